@@ -1,0 +1,197 @@
+package dnstest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Fault is a misbehaviour the server shows for queries of one name, or of
+// every name without a fault of its own. The zero Fault is correct behaviour.
+// Faults combine: a query is first dropped (Drop, DropRate), then delayed
+// (Delay), then answered with SERVFAIL (FailFirst), with Rcode, truncated
+// (Truncate), or from the data, in that order of precedence. An answer with
+// a fault's rcode carries no records and no AA bit, as from a server that
+// has lost its zone.
+type Fault struct {
+	Rcode     int           // answer with this rcode (e.g. dns.RcodeServerFailure, dns.RcodeRefused) instead of the data; below 16
+	Drop      bool          // never answer
+	DropRate  float64       // drop this fraction of UDP queries (0..1), pseudo-random but deterministic per server
+	Delay     time.Duration // wait before answering (must not block other queries)
+	Truncate  bool          // over UDP answer with TC set and no records; over TCP answer fully
+	FailFirst int           // answer the first N queries for this name with SERVFAIL, then normally
+}
+
+// faultState is a Fault in force, with the counts its FailFirst needs. A new
+// state starts when the fault is set, so FailFirst counts from then on.
+type faultState struct {
+	Fault
+	mu   sync.Mutex
+	seen map[string]int // queries answered under this fault, per qname
+}
+
+func newFaultState(f Fault) *faultState {
+	return &faultState{Fault: f, seen: make(map[string]int)}
+}
+
+// failFirst reports whether this query for qname is one of the first
+// FailFirst answered under the fault, and so gets SERVFAIL. It counts per
+// qname, so a default FailFirst fails the first queries of every name.
+func (f *faultState) failFirst(qname string) bool {
+	if f.FailFirst <= 0 {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := f.seen[qname]
+	if n >= f.FailFirst {
+		return false
+	}
+	f.seen[qname] = n + 1
+	return true
+}
+
+// faultDirective is the comment prefix that introduces a fault in zone text.
+const faultDirective = ";@fault"
+
+// faultKinds lists the fault kinds a directive may name, and whether each
+// takes an argument (kind=ARG).
+var faultKinds = map[string]bool{
+	"servfail":  false,
+	"refused":   false,
+	"drop":      false,
+	"truncate":  false,
+	"rcode":     true,
+	"delay":     true,
+	"failfirst": true,
+	"droprate":  true,
+}
+
+// parseFaultKinds applies fault kinds as written in a directive, such as
+// "servfail" or "delay=30ms", to f.
+func parseFaultKinds(f *Fault, kinds []string) error {
+	for _, k := range kinds {
+		kind, arg, hasArg := strings.Cut(k, "=")
+		kind = strings.ToLower(kind)
+		wantArg, known := faultKinds[kind]
+		switch {
+		case !known:
+			return fmt.Errorf("unknown fault kind %q", kind)
+		case wantArg && arg == "":
+			return fmt.Errorf("fault %q needs an argument: %s=...", kind, kind)
+		case !wantArg && hasArg:
+			return fmt.Errorf("fault %q takes no argument", kind)
+		}
+
+		switch kind {
+		case "servfail":
+			f.Rcode = dns.RcodeServerFailure
+		case "refused":
+			f.Rcode = dns.RcodeRefused
+		case "drop":
+			f.Drop = true
+		case "truncate":
+			f.Truncate = true
+		case "rcode":
+			rc, ok := dns.StringToRcode[strings.ToUpper(arg)]
+			if !ok || rc > 0xF {
+				return fmt.Errorf("fault rcode=%s: not a basic rcode name such as NXDOMAIN", arg)
+			}
+			f.Rcode = rc
+		case "delay":
+			d, err := time.ParseDuration(arg)
+			if err != nil || d < 0 {
+				return fmt.Errorf("fault delay=%s: not a duration such as 30ms", arg)
+			}
+			f.Delay = d
+		case "failfirst":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 0 {
+				return fmt.Errorf("fault failfirst=%s: not a count", arg)
+			}
+			f.FailFirst = n
+		case "droprate":
+			p, err := strconv.ParseFloat(arg, 64)
+			if err != nil || math.IsNaN(p) || p < 0 || p > 1 {
+				return fmt.Errorf("fault droprate=%s: not a fraction between 0 and 1", arg)
+			}
+			f.DropRate = p
+		}
+	}
+	return nil
+}
+
+// zoneFaults holds the fault directives found in zone text.
+type zoneFaults struct {
+	byName map[string]Fault // by canonical name
+	def    Fault            // from ";@fault *"
+}
+
+// scanFaults finds the fault directives in zone text, naming file and line in
+// errors. Directives on one name accumulate; a ";" starts a comment after
+// the kinds. Relative names are taken against
+// the $ORIGIN in force at the directive's line; the zone parser skips comments
+// and does not expose its origin, so scanFaults follows $ORIGIN lines itself.
+func scanFaults(text, file string) (zoneFaults, error) {
+	zf := zoneFaults{byName: make(map[string]Fault)}
+	origin := "."
+	line := 0
+	for l := range strings.Lines(text) {
+		line++
+		fields := strings.Fields(l)
+		if len(fields) == 0 {
+			continue
+		}
+		switch {
+		case strings.EqualFold(fields[0], "$ORIGIN") && len(fields) > 1 && !strings.HasPrefix(fields[1], ";"):
+			origin = absolute(fields[1], origin)
+		case fields[0] == faultDirective:
+			for i, f := range fields[1:] {
+				if strings.HasPrefix(f, ";") { // a comment after the directive
+					fields = fields[:i+1]
+					break
+				}
+			}
+			if len(fields) < 3 {
+				return zf, fmt.Errorf("%s:%d: %s needs a name and at least one fault", file, line, faultDirective)
+			}
+			if fields[1] == "*" {
+				if err := parseFaultKinds(&zf.def, fields[2:]); err != nil {
+					return zf, fmt.Errorf("%s:%d: %w", file, line, err)
+				}
+				continue
+			}
+			name := canonical(absolute(fields[1], origin))
+			if _, ok := dns.IsDomainName(name); !ok {
+				return zf, fmt.Errorf("%s:%d: bad fault name %q", file, line, fields[1])
+			}
+			f := zf.byName[name]
+			if err := parseFaultKinds(&f, fields[2:]); err != nil {
+				return zf, fmt.Errorf("%s:%d: %w", file, line, err)
+			}
+			zf.byName[name] = f
+		}
+	}
+	return zf, nil
+}
+
+// absolute returns name made absolute against origin, as the zone parser
+// does for owner names: "@" is the origin, a name with a trailing dot is
+// already absolute.
+func absolute(name, origin string) string {
+	switch {
+	case name == "@":
+		return origin
+	case dns.IsFqdn(name):
+		return name
+	case origin == ".":
+		return name + "."
+	default:
+		return name + "." + origin
+	}
+}
