@@ -1,0 +1,863 @@
+package cleaner
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// Address is one email cell parsed and normalised.
+//
+// When Reason is ReasonSyntax the cell is not an address at all: only Raw,
+// Reason, Detail and Fix are set. When Reason is ReasonBadDomain the address
+// is well formed but its domain cannot receive mail: Email, Local, Domain and
+// Key are set so that the domain can be counted and corrected, and ASCII is
+// empty.
+type Address struct {
+	Raw    string // the cell as read
+	Email  string // normalised: trimmed, domain lower-case in Unicode form ("Jo@bücher.de"); "" when Reason is ReasonSyntax
+	Local  string // local part as written (case kept)
+	Domain string // domain, lower case, Unicode form ("bücher.de")
+	ASCII  string // domain for DNS, lower case punycode ("xn--bcher-kva.de"); "" when unusable
+	Key    string // duplicate key: the normalised address lower-cased entirely (ESPs compare case-insensitively)
+	Reason Reason // "" when the address passes syntax and domain-format checks; else ReasonSyntax or ReasonBadDomain
+	Detail string // plain words for a marketer: what exactly is wrong ("two @ signs", "the domain has no dot", "the top-level domain .cmo does not exist")
+	Fix    string // a whole corrected address for a syntax slip, or ""; a Fix must itself parse with Reason == "" (except a bad TLD which suggestion code fixes elsewhere)
+}
+
+// Limits from RFC 5321 section 4.5.3.1 and RFC 1035 section 2.3.4, counted
+// in octets of the UTF-8 (or, for domains, punycode) form.
+const (
+	addrMaxLocal  = 64
+	addrMaxLength = 254
+	addrMaxDomain = 253
+	addrMaxLabel  = 63
+
+	// addrMaxCell bounds the work spent on a cell: IDNA mapping can shrink
+	// a domain (full-width letters take three bytes, some marks none), but
+	// no cell this long holds one address.
+	addrMaxCell = 4 * addrMaxLength
+)
+
+// ParseAddress parses and normalises one email cell. It never fails: what is
+// wrong is reported in the Reason and Detail of the result.
+//
+// Normalisation: white space of every kind (including no-break and
+// ideographic spaces) and zero-width characters are trimmed from both ends;
+// the domain is lower-cased and mapped by IDNA (UTS 46, the browsers' rules,
+// so "BÜCHER.DE" and a full-width "ｇｍａｉｌ.com" become "bücher.de" and
+// "gmail.com"); ASCII holds its punycode form for DNS. The local part keeps its
+// case, as mail servers may honour it.
+//
+// Reason is ReasonSyntax when the cell is not an address: empty; no @ or more
+// than one (outside a quoted local part); a space, a control or invisible
+// character, or a character such as ( ) , ; : < > [ ] \ " outside quotes; a
+// dot at either end of the local part or of the domain, or two dots in a
+// row; a local part over 64 octets or an address over 254. A cell in the
+// form "Name <addr>", "<addr>" or "mailto:addr" is reported too, and gets the
+// bare address as Fix.
+//
+// The local part is an RFC 5322 dot-atom or quoted string ("john doe"@x.com
+// is accepted). Internationalised local parts (RFC 6531) are accepted when
+// every non-ASCII character is a visible letter, mark, digit, punctuation or
+// symbol and the first is not a combining mark; invisible, private-use and
+// unassigned characters and the replacement character U+FFFD (the trace of a
+// wrong text encoding) are syntax errors. They are kept as written, not
+// Unicode-normalised. RFC 5322 comments, obsolete forms such as "a"."b" and
+// backslash escapes outside quotes are syntax errors.
+//
+// Reason is ReasonBadDomain when the domain cannot receive mail: see
+// CheckDomainFormat, plus an address literal such as [192.0.2.1] and a domain
+// that IDNA rejects.
+//
+// Fix is set for the slips that have one obvious correction: a comma for a
+// dot (gmail,com), a doubled @, a missing dot before com, net, org, edu, gov
+// or a two-level suffix such as co.uk (gmailcom, yahoocouk), stray dots (a
+// leading, trailing or doubled dot), stray spaces next to the @ or a dot and
+// any space in the domain, punctuation after the domain (jo@x.com;),
+// invisible characters, a full-width ＠, surrounding quotes, "mailto:", and a
+// name with angle brackets. A Fix is normalised and
+// parses with Reason "" except that its top-level domain may still not exist
+// ("jo@gmail,cmo" gets "jo@gmail.cmo"), which suggestion code corrects.
+func ParseAddress(raw string) Address {
+	a, _ := addrParse(raw)
+	return a
+}
+
+// CheckDomainFormat reports whether an ASCII (punycode) domain is well formed
+// and under an existing ICANN TLD; detail says why not.
+//
+// It rejects an empty domain or label, a label over 63 octets or a domain over
+// 253, a label starting or ending with a hyphen or with "--" in third and
+// fourth place (reserved for punycode; an "xn--" label must decode), any
+// character but letters, digits and hyphens (an underscore included: it is
+// legal in DNS but not in a mail host name), a domain with no dot, an IP
+// address, the special-use names that never receive mail (.localhost,
+// .invalid, .test, .example, .local, .onion, .alt, .internal and .arpa; the
+// documentation domains example.com and example.org are ordinary names
+// here), and a top-level domain that is not in the ICANN section of the
+// Public Suffix List.
+func CheckDomainFormat(ascii string) (ok bool, detail string) {
+	ok, detail, _ = addrCheckDomain(ascii)
+	return ok, detail
+}
+
+// addrParse is ParseAddress that also reports whether the address fails only
+// because its top-level domain does not exist.
+func addrParse(raw string) (a Address, badTLD bool) {
+	s := addrTrim(raw)
+	a, badTLD = addrCheck(s)
+	a.Raw = raw
+	if a.Reason == "" || len(s) > addrMaxCell {
+		return a, badTLD
+	}
+	if c := addrRepair(s); c != s {
+		if f, fBadTLD := addrCheck(c); (f.Reason == "" || fBadTLD) && f.Email != a.Email {
+			a.Fix = f.Email
+		}
+	}
+	return a, badTLD
+}
+
+// addrCheck parses a trimmed cell; a clean lower-case address costs no
+// allocation. Syntax errors take precedence over domain errors.
+func addrCheck(s string) (a Address, badTLD bool) {
+	local, domain, detail := addrSplit(s)
+	if detail != "" {
+		return addrSyntax(detail)
+	}
+	if domain[0] == '[' && domain[len(domain)-1] == ']' {
+		return addrBadDomain(s, local, domain, strings.ToLower(domain), addrLiteralDetail(domain))
+	}
+	d := addrNormDomain(domain)
+	if d.syntax != "" {
+		return addrSyntax(d.syntax)
+	}
+	if n := len(local) + 1 + max(len(d.ascii), len(d.uni)); n > addrMaxLength {
+		return addrSyntax(addrTooLong(n))
+	}
+	if d.bad != "" {
+		return addrBadDomain(s, local, domain, d.uni, d.bad)
+	}
+	if ok, detail, tld := addrCheckDomain(d.ascii); !ok {
+		a, _ = addrBadDomain(s, local, domain, d.uni, detail)
+		return a, tld
+	}
+	a = addrWith(s, local, domain, d.uni)
+	a.ASCII = d.ascii
+	return a, false
+}
+
+// addrSplit splits a trimmed cell at its @ and checks the local part; detail
+// says why the cell is not an address.
+func addrSplit(s string) (local, domain, detail string) {
+	if s == "" {
+		return "", "", "the cell is empty"
+	}
+	if len(s) > addrMaxCell {
+		return "", "", addrTooLong(len(s))
+	}
+	if addrHasPrefixFold(s, "mailto:") {
+		return "", "", `it starts with "mailto:"`
+	}
+	if s[len(s)-1] == '>' && strings.IndexByte(s, '<') >= 0 {
+		if s[0] == '<' {
+			return "", "", "the address is wrapped in angle brackets < >"
+		}
+		return "", "", "the cell holds a name with the address in angle brackets"
+	}
+	if n := len(s); n > 1 && (s[0] == '"' || s[0] == '\'') && s[n-1] == s[0] {
+		return "", "", "the address is wrapped in quotation marks"
+	}
+
+	if s[0] == '"' {
+		end := addrQuoteEnd(s)
+		switch {
+		case end < 0:
+			return "", "", "a quotation mark is not closed"
+		case end == len(s) || s[end] != '@':
+			if strings.IndexByte(s[end:], '@') < 0 {
+				return "", "", "there is no @ sign"
+			}
+			return "", "", "there is text between the closing quotation mark and the @"
+		}
+		local, domain = s[:end], s[end+1:]
+		detail = addrCheckQuoted(local)
+	} else {
+		at := strings.IndexByte(s, '@')
+		if at < 0 {
+			if strings.ContainsAny(s, "＠﹫") {
+				return "", "", "the @ sign is a full-width ＠, not a plain @"
+			}
+			return "", "", "there is no @ sign"
+		}
+		local, domain = s[:at], s[at+1:]
+		switch n := strings.Count(domain, "@"); {
+		case n == 1 && domain[0] == '@':
+			return "", "", "the @ sign is doubled (@@)"
+		case n > 0:
+			return "", "", addrManyAts(n + 1)
+		case local == "":
+			return "", "", "there is nothing before the @"
+		}
+		detail = addrCheckLocal(local)
+	}
+	switch {
+	case detail != "":
+	case len(local) > addrMaxLocal:
+		detail = "the part before the @ is too long (" + strconv.Itoa(len(local)) + " bytes; the limit is 64)"
+	case domain == "":
+		detail = "there is nothing after the @"
+	}
+	return local, domain, detail
+}
+
+// addrDomainForms is a domain normalised: ascii is the DNS form and uni the
+// form shown. When syntax is set the address is not an address; when bad is
+// set its domain cannot receive mail.
+type addrDomainForms struct {
+	ascii, uni, syntax, bad string
+}
+
+// addrNormDomain lower-cases a non-empty domain and, when it is
+// international, maps it by IDNA. It reports the syntax errors and the
+// characters a host name cannot have; the rest is for addrCheckDomain.
+func addrNormDomain(domain string) (d addrDomainForms) {
+	var badChar byte
+	nonASCII, upper := false, false
+	for i := 0; i < len(domain); {
+		c := domain[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(domain[i:])
+			if d.syntax = addrCheckRune(r, size); d.syntax != "" {
+				return d
+			}
+			nonASCII = true
+			i += size
+			continue
+		}
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.':
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case addrAtext[c]:
+			if badChar == 0 {
+				badChar = c
+			}
+		default:
+			d.syntax = addrBadChar(c, "the domain")
+			return d
+		}
+		i++
+	}
+
+	const notIDN = "the domain is not a valid international domain name"
+	switch {
+	case badChar != 0:
+		d.ascii = strings.ToLower(domain)
+		d.uni, d.bad = d.ascii, addrDomainCharDetail(badChar)
+	case nonASCII:
+		ok := false
+		var err error
+		if d.ascii, err = idna.Lookup.ToASCII(domain); err == nil {
+			d.uni, ok = addrToUnicode(d.ascii)
+		}
+		if !ok {
+			// Lower-case only ASCII letters: IDNA maps those the same way,
+			// but lower-casing another letter may make the domain valid.
+			d.ascii = addrLowerASCII(domain)
+			d.uni, d.bad = d.ascii, notIDN
+		}
+	default:
+		d.ascii = domain
+		if upper {
+			d.ascii = strings.ToLower(domain)
+		}
+		d.uni = d.ascii
+		if addrHasACE(d.ascii) {
+			var ok bool
+			if d.uni, ok = addrToUnicode(d.ascii); !ok {
+				d.uni, d.bad = d.ascii, notIDN
+				if ok, detail, _ := addrCheckDomain(d.ascii); !ok {
+					d.bad = detail
+				}
+			}
+		}
+	}
+	switch {
+	case d.ascii == "":
+		d.syntax = "the domain holds only invisible characters"
+	case d.ascii[0] == '.':
+		d.syntax = "the domain starts with a dot"
+	case d.ascii[len(d.ascii)-1] == '.':
+		d.syntax = "the domain ends with a dot"
+	case strings.Contains(d.ascii, ".."):
+		d.syntax = "the domain has two dots in a row"
+	}
+	return d
+}
+
+// addrTooLong describes an address of n bytes.
+func addrTooLong(n int) string {
+	return "the address is too long (" + strconv.Itoa(n) + " bytes; the limit is 254)"
+}
+
+// addrSyntax is the result for a cell that is not an address.
+func addrSyntax(detail string) (Address, bool) {
+	return Address{Reason: ReasonSyntax, Detail: detail}, false
+}
+
+// addrBadDomain is the result for a well-formed address whose domain cannot
+// receive mail.
+func addrBadDomain(s, local, domain, uni, detail string) (Address, bool) {
+	a := addrWith(s, local, domain, uni)
+	a.Reason, a.Detail = ReasonBadDomain, detail
+	return a, false
+}
+
+// addrWith fills the normalised fields of the address s = local@domain whose
+// domain normalises to uni. It reuses s when nothing changed.
+func addrWith(s, local, domain, uni string) Address {
+	email := s
+	if uni != domain {
+		email = local + "@" + uni
+	}
+	return Address{
+		Email:  email,
+		Local:  local,
+		Domain: email[len(local)+1:],
+		Key:    strings.ToLower(email),
+	}
+}
+
+// addrToUnicode returns the display form of a lower-case ASCII domain. It
+// fails unless IDNA converts that form back to ascii, so that parsing the
+// normalised address again gives the same result.
+func addrToUnicode(ascii string) (string, bool) {
+	if !addrHasACE(ascii) {
+		return ascii, true
+	}
+	u, err := idna.Lookup.ToUnicode(ascii)
+	if err != nil {
+		return "", false
+	}
+	back, err := idna.Lookup.ToASCII(u)
+	return u, err == nil && back == ascii
+}
+
+// addrLowerASCII lower-cases the ASCII letters of s.
+func addrLowerASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// addrHasACE reports whether a lower-case ASCII domain has a label with "--"
+// in third and fourth place, such as a punycode "xn--" label, which only IDNA
+// can validate.
+func addrHasACE(d string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(d[i:], '.')
+		if j < 0 {
+			j = len(d) - i
+		}
+		if j >= 4 && d[i+2] == '-' && d[i+3] == '-' {
+			return true
+		}
+		i += j + 1
+		if i >= len(d) {
+			return false
+		}
+	}
+}
+
+// addrAtext marks the ASCII characters allowed in an unquoted local part
+// (RFC 5322 atext).
+var addrAtext = func() (t [utf8.RuneSelf]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "!#$%&'*+-/=?^_`{|}~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// addrCheckLocal says what is wrong with an unquoted local part, or returns
+// "" when it is a dot-atom of ASCII atext and visible non-ASCII characters.
+func addrCheckLocal(local string) string {
+	for i := 0; i < len(local); {
+		c := local[i]
+		switch {
+		case c == '.':
+			switch {
+			case i == 0:
+				return "the part before the @ starts with a dot"
+			case i == len(local)-1:
+				return "the part before the @ ends with a dot"
+			case local[i+1] == '.':
+				return "the part before the @ has two dots in a row"
+			}
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(local[i:])
+			if d := addrCheckLocalRune(r, size, i == 0); d != "" {
+				return d
+			}
+			i += size
+			continue
+		case !addrAtext[c]:
+			return addrBadChar(c, "the part before the @")
+		}
+		i++
+	}
+	return ""
+}
+
+// addrQuoteEnd returns the index just past the quote that closes the quoted
+// string s starts with, or -1 when it is not closed.
+func addrQuoteEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// addrCheckQuoted says what is wrong with a quoted local part, quotes
+// included, or returns "". Inside quotes any visible character and the space
+// are allowed, and a backslash quotes the next one.
+func addrCheckQuoted(q string) string {
+	body := q[1 : len(q)-1]
+	for i := 0; i < len(body); {
+		c := body[i]
+		if c == '\\' {
+			i++ // addrQuoteEnd guarantees a character follows
+			c = body[i]
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(body[i:])
+			if d := addrCheckLocalRune(r, size, false); d != "" {
+				return d
+			}
+			i += size
+			continue
+		}
+		if c < ' ' || c == 0x7f {
+			return addrBadChar(c, "the part before the @")
+		}
+		i++
+	}
+	return ""
+}
+
+// addrCheckLocalRune says what is wrong with a non-ASCII character of the
+// local part, or returns "" for a visible letter, mark, digit, punctuation or
+// symbol (a combining mark only after another character).
+func addrCheckLocalRune(r rune, size int, first bool) string {
+	if d := addrCheckRune(r, size); d != "" {
+		return d
+	}
+	switch {
+	case r == '\u200c' || r == '\u200d':
+		return addrInvisible(r)
+	case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S):
+		return "the part before the @ contains a character mail systems do not accept (" + addrCodePoint(r) + ")"
+	case first && unicode.Is(unicode.M, r):
+		return "the part before the @ starts with a combining accent"
+	}
+	return ""
+}
+
+// addrCheckRune says what makes a non-ASCII character a syntax error
+// anywhere in an address, or returns "". In a domain, IDNA judges the rest;
+// it allows the joiners U+200C and U+200D where a script needs them.
+func addrCheckRune(r rune, size int) string {
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return "the address is not valid text (a broken character encoding)"
+	case r == utf8.RuneError:
+		return "the address contains a broken character (�), probably from a wrong text encoding"
+	case unicode.IsSpace(r):
+		return "the address contains a space (" + addrCodePoint(r) + ")"
+	case unicode.Is(unicode.Cc, r):
+		return "the address contains an invisible control character"
+	case unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d':
+		return addrInvisible(r)
+	}
+	return ""
+}
+
+// addrInvisible describes an invisible character such as a zero-width
+// space.
+func addrInvisible(r rune) string {
+	return "the address contains an invisible character (" + addrCodePoint(r) + ")"
+}
+
+// addrCodePoint names a character by its code point, as in U+00A0, for
+// those a detail cannot show.
+func addrCodePoint(r rune) string {
+	return fmt.Sprintf("U+%04X", r)
+}
+
+// addrBadChar describes an ASCII character that is a syntax error in the
+// part named by where.
+func addrBadChar(c byte, where string) string {
+	switch c {
+	case ' ':
+		return where + " contains a space"
+	case '\t':
+		return "the address contains a tab"
+	case '\n', '\r':
+		return "the address contains a line break"
+	case ',':
+		return where + " contains a comma"
+	case '@':
+		return addrManyAts(2)
+	}
+	if c < ' ' || c == 0x7f {
+		return "the address contains an invisible control character"
+	}
+	return where + ` contains "` + string(rune(c)) + `", which is not allowed there`
+}
+
+// addrManyAts describes an address with n > 1 @ signs.
+func addrManyAts(n int) string {
+	count := strconv.Itoa(n)
+	if n == 2 {
+		count = "two"
+	}
+	return "there are " + count + " @ signs; an address has one"
+}
+
+// addrLiteralDetail describes a domain in square brackets, an RFC 5321
+// address literal such as [192.0.2.1] or [IPv6:2001:db8::1], which mail to
+// real people never uses.
+func addrLiteralDetail(d string) string {
+	ip := strings.Trim(d, "[]")
+	if addrHasPrefixFold(ip, "ipv6:") || strings.Trim(ip, "0123456789.") == "" {
+		return "the domain is an IP address in brackets, not a domain name"
+	}
+	return "the domain is text in square brackets, not a domain name"
+}
+
+// addrDomainCharDetail describes an ASCII character allowed in a local part
+// but not in a host name.
+func addrDomainCharDetail(c byte) string {
+	if c == '_' {
+		return "the domain contains an underscore (_), which mail domains cannot have"
+	}
+	return `the domain contains "` + string(rune(c)) + `", which is not allowed in a domain name`
+}
+
+// addrCheckDomain is CheckDomainFormat; badTLD reports that the domain is
+// well formed but its top-level domain does not exist.
+func addrCheckDomain(d string) (ok bool, detail string, badTLD bool) {
+	switch {
+	case d == "":
+		return false, "the domain is empty", false
+	case d[0] == '[':
+		return false, addrLiteralDetail(d), false
+	case len(d) > addrMaxDomain:
+		return false, "the domain is too long (" + strconv.Itoa(len(d)) + " bytes; the limit is 253)", false
+	}
+	labels, numeric, start := 0, true, 0
+	for i := 0; i <= len(d); i++ {
+		if i < len(d) && d[i] != '.' {
+			continue
+		}
+		label := d[start:i]
+		switch {
+		case label != "":
+		case start == 0:
+			return false, "the domain starts with a dot", false
+		case i == len(d):
+			return false, "the domain ends with a dot", false
+		default:
+			return false, "the domain has two dots in a row", false
+		}
+		if detail := addrCheckLabel(label); detail != "" {
+			return false, detail, false
+		}
+		numeric = numeric && addrDigits(label)
+		labels++
+		start = i + 1
+	}
+	tld := strings.ToLower(d[strings.LastIndexByte(d, '.')+1:])
+	if detail := addrSpecialUse(tld); detail != "" {
+		return false, detail, false
+	}
+	switch {
+	case labels == 1:
+		return false, "the domain has no dot", false
+	case numeric:
+		return false, "the domain is an IP address, not a domain name", false
+	}
+	if !addrTLDExists(tld) {
+		if u, ok := addrToUnicode(tld); ok {
+			tld = u
+		}
+		return false, "the top-level domain ." + tld + " does not exist", true
+	}
+	return true, "", false
+}
+
+// addrDigits reports whether s is all ASCII digits.
+func addrDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// addrTLDs holds the top-level domains found to exist so far, copied on
+// write so that readers need no lock: a look-up in the Public Suffix List
+// allocates and costs more than the rest of a parse together. Only existing
+// TLDs are kept, which bounds the set by the list's size.
+var (
+	addrTLDs   atomic.Pointer[map[string]bool]
+	addrTLDsMu sync.Mutex
+)
+
+// addrTLDExists reports whether a lower-case ASCII top-level domain is in
+// the ICANN section of the Public Suffix List. It asks about a name under the
+// TLD alone: asked about a whole domain, the list may answer with a private
+// suffix ("blogspot.com", icann false) though the TLD exists.
+func addrTLDExists(tld string) bool {
+	if m := addrTLDs.Load(); m != nil && (*m)[tld] {
+		return true
+	}
+	if _, icann := publicsuffix.PublicSuffix("x." + tld); !icann {
+		return false
+	}
+	addrTLDsMu.Lock()
+	defer addrTLDsMu.Unlock()
+	m := map[string]bool{strings.Clone(tld): true}
+	if old := addrTLDs.Load(); old != nil {
+		maps.Copy(m, *old)
+	}
+	addrTLDs.Store(&m)
+	return true
+}
+
+// addrCheckLabel says what is wrong with one non-empty label of an ASCII
+// domain, or returns "".
+func addrCheckLabel(label string) string {
+	if len(label) > addrMaxLabel {
+		return "a part of the domain is too long (" + strconv.Itoa(len(label)) + " characters; the limit is 63)"
+	}
+	for i := 0; i < len(label); i++ {
+		switch c := label[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
+		case c >= utf8.RuneSelf:
+			return "the domain is not in ASCII (punycode) form"
+		case c == '_' || addrAtext[c]:
+			return addrDomainCharDetail(c)
+		default:
+			return addrBadChar(c, "the domain")
+		}
+	}
+	switch {
+	case label[0] == '-':
+		return `a part of the domain ("` + label + `") starts with a hyphen`
+	case label[len(label)-1] == '-':
+		return `a part of the domain ("` + label + `") ends with a hyphen`
+	case len(label) >= 4 && label[2] == '-' && label[3] == '-':
+		if !addrHasPrefixFold(label, "xn--") {
+			return `a part of the domain ("` + label + `") has "--" in third and fourth place, which is reserved for international names`
+		}
+		if _, err := idna.Lookup.ToUnicode(label); err != nil {
+			return `a part of the domain ("` + label + `") is not a valid international name`
+		}
+	}
+	return ""
+}
+
+// addrSpecialUse explains why a lower-case top-level domain never receives
+// mail (RFC 2606, 6761, 6762, 7686, 9476 and ICANN's .internal), or returns
+// "". The second-level example.com and example.org are not special here: they
+// are ordinary names for this check.
+func addrSpecialUse(tld string) string {
+	switch tld {
+	case "localhost":
+		return `"localhost" means the sender's own computer, not a mail domain`
+	case "invalid":
+		return ".invalid is reserved for names that must never work"
+	case "test":
+		return ".test is reserved for testing and never receives mail"
+	case "example":
+		return ".example is reserved for documentation and never receives mail"
+	case "local":
+		return ".local names only work inside a local network"
+	case "onion":
+		return ".onion is a Tor address that ordinary mail cannot reach"
+	case "alt":
+		return ".alt is reserved for names outside the DNS"
+	case "internal":
+		return ".internal is reserved for private networks"
+	case "arpa":
+		return ".arpa is internet infrastructure, not a mail domain"
+	}
+	return ""
+}
+
+// addrTrim removes white space of every kind from both ends of s, along with
+// the zero-width characters that web forms and spreadsheets leave behind.
+func addrTrim(s string) string {
+	if s == "" || (s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf) {
+		return s
+	}
+	return strings.TrimFunc(s, addrIsBlank)
+}
+
+// addrIsBlank reports whether addrTrim removes r.
+func addrIsBlank(r rune) bool {
+	switch r {
+	case '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+// addrHasPrefixFold reports whether s begins with the lower-case ASCII
+// prefix, ignoring case.
+func addrHasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// addrRepair undoes the cheap slips of typing or pasting an address that
+// failed addrCheck and returns the candidate; the caller keeps it only if it
+// parses. Each step changes only what is invalid anyway.
+func addrRepair(s string) string {
+	// Peel wrappers, which nest: `"Jo" <mailto:jo@x.com>`.
+	mailto := false
+	for {
+		prev := s
+		if addrHasPrefixFold(s, "mailto:") {
+			s, mailto = s[len("mailto:"):], true
+		}
+		if n := len(s); n > 1 && s[n-1] == '>' {
+			if i := strings.LastIndexByte(s, '<'); i >= 0 {
+				s = s[i+1 : n-1]
+			}
+		}
+		if n := len(s); n > 1 && (s[0] == '"' || s[0] == '\'') && s[n-1] == s[0] && strings.IndexByte(s[1:n-1], s[0]) < 0 {
+			s = s[1 : n-1]
+		}
+		s = addrTrim(s)
+		if len(s) == len(prev) { // each step only shortens s
+			break
+		}
+	}
+	if i := strings.IndexByte(s, '?'); mailto && i >= 0 {
+		s = s[:i] // mailto:jo@x.com?subject=Hello
+	}
+	if strings.IndexByte(s, '@') < 0 {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "＠", "@"), "﹫", "@")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return s
+	}
+	local, domain := s[:at], addrTidy(s[at+1:], true)
+	if !strings.HasPrefix(local, `"`) {
+		local = addrTidy(strings.TrimRight(local, "@"), false)
+	}
+	if strings.IndexByte(domain, '.') < 0 {
+		domain = addrSplitTLD(domain)
+	}
+	return local + "@" + domain
+}
+
+// addrTidy drops invisible characters, stray spaces (in a domain every
+// space; in a local part those next to a dot or an end) and stray dots (at
+// either end, or doubled) from one part of an address. In a domain it also
+// reads a comma or a full-width or ideographic full stop as a dot and drops
+// the punctuation a domain cannot end with, as in "jo@x.com;".
+func addrTidy(part string, domain bool) string {
+	part = strings.Map(func(r rune) rune {
+		switch {
+		case domain && (r == ',' || r == '．' || r == '。' || r == '｡'):
+			return '.'
+		case domain && unicode.IsSpace(r):
+			return -1
+		case unicode.Is(unicode.Cf, r) && !(domain && (r == '\u200c' || r == '\u200d')):
+			return -1
+		}
+		return r
+	}, part)
+	if domain {
+		part = strings.TrimRightFunc(part, addrIsASCIIPunct)
+	}
+	var kept []string
+	for seg := range strings.SplitSeq(part, ".") {
+		if seg = strings.TrimFunc(seg, unicode.IsSpace); seg != "" {
+			kept = append(kept, seg)
+		}
+	}
+	return strings.Join(kept, ".")
+}
+
+// addrIsASCIIPunct reports whether r is ASCII but neither a letter nor a
+// digit.
+func addrIsASCIIPunct(r rune) bool {
+	return r < utf8.RuneSelf && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+}
+
+// addrDotlessEndings are the endings split off a domain typed without the
+// dot before its top-level domain ("gmailcom"), as written without and with
+// their dots. Only generic names and common two-level registries are
+// listed: a country code alone would cut "gmail" into "gma.il" and "gmx" into
+// "g.mx", and domain typo suggestions catch those providers anyway.
+var addrDotlessEndings = [][2]string{
+	{"com", "com"}, {"net", "net"}, {"org", "org"}, {"edu", "edu"}, {"gov", "gov"},
+	{"couk", "co.uk"}, {"orguk", "org.uk"}, {"acuk", "ac.uk"},
+	{"comau", "com.au"}, {"netau", "net.au"}, {"conz", "co.nz"}, {"coza", "co.za"},
+	{"cojp", "co.jp"}, {"cokr", "co.kr"}, {"comcn", "com.cn"}, {"comtw", "com.tw"},
+	{"comhk", "com.hk"}, {"comsg", "com.sg"}, {"combr", "com.br"}, {"commx", "com.mx"},
+	{"comar", "com.ar"}, {"comtr", "com.tr"},
+}
+
+// addrDotlessWords end many host names and are not split even so:
+// "jo@btinternet" lacks its .com, not a dot in "btinter.net".
+var addrDotlessWords = []string{"internet", "intranet", "telecom"}
+
+// addrSplitTLD puts back the dot a dotless domain lost before the longest
+// ending in addrDotlessEndings, or returns d unchanged.
+func addrSplitTLD(d string) string {
+	d = strings.ToLower(d)
+	for _, w := range addrDotlessWords {
+		if strings.HasSuffix(d, w) {
+			return d
+		}
+	}
+	var best [2]string
+	for _, e := range addrDotlessEndings {
+		if len(d) > len(e[0]) && len(e[0]) > len(best[0]) && strings.HasSuffix(d, e[0]) {
+			best = e
+		}
+	}
+	if best[0] == "" {
+		return d
+	}
+	return d[:len(d)-len(best[0])] + "." + best[1]
+}
