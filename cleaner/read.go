@@ -1,0 +1,913 @@
+package cleaner
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// ReadOptions control how a subscriber list is read.
+type ReadOptions struct {
+	Delimiter rune   // 0: sniff among ',' ';' '\t' '|'
+	Column    string // "": detect; else a header name (case-insensitive) or a 1-based column number
+	MaxBytes  int64  // 0: DefaultMaxBytes; a larger input is refused before it is parsed
+}
+
+// DefaultMaxBytes is the largest input read when ReadOptions.MaxBytes is 0.
+// A list is held in memory, which takes about two to three times its size
+// while it is parsed.
+const DefaultMaxBytes = 1 << 30
+
+// Errors wrapped by the *ReadError that ReadFile and Read return, for
+// callers that react to the kind of failure (errors.Is). Parse errors also
+// wrap encoding/csv's ErrQuote, and file errors the operating system's error
+// (errors.Is(err, fs.ErrNotExist)).
+var (
+	ErrEmptyFile     = errors.New("empty file: no header line")
+	ErrNoDataRows    = errors.New("no data rows: the file has a header line only")
+	ErrBinaryFile    = errors.New("binary file, not CSV text")
+	ErrNoEmailColumn = errors.New("no email column")
+	ErrFileTooLarge  = errors.New("file too large")
+)
+
+// List is a subscriber list as read from a CSV file.
+type List struct {
+	Name      string     // the path as given
+	Header    []string   // header cells (BOM removed); nil when the file has no header line (its first line holds an address)
+	Rows      [][]string // data rows, cells decoded to UTF-8, ragged rows kept exactly as they are
+	Lines     []int      // the 1-based line number where each data row starts (quoted newlines make rows span lines)
+	EmailCol  int        // 0-based index of the email column; -1 when none was found (see ReadFile)
+	ColumnBy  string     // how it was found: "header", "content" or "option"
+	Delimiter rune
+	Encoding  string   // "UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE" or "UTF-16BE"
+	CRLF      bool     // the file used CRLF line endings
+	Notes     []string // what the user should be told, e.g. "not valid UTF-8: read as Windows-1252"
+}
+
+// ReadError is a read failure with the position, printed as
+// "FILE:LINE:COL: what". Line and Column are 0 when they do not apply.
+// Column counts characters, not bytes, so that it matches what an editor
+// shows whatever the file's encoding.
+type ReadError struct {
+	File         string
+	Line, Column int
+	Err          error
+}
+
+func (e *ReadError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		if b.Len() > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strconv.Itoa(e.Line))
+		if e.Column > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(e.Column))
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// ReadFile reads the subscriber list in the file at path; see Read.
+func ReadFile(path string, opt ReadOptions) (*List, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &ReadError{File: path, Err: readUnwrapPath(err)}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, &ReadError{File: path, Err: readUnwrapPath(err)}
+	}
+	if fi.IsDir() {
+		return nil, &ReadError{File: path, Err: errors.New("is a directory, not a CSV file")}
+	}
+	limit := opt.maxBytes()
+	if fi.Size() > limit {
+		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
+	}
+	return readFrom(f, path, opt, fi.Size())
+}
+
+// Read reads a subscriber list: a header line, then one row per record, in
+// CSV as exported by ESPs and spreadsheets. name is used in messages.
+//
+// The text may be UTF-8 with or without a byte-order mark, or UTF-16 with one
+// (Excel's "Unicode text"). Input that is not valid UTF-8 is read as
+// Windows-1252 and a Note says so; when it is valid UTF-8 but for a few
+// bytes, only those bytes are read as Windows-1252 and the Note gives the
+// first position. Lines may end in LF or CRLF. A first line "sep=X" (Excel's
+// delimiter hint) sets the delimiter and is skipped; otherwise, unless
+// opt.Delimiter is set, the delimiter is the one of , ; tab | that splits the
+// first records most consistently (outside quotes), ',' if none does.
+//
+// Records are parsed by encoding/csv (RFC 4180: quoted fields may hold
+// delimiters, doubled quotes and newlines; blank lines are skipped). Rows
+// with more or fewer fields than the header are kept exactly as they are.
+// A quote inside an unquoted field (Bob "the builder" Smith, as hand-made
+// files have) is read as an ordinary character and a Note says where: such
+// a field ends at the next delimiter, so nothing else can change. Every
+// other quoting error stops the read with the position of the fault: for an
+// unterminated quoted field, the quote that opens it. A NUL byte (binary
+// file), an empty file, a header without rows and a record over 16 MiB are
+// errors too.
+//
+// The email column is opt.Column if set, else the column whose header names
+// an email address ("Email", "Email Address", "E-mail", "email_address",
+// "mail", "E-Mail-Adresse", "Courriel", ... in any case and spacing), else a
+// column whose header contains "mail" and whose values mostly look like
+// addresses, else the column where most values look like addresses (a Note
+// says so). When the first line holds an address in that column the file
+// has no header line: Header is nil and every line is a row. Other duplicate
+// header names are kept and noted, but two columns named like the email
+// column are ambiguous.
+//
+// Errors are *ReadError values. When the only fault is that no email column
+// was found, Read returns the list with EmailCol -1 along with an error
+// wrapping ErrNoEmailColumn, so that the user can pick one with
+// SetEmailColumn.
+func Read(r io.Reader, name string, opt ReadOptions) (*List, error) {
+	return readFrom(r, name, opt, 0)
+}
+
+// readFrom reads all of r, at most opt.maxBytes, and parses it; size is the
+// expected size or 0.
+func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, error) {
+	limit := opt.maxBytes()
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
+		return nil, &ReadError{File: name, Err: readUnwrapPath(err)}
+	}
+	if int64(buf.Len()) > limit {
+		return nil, &ReadError{File: name, Err: fmt.Errorf("%w: more than %s", ErrFileTooLarge, readSize(limit))}
+	}
+	return readBytes(buf.Bytes(), name, opt)
+}
+
+func (opt ReadOptions) maxBytes() int64 {
+	if opt.MaxBytes > 0 {
+		return opt.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+// readMaxRecord is the longest record accepted: far beyond any subscriber
+// row (a spreadsheet cell holds at most 32,767 characters), it stops a file
+// that is one huge line.
+const readMaxRecord = 16 << 20
+
+var errReadLongRecord = errors.New("record longer than 16 MiB: this is not a subscriber list")
+
+// readBytes reads a list from the whole input.
+func readBytes(data []byte, name string, opt ReadOptions) (*List, error) {
+	p, err := readParse(data, name, opt.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	l := &List{
+		Name:      name,
+		Delimiter: p.delim,
+		Encoding:  p.encoding,
+		CRLF:      p.crlf,
+		Notes:     p.notes,
+		EmailCol:  -1,
+	}
+	recs := p.records
+	if len(recs) == 0 {
+		return nil, &ReadError{File: name, Err: ErrEmptyFile}
+	}
+	col, by, colErr := readFindColumn(recs, opt.Column)
+	// A first line is data, not a header, when it holds an address in the
+	// email column, unless that column was found by its header name.
+	headerless := col >= 0 && col < len(recs[0]) && readLooksLikeAddress(recs[0][col]) &&
+		by != "header" && !(by == "option" && readIsHeaderName(recs[0], opt.Column))
+	if headerless {
+		l.Rows, l.Lines = recs, p.lines
+		l.Notes = append(l.Notes, fmt.Sprintf("no header line: line %d holds an address in column %d, so every line is read as a row", p.lines[0], col+1))
+	} else {
+		l.Header, l.Rows, l.Lines = recs[0], recs[1:], p.lines[1:]
+		if len(l.Rows) == 0 {
+			return nil, &ReadError{File: name, Line: p.lines[0], Err: ErrNoDataRows}
+		}
+		l.Notes = append(l.Notes, readDuplicateNotes(l.Header)...)
+	}
+	if colErr != nil {
+		return l, &ReadError{File: name, Err: colErr}
+	}
+	l.EmailCol, l.ColumnBy = col, by
+	if by == "content" && !headerless {
+		hits, filled := readColumnHits(readSample(recs), col)
+		label := ""
+		if col < len(l.Header) {
+			label = fmt.Sprintf(" %q", l.Header[col])
+		}
+		l.Notes = append(l.Notes, fmt.Sprintf("no email header: using column %d%s, where %d of %d values look like addresses", col+1, label, hits, filled))
+	}
+	return l, nil
+}
+
+// SetEmailColumn picks another column (name or 1-based number), as the TUI's
+// column screen and -column do. A name is matched case-insensitively,
+// ignoring surrounding spaces; a name shared by several columns must be
+// given by number.
+func (l *List) SetEmailColumn(spec string) error {
+	col, err := readColumnSpec(l.Header, l.width(), spec)
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.Name, err)
+	}
+	l.EmailCol, l.ColumnBy = col, "option"
+	return nil
+}
+
+// EmailCell returns row i's email cell ("" when the row is too short or no
+// email column is set).
+func (l *List) EmailCell(i int) string {
+	row := l.Rows[i]
+	if l.EmailCol < 0 || l.EmailCol >= len(row) {
+		return ""
+	}
+	return row[l.EmailCol]
+}
+
+// width is the number of columns: the header's or the widest row's.
+func (l *List) width() int {
+	w := len(l.Header)
+	for _, row := range l.Rows {
+		w = max(w, len(row))
+	}
+	return w
+}
+
+// readParsed is the text of a list split into records.
+type readParsed struct {
+	records  [][]string
+	lines    []int
+	delim    rune
+	encoding string
+	crlf     bool
+	notes    []string
+}
+
+// readParse decodes data and splits it into records with delim (0: sniff).
+func readParse(data []byte, name string, delim rune) (*readParsed, error) {
+	p := &readParsed{}
+	text := readDecode(data, p)
+	if i := bytes.IndexByte(text, 0); i >= 0 {
+		line, col := readPos(text, i)
+		return nil, &ReadError{File: name, Line: line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(data))}
+	}
+	start, line0 := 0, 0
+	if d, n := readSepLine(text); n > 0 {
+		start, line0 = n, 1
+		if delim == 0 {
+			delim = d
+		}
+	}
+	if delim == 0 {
+		delim = readSniff(text[start:])
+	}
+	if !readValidDelim(delim) {
+		return nil, &ReadError{File: name, Err: fmt.Errorf("invalid delimiter %q", delim)}
+	}
+	p.delim = delim
+	if i := bytes.IndexByte(text[start:], '\n'); i > 0 {
+		p.crlf = text[start+i-1] == '\r'
+	}
+
+	recs, lines, err := readCSV(text[start:], delim)
+	fixed, adds := text, []int(nil)
+	var perr *csv.ParseError
+	if errors.As(err, &perr) && perr.Err == csv.ErrBareQuote {
+		var fields int
+		if fixed, adds, fields = readRequote(text, start, delim); fields > 0 {
+			recs, lines, err = readCSV(fixed[start:], delim)
+			if err == nil {
+				line, col := readPos(text, adds[0])
+				p.notes = append(p.notes, fmt.Sprintf("quotes inside %s (the first at line %d, column %d) were read as ordinary characters", readCount(fields, "unquoted field"), line, col))
+			}
+		}
+	}
+	if err != nil {
+		return nil, readParseError(name, text, fixed, adds, line0, delim, err)
+	}
+	for i := range lines {
+		lines[i] += line0
+	}
+	p.records, p.lines = recs, lines
+	return p, nil
+}
+
+// readCSV parses input with encoding/csv. Rows share a few large backing
+// arrays rather than one allocation each.
+func readCSV(input []byte, delim rune) (recs [][]string, lines []int, err error) {
+	r := csv.NewReader(bytes.NewReader(input))
+	r.Comma = delim
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	var slab []string
+	for {
+		off := r.InputOffset()
+		rec, err := r.Read()
+		if err == io.EOF {
+			return recs, lines, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		line, _ := r.FieldPos(0)
+		if r.InputOffset()-off > readMaxRecord {
+			return nil, nil, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: errReadLongRecord}
+		}
+		if cap(slab)-len(slab) < len(rec) {
+			slab = make([]string, 0, max(len(rec), 1<<14))
+		}
+		n := len(slab)
+		slab = append(slab, rec...)
+		recs = append(recs, slab[n:len(slab):len(slab)])
+		lines = append(lines, line)
+	}
+}
+
+// readParseError turns a parse error from readCSV on fixed into a
+// *ReadError positioned in text. fixed is text with a quote inserted before
+// each offset in adds; line0 is the number of lines before the parsed input.
+func readParseError(name string, text, fixed []byte, adds []int, line0 int, delim rune, err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return &ReadError{File: name, Err: err}
+	}
+	at := readLineOffset(fixed, line0+pe.Line) + pe.Column - 1
+	msg := pe.Err
+	if pe.Err == csv.ErrQuote {
+		if at < len(fixed) && fixed[at] == '"' {
+			msg = readDetail{`extraneous " in quoted field (a quote inside quotes must be doubled: "")`, csv.ErrQuote}
+		} else {
+			// The field runs to the end of the input: point at its opening quote.
+			if q := readUnclosedQuote(fixed[readLineOffset(fixed, line0+pe.StartLine):], []byte(string(delim))); q >= 0 {
+				at = readLineOffset(fixed, line0+pe.StartLine) + q
+			}
+			msg = readDetail{"unterminated quoted field: this quote is never closed", csv.ErrQuote}
+		}
+	}
+	line, col := readPos(text, readUnshift(adds, at))
+	return &ReadError{File: name, Line: line, Column: col, Err: msg}
+}
+
+// readDetail is an error message that unwraps to the error it explains.
+type readDetail struct {
+	msg string
+	err error
+}
+
+func (e readDetail) Error() string { return e.msg }
+func (e readDetail) Unwrap() error { return e.err }
+
+// readRequote returns text with every unquoted field that holds a quote
+// turned into a quoted field (quotes doubled), so that encoding/csv reads
+// those quotes as ordinary characters, as its LazyQuotes mode would, while
+// still rejecting faulty quoted fields. adds lists, in order, the offsets in
+// text before which a quote was inserted; fields counts the fields changed.
+// It follows encoding/csv's rules for records and fields, and leaves the
+// rest of text unchanged at the first quoting error, which csv reports.
+func readRequote(text []byte, start int, delim rune) (fixed []byte, adds []int, fields int) {
+	sep := []byte(string(delim))
+	copied := 0
+	atRecord := true
+	for i := start; i < len(text); {
+		if atRecord {
+			if n := readEOL(text, i); n > 0 {
+				i += n // blank line
+				continue
+			}
+			atRecord = false
+		}
+		if text[i] == '"' {
+			i = readClosingQuote(text, i+1)
+			if i < 0 {
+				break // unterminated
+			}
+			if bytes.HasPrefix(text[i:], sep) {
+				i += len(sep)
+			} else if n := readEOL(text, i); n > 0 || i == len(text) {
+				i += n
+				atRecord = true
+			} else {
+				break // extraneous quote
+			}
+			continue
+		}
+		// An unquoted field ends at the delimiter or the end of the line.
+		lineEnd := len(text)
+		if j := bytes.IndexByte(text[i:], '\n'); j >= 0 {
+			lineEnd = i + j
+		}
+		end, next := lineEnd, lineEnd+1
+		if j := bytes.Index(text[i:lineEnd], sep); j >= 0 {
+			end, next = i+j, i+j+len(sep)
+		} else {
+			atRecord = true
+			if end > i && text[end-1] == '\r' {
+				end-- // CRLF, or a CR that csv drops at the end of the input
+			}
+		}
+		if bytes.IndexByte(text[i:end], '"') >= 0 {
+			fixed = append(fixed, text[copied:i]...)
+			adds = append(adds, i)
+			fixed = append(fixed, '"')
+			for j := i; j < end; j++ {
+				if text[j] == '"' {
+					adds = append(adds, j)
+					fixed = append(fixed, '"')
+				}
+				fixed = append(fixed, text[j])
+			}
+			adds = append(adds, end)
+			fixed = append(fixed, '"')
+			copied = end
+			fields++
+		}
+		i = next
+	}
+	if fields == 0 {
+		return text, nil, 0
+	}
+	return append(fixed, text[copied:]...), adds, fields
+}
+
+// readClosingQuote returns the offset after the quote that closes the
+// quoted field whose text starts at i, or -1 if none does.
+func readClosingQuote(text []byte, i int) int {
+	for {
+		j := bytes.IndexByte(text[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		i += j + 1
+		if i < len(text) && text[i] == '"' {
+			i++ // doubled quote
+			continue
+		}
+		return i
+	}
+}
+
+// readEOL returns the length of the line end at text[i:] as encoding/csv
+// sees it ("\n", "\r\n", or a "\r" that ends the input), or 0.
+func readEOL(text []byte, i int) int {
+	switch {
+	case i < len(text) && text[i] == '\n':
+		return 1
+	case i+1 < len(text) && text[i] == '\r' && text[i+1] == '\n':
+		return 2
+	case i+1 == len(text) && text[i] == '\r':
+		return 1
+	}
+	return 0
+}
+
+// readUnclosedQuote returns the offset of the quote opening the quoted field
+// that is still open at the end of text, or -1.
+func readUnclosedQuote(text, delim []byte) int {
+	atField := true
+	for i := 0; i < len(text); {
+		if atField && text[i] == '"' {
+			j := readClosingQuote(text, i+1)
+			if j < 0 {
+				return i
+			}
+			i, atField = j, false
+			continue
+		}
+		if bytes.HasPrefix(text[i:], delim) {
+			i += len(delim)
+			atField = true
+			continue
+		}
+		atField = text[i] == '\n'
+		i++
+	}
+	return -1
+}
+
+// readUnshift maps an offset in text with quotes inserted before each of
+// the sorted offsets adds back to an offset in text.
+func readUnshift(adds []int, at int) int {
+	for i, a := range adds {
+		if a+i >= at {
+			return at - i
+		}
+	}
+	return at - len(adds)
+}
+
+// readLineOffset returns the offset where 1-based line n of text starts.
+func readLineOffset(text []byte, n int) int {
+	off := 0
+	for ; n > 1; n-- {
+		i := bytes.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		off += i + 1
+	}
+	return off
+}
+
+// readPos returns the 1-based line and character column of text[off].
+func readPos(text []byte, off int) (line, col int) {
+	start := bytes.LastIndexByte(text[:off], '\n') + 1
+	return 1 + bytes.Count(text[:off], []byte{'\n'}), 1 + utf8.RuneCount(text[start:off])
+}
+
+// readDecode returns data as UTF-8 text without a byte-order mark, and sets
+// p.encoding and the notes about it.
+func readDecode(data []byte, p *readParsed) []byte {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")):
+		data, p.encoding = data[3:], "UTF-8 with BOM"
+	case bytes.HasPrefix(data, []byte("\xFF\xFE")), bytes.HasPrefix(data, []byte("\xFE\xFF")):
+		p.encoding = "UTF-16LE"
+		if data[0] == 0xFE {
+			p.encoding = "UTF-16BE"
+		}
+		// The BOM sets the byte order; bad pairs become U+FFFD, so this cannot fail.
+		text, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
+		p.notes = append(p.notes, "read as "+p.encoding+" (Excel's Unicode text); outputs are UTF-8")
+		return text
+	default:
+		p.encoding = "UTF-8"
+	}
+	if utf8.Valid(data) {
+		return data
+	}
+	text, bad, first, multi := readWindows1252(data)
+	if !multi && p.encoding == "UTF-8" {
+		p.encoding = "Windows-1252"
+		p.notes = append(p.notes, "not valid UTF-8: read as Windows-1252; outputs are UTF-8")
+		return text
+	}
+	line, col := readPos(text, first)
+	p.notes = append(p.notes, fmt.Sprintf("%s not valid UTF-8 (the first at line %d, column %d): read as Windows-1252", readCount(bad, "byte"), line, col))
+	return text
+}
+
+// readWindows1252 decodes b as UTF-8, and every byte that is not part of a
+// valid UTF-8 sequence as Windows-1252. It returns the number of such bytes,
+// the offset in text of the first, and whether b held any valid non-ASCII
+// UTF-8 sequence.
+func readWindows1252(b []byte) (text []byte, bad, first int, multi bool) {
+	text = make([]byte, 0, len(b)+len(b)/4)
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			text = append(text, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			if bad == 0 {
+				first = len(text)
+			}
+			bad++
+			text = utf8.AppendRune(text, charmap.Windows1252.DecodeByte(c))
+			i++
+			continue
+		}
+		multi = true
+		text = append(text, b[i:i+n]...)
+		i += n
+	}
+	return text, bad, first, multi
+}
+
+// readBinaryHint names the kind of binary file data looks like.
+func readBinaryHint(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return ": it looks like an Excel workbook (.xlsx); save it as CSV"
+	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0")):
+		return ": it looks like an old Excel workbook (.xls); save it as CSV"
+	case len(data) >= 4 && (data[1] == 0 && data[3] == 0 || data[0] == 0 && data[2] == 0):
+		return ": it looks like UTF-16 text without a byte-order mark; save it as CSV UTF-8"
+	}
+	return ""
+}
+
+// readSepLine recognises Excel's delimiter hint, a first line "sep=X", and
+// returns X and the length of the line.
+func readSepLine(text []byte) (delim rune, n int) {
+	if !bytes.HasPrefix(text, []byte("sep=")) {
+		return 0, 0
+	}
+	d, size := utf8.DecodeRune(text[4:])
+	end := 4 + size
+	if eol := readEOL(text, end); readValidDelim(d) && (eol > 0 || end == len(text)) {
+		return d, end + eol
+	}
+	return 0, 0
+}
+
+// readValidDelim reports whether encoding/csv accepts d as a delimiter.
+func readValidDelim(d rune) bool {
+	return d != 0 && d != '"' && d != '\r' && d != '\n' && utf8.ValidRune(d) && d != utf8.RuneError
+}
+
+// readDelimiters are the delimiters sniffed, in order of preference.
+var readDelimiters = []byte{',', ';', '\t', '|'}
+
+// readSniff returns the delimiter that splits the first records of text
+// most consistently: the most records with as many delimiters (outside
+// quotes) as the first record, which must have one; ties go to the one with
+// more fields, then to the earlier in readDelimiters. It returns ',' when
+// no candidate appears in the first record.
+func readSniff(text []byte) rune {
+	sample := text[:min(len(text), 64<<10)]
+	best, bestScore, bestFields := rune(','), 0, 0
+	for _, d := range readDelimiters {
+		counts := readCountDelims(sample, d, len(sample) == len(text))
+		if len(counts) == 0 || counts[0] == 0 {
+			continue
+		}
+		score := 0
+		for _, c := range counts {
+			if c == counts[0] {
+				score++
+			}
+		}
+		if score > bestScore || score == bestScore && counts[0] > bestFields {
+			best, bestScore, bestFields = rune(d), score, counts[0]
+		}
+	}
+	return best
+}
+
+// readCountDelims counts d outside quotes in each of the first 100 records
+// of text, skipping blank lines. The last record is left out unless
+// complete, as text may end in the middle of it.
+func readCountDelims(text []byte, d byte, complete bool) []int {
+	var counts []int
+	n, atField, blank := 0, true, true
+	for i := 0; i < len(text) && len(counts) < 100; i++ {
+		c := text[i]
+		switch {
+		case atField && c == '"':
+			j := readClosingQuote(text, i+1)
+			if j < 0 {
+				return counts
+			}
+			i, atField, blank = j-1, false, false
+		case c == d:
+			n++
+			atField, blank = true, false
+		case c == '\n':
+			if !blank {
+				counts = append(counts, n)
+			}
+			n, atField, blank = 0, true, true
+		case c != '\r':
+			atField, blank = false, false
+		}
+	}
+	if complete && !blank {
+		counts = append(counts, n)
+	}
+	return counts
+}
+
+// readEmailHeaders are header names that mean "email address", normalised
+// by readNormHeader, in English and the languages of the larger ESP markets.
+var readEmailHeaders = map[string]bool{
+	"email": true, "emailaddress": true, "mail": true, "mailaddress": true, "emails": true,
+	"emailadresse": true, "mailadresse": true, "emailadres": true, // de, nl
+	"courriel": true, "adressecourriel": true, "adresseemail": true, "adressemail": true, "adresseélectronique": true, // fr
+	"correo": true, "correoelectronico": true, "correoelectrónico": true, // es
+	"indirizzoemail": true, "posta": true, "postaelettronica": true, // it
+	"enderecodeemail": true, "endereçodeemail": true, // pt
+	"epost": true, "epostadresse": true, "epostadress": true, "sähköposti": true, // nordic
+}
+
+// readNormHeader lower-cases h and keeps only its letters and digits, so that
+// "E-Mail-Adresse" and " email_address " match the names above.
+func readNormHeader(h string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, h)
+}
+
+// readFindColumn finds the email column of recs (header first): by spec if
+// set, else by header name, else by content. by is "option", "header" or
+// "content". On failure col is -1 and err wraps ErrNoEmailColumn.
+func readFindColumn(recs [][]string, spec string) (col int, by string, err error) {
+	header := recs[0]
+	if spec != "" {
+		width := 0
+		for _, rec := range recs {
+			width = max(width, len(rec))
+		}
+		col, err := readColumnSpec(header, width, spec)
+		return col, "option", err
+	}
+	sample := readSample(recs)
+	for c, h := range header {
+		key := readNormHeader(h)
+		if !readEmailHeaders[key] {
+			continue
+		}
+		for c2 := c + 1; c2 < len(header); c2++ {
+			if readNormHeader(header[c2]) == key {
+				return -1, "", fmt.Errorf("%w: columns %d %q and %d %q are both named like it; choose one by number",
+					ErrNoEmailColumn, c+1, h, c2+1, header[c2])
+			}
+		}
+		return c, "header", nil
+	}
+	for c, h := range header {
+		if strings.Contains(readNormHeader(h), "mail") {
+			if hits, filled := readColumnHits(sample, c); hits > 0 && 2*hits >= filled {
+				return c, "header", nil
+			}
+		}
+	}
+	best, bestHits := -1, 0
+	for c := 0; c < readWidth(sample); c++ {
+		if hits, filled := readColumnHits(sample, c); hits > bestHits && 2*hits >= filled {
+			best, bestHits = c, hits
+		}
+	}
+	if best < 0 {
+		return -1, "", fmt.Errorf("%w: no header names an email address and no column holds addresses (headers: %s)",
+			ErrNoEmailColumn, readHeaderList(header))
+	}
+	return best, "content", nil
+}
+
+// readSample returns the records that content detection looks at: up to
+// 1000 rows after the first record, or the first record alone.
+func readSample(recs [][]string) [][]string {
+	if len(recs) == 1 {
+		return recs
+	}
+	return recs[1:min(len(recs), 1001)]
+}
+
+func readWidth(recs [][]string) int {
+	w := 0
+	for _, rec := range recs {
+		w = max(w, len(rec))
+	}
+	return w
+}
+
+// readColumnHits counts the values of column c in recs that look like
+// addresses, and those that are not blank.
+func readColumnHits(recs [][]string, c int) (hits, filled int) {
+	for _, rec := range recs {
+		if c >= len(rec) || strings.TrimSpace(rec[c]) == "" {
+			continue
+		}
+		filled++
+		if readLooksLikeAddress(rec[c]) {
+			hits++
+		}
+	}
+	return hits, filled
+}
+
+// readLooksLikeAddress reports whether s has an @ with something on both
+// sides: the mark of an address, even a faulty one, and not of a @handle.
+func readLooksLikeAddress(s string) bool {
+	s = strings.TrimSpace(s)
+	i := strings.IndexByte(s, '@')
+	return i > 0 && i < len(s)-1
+}
+
+// readIsHeaderName reports whether spec names one of the header cells.
+func readIsHeaderName(header []string, spec string) bool {
+	spec = strings.TrimSpace(spec)
+	for _, h := range header {
+		if strings.EqualFold(strings.TrimSpace(h), spec) {
+			return true
+		}
+	}
+	return false
+}
+
+// readColumnSpec resolves a column given as a header name (case-insensitive,
+// trimmed) or as a 1-based number up to width. Errors wrap ErrNoEmailColumn.
+func readColumnSpec(header []string, width int, spec string) (int, error) {
+	spec = strings.TrimSpace(spec)
+	col := -1
+	for c, h := range header {
+		if !strings.EqualFold(strings.TrimSpace(h), spec) {
+			continue
+		}
+		if col >= 0 {
+			return -1, fmt.Errorf("%w: columns %d and %d are both named %q; choose one by number", ErrNoEmailColumn, col+1, c+1, spec)
+		}
+		col = c
+	}
+	if col >= 0 {
+		return col, nil
+	}
+	if n, err := strconv.Atoi(spec); err == nil {
+		if n < 1 || n > width {
+			return -1, fmt.Errorf("%w: there is no column %d; the file has %d", ErrNoEmailColumn, n, width)
+		}
+		return n - 1, nil
+	}
+	if header == nil {
+		return -1, fmt.Errorf("%w: no column named %q: the file has no header line; give a column number", ErrNoEmailColumn, spec)
+	}
+	return -1, fmt.Errorf("%w: no column named %q (headers: %s)", ErrNoEmailColumn, spec, readHeaderList(header))
+}
+
+// readHeaderList quotes the header cells for a message.
+func readHeaderList(header []string) string {
+	const most = 20
+	var b strings.Builder
+	for i, h := range header[:min(len(header), most)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(h))
+	}
+	if len(header) > most {
+		fmt.Fprintf(&b, " and %d more", len(header)-most)
+	}
+	return b.String()
+}
+
+// readDuplicateNotes notes header names used by more than one column, other
+// than blank ones.
+func readDuplicateNotes(header []string) []string {
+	var notes []string
+	seen := make(map[string]int, len(header))
+	for c, h := range header {
+		key := strings.ToLower(strings.TrimSpace(h))
+		if key == "" {
+			continue
+		}
+		first, dup := seen[key]
+		if !dup {
+			seen[key] = c
+			continue
+		}
+		if first >= 0 {
+			notes = append(notes, fmt.Sprintf("header %q names columns %d and %d; both are kept", h, first+1, c+1))
+			seen[key] = -1 // note each name once
+		}
+	}
+	return notes
+}
+
+// readUnwrapPath drops the operation and path from a *fs.PathError, which
+// ReadError already shows.
+func readUnwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// readSize formats a byte count for a message.
+func readSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readCount formats n things: "1 byte", "2 bytes".
+func readCount(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
+}

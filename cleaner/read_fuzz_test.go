@@ -1,0 +1,75 @@
+package cleaner
+
+import (
+	"bytes"
+	"encoding/csv"
+	"reflect"
+	"testing"
+)
+
+// FuzzReadWrite reads arbitrary input and writes the records back with no
+// decisions: reading the output gives every record identically, in both
+// line-end styles. It also checks the reader against encoding/csv's
+// LazyQuotes mode, which reads a quote in an unquoted field as the reader
+// does: whenever the reader accepts an input, the records are the same.
+func FuzzReadWrite(f *testing.F) {
+	for _, s := range []string{
+		"email,name\na@x.com,Ann\n",
+		"email;name\r\na@x.com;\"Doe; Ann\"\r\n\"\";\r\n",
+		"email\tnote\na@x.com\t\"two\nlines\"\n",
+		"email|q\na@x.com|\"say \"\"hi\"\"\"\nb@x.com|x\"y\n",
+		"email,a,b\nx@y.z,\"cr\rin\",\"crlf\r\r\nin\"\nragged@x.com\n\"\"\n",
+		"\xEF\xBB\xBFemail,name\nm@x.de,M\xfcller\n",
+		"\xFF\xFEe\x00,\x00\"\x00\n\x00",
+		"sep=;\nemail;\"sep=;\"\na@x.com;\"\uFEFFx\"\n",
+		"email,n\na@x.com,Bob \"the builder\",5'11\"\n",
+		"a,\"b\nc\"d,e",
+		"x,\"open\n",
+		"field\r\r\n\r\rfield\r\r\n\r\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if l, err := Read(bytes.NewReader(data), "fuzz", ReadOptions{}); l != nil {
+			for i := range l.Rows {
+				l.EmailCell(i)
+			}
+			if err == nil && len(l.Lines) != len(l.Rows) {
+				t.Fatalf("%d Lines for %d Rows", len(l.Lines), len(l.Rows))
+			}
+		}
+		p, err := readParse(data, "fuzz", 0)
+		if err != nil {
+			return
+		}
+
+		text := readDecode(data, &readParsed{})
+		_, start := readSepLine(text)
+		r := csv.NewReader(bytes.NewReader(text[start:]))
+		r.Comma, r.FieldsPerRecord, r.LazyQuotes = p.delim, -1, true
+		lazy, err := r.ReadAll()
+		if err != nil || !readSameRecords(lazy, p.records) {
+			t.Fatalf("encoding/csv LazyQuotes read %q, %v; the reader %q", lazy, err, p.records)
+		}
+
+		for _, crlf := range []bool{p.crlf, !p.crlf} {
+			var out bytes.Buffer
+			w := NewRecordWriter(&out, p.delim, crlf)
+			if err := w.WriteAll(p.records); err != nil {
+				t.Fatal(err)
+			}
+			back, err := readParse(out.Bytes(), "out", p.delim)
+			if err != nil {
+				t.Fatalf("reading back %q (crlf %v): %v", out.Bytes(), crlf, err)
+			}
+			if !readSameRecords(back.records, p.records) {
+				t.Fatalf("written %q (crlf %v) reads back as %q, want %q", out.Bytes(), crlf, back.records, p.records)
+			}
+		}
+	})
+}
+
+// readSameRecords compares records, taking nil and empty as equal.
+func readSameRecords(a, b [][]string) bool {
+	return len(a) == 0 && len(b) == 0 || reflect.DeepEqual(a, b)
+}

@@ -1,0 +1,232 @@
+package cleaner
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ErrExists: an output exists and overwriting was not allowed.
+var ErrExists = errors.New("file exists and overwriting was not allowed")
+
+var errWriteNotFile = errors.New("exists and is not a regular file")
+
+// WriteFileAtomic writes through a temporary file in the same folder,
+// fsyncs it, then renames it over path: a crash leaves the old file or the
+// complete new one. Without force, an existing path is refused with an
+// error wrapping ErrExists. write's error aborts and removes the temp file.
+// Even with force, a directory, device or pipe at path is refused.
+//
+// The temporary file is named ".NAME.tmp-XXXX"; only a process killed
+// outright leaves one behind. The new file gets the mode of the file it
+// replaces, else 0644. A symbolic link at path is replaced by the file,
+// never written through. Errors are *fs.PathError values naming path.
+func WriteFileAtomic(path string, force bool, write func(w io.Writer) error) error {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Lstat(path); err == nil {
+		if !force {
+			return &fs.PathError{Op: "write", Path: path, Err: ErrExists}
+		}
+		switch {
+		case fi.Mode().IsRegular():
+			mode = fi.Mode().Perm()
+		case fi.Mode()&fs.ModeSymlink == 0:
+			// Renaming over a directory, a device or a pipe would destroy it.
+			return &fs.PathError{Op: "write", Path: path, Err: errWriteNotFile}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+	}
+	dir, base := filepath.Split(path)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+	}
+	tmp, renamed := f.Name(), false
+	defer func() { // also when write panics
+		if !renamed {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		return &fs.PathError{Op: "write", Path: path, Err: err}
+	}
+	for _, step := range []func() error{bw.Flush, func() error { return f.Chmod(mode) }, f.Sync, f.Close} {
+		if err := step(); err != nil {
+			return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+	}
+	renamed = true
+	writeSyncDir(dir)
+	return nil
+}
+
+// writeSyncDir makes a rename in dir durable. It is best effort: a failure
+// leaves the rename atomic, only perhaps not yet on disk, and some systems
+// (Windows, some network file systems) cannot sync a directory at all.
+func writeSyncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if dir == "" {
+		dir = "."
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// SameFile reports whether two paths name the same file (symlinks,
+// "./a.csv" vs "a.csv", hard links via os.SameFile); a path that doesn't
+// exist yet is compared by its cleaned absolute path with symlinks in its
+// parent resolved.
+func SameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	return writeCanonical(a) == writeCanonical(b)
+}
+
+// writeCanonical returns path made absolute and clean, with symbolic links
+// in its folder resolved.
+func writeCanonical(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	dir, base := filepath.Split(path)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	return filepath.Join(dir, base)
+}
+
+// A RecordWriter writes CSV records like encoding/csv's Writer, with the
+// same methods, but so that encoding/csv's Reader (and so Read) gives back
+// every record exactly: a record of one empty field is written as "" rather
+// than as a blank line, which readers skip; a carriage return inside a
+// field is kept in CRLF mode; a field starting with a space, a byte-order
+// mark or "sep=" is quoted.
+type RecordWriter struct {
+	w     *bufio.Writer
+	comma rune
+	crlf  bool
+}
+
+// NewRecordWriter writes records with the list's delimiter (and CRLF if the
+// input had it).
+func NewRecordWriter(w io.Writer, delim rune, crlf bool) *RecordWriter {
+	return &RecordWriter{w: bufio.NewWriter(w), comma: delim, crlf: crlf}
+}
+
+// NewWriter returns a RecordWriter for an output of the list: its delimiter
+// and line ends, and a UTF-8 byte-order mark first when the input had one
+// or was not UTF-8, so that Excel, which wrote it, reads the output as
+// UTF-8.
+func (l *List) NewWriter(w io.Writer) *RecordWriter {
+	rw := NewRecordWriter(w, l.Delimiter, l.CRLF)
+	if l.Encoding != "UTF-8" {
+		rw.w.WriteString("\uFEFF")
+	}
+	return rw
+}
+
+var errWriteDelim = errors.New("csv: invalid field delimiter")
+
+// Write writes one record, quoting fields as needed. A record of no fields
+// writes nothing: a blank line would be skipped by a reader anyway, and so
+// the Header of a List without one (nil) can be written as it is. Writes
+// are buffered: call Flush, then check Error.
+func (w *RecordWriter) Write(record []string) error {
+	if !readValidDelim(w.comma) {
+		return errWriteDelim
+	}
+	if len(record) == 0 {
+		return nil
+	}
+	// bufio.Writer errors are sticky: the last write reports any.
+	for n, field := range record {
+		if n > 0 {
+			w.w.WriteRune(w.comma)
+		}
+		if !w.needsQuotes(field) && (field != "" || len(record) > 1) {
+			w.w.WriteString(field)
+			continue
+		}
+		w.w.WriteByte('"')
+		start := 0
+		for i := 0; i < len(field); i++ {
+			switch c := field[i]; {
+			case c == '"':
+				w.w.WriteString(field[start:i])
+				w.w.WriteString(`""`)
+				start = i + 1
+			case c == '\n':
+				// A reader turns every CRLF into LF, so "\r\n" in a field
+				// is written "\r\r\n".
+				w.w.WriteString(field[start:i])
+				if w.crlf || i > 0 && field[i-1] == '\r' {
+					w.w.WriteString("\r\n")
+				} else {
+					w.w.WriteByte('\n')
+				}
+				start = i + 1
+			}
+		}
+		w.w.WriteString(field[start:])
+		w.w.WriteByte('"')
+	}
+	var err error
+	if w.crlf {
+		_, err = w.w.WriteString("\r\n")
+	} else {
+		err = w.w.WriteByte('\n')
+	}
+	return err
+}
+
+// needsQuotes reports whether field must be quoted.
+func (w *RecordWriter) needsQuotes(field string) bool {
+	if field == "" {
+		return false
+	}
+	if strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, w.comma) || strings.HasPrefix(field, "sep=") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(field)
+	return unicode.IsSpace(r) || r == '\uFEFF'
+}
+
+// WriteAll writes records and flushes.
+func (w *RecordWriter) WriteAll(records [][]string) error {
+	for _, rec := range records {
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+	}
+	return w.w.Flush()
+}
+
+// Flush writes any buffered data to the underlying io.Writer. Check Error
+// for a failure.
+func (w *RecordWriter) Flush() { w.w.Flush() }
+
+// Error reports any error from a previous Write or Flush.
+func (w *RecordWriter) Error() error {
+	_, err := w.w.Write(nil)
+	return err
+}

@@ -1,0 +1,323 @@
+package cleaner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// writeTemps lists the temporary files WriteFileAtomic left in dir.
+func writeTemps(t *testing.T, dir string) []string {
+	t.Helper()
+	temps, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return temps
+}
+
+func writeString(s string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := io.WriteString(w, s)
+		return err
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	errAbort := errors.New("abort")
+	tests := []struct {
+		name    string
+		old     string // "" for no file
+		oldMode fs.FileMode
+		force   bool
+		write   func(io.Writer) error
+		is      error  // errors.Is target, nil for success
+		want    string // the file afterwards
+		mode    fs.FileMode
+	}{
+		{name: "new file", write: writeString("new\n"), want: "new\n", mode: 0o644},
+		{name: "existing refused", old: "old\n", oldMode: 0o644, write: writeString("new\n"), is: ErrExists, want: "old\n", mode: 0o644},
+		{name: "existing replaced with force", old: "old\n", oldMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o600},
+		{name: "write error keeps the old file", old: "old\n", oldMode: 0o644, force: true, write: func(w io.Writer) error {
+			io.WriteString(w, strings.Repeat("partial", 100000))
+			return errAbort
+		}, is: errAbort, want: "old\n", mode: 0o644},
+		{name: "write error leaves no file", write: func(io.Writer) error { return errAbort }, is: errAbort},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "out.csv")
+			if tt.old != "" {
+				if err := os.WriteFile(path, []byte(tt.old), tt.oldMode); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, tt.oldMode); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := WriteFileAtomic(path, tt.force, tt.write)
+			if tt.is == nil && err != nil || tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("WriteFileAtomic = %v, want %v", err, tt.is)
+			}
+			var pe *fs.PathError
+			if err != nil && (!errors.As(err, &pe) || pe.Path != path) {
+				t.Errorf("error %v does not name %s", err, path)
+			}
+			got, readErr := os.ReadFile(path)
+			if tt.want == "" {
+				if !errors.Is(readErr, fs.ErrNotExist) {
+					t.Errorf("%s exists: %q, %v", path, got, readErr)
+				}
+			} else {
+				if string(got) != tt.want {
+					t.Errorf("file holds %q, want %q", got, tt.want)
+				}
+				if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != tt.mode && runtime.GOOS != "windows" {
+					t.Errorf("mode %v (%v), want %v", fi.Mode().Perm(), err, tt.mode)
+				}
+			}
+			if temps := writeTemps(t, dir); len(temps) > 0 {
+				t.Errorf("temporary files left: %v", temps)
+			}
+		})
+	}
+}
+
+func TestWriteFileAtomicPanic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	func() {
+		defer func() { recover() }()
+		WriteFileAtomic(path, false, func(io.Writer) error { panic("boom") })
+	}()
+	if temps := writeTemps(t, dir); len(temps) > 0 {
+		t.Errorf("temporary files left after a panic: %v", temps)
+	}
+}
+
+func TestWriteFileAtomicErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "missing", "out.csv")
+	err := WriteFileAtomic(path, false, writeString("x"))
+	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "write "+path+": ") {
+		t.Errorf("WriteFileAtomic into a missing folder = %v", err)
+	}
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = WriteFileAtomic(sub, true, writeString("x"))
+	if err == nil || err.Error() != "write "+sub+": exists and is not a regular file" {
+		t.Errorf("WriteFileAtomic over a directory with force = %v", err)
+	}
+	if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
+		t.Errorf("the directory is gone: %v", err)
+	}
+	if temps := writeTemps(t, dir); len(temps) > 0 {
+		t.Errorf("temporary files left: %v", temps)
+	}
+}
+
+func TestWriteFileAtomicSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "input.csv"), filepath.Join(dir, "link.csv")
+	if err := os.WriteFile(target, []byte("input\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	if err := WriteFileAtomic(link, false, writeString("out\n")); !errors.Is(err, ErrExists) {
+		t.Errorf("WriteFileAtomic over a link without force = %v", err)
+	}
+	if err := WriteFileAtomic(link, true, writeString("out\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "input\n" {
+		t.Errorf("the link's target was written: %q", got)
+	}
+	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the link was not replaced by a file: %v %v", fi, err)
+	}
+}
+
+// TestWriteFileAtomicKill kills a process in the middle of an export with
+// SIGKILL: the output holds the old content, whole.
+func TestWriteFileAtomicKill(t *testing.T) {
+	if path := os.Getenv("LISTCLEAN_WRITE_KILL"); path != "" {
+		WriteFileAtomic(path, true, func(w io.Writer) error {
+			for {
+				io.WriteString(w, strings.Repeat("new row\n", 10000))
+				time.Sleep(time.Millisecond)
+			}
+		})
+		return
+	}
+	if runtime.GOOS == "windows" || testing.Short() {
+		t.Skip("needs SIGKILL; skipped in -short mode")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	old := strings.Repeat("old row\n", 1000)
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteFileAtomicKill$")
+	cmd.Env = append(os.Environ(), "LISTCLEAN_WRITE_KILL="+path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once its temporary file has grown past 1 MB.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		temps := writeTemps(t, dir)
+		if len(temps) == 1 {
+			if fi, err := os.Stat(temps[0]); err == nil && fi.Size() > 1<<20 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the child never wrote its temporary file")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if got, err := os.ReadFile(path); err != nil || string(got) != old {
+		t.Errorf("after SIGKILL the output holds %d bytes (%v), want the old %d", len(got), err, len(old))
+	}
+}
+
+func TestSameFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, name := range []string{"a.csv", "b.csv"} {
+		if err := os.WriteFile(name, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir("sub", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	links := os.Symlink("a.csv", "link.csv") == nil && os.Symlink("sub", "sublink") == nil
+	hard := os.Link("a.csv", "hard.csv") == nil
+	tests := []struct {
+		a, b  string
+		same  bool
+		needs bool // needs links
+	}{
+		{"a.csv", "a.csv", true, false},
+		{"a.csv", "./a.csv", true, false},
+		{"a.csv", filepath.Join(dir, "a.csv"), true, false},
+		{"a.csv", "sub/../a.csv", true, false},
+		{"a.csv", "b.csv", false, false},
+		{"a.csv", "new.csv", false, false},
+		{"new.csv", "./new.csv", true, false},
+		{"sub/new.csv", "sub/other.csv", false, false},
+		{"a.csv", "link.csv", true, true},
+		{"a.csv", "hard.csv", true, true},
+		{"sub/new.csv", "sublink/new.csv", true, true},
+		{"sub/new.csv", filepath.Join(dir, "sublink", "new.csv"), true, true},
+	}
+	for _, tt := range tests {
+		if tt.needs && !(links && hard) {
+			continue
+		}
+		if got := SameFile(tt.a, tt.b); got != tt.same {
+			t.Errorf("SameFile(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+		if got := SameFile(tt.b, tt.a); got != tt.same {
+			t.Errorf("SameFile(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.same)
+		}
+	}
+}
+
+func TestRecordWriter(t *testing.T) {
+	tests := []struct {
+		delim rune
+		crlf  bool
+		recs  [][]string
+		want  string
+	}{
+		{',', false, [][]string{{"a", "b"}, {"c", ""}}, "a,b\nc,\n"},
+		{',', true, [][]string{{"a", "b"}, {"c", "d"}}, "a,b\r\nc,d\r\n"},
+		{',', false, [][]string{{""}, {"", ""}}, "\"\"\n,\n"},
+		{',', false, [][]string{nil, {"a@x.com"}, {}}, "a@x.com\n"},
+		{';', false, [][]string{{"a,b", "c;d", `say "hi"`}}, "a,b;\"c;d\";\"say \"\"hi\"\"\"\n"},
+		{'\t', false, [][]string{{"tab\there", " lead", "trail "}}, "\"tab\there\"\t\" lead\"\ttrail \n"},
+		{'|', false, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\nlines\"|\"cr\ronly\"|\"crlf\r\r\nin\"\n"},
+		{',', true, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\r\nlines\",\"cr\ronly\",\"crlf\r\r\nin\"\r\n"},
+		{',', false, [][]string{{"sep=;"}, {"\uFEFFx", "Zoë"}}, "\"sep=;\"\n\"\uFEFFx\",Zoë\n"},
+		{'£', false, [][]string{{"a£b", "c"}}, "\"a£b\"£c\n"},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		w := NewRecordWriter(&buf, tt.delim, tt.crlf)
+		if err := w.WriteAll(tt.recs); err != nil {
+			t.Errorf("WriteAll(%q): %v", tt.recs, err)
+		}
+		if buf.String() != tt.want {
+			t.Errorf("WriteAll(%q) with %q crlf=%v wrote %q, want %q", tt.recs, tt.delim, tt.crlf, buf.String(), tt.want)
+		}
+	}
+
+	w := NewRecordWriter(io.Discard, '"', false)
+	if err := w.Write([]string{"a"}); err == nil {
+		t.Error(`Write with delimiter '"' succeeded`)
+	}
+}
+
+type writeFailing struct{}
+
+func (writeFailing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestRecordWriterError(t *testing.T) {
+	w := NewRecordWriter(writeFailing{}, ',', false)
+	if err := w.Write([]string{"a"}); err != nil {
+		t.Fatalf("a buffered Write failed: %v", err)
+	}
+	w.Flush()
+	if err := w.Error(); err == nil || err.Error() != "disk full" {
+		t.Errorf("Error() = %v, want disk full", err)
+	}
+	if err := w.Write([]string{"b"}); err == nil {
+		t.Error("Write after a failed Flush succeeded")
+	}
+}
+
+func TestListNewWriter(t *testing.T) {
+	tests := []struct {
+		enc  string
+		crlf bool
+		want string
+	}{
+		{"UTF-8", false, "email;x\na@x.com;\"1;2\"\n"},
+		{"UTF-8 with BOM", true, "\uFEFFemail;x\r\na@x.com;\"1;2\"\r\n"},
+		{"Windows-1252", false, "\uFEFFemail;x\na@x.com;\"1;2\"\n"},
+		{"UTF-16LE", true, "\uFEFFemail;x\r\na@x.com;\"1;2\"\r\n"},
+	}
+	for _, tt := range tests {
+		l := &List{Header: []string{"email", "x"}, Rows: [][]string{{"a@x.com", "1;2"}}, Delimiter: ';', Encoding: tt.enc, CRLF: tt.crlf}
+		var buf bytes.Buffer
+		w := l.NewWriter(&buf)
+		if err := w.WriteAll(append([][]string{l.Header}, l.Rows...)); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != tt.want {
+			t.Errorf("%s: wrote %q, want %q", tt.enc, buf.String(), tt.want)
+		}
+	}
+}
