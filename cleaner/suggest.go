@@ -1,0 +1,845 @@
+package cleaner
+
+import (
+	"cmp"
+	_ "embed"
+	"iter"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Domain typo suggestions.
+//
+// Suggest compares a domain that does not route with two kinds of likely
+// intent, and returns the candidates in this order:
+//
+//  1. Dictionary matches, fewest slips first, then by rank (providers in
+//     the order of providers.txt, then the list's common domains by rows):
+//     a well-known mailbox provider, or a domain common in the list being
+//     cleaned, whose name is within a few edits of the typed name while the
+//     typed suffix is the same or a slip of it (gmial.con, hotmail.ft,
+//     yahoo.co.ukk, gmailc.om); whose name was typed under another of
+//     .com, .net and .org (gmail.net); or, for a popular provider with a
+//     single domain, whose exact name was typed under a country's suffix
+//     (gmail.co.uk, gmail.com.br).
+//  2. Repairs that keep what was typed, fewest edits first: a dot moved
+//     (examplec.om), a top-level domain typed twice (x.com.com, x.con.com,
+//     gmail.com.co), a suffix slip on any domain (x.cmo, x.co.ukk, x.couk,
+//     x.co.ar for x.com.ar), and a provider on .com, .net or .org whose name
+//     was typed under a suffix that does not exist (gmial.cpn).
+//
+// The caller resolves the candidates and keeps the first that routes, so a
+// later candidate that merely might exist costs a lookup at most; but the
+// rules aim at a first candidate that is right, and at no candidate at all
+// when the intent is a guess. What is never done: a suffix that exists is
+// not replaced by another (yahoo.com.ar is not yahoo.com), except .com,
+// .net and .org with a letter dropped (.co, .cm, .om, .ne, .et) or for
+// each other, and the single domain of a popular provider; a country code
+// that does not exist is not guessed from one or two letters (.ry could be
+// .ru, .re or .rw); and a provider's name is not put under a suffix the
+// provider does not use (gmai.co.uk does not become gmail.co.uk, which is
+// not a Gmail domain).
+
+// The sources of a Candidate.
+const (
+	SourceProvider = "provider" // near a well-known mailbox provider
+	SourceTLD      = "tld"      // a top-level domain or suffix slip
+	SourceList     = "list"     // near a domain common in the list
+)
+
+// A domain is common in a list when it has at least sgListMinRows rows. A
+// common domain is offered for a rarer near miss only when it has at least
+// sgListRatio times the rows of the near miss, so that two real domains of
+// similar weight (acme.com and acne.com) are never merged. A common domain
+// is never Suspect: a list with dozens of rows at one domain is telling us
+// that the domain is real for these subscribers.
+const (
+	sgListMinRows = 10
+	sgListRatio   = 10
+)
+
+// Some rules only trust the sgTop most popular providers, the brands that
+// people know by heart and typosquatters register near, and only names of
+// at least sgMinName letters: shorter ones (aol, gmx, live, mail) have
+// real, unrelated domains one edit away (aim.com, gmc.com, love.com), and
+// so have rarer providers (walla.com and the Arabic portal yalla.com;
+// lycos.com and the Lycos of each country).
+const (
+	sgTop     = 100
+	sgMinName = 5
+)
+
+// Candidate is a corrected domain proposed for a domain that looks misspelled.
+type Candidate struct {
+	Domain string // the corrected domain, ASCII lower case
+	Source string // "provider" (near a well-known mailbox provider), "tld" (a TLD/suffix slip), "list" (near a domain common in this list)
+	Edits  int    // edit distance (optimal string alignment)
+}
+
+//go:embed providers.txt
+var sgProvidersText string
+
+// sgEntry is a dictionary domain split at its public suffix.
+type sgEntry struct {
+	domain string
+	name   string // everything left of the suffix: "yahoo" in yahoo.co.uk
+	suffix string // the ICANN public suffix: "co.uk"
+	labels int    // labels in suffix
+	order  int    // position in the dictionary: provider rank, then list rows
+	count  int    // rows in the list; 0 for a provider
+
+	nameSet, domainSet uint64 // sgByteSet of name and domain
+}
+
+var (
+	sgProviders        []sgEntry      // in rank order
+	sgProviderRank     map[string]int // domain to rank
+	sgProviderNames    []string       // distinct provider names, in rank order
+	sgProviderNameSets []uint64       // sgByteSet of each of sgProviderNames
+	sgCountryTLDs      []string       // two-letter TLDs of the providers, in rank order
+	sgProviderSuffixes []string       // suffixes of the providers, in rank order
+	sgSoleDomains      map[string]int // name to the index in sgProviders of its only domain: see init
+)
+
+func init() {
+	sgProviderRank = make(map[string]int)
+	seenName := make(map[string]bool)
+	seenTLD := make(map[string]bool)
+	for line := range strings.Lines(sgProvidersText) {
+		d := strings.TrimSpace(line)
+		if d == "" || d[0] == '#' {
+			continue
+		}
+		e, ok := sgNewEntry(d, len(sgProviders))
+		if !ok {
+			panic("cleaner: providers.txt: not a domain under a public suffix: " + d)
+		}
+		if _, dup := sgProviderRank[d]; dup {
+			panic("cleaner: providers.txt: duplicate " + d)
+		}
+		sgProviderRank[d] = e.order
+		sgProviders = append(sgProviders, e)
+		if !seenName[e.name] {
+			seenName[e.name] = true
+			sgProviderNames = append(sgProviderNames, e.name)
+			sgProviderNameSets = append(sgProviderNameSets, e.nameSet)
+		}
+		if !slices.Contains(sgProviderSuffixes, e.suffix) {
+			sgProviderSuffixes = append(sgProviderSuffixes, e.suffix)
+		}
+		tld := sgLastLabel(e.suffix)
+		if len(tld) == 2 && !seenTLD[tld] {
+			seenTLD[tld] = true
+			sgCountryTLDs = append(sgCountryTLDs, tld)
+		}
+	}
+	// The sgTop providers that have a single domain, on .com, .net or
+	// .org, and a name of sgMinName letters or more (gmail.com,
+	// icloud.com, comcast.net).
+	sgSoleDomains = make(map[string]int)
+	names := make(map[string]int)
+	for _, e := range sgProviders {
+		names[e.name]++
+	}
+	for i, e := range sgProviders[:min(sgTop, len(sgProviders))] {
+		if names[e.name] == 1 && len(e.name) >= sgMinName && sgIsConfusedTLD(e.suffix) {
+			sgSoleDomains[e.name] = i
+		}
+	}
+}
+
+// source is the Candidate source of a match with e.
+func (e *sgEntry) source() string {
+	if e.count > 0 {
+		return SourceList
+	}
+	return SourceProvider
+}
+
+// sgNewEntry splits d at its longest ICANN public suffix.
+func sgNewEntry(d string, order int) (sgEntry, bool) {
+	q, ok := sgParse(d)
+	if !ok || q.real < 0 {
+		return sgEntry{}, false
+	}
+	sp := q.splits[q.real]
+	return sgEntry{domain: d, name: sp.name, suffix: sp.suffix, labels: q.real + 1, order: order,
+		nameSet: sp.nameSet, domainSet: q.set}, true
+}
+
+// IsProvider reports whether domain is on the embedded list of well-known mailbox providers.
+func IsProvider(domain string) bool {
+	_, ok := sgProviderRank[sgNormalize(domain)]
+	return ok
+}
+
+// Suggester proposes corrections; it knows the list's domain frequencies.
+type Suggester struct {
+	counts  map[string]int
+	dict    map[string]*sgGroup // providers and the list's common domains, by suffix
+	entries int                 // in dict
+}
+
+// sgGroup holds the dictionary domains under one suffix by name length,
+// so that a typed name is only compared with names of about its length.
+type sgGroup struct {
+	labels int         // labels in the suffix
+	byLen  [][]sgEntry // byLen[n] has the names of n bytes
+}
+
+// add puts e in g.
+func (g *sgGroup) add(e sgEntry) {
+	if n := len(e.name); n >= len(g.byLen) {
+		g.byLen = append(g.byLen, make([][]sgEntry, n+1-len(g.byLen))...)
+	}
+	g.byLen[len(e.name)] = append(g.byLen[len(e.name)], e)
+}
+
+// names yields the entries whose names have lo to hi bytes.
+func (g *sgGroup) names(lo, hi int) iter.Seq[*sgEntry] {
+	return func(yield func(*sgEntry) bool) {
+		for n := max(lo, 0); n <= hi && n < len(g.byLen); n++ {
+			for i := range g.byLen[n] {
+				if !yield(&g.byLen[n][i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// NewSuggester takes the number of rows per domain (ASCII) in the list being cleaned.
+func NewSuggester(counts map[string]int) *Suggester {
+	s := &Suggester{counts: make(map[string]int, len(counts)), dict: make(map[string]*sgGroup)}
+	for d, n := range counts {
+		s.counts[sgNormalize(d)] += n
+	}
+	var common []sgEntry
+	for d, n := range s.counts {
+		if n < sgListMinRows || IsProvider(d) {
+			continue
+		}
+		if e, ok := sgNewEntry(d, 0); ok {
+			e.count = n
+			common = append(common, e)
+		}
+	}
+	slices.SortFunc(common, func(a, b sgEntry) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.domain, b.domain))
+	})
+	all := append(slices.Clip(sgProviders), common...)
+	for i, e := range all {
+		e.order = i
+		g := s.dict[e.suffix]
+		if g == nil {
+			g = &sgGroup{labels: e.labels}
+			s.dict[e.suffix] = g
+		}
+		g.add(e)
+	}
+	s.entries = len(all)
+	return s
+}
+
+// Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
+func (s *Suggester) Suggest(domain string) []Candidate {
+	d := sgNormalize(domain)
+	q, ok := sgParse(d)
+	if !ok || IsProvider(d) {
+		return nil
+	}
+	m := sgMatcher{q: q, s: s, floor: sgListRatio * max(s.counts[d], 1)}
+	var out []Candidate
+	for _, group := range [][]sgFound{m.dictionaryMatches(), m.repairs()} {
+		slices.SortStableFunc(group, func(a, b sgFound) int {
+			return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.order, b.order))
+		})
+		for _, f := range group {
+			if f.domain != d && !slices.ContainsFunc(out, func(c Candidate) bool { return c.Domain == f.domain }) {
+				out = append(out, Candidate{Domain: f.domain, Source: f.source, Edits: f.edits})
+			}
+		}
+	}
+	return out
+}
+
+// Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, or a domain common in the list, is never suspect.
+//
+// Only the name may differ, by one edit, from the name of one of the
+// sgTop most popular providers under the very same suffix, that
+// name must have at least sgMinName letters, and the domain must be
+// registered directly under that suffix (no subdomain).
+func (s *Suggester) Suspect(domain string) (Candidate, bool) {
+	d := sgNormalize(domain)
+	q, ok := sgParse(d)
+	if !ok || q.real < 0 || IsProvider(d) || s.counts[d] >= sgListMinRows {
+		return Candidate{}, false
+	}
+	sp := q.splits[q.real]
+	if strings.Contains(sp.name, ".") {
+		return Candidate{}, false
+	}
+	for _, e := range sgProviders[:min(sgTop, len(sgProviders))] {
+		if e.suffix == sp.suffix && len(e.name) >= sgMinName && sgWithin(sp.name, e.name, 1) == 1 {
+			return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+		}
+	}
+	return Candidate{}, false
+}
+
+// sgFound is a candidate before ordering.
+type sgFound struct {
+	domain string
+	source string
+	cost   int // slips as the dictionary matching counts them, or edits for a repair
+	edits  int // OSADistance from the typed domain
+	order  int // dictionary or suffix rank: breaks ties in cost
+}
+
+// sgSplit is a domain cut into name and suffix after some label.
+type sgSplit struct {
+	name    string
+	suffix  string
+	real    bool   // suffix is an ICANN public suffix
+	nameSet uint64 // sgByteSet(name)
+}
+
+// sgQuery is a domain prepared for matching.
+type sgQuery struct {
+	domain string
+	set    uint64 // sgByteSet(domain)
+	labels []string
+	splits []sgSplit // splits[m-1] has m labels in its suffix
+	real   int       // index in splits of the longest real suffix, or -1
+}
+
+// sgNormalize lower-cases domain and drops surrounding space and the dot
+// that may end a fully qualified name.
+func sgNormalize(domain string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(domain)), ".")
+}
+
+// sgParse prepares d, which must be at least two labels of letters, digits
+// and hyphens; anything else is a syntax matter and gets no suggestion.
+func sgParse(d string) (sgQuery, bool) {
+	if len(d) > 253 {
+		return sgQuery{}, false
+	}
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return sgQuery{}, false
+		}
+	}
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 || slices.Contains(labels, "") {
+		return sgQuery{}, false
+	}
+	q := sgQuery{domain: d, set: sgByteSet(d), labels: labels, real: -1}
+	cut := len(d)
+	for m := 1; m < len(labels); m++ {
+		cut = strings.LastIndexByte(d[:cut], '.')
+		sp := sgSplit{name: d[:cut], suffix: d[cut+1:], nameSet: sgByteSet(d[:cut])}
+		sp.real = sgIsSuffix(sp.suffix)
+		if sp.real {
+			q.real = m - 1
+		}
+		q.splits = append(q.splits, sp)
+	}
+	return q, true
+}
+
+// sgIsSuffix reports whether s is an ICANN public suffix such as com, cm or
+// co.uk (not a private one such as blogspot.com). It asks about a name one
+// label under s; that label is one no registry uses, as some do use short
+// ones (x.se is a Swedish county's suffix).
+func sgIsSuffix(s string) bool {
+	ps, icann := publicsuffix.PublicSuffix("listclean-probe." + s)
+	return icann && ps == s
+}
+
+// sgNameEdits is how many edits a name of n letters may take and still be
+// taken for a slip: none for two letters (qq, me), one for three or four
+// (aol, live), two from five on (gmila for gmail, htomali for hotmail).
+// Three-letter names at two edits would reach a large share of all short
+// domains, and three edits even on long names reach other real domains
+// (mail2anne.com is three from mailfence.com).
+func sgNameEdits(n int) int {
+	switch {
+	case n <= 2:
+		return 0
+	case n <= 4:
+		return 1
+	}
+	return 2
+}
+
+// sgNameAllow is the number of edits that a typed name may be from a
+// dictionary name: sgNameEdits of the dictionary name's length, but only
+// one unless the first letter is right: people seldom mistype the first
+// letter and then more, while other real domains often share the rest of
+// a provider's name (11mail.com, apmail.com).
+func sgNameAllow(typed, name string) int {
+	allow := sgNameEdits(len(name))
+	if allow > 1 && (typed == "" || typed[0] != name[0]) {
+		return 1
+	}
+	return allow
+}
+
+// sgGenericTLDs are the generic top-level domains that suffix repairs aim
+// at, most used first.
+var sgGenericTLDs = []string{"com", "net", "org", "edu", "gov", "mil", "info", "biz"}
+
+// sgSecondLevels are the labels registries put under a country code, most
+// used first (com.br, co.uk, ...).
+var sgSecondLevels = []string{"com", "co", "net", "org", "edu", "gov", "ac"}
+
+// sgConfusedTLDs are the three generic top-level domains people confuse
+// with each other and shorten by a letter.
+var sgConfusedTLDs = []string{"com", "net", "org"}
+
+// sgIsConfusedTLD reports whether s is one of sgConfusedTLDs (a switch:
+// this runs for every dictionary suffix on every call).
+func sgIsConfusedTLD(s string) bool {
+	switch s {
+	case "com", "net", "org":
+		return true
+	}
+	return false
+}
+
+// sgSuffixSlip reports how many slips separate a typed suffix from want
+// when the typed one can be a slip of it; tldReal says whether the typed
+// top-level domain exists.
+//
+// A suffix that exists is trusted, except .com, .net and .org with a letter
+// dropped (.co, .cm, .om, .ne, .et), and so is a top-level domain that
+// exists under a second level that does not (com.ru is no slip of com.au).
+// Otherwise the typed suffix may be one edit off; cut short (gmail.c,
+// outlook.c), which counts as one slip however much is missing; or two
+// edits off when want is a single label of three letters or more and the
+// typed one is no longer (gmial.cpn, comcast.nry).
+func sgSuffixSlip(typed string, real, tldReal bool, want string) (int, bool) {
+	switch {
+	case typed == want:
+		return 0, true
+	case real:
+		if sgIsConfusedTLD(want) && len(typed) == len(want)-1 && sgWithin(typed, want, 1) == 1 {
+			return 1, true
+		}
+		return 0, false
+	case tldReal && sgLastLabel(typed) != sgLastLabel(want):
+		return 0, false
+	case strings.HasPrefix(want, typed):
+		return 1, true
+	}
+	limit := 1
+	if len(want) >= 3 && len(typed) <= len(want) && !strings.Contains(typed+want, ".") {
+		limit = 2
+	}
+	n := sgWithin(typed, want, limit)
+	return n, n <= limit
+}
+
+// sgLastLabel returns the part of d after its last dot.
+func sgLastLabel(d string) string {
+	return d[strings.LastIndexByte(d, '.')+1:]
+}
+
+// sgMatcher matches one typed domain against a Suggester's dictionary.
+type sgMatcher struct {
+	q     sgQuery
+	s     *Suggester
+	floor int // rows a list domain needs to be offered
+}
+
+// eligible reports whether e may be offered: a provider always, a list
+// domain when it has sgListRatio times the rows of the typed one.
+func (m *sgMatcher) eligible(e *sgEntry) bool {
+	return e.count == 0 || e.count >= m.floor
+}
+
+// dictionaryMatches finds the dictionary domains that the typed one is a
+// slip of, costed in slips: name edits plus one or two for the suffix.
+func (m *sgMatcher) dictionaryMatches() []sgFound {
+	q := &m.q
+	var found []sgFound
+	for suffix, g := range m.s.dict {
+		// The typed suffixes that are a slip of this one, their cost, and
+		// the name lengths worth comparing: a dot moved keeps the length
+		// of the whole domain, a name takes at most two edits.
+		var slips [3]sgSlip
+		whole := len(q.domain) - len(suffix) - 1
+		lo, hi := whole-1, whole+1
+		for i := range slips {
+			k := g.labels - 1 + i // labels in the typed suffix
+			if k < 1 || k > len(q.splits) {
+				continue
+			}
+			sp := q.splits[k-1]
+			cost, ok := sgSuffixSlip(sp.suffix, sp.real, q.splits[0].real, suffix)
+			slips[i] = sgSlip{split: k - 1, cost: cost, ok: ok}
+			if ok {
+				lo, hi = min(lo, len(sp.name)-2), max(hi, len(sp.name)+2)
+			}
+		}
+		other := q.otherGTLD(suffix)
+		if other {
+			lo, hi = min(lo, len(q.splits[0].name)-1), max(hi, len(q.splits[0].name)+1)
+		}
+		for e := range g.names(lo, hi) {
+			if !m.eligible(e) {
+				continue
+			}
+			if cost, ok := q.closeTo(e, slips[:]); ok {
+				found = append(found, q.found(e, cost))
+			} else if other {
+				if n, ok := q.nameWithinOne(e); ok {
+					found = append(found, q.found(e, n+1))
+				}
+			}
+		}
+	}
+	// A popular provider with a single domain, typed with its exact name
+	// under the real suffix of some country (gmail.co.uk, gmail.com.br,
+	// icloud.de): its users have no such addresses.
+	if q.real >= 0 {
+		sp := q.splits[q.real]
+		if i, ok := sgSoleDomains[sp.name]; ok && !sgIsConfusedTLD(sp.suffix) {
+			found = append(found, q.found(&sgProviders[i], 1))
+		}
+	}
+	return found
+}
+
+// sgSlip says whether the suffix of q.splits[split] is a slip of some
+// dictionary suffix, and at what cost.
+type sgSlip struct {
+	split, cost int
+	ok          bool
+}
+
+// closeTo reports the cost of reading q as e when both the name and the
+// suffix are near (gmial.con, hotmail.ft, yahoo.co.ukk, gmailc.om), given
+// the typed suffixes that are a slip of e's.
+func (q *sgQuery) closeTo(e *sgEntry, slips []sgSlip) (int, bool) {
+	// One slip that moves, drops or adds a dot (gmailc.om, gmail.couk):
+	// the splits cannot line those up.
+	if sgAbs(len(q.domain)-len(e.domain)) <= 1 && len(e.name) >= 3 &&
+		sgNear(q.domain, e.domain, q.set, e.domainSet, 1) == 1 && sgDotsDiffer(q.domain, e.domain) {
+		return 1, true
+	}
+	best, found := 0, false
+	for _, sl := range slips {
+		if !sl.ok {
+			continue
+		}
+		sp := &q.splits[sl.split]
+		allow := sgNameAllow(sp.name, e.name)
+		if sl.cost > allow+1 {
+			continue
+		}
+		budget := min(allow, allow+1-sl.cost)
+		if n := sgNear(sp.name, e.name, sp.nameSet, e.nameSet, budget); n <= budget && (!found || n+sl.cost < best) {
+			best, found = n+sl.cost, true
+		}
+	}
+	return best, found
+}
+
+// sgDotsDiffer reports whether a and b have their dots in different places.
+func sgDotsDiffer(a, b string) bool {
+	for {
+		i, j := strings.IndexByte(a, '.'), strings.IndexByte(b, '.')
+		if i != j {
+			return true
+		}
+		if i < 0 {
+			return false
+		}
+		a, b = a[i+1:], b[j+1:]
+	}
+}
+
+// otherGTLD reports whether q's top-level domain is one of .com, .net and
+// .org and suffix is another: the name is then compared by nameWithinOne
+// (gmail.net, hotmial.org).
+func (q *sgQuery) otherGTLD(suffix string) bool {
+	typed := q.splits[0].suffix
+	return typed != suffix && sgIsConfusedTLD(typed) && sgIsConfusedTLD(suffix)
+}
+
+// nameWithinOne reports the edits from q's name, left of its top-level
+// domain, to e's name, and whether they are none, or one when e's name is
+// five letters or more: a whole suffix swapped is a bigger slip than a
+// letter, so less is allowed on top.
+func (q *sgQuery) nameWithinOne(e *sgEntry) (int, bool) {
+	limit := max(0, min(1, sgNameEdits(len(e.name))-1))
+	n := sgNear(q.splits[0].name, e.name, q.splits[0].nameSet, e.nameSet, limit)
+	return n, n <= limit
+}
+
+// found makes the candidate for a dictionary entry.
+func (q *sgQuery) found(e *sgEntry, cost int) sgFound {
+	return sgFound{domain: e.domain, source: e.source(), cost: cost, edits: sgWithin(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
+}
+
+// repairs proposes corrections that keep part of what was typed: suffix
+// repairs of the typed name, and the providers and common domains on .com,
+// .net or .org whose name was typed under a suffix that does not exist
+// (gmail.edd gives gmail.edu first, one edit, then gmail.com). A suffix
+// repair is dropped when the name it keeps is a near miss of a provider's:
+// it would only carry the misspelling over (gmial.cpn gives gmail.com, not
+// gmial.cn).
+func (m *sgMatcher) repairs() []sgFound {
+	q := &m.q
+	var found []sgFound
+	add := func(domain, source string, order int) {
+		n := sgWithin(q.domain, domain, len(q.domain)+len(domain))
+		found = append(found, sgFound{domain: domain, source: source, cost: n, edits: n, order: order})
+	}
+	if sp := q.splits[0]; !sp.real {
+		for _, suffix := range sgConfusedTLDs {
+			g := m.s.dict[suffix]
+			if g == nil {
+				continue
+			}
+			for e := range g.names(len(sp.name)-2, len(sp.name)+2) {
+				if allow := sgNameAllow(sp.name, e.name); m.eligible(e) && sgNear(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
+					add(e.domain, e.source(), e.order)
+				}
+			}
+		}
+	}
+	for _, r := range q.suffixRepairs() {
+		if sgNearProviderName(r.name) {
+			continue
+		}
+		src := SourceTLD
+		if IsProvider(r.domain) {
+			src = SourceProvider
+		}
+		add(r.domain, src, m.s.entries+r.order) // after any dictionary entry
+	}
+	return found
+}
+
+// sgNearProviderName reports whether name is within reach of a provider's
+// name without being one.
+func sgNearProviderName(name string) bool {
+	if slices.Contains(sgProviderNames, name) {
+		return false
+	}
+	set := sgByteSet(name)
+	for i, p := range sgProviderNames {
+		if allow := sgNameAllow(name, p); sgNear(name, p, set, sgProviderNameSets[i], allow) <= allow {
+			return true
+		}
+	}
+	return false
+}
+
+// sgRepair is a suffix repair: the name it keeps, the repaired domain and
+// the rank of the suffix it got.
+type sgRepair struct {
+	name   string
+	domain string
+	order  int
+}
+
+// suffixRepairs fixes the end of q while keeping its name.
+func (q *sgQuery) suffixRepairs() []sgRepair {
+	var out []sgRepair
+	n := len(q.labels)
+	last := q.labels[n-1]
+	add := func(name, suffix string, order int) {
+		out = append(out, sgRepair{name: name, domain: name + "." + suffix, order: order})
+	}
+	// A dot one letter too far right: examplec.om, comcastn.et.
+	if name := q.splits[0].name; len(name) >= 2 && name[len(name)-2] != '.' {
+		if t := name[len(name)-1:] + last; slices.Contains(sgGenericTLDs, t) {
+			add(name[:len(name)-1], t, 0)
+		}
+	}
+	// A top-level domain typed twice, one copy possibly slipped:
+	// x.com.com, x.con.com, x.com.co.
+	if n >= 3 {
+		prev := q.labels[n-2]
+		for _, g := range []string{prev, last} {
+			if sgIsConfusedTLD(g) && sgWithin(prev, last, 1) <= 1 {
+				add(q.splits[1].name, g, 0)
+				break
+			}
+		}
+	}
+	// The last label alone, unless it sits under a second level such as
+	// the co of co.uk: the two-label repairs below handle those.
+	if n == 2 || !slices.Contains(sgSecondLevels, q.labels[n-2]) {
+		for i, t := range sgTopLevelRepairs(last, q.splits[0].real) {
+			add(q.splits[0].name, t, 1+i)
+		}
+	}
+	// Two labels: a slipped country code under a second level, giving a
+	// suffix that providers use (co.ukk, co.lp, com.vr: com.br, not the
+	// equally near com.fr), or a slipped second level, which is a short
+	// label, under a country code (co.ar, gob.br, ed.br; not onet.pl).
+	if n >= 3 && !q.splits[1].real {
+		name, sld := q.splits[1].name, q.labels[n-2]
+		switch {
+		case q.splits[0].real && len(sld) <= 3:
+			for i, s := range sgSecondLevels {
+				if s != sld && sgWithin(sld, s, 1) <= 1 && sgIsSuffix(s+"."+last) {
+					add(name, s+"."+last, 1+i)
+				}
+			}
+		case slices.Contains(sgSecondLevels, sld):
+			for i, suf := range sgProviderSuffixes {
+				cc, ok := strings.CutPrefix(suf, sld+".")
+				if ok && !strings.Contains(cc, ".") && sgWithin(last, cc, 1) <= 1 {
+					add(name, suf, 1+i)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sgTopLevelRepairs returns the top-level domains, most likely first, that
+// a typed last label t (real or not) may be a slip of.
+//
+// A real top-level domain is trusted unless it is .com, .net or .org with
+// a letter dropped (.co, .cm, .om, .ne, .et). One that does not exist may
+// be one edit from a generic top-level domain (.cmo, .nte, .orgg, .c0m);
+// a country code with one letter too many (.dek, .itt, .ukk); or a country
+// code under a second level that lost its dot (.couk, .comau). A one- or
+// two-letter label that does not exist is not turned into a country code:
+// one edit from it lands on several (.ry is as near .ru as .re and .rw).
+func sgTopLevelRepairs(t string, real bool) []string {
+	var out []string
+	if real {
+		for _, g := range sgConfusedTLDs {
+			if len(t) == len(g)-1 && sgWithin(t, g, 1) == 1 {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	for _, g := range sgGenericTLDs {
+		if sgWithin(t, g, 1) == 1 {
+			out = append(out, g)
+		}
+	}
+	if len(t) == 3 {
+		for _, cc := range sgCountryTLDs {
+			if sgWithin(t, cc, 1) == 1 {
+				out = append(out, cc)
+			}
+		}
+	}
+	for i := 1; i < len(t); i++ {
+		if s := t[:i] + "." + t[i:]; slices.Contains(sgSecondLevels, t[:i]) && sgIsSuffix(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OSADistance is the optimal string alignment distance: insert, delete, substitute, and a swap of two adjacent letters each count as one edit.
+func OSADistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	return sgOSA(ra, rb, max(len(ra), len(rb)))
+}
+
+// sgOSA is the optimal string alignment distance between a and b when it
+// is at most limit, and limit+1 otherwise: it gives up as soon as every
+// alignment costs more than limit, which makes rejecting a far dictionary
+// entry cheap. Domains are ASCII, so the matching code calls it on bytes.
+func sgOSA[E byte | rune](a, b []E, limit int) int {
+	if sgAbs(len(a)-len(b)) > limit {
+		return limit + 1
+	}
+	// Three rows of the edit matrix, two back for the swap; on the stack
+	// for the usual short domain.
+	var buf [3 * 64]int
+	rows := buf[:]
+	if n := 3 * (len(b) + 1); n > len(buf) {
+		rows = make([]int, n)
+	}
+	prev2, prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)], rows[2*(len(b)+1):3*(len(b)+1)]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(b)], limit+1)
+}
+
+// sgWithin is sgOSA on two ASCII strings. It first compares which bytes
+// the two contain, a bound that rejects most dictionary entries without
+// filling the matrix: every byte of a that b lacks costs an edit (a swap
+// moves bytes but never removes one), and so does every byte of b that a
+// lacks.
+func sgWithin(a, b string, limit int) int {
+	if sgAbs(len(a)-len(b)) > limit {
+		return limit + 1
+	}
+	return sgNear(a, b, sgByteSet(a), sgByteSet(b), limit)
+}
+
+// sgNear is sgWithin given the byte sets of a and b.
+func sgNear(a, b string, sa, sb uint64, limit int) int {
+	if sgAbs(len(a)-len(b)) > limit || bits.OnesCount64(sa&^sb) > limit || bits.OnesCount64(sb&^sa) > limit {
+		return limit + 1
+	}
+	return sgOSA([]byte(a), []byte(b), limit)
+}
+
+// sgByteSet maps the letters, digits, hyphens and dots in s to bits; other
+// bytes all share one bit.
+func sgByteSet(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z':
+			m |= 1 << (c - 'a')
+		case '0' <= c && c <= '9':
+			m |= 1 << (26 + c - '0')
+		case c == '-':
+			m |= 1 << 36
+		case c == '.':
+			m |= 1 << 37
+		default:
+			m |= 1 << 38
+		}
+	}
+	return m
+}
+
+func sgAbs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

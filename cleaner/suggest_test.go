@@ -1,0 +1,245 @@
+package cleaner
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+func TestOSADistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"gmail", "", 5},
+		{"", "abc", 3},
+		{"gmail", "gmail", 0},
+		{"gmial", "gmail", 1},  // a swap is one edit
+		{"ab", "ba", 1},        // swap at the start
+		{"gmai", "gmail", 1},   // delete
+		{"gmaill", "gmail", 1}, // insert
+		{"gnail", "gmail", 1},  // substitute
+		{"htomali", "hotmail", 2},
+		{"ca", "abc", 3}, // OSA edits no substring twice; Damerau-Levenshtein gives 2
+		{"kitten", "sitting", 3},
+		{"gmailc.om", "gmail.com", 1},
+		{"bücher.de", "bucher.de", 1}, // letters, not bytes
+	}
+	for _, tt := range tests {
+		if got := OSADistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("OSADistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+		if got := OSADistance(tt.b, tt.a); got != tt.want {
+			t.Errorf("OSADistance(%q, %q) = %d, want %d (symmetry)", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
+func TestSuggestFirstCandidate(t *testing.T) {
+	tests := []struct {
+		typo, want, source string
+	}{
+		{"gmial.com", "gmail.com", SourceProvider},
+		{"hotmial.com", "hotmail.com", SourceProvider},
+		{"yahooo.com", "yahoo.com", SourceProvider},
+		{"example.cmo", "example.com", SourceTLD},
+		{"gmail.con", "gmail.com", SourceProvider},
+		{"outlook.co", "outlook.com", SourceProvider},
+		{"yahoo.co.ukk", "yahoo.co.uk", SourceProvider},
+		{"GMIAL.COM.", "gmail.com", SourceProvider},  // normalised
+		{"gmailc.om", "gmail.com", SourceProvider},   // a moved dot
+		{"gmila.com", "gmail.com", SourceProvider},   // two edits on a five-letter name
+		{"gmial.con", "gmail.com", SourceProvider},   // name and suffix
+		{"gmial.cpn", "gmail.com", SourceProvider},   // not gmial.cn
+		{"gmail.net", "gmail.com", SourceProvider},   // .com, .net and .org confused
+		{"gmail.c", "gmail.com", SourceProvider},     // cut short
+		{"hotmail.ft", "hotmail.fr", SourceProvider}, // ties go to the more popular provider
+		{"yahoo.co.k", "yahoo.co.uk", SourceProvider},
+		{"hotmail.com.uk", "hotmail.co.uk", SourceProvider},
+		{"aol.co", "aol.com", SourceProvider},
+		{"qq.con", "qq.com", SourceProvider}, // a short name keeps its suffix slips
+		{"me.co", "me.com", SourceProvider},
+		{"example.cm", "example.com", SourceTLD}, // .cm is real: kept only if example.cm does not route
+		{"example.ocm", "example.com", SourceTLD},
+		{"example.nte", "example.net", SourceTLD},
+		{"example.orgg", "example.org", SourceTLD},
+		{"example.dek", "example.de", SourceTLD},
+		{"example.couk", "example.co.uk", SourceTLD},
+		{"example.co.ul", "example.co.uk", SourceTLD},
+		{"example.co.ar", "example.com.ar", SourceTLD},
+		{"example.com.vr", "example.com.br", SourceTLD},
+		{"examplec.om", "example.com", SourceTLD},
+		{"example.con.com", "example.com", SourceTLD},
+		{"gmail.com.co", "gmail.com", SourceProvider},
+		{"gmail.co.uk", "gmail.com", SourceProvider},  // Gmail has one domain
+		{"gmail.com.br", "gmail.com", SourceProvider}, // and a popular one
+		{"gmail.de", "gmail.com", SourceProvider},     // beats email.de, as near
+		{"gmail.edd", "gmail.edu", SourceTLD},         // gmail.com follows
+	}
+	s := NewSuggester(nil)
+	for _, tt := range tests {
+		got := s.Suggest(tt.typo)
+		if len(got) == 0 || got[0].Domain != tt.want || got[0].Source != tt.source {
+			t.Errorf("Suggest(%q) = %v, want first %s (%s)", tt.typo, got, tt.want, tt.source)
+			continue
+		}
+		if got[0].Edits != OSADistance(sgNormalize(tt.typo), tt.want) {
+			t.Errorf("Suggest(%q)[0].Edits = %d, want the OSA distance", tt.typo, got[0].Edits)
+		}
+	}
+}
+
+func TestSuggestNothing(t *testing.T) {
+	tests := []struct {
+		domain, why string
+	}{
+		{"ymail.com", "a provider"},
+		{"mail.com", "a provider"},
+		{"email.com", "a provider"},
+		{"gmx.com", "a provider"},
+		{"me.com", "a provider"},
+		{"qq.com", "a provider"},
+		{"hotmail.co.uk", "a provider"},
+		{"yahoo.com.ar", "a provider"},
+		{"", "empty"},
+		{"gmail", "no dot: the syntax checker's"},
+		{"gmail..com", "empty label"},
+		{"gmail,com", "not a domain character"},
+		{"example.ry", "one edit from .ru, .re and .rw alike"},
+		{"example.de", "a real country code is trusted"},
+		{"gmai.co.uk", "gmail.co.uk is not a Gmail domain, and two slips with a country's suffix swapped is too far"},
+		{"lycos.co.uk", "the single-domain rule is for the most popular providers only"},
+		{"qqq.com", "two-letter names take no edits"},
+		{"xq.com", "nothing near"},
+	}
+	s := NewSuggester(nil)
+	for _, tt := range tests {
+		if got := s.Suggest(tt.domain); got != nil {
+			t.Errorf("Suggest(%q) = %v, want nil (%s)", tt.domain, got, tt.why)
+		}
+	}
+}
+
+// TestProvidersUntouched checks every embedded provider: none is ever
+// corrected or suspect, whatever its neighbours.
+func TestProvidersUntouched(t *testing.T) {
+	s := NewSuggester(nil)
+	for _, e := range sgProviders {
+		if got := s.Suggest(e.domain); got != nil {
+			t.Errorf("Suggest(%q) = %v, want nil", e.domain, got)
+		}
+		if c, ok := s.Suspect(e.domain); ok {
+			t.Errorf("Suspect(%q) = %v, want false", e.domain, c)
+		}
+	}
+}
+
+func TestIsProvider(t *testing.T) {
+	for _, d := range []string{"gmail.com", "GMAIL.COM", "gmail.com.", "gmx.de", "web.de", "orange.fr", "libero.it", "yahoo.co.uk", "qq.com", "naver.com", "ymail.com", "mail.com", "email.com", "gmx.com", "me.com", "hotmail.co.uk"} {
+		if !IsProvider(d) {
+			t.Errorf("IsProvider(%q) = false, want true", d)
+		}
+	}
+	for _, d := range []string{"", "gmial.com", "gmail", "example.com", "gmail.co.uk"} {
+		if IsProvider(d) {
+			t.Errorf("IsProvider(%q) = true, want false", d)
+		}
+	}
+	if n := len(sgProviders); n < 300 || n > 1000 {
+		t.Errorf("providers.txt has %d providers, want a few hundred", n)
+	}
+	if sgProviderRank["gmail.com"] != 0 {
+		t.Errorf("gmail.com has rank %d, want 0", sgProviderRank["gmail.com"])
+	}
+}
+
+func TestSuggestList(t *testing.T) {
+	tests := []struct {
+		name   string
+		counts map[string]int
+		typo   string
+		want   string // first candidate, "" for none
+		source string
+	}{
+		{"common beside rare", map[string]int{"northwindtraders.com": 400, "northwindtrader.com": 1}, "northwindtrader.com", "northwindtraders.com", SourceList},
+		{"not in the counts", map[string]int{"northwindtraders.com": 400}, "northwindtrader.com", "northwindtraders.com", SourceList},
+		{"suffix slip too", map[string]int{"northwindtraders.com": 400}, "northwindtrader.cmo", "northwindtraders.com", SourceList},
+		{"exactly the ratio", map[string]int{"northwindtraders.com": 400, "northwindtrader.com": 40}, "northwindtrader.com", "northwindtraders.com", SourceList},
+		{"ratio not met", map[string]int{"northwindtraders.com": 400, "northwindtrader.com": 41}, "northwindtrader.com", "", ""},
+		{"too few rows", map[string]int{"northwindtraders.com": sgListMinRows - 1}, "northwindtrader.com", "", ""},
+		{"mixed case keys", map[string]int{"NorthwindTraders.com": 400}, "northwindtrader.com", "northwindtraders.com", SourceList},
+		{"provider first", map[string]int{"gmaio.com": 400}, "gmial.com", "gmail.com", SourceProvider},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NewSuggester(tt.counts).Suggest(tt.typo)
+			switch {
+			case tt.want == "" && got != nil:
+				t.Errorf("Suggest(%q) = %v, want nil", tt.typo, got)
+			case tt.want != "" && (len(got) == 0 || got[0].Domain != tt.want || got[0].Source != tt.source):
+				t.Errorf("Suggest(%q) = %v, want first %s (%s)", tt.typo, got, tt.want, tt.source)
+			}
+		})
+	}
+}
+
+func TestSuggesterSuspect(t *testing.T) {
+	tests := []struct {
+		domain string
+		counts map[string]int
+		want   string // the provider it is a near miss of, "" for not suspect
+	}{
+		{"gmial.com", nil, "gmail.com"},
+		{"GMIAL.COM", nil, "gmail.com"},
+		{"hotmial.com", nil, "hotmail.com"},
+		{"yaho.com", nil, "yahoo.com"},
+		{"hotmial.co.uk", nil, "hotmail.co.uk"},
+		{"gmail.com", nil, ""},                             // a provider
+		{"ymail.com", nil, ""},                             // a provider one edit from gmail.com
+		{"gmial.com", map[string]int{"gmial.com": 50}, ""}, // common in the list
+		{"gmial.com", map[string]int{"gmial.com": sgListMinRows - 1}, "gmail.com"},
+		{"gmila.com", nil, ""},      // two edits: only one is allowed on a domain that routes
+		{"gmail.co", nil, ""},       // a suffix slip that routes is someone's domain
+		{"aim.com", nil, ""},        // a provider
+		{"aom.com", nil, ""},        // near aol.com, but three letters is too short to tell
+		{"lve.com", nil, ""},        // near live.com, four letters
+		{"mail.gmial.com", nil, ""}, // a subdomain
+		{"gial.edu", nil, ""},
+		{"walla.co.il", nil, ""},
+		{"yalla.com", nil, ""}, // one edit from walla.com, not a top provider
+		{"example.com", nil, ""},
+		{"", nil, ""},
+	}
+	for _, tt := range tests {
+		c, ok := NewSuggester(tt.counts).Suspect(tt.domain)
+		switch {
+		case tt.want == "" && ok:
+			t.Errorf("Suspect(%q) with counts %v = %v, want false", tt.domain, tt.counts, c)
+		case tt.want != "" && (!ok || c.Domain != tt.want || c.Source != SourceProvider || c.Edits != 1):
+			t.Errorf("Suspect(%q) = %v, %v, want %s", tt.domain, c, ok, tt.want)
+		}
+	}
+}
+
+// BenchmarkSuggest runs Suggest over a mix of typos, domains near nothing
+// and company domains, with 300 common domains in the list.
+func BenchmarkSuggest(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	counts := make(map[string]int)
+	for len(counts) < 300 {
+		name := make([]byte, 5+r.IntN(10))
+		for i := range name {
+			name[i] = byte('a' + r.IntN(26))
+		}
+		counts[string(name)+[]string{".com", ".net", ".org", ".co.uk", ".de"}[r.IntN(5)]] = 10 + r.IntN(500)
+	}
+	s := NewSuggester(counts)
+	domains := []string{
+		"gmial.com", "hotmial.co.uk", "yahoo.cmo", "example.co.ukk", "northwind.con",
+		"acme-industries.com", "mail.example.org", "xn--bcher-kva.de", "gmail.edd", "qwertyuiop.net",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.Suggest(domains[i%len(domains)])
+	}
+}
