@@ -1,5 +1,7 @@
 package cleaner
 
+import "github.com/listclean/listclean/resolver"
+
 // Verdict is the report's one-word judgement of a row. The vocabulary is
 // fixed: scripts and the TUI depend on it.
 type Verdict string
@@ -31,3 +33,58 @@ const (
 	ReasonNotChecked  Reason = "not_checked"  // unknown
 	ReasonDuplicate   Reason = "duplicate"    // duplicate
 )
+
+// Row is the verdict on one data row of the list.
+type Row struct {
+	Addr       Address
+	Verdict    Verdict
+	Reason     Reason
+	Suggestion string // a whole corrected address, "" when none is likely
+	// SuggestionRoutes is true when the suggestion's domain is known to
+	// route mail (checked in DNS, or an embedded provider when DNS is off);
+	// only such suggestions are applied by -fix.
+	SuggestionRoutes bool
+	// DupOf is the index of the earlier row this one repeats, or -1.
+	DupOf int
+}
+
+// reasonOfStatus maps a resolver status to the reason of the same name.
+var reasonOfStatus = map[resolver.Status]Reason{
+	resolver.StatusOK:         ReasonOK,
+	resolver.StatusImplicitMX: ReasonImplicitMX,
+	resolver.StatusNullMX:     ReasonNullMX,
+	resolver.StatusNoMail:     ReasonNoMail,
+	resolver.StatusBadMX:      ReasonBadMX,
+	resolver.StatusNXDomain:   ReasonNXDomain,
+	resolver.StatusDNSError:   ReasonDNSError,
+}
+
+// verdictOf is the verdict table: the one place that says which verdict a
+// reason belongs to.
+func verdictOf(r Reason) Verdict {
+	switch r {
+	case ReasonOK:
+		return VerdictValid
+	case ReasonImplicitMX, ReasonTypoSuspect:
+		return VerdictRisky
+	case ReasonDNSError, ReasonNotChecked:
+		return VerdictUnknown
+	case ReasonDuplicate:
+		return VerdictDuplicate
+	default:
+		return VerdictInvalid
+	}
+}
+
+// Reasons lists every reason in the order reports and summaries show them.
+var Reasons = []Reason{
+	ReasonOK, ReasonImplicitMX, ReasonTypoSuspect,
+	ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX,
+	ReasonDNSError, ReasonNotChecked, ReasonDuplicate,
+}
+
+// Verdicts lists every verdict in the order reports and summaries show them.
+var Verdicts = []Verdict{VerdictValid, VerdictRisky, VerdictInvalid, VerdictUnknown, VerdictDuplicate}
+
+// VerdictOf returns the verdict a reason belongs to.
+func VerdictOf(r Reason) Verdict { return verdictOf(r) }

@@ -1,0 +1,160 @@
+package cleaner
+
+// Action is what happens to a row on export.
+type Action string
+
+// The actions.
+const (
+	ActionKeep   Action = "keep"   // written to the cleaned file as it is (normalised)
+	ActionFix    Action = "fix"    // written to the cleaned file with a corrected address
+	ActionRemove Action = "remove" // written to the removed file with its reason
+)
+
+// Policy is the batch policy for rows the user did not decide on.
+type Policy struct {
+	Fix       bool // apply suggestions whose domain routes
+	DropRisky bool // remove risky rows instead of keeping them
+}
+
+// Action is the batch policy, the one place that decides what happens to an
+// undecided row: valid, risky and unknown rows are kept (risky removed with
+// DropRisky); invalid and duplicate rows are removed, unless Fix applies a
+// suggestion whose domain routes.
+func (p Policy) Action(r Row) Action {
+	if p.Fix && r.Suggestion != "" && r.SuggestionRoutes {
+		return ActionFix
+	}
+	switch r.Verdict {
+	case VerdictValid, VerdictUnknown:
+		return ActionKeep
+	case VerdictRisky:
+		if p.DropRisky {
+			return ActionRemove
+		}
+		return ActionKeep
+	default:
+		return ActionRemove
+	}
+}
+
+// Decision is the user's choice for one row.
+type Decision struct {
+	Action Action
+	Email  string // with ActionFix: the address to write instead
+}
+
+// change is one row's decision before an undoable step changed it.
+type change struct {
+	row  int
+	prev Decision
+	had  bool
+}
+
+// Decide records d for every row in rows as one step that Undo takes back.
+func (s *Session) Decide(rows []int, d Decision) {
+	step := make([]change, 0, len(rows))
+	for _, i := range rows {
+		prev, had := s.decisions[i]
+		step = append(step, change{row: i, prev: prev, had: had})
+		s.decisions[i] = d
+	}
+	if len(step) > 0 {
+		s.undo = append(s.undo, step)
+	}
+}
+
+// Undo takes back the latest Decide step and returns the rows it touched,
+// or nil when there is nothing to undo.
+func (s *Session) Undo() []int {
+	if len(s.undo) == 0 {
+		return nil
+	}
+	step := s.undo[len(s.undo)-1]
+	s.undo = s.undo[:len(s.undo)-1]
+	rows := make([]int, 0, len(step))
+	for k := len(step) - 1; k >= 0; k-- {
+		c := step[k]
+		if c.had {
+			s.decisions[c.row] = c.prev
+		} else {
+			delete(s.decisions, c.row)
+		}
+		rows = append(rows, c.row)
+	}
+	return rows
+}
+
+// Decision returns the user's decision for row i, if there is one.
+func (s *Session) Decision(i int) (Decision, bool) {
+	d, ok := s.decisions[i]
+	return d, ok
+}
+
+// Decided returns how many rows carry a user decision.
+func (s *Session) Decided() int { return len(s.decisions) }
+
+// SameDomainAndReason returns the rows whose domain and reason are those of
+// row i (the TUI's bulk decision), row i included.
+func (s *Session) SameDomainAndReason(i int) []int {
+	want := s.Rows[i]
+	var rows []int
+	for j := range s.Rows {
+		r := &s.Rows[j]
+		if r.Reason == want.Reason && r.Addr.Domain == want.Addr.Domain {
+			rows = append(rows, j)
+		}
+	}
+	return rows
+}
+
+// Outcome is what export does with one row.
+type Outcome struct {
+	Action  Action
+	Email   string  // the address written to the cleaned file
+	Verdict Verdict // the verdict reported for the row
+	Reason  Reason  // the reason reported (duplicate when a fix repeats a kept address)
+}
+
+// Plan decides every row: the user's decision where there is one, else the
+// policy. A fixed address that repeats an address kept elsewhere in the
+// list, or one fixed on an earlier row, is removed as a duplicate, so the
+// cleaned file never holds the same address twice through a fix.
+func (s *Session) Plan(p Policy) []Outcome {
+	out := make([]Outcome, len(s.Rows))
+	kept := make(map[string]bool)
+	for i := range s.Rows {
+		r := &s.Rows[i]
+		o := Outcome{Verdict: r.Verdict, Reason: r.Reason, Email: r.Addr.Email}
+		if d, ok := s.decisions[i]; ok {
+			o.Action = d.Action
+			if d.Action == ActionFix {
+				o.Email = d.Email
+			}
+		} else {
+			o.Action = p.Action(*r)
+			if o.Action == ActionFix {
+				o.Email = r.Suggestion
+			}
+		}
+		if o.Email == "" {
+			o.Email = r.Addr.Raw
+		}
+		if o.Action == ActionKeep && r.Addr.Key != "" {
+			kept[r.Addr.Key] = true
+		}
+		out[i] = o
+	}
+	for i := range out {
+		o := &out[i]
+		if o.Action != ActionFix {
+			continue
+		}
+		key := ParseAddress(o.Email).Key
+		if kept[key] {
+			o.Action, o.Verdict, o.Reason = ActionRemove, VerdictDuplicate, ReasonDuplicate
+			continue
+		}
+		kept[key] = true
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package cleaner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gocarina/gocsv"
+)
+
+// The columns added to the removed file, after the list's own.
+var removedColumns = []string{"listclean_verdict", "listclean_reason", "listclean_suggestion"}
+
+// ExportPaths are where an export writes. Report is optional ("" for none).
+type ExportPaths struct {
+	Cleaned string
+	Removed string
+	Report  string
+}
+
+// DefaultPaths returns NAME.cleaned.csv and NAME.removed.csv next to the
+// input, NAME being the input's file name without its extension.
+func DefaultPaths(input string) ExportPaths {
+	base := strings.TrimSuffix(input, filepath.Ext(input))
+	return ExportPaths{Cleaned: base + ".cleaned.csv", Removed: base + ".removed.csv"}
+}
+
+// ExportOptions say where and how to export.
+type ExportOptions struct {
+	Paths  ExportPaths
+	Policy Policy // for rows the user did not decide on
+	Force  bool   // overwrite existing output files
+	// EscapeFormulas prefixes the list's own cells that a spreadsheet would
+	// run as a formula (OWASP CSV injection). The tool's own columns are
+	// always made safe.
+	EscapeFormulas bool
+}
+
+// ExportResult tells what an export wrote.
+type ExportResult struct {
+	Paths                ExportPaths
+	Kept, Fixed, Removed int
+}
+
+// ReportRow is one line of the report; the columns are a contract that
+// scripts depend on.
+type ReportRow struct {
+	Row        int    `csv:"row"`
+	Email      string `csv:"email"`
+	Verdict    string `csv:"verdict"`
+	Reason     string `csv:"reason"`
+	Suggestion string `csv:"suggestion"`
+	Action     string `csv:"action"`
+}
+
+// CheckPaths refuses an export before anything is written: an output that is
+// the input (by any spelling or link), two outputs that are the same file,
+// and, without force, an output that exists already (the error wraps
+// ErrExists).
+func (s *Session) CheckPaths(p ExportPaths, force bool) error {
+	outs := []string{p.Cleaned, p.Removed}
+	if p.Report != "" {
+		outs = append(outs, p.Report)
+	}
+	for k, out := range outs {
+		if out == "" {
+			return errors.New("an output path is empty")
+		}
+		if SameFile(out, s.List.Name) {
+			return fmt.Errorf("refusing to write %s: it is the input file", out)
+		}
+		for _, other := range outs[:k] {
+			if SameFile(out, other) {
+				return fmt.Errorf("refusing to write %s twice in one export", out)
+			}
+		}
+		if !force {
+			if _, err := os.Lstat(out); err == nil {
+				return fmt.Errorf("%s: %w (use -force to overwrite)", out, ErrExists)
+			}
+		}
+	}
+	return nil
+}
+
+// Export writes the cleaned list, the removed rows with their reasons and,
+// if asked, the report. Every row goes to exactly one of cleaned and
+// removed. Each file is written atomically; nothing is written when the
+// paths are refused.
+func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
+	res := ExportResult{Paths: opt.Paths}
+	if err := s.CheckPaths(opt.Paths, opt.Force); err != nil {
+		return res, err
+	}
+	plan := s.Plan(opt.Policy)
+	for _, o := range plan {
+		switch o.Action {
+		case ActionKeep:
+			res.Kept++
+		case ActionFix:
+			res.Fixed++
+		default:
+			res.Removed++
+		}
+	}
+	l := s.List
+	userCell := func(c string) string {
+		if opt.EscapeFormulas {
+			return EscapeFormula(c)
+		}
+		return c
+	}
+	err := WriteFileAtomic(opt.Paths.Cleaned, opt.Force, func(w io.Writer) error {
+		cw := l.NewWriter(w)
+		if err := cw.Write(cells(l.Header, userCell)); err != nil {
+			return err
+		}
+		for i, o := range plan {
+			if o.Action == ActionRemove {
+				continue
+			}
+			rec := cells(l.Rows[i], userCell)
+			if l.EmailCol < len(rec) {
+				rec[l.EmailCol] = userCell(o.Email)
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return res, fmt.Errorf("writing cleaned list: %w", err)
+	}
+	err = WriteFileAtomic(opt.Paths.Removed, opt.Force, func(w io.Writer) error {
+		// Pad the header and every row to one width so that the added
+		// columns line up even when rows are ragged.
+		width := len(l.Header)
+		for i, o := range plan {
+			if o.Action == ActionRemove && len(l.Rows[i]) > width {
+				width = len(l.Rows[i])
+			}
+		}
+		cw := l.NewWriter(w)
+		if err := cw.Write(append(padded(cells(l.Header, userCell), width), removedColumns...)); err != nil {
+			return err
+		}
+		for i, o := range plan {
+			if o.Action != ActionRemove {
+				continue
+			}
+			rec := padded(cells(l.Rows[i], userCell), width)
+			rec = append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(s.Rows[i].Suggestion))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return res, fmt.Errorf("writing removed rows: %w", err)
+	}
+	if opt.Paths.Report == "" {
+		return res, nil
+	}
+	err = WriteFileAtomic(opt.Paths.Report, opt.Force, func(w io.Writer) error {
+		rows := make([]ReportRow, len(plan))
+		for i, o := range plan {
+			rows[i] = ReportRow{
+				Row:        i + 1,
+				Email:      EscapeFormula(s.Rows[i].Addr.Raw),
+				Verdict:    string(o.Verdict),
+				Reason:     string(o.Reason),
+				Suggestion: EscapeFormula(s.Rows[i].Suggestion),
+				Action:     string(o.Action),
+			}
+		}
+		return gocsv.Marshal(&rows, w)
+	})
+	if err != nil {
+		return res, fmt.Errorf("writing report: %w", err)
+	}
+	return res, nil
+}
+
+// ReadReport reads a report written by Export.
+func ReadReport(path string) ([]ReportRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading report: %w", err)
+	}
+	defer f.Close()
+	var rows []ReportRow
+	if err := gocsv.UnmarshalFile(f, &rows); err != nil {
+		return nil, fmt.Errorf("reading report %s: %w", path, err)
+	}
+	return rows, nil
+}
+
+// cells copies a record, passing each cell through f.
+func cells(rec []string, f func(string) string) []string {
+	out := make([]string, len(rec), len(rec)+len(removedColumns))
+	for i, c := range rec {
+		out[i] = f(c)
+	}
+	return out
+}
+
+// padded extends rec with empty cells up to width.
+func padded(rec []string, width int) []string {
+	for len(rec) < width {
+		rec = append(rec, "")
+	}
+	return rec
+}
+
+// EscapeFormula makes a cell safe to open in a spreadsheet: a cell that
+// starts with =, +, -, @, tab or carriage return is prefixed with a single
+// quote, per the OWASP guidance on CSV injection.
+func EscapeFormula(c string) string {
+	if c == "" {
+		return c
+	}
+	switch c[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + c
+	}
+	return c
+}

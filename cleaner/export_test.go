@@ -1,0 +1,199 @@
+package cleaner
+
+import (
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestPolicyAction(t *testing.T) {
+	tests := []struct {
+		name   string
+		policy Policy
+		row    Row
+		want   Action
+	}{
+		{"valid kept", Policy{}, Row{Verdict: VerdictValid}, ActionKeep},
+		{"unknown kept", Policy{}, Row{Verdict: VerdictUnknown}, ActionKeep},
+		{"risky kept", Policy{}, Row{Verdict: VerdictRisky}, ActionKeep},
+		{"risky dropped", Policy{DropRisky: true}, Row{Verdict: VerdictRisky}, ActionRemove},
+		{"invalid removed", Policy{}, Row{Verdict: VerdictInvalid, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"invalid fixed", Policy{Fix: true}, Row{Verdict: VerdictInvalid, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Verdict: VerdictInvalid, Suggestion: "a@b.com"}, ActionRemove},
+		{"duplicate removed", Policy{Fix: true}, Row{Verdict: VerdictDuplicate}, ActionRemove},
+		{"typo suspect fixed", Policy{Fix: true}, Row{Verdict: VerdictRisky, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+	}
+	for _, tt := range tests {
+		if got := tt.policy.Action(tt.row); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDecideUndo(t *testing.T) {
+	s := checkedSession(t)
+	s.Decide([]int{5}, Decision{Action: ActionKeep})
+	s.Decide(s.SameDomainAndReason(15), Decision{Action: ActionRemove})
+	if n := s.Decided(); n != 11 {
+		t.Fatalf("%d rows decided, want 11 (one plus ten northwindtraders.com rows)", n)
+	}
+	s.Decide([]int{5}, Decision{Action: ActionRemove})
+	if rows := s.Undo(); len(rows) != 1 || rows[0] != 5 {
+		t.Fatalf("undo touched %v, want [5]", rows)
+	}
+	if d, _ := s.Decision(5); d.Action != ActionKeep {
+		t.Fatalf("after undo row 6 is %s, want keep restored", d.Action)
+	}
+	if rows := s.Undo(); len(rows) != 10 {
+		t.Fatalf("undoing the bulk step touched %d rows, want 10", len(rows))
+	}
+	s.Undo()
+	if s.Decided() != 0 || s.Undo() != nil {
+		t.Fatalf("after undoing everything %d decisions remain", s.Decided())
+	}
+}
+
+func TestPlanFixThatDuplicates(t *testing.T) {
+	zone := "$TTL 300\nmx.hosting.net. A 192.0.2.10\ngmail.com. MX 5 mx.hosting.net.\n"
+	s := NewSession(readString(t, "Email\n\"a@gmail,com\"\na@gmail.com\n\"b@gmail,com\"\n"), true)
+	s.Check(t.Context(), startChecker(t, zone), nil)
+	plan := s.Plan(Policy{Fix: true})
+	want := []Action{ActionRemove, ActionKeep, ActionFix}
+	for i, o := range plan {
+		if o.Action != want[i] {
+			t.Errorf("row %d: %s, want %s", i+1, o.Action, want[i])
+		}
+	}
+	if plan[0].Reason != ReasonDuplicate || plan[2].Email != "b@gmail.com" {
+		t.Errorf("plan = %+v", plan)
+	}
+}
+
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	list := sessionList + "=cmd|' /C calc'!A0@x.com,formula\r\nshort@good.com\r\n"
+	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(l, true)
+	s.Check(t.Context(), startChecker(t, sessionZone), nil)
+	s.Decide([]int{2}, Decision{Action: ActionKeep})
+	opt := ExportOptions{Paths: DefaultPaths(in), Policy: Policy{Fix: true}}
+	opt.Paths.Report = filepath.Join(dir, "report.csv")
+	res, err := s.Export(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleaned, removed := readCSVFile(t, filepath.Join(dir, "list.cleaned.csv")), readCSVFile(t, filepath.Join(dir, "list.removed.csv"))
+	if got := len(cleaned) - 1 + len(removed) - 1; got != len(l.Rows) {
+		t.Fatalf("cleaned+removed = %d rows, input has %d", got, len(l.Rows))
+	}
+	if res.Kept+res.Fixed != len(cleaned)-1 || res.Removed != len(removed)-1 {
+		t.Errorf("result %+v does not match the files (%d cleaned, %d removed)", res, len(cleaned)-1, len(removed)-1)
+	}
+	if !reflect.DeepEqual(cleaned[0], []string{"Email", "Name"}) {
+		t.Errorf("cleaned header %q", cleaned[0])
+	}
+	wantRemoved := []string{"Email", "Name", "listclean_verdict", "listclean_reason", "listclean_suggestion"}
+	if !reflect.DeepEqual(removed[0], wantRemoved) {
+		t.Errorf("removed header %q, want %q", removed[0], wantRemoved)
+	}
+	var sawFix, sawShort bool
+	for _, rec := range cleaned[1:] {
+		sawFix = sawFix || reflect.DeepEqual(rec, []string{"b@hotmail.com", "nxdomain typo"})
+		sawShort = sawShort || reflect.DeepEqual(rec, []string{"short@good.com"})
+		if rec[0] == "a@nullmx.com" && rec[1] != "null mx" {
+			t.Errorf("kept row changed: %q", rec)
+		}
+	}
+	if !sawFix || !sawShort {
+		t.Errorf("cleaned file lacks the fixed row (%v) or the short row as it was (%v):\n%q", sawFix, sawShort, cleaned)
+	}
+	report, err := ReadReport(opt.Paths.Report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != len(l.Rows) {
+		t.Fatalf("report has %d rows, want %d", len(report), len(l.Rows))
+	}
+	head, _ := os.ReadFile(opt.Paths.Report)
+	if first, _, _ := strings.Cut(string(head), "\n"); first != "row,email,verdict,reason,suggestion,action" {
+		t.Errorf("report header %q", first)
+	}
+	if r := report[5]; r.Row != 6 || r.Email != "a@gone.com" || r.Verdict != "invalid" || r.Reason != "nxdomain" || r.Action != "remove" {
+		t.Errorf("report row 6 = %+v", r)
+	}
+	if r := report[len(report)-2]; !strings.HasPrefix(r.Email, "'=") {
+		t.Errorf("report echoes a formula cell unescaped: %q", r.Email)
+	}
+}
+
+func TestExportRefuses(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(in, []byte("Email\na@good.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(l, false)
+	s.JudgeAll()
+	link := filepath.Join(dir, "link.csv")
+	if err := os.Symlink(in, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{in, link, filepath.Join(dir, ".", "list.csv")} {
+		p := DefaultPaths(in)
+		p.Cleaned = out
+		if _, err := s.Export(ExportOptions{Paths: p, Force: true}); err == nil {
+			t.Errorf("export to %s (the input) was not refused", out)
+		}
+	}
+	existing := DefaultPaths(in)
+	if err := os.WriteFile(existing.Removed, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Export(ExportOptions{Paths: existing})
+	if !errors.Is(err, ErrExists) {
+		t.Fatalf("export over an existing file: %v, want ErrExists", err)
+	}
+	if _, err := os.Stat(existing.Cleaned); !os.IsNotExist(err) {
+		t.Errorf("a refused export still wrote %s", existing.Cleaned)
+	}
+	if b, _ := os.ReadFile(existing.Removed); string(b) != "keep me" {
+		t.Errorf("a refused export changed %s", existing.Removed)
+	}
+	if _, err := s.Export(ExportOptions{Paths: existing, Force: true}); err != nil {
+		t.Fatalf("export with force: %v", err)
+	}
+	if b, _ := os.ReadFile(in); string(b) != "Email\na@good.com\n" {
+		t.Errorf("the input changed: %q", b)
+	}
+}

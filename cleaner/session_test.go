@@ -1,0 +1,191 @@
+package cleaner
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/listclean/listclean/resolver"
+	"github.com/listclean/listclean/resolver/dnstest"
+)
+
+// sessionZone is the world the session tests check against.
+const sessionZone = `
+$TTL 300
+mx.hosting.net.         A     192.0.2.10
+good.com.               MX    10 mx.hosting.net.
+gmail.com.              MX    5 mx.hosting.net.
+hotmail.com.            MX    5 mx.hosting.net.
+gmial.com.              MX    10 mx.hosting.net.
+northwindtraders.com.   MX    10 mx.hosting.net.
+aonly.com.              A     192.0.2.20
+nullmx.com.             MX    0 .
+txtonly.com.            TXT   "v=spf1 -all"
+badmx.com.              MX    10 mx.nowhere-hosting.net.
+flaky.com.              MX    10 mx.hosting.net.
+;@fault flaky.com. servfail
+`
+
+// sessionList is one row per case, in the order of the table in
+// TestSessionVerdicts.
+const sessionList = "Email,Name\r\n" +
+	"jo@good.com,valid\r\n" +
+	"a@aonly.com,implicit\r\n" +
+	"a@nullmx.com,null mx\r\n" +
+	"a@txtonly.com,no mail\r\n" +
+	"a@badmx.com,bad mx\r\n" +
+	"a@gone.com,nxdomain\r\n" +
+	"a@flaky.com,dns error\r\n" +
+	"a@gmial.com,typo suspect\r\n" +
+	"b@hotmial.com,nxdomain typo\r\n" +
+	"c@gmail.cmo,bad tld\r\n" +
+	"\"d@gmail,com\",\"syntax slip, with fix\"\r\n" +
+	"not an email,syntax\r\n" +
+	"JO@good.com ,duplicate\r\n" +
+	"e@northwindtrader.com,list typo\r\n" +
+	"f@northwindtraders.com,company\r\n" +
+	"g@northwindtraders.com,company\r\n" +
+	"h@northwindtraders.com,company\r\n" +
+	"i@northwindtraders.com,company\r\n" +
+	"j@northwindtraders.com,company\r\n" +
+	"k@northwindtraders.com,company\r\n" +
+	"l@northwindtraders.com,company\r\n" +
+	"m@northwindtraders.com,company\r\n" +
+	"n@northwindtraders.com,company\r\n" +
+	"o@northwindtraders.com,company\r\n"
+
+// startChecker serves zone on loopback and returns a checker that asks it.
+func startChecker(t *testing.T, zone string) *resolver.Checker {
+	t.Helper()
+	srv, err := dnstest.Start(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	cfg := resolver.Config{Servers: []string{srv.Addr()}, Timeout: 300 * time.Millisecond, Retries: 1}
+	c, err := resolver.NewChecker(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func readString(t *testing.T, csv string) *List {
+	t.Helper()
+	l, err := Read(strings.NewReader(csv), "list.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func checkedSession(t *testing.T) *Session {
+	t.Helper()
+	s := NewSession(readString(t, sessionList), true)
+	s.Check(context.Background(), startChecker(t, sessionZone), nil)
+	return s
+}
+
+func TestSessionVerdicts(t *testing.T) {
+	s := checkedSession(t)
+	tests := []struct {
+		row        int
+		verdict    Verdict
+		reason     Reason
+		suggestion string
+	}{
+		{0, VerdictValid, ReasonOK, ""},
+		{1, VerdictRisky, ReasonImplicitMX, ""},
+		{2, VerdictInvalid, ReasonNullMX, ""},
+		{3, VerdictInvalid, ReasonNoMail, ""},
+		{4, VerdictInvalid, ReasonBadMX, ""},
+		{5, VerdictInvalid, ReasonNXDomain, ""},
+		{6, VerdictUnknown, ReasonDNSError, ""},
+		{7, VerdictRisky, ReasonTypoSuspect, "a@gmail.com"},
+		{8, VerdictInvalid, ReasonNXDomain, "b@hotmail.com"},
+		{9, VerdictInvalid, ReasonBadDomain, "c@gmail.com"},
+		{10, VerdictInvalid, ReasonSyntax, "d@gmail.com"},
+		{11, VerdictInvalid, ReasonSyntax, ""},
+		{12, VerdictDuplicate, ReasonDuplicate, ""},
+		{13, VerdictInvalid, ReasonNXDomain, "e@northwindtraders.com"},
+		{14, VerdictValid, ReasonOK, ""},
+	}
+	for _, tt := range tests {
+		r := s.Rows[tt.row]
+		if r.Verdict != tt.verdict || r.Reason != tt.reason || r.Suggestion != tt.suggestion {
+			t.Errorf("row %d %q: got %s/%s/%q, want %s/%s/%q", tt.row+1, r.Addr.Raw,
+				r.Verdict, r.Reason, r.Suggestion, tt.verdict, tt.reason, tt.suggestion)
+		}
+	}
+	if got := s.Rows[12].DupOf; got != 0 {
+		t.Errorf("duplicate row points at row %d, want 0", got)
+	}
+}
+
+// A suggestion is only offered when its domain routes: with the
+// corrections absent from the zone, nothing is suggested.
+func TestSessionSuggestsOnlyRoutingDomains(t *testing.T) {
+	zone := "$TTL 300\nmx.hosting.net. A 192.0.2.10\ngmial.com. MX 10 mx.hosting.net.\n"
+	s := NewSession(readString(t, "Email\na@gmial.com\nb@hotmial.com\n\"c@gmail,com\"\n"), true)
+	s.Check(context.Background(), startChecker(t, zone), nil)
+	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax} {
+		r := s.Rows[i]
+		if r.Reason != want || r.Suggestion != "" {
+			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr.Raw, r.Reason, r.Suggestion, want)
+		}
+	}
+}
+
+func TestSessionDNSOff(t *testing.T) {
+	s := NewSession(readString(t, "Email\na@good.com\nb@hotmial.com\n\"c@gmail,com\"\n"), false)
+	if len(s.Domains()) != 0 {
+		t.Fatalf("DNS off still asks about %v", s.Domains())
+	}
+	s.Check(context.Background(), nil, nil)
+	tests := []struct {
+		reason     Reason
+		suggestion string
+		routes     bool
+	}{
+		{ReasonNotChecked, "", false},
+		{ReasonNotChecked, "b@hotmail.com", true},
+		{ReasonSyntax, "c@gmail.com", true},
+	}
+	for i, tt := range tests {
+		r := s.Rows[i]
+		if r.Reason != tt.reason || r.Suggestion != tt.suggestion || r.SuggestionRoutes != tt.routes {
+			t.Errorf("row %d: got %s %q routes=%v, want %s %q routes=%v", i+1,
+				r.Reason, r.Suggestion, r.SuggestionRoutes, tt.reason, tt.suggestion, tt.routes)
+		}
+	}
+}
+
+// A cancelled check keeps what was checked and leaves the rest not_checked.
+func TestSessionCancelled(t *testing.T) {
+	s := NewSession(readString(t, sessionList), true)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.Check(ctx, startChecker(t, sessionZone), nil)
+	for i, r := range s.Rows {
+		if r.Addr.Reason == "" && r.DupOf < 0 && r.Reason != ReasonNotChecked {
+			t.Errorf("row %d %q: reason %s after a cancelled check, want not_checked", i+1, r.Addr.Raw, r.Reason)
+		}
+	}
+}
+
+func TestSessionJudgeEdited(t *testing.T) {
+	s := checkedSession(t)
+	if d, ok := s.Unchecked("x@aonly.com"); ok {
+		t.Errorf("aonly.com was checked, Unchecked says %q needs a check", d)
+	}
+	if d, ok := s.Unchecked("x@new.com"); !ok || d != "new.com" {
+		t.Errorf("Unchecked(x@new.com) = %q, %v; want new.com, true", d, ok)
+	}
+	if r := s.Judge("x@good.com"); r.Verdict != VerdictValid {
+		t.Errorf("Judge(x@good.com) = %s/%s, want valid", r.Verdict, r.Reason)
+	}
+	if r := s.Judge("x@new.com"); r.Reason != ReasonNotChecked {
+		t.Errorf("Judge(x@new.com) before its check = %s, want not_checked", r.Reason)
+	}
+}
