@@ -1,0 +1,99 @@
+package cleaner
+
+// Explanation says in plain words what a reason means to someone about to
+// send a campaign: what the receiving side would answer, why that happens,
+// and what to do about it. The TUI shows it in its detail pane.
+type Explanation struct {
+	Label  string // a few words for a table cell, e.g. "domain does not exist"
+	Bounce string // the reply a receiving server would give, or what happens instead
+	Causes string // the likely causes
+	Advice string // what to do
+}
+
+// explanations holds one Explanation per reason. The SMTP replies are the
+// ones mail servers commonly give in each case; the enhanced status codes
+// are those of RFC 3463 (5.1.x addressing, 5.4.x routing, 4.x.x temporary)
+// and RFC 7505 for a null MX.
+var explanations = map[Reason]Explanation{
+	ReasonOK: {
+		Label:  "deliverable",
+		Bounce: "None expected: the domain has a mail server that resolves.",
+		Causes: "Nothing is wrong with the domain.",
+		Advice: "Nothing to do.",
+	},
+	ReasonImplicitMX: {
+		Label:  "no mail server (MX)",
+		Bounce: "Often 550 5.4.4 Unable to route, or days of delays ending in 4.4.1 No answer from host: the domain names no mail server, so mail goes to its web address, which rarely accepts mail.",
+		Causes: "A parked or web-only domain, a company that moved its mail elsewhere, or a typo that happens to be a real domain.",
+		Advice: "Keep it if the subscriber signed up recently and confirmed; otherwise remove it, or edit it to the subscriber's usual address.",
+	},
+	ReasonTypoSuspect: {
+		Label:  "likely typo",
+		Bounce: "550 5.1.1 User unknown at best; at worst the mail is accepted by a stranger's server, because the domain is real but one slip away from a large mailbox provider.",
+		Causes: "A slip while typing the address at sign-up (gmal.com for gmail.com), kept because the domain happens to exist.",
+		Advice: "Accept the suggestion if it fits; keep the address only if the subscriber really uses this domain.",
+	},
+	ReasonSyntax: {
+		Label:  "not an email address",
+		Bounce: "Refused before sending: 553 5.1.3 Bad recipient address syntax. Most sending platforms reject it at import.",
+		Causes: "A typing error, two addresses in one cell, a name or phone number in the email column, or stray spaces, quotes or brackets from a spreadsheet.",
+		Advice: "Accept the suggestion when there is one, edit the address if the mistake is plain to see, otherwise remove the row.",
+	},
+	ReasonBadDomain: {
+		Label:  "impossible domain",
+		Bounce: "550 5.1.2 Bad destination system address: the part after @ cannot be a domain (no such ending, an empty or invalid part).",
+		Causes: "A typo in the ending (.con, .cmo), a missing or doubled dot, or a domain made up at sign-up.",
+		Advice: "Accept the suggestion or edit the domain; remove the row if you cannot tell what was meant.",
+	},
+	ReasonNXDomain: {
+		Label:  "domain does not exist",
+		Bounce: "550 5.4.4 Unable to route: host or domain name not found. A hard bounce.",
+		Causes: "A typo in the domain, a domain that expired, or a company or provider that closed.",
+		Advice: "Accept the suggestion if there is one, otherwise remove the row: hard bounces hurt your sender reputation.",
+	},
+	ReasonNoMail: {
+		Label:  "domain takes no mail",
+		Bounce: "550 5.4.4 Unable to route: the domain exists but names no mail server and has no address to fall back on. A hard bounce.",
+		Causes: "A domain kept only for its name, or one whose mail setup was removed.",
+		Advice: "Remove the row, or edit it if you know the subscriber's current address.",
+	},
+	ReasonNullMX: {
+		Label:  "domain refuses mail",
+		Bounce: "556 5.1.10 Recipient address has null MX: the domain declares that it never accepts mail (RFC 7505).",
+		Causes: "A send-only domain (notifications, no-reply) or a domain parked on purpose.",
+		Advice: "Remove the row: nothing sent there can be delivered.",
+	},
+	ReasonBadMX: {
+		Label:  "mail server not found",
+		Bounce: "550 5.4.4 Unable to route: the domain names mail servers (MX) whose host names do not resolve.",
+		Causes: "A broken or half-finished mail setup, often after the domain moved to another provider; it is sometimes fixed within days.",
+		Advice: "Remove the row, or keep it and check again before the next send if the subscriber matters to you.",
+	},
+	ReasonDNSError: {
+		Label:  "DNS check failed",
+		Bounce: "Unknown: the name servers gave no clear answer (timeout or SERVFAIL). If that lasts at send time, mail is deferred with 451 4.4.3 Directory server failure and bounces after a few days.",
+		Causes: "A slow or broken name server for that domain, or a network problem on this side.",
+		Advice: "Keep it: an unknown result is never a reason to remove. Check again later.",
+	},
+	ReasonNotChecked: {
+		Label:  "not checked",
+		Bounce: "Unknown: the domain was not looked up, because the check was cancelled or DNS checks were off.",
+		Causes: "Nothing is known to be wrong.",
+		Advice: "Keep it, or run the check again to find out.",
+	},
+	ReasonDuplicate: {
+		Label:  "repeated address",
+		Bounce: "No bounce: the same person would get the message twice, which invites unsubscribes and spam complaints.",
+		Causes: "The address appears earlier in the list, perhaps with other capitals or spacing, often from merging two exports.",
+		Advice: "Remove the repeat; the first row stays in the cleaned list.",
+	},
+}
+
+// Explain returns the plain-words explanation of a reason. A reason it does
+// not know gives an Explanation whose Label is the reason's own name.
+func Explain(r Reason) Explanation {
+	if e, ok := explanations[r]; ok {
+		return e
+	}
+	return Explanation{Label: string(r)}
+}

@@ -1,0 +1,110 @@
+package cleaner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/listclean/listclean/resolver"
+)
+
+func TestStatusReason(t *testing.T) {
+	tests := []struct {
+		st   resolver.Status
+		want Reason
+	}{
+		{resolver.StatusOK, ReasonOK},
+		{resolver.StatusImplicitMX, ReasonImplicitMX},
+		{resolver.StatusNullMX, ReasonNullMX},
+		{resolver.StatusNoMail, ReasonNoMail},
+		{resolver.StatusBadMX, ReasonBadMX},
+		{resolver.StatusNXDomain, ReasonNXDomain},
+		{resolver.StatusDNSError, ReasonDNSError},
+		{"", ReasonNotChecked},
+	}
+	for _, tt := range tests {
+		if got := StatusReason(tt.st); got != tt.want {
+			t.Errorf("StatusReason(%q) = %q, want %q", tt.st, got, tt.want)
+		}
+	}
+}
+
+// likeSession is a judged session where rows 0-2 share gmial.com (which
+// does not exist: suggestion gmail.com), row 3 is on another domain, and
+// rows 4-5 are syntax errors without a domain.
+func likeSession(t *testing.T) *Session {
+	t.Helper()
+	l, err := Read(strings.NewReader("email\n"+
+		"ann@gmial.com\nbob@gmial.com\ncarl@gmial.com\ndan@gone-away.com\nnot an email\nalso not one\n"), "t.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(l, true)
+	for _, d := range s.Domains() {
+		st := resolver.StatusOK
+		if d == "gmial.com" || d == "gone-away.com" {
+			st = resolver.StatusNXDomain
+		}
+		s.Apply(resolver.Result{Domain: d, Status: st})
+	}
+	s.JudgeAll()
+	if s.Rows[0].Suggestion != "ann@gmail.com" {
+		t.Fatalf("row 0 suggestion %q, want ann@gmail.com", s.Rows[0].Suggestion)
+	}
+	return s
+}
+
+func TestDecideLike(t *testing.T) {
+	tests := []struct {
+		name  string
+		first Decision
+		want  []Decision // rows 0-3 after DecideLike(0)
+	}{
+		{"remove", Decision{Action: ActionRemove},
+			[]Decision{{Action: ActionRemove}, {Action: ActionRemove}, {Action: ActionRemove}, {}}},
+		{"keep", Decision{Action: ActionKeep},
+			[]Decision{{Action: ActionKeep}, {Action: ActionKeep}, {Action: ActionKeep}, {}}},
+		{"accepted suggestion: each row its own", Decision{Action: ActionFix, Email: "ann@gmail.com"},
+			[]Decision{{ActionFix, "ann@gmail.com"}, {ActionFix, "bob@gmail.com"}, {ActionFix, "carl@gmail.com"}, {}}},
+		{"edited domain: each row's local part there", Decision{Action: ActionFix, Email: "ann.b@example.org"},
+			[]Decision{{ActionFix, "ann.b@example.org"}, {ActionFix, "bob@example.org"}, {ActionFix, "carl@example.org"}, {}}},
+		{"edited local part only: nothing carries over", Decision{Action: ActionFix, Email: "annie@gmial.com"},
+			[]Decision{{ActionFix, "annie@gmial.com"}, {}, {}, {}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := likeSession(t)
+			s.Decide([]int{0}, tt.first)
+			changed := s.DecideLike(0)
+			for i, want := range tt.want {
+				if got, _ := s.Decision(i); got != want {
+					t.Errorf("row %d: %+v, want %+v", i, got, want)
+				}
+			}
+			if len(changed) > 0 {
+				s.Undo()
+				for i := 1; i < len(tt.want); i++ {
+					if d, ok := s.Decision(i); ok {
+						t.Errorf("after Undo, row %d still has %+v", i, d)
+					}
+				}
+				if d, _ := s.Decision(0); d != tt.first {
+					t.Errorf("Undo took back row 0's own decision: %+v", d)
+				}
+			}
+		})
+	}
+}
+
+func TestDecideLikeNeedsADecisionAndADomain(t *testing.T) {
+	s := likeSession(t)
+	if got := s.DecideLike(0); got != nil {
+		t.Errorf("undecided row: changed %v", got)
+	}
+	s.Decide([]int{4}, Decision{Action: ActionRemove})
+	if got := s.DecideLike(4); got != nil {
+		t.Errorf("row without a domain: changed %v", got)
+	}
+	if _, ok := s.Decision(5); ok {
+		t.Error("a syntax error was decided like another one")
+	}
+}

@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/listclean/listclean/cleaner"
+)
+
+func TestQuitAsksWhileDecisionsAreNotExported(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("q")
+	if !tt.quit {
+		t.Fatal("q without decisions did not quit")
+	}
+
+	tt = atReview(t, Options{})
+	tt.press("x", "q")
+	if tt.quit || !tt.m.confirmQuit {
+		t.Fatal("q with unexported decisions quit without asking")
+	}
+	if !strings.Contains(tt.view(), "not exported. Quit anyway?") {
+		t.Errorf("no question in:\n%s", tt.view())
+	}
+	tt.press("k") // neither yes nor no: nothing happens
+	if tt.m.review.session.Decided() != 1 || !tt.m.confirmQuit {
+		t.Error("a key other than y or n acted while asking")
+	}
+	tt.press("n")
+	if tt.quit || tt.m.confirmQuit {
+		t.Fatal("n did not cancel the question")
+	}
+	tt.press("q", "y")
+	if !tt.quit {
+		t.Error("y did not quit")
+	}
+}
+
+func TestCtrlCQuitsAtOnce(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("x", "e") // unexported decisions, and the editor open
+	tt.press("ctrl+c")
+	if !tt.quit {
+		t.Error("ctrl+c did not quit")
+	}
+	if tt.m.c.ctx.Err() == nil {
+		t.Error("background work was not stopped")
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	tt := atReview(t, Options{})
+	if strings.Contains(tt.view(), "same domain+reason") {
+		t.Fatal("full help shown from the start")
+	}
+	tt.press("?")
+	v := tt.view()
+	for _, want := range []string{"same domain+reason", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full help lacks %q:\n%s", want, v)
+		}
+	}
+	if got := strings.Count(v, "\n") + 1; got != 30 {
+		t.Errorf("with full help the view is %d lines, want 30", got)
+	}
+	tt.press("?")
+	if strings.Contains(tt.view(), "same domain+reason") {
+		t.Error("? did not hide the full help")
+	}
+}
+
+func TestOpenErrorShowsPicker(t *testing.T) {
+	tt := newTester(t, Options{Path: filepath.Join(t.TempDir(), "missing.csv")}, 80, 24)
+	if tt.m.current != tt.m.open {
+		t.Fatalf("screen %q, want open", tt.m.current.name())
+	}
+	if v := tt.view(); !strings.Contains(v, "Could not read") || !strings.Contains(v, "missing.csv") {
+		t.Errorf("no error in:\n%s", v)
+	}
+}
+
+func TestOpenPicksFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "list.csv"), []byte(testList), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.pdf"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	tt := newTester(t, Options{Checker: &fakeChecker{}}, 80, 24)
+	v := tt.view()
+	if !strings.Contains(v, "list.csv") || !strings.Contains(v, "Pick the list") {
+		t.Fatalf("picker does not list the file:\n%s", v)
+	}
+	tt.press("enter")
+	if tt.m.current != tt.m.columns {
+		t.Fatalf("enter on list.csv: screen %q, want columns\n%s", tt.m.current.name(), tt.view())
+	}
+}
+
+func TestColumnsPickAnotherColumn(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
+	v := tt.view()
+	for _, want := range []string{"email (column 1)", "found by its header", "comma-separated", "Rows", "10", "bob@gmial.com"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("columns screen lacks %q:\n%s", want, v)
+		}
+	}
+	if raw := tt.raw(); strings.Contains(raw, "\x1b]") || strings.Contains(raw, "\x1b[2J") || strings.Contains(raw, "pwned") {
+		t.Error("preview holds escape sequences from the file")
+	}
+	tt.press("right")
+	if tt.m.columns.list.EmailCol != 1 || !strings.Contains(tt.view(), "name (column 2)") {
+		t.Errorf("right: email column %d", tt.m.columns.list.EmailCol)
+	}
+	tt.press("right") // wraps around
+	if tt.m.columns.list.EmailCol != 0 {
+		t.Errorf("right past the last column: %d, want 0", tt.m.columns.list.EmailCol)
+	}
+	tt.press("left")
+	if tt.m.columns.list.EmailCol != 1 {
+		t.Errorf("left from the first column: %d, want 1", tt.m.columns.list.EmailCol)
+	}
+	tt.press("left", "enter")
+	if tt.m.current != tt.m.summary {
+		t.Errorf("enter: screen %q, want the summary after the checks", tt.m.current.name())
+	}
+}
+
+func TestCheckingShowsProgressAndCancels(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{hold: true}}, 80, 24)
+	tt.pause = func(msg tea.Msg) bool { _, ok := msg.(batchMsg); return ok }
+	tt.press("enter")
+	if tt.m.current != tt.m.checking || tt.m.checking.phase != checking {
+		t.Fatalf("screen %q, want the checks running", tt.m.current.name())
+	}
+	v := tt.view()
+	for _, want := range []string{"Checking 6 domains in DNS", "0%", "Domains    0 of 6", "Rows       3 of 10", "Queries/s", "Time left", "invalid", "waiting", "esc stop checking"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("checking screen lacks %q:\n%s", want, v)
+		}
+	}
+	tt.pause = nil
+	tt.press("esc")
+	tt.run(nil)
+	if tt.m.current != tt.m.summary {
+		t.Fatalf("after esc: screen %q, want the summary", tt.m.current.name())
+	}
+	s := tt.m.summary.session
+	if got := s.Rows[0].Reason; got != cleaner.ReasonNotChecked {
+		t.Errorf("an unchecked row has reason %q, want not_checked", got)
+	}
+	if got := s.Rows[6].Reason; got != cleaner.ReasonSyntax {
+		t.Errorf("a syntax error got reason %q after cancelling", got)
+	}
+	if !strings.Contains(tt.view(), "not checked (the checks were stopped)") {
+		t.Errorf("summary does not say the checks were stopped:\n%s", tt.view())
+	}
+}
+
+func TestDNSOff(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList)}, 80, 24)
+	tt.press("enter")
+	if tt.m.current != tt.m.summary {
+		t.Fatalf("screen %q, want the summary", tt.m.current.name())
+	}
+	if !strings.Contains(tt.view(), "DNS checks off") {
+		t.Errorf("summary does not say DNS was off:\n%s", tt.view())
+	}
+	tt.press("enter", "end", "enter")
+	if !strings.Contains(tt.view(), "not checked: DNS checks are off") {
+		t.Errorf("details do not say DNS was off:\n%s", tt.view())
+	}
+}
+
+func TestSummary(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
+	tt.press("enter")
+	v := tt.view()
+	for _, want := range []string{"10 rows", "valid", "risky", "invalid", "unknown", "duplicate", "domain does not exist",
+		"Domains that fail most often", "gmial.com", "suggested corrections wait"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("summary lacks %q:\n%s", want, v)
+		}
+	}
+	tt.press("w")
+	if tt.m.current != tt.m.export {
+		t.Errorf("w on the summary: screen %q, want export", tt.m.current.name())
+	}
+}
+
+func TestExport(t *testing.T) {
+	path := writeList(t, testList)
+	tt := atReview(t, Options{Path: path})
+	tt.press("a", "x") // row 2 fixed, row 3 removed
+	tt.press("w")
+	if tt.m.current != tt.m.export {
+		t.Fatalf("w: screen %q, want export", tt.m.current.name())
+	}
+	v := tt.view()
+	for _, want := range []string{"list.cleaned.csv", "list.removed.csv", "1 corrected", "2 rows decided by you"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("export screen lacks %q:\n%s", want, v)
+		}
+	}
+	tt.press("enter")
+	if tt.m.export.phase != written {
+		t.Fatalf("after enter: phase %d, want written\n%s", tt.m.export.phase, tt.view())
+	}
+	if !strings.Contains(tt.view(), "Files written") {
+		t.Errorf("no confirmation:\n%s", tt.view())
+	}
+	cleaned, err := os.ReadFile(filepath.Join(filepath.Dir(path), "list.cleaned.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cleaned), "bob@gmail.com") || strings.Contains(string(cleaned), "carl@") {
+		t.Errorf("cleaned file:\n%s", cleaned)
+	}
+	if tt.m.c.dirty {
+		t.Error("decisions still marked as unexported")
+	}
+
+	// Again: the files exist now, so export asks before overwriting.
+	tt.press("esc")
+	if tt.m.current != tt.m.review {
+		t.Fatalf("esc after export: screen %q, want review", tt.m.current.name())
+	}
+	tt.press("k", "w", "enter")
+	if tt.m.export.phase != confirming || !strings.Contains(tt.view(), "Overwrite?") {
+		t.Fatalf("no overwrite question:\n%s", tt.view())
+	}
+	tt.press("n")
+	if tt.m.export.phase != ready {
+		t.Fatal("n did not cancel the overwrite")
+	}
+	tt.press("enter", "y")
+	if tt.m.export.phase != written {
+		t.Fatalf("y did not overwrite:\n%s", tt.view())
+	}
+	tt.press("q")
+	if !tt.quit {
+		t.Error("q after export did not quit at once")
+	}
+}
+
+func TestExportRefusesInputAsOutput(t *testing.T) {
+	path := writeList(t, testList)
+	tt := atReview(t, Options{Path: path, Paths: cleaner.ExportPaths{Cleaned: path}})
+	tt.press("w")
+	if !strings.Contains(tt.view(), "Cannot write") {
+		t.Fatalf("no refusal:\n%s", tt.view())
+	}
+	tt.press("enter")
+	if tt.m.export.phase != ready {
+		t.Error("enter wrote over the input")
+	}
+	tt.press("esc")
+	if tt.m.current != tt.m.review {
+		t.Error("esc did not go back")
+	}
+}
+
+func TestColoursFollowTheTerminal(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.BackgroundColorMsg{Color: color.White})
+	if tt.m.isDark {
+		t.Error("a white background was taken as dark")
+	}
+	if _, none := tt.m.c.styles.Selected.GetBackground().(lipgloss.NoColor); none {
+		t.Error("with colours the cursor row has no background")
+	}
+	tt.send(tea.ColorProfileMsg{Profile: colorprofile.Ascii}) // NO_COLOR
+	if !tt.m.c.styles.Selected.GetReverse() {
+		t.Error("without colours the cursor row is not in reverse video")
+	}
+}

@@ -1,0 +1,309 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/resolver"
+)
+
+// batchWindow is how long results are gathered into one message: the
+// screen updates about ten times a second however fast DNS answers.
+const batchWindow = 100 * time.Millisecond
+
+// Messages of the checking step.
+type (
+	// sessionMsg brings the session built from the list, with the rows
+	// waiting for each domain's result.
+	sessionMsg struct {
+		session *cleaner.Session
+		tally   tally
+	}
+	// checksStartedMsg brings the channel the checker streams results on.
+	checksStartedMsg struct{ results <-chan resolver.Result }
+	// batchMsg brings the results that arrived during one batch window.
+	batchMsg struct {
+		results []resolver.Result
+		closed  bool // the checker is done (finished or cancelled)
+		at      time.Time
+	}
+	// judgedMsg brings the session with every row judged, its summary,
+	// and the review's filters.
+	judgedMsg struct {
+		session *cleaner.Session
+		summary cleaner.Summary
+		filters []filter
+	}
+)
+
+// tally is where the rows stand before any DNS result: those already
+// judged by their address alone, and those waiting for their domain.
+type tally struct {
+	counts  map[cleaner.Verdict]int
+	pending map[string]int // rows waiting for each ASCII domain
+	waiting int
+}
+
+// newSession parses every address of the list in the background.
+func newSession(l *cleaner.List, dns bool) tea.Cmd {
+	return func() tea.Msg {
+		s := cleaner.NewSession(l, dns)
+		t := tally{counts: make(map[cleaner.Verdict]int), pending: make(map[string]int)}
+		for i := range s.Rows {
+			r := &s.Rows[i]
+			switch {
+			case r.Addr.Reason != "":
+				t.counts[cleaner.VerdictOf(r.Addr.Reason)]++
+			case r.DupOf >= 0:
+				t.counts[cleaner.VerdictDuplicate]++
+			default:
+				t.pending[r.Addr.ASCII]++
+				t.waiting++
+			}
+		}
+		return sessionMsg{session: s, tally: t}
+	}
+}
+
+// startChecks asks the checker about every domain of the session.
+func startChecks(ctx context.Context, c Checker, domains []string) tea.Cmd {
+	return func() tea.Msg { return checksStartedMsg{results: c.Check(ctx, domains)} }
+}
+
+// readBatch gathers the results that arrive within one batch window and
+// returns them as one message; Update re-arms it until the channel closes.
+func readBatch(results <-chan resolver.Result) tea.Cmd {
+	return func() tea.Msg {
+		var batch []resolver.Result
+		timer := time.NewTimer(batchWindow)
+		defer timer.Stop()
+		for {
+			select {
+			case r, ok := <-results:
+				if !ok {
+					return batchMsg{results: batch, closed: true, at: time.Now()}
+				}
+				batch = append(batch, r)
+			case <-timer.C:
+				return batchMsg{results: batch, at: time.Now()}
+			}
+		}
+	}
+}
+
+// judge gives every row its verdict in the background, then counts them
+// and indexes the rows to review. The session is not touched by the model
+// until judgedMsg hands it back.
+func judge(s *cleaner.Session) tea.Cmd {
+	return func() tea.Msg {
+		s.JudgeAll()
+		return judgedMsg{session: s, summary: s.Summarize(), filters: newFilters(s)}
+	}
+}
+
+// phase is where the checking step stands.
+type phase int
+
+const (
+	preparing  phase = iota // parsing the addresses
+	checking                // DNS checks running
+	cancelling              // esc pressed: waiting for the checker to stop
+	judging                 // giving every row its verdict
+)
+
+// checkingScreen shows the DNS checks as they run: a progress bar over the
+// distinct domains, rows and domains done, queries per second, time left
+// and live counts per verdict. esc stops the checks; what was checked is
+// kept and the rest is unknown.
+type checkingScreen struct {
+	c       *common
+	bar     progress.Model
+	phase   phase
+	session *cleaner.Session // nil while a command owns it
+	results <-chan resolver.Result
+	cancel  context.CancelFunc
+
+	tally tally
+	rows  int // rows in the list
+	total int // distinct domains to check
+	done  int // domains checked
+
+	began   time.Time
+	elapsed time.Duration // at the latest batch
+	stats   resolver.Stats
+	rate    float64 // queries per second over the last second or so
+	sampled time.Time
+	queries int64 // Stats().Queries when sampled
+}
+
+func newCheckingScreen(c *common) *checkingScreen {
+	s := &checkingScreen{c: c}
+	s.restyle()
+	return s
+}
+
+func (s *checkingScreen) restyle() {
+	s.bar = progress.New(progress.WithColors(s.c.styles.accent), progress.WithFillCharacters('█', '░'))
+}
+
+func (s *checkingScreen) name() string { return "Checking" }
+func (s *checkingScreen) typing() bool { return false }
+func (s *checkingScreen) busy() bool   { return true }
+
+func (s *checkingScreen) help() helpKeys {
+	if s.phase != checking {
+		return helpKeys{}
+	}
+	k := s.c.keys
+	return helpKeys{short: []key.Binding{k.Cancel}, full: [][]key.Binding{{k.Cancel}}}
+}
+
+// start builds the session for the list; the checks follow.
+func (s *checkingScreen) start(l *cleaner.List) tea.Cmd {
+	s.rows = len(l.Rows)
+	return s.c.spinning(newSession(l, s.c.opt.Checker != nil))
+}
+
+func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case sessionMsg:
+		s.session, s.tally = msg.session, msg.tally
+		domains := s.session.Domains()
+		s.total = len(domains)
+		if s.c.opt.Checker == nil || s.total == 0 {
+			return s.judge()
+		}
+		s.phase = checking
+		s.began = time.Now()
+		s.sampled = s.began
+		var ctx context.Context
+		ctx, s.cancel = context.WithCancel(s.c.ctx)
+		return startChecks(ctx, s.c.opt.Checker, domains)
+	case checksStartedMsg:
+		s.results = msg.results
+		return readBatch(s.results)
+	case batchMsg:
+		s.apply(msg)
+		if msg.closed {
+			s.cancel()
+			return s.judge()
+		}
+		return readBatch(s.results)
+	case tea.KeyPressMsg:
+		if s.phase == checking && key.Matches(msg, s.c.keys.Cancel) {
+			s.phase = cancelling
+			s.cancel()
+		}
+	}
+	return nil
+}
+
+// apply records a batch of results in the session and the live counts.
+func (s *checkingScreen) apply(msg batchMsg) {
+	for _, r := range msg.results {
+		s.session.Apply(r)
+		s.done++
+		if n := s.tally.pending[r.Domain]; n > 0 {
+			delete(s.tally.pending, r.Domain)
+			s.tally.waiting -= n
+			s.tally.counts[cleaner.VerdictOf(cleaner.StatusReason(r.Status))] += n
+		}
+	}
+	s.elapsed = msg.at.Sub(s.began)
+	s.stats = s.c.opt.Checker.Stats()
+	if dt := msg.at.Sub(s.sampled); dt >= time.Second {
+		s.rate = float64(s.stats.Queries-s.queries) / dt.Seconds()
+		s.sampled, s.queries = msg.at, s.stats.Queries
+	} else if s.rate == 0 && s.elapsed > 0 {
+		s.rate = float64(s.stats.Queries) / s.elapsed.Seconds()
+	}
+}
+
+// judge hands the session to a command that judges every row.
+func (s *checkingScreen) judge() tea.Cmd {
+	s.phase = judging
+	sess := s.session
+	s.session = nil
+	return judge(sess)
+}
+
+func (s *checkingScreen) view() string {
+	st := s.c.styles
+	var b strings.Builder
+	b.WriteString("\n")
+	switch s.phase {
+	case preparing:
+		b.WriteString(" " + s.c.spin.View() + " Reading the addresses of " + plural(s.rows, "row", "rows") + "…\n")
+		return b.String()
+	case judging:
+		what := "Judging every row…"
+		if s.c.opt.Checker == nil {
+			what = "DNS checks are off: judging the addresses by their form only…"
+		}
+		b.WriteString(" " + s.c.spin.View() + " " + what + "\n")
+		return b.String()
+	}
+	title := "Checking " + plural(s.total, "domain", "domains") + " in DNS"
+	if s.phase == cancelling {
+		title = "Stopping the checks…"
+	}
+	b.WriteString(" " + st.Heading.Render(title) + "\n\n")
+	s.bar.SetWidth(min(s.c.width-2, 72))
+	pct := 0.0
+	if s.total > 0 {
+		pct = float64(s.done) / float64(s.total)
+	}
+	b.WriteString(" " + s.bar.ViewAs(pct) + "\n\n")
+
+	left := []string{
+		fmt.Sprintf("%-10s %s of %s", "Domains", num(s.done), num(s.total)),
+		fmt.Sprintf("%-10s %s of %s", "Rows", num(s.rows-s.tally.waiting), num(s.rows)),
+		fmt.Sprintf("%-10s %s", "Elapsed", s.elapsed.Round(time.Second)),
+	}
+	right := []string{
+		fmt.Sprintf("%-10s %s", "Queries/s", num(int(s.rate+0.5))),
+		fmt.Sprintf("%-10s %s", "Time left", s.timeLeft()),
+		fmt.Sprintf("%-10s %d of %d · %s", "In flight", s.stats.InFlight, s.stats.Limit, plural(int(s.stats.Timeouts), "timeout", "timeouts")),
+	}
+	for i := range left {
+		line := " " + fit(left[i], 32)
+		if s.c.width >= 70 {
+			line += right[i]
+		}
+		b.WriteString(clip(line, s.c.width) + "\n")
+	}
+	if s.c.width < 70 {
+		for _, r := range right {
+			b.WriteString(clip(" "+r, s.c.width) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	barW := max(min(s.c.width-30, 40), 5)
+	for _, v := range cleaner.Verdicts {
+		n := s.tally.counts[v]
+		b.WriteString(" " + st.Verdict(v).Render(fmt.Sprintf("%-10s", v)) + fmt.Sprintf(" %9s  ", num(n)) +
+			st.Verdict(v).Render(bar(n, s.rows, barW)) + "\n")
+	}
+	b.WriteString(" " + st.Muted.Render(fmt.Sprintf("%-10s %9s", "waiting", num(s.tally.waiting))) + "\n")
+	if s.phase == checking {
+		b.WriteString("\n " + st.Muted.Render(clip("esc stops: what was checked is kept, the rest is marked unknown", s.c.width-2)) + "\n")
+	}
+	return b.String()
+}
+
+// timeLeft estimates the time to check the remaining domains at the pace
+// so far.
+func (s *checkingScreen) timeLeft() string {
+	if s.done == 0 || s.elapsed <= 0 {
+		return "…"
+	}
+	left := time.Duration(float64(s.elapsed) * float64(s.total-s.done) / float64(s.done))
+	return "~" + left.Round(time.Second).String()
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/filepicker"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/listclean/listclean/cleaner"
+)
+
+// listTypes are the files the picker offers.
+var listTypes = []string{".csv", ".tsv", ".txt"}
+
+// fileReadMsg is the outcome of reading a list.
+type fileReadMsg struct {
+	path string
+	list *cleaner.List
+	err  error
+}
+
+// readFile reads and parses a list in the background.
+func readFile(path string, opt cleaner.ReadOptions) tea.Cmd {
+	return func() tea.Msg {
+		l, err := cleaner.ReadFile(path, opt)
+		return fileReadMsg{path: path, list: l, err: err}
+	}
+}
+
+// openScreen is the first step: the file given on the command line being
+// read, or a file picker limited to lists.
+type openScreen struct {
+	c       *common
+	picker  filepicker.Model
+	listed  bool   // the picker has read its directory
+	reading string // the path being read; "" when idle
+	err     string // why the last file could not be opened
+}
+
+func newOpenScreen(c *common) *openScreen {
+	fp := filepicker.New()
+	fp.AllowedTypes = listTypes
+	fp.ShowPermissions = false
+	fp.AutoHeight = false
+	fp.Cursor = "›"
+	k := c.keys
+	fp.KeyMap = filepicker.KeyMap{
+		GoToTop: k.Home, GoToLast: k.End, Up: k.Up, Down: k.Down,
+		PageUp: k.PageUp, PageDown: k.PageDown,
+		Back: k.Parent, Open: k.Open, Select: k.Submit,
+	}
+	if c.opt.Path != "" {
+		fp.CurrentDirectory = filepath.Dir(c.opt.Path)
+	}
+	if abs, err := filepath.Abs(fp.CurrentDirectory); err == nil {
+		fp.CurrentDirectory = abs
+	}
+	o := &openScreen{c: c, picker: fp}
+	o.restyle()
+	return o
+}
+
+// init reads the file named on the command line, or lists the directory.
+func (o *openScreen) init() tea.Cmd {
+	if p := o.c.opt.Path; p != "" {
+		o.reading = p
+		return o.c.spinning(readFile(p, o.c.opt.Read))
+	}
+	o.listed = true
+	return o.picker.Init()
+}
+
+func (o *openScreen) restyle() { o.picker.Styles = o.c.styles.Picker }
+
+func (o *openScreen) name() string { return "Open a list" }
+func (o *openScreen) typing() bool { return false }
+func (o *openScreen) busy() bool   { return o.reading != "" }
+
+func (o *openScreen) help() helpKeys {
+	k := o.c.keys
+	return helpKeys{
+		short: []key.Binding{k.Up, k.Down, k.Open, k.Parent},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Parent}},
+	}
+}
+
+func (o *openScreen) update(msg tea.Msg) tea.Cmd {
+	o.picker.SetHeight(max(o.c.bodyH-4, 1))
+	if msg, ok := msg.(fileReadMsg); ok {
+		o.reading = ""
+		o.err = "Could not read " + errorText(msg.err)
+		if !o.listed {
+			o.listed = true
+			return o.picker.Init()
+		}
+		return nil
+	}
+	if o.reading != "" {
+		return nil
+	}
+	var cmd tea.Cmd
+	o.picker, cmd = o.picker.Update(msg)
+	if ok, path := o.picker.DidSelectFile(msg); ok {
+		o.err = ""
+		o.reading = path
+		return o.c.spinning(readFile(path, o.c.opt.Read))
+	}
+	if ok, path := o.picker.DidSelectDisabledFile(msg); ok {
+		o.err = sanitize(filepath.Base(path)) + " is not a list: pick a " + strings.Join(listTypes, ", ") + " file"
+	}
+	return cmd
+}
+
+func (o *openScreen) view() string {
+	st := o.c.styles
+	var b strings.Builder
+	if o.reading != "" {
+		b.WriteString("\n " + o.c.spin.View() + " Reading " + st.Value.Render(sanitize(o.reading)) + "…\n")
+		return b.String()
+	}
+	b.WriteString("\n " + st.Heading.Render("Pick the list to clean") + st.Muted.Render(" (.csv, .tsv or .txt)") + "\n")
+	b.WriteString(" " + st.Muted.Render(clip(sanitize(o.picker.CurrentDirectory), o.c.width-2)) + "\n")
+	if o.err != "" {
+		b.WriteString(" " + st.Error.Render(clip(o.err, o.c.width-2)) + "\n")
+	} else {
+		b.WriteString("\n")
+	}
+	b.WriteString(o.picker.View())
+	return b.String()
+}

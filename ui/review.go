@@ -1,0 +1,847 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/resolver"
+)
+
+// filter is one tab of the review: every flagged row, or those of one
+// reason.
+type filter struct {
+	reason cleaner.Reason // "" for every flagged row
+	rows   []int          // row indices in list order
+}
+
+func (f filter) label() string {
+	if f.reason == "" {
+		return "all flagged"
+	}
+	return cleaner.Explain(f.reason).Label
+}
+
+// newFilters indexes the flagged rows (every verdict but valid), all of
+// them first, then one filter per reason that occurs.
+func newFilters(s *cleaner.Session) []filter {
+	all := filter{}
+	by := make(map[cleaner.Reason][]int)
+	for i := range s.Rows {
+		r := &s.Rows[i]
+		if r.Verdict == cleaner.VerdictValid {
+			continue
+		}
+		all.rows = append(all.rows, i)
+		by[r.Reason] = append(by[r.Reason], i)
+	}
+	fs := []filter{all}
+	for _, r := range cleaner.Reasons {
+		if rows := by[r]; len(rows) > 0 {
+			fs = append(fs, filter{reason: r, rows: rows})
+		}
+	}
+	return fs
+}
+
+// editCheckedMsg brings the DNS result for the domain of an edited address.
+type editCheckedMsg struct {
+	row    int
+	raw    string
+	result resolver.Result
+}
+
+// checkDomain checks the domain of an edited address in the background.
+func checkDomain(ctx context.Context, c Checker, domain string, row int, raw string) tea.Cmd {
+	return func() tea.Msg {
+		return editCheckedMsg{row: row, raw: raw, result: c.CheckDomain(ctx, domain)}
+	}
+}
+
+// reviewMode says where the keys go.
+type reviewMode int
+
+const (
+	browsing  reviewMode = iota
+	searching            // the search input has the focus
+	editing              // the address editor has the focus
+)
+
+// reviewScreen lists the flagged rows (invalid, risky, unknown, duplicate)
+// with the reason in plain words, the suggestion and the decision, and
+// records the user's decisions in the session. Only the rows on screen are
+// rendered: shown holds the row indices of the current filter and search,
+// and the view reads the window [offset, offset+height) of it.
+type reviewScreen struct {
+	c       *common
+	session *cleaner.Session
+	filters []filter
+	tab     int
+	query   string // the search, lower case
+	shown   []int
+	cursor  int // index into shown
+	offset  int // first index of shown on screen
+	details bool
+
+	mode     reviewMode
+	search   textinput.Model
+	edit     textinput.Model
+	editRow  int
+	checking map[int]string // rows whose edited address awaits its DNS check
+
+	status string
+	failed bool // status reports something that did not happen
+}
+
+func newReviewScreen(c *common, s *cleaner.Session, filters []filter) *reviewScreen {
+	r := &reviewScreen{
+		c:        c,
+		session:  s,
+		filters:  filters,
+		search:   textinput.New(),
+		edit:     textinput.New(),
+		checking: make(map[int]string),
+	}
+	r.search.Prompt = "/ "
+	r.search.Placeholder = "address, suggestion or reason"
+	r.edit.Prompt = ""
+	r.edit.CharLimit = 320
+	r.restyle()
+	r.resize()
+	r.refilter()
+	return r
+}
+
+// resize fits the inputs to the window.
+func (r *reviewScreen) resize() {
+	r.search.SetWidth(max(r.c.width-8, 10))
+	r.edit.SetWidth(max(r.c.width-24, 10))
+}
+
+func (r *reviewScreen) restyle() {
+	r.search.SetStyles(r.c.styles.Input)
+	r.edit.SetStyles(r.c.styles.Input)
+}
+
+func (r *reviewScreen) name() string { return "Review" }
+func (r *reviewScreen) typing() bool { return r.mode != browsing }
+func (r *reviewScreen) busy() bool   { return len(r.checking) > 0 }
+
+func (r *reviewScreen) help() helpKeys {
+	k := r.c.keys
+	switch r.mode {
+	case searching:
+		back := k.Back
+		back.SetHelp("esc", "clear search")
+		return helpKeys{short: []key.Binding{k.Submit, back}, full: [][]key.Binding{{k.Submit, back}}}
+	case editing:
+		back := k.Back
+		back.SetHelp("esc", "cancel")
+		submit := k.Submit
+		submit.SetHelp("enter", "check and use")
+		return helpKeys{short: []key.Binding{submit, back}, full: [][]key.Binding{{submit, back}}}
+	}
+	back := k.Back
+	back.SetHelp("esc", "summary")
+	short := []key.Binding{k.Accept, k.Edit, k.Keep, k.Remove, k.Undo, k.Bulk}
+	if r.c.width >= 110 {
+		next := k.NextFilter
+		next.SetHelp("tab", "filter")
+		short = append(short, next, k.Details, k.Export)
+	}
+	accept, bulk := k.Accept, k.Bulk
+	accept.SetHelp("a", "accept suggestion")
+	bulk.SetHelp("A", "same domain+reason")
+	return helpKeys{
+		short: short,
+		full: [][]key.Binding{
+			{accept, k.Edit, k.Keep, k.Remove, k.Undo, bulk},
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+			{k.NextFilter, k.PrevFilter, k.Search, k.Details, k.Export, back},
+		},
+	}
+}
+
+// current returns the row index under the cursor, or -1.
+func (r *reviewScreen) current() int {
+	if len(r.shown) == 0 {
+		return -1
+	}
+	return r.shown[r.cursor]
+}
+
+// paneHeight is the detail pane's height, rule included; the table keeps
+// at least a third of the room.
+func (r *reviewScreen) paneHeight() int {
+	if !r.details {
+		return 0
+	}
+	room := r.c.bodyH - 3 // tabs, table header, status line
+	return max(room-max(room/3, 3), 0)
+}
+
+// tableHeight is the number of rows on screen.
+func (r *reviewScreen) tableHeight() int {
+	return max(r.c.bodyH-3-r.paneHeight(), 1)
+}
+
+// moveTo puts the cursor on shown[i], clamped, and scrolls it into view.
+func (r *reviewScreen) moveTo(i int) {
+	r.cursor = max(min(i, len(r.shown)-1), 0)
+	r.offset = scrolled(r.offset, r.cursor, r.tableHeight(), len(r.shown))
+}
+
+// scrolled returns the first line to show so that cursor is visible in a
+// window of h lines over n.
+func scrolled(offset, cursor, h, n int) int {
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+h {
+		offset = cursor - h + 1
+	}
+	return max(min(offset, n-h), 0)
+}
+
+// refilter rebuilds shown from the tab and the search (on the address, the
+// suggestion or the reason in words), keeping the cursor on the same row
+// when it is still listed.
+func (r *reviewScreen) refilter() {
+	keep := r.current()
+	rows := r.filters[r.tab].rows
+	if r.query == "" {
+		r.shown = rows
+	} else {
+		labels := make(map[cleaner.Reason]bool)
+		for _, f := range r.filters[1:] {
+			labels[f.reason] = strings.Contains(strings.ToLower(f.label()), r.query)
+		}
+		r.shown = make([]int, 0, len(rows))
+		for _, i := range rows {
+			row := &r.session.Rows[i]
+			if labels[row.Reason] || strings.Contains(strings.ToLower(row.Addr.Raw), r.query) ||
+				strings.Contains(strings.ToLower(row.Suggestion), r.query) {
+				r.shown = append(r.shown, i)
+			}
+		}
+	}
+	r.moveTo(r.indexOf(keep))
+}
+
+// indexOf returns the position of row i in shown, or 0.
+func (r *reviewScreen) indexOf(i int) int {
+	k := sort.SearchInts(r.shown, i)
+	if k < len(r.shown) && r.shown[k] == i {
+		return k
+	}
+	return 0
+}
+
+func (r *reviewScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		r.resize()
+	case editCheckedMsg:
+		delete(r.checking, msg.row)
+		r.session.Apply(msg.result)
+		return r.applyEdit(msg.row, msg.raw)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			r.moveTo(r.cursor - 3)
+		case tea.MouseWheelDown:
+			r.moveTo(r.cursor + 3)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		switch r.mode {
+		case searching:
+			return r.searchKey(msg)
+		case editing:
+			return r.editKey(msg)
+		}
+		return r.browseKey(msg)
+	}
+	var cmd tea.Cmd
+	switch r.mode {
+	case searching:
+		r.search, cmd = r.search.Update(msg)
+	case editing:
+		r.edit, cmd = r.edit.Update(msg)
+	}
+	r.moveTo(r.cursor)
+	return cmd
+}
+
+func (r *reviewScreen) browseKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := r.c.keys
+	r.status, r.failed = "", false
+	switch {
+	case key.Matches(msg, k.Up):
+		r.moveTo(r.cursor - 1)
+	case key.Matches(msg, k.Down):
+		r.moveTo(r.cursor + 1)
+	case key.Matches(msg, k.PageUp):
+		r.moveTo(r.cursor - r.tableHeight())
+	case key.Matches(msg, k.PageDown):
+		r.moveTo(r.cursor + r.tableHeight())
+	case key.Matches(msg, k.Home):
+		r.moveTo(0)
+	case key.Matches(msg, k.End):
+		r.moveTo(len(r.shown) - 1)
+	case key.Matches(msg, k.Accept):
+		r.accept()
+	case key.Matches(msg, k.Keep):
+		r.decide(cleaner.Decision{Action: cleaner.ActionKeep}, "will be kept as it is")
+	case key.Matches(msg, k.Remove):
+		r.decide(cleaner.Decision{Action: cleaner.ActionRemove}, "will go to the removed file")
+	case key.Matches(msg, k.Edit):
+		return r.startEdit()
+	case key.Matches(msg, k.Undo):
+		r.undo()
+	case key.Matches(msg, k.Bulk):
+		r.bulk()
+	case key.Matches(msg, k.Search):
+		r.mode = searching
+		r.search.SetValue(r.query)
+		r.search.CursorEnd()
+		return r.search.Focus()
+	case key.Matches(msg, k.NextFilter):
+		r.setTab(r.tab + 1)
+	case key.Matches(msg, k.PrevFilter):
+		r.setTab(r.tab - 1)
+	case key.Matches(msg, k.Details):
+		r.details = !r.details
+		r.moveTo(r.cursor)
+	case key.Matches(msg, k.Export):
+		return func() tea.Msg { return goExportMsg{} }
+	case key.Matches(msg, k.Back):
+		switch {
+		case r.query != "":
+			r.query = ""
+			r.refilter()
+		case r.details:
+			r.details = false
+			r.moveTo(r.cursor)
+		default:
+			return func() tea.Msg { return goSummaryMsg{} }
+		}
+	}
+	return nil
+}
+
+func (r *reviewScreen) searchKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := r.c.keys
+	switch {
+	case key.Matches(msg, k.Submit):
+		r.mode = browsing
+		r.search.Blur()
+		return nil
+	case key.Matches(msg, k.Back):
+		r.mode = browsing
+		r.search.Blur()
+		r.query = ""
+		r.refilter()
+		return nil
+	}
+	var cmd tea.Cmd
+	r.search, cmd = r.search.Update(msg)
+	if q := strings.ToLower(strings.TrimSpace(r.search.Value())); q != r.query {
+		r.query = q
+		r.refilter()
+	}
+	return cmd
+}
+
+func (r *reviewScreen) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := r.c.keys
+	switch {
+	case key.Matches(msg, k.Submit):
+		return r.submitEdit()
+	case key.Matches(msg, k.Back):
+		r.mode = browsing
+		r.edit.Blur()
+		r.say("Edit cancelled")
+		return nil
+	}
+	var cmd tea.Cmd
+	r.edit, cmd = r.edit.Update(msg)
+	return cmd
+}
+
+// say shows a message in the status line.
+func (r *reviewScreen) say(s string) { r.status, r.failed = s, false }
+
+// refuse shows why a key did nothing.
+func (r *reviewScreen) refuse(s string) { r.status, r.failed = s, true }
+
+// decide records d for the current row and moves to the next one.
+func (r *reviewScreen) decide(d cleaner.Decision, what string) {
+	i := r.current()
+	if i < 0 {
+		return
+	}
+	r.session.Decide([]int{i}, d)
+	r.c.dirty = true
+	r.say(fmt.Sprintf("Row %d %s", i+1, what))
+	r.moveTo(r.cursor + 1)
+}
+
+// accept takes the current row's suggestion.
+func (r *reviewScreen) accept() {
+	i := r.current()
+	if i < 0 {
+		return
+	}
+	sugg := r.session.Rows[i].Suggestion
+	if sugg == "" {
+		r.refuse(fmt.Sprintf("Row %d has no suggestion: e edits the address", i+1))
+		return
+	}
+	r.decide(cleaner.Decision{Action: cleaner.ActionFix, Email: sugg}, "will be written as "+sanitize(sugg))
+}
+
+// undo takes back the latest decision step and shows its first row.
+func (r *reviewScreen) undo() {
+	rows := r.session.Undo()
+	if len(rows) == 0 {
+		r.refuse("Nothing to undo")
+		return
+	}
+	r.c.dirty = true
+	first := rows[0]
+	for _, i := range rows {
+		first = min(first, i)
+	}
+	if len(rows) == 1 {
+		r.say(fmt.Sprintf("Undid the decision on row %d", first+1))
+	} else {
+		r.say("Undid the decision on " + plural(len(rows), "row", "rows"))
+	}
+	if k := sort.SearchInts(r.shown, first); k < len(r.shown) && r.shown[k] == first {
+		r.moveTo(k)
+	}
+}
+
+// bulk applies a decision to every row with the same domain and reason as
+// the current row: the current row's own, or, when it has none (a, k and x
+// move on to the next row), that of the first decided row like it.
+func (r *reviewScreen) bulk() {
+	i := r.current()
+	if i < 0 {
+		return
+	}
+	if r.session.Rows[i].Addr.Domain == "" {
+		r.refuse("A applies to rows with the same domain, and this address has none")
+		return
+	}
+	d, ok := r.session.Decision(i)
+	if !ok {
+		for _, j := range r.session.SameDomainAndReason(i) {
+			if d, ok = r.session.Decision(j); ok {
+				i = j
+				break
+			}
+		}
+	}
+	if !ok {
+		r.refuse("Decide a row first (a, e, k or x); A then does the same for every row with its domain and reason")
+		return
+	}
+	rows := r.session.DecideLike(i)
+	row := &r.session.Rows[i]
+	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr.Domain), cleaner.Explain(row.Reason).Label)
+	if len(rows) == 0 {
+		r.say("Every row " + like + " has this decision already")
+		return
+	}
+	r.c.dirty = true
+	r.say(fmt.Sprintf("%s %s like row %d: %s · u undoes", capitalize(string(d.Action)), plural(len(rows), "more row", "more rows"), i+1, like))
+}
+
+// setTab shows filter t, wrapping around.
+func (r *reviewScreen) setTab(t int) {
+	n := len(r.filters)
+	r.tab = (t%n + n) % n
+	r.refilter()
+}
+
+// startEdit opens the address editor on the current row.
+func (r *reviewScreen) startEdit() tea.Cmd {
+	i := r.current()
+	if i < 0 {
+		return nil
+	}
+	value := strings.TrimSpace(sanitize(r.session.Rows[i].Addr.Raw))
+	if d, ok := r.session.Decision(i); ok && d.Action == cleaner.ActionFix {
+		value = d.Email
+	}
+	r.mode = editing
+	r.editRow = i
+	r.edit.SetValue(value)
+	r.edit.CursorEnd()
+	return r.edit.Focus()
+}
+
+// submitEdit checks the edited address's domain in DNS when it was not
+// checked yet, then applies the edit.
+func (r *reviewScreen) submitEdit() tea.Cmd {
+	raw := strings.TrimSpace(r.edit.Value())
+	if raw == "" {
+		r.refuse("Type an address, or esc to cancel")
+		return nil
+	}
+	r.mode = browsing
+	r.edit.Blur()
+	if domain, ok := r.session.Unchecked(raw); ok && r.c.opt.Checker != nil {
+		r.checking[r.editRow] = raw
+		r.say("Checking " + sanitize(domain) + "…")
+		return r.c.spinning(checkDomain(r.c.ctx, r.c.opt.Checker, domain, r.editRow, raw))
+	}
+	return r.applyEdit(r.editRow, raw)
+}
+
+// applyEdit judges an edited address and records it as the row's fix. An
+// address that would bounce is not recorded: the editor opens again.
+func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
+	j := r.session.Judge(raw)
+	label := cleaner.Explain(j.Reason).Label
+	if j.Verdict == cleaner.VerdictInvalid || j.Addr.Email == "" {
+		r.mode = editing
+		r.editRow = row
+		r.edit.SetValue(raw)
+		r.edit.CursorEnd()
+		r.refuse(fmt.Sprintf("%s: %s. Correct it, or esc", sanitize(raw), label))
+		return r.edit.Focus()
+	}
+	r.session.Decide([]int{row}, cleaner.Decision{Action: cleaner.ActionFix, Email: j.Addr.Email})
+	r.c.dirty = true
+	msg := fmt.Sprintf("Row %d will be written as %s", row+1, sanitize(j.Addr.Email))
+	if j.Verdict != cleaner.VerdictValid {
+		msg += " (" + label + ")"
+	}
+	if j.Suggestion != "" {
+		msg += "; did you mean " + sanitize(j.Suggestion) + "?"
+	}
+	r.say(msg)
+	return nil
+}
+
+// columns are the widths of the table's columns.
+type columns struct{ num, addr, reason, sugg, decision int }
+
+func (r *reviewScreen) columns() columns {
+	c := columns{num: len(strconv.Itoa(len(r.session.Rows))), decision: 9}
+	rest := r.c.width - 2 - c.num - c.decision - 4
+	c.reason = min(max(rest*2/5, 10), 21) // 21: the longest label
+	c.addr = (rest - c.reason) * 55 / 100
+	c.sugg = rest - c.reason - c.addr
+	return c
+}
+
+func (r *reviewScreen) view() string {
+	var b strings.Builder
+	b.WriteString(r.tabsView())
+	b.WriteByte('\n')
+	cw := r.columns()
+	st := r.c.styles
+	b.WriteString(st.Header.Render(clip("  "+fit("#", cw.num)+" "+fit("address", cw.addr)+" "+fit("reason", cw.reason)+" "+
+		fit("suggestion", cw.sugg)+" "+fit("decision", cw.decision), r.c.width)))
+	b.WriteByte('\n')
+	h := r.tableHeight()
+	if r.mode != browsing && r.failed {
+		h-- // the line above the input says what is wrong
+	}
+	if len(r.shown) == 0 {
+		b.WriteString(lines(" "+st.Muted.Render(r.emptyText()), h))
+	} else {
+		off := scrolled(r.offset, r.cursor, h, len(r.shown))
+		for k := off; k < off+h; k++ {
+			if k < len(r.shown) {
+				b.WriteString(r.rowView(r.shown[k], k == r.cursor, cw))
+			}
+			if k < off+h-1 {
+				b.WriteByte('\n')
+			}
+		}
+	}
+	b.WriteByte('\n')
+	if r.details {
+		b.WriteString(r.paneView(r.paneHeight()))
+		b.WriteByte('\n')
+	}
+	b.WriteString(r.statusView())
+	return b.String()
+}
+
+func (r *reviewScreen) emptyText() string {
+	switch {
+	case r.query != "":
+		return "No row matches the search; esc clears it."
+	case len(r.filters[0].rows) == 0:
+		return "Nothing to review: every address looks deliverable. w exports."
+	}
+	return "No rows here."
+}
+
+// tabsView draws the filters as tabs, scrolled so that the current one
+// shows.
+func (r *reviewScreen) tabsView() string {
+	st := r.c.styles
+	items := make([]string, len(r.filters))
+	for i, f := range r.filters {
+		style := st.Tab
+		if i == r.tab {
+			style = st.TabOn
+		}
+		items[i] = style.Render(f.label() + " " + num(len(f.rows)))
+	}
+	sep := st.Muted.Render("│")
+	first, last := 0, len(items)
+	avail := r.c.width - 4
+	for width(strings.Join(items[first:last], sep)) > avail && first < r.tab {
+		first++
+	}
+	for width(strings.Join(items[first:last], sep)) > avail && last > r.tab+1 {
+		last--
+	}
+	s := strings.Join(items[first:last], sep)
+	if first > 0 {
+		s = st.Muted.Render("‹") + s
+	}
+	if last < len(items) {
+		s += st.Muted.Render("›")
+	}
+	return clip(" "+s, r.c.width)
+}
+
+// rowView draws row i of the list as one line of the table.
+func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
+	st := r.c.styles
+	row := &r.session.Rows[i]
+	addr := r.address(i)
+	reason := cleaner.Explain(row.Reason).Label
+	sugg := sanitize(row.Suggestion)
+	d, decided := r.session.Decision(i)
+	switch {
+	case decided && d.Action == cleaner.ActionFix:
+		sugg = sanitize(d.Email)
+	case row.DupOf >= 0:
+		sugg = "same as row " + strconv.Itoa(row.DupOf+1)
+	}
+	decision := string(d.Action)
+	if _, ok := r.checking[i]; ok {
+		decision, decided = "checking…", false
+	} else if !decided {
+		decision = "(" + string(r.c.opt.Policy.Action(*row)) + ")"
+	}
+	num := strconv.Itoa(i + 1)
+	num = strings.Repeat(" ", max(cw.num-len(num), 0)) + num
+	if selected {
+		line := "› " + num + " " + fitAddress(addr, cw.addr) + " " + fit(reason, cw.reason) + " " + fitAddress(sugg, cw.sugg) + " " + fit(decision, cw.decision)
+		return st.Selected.Render(fit(line, r.c.width))
+	}
+	ds := st.Auto
+	if decided {
+		ds = st.Decided
+	}
+	return clip("  "+st.Muted.Render(num)+" "+fitAddress(addr, cw.addr)+" "+st.Verdict(row.Verdict).Render(fit(reason, cw.reason))+" "+
+		fitAddress(sugg, cw.sugg)+" "+ds.Render(fit(decision, cw.decision)), r.c.width)
+}
+
+// address is row i's address as written, made safe to show.
+func (r *reviewScreen) address(i int) string {
+	if a := strings.TrimSpace(sanitize(r.session.Rows[i].Addr.Raw)); a != "" {
+		return a
+	}
+	return "(empty)"
+}
+
+// paneView draws the detail pane, h lines tall: what the reason means for
+// a sender, the decision, and the DNS evidence behind the verdict.
+func (r *reviewScreen) paneView(h int) string {
+	st := r.c.styles
+	w := r.c.width
+	i := r.current()
+	if i < 0 || h < 1 {
+		return lines("", h)
+	}
+	row := &r.session.Rows[i]
+	e := cleaner.Explain(row.Reason)
+	title := fmt.Sprintf("─ row %d · %s ", i+1, r.address(i))
+	rule := st.Bar.Render(clip(title+strings.Repeat("─", max(w-width(title), 0)), w))
+	out := []string{rule}
+	textW := max(w-12, 10)
+	add := func(label, text string, style func(...string) string) {
+		for k, l := range wrap(text, textW) {
+			if k > 0 {
+				label = ""
+			}
+			out = append(out, " "+st.Label.Render(fmt.Sprintf("%-9s", label))+" "+style(l))
+		}
+	}
+	plainText := func(s ...string) string { return strings.Join(s, "") }
+	add("Verdict", string(row.Verdict)+": "+e.Label, st.Verdict(row.Verdict).Render)
+	if row.Addr.Detail != "" {
+		add("Problem", sanitize(row.Addr.Detail), plainText)
+	}
+	if row.DupOf >= 0 {
+		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(row.DupOf)), plainText)
+	}
+	add("Bounce", e.Bounce, plainText)
+	add("Causes", e.Causes, plainText)
+	add("Advice", e.Advice, plainText)
+	if row.Suggestion != "" {
+		add("Suggest", sanitize(row.Suggestion)+r.routesText(row.Suggestion), plainText)
+	}
+	add("Decision", r.decisionText(i), plainText)
+	for k, l := range r.evidence(row) {
+		label := ""
+		if k == 0 {
+			label = "DNS"
+		}
+		add(label, l, st.Muted.Render)
+	}
+	if len(out) > h {
+		out = append(out[:h-1], " "+st.Muted.Render("… a taller window shows more"))
+	}
+	return lines(strings.Join(out, "\n"), h)
+}
+
+// routesText says what DNS said about a suggestion's domain.
+func (r *reviewScreen) routesText(sugg string) string {
+	a := cleaner.ParseAddress(sugg)
+	res, ok := r.session.Result(a.ASCII)
+	switch {
+	case !ok:
+		return ""
+	case res.Status.Routes():
+		return " (" + sanitize(a.Domain) + " accepts mail)"
+	}
+	return " (" + sanitize(a.Domain) + ": " + string(res.Status) + ")"
+}
+
+// decisionText says what export will do with row i, and who decided.
+func (r *reviewScreen) decisionText(i int) string {
+	if raw, ok := r.checking[i]; ok {
+		return "checking the domain of " + sanitize(raw) + "…"
+	}
+	if d, ok := r.session.Decision(i); ok {
+		switch d.Action {
+		case cleaner.ActionFix:
+			return "yours: write it as " + sanitize(d.Email)
+		case cleaner.ActionKeep:
+			return "yours: keep it as it is"
+		}
+		return "yours: move it to the removed file"
+	}
+	switch r.c.opt.Policy.Action(r.session.Rows[i]) {
+	case cleaner.ActionFix:
+		return "none yet; export will write the suggestion (batch policy)"
+	case cleaner.ActionKeep:
+		return "none yet; export will keep it (batch policy)"
+	}
+	return "none yet; export will remove it (batch policy)"
+}
+
+// evidence lists what DNS answered about the row's domain.
+func (r *reviewScreen) evidence(row *cleaner.Row) []string {
+	if row.Addr.ASCII == "" {
+		return []string{"not looked up: the address is not usable as it is"}
+	}
+	res, ok := r.session.Result(row.Addr.ASCII)
+	if !ok {
+		if !r.session.DNS() {
+			return []string{"not checked: DNS checks are off"}
+		}
+		return []string{"not checked"}
+	}
+	head := sanitize(res.Domain) + ": " + string(res.Status)
+	if len(res.CNAME) > 0 {
+		head += " · CNAME " + sanitize(strings.Join(res.CNAME, " → "))
+	}
+	if res.Err != "" {
+		head += " · " + sanitize(res.Err)
+	}
+	out := []string{head}
+	for _, mx := range res.MX {
+		l := fmt.Sprintf("MX %d %s", mx.Pref, sanitize(mx.Host))
+		if mx.State != resolver.HostNotTried {
+			l += " · " + mx.State
+		}
+		if len(mx.Addrs) > 0 {
+			l += " · " + sanitize(strings.Join(mx.Addrs, ", "))
+		}
+		out = append(out, l)
+	}
+	if len(res.Addrs) > 0 {
+		out = append(out, "address "+sanitize(strings.Join(res.Addrs, ", ")))
+	}
+	for _, q := range res.Lookups {
+		rcode := q.Rcode
+		if rcode == "" {
+			rcode = "no answer"
+		}
+		l := fmt.Sprintf("%s %s → %s · %s", q.Type, sanitize(q.Name), rcode, plural(q.Attempts, "attempt", "attempts"))
+		if q.RTT > 0 {
+			l += " · " + q.RTT.Round(10*time.Microsecond).String()
+		}
+		if q.Server != "" {
+			l += " · " + sanitize(q.Server)
+		}
+		if q.Err != "" {
+			l += " · " + sanitize(q.Err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// statusView is the line under the table: the search or the editor when
+// open, else the latest message, or where the review stands.
+func (r *reviewScreen) statusView() string {
+	st := r.c.styles
+	w := r.c.width
+	problem := ""
+	if r.failed {
+		problem = clip(" "+st.Error.Render(r.status), w) + "\n"
+	}
+	switch r.mode {
+	case searching:
+		return problem + clip(" "+r.search.View(), w)
+	case editing:
+		return problem + clip(" "+st.Label.Render(fmt.Sprintf("Edit row %d:", r.editRow+1))+" "+r.edit.View(), w)
+	}
+	pos := ""
+	if len(r.shown) > 0 {
+		pos = fmt.Sprintf("%s/%s", num(r.cursor+1), num(len(r.shown)))
+	}
+	var left string
+	switch {
+	case r.status != "" && r.failed:
+		left = st.Error.Render(r.status)
+	case r.status != "":
+		left = st.Success.Render(r.status)
+	default:
+		left = st.Muted.Render(fmt.Sprintf("%s flagged of %s · %s decided", num(len(r.filters[0].rows)), num(len(r.session.Rows)), num(r.session.Decided())))
+		if r.query != "" {
+			left += st.Muted.Render(" · search: ") + sanitize(r.query)
+		}
+		if r.c.dirty {
+			left += st.Warning.Render(" · not exported")
+		}
+		if r.c.width < 110 {
+			left += st.Muted.Render(" · tab filter · enter details · w export")
+		}
+	}
+	left = clip(" "+left, max(w-width(pos)-2, 1))
+	return left + strings.Repeat(" ", max(w-width(left)-width(pos)-1, 1)) + st.Muted.Render(pos)
+}

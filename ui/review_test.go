@@ -1,0 +1,348 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/listclean/listclean/cleaner"
+)
+
+// The flagged rows of testList, 0-based, in list order.
+var flagged = []int{1, 2, 3, 4, 5, 6, 7, 9}
+
+func TestReviewListsFlaggedRows(t *testing.T) {
+	tt := atReview(t, Options{})
+	if got := tt.m.review.shown; !slices.Equal(got, flagged) {
+		t.Fatalf("shown = %v, want %v", got, flagged)
+	}
+	v := tt.view()
+	for _, want := range []string{"bob@gmial.com", "domain does not exist", "bob@gmail.com", "(remove)", "same as row 1", "(keep)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "fay@yahoo.com") {
+		t.Error("a valid row is listed")
+	}
+}
+
+func TestReviewMovement(t *testing.T) {
+	tt := atReview(t, Options{})
+	steps := []struct {
+		key  string
+		want int // list row under the cursor
+	}{
+		{"down", 2}, {"ctrl+n", 3}, {"up", 2}, {"ctrl+p", 1},
+		{"end", 9}, {"home", 1}, {"G", 9}, {"g", 1},
+		{"pgdown", 9}, {"pgup", 1}, {"up", 1},
+	}
+	for _, s := range steps {
+		tt.press(s.key)
+		if got := tt.row(); got != s.want {
+			t.Fatalf("after %s: row %d, want %d", s.key, got, s.want)
+		}
+	}
+	tt.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if got := tt.row(); got != 4 {
+		t.Errorf("after wheel down: row %d, want 4", got)
+	}
+	tt.send(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	if got := tt.row(); got != 1 {
+		t.Errorf("after wheel up: row %d, want 1", got)
+	}
+}
+
+// TestReviewScrolls checks that only the rows on screen are drawn and that
+// the cursor row stays among them.
+func TestReviewScrolls(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.WindowSizeMsg{Width: 80, Height: 10}) // room for 5 rows
+	tt.press("end")
+	v := tt.view()
+	if !strings.Contains(v, "gus@webonly.net") || strings.Contains(v, "bob@gmial.com") {
+		t.Errorf("at the end, the view should show the last rows only:\n%s", v)
+	}
+	if got := strings.Count(v, "\n") + 1; got != 10 {
+		t.Errorf("view is %d lines, want 10", got)
+	}
+}
+
+func TestReviewAccept(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("a")
+	if d := tt.decision(1); d.Action != cleaner.ActionFix || d.Email != "bob@gmail.com" {
+		t.Errorf("row 2 decision = %+v, want fix to bob@gmail.com", d)
+	}
+	if tt.row() != 2 {
+		t.Errorf("cursor on row %d, want it moved on to 2", tt.row())
+	}
+	if !strings.Contains(tt.view(), "Row 2 will be written as bob@gmail.com") {
+		t.Errorf("no confirmation in:\n%s", tt.view())
+	}
+	tt.press("down") // row 4: no suggestion
+	tt.press("a")
+	if _, ok := tt.m.review.session.Decision(3); ok {
+		t.Error("accept recorded a decision on a row without suggestion")
+	}
+	if !strings.Contains(tt.view(), "has no suggestion") {
+		t.Errorf("no refusal in:\n%s", tt.view())
+	}
+	if !tt.m.c.dirty {
+		t.Error("decisions not marked as unexported")
+	}
+}
+
+func TestReviewKeepRemove(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("k", "x")
+	if d := tt.decision(1); d.Action != cleaner.ActionKeep {
+		t.Errorf("row 2: %+v, want keep", d)
+	}
+	if d := tt.decision(2); d.Action != cleaner.ActionRemove {
+		t.Errorf("row 3: %+v, want remove", d)
+	}
+	v := tt.view()
+	if !strings.Contains(v, "keep") || !strings.Contains(v, "remove") {
+		t.Errorf("decisions not shown:\n%s", v)
+	}
+}
+
+func TestReviewUndo(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("k", "x")
+	tt.press("u")
+	if _, ok := tt.m.review.session.Decision(2); ok {
+		t.Error("first undo left row 3 decided")
+	}
+	if tt.row() != 2 {
+		t.Errorf("undo put the cursor on row %d, want 2 (the row undone)", tt.row())
+	}
+	tt.press("u")
+	if _, ok := tt.m.review.session.Decision(1); ok {
+		t.Error("second undo left row 2 decided")
+	}
+	tt.press("u")
+	if !strings.Contains(tt.view(), "Nothing to undo") {
+		t.Errorf("third undo: no message in:\n%s", tt.view())
+	}
+}
+
+func TestReviewBulk(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("A")
+	if tt.m.review.session.Decided() != 0 || !tt.m.review.failed {
+		t.Fatal("A on an undecided group decided something")
+	}
+	tt.press("a") // row 2 takes bob@gmail.com; the cursor moves to row 3
+	tt.press("A") // row 3 is like row 2: gmial.com, nxdomain
+	if d := tt.decision(2); d.Action != cleaner.ActionFix || d.Email != "carl@gmail.com" {
+		t.Errorf("row 3 after A: %+v, want fix to its own suggestion carl@gmail.com", d)
+	}
+	if d := tt.decision(3); d.Action != "" {
+		t.Errorf("row 4 (another domain) decided by A: %+v", d)
+	}
+	if v := tt.view(); !strings.Contains(v, "Fix 1 more row like row 2: at gmial.com (domain does not exist)") {
+		t.Errorf("no confirmation:\n%s", v)
+	}
+	tt.press("u")
+	if _, ok := tt.m.review.session.Decision(2); ok {
+		t.Error("undo did not take back the bulk step")
+	}
+	if d := tt.decision(1); d.Action != cleaner.ActionFix {
+		t.Error("undo of the bulk step took back the earlier decision too")
+	}
+
+	// Syntax errors have no domain: they are not alike.
+	tt.press("end", "up", "up", "x") // row 7, not-an-email
+	tt.press("A")
+	if _, ok := tt.m.review.session.Decision(7); ok || !strings.Contains(tt.view(), "this address has none") {
+		t.Errorf("A on a row without domain:\n%s", tt.view())
+	}
+}
+
+func TestReviewEdit(t *testing.T) {
+	fc := &fakeChecker{}
+	tt := atReview(t, Options{Checker: fc})
+	tt.press("down", "down") // row 4: dan@nowhere-at-all.com
+	tt.press("e")
+	if !tt.m.review.typing() {
+		t.Fatal("e did not open the editor")
+	}
+	if got := tt.m.review.edit.Value(); got != "dan@nowhere-at-all.com" {
+		t.Errorf("editor holds %q, want the address", got)
+	}
+	tt.press("ctrl+u")
+	tt.typeText("dan@example.org")
+	tt.press("enter")
+	if !slices.Contains(fc.asked, "example.org") {
+		t.Errorf("the new domain was not checked; asked %v", fc.asked)
+	}
+	if d := tt.decision(3); d.Action != cleaner.ActionFix || d.Email != "dan@example.org" {
+		t.Errorf("row 4: %+v, want fix to dan@example.org", d)
+	}
+	if tt.m.review.typing() {
+		t.Error("the editor stayed open")
+	}
+	if res, ok := tt.m.review.session.Result("example.org"); !ok || !res.Status.Routes() {
+		t.Error("the new domain's result was not applied to the session")
+	}
+}
+
+func TestReviewEditRefusesBouncingAddress(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("e", "ctrl+u")
+	tt.typeText("bob@nowhere-at-all.com")
+	tt.press("enter")
+	if _, ok := tt.m.review.session.Decision(1); ok {
+		t.Error("an address that bounces was recorded")
+	}
+	if !tt.m.review.typing() {
+		t.Error("the editor closed on an address that bounces")
+	}
+	if !strings.Contains(tt.view(), "domain does not exist") {
+		t.Errorf("no reason given:\n%s", tt.view())
+	}
+	tt.press("q") // a letter in the editor, not quit
+	if tt.quit || tt.m.review.edit.Value() != "bob@nowhere-at-all.comq" {
+		t.Errorf("q in the editor: quit=%v value=%q", tt.quit, tt.m.review.edit.Value())
+	}
+	tt.press("esc")
+	if tt.m.review.typing() {
+		t.Error("esc did not close the editor")
+	}
+	if _, ok := tt.m.review.session.Decision(1); ok {
+		t.Error("esc recorded the edit")
+	}
+}
+
+func TestReviewSearch(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("/")
+	tt.typeText("GMIAL")
+	if got := tt.m.review.shown; !slices.Equal(got, []int{1, 2}) {
+		t.Fatalf("search gmial: shown %v, want [1 2]", got)
+	}
+	tt.press("enter")
+	if tt.m.review.typing() {
+		t.Fatal("enter did not close the search")
+	}
+	tt.press("k") // a command again
+	if d := tt.decision(1); d.Action != cleaner.ActionKeep {
+		t.Errorf("k after the search: %+v", d)
+	}
+	tt.press("esc")
+	if got := tt.m.review.shown; !slices.Equal(got, flagged) {
+		t.Errorf("esc did not clear the search: %v", got)
+	}
+	tt.press("/")
+	tt.typeText("no such thing")
+	if len(tt.m.review.shown) != 0 || !strings.Contains(tt.view(), "No row matches") {
+		t.Errorf("empty search result not shown:\n%s", tt.view())
+	}
+	tt.press("esc")
+	if tt.m.review.query != "" || len(tt.m.review.shown) != len(flagged) {
+		t.Error("esc in the search input did not clear it")
+	}
+}
+
+func TestReviewFilters(t *testing.T) {
+	tt := atReview(t, Options{})
+	var labels []string
+	for range tt.m.review.filters {
+		labels = append(labels, tt.m.review.filters[tt.m.review.tab].label())
+		tt.press("tab")
+	}
+	want := []string{"all flagged", "no mail server (MX)", "not an email address", "domain does not exist", "DNS check failed", "repeated address"}
+	if !slices.Equal(labels, want) {
+		t.Fatalf("tabs = %q, want %q", labels, want)
+	}
+	if tt.m.review.tab != 0 {
+		t.Error("tab did not wrap around")
+	}
+	tt.press("tab", "tab", "tab") // domain does not exist
+	if got := tt.m.review.shown; !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("nxdomain filter shows %v", got)
+	}
+	tt.press("shift+tab")
+	if got := tt.m.review.shown; !slices.Equal(got, []int{6, 7}) {
+		t.Errorf("shift+tab: syntax filter shows %v", got)
+	}
+}
+
+func TestReviewDetails(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	tt.press("enter")
+	v := tt.view()
+	for _, want := range []string{"row 2 · bob@gmial.com", "550 5.4.4 Unable to route", "Advice", "bob@gmail.com (gmail.com accepts mail)",
+		"export will remove it", "gmial.com: nxdomain", "MX gmial.com → NXDOMAIN · 1 attempt"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("details lack %q:\n%s", want, v)
+		}
+	}
+	tt.press("down", "down", "down") // row 5, dns_error
+	v = tt.view()
+	for _, want := range []string{"451 4.4.3", "SERVFAIL after 3 attempts", "3 attempts", "export will keep it"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dns_error details lack %q:\n%s", want, v)
+		}
+	}
+	tt.press("enter")
+	if strings.Contains(tt.view(), "Advice") {
+		t.Error("enter did not close the details")
+	}
+}
+
+func TestReviewEscBackToSummary(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("enter", "esc")
+	if tt.m.review.details || tt.m.current != tt.m.review {
+		t.Fatal("esc should close the details first")
+	}
+	tt.press("esc")
+	if tt.m.current != tt.m.summary {
+		t.Errorf("esc: screen %q, want the summary", tt.m.current.name())
+	}
+}
+
+func TestReviewSanitizesCells(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("end", "up") // row 8, the cell with escape sequences
+	tt.press("enter")
+	if v := tt.view(); !strings.Contains(v, "row 8 · zed@gmail.com") {
+		t.Fatalf("the row is not shown:\n%s", v)
+	}
+	v := tt.raw()
+	for _, bad := range []string{"\x1b]", "\x1b[2J", "\a", "pwned"} {
+		if strings.Contains(v, bad) {
+			t.Errorf("view holds %q", bad)
+		}
+	}
+}
+
+// TestExportWaitsForPendingEdit checks that export, which reads the session
+// in the background, does not start while an edited address is checked.
+func TestExportWaitsForPendingEdit(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("e", "ctrl+u")
+	tt.typeText("bob@example.org")
+	_, check := tt.m.Update(keyPress("enter")) // the DNS check, not run yet
+	if !tt.m.review.busy() || !strings.Contains(tt.view(), "checking…") {
+		t.Fatalf("the pending check is not shown:\n%s", tt.view())
+	}
+	tt.press("esc", "w") // from the summary
+	if tt.m.current != tt.m.review || !strings.Contains(tt.view(), "an edited address is being checked") {
+		t.Fatalf("export opened during a pending check: screen %q\n%s", tt.m.current.name(), tt.view())
+	}
+	tt.run(check)
+	if d := tt.decision(1); d.Email != "bob@example.org" {
+		t.Fatalf("the checked edit was not recorded: %+v", d)
+	}
+	tt.press("w")
+	if tt.m.current != tt.m.export {
+		t.Errorf("w after the check: screen %q, want export", tt.m.current.name())
+	}
+}

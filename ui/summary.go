@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/listclean/listclean/cleaner"
+)
+
+// summaryScreen shows the outcome of the checks: counts per verdict and
+// reason as bars, the domains that fail most often with their reason, and
+// how many suggestions wait for review.
+type summaryScreen struct {
+	c       *common
+	session *cleaner.Session
+	sum     cleaner.Summary
+}
+
+func newSummaryScreen(c *common, s *cleaner.Session, sum cleaner.Summary) *summaryScreen {
+	return &summaryScreen{c: c, session: s, sum: sum}
+}
+
+func (s *summaryScreen) name() string { return "Summary" }
+func (s *summaryScreen) typing() bool { return false }
+func (s *summaryScreen) busy() bool   { return false }
+
+func (s *summaryScreen) help() helpKeys {
+	k := s.c.keys
+	return helpKeys{
+		short: []key.Binding{k.Review, k.Export},
+		full:  [][]key.Binding{{k.Review, k.Export}},
+	}
+}
+
+func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(kp, s.c.keys.Review):
+		return func() tea.Msg { return goReviewMsg{} }
+	case key.Matches(kp, s.c.keys.Export):
+		return func() tea.Msg { return goExportMsg{} }
+	}
+	return nil
+}
+
+// reasonsOf returns the reasons that belong to verdict v, in report order.
+func reasonsOf(v cleaner.Verdict) []cleaner.Reason {
+	var rs []cleaner.Reason
+	for _, r := range cleaner.Reasons {
+		if cleaner.VerdictOf(r) == v {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+func (s *summaryScreen) view() string {
+	st := s.c.styles
+	sum := s.sum
+	w := s.c.width
+	var counts []string
+	head := st.Heading.Render(fmt.Sprintf("%s, %s", plural(sum.Rows, "row", "rows"), plural(sum.Domains, "distinct domain", "distinct domains")))
+	if !s.session.DNS() {
+		head += st.Warning.Render(" · DNS checks off")
+	}
+	counts = append(counts, head, "")
+	barW := max(min(w-36, 40), 4)
+	if w >= 110 {
+		barW = 20
+	}
+	for _, v := range cleaner.Verdicts {
+		n := sum.ByVerdict[v]
+		vs := st.Verdict(v)
+		counts = append(counts, vs.Render(fmt.Sprintf("%-24s", v))+fmt.Sprintf("%7s ", num(n))+vs.Render(bar(n, sum.Rows, barW)))
+		rs := reasonsOf(v)
+		if len(rs) < 2 {
+			continue
+		}
+		for _, r := range rs {
+			if m := sum.ByReason[r]; m > 0 {
+				counts = append(counts, st.Muted.Render(fit("  "+cleaner.Explain(r).Label, 24))+fmt.Sprintf("%7s ", num(m))+st.Muted.Render(bar(m, sum.Rows, barW)))
+			}
+		}
+	}
+	var notes []string
+	if n := sum.Suggestions; n > 0 {
+		notes = append(notes, st.Value.Render(plural(n, "suggested correction waits", "suggested corrections wait"))+" for review")
+	}
+	if n := sum.ByReason[cleaner.ReasonNotChecked]; n > 0 && s.session.DNS() {
+		notes = append(notes, st.Warning.Render(plural(n, "row was", "rows were"))+" not checked (the checks were stopped): they are kept as unknown")
+	}
+
+	failing := []string{st.Heading.Render("Domains that fail most often")}
+	if len(sum.Failing) == 0 {
+		failing = append(failing, st.Muted.Render("none"))
+	}
+	for _, dc := range sum.Failing {
+		e := cleaner.Explain(dc.Reason)
+		failing = append(failing, fit(sanitize(dc.Domain), 26)+" "+st.Verdict(cleaner.VerdictOf(dc.Reason)).Render(fit(e.Label, 22))+fmt.Sprintf("%6s", num(dc.Rows)))
+	}
+
+	var out []string
+	if w >= 110 {
+		// Side by side: counts on the left, failing domains on the right.
+		rows := max(len(counts), min(len(failing), s.c.bodyH-3-len(notes)))
+		for i := range rows {
+			left, right := "", ""
+			if i < len(counts) {
+				left = counts[i]
+			}
+			if i >= 2 && i-2 < len(failing) {
+				right = failing[i-2]
+			}
+			out = append(out, fit(left, 56)+"  "+right)
+		}
+	} else {
+		// One above the other; blank lines only when there is room for
+		// them and a few failing domains.
+		spacious := s.c.bodyH >= len(counts)+len(notes)+min(len(failing), 4)+3
+		if !spacious {
+			counts = slices.Delete(counts, 1, 2) // the blank line under the heading
+		}
+		out = append(out, counts...)
+		if spacious {
+			out = append(out, "")
+		}
+		room := s.c.bodyH - len(out) - len(notes) - 2
+		if room >= 2 {
+			out = append(out, failing[:min(len(failing), room)]...)
+		}
+	}
+	out = append(out, "")
+	out = append(out, notes...)
+	var b strings.Builder
+	if len(out)+1 <= s.c.bodyH {
+		b.WriteString("\n")
+	}
+	for _, l := range out {
+		b.WriteString(clip(" "+l, w) + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,89 @@
+package ui
+
+import "testing"
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"bob@example.com", "bob@example.com"},
+		{"\x1b[2J", ""},
+		{"\x1b]0;pwned\x07", ""},
+		{"\x1b]0;pwned\x07ann@x.com\x1b[2J", "ann@x.com"},
+		{"\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click"},
+		{"\x1bPq#0;2;0;0;0\x1b\\ok", "ok"},
+		{"red\x1b[31mtext\x1b[0m", "redtext"},
+		{"bell\a back\bspace del\x7f", "bell backspace del"},
+		{"c1\u009b31m", "c131m"},
+		{"tab\tnew\nline\r", "tab new line "},
+		{"abc\u202Egpj.exe", "abcgpj.exe"},
+		{"zoë@bücher.de 王芳", "zoë@bücher.de 王芳"},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+	}
+	for _, tt := range tests {
+		if got := sanitize(tt.in); got != tt.want {
+			t.Errorf("sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFit(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"abc", 5, "abc  "},
+		{"abcdef", 4, "abc…"},
+		{"王芳王芳", 5, "王芳…"},
+		{"", 2, "  "},
+		{"abc", 0, ""},
+	}
+	for _, tt := range tests {
+		if got := fit(tt.in, tt.w); got != tt.want {
+			t.Errorf("fit(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+	}
+}
+
+func TestFitAddress(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"bob@gmail.com", 15, "bob@gmail.com  "},
+		{"bethan.cartwright10@yahoo.co.ukk", 22, "bethan.c…@yahoo.co.ukk"},
+		{"noreply@noreply.contoso.com", 12, "noreply@nor…"},
+		{"no-at-sign-at-all", 8, "no-at-s…"},
+	}
+	for _, tt := range tests {
+		if got := fitAddress(tt.in, tt.w); got != tt.want {
+			t.Errorf("fitAddress(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+	}
+}
+
+func TestNum(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4200: "-4,200"} {
+		if got := num(n); got != want {
+			t.Errorf("num(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestBar(t *testing.T) {
+	tests := []struct {
+		n, total, w int
+		want        string
+	}{
+		{0, 10, 10, ""},
+		{10, 10, 4, "████"},
+		{5, 10, 4, "██"},
+		{1, 1000, 4, "▏"},
+		{3, 16, 2, "▍"},
+	}
+	for _, tt := range tests {
+		if got := bar(tt.n, tt.total, tt.w); got != tt.want {
+			t.Errorf("bar(%d, %d, %d) = %q, want %q", tt.n, tt.total, tt.w, got, tt.want)
+		}
+	}
+}
