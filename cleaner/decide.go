@@ -1,5 +1,7 @@
 package cleaner
 
+import "strings"
+
 // Action is what happens to a row on export.
 type Action string
 
@@ -94,9 +96,13 @@ func (s *Session) Decision(i int) (Decision, bool) {
 func (s *Session) Decided() int { return len(s.decisions) }
 
 // SameDomainAndReason returns the rows whose domain and reason are those of
-// row i (the TUI's bulk decision), row i included.
+// row i (the TUI's bulk decision), row i included. An address without a
+// usable domain is alike to no other row.
 func (s *Session) SameDomainAndReason(i int) []int {
 	want := s.Rows[i]
+	if want.Addr.Domain == "" {
+		return []int{i}
+	}
 	var rows []int
 	for j := range s.Rows {
 		r := &s.Rows[j]
@@ -157,4 +163,57 @@ func (s *Session) Plan(p Policy) []Outcome {
 		kept[key] = true
 	}
 	return out
+}
+
+// DecideLike applies row i's decision to every row with the same domain
+// and reason (SameDomainAndReason) as one step that Undo takes back, and
+// returns the rows whose decision changed. It returns nil when row i has
+// no decision, or no domain to be alike by (an address that did not parse).
+//
+// A fix carries over per row: as each row's own suggestion when row i took
+// its suggestion, else as each row's local part at the domain row i was
+// fixed to. A row for which that gives no clean address is left as it was.
+func (s *Session) DecideLike(i int) []int {
+	d, ok := s.decisions[i]
+	if !ok || s.Rows[i].Addr.Domain == "" {
+		return nil
+	}
+	src := s.Rows[i]
+	tookSuggestion := d.Action == ActionFix && d.Email == src.Suggestion
+	fixDomain := ""
+	if d.Action == ActionFix && !tookSuggestion {
+		if f := ParseAddress(d.Email); !strings.EqualFold(f.Domain, src.Addr.Domain) {
+			fixDomain = f.Domain
+		}
+	}
+	var step []change
+	var changed []int
+	for _, j := range s.SameDomainAndReason(i) {
+		dj := d
+		if d.Action == ActionFix && j != i {
+			dj.Email = ""
+			switch {
+			case tookSuggestion:
+				dj.Email = s.Rows[j].Suggestion
+			case fixDomain != "":
+				if a := ParseAddress(s.Rows[j].Addr.Local + "@" + fixDomain); a.Reason == "" {
+					dj.Email = a.Email
+				}
+			}
+			if dj.Email == "" {
+				continue
+			}
+		}
+		prev, had := s.decisions[j]
+		if had && prev == dj {
+			continue
+		}
+		step = append(step, change{row: j, prev: prev, had: had})
+		s.decisions[j] = dj
+		changed = append(changed, j)
+	}
+	if len(step) > 0 {
+		s.undo = append(s.undo, step)
+	}
+	return changed
 }

@@ -88,3 +88,14 @@ var Verdicts = []Verdict{VerdictValid, VerdictRisky, VerdictInvalid, VerdictUnkn
 
 // VerdictOf returns the verdict a reason belongs to.
 func VerdictOf(r Reason) Verdict { return verdictOf(r) }
+
+// StatusReason returns the reason a DNS status gives a row whose address
+// parsed cleanly, before typo suspicion and duplicates are weighed. The TUI
+// uses it for the live counts while checks run; JudgeAll gives the final
+// verdicts.
+func StatusReason(st resolver.Status) Reason {
+	if r, ok := reasonOfStatus[st]; ok {
+		return r
+	}
+	return ReasonNotChecked
+}
