@@ -52,6 +52,7 @@ type Lookup struct {
 	Server   string        // host:port of the server that gave the final answer
 	Err      string        // the last temporary error, if the lookup failed
 	RTT      time.Duration // round-trip time of the final attempt
+	Cached   bool          // asked earlier in this run for another domain; the answer was reused
 }
 
 // Result is the outcome of checking one distinct domain, with the evidence

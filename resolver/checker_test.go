@@ -1,0 +1,542 @@
+package resolver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/listclean/listclean/resolver/dnstest"
+)
+
+// testZone is the world the checker tests run against; each case adds its
+// faults on top.
+const testZone = `
+$ORIGIN test.
+$TTL 300
+mx.shared       A     192.0.2.10
+mx6             AAAA  2001:db8::25
+noaddr          TXT   "exists, but no address"
+flaky-mx        A     192.0.2.11
+
+ok              MX    10 mx.shared
+ok2             MX    10 mx.shared
+ok3             MX    20 mx.shared
+v6              MX    10 mx6
+implicit        A     192.0.2.20
+implicit6       AAAA  2001:db8::20
+nullmx          MX    0 .
+nomail          TXT   "v=spf1 -all"
+badmx           MX    10 nowhere
+badmx           MX    20 noaddr
+localmx         MX    10 localhost.
+localmx         MX    20 192.0.2.1.
+localmx         MX    30 mail.localhost.
+alias           CNAME alias2
+alias2          CNAME ok
+dangling        CNAME gone
+firstdead       MX    10 dead
+firstdead       MX    20 mx.shared
+tempmx          MX    10 flaky-mx
+tempmx          MX    20 noaddr
+tempthenok      MX    10 flaky-mx
+tempthenok      MX    20 mx.shared
+failfirst       MX    10 mx.shared
+servfail        MX    10 mx.shared
+refused         MX    10 mx.shared
+drop            MX    10 mx.shared
+truncate        MX    10 mx.shared
+slow            MX    10 mx.shared
+cnameloop       CNAME cnameloop2
+cnameloop2      CNAME cnameloop
+
+$ORIGIN de.
+xn--bcher-kva   MX    10 mx.shared.test.
+`
+
+// bigZone returns a domain with n MX hosts, too many for a 1232-byte UDP
+// answer, of which only the last resolves.
+func bigZone(n int) string {
+	var b strings.Builder
+	b.WriteString("$ORIGIN big.test.\n")
+	for i := range n {
+		fmt.Fprintf(&b, "@ MX %d a-rather-long-mail-exchanger-name-%02d\n", i, i)
+	}
+	fmt.Fprintf(&b, "a-rather-long-mail-exchanger-name-%02d A 192.0.2.99\n", n-1)
+	return b.String()
+}
+
+// testConfig is the configuration for tests: the default retry count and a
+// timeout that a loaded CI machine does not reach on loopback, so that only
+// the faults a test sets up make attempts fail.
+func testConfig(servers ...string) Config {
+	return Config{Servers: servers, Timeout: 5 * time.Second, Retries: 2}
+}
+
+// shortTimeout is for tests where queries go unanswered on purpose.
+const shortTimeout = 200 * time.Millisecond
+
+// startServer starts a local DNS server for zone, closed when t ends.
+func startServer(t testing.TB, zone string) *dnstest.Server {
+	t.Helper()
+	srv, err := dnstest.Start(zone)
+	if err != nil {
+		t.Fatalf("starting DNS server: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+// newTestChecker returns a Checker for cfg, closed when t ends.
+func newTestChecker(t testing.TB, cfg Config) *Checker {
+	t.Helper()
+	c, err := NewChecker(cfg)
+	if err != nil {
+		t.Fatalf("NewChecker: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// hostStates returns "host=state" for each MX host of r, in order.
+func hostStates(r Result) []string {
+	var s []string
+	for _, h := range r.MX {
+		s = append(s, h.Host+"="+h.State)
+	}
+	return s
+}
+
+func TestCheckDomainStatuses(t *testing.T) {
+	servfail := dnstest.Fault{Rcode: dns.RcodeServerFailure}
+	tests := []struct {
+		name    string
+		domain  string
+		zone    string                   // added to testZone
+		timeout time.Duration            // when not the testConfig one
+		faults  map[string]dnstest.Fault // by name
+		status  Status                   // wanted
+		hosts   []string                 // wanted hostStates, when not nil
+		cname   []string                 // wanted CNAME chain
+		addrs   []string                 // wanted Result.Addrs
+		errHas  string                   // wanted in Result.Err
+		check   func(*testing.T, Result, *Checker, *dnstest.Server)
+	}{
+		{
+			name: "ok", domain: "ok.test", status: StatusOK,
+			hosts: []string{"mx.shared.test=resolved"},
+			check: func(t *testing.T, r Result, _ *Checker, _ *dnstest.Server) {
+				if got := r.MX[0].Addrs; !slices.Equal(got, []string{"192.0.2.10"}) {
+					t.Errorf("MX addrs = %v, want [192.0.2.10]", got)
+				}
+				if n := len(r.Lookups); n != 2 {
+					t.Errorf("%d lookups, want MX and A: %+v", n, r.Lookups)
+				}
+				lk := r.Lookups[0]
+				if lk.Name != "ok.test" || lk.Type != "MX" || lk.Rcode != "NOERROR" || lk.Attempts != 1 || lk.Server == "" || lk.RTT <= 0 {
+					t.Errorf("MX lookup evidence = %+v", lk)
+				}
+			},
+		},
+		{
+			name: "upper case and trailing dot", domain: "OK.Test.", status: StatusOK,
+			check: func(t *testing.T, r Result, _ *Checker, _ *dnstest.Server) {
+				if r.Domain != "ok.test" {
+					t.Errorf("Domain = %q, want ok.test", r.Domain)
+				}
+			},
+		},
+		{name: "MX host with only AAAA", domain: "v6.test", status: StatusOK, hosts: []string{"mx6.test=resolved"}},
+		{name: "implicit MX by A", domain: "implicit.test", status: StatusImplicitMX, addrs: []string{"192.0.2.20"}},
+		{name: "implicit MX by AAAA", domain: "implicit6.test", status: StatusImplicitMX, addrs: []string{"2001:db8::20"}},
+		{name: "null MX", domain: "nullmx.test", status: StatusNullMX, hosts: []string{".="}},
+		{name: "no mail", domain: "nomail.test", status: StatusNoMail},
+		{
+			name: "bad MX", domain: "badmx.test", status: StatusBadMX,
+			hosts: []string{"nowhere.test=nxdomain", "noaddr.test=no_address"},
+		},
+		{
+			name: "MX to localhost and IP literal", domain: "localmx.test", status: StatusBadMX,
+			hosts: []string{"localhost=invalid", "192.0.2.1=invalid", "mail.localhost=invalid"},
+			check: func(t *testing.T, r Result, _ *Checker, srv *dnstest.Server) {
+				if n := len(r.Lookups); n != 1 {
+					t.Errorf("%d lookups, want only the MX one: %+v", n, r.Lookups)
+				}
+				if n := srv.QueriesFor("localhost"); n != 0 {
+					t.Errorf("localhost was asked %d times", n)
+				}
+			},
+		},
+		{name: "nxdomain", domain: "nonexistent.test", status: StatusNXDomain},
+		{
+			name: "CNAME to a domain with MX", domain: "alias.test", status: StatusOK,
+			cname: []string{"alias2.test", "ok.test"}, hosts: []string{"mx.shared.test=resolved"},
+		},
+		{name: "CNAME to nothing", domain: "dangling.test", status: StatusNXDomain, cname: []string{"gone.test"}},
+		{name: "CNAME loop", domain: "cnameloop.test", status: StatusNoMail, cname: []string{"cnameloop2.test", "cnameloop.test"}},
+		{
+			name: "40 MX hosts", domain: "big.test", zone: bigZone(40), status: StatusOK,
+			check: func(t *testing.T, r Result, c *Checker, _ *dnstest.Server) {
+				if len(r.MX) != 40 {
+					t.Fatalf("%d MX hosts, want 40", len(r.MX))
+				}
+				if got := r.MX[39].State; got != HostResolved {
+					t.Errorf("last MX host state %q, want resolved", got)
+				}
+				if got := r.MX[0].State; got != HostNXDomain {
+					t.Errorf("first MX host state %q, want nxdomain", got)
+				}
+				if c.Stats().TCP == 0 {
+					t.Errorf("the 40-MX answer was not asked again over TCP")
+				}
+			},
+		},
+		{
+			name: "first MX host dead, second alive", domain: "firstdead.test", status: StatusOK,
+			hosts: []string{"dead.test=nxdomain", "mx.shared.test=resolved"},
+		},
+		{
+			name: "MX host fails temporarily", domain: "tempmx.test", status: StatusDNSError,
+			faults: map[string]dnstest.Fault{"flaky-mx.test": servfail},
+			hosts:  []string{"flaky-mx.test=dns_error", "noaddr.test=no_address"},
+			errHas: "flaky-mx.test",
+		},
+		{
+			name: "MX host fails temporarily, next resolves", domain: "tempthenok.test", status: StatusOK,
+			faults: map[string]dnstest.Fault{"flaky-mx.test": servfail},
+			hosts:  []string{"flaky-mx.test=dns_error", "mx.shared.test=resolved"},
+		},
+		{
+			name: "IDN in punycode", domain: "xn--bcher-kva.de", status: StatusOK,
+			hosts: []string{"mx.shared.test=resolved"},
+		},
+		{
+			name: "SERVFAIL then success", domain: "failfirst.test", status: StatusOK,
+			faults: map[string]dnstest.Fault{"failfirst.test": {FailFirst: 1}},
+			check: func(t *testing.T, r Result, c *Checker, _ *dnstest.Server) {
+				if lk := r.Lookups[0]; lk.Attempts != 2 || lk.Rcode != "NOERROR" {
+					t.Errorf("MX lookup = %+v, want 2 attempts ending in NOERROR", lk)
+				}
+				if c.Stats().Retries != 1 {
+					t.Errorf("stats %+v, want 1 retry", c.Stats())
+				}
+			},
+		},
+		{
+			name: "permanent SERVFAIL", domain: "servfail.test", status: StatusDNSError,
+			faults: map[string]dnstest.Fault{"servfail.test": servfail},
+			errHas: "SERVFAIL",
+			check: func(t *testing.T, r Result, _ *Checker, srv *dnstest.Server) {
+				if lk := r.Lookups[0]; lk.Attempts != 3 || lk.Rcode != "SERVFAIL" || lk.Err == "" {
+					t.Errorf("MX lookup = %+v, want 3 attempts ending in SERVFAIL", lk)
+				}
+				if n := srv.QueriesFor("servfail.test"); n != 3 {
+					t.Errorf("server saw %d queries, want 3", n)
+				}
+			},
+		},
+		{
+			name: "REFUSED", domain: "refused.test", status: StatusDNSError,
+			faults: map[string]dnstest.Fault{"refused.test": {Rcode: dns.RcodeRefused}},
+			errHas: "REFUSED",
+		},
+		{
+			name: "no answer", domain: "drop.test", status: StatusDNSError, timeout: shortTimeout,
+			faults: map[string]dnstest.Fault{"drop.test": {Drop: true}},
+			errHas: "timeout",
+			check: func(t *testing.T, r Result, c *Checker, _ *dnstest.Server) {
+				if lk := r.Lookups[0]; lk.Attempts != 3 || lk.Rcode != "" {
+					t.Errorf("MX lookup = %+v, want 3 attempts without rcode", lk)
+				}
+				if got := c.Stats().Timeouts; got != 3 {
+					t.Errorf("%d timeouts counted, want 3", got)
+				}
+			},
+		},
+		{
+			name: "truncated over UDP, answered over TCP", domain: "truncate.test", status: StatusOK,
+			faults: map[string]dnstest.Fault{"truncate.test": {Truncate: true}},
+			check: func(t *testing.T, r Result, c *Checker, _ *dnstest.Server) {
+				if got := c.Stats().TCP; got != 1 {
+					t.Errorf("%d TCP fallbacks, want 1", got)
+				}
+			},
+		},
+		{
+			name: "slow answer under the timeout", domain: "slow.test", status: StatusOK,
+			faults: map[string]dnstest.Fault{"slow.test": {Delay: 300 * time.Millisecond}},
+			check: func(t *testing.T, r Result, _ *Checker, _ *dnstest.Server) {
+				if lk := r.Lookups[0]; lk.Attempts != 1 {
+					t.Errorf("MX lookup = %+v, want 1 attempt", lk)
+				}
+			},
+		},
+		{name: "not ASCII", domain: "bücher.de", status: StatusDNSError, errHas: "punycode"},
+		{name: "empty label", domain: "a..test", status: StatusDNSError, errHas: "not a valid domain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t, testZone+tt.zone)
+			for name, f := range tt.faults {
+				srv.SetFault(name, f)
+			}
+			cfg := testConfig(srv.Addr())
+			if tt.timeout != 0 {
+				cfg.Timeout = tt.timeout
+			}
+			c := newTestChecker(t, cfg)
+			r := c.CheckDomain(context.Background(), tt.domain)
+
+			if r.Status != tt.status {
+				t.Fatalf("status %q, want %q; result %+v", r.Status, tt.status, r)
+			}
+			if tt.hosts != nil && !slices.Equal(hostStates(r), tt.hosts) {
+				t.Errorf("MX hosts %v, want %v", hostStates(r), tt.hosts)
+			}
+			if !slices.Equal(r.CNAME, tt.cname) {
+				t.Errorf("CNAME chain %v, want %v", r.CNAME, tt.cname)
+			}
+			if tt.addrs != nil && !slices.Equal(r.Addrs, tt.addrs) {
+				t.Errorf("addrs %v, want %v", r.Addrs, tt.addrs)
+			}
+			if (r.Status == StatusDNSError) != (r.Err != "") {
+				t.Errorf("status %q with Err %q: Err must be set exactly for dns_error", r.Status, r.Err)
+			}
+			if !strings.Contains(r.Err, tt.errHas) {
+				t.Errorf("Err %q does not mention %q", r.Err, tt.errHas)
+			}
+			if tt.check != nil {
+				tt.check(t, r, c, srv)
+			}
+		})
+	}
+}
+
+func TestServerRotation(t *testing.T) {
+	live := startServer(t, testZone)
+	silent := startServer(t, testZone)
+	silent.SetDefaultFault(dnstest.Fault{Drop: true})
+	closed := closedPort(t)
+
+	for _, tt := range []struct {
+		name string
+		dead string
+	}{
+		{"dead server drops queries", silent.Addr()},
+		{"dead server port closed", closed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(tt.dead, live.Addr())
+			cfg.Timeout = time.Second // spent once, on the dead server
+			c := newTestChecker(t, cfg)
+			for _, d := range []string{"ok.test", "ok2.test", "ok3.test", "nonexistent.test"} {
+				r := c.CheckDomain(context.Background(), d)
+				if r.Status.Temporary() {
+					t.Fatalf("%s: %q (%s), want an answer from the live server", d, r.Status, r.Err)
+				}
+				if got := r.Lookups[0].Server; got != live.Addr() {
+					t.Errorf("%s: answered by %s, want the live %s", d, got, live.Addr())
+				}
+			}
+			// The dead server is skipped after it failed once.
+			if got := c.Stats().Retries; got != 1 {
+				t.Errorf("%d retries, want 1: the live server should be preferred after the first failure", got)
+			}
+		})
+	}
+}
+
+// closedPort returns a loopback UDP address where nothing listens.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	return addr
+}
+
+func TestCancellation(t *testing.T) {
+	srv := startServer(t, testZone)
+	srv.SetDefaultFault(dnstest.Fault{Drop: true})
+	cfg := testConfig(srv.Addr())
+	cfg.Timeout = time.Minute // only cancellation can end these checks
+	c := newTestChecker(t, cfg)
+
+	t.Run("CheckDomain", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for srv.Queries() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
+		r := c.CheckDomain(ctx, "ok.test")
+		if r.Status != StatusDNSError || !strings.Contains(r.Err, context.Canceled.Error()) {
+			t.Errorf("got %q (%s), want dns_error saying it was cancelled", r.Status, r.Err)
+		}
+	})
+	t.Run("Check", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		results := c.Check(ctx, []string{"ok.test", "ok2.test", "nomail.test"})
+		for srv.Queries() < 3 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		for r := range results {
+			t.Errorf("unfinished domain sent: %+v", r)
+		}
+	})
+	t.Run("nothing cached", func(t *testing.T) {
+		srv.SetDefaultFault(dnstest.Fault{})
+		if r := c.CheckDomain(context.Background(), "ok.test"); r.Status != StatusOK {
+			t.Errorf("after cancellation, got %q (%s), want a fresh check to succeed", r.Status, r.Err)
+		}
+	})
+}
+
+func TestCacheAsksEachNameOnce(t *testing.T) {
+	srv := startServer(t, testZone)
+	c := newTestChecker(t, testConfig(srv.Addr()))
+	domains := []string{"ok.test", "ok2.test", "OK.test.", "ok3.test", "alias.test", "xn--bcher-kva.de", "firstdead.test", "ok.test"}
+
+	// Run the same list twice concurrently, then once more: every distinct
+	// name is still asked once.
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for r := range c.Check(context.Background(), domains) {
+				if r.Status != StatusOK {
+					t.Errorf("%s: %q (%s)", r.Domain, r.Status, r.Err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for r := range c.Check(context.Background(), domains) {
+		if r.Status != StatusOK {
+			t.Errorf("cached %s: %q", r.Domain, r.Status)
+		}
+	}
+
+	if n := srv.QueriesFor("mx.shared.test"); n != 1 {
+		t.Errorf("shared MX host asked %d times, want 1", n)
+	}
+	for _, name := range []string{"ok.test", "ok2.test", "ok3.test", "alias.test", "xn--bcher-kva.de", "dead.test"} {
+		if n := srv.QueriesFor(name); n != 1 {
+			t.Errorf("%s asked %d times, want 1", name, n)
+		}
+	}
+
+	// The shared host's evidence is marked as reused for all but one domain.
+	cached := 0
+	for _, d := range []string{"ok.test", "ok2.test", "ok3.test"} {
+		r := c.CheckDomain(context.Background(), d)
+		if lk := r.Lookups[len(r.Lookups)-1]; lk.Cached {
+			cached++
+		}
+	}
+	if cached < 2 {
+		t.Errorf("%d of 3 domains show the shared MX host's lookup as cached, want at least 2", cached)
+	}
+}
+
+func TestCheckStreamsEachDistinctDomainOnce(t *testing.T) {
+	srv := startServer(t, testZone)
+	srv.SetFault("servfail.test", dnstest.Fault{Rcode: dns.RcodeServerFailure})
+	for _, conc := range []int{0, 1, 3} {
+		t.Run(fmt.Sprintf("concurrency %d", conc), func(t *testing.T) {
+			cfg := testConfig(srv.Addr())
+			cfg.Concurrency = conc
+			c := newTestChecker(t, cfg)
+			want := map[string]Status{
+				"ok.test": StatusOK, "implicit.test": StatusImplicitMX, "nullmx.test": StatusNullMX,
+				"nomail.test": StatusNoMail, "badmx.test": StatusBadMX, "nonexistent.test": StatusNXDomain,
+				"servfail.test": StatusDNSError, "dangling.test": StatusNXDomain, "a..test": StatusDNSError,
+			}
+			var domains []string
+			for d := range want {
+				domains = append(domains, d, strings.ToUpper(d)+".")
+			}
+			got := make(map[string]Status)
+			for r := range c.Check(context.Background(), domains) {
+				if _, dup := got[r.Domain]; dup {
+					t.Errorf("%s sent twice", r.Domain)
+				}
+				got[r.Domain] = r.Status
+			}
+			if len(got) != len(want) {
+				t.Errorf("got %d results, want %d", len(got), len(want))
+			}
+			for d, s := range want {
+				if got[d] != s {
+					t.Errorf("%s: %q, want %q", d, got[d], s)
+				}
+			}
+			if st := c.Stats(); st.InFlight != 0 || st.Queries == 0 || st.Answers == 0 {
+				t.Errorf("stats after the check: %+v", st)
+			}
+		})
+	}
+}
+
+func TestCheckEmpty(t *testing.T) {
+	c := newTestChecker(t, testConfig("127.0.0.1:1"))
+	for r := range c.Check(context.Background(), nil) {
+		t.Errorf("result for no domains: %+v", r)
+	}
+}
+
+func TestResultsAreCopies(t *testing.T) {
+	srv := startServer(t, testZone)
+	c := newTestChecker(t, testConfig(srv.Addr()))
+	r := c.CheckDomain(context.Background(), "ok.test")
+	r.MX[0].Addrs[0] = "changed"
+	r.Lookups[0].Name = "changed"
+	again := c.CheckDomain(context.Background(), "ok.test")
+	if again.MX[0].Addrs[0] == "changed" || again.Lookups[0].Name == "changed" {
+		t.Errorf("changing one Result changed the cached one: %+v", again)
+	}
+}
+
+func TestNewCheckerRejectsBadConfig(t *testing.T) {
+	for _, cfg := range []Config{
+		{},
+		{Servers: []string{"127.0.0.1"}},
+		{Servers: []string{"127.0.0.1:53"}, Retries: -1},
+		{Servers: []string{"127.0.0.1:53"}, Timeout: -time.Second},
+		{Servers: []string{"127.0.0.1:53"}, Concurrency: -1},
+	} {
+		if _, err := NewChecker(cfg); err == nil {
+			t.Errorf("NewChecker(%+v) succeeded, want an error", cfg)
+		}
+	}
+}
+
+func TestLookupStopsOnClosedChecker(t *testing.T) {
+	srv := startServer(t, testZone)
+	c := newTestChecker(t, testConfig(srv.Addr()))
+	c.Close()
+	_, lk, err := c.lookup(context.Background(), "ok.test", dns.TypeMX)
+	if err == nil || errors.Is(err, context.Canceled) || lk.Attempts != 3 {
+		t.Errorf("lookup on a closed checker: %+v, %v; want a temporary failure after 3 attempts", lk, err)
+	}
+}
+
+func TestDistinct(t *testing.T) {
+	got := Distinct([]string{"B.test", "a.test.", " b.test ", "A.TEST", "c.test"})
+	if want := []string{"b.test", "a.test", "c.test"}; !slices.Equal(got, want) {
+		t.Errorf("Distinct = %q, want %q", got, want)
+	}
+}

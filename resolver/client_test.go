@@ -1,0 +1,153 @@
+package resolver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// rawServer answers each UDP query on 127.0.0.1 with the packets reply
+// makes from it: a server that misbehaves in ways a real one cannot.
+func rawServer(t *testing.T, reply func(req *dns.Msg) [][]byte) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, addr, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			req := new(dns.Msg)
+			if req.Unpack(buf[:n]) != nil {
+				continue
+			}
+			for _, p := range reply(req) {
+				pc.WriteTo(p, addr)
+			}
+		}
+	}()
+	return pc.LocalAddr().String()
+}
+
+// mxReply returns a packed answer to req with one MX record, after edit.
+func mxReply(req *dns.Msg, edit func(*dns.Msg)) []byte {
+	m := new(dns.Msg)
+	m.SetReply(req)
+	m.Answer = append(m.Answer, &dns.MX{
+		Hdr:        dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeMX, Class: dns.ClassINET, Ttl: 60},
+		Preference: 10, Mx: "mx.example.",
+	})
+	if edit != nil {
+		edit(m)
+	}
+	p, _ := m.Pack() // a reply built from a parsed query always packs
+	return p
+}
+
+func TestRepliesMustMatch(t *testing.T) {
+	wrongID := func(m *dns.Msg) { m.Id++ }
+	wrongName := func(m *dns.Msg) { m.Question[0].Name = "other.test." }
+	wrongType := func(m *dns.Msg) { m.Question[0].Qtype = dns.TypeA }
+	notResponse := func(m *dns.Msg) { m.Response = false }
+	tests := []struct {
+		name    string
+		reply   func(*dns.Msg) [][]byte
+		wantErr error // nil: the lookup succeeds
+	}{
+		{"late reply with another ID, then the right one", func(req *dns.Msg) [][]byte {
+			return [][]byte{mxReply(req, wrongID), mxReply(req, nil)}
+		}, nil},
+		{"reply for another name, then the right one", func(req *dns.Msg) [][]byte {
+			return [][]byte{mxReply(req, wrongName), mxReply(req, nil)}
+		}, nil},
+		{"only another ID", func(req *dns.Msg) [][]byte {
+			return [][]byte{mxReply(req, wrongID)}
+		}, errTimeout},
+		{"only another name", func(req *dns.Msg) [][]byte {
+			return [][]byte{mxReply(req, wrongName)}
+		}, errMismatched},
+		{"only another type", func(req *dns.Msg) [][]byte {
+			return [][]byte{mxReply(req, wrongType)}
+		}, errMismatched},
+		{"not a response", func(req *dns.Msg) [][]byte {
+			return [][]byte{mxReply(req, notResponse)}
+		}, errMismatched},
+		{"garbage after a valid header", func(req *dns.Msg) [][]byte {
+			p := mxReply(req, nil)
+			return [][]byte{p[:len(p)-7]}
+		}, errMalformed},
+		{"shorter than a header", func(req *dns.Msg) [][]byte {
+			return [][]byte{{0x12}}
+		}, errMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(rawServer(t, tt.reply))
+			if tt.wantErr != nil {
+				// The right reply never comes: one attempt, long enough for
+				// the wrong one to arrive on a loaded machine.
+				cfg.Timeout, cfg.Retries = time.Second, 0
+			}
+			c := newTestChecker(t, cfg)
+			r, lk, err := c.lookup(context.Background(), "case.test", dns.TypeMX)
+			if tt.wantErr == nil {
+				if err != nil || len(r.Answer) != 1 || lk.Rcode != "NOERROR" {
+					t.Fatalf("lookup = %v, %+v, %v; want the MX answer", r, lk, err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("lookup error %v, want %v", err, tt.wantErr)
+			}
+			if lk.Attempts != 1 || lk.Rcode != "" || !strings.Contains(lk.Err, tt.wantErr.Error()) {
+				t.Errorf("evidence %+v, want 1 attempt, no rcode and the error", lk)
+			}
+		})
+	}
+}
+
+func TestQueryFlags(t *testing.T) {
+	got := make(chan *dns.Msg, 1)
+	addr := rawServer(t, func(req *dns.Msg) [][]byte {
+		select {
+		case got <- req:
+		default:
+		}
+		return [][]byte{mxReply(req, nil)}
+	})
+	c := newTestChecker(t, testConfig(addr))
+	if _, _, err := c.lookup(context.Background(), "Flags.Test", dns.TypeMX); err != nil {
+		t.Fatal(err)
+	}
+	req := <-got
+	if !req.RecursionDesired {
+		t.Error("RD bit not set")
+	}
+	if opt := req.IsEdns0(); opt == nil || opt.UDPSize() != 1232 {
+		t.Errorf("EDNS0 OPT = %v, want a 1232-byte buffer", opt)
+	}
+	if q := req.Question[0]; q.Name != "Flags.Test." || q.Qtype != dns.TypeMX || q.Qclass != dns.ClassINET {
+		t.Errorf("question %v", q)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for retry, limit := range map[int]time.Duration{1: 50 * time.Millisecond, 2: 100 * time.Millisecond, 3: 200 * time.Millisecond, 10: time.Second} {
+		for range 100 {
+			if d := backoff(retry); d < limit/2 || d > limit {
+				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", retry, d, limit/2, limit)
+			}
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package resolver
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Config says which servers a Checker asks and how patiently.
+type Config struct {
+	Servers     []string      // host:port of recursive resolvers; a failed attempt moves on to the next
+	Timeout     time.Duration // per attempt; 0 means the default of 2s
+	Retries     int           // extra attempts after the first on SERVFAIL/REFUSED/timeout/malformed
+	Concurrency int           // 0: adapt; N>0 pins the number of queries in flight
+}
+
+// The defaults of DefaultConfig, also used by NewChecker for a zero Timeout.
+const (
+	DefaultTimeout = 2 * time.Second
+	DefaultRetries = 2
+)
+
+// DefaultResolvConf is where DefaultConfig reads the system's servers from.
+const DefaultResolvConf = "/etc/resolv.conf"
+
+// DefaultConfig returns the configuration used when the user gives no flags:
+// the servers of /etc/resolv.conf, a 2s timeout per attempt, 2 retries and
+// adaptive concurrency. When resolv.conf cannot be read, Servers is empty and
+// NewChecker reports that, so the caller can tell the user to pass servers.
+func DefaultConfig() Config {
+	servers, _ := ServersFromResolvConf(DefaultResolvConf)
+	return Config{
+		Servers: servers,
+		Timeout: DefaultTimeout,
+		Retries: DefaultRetries,
+	}
+}
+
+// ServersFromResolvConf reads the nameserver lines of a resolv.conf file and
+// returns them as host:port, in the file's order.
+func ServersFromResolvConf(path string) ([]string, error) {
+	cc, err := dns.ClientConfigFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("resolver: reading %s: %w", path, err)
+	}
+	if len(cc.Servers) == 0 {
+		return nil, fmt.Errorf("resolver: %s names no nameserver", path)
+	}
+	servers := make([]string, len(cc.Servers))
+	for i, s := range cc.Servers {
+		servers[i] = net.JoinHostPort(s, cc.Port)
+	}
+	return servers, nil
+}
+
+// ParseServers parses the value of the -dns flag: a comma-separated list of
+// host:port or host, where the port defaults to 53 and an IPv6 address with a
+// port is written in brackets ("[2001:db8::1]:5353"). A bare IPv6 address
+// ("2001:db8::1") is taken whole, with port 53.
+func ParseServers(spec string) ([]string, error) {
+	var servers []string
+	for item := range strings.SplitSeq(spec, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			return nil, fmt.Errorf("resolver: server list %q: empty entry", spec)
+		}
+		server, err := parseServer(item)
+		if err != nil {
+			return nil, fmt.Errorf("resolver: server list %q: %w", spec, err)
+		}
+		servers = append(servers, server)
+	}
+	return servers, nil
+}
+
+// parseServer turns one entry of a server list into host:port.
+func parseServer(item string) (string, error) {
+	if addr, err := netip.ParseAddr(item); err == nil {
+		return net.JoinHostPort(addr.String(), "53"), nil
+	}
+	host, port := item, "53"
+	if strings.HasPrefix(item, "[") || strings.Contains(item, ":") {
+		var err error
+		host, port, err = net.SplitHostPort(item)
+		if err != nil {
+			if !strings.HasPrefix(item, "[") || !strings.HasSuffix(item, "]") {
+				return "", fmt.Errorf("%q: %w", item, err)
+			}
+			host, port = item[1:len(item)-1], "53"
+		}
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", fmt.Errorf("%q: port %q is not a number from 1 to 65535", item, port)
+	}
+	if addr, err := netip.ParseAddr(host); err == nil {
+		if strings.HasPrefix(item, "[") && !addr.Is6() {
+			return "", fmt.Errorf("%q: brackets are for IPv6 addresses", item)
+		}
+		return net.JoinHostPort(addr.String(), port), nil
+	}
+	if strings.HasPrefix(item, "[") {
+		return "", fmt.Errorf("%q: %q is not an IPv6 address", item, host)
+	}
+	if !isHostName(host) {
+		return "", fmt.Errorf("%q: %q is neither an IP address nor a host name", item, host)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// validate checks a configuration and fills in the defaults of zero fields.
+func (cfg Config) validate() (Config, error) {
+	if len(cfg.Servers) == 0 {
+		return cfg, errors.New("resolver: no DNS servers configured")
+	}
+	for _, s := range cfg.Servers {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			return cfg, fmt.Errorf("resolver: server %q is not host:port: %w", s, err)
+		}
+	}
+	if cfg.Timeout < 0 {
+		return cfg, fmt.Errorf("resolver: negative timeout %v", cfg.Timeout)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retries < 0 {
+		return cfg, fmt.Errorf("resolver: negative retry count %d", cfg.Retries)
+	}
+	if cfg.Concurrency < 0 {
+		return cfg, fmt.Errorf("resolver: negative concurrency %d", cfg.Concurrency)
+	}
+	cfg.Servers = append([]string(nil), cfg.Servers...)
+	return cfg, nil
+}
+
+// isHostName reports whether s is a host name by RFC 1123: dot-separated
+// labels of letters, digits and inner hyphens, 1 to 63 bytes each, with an
+// optional trailing dot.
+func isHostName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,246 @@
+package resolver
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// This file is the one place where answers become statuses. The rest of the
+// package asks questions and caches answers; everything that reads an rcode
+// or a record to decide something is here.
+//
+// The rule that shapes it: a temporary failure never becomes a permanent
+// status. A lookup that ended in SERVFAIL, REFUSED, a timeout or a bad
+// reply after its retries only ever leads to StatusDNSError or
+// HostDNSError, never to nxdomain, no_mail or bad_mx.
+
+// askFunc asks one question with retries. It returns the definitive reply
+// (NOERROR or NXDOMAIN) or an error for a temporary failure or a cancelled
+// context, and the evidence either way.
+type askFunc func(ctx context.Context, name string, qtype uint16) (*dns.Msg, Lookup, error)
+
+// hostFunc looks up an MX host's addresses, possibly from a cache; the error
+// is only ever a cancelled context.
+type hostFunc func(ctx context.Context, host string) (hostResult, error)
+
+// hostResult is what became of looking up one MX host.
+type hostResult struct {
+	State   string   // one of the Host* constants
+	Addrs   []string // A then AAAA addresses
+	Lookups []Lookup // the questions asked
+	Err     string   // for HostDNSError: the last temporary failure
+}
+
+// checkDomain decides the status of domain (lower case, no trailing dot):
+// it asks for the MX records; with MX records it looks up their hosts in
+// preference order until one resolves; without, it asks for the domain's own
+// A and AAAA (RFC 5321 section 5.1). It returns an error only when ctx was
+// cancelled, and then the Result is incomplete.
+func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain string) (Result, error) {
+	r := Result{Domain: domain}
+	msg, lk, err := ask(ctx, domain, dns.TypeMX)
+	r.Lookups = append(r.Lookups, lk)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return r, ctxErr
+	}
+	if err != nil {
+		return dnsError(r, "MX lookup", lk, err), nil
+	}
+	chain, rrs := follow(msg, domain, dns.TypeMX)
+	r.CNAME = chain
+	if msg.Rcode == dns.RcodeNameError {
+		r.Status = StatusNXDomain
+		return r, nil
+	}
+	if len(rrs) == 0 {
+		return implicitMX(ctx, ask, r)
+	}
+
+	for _, rr := range rrs {
+		if mx, ok := rr.(*dns.MX); ok {
+			r.MX = append(r.MX, MXHost{Host: hostName(mx.Mx), Pref: mx.Preference})
+		}
+	}
+	slices.SortStableFunc(r.MX, func(a, b MXHost) int {
+		return cmp.Or(cmp.Compare(a.Pref, b.Pref), strings.Compare(a.Host, b.Host))
+	})
+	if len(r.MX) == 1 && r.MX[0].Host == "." && r.MX[0].Pref == 0 {
+		r.Status = StatusNullMX
+		return r, nil
+	}
+
+	var tempErr string
+	for i := range r.MX {
+		h := &r.MX[i]
+		if invalidHost(h.Host) {
+			h.State = HostInvalid
+			continue
+		}
+		hr, err := lookupHost(ctx, h.Host)
+		if err != nil {
+			return r, err
+		}
+		r.Lookups = append(r.Lookups, hr.Lookups...)
+		h.State, h.Addrs = hr.State, hr.Addrs
+		switch hr.State {
+		case HostResolved:
+			r.Status = StatusOK
+			return r, nil
+		case HostDNSError:
+			if tempErr == "" {
+				tempErr = fmt.Sprintf("MX host %s: %s", h.Host, hr.Err)
+			}
+		}
+	}
+	if tempErr != "" {
+		r.Status, r.Err = StatusDNSError, tempErr
+		return r, nil
+	}
+	r.Status = StatusBadMX
+	return r, nil
+}
+
+// implicitMX finishes a domain that exists but answered no MX records: with
+// an A or AAAA record it can still receive mail.
+func implicitMX(ctx context.Context, ask askFunc, r Result) (Result, error) {
+	var tempErr string
+	for _, qtype := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		msg, lk, err := ask(ctx, r.Domain, qtype)
+		r.Lookups = append(r.Lookups, lk)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return r, ctxErr
+		}
+		if err != nil {
+			if tempErr == "" {
+				tempErr = fmt.Sprintf("%s lookup (no MX records): %v", lk.Type, err)
+			}
+			continue
+		}
+		_, rrs := follow(msg, r.Domain, qtype)
+		if r.Addrs = addresses(rrs); len(r.Addrs) > 0 {
+			r.Status = StatusImplicitMX
+			return r, nil
+		}
+	}
+	if tempErr != "" {
+		r.Status, r.Err = StatusDNSError, tempErr
+		return r, nil
+	}
+	r.Status = StatusNoMail
+	return r, nil
+}
+
+// checkHost looks up an MX host's A records, then its AAAA records when it
+// has no A. It returns an error only when ctx was cancelled.
+func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error) {
+	var hr hostResult
+	nxdomain := false
+	for _, qtype := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		msg, lk, err := ask(ctx, host, qtype)
+		hr.Lookups = append(hr.Lookups, lk)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return hr, ctxErr
+		}
+		if err != nil {
+			if hr.Err == "" {
+				hr.Err = fmt.Sprintf("%s lookup: %v", lk.Type, err)
+			}
+			continue
+		}
+		_, rrs := follow(msg, host, qtype)
+		if hr.Addrs = addresses(rrs); len(hr.Addrs) > 0 {
+			hr.State, hr.Err = HostResolved, ""
+			return hr, nil
+		}
+		if msg.Rcode == dns.RcodeNameError {
+			nxdomain = true
+			if hr.Err == "" {
+				break // the name does not exist: no type can have records
+			}
+		}
+	}
+	switch {
+	case hr.Err != "":
+		hr.State = HostDNSError
+	case nxdomain:
+		hr.State = HostNXDomain
+	default:
+		hr.State = HostNoAddress
+	}
+	return hr, nil
+}
+
+// dnsError marks r as StatusDNSError because of the failed lookup lk.
+func dnsError(r Result, what string, lk Lookup, err error) Result {
+	r.Status = StatusDNSError
+	r.Err = fmt.Sprintf("%s: %v (%d attempts)", what, err, lk.Attempts)
+	return r
+}
+
+// follow walks the answer section of msg from name through its CNAME chain,
+// as a recursive server returns it, and returns the chain (the names the
+// CNAMEs pointed to, in order) and the records of type qtype owned by the
+// last name. A CNAME loop ends the walk.
+func follow(msg *dns.Msg, name string, qtype uint16) (chain []string, rrs []dns.RR) {
+	owner := dns.Fqdn(name)
+	for range len(msg.Answer) + 1 {
+		next := ""
+		for _, rr := range msg.Answer {
+			h := rr.Header()
+			if h.Class != dns.ClassINET || !strings.EqualFold(h.Name, owner) {
+				continue
+			}
+			if h.Rrtype == qtype {
+				rrs = append(rrs, rr)
+			} else if cn, ok := rr.(*dns.CNAME); ok && qtype != dns.TypeCNAME {
+				next = cn.Target
+			}
+		}
+		if len(rrs) > 0 || next == "" || slices.Contains(chain, hostName(next)) {
+			return chain, rrs
+		}
+		chain = append(chain, hostName(next))
+		owner = next
+	}
+	return chain, rrs
+}
+
+// addresses returns the IP addresses of the A and AAAA records among rrs.
+func addresses(rrs []dns.RR) []string {
+	var addrs []string
+	for _, rr := range rrs {
+		switch rr := rr.(type) {
+		case *dns.A:
+			addrs = append(addrs, rr.A.String())
+		case *dns.AAAA:
+			addrs = append(addrs, rr.AAAA.String())
+		}
+	}
+	return addrs
+}
+
+// hostName is a DNS name from a record as Result shows it: lower case,
+// without the trailing dot, except for the root, which stays ".".
+func hostName(fqdn string) string {
+	if fqdn == "." {
+		return "."
+	}
+	return strings.ToLower(strings.TrimSuffix(fqdn, "."))
+}
+
+// invalidHost reports whether an MX host can never count as a mail server:
+// the root (a null MX among other records), localhost (RFC 6761), and IP
+// literals, which are not host names at all (RFC 5321 section 5.1).
+func invalidHost(host string) bool {
+	if host == "." || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	_, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil
+}
