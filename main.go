@@ -1,4 +1,282 @@
-// Command listclean cleans an email list before it is sent.
+// Command listclean cleans an email list before it is sent: it checks every
+// address's syntax and domain in DNS, suggests corrections for typos, lets
+// the user review what it flagged, and exports the cleaned list together
+// with the removed rows and their reasons.
+//
+// Usage:
+//
+//	listclean [flags] [FILE]          review in the terminal UI
+//	listclean -batch [flags] FILE     clean without the UI, for scripts
 package main
 
-func main() {}
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/resolver"
+	"github.com/listclean/listclean/resolver/dnstest"
+	"github.com/listclean/listclean/ui"
+)
+
+// errUsage marks errors in how the command was called: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+// config is everything the flags say.
+type config struct {
+	batch          bool
+	dns            string
+	zone           string
+	timeout        time.Duration
+	retries        int
+	concurrency    int
+	column         string
+	delimiter      string
+	out            string
+	removed        string
+	report         string
+	fix            bool
+	dropRisky      bool
+	force          bool
+	escapeFormulas bool
+	file           string
+}
+
+func run(args []string, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err == nil {
+		err = execute(cfg, stderr)
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(stderr, "listclean:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "listclean:", err)
+		return 1
+	}
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	def := resolver.DefaultConfig()
+	fs := flag.NewFlagSet("listclean", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage:\n  listclean [flags] [FILE]        review in the terminal UI\n  listclean -batch [flags] FILE   clean without the UI\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&c.batch, "batch", false, "run without the terminal UI and write the outputs")
+	fs.StringVar(&c.dns, "dns", "", "DNS servers as host:port[,host:port] (default: /etc/resolv.conf), or off to skip DNS checks")
+	fs.StringVar(&c.zone, "zone", "", "check against this zone `file` served on loopback instead of real DNS (offline demo)")
+	fs.DurationVar(&c.timeout, "timeout", def.Timeout, "time to wait for each DNS answer")
+	fs.IntVar(&c.retries, "retries", def.Retries, "retries of a DNS query after a temporary failure")
+	fs.IntVar(&c.concurrency, "concurrency", 0, "DNS queries in flight (0 adapts to the server)")
+	fs.StringVar(&c.column, "column", "", "the email column: a header `name` or a 1-based number (default: detected)")
+	fs.StringVar(&c.delimiter, "delimiter", "", "field delimiter: , ; tab or | (default: detected)")
+	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input)")
+	fs.StringVar(&c.removed, "removed", "", "removed rows `file` (default NAME.removed.csv next to the input)")
+	fs.StringVar(&c.report, "report", "", "write a report `file` with one row per input row")
+	fs.BoolVar(&c.fix, "fix", false, "apply suggested corrections whose domain routes mail")
+	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects) instead of keeping them")
+	fs.BoolVar(&c.force, "force", false, "overwrite existing output files")
+	fs.BoolVar(&c.escapeFormulas, "escape-formulas", false, "prefix the list's cells that a spreadsheet would run as formulas")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	switch {
+	case fs.NArg() > 1:
+		return c, fmt.Errorf("%w: one input file at a time, got %d", errUsage, fs.NArg())
+	case fs.NArg() == 1:
+		c.file = fs.Arg(0)
+	case c.batch:
+		return c, fmt.Errorf("%w: -batch needs an input FILE", errUsage)
+	}
+	if c.zone != "" && c.dns != "" {
+		return c, fmt.Errorf("%w: -zone and -dns cannot be used together", errUsage)
+	}
+	if c.retries < 0 || c.concurrency < 0 || c.timeout <= 0 {
+		return c, fmt.Errorf("%w: -retries and -concurrency must not be negative, -timeout must be positive", errUsage)
+	}
+	return c, nil
+}
+
+// readOptions turns -delimiter and -column into cleaner options.
+func (c config) readOptions() (cleaner.ReadOptions, error) {
+	opt := cleaner.ReadOptions{Column: c.column}
+	switch c.delimiter {
+	case "":
+	case ",", ";", "|":
+		opt.Delimiter = rune(c.delimiter[0])
+	case "tab", `\t`, "\t":
+		opt.Delimiter = '\t'
+	default:
+		return opt, fmt.Errorf("%w: -delimiter must be , ; tab or |, not %q", errUsage, c.delimiter)
+	}
+	return opt, nil
+}
+
+// exportOptions turns the output flags into cleaner options for input.
+func (c config) exportOptions(input string) cleaner.ExportOptions {
+	p := cleaner.DefaultPaths(input)
+	if c.out != "" {
+		p.Cleaned = c.out
+	}
+	if c.removed != "" {
+		p.Removed = c.removed
+	}
+	p.Report = c.report
+	return cleaner.ExportOptions{
+		Paths:          p,
+		Policy:         cleaner.Policy{Fix: c.fix, DropRisky: c.dropRisky},
+		Force:          c.force,
+		EscapeFormulas: c.escapeFormulas,
+	}
+}
+
+// newChecker builds the DNS checker the flags ask for: nil with -dns off, a
+// loopback server for -zone (stopped by the returned func), or the servers
+// of -dns or /etc/resolv.conf.
+func (c config) newChecker() (*resolver.Checker, func(), error) {
+	noop := func() {}
+	rc := resolver.DefaultConfig()
+	rc.Timeout, rc.Retries, rc.Concurrency = c.timeout, c.retries, c.concurrency
+	switch {
+	case c.dns == "off":
+		return nil, noop, nil
+	case c.zone != "":
+		srv, err := dnstest.StartFile(c.zone)
+		if err != nil {
+			return nil, noop, err
+		}
+		rc.Servers = []string{srv.Addr()}
+		ch, err := resolver.NewChecker(rc)
+		if err != nil {
+			srv.Close()
+			return nil, noop, err
+		}
+		return ch, func() { ch.Close(); srv.Close() }, nil
+	case c.dns != "":
+		servers, err := resolver.ParseServers(c.dns)
+		if err != nil {
+			return nil, noop, fmt.Errorf("%w: -dns: %v", errUsage, err)
+		}
+		rc.Servers = servers
+	}
+	if len(rc.Servers) == 0 {
+		return nil, noop, errors.New("no DNS servers: /etc/resolv.conf names none; use -dns host:port, or -dns off")
+	}
+	ch, err := resolver.NewChecker(rc)
+	if err != nil {
+		return nil, noop, err
+	}
+	return ch, func() { ch.Close() }, nil
+}
+
+func execute(c config, stderr io.Writer) error {
+	readOpt, err := c.readOptions()
+	if err != nil {
+		return err
+	}
+	if !c.batch && !term.IsTerminal(os.Stdout.Fd()) {
+		return fmt.Errorf("%w: standard output is not a terminal; use -batch to clean without the UI", errUsage)
+	}
+	checker, stop, err := c.newChecker()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	if !c.batch {
+		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas}
+		exp := c.exportOptions(c.file)
+		opt.Policy = exp.Policy
+		if c.out != "" || c.removed != "" || c.report != "" {
+			opt.Paths = exp.Paths
+		}
+		if checker != nil {
+			opt.Checker = checker
+		}
+		return ui.Run(ctx, opt)
+	}
+	return runBatch(ctx, c, readOpt, checker, stderr)
+}
+
+// runBatch cleans the list without the UI: read, check, export, summarise.
+func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checker *resolver.Checker, stderr io.Writer) error {
+	start := time.Now()
+	list, err := cleaner.ReadFile(c.file, readOpt)
+	if err != nil {
+		return err
+	}
+	for _, n := range list.Notes {
+		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
+	}
+	sess := cleaner.NewSession(list, checker != nil)
+	exp := c.exportOptions(c.file)
+	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
+		return err
+	}
+	var dc cleaner.DomainChecker
+	if checker != nil {
+		dc = checker
+	}
+	sess.Check(ctx, dc, batchProgress(stderr))
+	if ctx.Err() != nil {
+		return errors.New("interrupted before the checks finished: nothing was written")
+	}
+	res, err := sess.Export(exp)
+	if err != nil {
+		return err
+	}
+	if err := sess.Summarize().WriteText(stderr, 10, time.Since(start)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "wrote %s: %d rows kept, %d fixed\nwrote %s: %d rows removed\n",
+		res.Paths.Cleaned, res.Kept, res.Fixed, res.Paths.Removed, res.Removed)
+	if res.Paths.Report != "" {
+		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
+	}
+	return nil
+}
+
+// batchProgress reports DNS progress on stderr about once a second when
+// stderr is a terminal, so that a long run shows it is alive.
+func batchProgress(stderr io.Writer) func(resolver.Result, int, int) {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return nil
+	}
+	var last time.Time
+	return func(_ resolver.Result, done, total int) {
+		if now := time.Now(); now.Sub(last) >= time.Second || done == total {
+			last = now
+			fmt.Fprintf(stderr, "\rchecking domains: %d/%d", done, total)
+			if done == total {
+				fmt.Fprintln(stderr)
+			}
+		}
+	}
+}
