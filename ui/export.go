@@ -215,6 +215,14 @@ func (x *exportScreen) view() string {
 		line(st.Label.Render(fmt.Sprintf("%-14s", label)) + st.Value.Render(what))
 		line(fmt.Sprintf("%-14s", "") + clipLeft(sanitize(path), w-16))
 	}
+	// files shows where the rows go, or went.
+	files := func(kept, fixed, removed int, paths cleaner.ExportPaths) {
+		file("Cleaned list", kept+fixed, fixed, paths.Cleaned)
+		file("Removed rows", removed, 0, paths.Removed)
+		if paths.Report != "" {
+			file("Report", kept+fixed+removed, 0, paths.Report)
+		}
+	}
 	b.WriteString("\n")
 	switch x.phase {
 	case planning:
@@ -224,11 +232,7 @@ func (x *exportScreen) view() string {
 		r := x.result
 		line(st.Success.Render("✓ Files written"))
 		line("")
-		file("Cleaned list", r.Kept+r.Fixed, r.Fixed, r.Paths.Cleaned)
-		file("Removed rows", r.Removed, 0, r.Paths.Removed)
-		if r.Paths.Report != "" {
-			file("Report", r.Kept+r.Fixed+r.Removed, 0, r.Paths.Report)
-		}
+		files(r.Kept, r.Fixed, r.Removed, r.Paths)
 		line("")
 		line(st.Muted.Render("q quits · esc goes back to the review"))
 		return b.String()
@@ -236,11 +240,7 @@ func (x *exportScreen) view() string {
 	p := x.plan
 	line(st.Heading.Render("Where the rows go"))
 	line("")
-	file("Cleaned list", p.kept+p.fixed, p.fixed, x.paths.Cleaned)
-	file("Removed rows", p.removed, 0, x.paths.Removed)
-	if x.paths.Report != "" {
-		file("Report", p.kept+p.fixed+p.removed, 0, x.paths.Report)
-	}
+	files(p.kept, p.fixed, p.removed, x.paths)
 	line("")
 	policy := "the batch policy: " + policyText(x.c.opt.Policy) + "."
 	if n := x.session.Decided(); n == 0 {
