@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/listclean/listclean/cleaner"
+)
+
+// demoRun cleans a copy of the bundled demo list against the demo zone, as
+// the README's batch command does, and returns the report.
+func demoRun(t *testing.T, flags ...string) []cleaner.ReportRow {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "subscribers.csv")
+	data, err := os.ReadFile("testdata/subscribers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "report.csv")
+	args := append([]string{"-batch", "-zone", "testdata/demo.zone", "-report", report}, flags...)
+	var stderr bytes.Buffer
+	if code := run(append(args, in), &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+	rows, err := cleaner.ReadReport(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// The demo list's expected outcome, as testdata/README.md documents it.
+func TestDemoList(t *testing.T) {
+	rows := demoRun(t)
+	verdicts := map[string]int{}
+	actions := map[string]int{}
+	for _, r := range rows {
+		verdicts[r.Verdict]++
+		actions[r.Action]++
+	}
+	want := map[string]int{"valid": 149, "risky": 5, "invalid": 44, "unknown": 3, "duplicate": 3}
+	for v, n := range want {
+		if verdicts[v] != n {
+			t.Errorf("%d rows %s, want %d (all: %v)", verdicts[v], v, n, verdicts)
+		}
+	}
+	if actions["keep"] != 157 || actions["remove"] != 47 || actions["fix"] != 0 {
+		t.Errorf("actions %v, want 157 keep and 47 remove", actions)
+	}
+	suggestions := []struct {
+		row                int
+		reason, suggestion string
+	}{
+		{4, "bad_domain", "bethan.cartwright10@yahoo.co.uk"},
+		{21, "syntax", "keisha.brooks@gmail.com"},
+		{57, "typo_suspect", "harper_pruitt@gmail.com"},
+		{71, "nxdomain", "brandon93@outlook.com"},
+		{81, "nxdomain", "minh.tran@northwindtraders.com"},
+		{90, "nxdomain", "jack04@hotmail.com"},
+		{133, "bad_domain", "brooke.vasquez@fabrikam.com"},
+		{160, "syntax", "gary.reynolds@aol.com"},
+		{183, "bad_domain", "oliver.ashworth@gmail.com"},
+	}
+	for _, s := range suggestions {
+		r := rows[s.row-1]
+		if r.Reason != s.reason || r.Suggestion != s.suggestion {
+			t.Errorf("row %d %q: %s %q, want %s %q", s.row, r.Email, r.Reason, r.Suggestion, s.reason, s.suggestion)
+		}
+	}
+}
+
+// With -fix, a corrected address that repeats an earlier row goes to the
+// removed file as a duplicate, and every row is still accounted for.
+func TestDemoListFix(t *testing.T) {
+	rows := demoRun(t, "-fix")
+	actions := map[string]int{}
+	for _, r := range rows {
+		actions[r.Action]++
+	}
+	if actions["keep"]+actions["fix"]+actions["remove"] != 204 || actions["fix"] == 0 {
+		t.Errorf("actions %v for 204 rows", actions)
+	}
+	if r := rows[155]; r.Action != "remove" || r.Reason != "duplicate" {
+		t.Errorf("row 156 %q, fixed to an address of row 72: %s %s, want remove as duplicate", r.Email, r.Action, r.Reason)
+	}
+	for _, n := range []int{57, 71, 183} {
+		if r := rows[n-1]; r.Action != "fix" {
+			t.Errorf("row %d %q: %s, want fix", n, r.Email, r.Action)
+		}
+	}
+}
