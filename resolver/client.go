@@ -55,7 +55,9 @@ func rcodeName(rcode int) string {
 func (c *Checker) lookup(ctx context.Context, name string, qtype uint16) (*dns.Msg, Lookup, error) {
 	lk := Lookup{Name: name, Type: dns.TypeToString[qtype]}
 	fqdn := dns.Fqdn(name)
-	first := int(c.preferred.Load())
+	n := len(c.cfg.Servers)
+	server := int(c.preferred.Load())
+	silent := make([]bool, n) // servers that gave no reply in this lookup
 	var err error
 	for attempt := range c.cfg.Retries + 1 {
 		if attempt > 0 {
@@ -63,8 +65,8 @@ func (c *Checker) lookup(ctx context.Context, name string, qtype uint16) (*dns.M
 			if err := sleep(ctx, backoff(attempt)); err != nil {
 				return nil, lk, err
 			}
+			server = nextServer(server, silent)
 		}
-		server := (first + attempt) % len(c.cfg.Servers)
 		var r *dns.Msg
 		r, lk.RTT, err = c.exchange(ctx, server, fqdn, qtype)
 		lk.Attempts = attempt + 1
@@ -85,11 +87,27 @@ func (c *Checker) lookup(ctx context.Context, name string, qtype uint16) (*dns.M
 		lk.Err = err.Error()
 		var rc rcodeError
 		if !errors.As(err, &rc) {
-			// The server did not answer at all: prefer the next one from now on.
-			c.preferred.CompareAndSwap(int32(server), int32((server+1)%len(c.cfg.Servers)))
+			// The server did not answer at all: skip it for the rest of this
+			// lookup, and prefer the next one from now on.
+			silent[server] = true
+			c.preferred.CompareAndSwap(int32(server), int32((server+1)%n))
 		}
 	}
 	return nil, lk, err
+}
+
+// nextServer returns the server to try after server: the next one in turn
+// that has not already stayed silent in this lookup, so that a dead server
+// does not use up the retries of a live one that failed temporarily. When
+// every server has been silent, it simply rotates.
+func nextServer(server int, silent []bool) int {
+	n := len(silent)
+	for k := 1; k <= n; k++ {
+		if next := (server + k) % n; !silent[next] {
+			return next
+		}
+	}
+	return (server + 1) % n
 }
 
 // backoff is the pause before the given retry (1 for the first).

@@ -151,3 +151,23 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestNextServer(t *testing.T) {
+	tests := []struct {
+		server int
+		silent []bool
+		want   int
+	}{
+		{0, []bool{false, false, false}, 1},
+		{2, []bool{false, false, false}, 0},
+		{1, []bool{true, false}, 1},        // the dead one is skipped: the live one again
+		{0, []bool{false, true, false}, 2}, // skip the silent middle server
+		{1, []bool{true, true}, 0},         // all silent: plain rotation
+		{0, []bool{false}, 0},              // one server
+	}
+	for _, tt := range tests {
+		if got := nextServer(tt.server, tt.silent); got != tt.want {
+			t.Errorf("nextServer(%d, %v) = %d, want %d", tt.server, tt.silent, got, tt.want)
+		}
+	}
+}
