@@ -319,6 +319,19 @@ func readParse(data []byte, name string, delim rune) (*readParsed, error) {
 // readCSV parses input with encoding/csv. Rows share a few large backing
 // arrays rather than one allocation each.
 func readCSV(input []byte, delim rune) (recs [][]string, lines []int, err error) {
+	// A record is made of whole lines, so a line longer than the longest
+	// record is refused before encoding/csv splits it into millions of
+	// fields, which would take many times its size in memory.
+	for line, rest := 1, input; len(rest) > 0; line++ {
+		end := bytes.IndexByte(rest, '\n')
+		if end < 0 {
+			end = len(rest)
+		}
+		if end > readMaxRecord {
+			return nil, nil, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: errReadLongRecord}
+		}
+		rest = rest[min(end+1, len(rest)):]
+	}
 	r := csv.NewReader(bytes.NewReader(input))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
