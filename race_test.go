@@ -1,0 +1,6 @@
+//go:build race
+
+package main
+
+// raceEnabled: the race detector is on, and everything is slower.
+const raceEnabled = true
