@@ -29,47 +29,82 @@ var errWriteNotFile = errors.New("exists and is not a regular file")
 // replaces, else 0644. A symbolic link at path is replaced by the file,
 // never written through. Errors are *fs.PathError values naming path.
 func WriteFileAtomic(path string, force bool, write func(w io.Writer) error) error {
+	return WriteFilesAtomic(force, Output{Path: path, Write: write})
+}
+
+// An Output is one file of an export: where it goes and what it holds.
+type Output struct {
+	Path  string
+	Write func(w io.Writer) error
+}
+
+// WriteFilesAtomic writes every output as WriteFileAtomic does, but renames
+// none into place until all are written and synced: a failure while writing
+// (a full disk, a write error) leaves every output as it was, so a cleaned
+// list never stands beside the removed rows of another run. Only a crash
+// between the renames, which take microseconds, can leave some replaced.
+func WriteFilesAtomic(force bool, outs ...Output) error {
+	staged := make([]*os.File, 0, len(outs))
+	done := false
+	defer func() { // also when a write panics
+		if !done {
+			for _, f := range staged {
+				f.Close()
+				os.Remove(f.Name())
+			}
+		}
+	}()
+	for _, o := range outs {
+		if err := writeStage(o, force, &staged); err != nil {
+			return err
+		}
+	}
+	for k, f := range staged {
+		if err := os.Rename(f.Name(), outs[k].Path); err != nil {
+			return &fs.PathError{Op: "write", Path: outs[k].Path, Err: readUnwrapPath(err)}
+		}
+	}
+	done = true
+	for _, o := range outs {
+		writeSyncDir(filepath.Dir(o.Path))
+	}
+	return nil
+}
+
+// writeStage writes o to a synced and closed temporary file beside o.Path
+// (".NAME.tmp-XXXX"), which it appends to staged as soon as it exists, so
+// that the caller removes it whatever happens next.
+func writeStage(o Output, force bool, staged *[]*os.File) error {
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Lstat(path); err == nil {
+	if fi, err := os.Lstat(o.Path); err == nil {
 		if !force {
-			return &fs.PathError{Op: "write", Path: path, Err: ErrExists}
+			return &fs.PathError{Op: "write", Path: o.Path, Err: ErrExists}
 		}
 		switch {
 		case fi.Mode().IsRegular():
 			mode = fi.Mode().Perm()
 		case fi.Mode()&fs.ModeSymlink == 0:
 			// Renaming over a directory, a device or a pipe would destroy it.
-			return &fs.PathError{Op: "write", Path: path, Err: errWriteNotFile}
+			return &fs.PathError{Op: "write", Path: o.Path, Err: errWriteNotFile}
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+		return &fs.PathError{Op: "write", Path: o.Path, Err: readUnwrapPath(err)}
 	}
-	dir, base := filepath.Split(path)
+	dir, base := filepath.Split(o.Path)
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+		return &fs.PathError{Op: "write", Path: o.Path, Err: readUnwrapPath(err)}
 	}
-	tmp, renamed := f.Name(), false
-	defer func() { // also when write panics
-		if !renamed {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
+	*staged = append(*staged, f)
 	bw := bufio.NewWriterSize(f, 64<<10)
-	if err := write(bw); err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: err}
+	if err := o.Write(bw); err != nil {
+		return &fs.PathError{Op: "write", Path: o.Path, Err: err}
 	}
 	for _, step := range []func() error{bw.Flush, func() error { return f.Chmod(mode) }, f.Sync, f.Close} {
 		if err := step(); err != nil {
-			return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+			return &fs.PathError{Op: "write", Path: o.Path, Err: readUnwrapPath(err)}
 		}
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
-	}
-	renamed = true
-	writeSyncDir(dir)
 	return nil
 }
 

@@ -321,3 +321,31 @@ func TestListNewWriter(t *testing.T) {
 		}
 	}
 }
+
+// A failure writing any output leaves every output as it was: the first is
+// not renamed into place while the second fails.
+func TestWriteFilesAtomicAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boom := errors.New("disk full")
+	err := WriteFilesAtomic(true,
+		Output{Path: a, Write: func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }},
+		Output{Path: b, Write: func(w io.Writer) error { return boom }},
+	)
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the write error", err)
+	}
+	for _, p := range []string{a, b} {
+		if got, _ := os.ReadFile(p); string(got) != "old" {
+			t.Errorf("%s = %q after a failed export, want it untouched", p, got)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("%d files in the folder, want the 2 outputs and no temporary file", len(entries))
+	}
+}
