@@ -126,43 +126,98 @@ type Outcome struct {
 // list, or one fixed on an earlier row, is removed as a duplicate, so the
 // cleaned file never holds the same address twice through a fix.
 func (s *Session) Plan(p Policy) []Outcome {
+	pl := s.plan(p)
 	out := make([]Outcome, len(s.Rows))
-	kept := make(map[string]bool)
-	for i := range s.Rows {
-		r := &s.Rows[i]
-		o := Outcome{Verdict: r.Verdict, Reason: r.Reason, Email: r.Addr.Email}
-		if d, ok := s.decisions[i]; ok {
-			o.Action = d.Action
-			if d.Action == ActionFix {
-				o.Email = d.Email
-			}
-		} else {
-			o.Action = p.Action(*r)
-			if o.Action == ActionFix {
-				o.Email = r.Suggestion
-			}
-		}
-		if o.Email == "" {
-			o.Email = r.Addr.Raw
-		}
-		if o.Action == ActionKeep && r.Addr.Key != "" {
-			kept[r.Addr.Key] = true
-		}
-		out[i] = o
-	}
 	for i := range out {
-		o := &out[i]
-		if o.Action != ActionFix {
-			continue
-		}
-		key := ParseAddress(o.Email).Key
-		if kept[key] {
-			o.Action, o.Verdict, o.Reason = ActionRemove, VerdictDuplicate, ReasonDuplicate
-			continue
-		}
-		kept[key] = true
+		out[i] = pl.outcome(i)
 	}
 	return out
+}
+
+// rowPlan is a Plan that works each row's Outcome out when asked, so that
+// an export of a long list does not hold one per row.
+type rowPlan struct {
+	s      *Session
+	policy Policy
+	// dupFix holds the rows whose fixed address repeats a kept address or
+	// one fixed on an earlier row: they are removed as duplicates.
+	dupFix map[int]bool
+}
+
+// plan prepares the rowPlan of the session under policy p.
+func (s *Session) plan(p Policy) rowPlan {
+	pl := rowPlan{s: s, policy: p}
+	var fixed []int   // the rows fixed, in order
+	var keys []string // the duplicate key of each one's fixed address
+	for i := range s.Rows {
+		if act, email := pl.decide(i); act == ActionFix {
+			fixed = append(fixed, i)
+			keys = append(keys, ParseAddress(email).Key)
+		}
+	}
+	if len(fixed) == 0 {
+		return pl
+	}
+	// Only the kept addresses that some fix gives matter: look for those
+	// rather than remembering every kept address of the list.
+	taken := make(map[string]bool, len(fixed)) // fixed keys, then whether kept or fixed already
+	for _, k := range keys {
+		taken[k] = false
+	}
+	for i := range s.Rows {
+		if key := s.Rows[i].Addr.Key; key != "" {
+			if _, fixes := taken[key]; fixes {
+				if act, _ := pl.decide(i); act == ActionKeep {
+					taken[key] = true
+				}
+			}
+		}
+	}
+	for n, i := range fixed {
+		if taken[keys[n]] {
+			if pl.dupFix == nil {
+				pl.dupFix = make(map[int]bool)
+			}
+			pl.dupFix[i] = true
+			continue
+		}
+		taken[keys[n]] = true
+	}
+	return pl
+}
+
+// decide returns the action for row i, before fixes that repeat an
+// address are removed, and the address written for it.
+func (pl *rowPlan) decide(i int) (Action, string) {
+	r := &pl.s.Rows[i]
+	var act Action
+	email := r.Addr.Email
+	if d, ok := pl.s.decisions[i]; ok {
+		act = d.Action
+		if act == ActionFix {
+			email = d.Email
+		}
+	} else {
+		act = pl.policy.Action(*r)
+		if act == ActionFix {
+			email = r.Suggestion
+		}
+	}
+	if email == "" {
+		email = r.Addr.Raw
+	}
+	return act, email
+}
+
+// outcome is what export does with row i.
+func (pl *rowPlan) outcome(i int) Outcome {
+	r := &pl.s.Rows[i]
+	act, email := pl.decide(i)
+	o := Outcome{Action: act, Email: email, Verdict: r.Verdict, Reason: r.Reason}
+	if pl.dupFix[i] {
+		o.Action, o.Verdict, o.Reason = ActionRemove, VerdictDuplicate, ReasonDuplicate
+	}
+	return o
 }
 
 // DecideLike applies row i's decision to every row with the same domain

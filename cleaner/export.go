@@ -1,12 +1,16 @@
 package cleaner
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gocarina/gocsv"
 )
@@ -95,9 +99,9 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 	if err := s.CheckPaths(opt.Paths, opt.Force); err != nil {
 		return res, err
 	}
-	plan := s.Plan(opt.Policy)
-	for _, o := range plan {
-		switch o.Action {
+	plan := s.plan(opt.Policy)
+	for i := range s.Rows {
+		switch plan.outcome(i).Action {
 		case ActionKeep:
 			res.Kept++
 		case ActionFix:
@@ -118,20 +122,29 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		if err := cw.Write(cells(l.Header, userCell)); err != nil {
 			return err
 		}
-		for i, o := range plan {
-			if o.Action == ActionRemove {
-				continue
-			}
-			rec := cells(l.Rows[i], userCell)
-			if l.EmailCol < len(rec) {
-				rec[l.EmailCol] = userCell(o.Email)
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
 		cw.Flush()
-		return cw.Error()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
+			cw := NewRecordWriter(w, l.Delimiter, l.CRLF)
+			var rec []string // reused: the writer does not keep it
+			for i := lo; i < hi; i++ {
+				o := plan.outcome(i)
+				if o.Action == ActionRemove {
+					continue
+				}
+				rec = appendCells(rec[:0], l.Rows[i], userCell)
+				if l.EmailCol < len(rec) {
+					rec[l.EmailCol] = userCell(o.Email)
+				}
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
+			}
+			cw.Flush()
+			return cw.Error()
+		})
 	})
 	if err != nil {
 		return res, fmt.Errorf("writing cleaned list: %w", err)
@@ -140,8 +153,8 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		// Pad the header and every row to one width so that the added
 		// columns line up even when rows are ragged.
 		width := len(l.Header)
-		for i, o := range plan {
-			if o.Action == ActionRemove && len(l.Rows[i]) > width {
+		for i := range s.Rows {
+			if len(l.Rows[i]) > width && plan.outcome(i).Action == ActionRemove {
 				width = len(l.Rows[i])
 			}
 		}
@@ -149,18 +162,27 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		if err := cw.Write(append(padded(cells(l.Header, userCell), width), removedColumns...)); err != nil {
 			return err
 		}
-		for i, o := range plan {
-			if o.Action != ActionRemove {
-				continue
-			}
-			rec := padded(cells(l.Rows[i], userCell), width)
-			rec = append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(s.Rows[i].Suggestion))
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
 		cw.Flush()
-		return cw.Error()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
+			cw := NewRecordWriter(w, l.Delimiter, l.CRLF)
+			var rec []string // reused: the writer does not keep it
+			for i := lo; i < hi; i++ {
+				o := plan.outcome(i)
+				if o.Action != ActionRemove {
+					continue
+				}
+				rec = padded(appendCells(rec[:0], l.Rows[i], userCell), width)
+				rec = append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(s.Rows[i].Suggestion))
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
+			}
+			cw.Flush()
+			return cw.Error()
+		})
 	})
 	if err != nil {
 		return res, fmt.Errorf("writing removed rows: %w", err)
@@ -169,23 +191,111 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		return res, nil
 	}
 	err = WriteFileAtomic(opt.Paths.Report, opt.Force, func(w io.Writer) error {
-		rows := make([]ReportRow, len(plan))
-		for i, o := range plan {
-			rows[i] = ReportRow{
-				Row:        i + 1,
-				Email:      EscapeFormula(s.Rows[i].Addr.Raw),
-				Verdict:    string(o.Verdict),
-				Reason:     string(o.Reason),
-				Suggestion: EscapeFormula(s.Rows[i].Suggestion),
-				Action:     string(o.Action),
-			}
+		if err := gocsv.MarshalCSV(&[]ReportRow{}, gocsv.DefaultCSVWriter(w)); err != nil {
+			return err // the header
 		}
-		return gocsv.Marshal(&rows, w)
+		return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
+			rows := reportRows.Get().(*[]ReportRow)
+			defer reportRows.Put(rows)
+			*rows = (*rows)[:0]
+			for i := lo; i < hi; i++ {
+				o := plan.outcome(i)
+				*rows = append(*rows, ReportRow{
+					Row:        i + 1,
+					Email:      EscapeFormula(s.Rows[i].Addr.Raw),
+					Verdict:    string(o.Verdict),
+					Reason:     string(o.Reason),
+					Suggestion: EscapeFormula(s.Rows[i].Suggestion),
+					Action:     string(o.Action),
+				})
+			}
+			return gocsv.MarshalCSVWithoutHeaders(rows, gocsv.DefaultCSVWriter(w))
+		})
 	})
 	if err != nil {
 		return res, fmt.Errorf("writing report: %w", err)
 	}
 	return res, nil
+}
+
+// exportChunk is how many rows writeChunked gives encode at a time.
+const exportChunk = 8192
+
+// exportBuffers are the buffers of writeChunked, reused.
+var exportBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// reportRows are the report rows of one chunk, reused.
+var reportRows = sync.Pool{New: func() any { return new([]ReportRow) }}
+
+// writeChunked writes rows [0, n) to w, encode writing rows [lo, hi) to
+// the writer it is given. It encodes chunks of rows into buffers on all
+// processors at once and writes them to w in order, so that the output is
+// what encode(w, 0, n) would write, in a fraction of the time; at most two
+// chunks per processor wait in memory. It stops at the first error.
+func writeChunked(w io.Writer, n int, encode func(w io.Writer, lo, hi int) error) error {
+	chunks := (n + exportChunk - 1) / exportChunk
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 {
+		return encode(w, 0, n)
+	}
+	type encoded struct {
+		buf    *bytes.Buffer
+		err    error
+		panicV any // what encode panicked with, raised again by the caller
+	}
+	done := make([]chan encoded, chunks)
+	for c := range done {
+		done[c] = make(chan encoded, 1)
+	}
+	// A worker takes a slot before it takes a chunk, and the slot is given
+	// back when the chunk is written: chunks are taken in order, so the one
+	// written next always has its slot.
+	slots := make(chan struct{}, 2*workers)
+	stop := make(chan struct{})
+	defer close(stop)
+	var next atomic.Int64
+	for range workers {
+		go func() {
+			for {
+				select {
+				case slots <- struct{}{}:
+				case <-stop:
+					return
+				}
+				select {
+				case <-stop: // the slot was free, but the caller gave up
+					return
+				default:
+				}
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				e := encoded{buf: exportBuffers.Get().(*bytes.Buffer)}
+				e.buf.Reset()
+				func() {
+					defer func() { e.panicV = recover() }()
+					e.err = encode(e.buf, c*exportChunk, min((c+1)*exportChunk, n))
+				}()
+				done[c] <- e
+			}
+		}()
+	}
+	for c := range chunks {
+		e := <-done[c]
+		<-slots
+		if e.panicV != nil {
+			panic(e.panicV)
+		}
+		if e.err == nil {
+			_, e.err = w.Write(e.buf.Bytes())
+		}
+		exportBuffers.Put(e.buf)
+		if e.err != nil {
+			return e.err
+		}
+	}
+	return nil
 }
 
 // ReadReport reads a report written by Export.
@@ -204,11 +314,15 @@ func ReadReport(path string) ([]ReportRow, error) {
 
 // cells copies a record, passing each cell through f.
 func cells(rec []string, f func(string) string) []string {
-	out := make([]string, len(rec), len(rec)+len(removedColumns))
-	for i, c := range rec {
-		out[i] = f(c)
+	return appendCells(make([]string, 0, len(rec)+len(removedColumns)), rec, f)
+}
+
+// appendCells appends the cells of rec to dst, passing each through f.
+func appendCells(dst, rec []string, f func(string) string) []string {
+	for _, c := range rec {
+		dst = append(dst, f(c))
 	}
-	return out
+	return dst
 }
 
 // padded extends rec with empty cells up to width.

@@ -2,6 +2,11 @@ package cleaner
 
 import (
 	"context"
+	"hash/maphash"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/listclean/listclean/resolver"
 )
@@ -25,6 +30,7 @@ type Session struct {
 
 	dns       bool                       // DNS checks run; false with -dns off
 	suggester *Suggester                 // typo corrections, aware of the list's domain counts
+	cands     map[string]*candidates     // the Suggester's answers found by NewSession, by domain; nil with DNS off
 	results   map[string]resolver.Result // DNS results by ASCII domain
 	domains   []string                   // distinct domains to check: the rows' first, then candidates
 	rowDoms   int                        // how many of domains are the rows' own
@@ -46,64 +52,220 @@ func NewSession(l *List, dns bool) *Session {
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
 	}
+	// Parsing is most of the work per row, and each row is parsed on its own.
+	parallelFor(len(s.Rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s.Rows[i] = Row{Addr: ParseAddress(l.EmailCell(i)), DupOf: -1}
+		}
+	})
+	// Duplicates are marked (one goroutine per shard of the keys) while the
+	// rows per domain are counted.
 	counts := make(map[string]int)
-	first := make(map[string]int) // duplicate key -> first row
-	for i := range l.Rows {
-		a := ParseAddress(l.EmailCell(i))
-		r := &s.Rows[i]
-		r.Addr = a
-		r.DupOf = -1
-		if a.Reason != "" {
+	shards := max(1, min(runtime.GOMAXPROCS(0), len(s.Rows)/(1<<14)))
+	seed := maphash.MakeSeed()
+	goAll(shards+1, func(k int) {
+		if k < shards {
+			s.markDuplicates(seed, k, shards)
+			return
+		}
+		for i := range s.Rows {
+			a := &s.Rows[i].Addr
+			if a.Reason != "" {
+				continue
+			}
+			if n, ok := counts[a.ASCII]; ok {
+				counts[a.ASCII] = n + 1
+			} else {
+				counts[a.ASCII] = 1
+				s.domains = append(s.domains, a.ASCII)
+			}
+		}
+	})
+	s.suggester = NewSuggester(counts)
+	s.rowDoms = len(s.domains)
+	if !dns {
+		s.domains = nil
+		return s
+	}
+	s.addCandidates()
+	return s
+}
+
+// markDuplicates sets the DupOf of every row whose address parsed cleanly
+// and repeats (by Key) the address of an earlier row, for the keys of one
+// shard of shards (by hash with seed): each shard goes through the rows in
+// order for its own keys, so that shards can run at once, a row only ever
+// written by one of them, and only its DupOf.
+func (s *Session) markDuplicates(seed maphash.Seed, shard, shards int) {
+	first := make(map[string]int, len(s.Rows)/shards) // key -> first row
+	for i := range s.Rows {
+		a := &s.Rows[i].Addr
+		if a.Reason != "" || shards > 1 && maphash.String(seed, a.Key)%uint64(shards) != uint64(shard) {
 			continue
 		}
-		counts[a.ASCII]++
 		if j, seen := first[a.Key]; seen {
-			r.DupOf = j
+			s.Rows[i].DupOf = j
 		} else {
 			first[a.Key] = i
 		}
 	}
-	s.suggester = NewSuggester(counts)
+}
 
-	seen := make(map[string]bool, len(counts))
+// addCandidates appends to s.domains every correction that might be
+// suggested for a row: for each of the rows' domains the candidates of
+// Suggest and Suspect, and for each row that did not parse cleanly its
+// syntax fix's domain and the candidates for that domain (or its own).
+// Finding candidates is costly, so it is done once per domain, in
+// parallel; the domains are added in the order of the rows all the same.
+func (s *Session) addCandidates() {
+	// The domains to find candidates for: the rows' own, then those of the
+	// rows that did not parse cleanly (after their syntax fix).
+	targets := slices.Clip(s.domains[:s.rowDoms])
+	pos := make(map[string]int, len(targets))
+	for k, d := range targets {
+		pos[d] = k
+	}
+	type malformed struct {
+		fixed  Address // the syntax fix parsed, when fix is true
+		fix    bool
+		target int // index in targets
+	}
+	var bad []malformed
+	for i := range s.Rows {
+		a := s.Rows[i].Addr
+		if a.Reason == "" {
+			continue
+		}
+		m := malformed{fix: a.Fix != ""}
+		if m.fix {
+			a = ParseAddress(a.Fix)
+			m.fixed = a
+		}
+		d := domainOf(a)
+		k, ok := pos[d]
+		if !ok {
+			k = len(targets)
+			pos[d] = k
+			targets = append(targets, d)
+		}
+		m.target = k
+		bad = append(bad, m)
+	}
+
+	cands := make([]candidates, len(targets))
+	parallelFor(len(targets), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			f := &cands[k]
+			f.suggest = s.suggester.Suggest(targets[k])
+			if k < s.rowDoms {
+				f.suspect, f.suspectOK = s.suggester.Suspect(targets[k])
+				f.suspectKnown = true
+			}
+		}
+	})
+	// Kept for judging, which needs the same candidates again.
+	s.cands = make(map[string]*candidates, len(targets))
+	for k, d := range targets {
+		s.cands[d] = &cands[k]
+	}
+
+	seen := make(map[string]bool, 2*len(s.domains))
+	for _, d := range s.domains {
+		seen[d] = true
+	}
 	add := func(d string) {
 		if d != "" && !seen[d] {
 			seen[d] = true
 			s.domains = append(s.domains, d)
 		}
 	}
-	for i := range s.Rows {
-		if a := s.Rows[i].Addr; a.Reason == "" {
-			add(a.ASCII)
-		}
-	}
-	s.rowDoms = len(s.domains)
-	if !dns {
-		s.domains = nil
-		return s
-	}
-	for _, d := range s.domains[:s.rowDoms] {
-		for _, c := range s.suggester.Suggest(d) {
+	for _, f := range cands[:s.rowDoms] {
+		for _, c := range f.suggest {
 			add(c.Domain)
 		}
-		if c, ok := s.suggester.Suspect(d); ok {
-			add(c.Domain)
+		if f.suspectOK {
+			add(f.suspect.Domain)
 		}
 	}
-	for i := range s.Rows {
-		a := s.Rows[i].Addr
-		if a.Reason == "" {
-			continue
+	for _, m := range bad {
+		if m.fix {
+			add(m.fixed.ASCII)
 		}
-		if a.Fix != "" {
-			a = ParseAddress(a.Fix)
-			add(a.ASCII)
-		}
-		for _, c := range s.suggester.Suggest(domainOf(a)) {
+		for _, c := range cands[m.target].suggest {
 			add(c.Domain)
 		}
 	}
-	return s
+}
+
+// candidates are the corrections the Suggester proposes for one domain, as
+// found by NewSession.
+type candidates struct {
+	suggest      []Candidate // Suggest's
+	suspect      Candidate   // Suspect's, when suspectOK
+	suspectOK    bool
+	suspectKnown bool // Suspect was asked
+}
+
+// suggest returns the Suggester's candidates for domain, from those that
+// NewSession found when it has them.
+func (s *Session) suggest(domain string) []Candidate {
+	if c, ok := s.cands[domain]; ok {
+		return c.suggest
+	}
+	return s.suggester.Suggest(domain)
+}
+
+// suspect returns the Suggester's Suspect for domain, from what NewSession
+// found when it has it.
+func (s *Session) suspect(domain string) (Candidate, bool) {
+	if c, ok := s.cands[domain]; ok && c.suspectKnown {
+		return c.suspect, c.suspectOK
+	}
+	return s.suggester.Suspect(domain)
+}
+
+// parallelFor calls f on consecutive ranges [lo, hi) that together cover
+// [0, n), from as many goroutines as there are processors, and returns when
+// all calls have. Small n is done at once on the caller's goroutine. The
+// ranges are handed out in small pieces as goroutines become free, so an
+// uneven cost per item still spreads evenly.
+func parallelFor(n int, f func(lo, hi int)) {
+	const piece = 1024
+	workers := min(runtime.GOMAXPROCS(0), (n+piece-1)/piece)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var next atomic.Int64
+	goAll(workers, func(int) {
+		for {
+			lo := int(next.Add(piece)) - piece
+			if lo >= n {
+				return
+			}
+			f(lo, min(lo+piece, n))
+		}
+	})
+}
+
+// goAll runs f(0), ..., f(n-1) on goroutines of their own and returns when
+// all have returned. A panic in one of them is raised again on the caller's
+// goroutine then, as if f had run there.
+func goAll(n int, f func(k int)) {
+	var wg sync.WaitGroup
+	panics := make([]any, n)
+	for k := range n {
+		wg.Go(func() {
+			defer func() { panics[k] = recover() }()
+			f(k)
+		})
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 }
 
 // domainOf is the domain to look corrections up for: the ASCII form when
@@ -157,15 +319,74 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 // JudgeAll gives every row its verdict from the results applied so far.
 // Duplicates are judged after the address itself: a repeated address is a
 // duplicate only if it parsed cleanly.
+//
+// Every clean address at one domain is judged alike, and so is every
+// malformed address without a syntax fix at one domain (its corrections
+// depend on the domain alone), so each such domain is judged once; only
+// the suggestion is made per row, from the row's local part.
 func (s *Session) JudgeAll() {
-	for i := range s.Rows {
-		r := &s.Rows[i]
-		r.Reason, r.Suggestion, r.SuggestionRoutes = s.judge(r.Addr)
-		if r.DupOf >= 0 {
-			r.Reason, r.Suggestion, r.SuggestionRoutes = ReasonDuplicate, "", false
-		}
-		r.Verdict = verdictOf(r.Reason)
+	type key struct {
+		domain    string
+		malformed bool
 	}
+	const (
+		alone     = -1 // judged on its own: a malformed address with a syntax fix
+		duplicate = -2
+	)
+	slot := make([]int32, len(s.Rows)) // index in keys, or alone or duplicate
+	index := make(map[key]int32)
+	var keys []key
+	for i := range s.Rows {
+		a := &s.Rows[i].Addr
+		var k key
+		switch {
+		case s.Rows[i].DupOf >= 0:
+			slot[i] = duplicate
+			continue
+		case a.Reason == "":
+			k = key{domain: a.ASCII}
+		case a.Fix == "":
+			k = key{domain: domainOf(*a), malformed: true}
+		default:
+			slot[i] = alone
+			continue
+		}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+		}
+		slot[i] = j
+	}
+	judged := make([]domainVerdict, len(keys))
+	parallelFor(len(keys), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			if k := keys[j]; k.malformed {
+				judged[j].domain, judged[j].routes = s.correctDomainOf(k.domain)
+			} else {
+				judged[j] = s.judgeDomain(k.domain)
+			}
+		}
+	})
+	parallelFor(len(s.Rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &s.Rows[i]
+			switch j := slot[i]; j {
+			case duplicate:
+				r.Reason, r.Suggestion, r.SuggestionRoutes = ReasonDuplicate, "", false
+			case alone:
+				r.Reason, r.Suggestion, r.SuggestionRoutes = s.judge(r.Addr)
+			default:
+				v := judged[j]
+				r.Reason, r.Suggestion, r.SuggestionRoutes = v.reason, v.suggestion(r.Addr), v.routes
+				if r.Addr.Reason != "" {
+					r.Reason = r.Addr.Reason
+				}
+			}
+			r.Verdict = verdictOf(r.Reason)
+		}
+	})
 }
 
 // Judge gives the verdict on an address as if it stood on its own row,
@@ -194,25 +415,48 @@ func (s *Session) judge(a Address) (Reason, string, bool) {
 		sugg, routes := s.correctMalformed(a)
 		return a.Reason, sugg, routes
 	}
-	res, checked := s.results[a.ASCII]
+	v := s.judgeDomain(a.ASCII)
+	return v.reason, v.suggestion(a), v.routes
+}
+
+// domainVerdict is what a domain says about the addresses at it: the reason,
+// and the corrected domain to suggest ("" for none) with whether it is known
+// to route.
+type domainVerdict struct {
+	reason Reason
+	domain string
+	routes bool
+}
+
+// suggestion is the corrected address to suggest for a, or "".
+func (v domainVerdict) suggestion(a Address) string {
+	if v.domain == "" {
+		return ""
+	}
+	return withDomain(a, v.domain)
+}
+
+// judgeDomain judges the addresses that parsed cleanly at an ASCII domain.
+func (s *Session) judgeDomain(ascii string) domainVerdict {
+	res, checked := s.results[ascii]
 	if !checked {
 		if s.dns {
-			return ReasonNotChecked, "", false
+			return domainVerdict{reason: ReasonNotChecked}
 		}
-		sugg, routes := s.correctDomain(a)
-		return ReasonNotChecked, sugg, routes
+		d, routes := s.correctDomainOf(ascii)
+		return domainVerdict{ReasonNotChecked, d, routes}
 	}
 	switch {
 	case res.Status.Routes():
-		if c, ok := s.suggester.Suspect(a.ASCII); ok && s.routes(c.Domain) {
-			return ReasonTypoSuspect, withDomain(a, c.Domain), true
+		if c, ok := s.suspect(ascii); ok && s.routes(c.Domain) {
+			return domainVerdict{ReasonTypoSuspect, c.Domain, true}
 		}
-		return reasonOfStatus[res.Status], "", false
+		return domainVerdict{reason: reasonOfStatus[res.Status]}
 	case res.Status.Temporary():
-		return ReasonDNSError, "", false
+		return domainVerdict{reason: ReasonDNSError}
 	default:
-		sugg, routes := s.correctDomain(a)
-		return reasonOfStatus[res.Status], sugg, routes
+		d, routes := s.correctDomainOf(ascii)
+		return domainVerdict{reasonOfStatus[res.Status], d, routes}
 	}
 }
 
@@ -228,7 +472,7 @@ func (s *Session) correctMalformed(a Address) (string, bool) {
 		return s.correctDomain(f)
 	}
 	if s.routes(f.ASCII) {
-		if c, ok := s.suggester.Suspect(f.ASCII); ok && s.routes(c.Domain) {
+		if c, ok := s.suspect(f.ASCII); ok && s.routes(c.Domain) {
 			return withDomain(f, c.Domain), true
 		}
 		return f.Email, true
@@ -247,9 +491,17 @@ func (s *Session) correctMalformed(a Address) (string, bool) {
 // correctDomain suggests the address with the first candidate domain that
 // routes, or "" when there is none.
 func (s *Session) correctDomain(a Address) (string, bool) {
-	for _, c := range s.suggester.Suggest(domainOf(a)) {
+	v := domainVerdict{}
+	v.domain, v.routes = s.correctDomainOf(domainOf(a))
+	return v.suggestion(a), v.routes
+}
+
+// correctDomainOf returns the first candidate correction of domain that
+// routes, or "" when there is none.
+func (s *Session) correctDomainOf(domain string) (string, bool) {
+	for _, c := range s.suggest(domain) {
 		if s.routes(c.Domain) {
-			return withDomain(a, c.Domain), true
+			return c.Domain, true
 		}
 	}
 	return "", false
