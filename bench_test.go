@@ -1,0 +1,369 @@
+package main
+
+// Performance benchmarks of issue 5, each measuring listclean next to a
+// floor in the same run and reporting the ratio:
+//
+//	BenchmarkLoadAndJudge  reading the list and judging every row without DNS,
+//	                       next to a plain encoding/csv ReadAll of the same file
+//	BenchmarkDNSPhase      Session.Check with the real Checker, next to a plain
+//	                       miekg/dns loop asking only the necessary questions
+//	BenchmarkEndToEnd      the whole batch run, next to the CSV read plus that
+//	                       loop
+//
+// The DNS benchmarks run on loopback and with 30 ms added to every answer.
+// Each iteration is a whole list; run them with -benchtime=1x:
+//
+//	go test -run '^$' -bench . -benchtime=1x .
+//
+// The list has 1,000,000 rows over 50,000 domains unless LISTCLEAN_BENCH_ROWS
+// and LISTCLEAN_BENCH_DOMAINS say otherwise (see benchdata_test.go);
+// LISTCLEAN_BENCH_PLAIN can set the concurrencies the plain loop tries, e.g.
+// "32,64". scripts/bench.sh runs them and the binary on the same data.
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/resolver"
+	"github.com/listclean/listclean/resolver/dnstest"
+)
+
+// benchPlainEnv overrides the concurrencies the plain DNS loop tries.
+const benchPlainEnv = "LISTCLEAN_BENCH_PLAIN"
+
+// benchNets are the two network conditions of the DNS benchmarks, and the
+// fixed concurrencies the plain loop tries in each, its best counting.
+var benchNets = []struct {
+	name  string
+	delay time.Duration
+	plain []int
+}{
+	{"loopback", 0, []int{32, 64, 128, 256}},
+	{"30ms", 30 * time.Millisecond, []int{1024, 2048, 4096}},
+}
+
+// benchGen holds the generated data, made once per test binary.
+var benchGen struct {
+	once sync.Once
+	data *genData
+	err  error
+}
+
+// benchData returns the generated list and zone, and the list written to a
+// file in a temporary folder of b.
+func benchData(b *testing.B) (*genData, string) {
+	b.Helper()
+	size := genSizeFromEnv(b)
+	benchGen.once.Do(func() { benchGen.data, benchGen.err = generate(size) })
+	if benchGen.err != nil {
+		b.Fatal(benchGen.err)
+	}
+	path := filepath.Join(b.TempDir(), "list.csv")
+	if err := os.WriteFile(path, benchGen.data.csv, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return benchGen.data, path
+}
+
+// benchServer serves the generated zone on loopback with delay added to
+// every answer.
+func benchServer(b *testing.B, g *genData, delay time.Duration) *dnstest.Server {
+	b.Helper()
+	srv, err := dnstest.Start(g.zone)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	srv.SetDefaultFault(dnstest.Fault{Delay: delay})
+	return srv
+}
+
+// measure runs f and returns how long it took and how many bytes it
+// allocated. It collects garbage first, so that one measurement does not
+// pay for another's.
+func measure(f func()) (time.Duration, uint64) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	f()
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	return took, after.TotalAlloc - before.TotalAlloc
+}
+
+// readPlainCSV is the floor of reading: the whole file, then encoding/csv's
+// ReadAll.
+func readPlainCSV(b *testing.B, path string) [][]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return recs
+}
+
+// BenchmarkLoadAndJudge reads the generated list and judges every row
+// without DNS (ReadFile, NewSession, JudgeAll), next to a plain ReadAll of
+// the same file. x-time and x-alloc are listclean's time and allocated
+// bytes over the plain read's (the bar: 2).
+func BenchmarkLoadAndJudge(b *testing.B) {
+	g, path := benchData(b)
+	var plainT, toolT time.Duration
+	var plainB, toolB uint64
+	for range b.N {
+		b.StopTimer()
+		t, n := measure(func() {
+			if recs := readPlainCSV(b, path); len(recs) != g.rows+1 {
+				b.Fatalf("plain read: %d records", len(recs))
+			}
+		})
+		plainT, plainB = plainT+t, plainB+n
+		b.StartTimer()
+		t, n = measure(func() {
+			l, err := cleaner.ReadFile(path, cleaner.ReadOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := cleaner.NewSession(l, false)
+			s.JudgeAll()
+			if len(s.Rows) != g.rows {
+				b.Fatalf("%d rows", len(s.Rows))
+			}
+		})
+		toolT, toolB = toolT+t, toolB+n
+	}
+	b.ReportMetric(float64(toolT)/float64(plainT), "x-time")
+	b.ReportMetric(float64(toolB)/float64(plainB), "x-alloc")
+	b.ReportMetric(toolT.Seconds()/float64(b.N), "tool-s")
+	b.ReportMetric(plainT.Seconds()/float64(b.N), "csv-s")
+	b.ReportMetric(float64(toolB)/float64(b.N)/(1<<20), "tool-MiB")
+	b.ReportMetric(float64(plainB)/float64(b.N)/(1<<20), "csv-MiB")
+}
+
+// BenchmarkDNSPhase checks the generated list's domains with Session.Check
+// and the real Checker (default settings: adaptive concurrency), next to
+// the plain loop at its best fixed concurrency, on loopback and with 30 ms
+// of latency. x-floor is Check's time over the plain loop's best;
+// x-floor-dns-only leaves out the verdicts Check ends with (judge-s).
+func BenchmarkDNSPhase(b *testing.B) {
+	g, path := benchData(b)
+	l, err := cleaner.ReadFile(path, cleaner.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, nw := range benchNets {
+		b.Run(nw.name, func(b *testing.B) {
+			srv := benchServer(b, g, nw.delay)
+			var checkT, judgeT, plainT time.Duration
+			var st resolver.Stats
+			var domains, checkQ, plainQ, best int
+			for range b.N {
+				b.StopTimer()
+				var p plainResult
+				p, best = bestPlain(b, srv, g.domains, nw.plain)
+				plainT += p.took
+				plainQ = int(p.queries)
+				s := cleaner.NewSession(l, true)
+				domains = len(s.Domains())
+				c, err := resolver.NewChecker(resolver.Config{Servers: []string{srv.Addr()}, Timeout: resolver.DefaultTimeout, Retries: resolver.DefaultRetries})
+				if err != nil {
+					b.Fatal(err)
+				}
+				q0 := srv.Queries()
+				b.StartTimer()
+				start := time.Now()
+				s.Check(context.Background(), c, nil)
+				checkT += time.Since(start)
+				b.StopTimer()
+				checkQ = int(srv.Queries() - q0)
+				st = c.Stats()
+				c.Close()
+				// Check ends by judging every row; do it again to tell that
+				// part from the DNS work.
+				start = time.Now()
+				s.JudgeAll()
+				judgeT += time.Since(start)
+				if n := s.Summarize().ByReason[cleaner.ReasonDNSError]; n > 0 {
+					b.Errorf("%d rows ended in dns_error", n)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(checkT)/float64(plainT), "x-floor")
+			b.ReportMetric(checkT.Seconds()/float64(b.N), "check-s")
+			b.ReportMetric(judgeT.Seconds()/float64(b.N), "judge-s")
+			b.ReportMetric(float64(checkT-judgeT)/float64(plainT), "x-floor-dns-only")
+			b.ReportMetric(plainT.Seconds()/float64(b.N), "plain-s")
+			b.ReportMetric(float64(best), "plain-conc")
+			b.ReportMetric(float64(domains), "check-domains")
+			b.ReportMetric(float64(len(g.domains)), "plain-domains")
+			b.ReportMetric(float64(checkQ), "check-queries")
+			b.ReportMetric(float64(plainQ), "plain-queries")
+			b.ReportMetric(float64(st.Timeouts), "check-timeouts")
+			b.ReportMetric(float64(st.Limit), "check-final-limit")
+		})
+	}
+}
+
+// BenchmarkEndToEnd runs the whole batch command (read, check, export with
+// a report, summary) with default settings against the generated zone,
+// next to the floor: the plain CSV read plus the plain DNS loop at its best
+// concurrency. x-floor is the batch run's time over the floor's (the bar:
+// 1.5).
+func BenchmarkEndToEnd(b *testing.B) {
+	g, path := benchData(b)
+	dir := filepath.Dir(path)
+	for _, nw := range benchNets {
+		b.Run(nw.name, func(b *testing.B) {
+			srv := benchServer(b, g, nw.delay)
+			args := []string{"-batch", "-dns", srv.Addr(), "-force",
+				"-out", filepath.Join(dir, "cleaned.csv"), "-removed", filepath.Join(dir, "removed.csv"),
+				"-report", filepath.Join(dir, "report.csv"), path}
+			var toolT, csvT, plainT time.Duration
+			var best int
+			for range b.N {
+				b.StopTimer()
+				t, _ := measure(func() { readPlainCSV(b, path) })
+				csvT += t
+				var p plainResult
+				p, best = bestPlain(b, srv, g.domains, nw.plain)
+				plainT += p.took
+				runtime.GC()
+				b.StartTimer()
+				var stderr bytes.Buffer
+				start := time.Now()
+				code := run(args, &stderr)
+				toolT += time.Since(start)
+				if code != 0 {
+					b.Fatalf("exit status %d:\n%s", code, stderr.String())
+				}
+			}
+			floor := csvT + plainT
+			b.ReportMetric(float64(toolT)/float64(floor), "x-floor")
+			b.ReportMetric(toolT.Seconds()/float64(b.N), "tool-s")
+			b.ReportMetric(floor.Seconds()/float64(b.N), "floor-s")
+			b.ReportMetric(csvT.Seconds()/float64(b.N), "csv-s")
+			b.ReportMetric(plainT.Seconds()/float64(b.N), "plain-s")
+			b.ReportMetric(float64(best), "plain-conc")
+		})
+	}
+}
+
+// plainResult is one run of the plain DNS loop.
+type plainResult struct {
+	took     time.Duration
+	queries  int64
+	failures int64 // queries without an answer: the run did less than it should
+}
+
+// bestPlain runs the plain loop at each of the concurrencies (or those of
+// LISTCLEAN_BENCH_PLAIN) and returns the fastest run without failures and
+// its concurrency.
+func bestPlain(b *testing.B, srv *dnstest.Server, domains []string, concurrencies []int) (plainResult, int) {
+	b.Helper()
+	if s := os.Getenv(benchPlainEnv); s != "" {
+		concurrencies = nil
+		for f := range strings.SplitSeq(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("%s=%q: want positive numbers separated by commas", benchPlainEnv, s)
+			}
+			concurrencies = append(concurrencies, n)
+		}
+	}
+	var best plainResult
+	bestConc := 0
+	for _, n := range concurrencies {
+		runtime.GC()
+		r := plainCheck(srv.Addr(), domains, n)
+		b.Logf("plain loop at %d in flight: %v, %d queries, %d failures", n, r.took, r.queries, r.failures)
+		if r.failures == 0 && (bestConc == 0 || r.took < best.took) {
+			best, bestConc = r, n
+		}
+	}
+	if bestConc == 0 {
+		b.Fatal("the plain DNS loop failed at every concurrency")
+	}
+	return best, bestConc
+}
+
+// plainCheck is the floor of the DNS work: workers goroutines, each with
+// its own UDP socket, asking the MX of every domain, the A of a domain
+// whose MX answer holds no MX record, and the A of the most preferred MX
+// host of each domain, once per distinct host; no retries, no caching of
+// domains, no statuses.
+func plainCheck(server string, domains []string, workers int) plainResult {
+	var next, queries, failures atomic.Int64
+	var hosts sync.Map
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			client := &dns.Client{Timeout: resolver.DefaultTimeout}
+			co, err := client.Dial(server)
+			if err != nil {
+				failures.Add(1)
+				return
+			}
+			defer co.Close()
+			// ask returns the reply, or nil after a timeout. Over UDP,
+			// ExchangeWithConn skips late replies to earlier questions.
+			ask := func(name string, qtype uint16) *dns.Msg {
+				m := new(dns.Msg)
+				m.SetQuestion(dns.Fqdn(name), qtype)
+				m.SetEdns0(1232, false)
+				queries.Add(1)
+				r, _, err := client.ExchangeWithConn(m, co)
+				if err != nil {
+					failures.Add(1)
+					return nil
+				}
+				return r
+			}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(domains) {
+					return
+				}
+				r := ask(domains[i], dns.TypeMX)
+				if r == nil || r.Rcode != dns.RcodeSuccess {
+					continue
+				}
+				var first *dns.MX
+				for _, rr := range r.Answer {
+					if mx, ok := rr.(*dns.MX); ok && (first == nil || mx.Preference < first.Preference) {
+						first = mx
+					}
+				}
+				switch {
+				case first == nil:
+					ask(domains[i], dns.TypeA)
+				case first.Mx != ".":
+					if _, seen := hosts.LoadOrStore(first.Mx, true); !seen {
+						ask(first.Mx, dns.TypeA)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return plainResult{took: time.Since(start), queries: queries.Load(), failures: failures.Load()}
+}
