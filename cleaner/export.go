@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -62,8 +63,9 @@ type ReportRow struct {
 
 // CheckPaths refuses an export before anything is written: an output that is
 // the input (by any spelling or link), two outputs that are the same file,
-// and, without force, an output that exists already (the error wraps
-// ErrExists).
+// an output whose folder does not exist, something other than a file at an
+// output path, and, without force, an output that exists already (the error
+// wraps ErrExists).
 func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 	outs := []string{p.Cleaned, p.Removed}
 	if p.Report != "" {
@@ -81,10 +83,16 @@ func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 				return fmt.Errorf("refusing to write %s twice in one export", out)
 			}
 		}
-		if !force {
-			if _, err := os.Lstat(out); err == nil {
+		if fi, err := os.Lstat(out); err == nil {
+			if !force {
 				return fmt.Errorf("%s: %w (use -force to overwrite)", out, ErrExists)
 			}
+			if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
+				return fmt.Errorf("refusing to write %s: it is not a regular file", out)
+			}
+		}
+		if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+			return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
 		}
 	}
 	return nil
@@ -117,7 +125,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		}
 		return c
 	}
-	err := WriteFileAtomic(opt.Paths.Cleaned, opt.Force, func(w io.Writer) error {
+	outs := []Output{{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error {
 		cw := l.NewWriter(w)
 		if err := cw.Write(cells(l.Header, userCell)); err != nil {
 			return err
@@ -145,11 +153,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			cw.Flush()
 			return cw.Error()
 		})
-	})
-	if err != nil {
-		return res, fmt.Errorf("writing cleaned list: %w", err)
-	}
-	err = WriteFileAtomic(opt.Paths.Removed, opt.Force, func(w io.Writer) error {
+	}}, {Path: opt.Paths.Removed, Write: func(w io.Writer) error {
 		// Pad the header and every row to one width so that the added
 		// columns line up even when rows are ragged.
 		width := len(l.Header)
@@ -183,14 +187,8 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			cw.Flush()
 			return cw.Error()
 		})
-	})
-	if err != nil {
-		return res, fmt.Errorf("writing removed rows: %w", err)
-	}
-	if opt.Paths.Report == "" {
-		return res, nil
-	}
-	err = WriteFileAtomic(opt.Paths.Report, opt.Force, func(w io.Writer) error {
+	}}}
+	writeReport := func(w io.Writer) error {
 		if err := gocsv.MarshalCSV(&[]ReportRow{}, gocsv.DefaultCSVWriter(w)); err != nil {
 			return err // the header
 		}
@@ -211,9 +209,12 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			}
 			return gocsv.MarshalCSVWithoutHeaders(rows, gocsv.DefaultCSVWriter(w))
 		})
-	})
-	if err != nil {
-		return res, fmt.Errorf("writing report: %w", err)
+	}
+	if opt.Paths.Report != "" {
+		outs = append(outs, Output{Path: opt.Paths.Report, Write: writeReport})
+	}
+	if err := WriteFilesAtomic(opt.Force, outs...); err != nil {
+		return res, fmt.Errorf("exporting: %w", err)
 	}
 	return res, nil
 }
