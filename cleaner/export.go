@@ -126,32 +126,13 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		return c
 	}
 	outs := []Output{{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error {
-		cw := l.NewWriter(w)
-		if err := cw.Write(cells(l.Header, userCell)); err != nil {
-			return err
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
-			cw := NewRecordWriter(w, l.Delimiter, l.CRLF)
-			var rec []string // reused: the writer does not keep it
-			for i := lo; i < hi; i++ {
-				o := plan.outcome(i)
-				if o.Action == ActionRemove {
-					continue
-				}
-				rec = appendCells(rec[:0], l.Rows[i], userCell)
-				if l.EmailCol < len(rec) {
-					rec[l.EmailCol] = userCell(o.Email)
-				}
-				if err := cw.Write(rec); err != nil {
-					return err
-				}
+		header := cells(l.Header, userCell)
+		return s.writeRows(w, &plan, header, ActionKeep, ActionFix, func(rec []string, i int, o Outcome) []string {
+			rec = appendCells(rec, l.Rows[i], userCell)
+			if l.EmailCol < len(rec) {
+				rec[l.EmailCol] = userCell(o.Email)
 			}
-			cw.Flush()
-			return cw.Error()
+			return rec
 		})
 	}}, {Path: opt.Paths.Removed, Write: func(w io.Writer) error {
 		// Pad the header and every row to one width so that the added
@@ -162,30 +143,10 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 				width = len(l.Rows[i])
 			}
 		}
-		cw := l.NewWriter(w)
-		if err := cw.Write(append(padded(cells(l.Header, userCell), width), removedColumns...)); err != nil {
-			return err
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
-			cw := NewRecordWriter(w, l.Delimiter, l.CRLF)
-			var rec []string // reused: the writer does not keep it
-			for i := lo; i < hi; i++ {
-				o := plan.outcome(i)
-				if o.Action != ActionRemove {
-					continue
-				}
-				rec = padded(appendCells(rec[:0], l.Rows[i], userCell), width)
-				rec = append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(s.Rows[i].Suggestion))
-				if err := cw.Write(rec); err != nil {
-					return err
-				}
-			}
-			cw.Flush()
-			return cw.Error()
+		header := append(padded(cells(l.Header, userCell), width), removedColumns...)
+		return s.writeRows(w, &plan, header, ActionRemove, ActionRemove, func(rec []string, i int, o Outcome) []string {
+			rec = padded(appendCells(rec, l.Rows[i], userCell), width)
+			return append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(s.Rows[i].Suggestion))
 		})
 	}}}
 	writeReport := func(w io.Writer) error {
@@ -217,6 +178,38 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		return res, fmt.Errorf("exporting: %w", err)
 	}
 	return res, nil
+}
+
+// writeRows writes header, then the record that build makes (appending to
+// the slice it is given) for each row whose action is one of a and b, in
+// the list's delimiter and line endings, encoding chunks of rows on all
+// cores.
+func (s *Session) writeRows(w io.Writer, plan *rowPlan, header []string, a, b Action, build func(rec []string, i int, o Outcome) []string) error {
+	l := s.List
+	cw := l.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
+		cw := NewRecordWriter(w, l.Delimiter, l.CRLF)
+		var rec []string // reused: the writer does not keep it
+		for i := lo; i < hi; i++ {
+			o := plan.outcome(i)
+			if o.Action != a && o.Action != b {
+				continue
+			}
+			rec = build(rec[:0], i, o)
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 }
 
 // exportChunk is how many rows writeChunked gives encode at a time.
