@@ -219,7 +219,13 @@ func execute(c config, stderr io.Writer) error {
 		if checker != nil {
 			opt.Checker = checker
 		}
-		return ui.Run(ctx, opt)
+		if err := ui.Run(ctx, opt); err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted")
+			}
+			return err
+		}
+		return nil
 	}
 	return runBatch(ctx, c, readOpt, checker, stderr)
 }
