@@ -3,7 +3,6 @@ package cleaner
 import (
 	"cmp"
 	_ "embed"
-	"iter"
 	"math/bits"
 	"slices"
 	"strings"
@@ -97,8 +96,6 @@ type sgEntry struct {
 var (
 	sgProviders        []sgEntry      // in rank order
 	sgProviderRank     map[string]int // domain to rank
-	sgProviderNames    []string       // distinct provider names, in rank order
-	sgProviderNameSets []uint64       // sgByteSet of each of sgProviderNames
 	sgCountryTLDs      []string       // two-letter TLDs of the providers, in rank order
 	sgProviderSuffixes []string       // suffixes of the providers, in rank order
 	sgSoleDomains      map[string]int // name to the index in sgProviders of its only domain: see init
@@ -106,7 +103,6 @@ var (
 
 func init() {
 	sgProviderRank = make(map[string]int)
-	seenName := make(map[string]bool)
 	seenTLD := make(map[string]bool)
 	for line := range strings.Lines(sgProvidersText) {
 		d := strings.TrimSpace(line)
@@ -122,11 +118,6 @@ func init() {
 		}
 		sgProviderRank[d] = e.order
 		sgProviders = append(sgProviders, e)
-		if !seenName[e.name] {
-			seenName[e.name] = true
-			sgProviderNames = append(sgProviderNames, e.name)
-			sgProviderNameSets = append(sgProviderNameSets, e.nameSet)
-		}
 		if !slices.Contains(sgProviderSuffixes, e.suffix) {
 			sgProviderSuffixes = append(sgProviderSuffixes, e.suffix)
 		}
@@ -178,42 +169,94 @@ func IsProvider(domain string) bool {
 
 // Suggester proposes corrections; it knows the list's domain frequencies.
 type Suggester struct {
-	counts  map[string]int
-	dict    map[string]*sgGroup // providers and the list's common domains, by suffix
-	entries int                 // in dict
+	counts map[string]int
+	all    []sgEntry // providers and the list's common domains, by suffix then order
+	names  []sgName  // the distinct names of all
+
+	// Deletion neighbourhoods, for finding the entries near a typed domain
+	// without comparing it with all: byName has the sgDeletions hash of
+	// every string left by deleting up to two bytes of a name, to the name
+	// (index in names), and byDomain up to one byte of a domain, to the
+	// entry (index in all). Two strings within k edits (optimal string
+	// alignment) leave a common string when each loses at most k bytes: a
+	// substitution or a swap costs a deletion on both sides, an insertion
+	// one on one side.
+	byName, byDomain sgNeighbours
 }
 
-// sgGroup holds the dictionary domains under one suffix by name length,
-// so that a typed name is only compared with names of about its length.
-type sgGroup struct {
-	labels int         // labels in the suffix
-	byLen  [][]sgEntry // byLen[n] has the names of n bytes
+// sgNeighbours maps deletion hashes to the indices of the strings they
+// came from, in flat arrays that are quick to build: the pairs sorted by
+// bucket, a hash's top bits once mixed. A hash collision only adds a
+// string to compare.
+type sgNeighbours struct {
+	start  []uint32 // start[b] is the first pair of bucket b; start[b+1] ends it
+	hashes []uint64
+	ids    []int32
+	shift  uint // a hash's bucket is in its top 64-shift bits once mixed
+	// filter has the bit of each hash, its bucket and three bits more, so
+	// that most hashes of a typed domain, which are of no string, are
+	// rejected by a look at an array small enough to stay in cache.
+	filter []uint64
 }
 
-// add puts e in g.
-func (g *sgGroup) add(e sgEntry) {
-	if n := len(e.name); n >= len(g.byLen) {
-		g.byLen = append(g.byLen, make([][]sgEntry, n+1-len(g.byLen))...)
+// sgNewNeighbours indexes ids[k] under hashes[k].
+func sgNewNeighbours(hashes []uint64, ids []int32) sgNeighbours {
+	n := sgNeighbours{hashes: make([]uint64, len(hashes)), ids: make([]int32, len(ids)), shift: 63}
+	for 1<<(64-n.shift) < len(hashes) {
+		n.shift--
 	}
-	g.byLen[len(e.name)] = append(g.byLen[len(e.name)], e)
+	n.start = make([]uint32, 1<<(64-n.shift)+1)
+	n.filter = make([]uint64, (len(n.start)-1)*8/64+1)
+	for _, h := range hashes {
+		n.start[n.bucket(h)+1]++
+		b := sgMix(h) >> (n.shift - 3)
+		n.filter[b/64] |= 1 << (b % 64)
+	}
+	for b := 1; b < len(n.start); b++ {
+		n.start[b] += n.start[b-1]
+	}
+	next := slices.Clone(n.start)
+	for k, h := range hashes {
+		b := n.bucket(h)
+		n.hashes[next[b]], n.ids[next[b]] = h, ids[k]
+		next[b]++
+	}
+	return n
 }
 
-// names yields the entries whose names have lo to hi bytes.
-func (g *sgGroup) names(lo, hi int) iter.Seq[*sgEntry] {
-	return func(yield func(*sgEntry) bool) {
-		for n := max(lo, 0); n <= hi && n < len(g.byLen); n++ {
-			for i := range g.byLen[n] {
-				if !yield(&g.byLen[n][i]) {
-					return
-				}
-			}
+// sgMix spreads the bits of a deletion hash into its top bits.
+func sgMix(h uint64) uint64 {
+	return h * 0x9e3779b97f4a7c15
+}
+
+// bucket is the bucket of h.
+func (n *sgNeighbours) bucket(h uint64) uint64 {
+	return sgMix(h) >> n.shift
+}
+
+// get appends to dst the ids under h.
+func (n *sgNeighbours) get(dst []int32, h uint64) []int32 {
+	if b := sgMix(h) >> (n.shift - 3); n.filter[b/64]&(1<<(b%64)) == 0 {
+		return dst
+	}
+	b := n.bucket(h)
+	for k := n.start[b]; k < n.start[b+1]; k++ {
+		if n.hashes[k] == h {
+			dst = append(dst, n.ids[k])
 		}
 	}
+	return dst
+}
+
+// sgName is a name of the dictionary.
+type sgName struct {
+	entries  []int32 // indices in Suggester.all of the entries with the name
+	provider bool    // some of them is a provider
 }
 
 // NewSuggester takes the number of rows per domain (ASCII) in the list being cleaned.
 func NewSuggester(counts map[string]int) *Suggester {
-	s := &Suggester{counts: make(map[string]int, len(counts)), dict: make(map[string]*sgGroup)}
+	s := &Suggester{counts: make(map[string]int, len(counts))}
 	for d, n := range counts {
 		s.counts[sgNormalize(d)] += n
 	}
@@ -230,18 +273,65 @@ func NewSuggester(counts map[string]int) *Suggester {
 	slices.SortFunc(common, func(a, b sgEntry) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.domain, b.domain))
 	})
-	all := append(slices.Clip(sgProviders), common...)
-	for i, e := range all {
-		e.order = i
-		g := s.dict[e.suffix]
-		if g == nil {
-			g = &sgGroup{labels: e.labels}
-			s.dict[e.suffix] = g
-		}
-		g.add(e)
+	all := slices.Concat(sgProviders, common) // a copy: it is sorted below
+	for i := range all {
+		all[i].order = i
 	}
-	s.entries = len(all)
+	// By suffix, so that the entries a typed domain is compared with come
+	// a suffix at a time.
+	slices.SortFunc(all, func(a, b sgEntry) int {
+		return cmp.Or(strings.Compare(a.suffix, b.suffix), cmp.Compare(a.order, b.order))
+	})
+	s.all = all
+	names, domains := 0, 0 // deletions, at most
+	for _, e := range all {
+		names += 1 + len(e.name) + len(e.name)*(len(e.name)-1)/2
+		domains += 1 + len(e.domain)
+	}
+	nameHashes, nameIDs := make([]uint64, 0, names), make([]int32, 0, names)
+	domainHashes, domainIDs := make([]uint64, 0, domains), make([]int32, 0, domains)
+	nameIndex := make(map[string]int)
+	for i, e := range all {
+		n, ok := nameIndex[e.name]
+		if !ok {
+			n = len(s.names)
+			nameIndex[e.name] = n
+			s.names = append(s.names, sgName{})
+			sgDeletions(e.name, 2, func(h uint64) {
+				nameHashes, nameIDs = append(nameHashes, h), append(nameIDs, int32(n))
+			})
+		}
+		s.names[n].entries = append(s.names[n].entries, int32(i))
+		s.names[n].provider = s.names[n].provider || e.count == 0
+		sgDeletions(e.domain, 1, func(h uint64) {
+			domainHashes, domainIDs = append(domainHashes, h), append(domainIDs, int32(i))
+		})
+	}
+	s.byName = sgNewNeighbours(nameHashes, nameIDs)
+	s.byDomain = sgNewNeighbours(domainHashes, domainIDs)
 	return s
+}
+
+// sgDeletions yields a hash of each string left by deleting up to k bytes
+// (k at most 2) of s, possibly more than once: a polynomial hash, so that
+// each takes a few operations on the prefix hashes of s.
+func sgDeletions(s string, k int, yield func(uint64)) {
+	const base = 0x100000001b3
+	n := len(s)
+	var pre, pow [254]uint64 // pre[i] hashes s[:i]; pow[i] is base to the i
+	pow[0] = 1
+	for i := range n {
+		pre[i+1] = pre[i]*base + uint64(s[i])
+		pow[i+1] = pow[i] * base
+	}
+	sub := func(a, b int) uint64 { return pre[b] - pre[a]*pow[b-a] }
+	yield(pre[n])
+	for i := 0; k >= 1 && i < n; i++ {
+		yield(pre[i]*pow[n-i-1] + sub(i+1, n))
+		for j := i + 1; k >= 2 && j < n; j++ {
+			yield(pre[i]*pow[n-i-2] + sub(i+1, j)*pow[n-j-1] + sub(j+1, n))
+		}
+	}
 }
 
 // Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
@@ -463,44 +553,48 @@ func (m *sgMatcher) eligible(e *sgEntry) bool {
 	return e.count == 0 || e.count >= m.floor
 }
 
+// nearNames appends to dst the names (indices in s.names) within two edits
+// of name, and perhaps others and some more than once.
+func (s *Suggester) nearNames(dst []int32, name string) []int32 {
+	sgDeletions(name, 2, func(h uint64) { dst = s.byName.get(dst, h) })
+	return dst
+}
+
 // dictionaryMatches finds the dictionary domains that the typed one is a
 // slip of, costed in slips: name edits plus one or two for the suffix.
+//
+// Every way of matching needs the typed domain within one edit of the
+// entry's domain (a dot moved), or one of the typed names (left of each
+// split) within two edits of the entry's name, so only the entries that
+// the deletion neighbourhoods of these give are compared.
 func (m *sgMatcher) dictionaryMatches() []sgFound {
 	q := &m.q
+	var namesBuf, nearBuf [256]int32
+	names, near := namesBuf[:0], nearBuf[:0]
+	for _, sp := range q.splits {
+		names = m.s.nearNames(names, sp.name)
+	}
+	slices.Sort(names)
+	for _, n := range slices.Compact(names) {
+		near = append(near, m.s.names[n].entries...)
+	}
+	sgDeletions(q.domain, 1, func(h uint64) { near = m.s.byDomain.get(near, h) })
+	slices.Sort(near)
 	var found []sgFound
-	for suffix, g := range m.s.dict {
-		// The typed suffixes that are a slip of this one, their cost, and
-		// the name lengths worth comparing: a dot moved keeps the length
-		// of the whole domain, a name takes at most two edits.
-		var slips [3]sgSlip
-		whole := len(q.domain) - len(suffix) - 1
-		lo, hi := whole-1, whole+1
-		for i := range slips {
-			k := g.labels - 1 + i // labels in the typed suffix
-			if k < 1 || k > len(q.splits) {
-				continue
-			}
-			sp := q.splits[k-1]
-			cost, ok := sgSuffixSlip(sp.suffix, sp.real, q.splits[0].real, suffix)
-			slips[i] = sgSlip{split: k - 1, cost: cost, ok: ok}
-			if ok {
-				lo, hi = min(lo, len(sp.name)-2), max(hi, len(sp.name)+2)
-			}
+	var ss sgSuffixSlips // of the suffix of the last entry compared
+	for _, i := range slices.Compact(near) {
+		e := &m.s.all[i]
+		if !m.eligible(e) {
+			continue
 		}
-		other := q.otherGTLD(suffix)
-		if other {
-			lo, hi = min(lo, len(q.splits[0].name)-1), max(hi, len(q.splits[0].name)+1)
+		if ss.suffix != e.suffix {
+			ss = q.suffixSlips(e.suffix, e.labels)
 		}
-		for e := range g.names(lo, hi) {
-			if !m.eligible(e) {
-				continue
-			}
-			if cost, ok := q.closeTo(e, slips[:]); ok {
-				found = append(found, q.found(e, cost))
-			} else if other {
-				if n, ok := q.nameWithinOne(e); ok {
-					found = append(found, q.found(e, n+1))
-				}
+		if cost, ok := q.closeTo(e, ss.slips[:]); ok {
+			found = append(found, q.found(e, cost))
+		} else if ss.other {
+			if n, ok := q.nameWithinOne(e); ok {
+				found = append(found, q.found(e, n+1))
 			}
 		}
 	}
@@ -514,6 +608,29 @@ func (m *sgMatcher) dictionaryMatches() []sgFound {
 		}
 	}
 	return found
+}
+
+// sgSuffixSlips says how q can be read under a dictionary suffix.
+type sgSuffixSlips struct {
+	suffix string
+	slips  [3]sgSlip // the typed suffixes that are a slip of suffix
+	other  bool      // q.otherGTLD(suffix)
+}
+
+// suffixSlips finds the typed suffixes, of one label less than suffix to
+// one more, that are a slip of suffix, which has the given labels.
+func (q *sgQuery) suffixSlips(suffix string, labels int) sgSuffixSlips {
+	ss := sgSuffixSlips{suffix: suffix, other: q.otherGTLD(suffix)}
+	for i := range ss.slips {
+		k := labels - 1 + i // labels in the typed suffix
+		if k < 1 || k > len(q.splits) {
+			continue
+		}
+		sp := q.splits[k-1]
+		cost, ok := sgSuffixSlip(sp.suffix, sp.real, q.splits[0].real, suffix)
+		ss.slips[i] = sgSlip{split: k - 1, cost: cost, ok: ok}
+	}
+	return ss
 }
 
 // sgSlip says whether the suffix of q.splits[split] is a slip of some
@@ -602,42 +719,47 @@ func (m *sgMatcher) repairs() []sgFound {
 		n := sgWithin(q.domain, domain, len(q.domain)+len(domain))
 		found = append(found, sgFound{domain: domain, source: source, cost: n, edits: n, order: order})
 	}
+	var buf [256]int32
 	if sp := q.splits[0]; !sp.real {
-		for _, suffix := range sgConfusedTLDs {
-			g := m.s.dict[suffix]
-			if g == nil {
-				continue
-			}
-			for e := range g.names(len(sp.name)-2, len(sp.name)+2) {
-				if allow := sgNameAllow(sp.name, e.name); m.eligible(e) && sgNear(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
+		names := m.s.nearNames(buf[:0], sp.name)
+		slices.Sort(names)
+		for _, n := range slices.Compact(names) {
+			for _, i := range m.s.names[n].entries {
+				e := &m.s.all[i]
+				if allow := sgNameAllow(sp.name, e.name); sgIsConfusedTLD(e.suffix) && m.eligible(e) && sgNear(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
 					add(e.domain, e.source(), e.order)
 				}
 			}
 		}
 	}
 	for _, r := range q.suffixRepairs() {
-		if sgNearProviderName(r.name) {
+		if m.s.nearProviderName(buf[:0], r.name) {
 			continue
 		}
 		src := SourceTLD
 		if IsProvider(r.domain) {
 			src = SourceProvider
 		}
-		add(r.domain, src, m.s.entries+r.order) // after any dictionary entry
+		add(r.domain, src, len(m.s.all)+r.order) // after any dictionary entry
 	}
 	return found
 }
 
-// sgNearProviderName reports whether name is within reach of a provider's
-// name without being one.
-func sgNearProviderName(name string) bool {
-	if slices.Contains(sgProviderNames, name) {
-		return false
+// nearProviderName reports whether name is within reach of a provider's
+// name without being one; buf is room for nearNames.
+func (s *Suggester) nearProviderName(buf []int32, name string) bool {
+	names := s.nearNames(buf, name)
+	for _, n := range names {
+		if s.names[n].provider && s.all[s.names[n].entries[0]].name == name {
+			return false
+		}
 	}
 	set := sgByteSet(name)
-	for i, p := range sgProviderNames {
-		if allow := sgNameAllow(name, p); sgNear(name, p, set, sgProviderNameSets[i], allow) <= allow {
-			return true
+	for _, n := range names {
+		if p := &s.all[s.names[n].entries[0]]; s.names[n].provider {
+			if allow := sgNameAllow(name, p.name); sgNear(name, p.name, set, p.nameSet, allow) <= allow {
+				return true
+			}
 		}
 	}
 	return false
