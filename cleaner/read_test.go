@@ -525,8 +525,10 @@ func TestReadRoundTrip(t *testing.T) {
 	}
 }
 
-// TestReadMillionRows checks that a list of 1,000,000 rows loads well under
-// 1 GB.
+// TestReadMillionRows checks that a list of 1,000,000 rows keeps well under
+// 512 MiB once loaded. The heap obtained from the OS is only logged: it
+// counts whatever earlier tests in the process left (-count, -race), so it
+// says nothing about this load.
 func TestReadMillionRows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the 1,000,000-row load in -short mode")
@@ -547,8 +549,8 @@ func TestReadMillionRows(t *testing.T) {
 	if len(l.Rows) != 1_000_000 {
 		t.Fatalf("%d rows", len(l.Rows))
 	}
-	if kept > 512<<20 || peak > 1<<30 {
-		t.Errorf("memory: kept %s, peak %s; want under 512 MiB and 1 GiB", readSize(int64(kept)), readSize(int64(peak)))
+	if kept > 512<<20 {
+		t.Errorf("memory: kept %s after loading, want under 512 MiB", readSize(int64(kept)))
 	}
 	runtime.KeepAlive(l)
 }
