@@ -108,7 +108,11 @@ func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 			if k == top {
 				break
 			}
-			fmt.Fprintf(&b, "  %-32s %-10s %5d rows\n", dc.Domain, dc.Reason, dc.Rows)
+			unit := "rows"
+			if dc.Rows == 1 {
+				unit = "row"
+			}
+			fmt.Fprintf(&b, "  %-32s %-10s %5d %s\n", dc.Domain, dc.Reason, dc.Rows, unit)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
