@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 // ReadOptions control how a subscriber list is read.
@@ -105,7 +104,7 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 	if fi.Size() > limit {
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
 	}
-	return readFrom(f, path, opt, fi.Size())
+	return readFrom(f, path, opt)
 }
 
 // Read reads a subscriber list: a header line, then one row per record, in
@@ -146,21 +145,38 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 // wrapping ErrNoEmailColumn, so that the user can pick one with
 // SetEmailColumn.
 func Read(r io.Reader, name string, opt ReadOptions) (*List, error) {
-	return readFrom(r, name, opt, 0)
+	return readFrom(r, name, opt)
 }
 
-// readFrom reads all of r, at most opt.maxBytes, and parses it; size is the
-// expected size or 0.
-func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, error) {
-	limit := opt.maxBytes()
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
-		return nil, &ReadError{File: name, Err: readUnwrapPath(err)}
+// readFrom reads r, at most opt.maxBytes of it, a chunk at a time.
+func readFrom(r io.Reader, name string, opt ReadOptions) (*List, error) {
+	p, err := readAll(newRecordStream(r, name, opt.Delimiter, opt.maxBytes()))
+	if err != nil {
+		return nil, err
 	}
-	if int64(buf.Len()) > limit {
-		return nil, &ReadError{File: name, Err: fmt.Errorf("%w: more than %s", ErrFileTooLarge, readSize(limit))}
+	return readList(p, name, opt)
+}
+
+// readAll reads every record of s.
+func readAll(s *recordStream) (*readParsed, error) {
+	for {
+		recs, lines, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.p.records = append(s.p.records, recs...)
+		s.p.lines = append(s.p.lines, lines...)
 	}
-	return readBytes(buf.Bytes(), name, opt)
+	s.p.notes = s.notes()
+	return &s.p, nil
+}
+
+// readParse decodes data and splits it into records with delim (0: sniff).
+func readParse(data []byte, name string, delim rune) (*readParsed, error) {
+	return readAll(newRecordStream(bytes.NewReader(data), name, delim, 0))
 }
 
 func (opt ReadOptions) maxBytes() int64 {
@@ -177,12 +193,9 @@ const readMaxRecord = 16 << 20
 
 var errReadLongRecord = errors.New("record longer than 16 MiB: this is not a subscriber list")
 
-// readBytes reads a list from the whole input.
-func readBytes(data []byte, name string, opt ReadOptions) (*List, error) {
-	p, err := readParse(data, name, opt.Delimiter)
-	if err != nil {
-		return nil, err
-	}
+// readList makes the list of the records read: header, rows and email
+// column.
+func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 	l := &List{
 		Name:      name,
 		Delimiter: p.delim,
@@ -265,55 +278,6 @@ type readParsed struct {
 	encoding string
 	crlf     bool
 	notes    []string
-}
-
-// readParse decodes data and splits it into records with delim (0: sniff).
-func readParse(data []byte, name string, delim rune) (*readParsed, error) {
-	p := &readParsed{}
-	text := readDecode(data, p)
-	if i := bytes.IndexByte(text, 0); i >= 0 {
-		line, col := readPos(text, i)
-		return nil, &ReadError{File: name, Line: line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(data))}
-	}
-	start, line0 := 0, 0
-	if d, n := readSepLine(text); n > 0 {
-		start, line0 = n, 1
-		if delim == 0 {
-			delim = d
-		}
-	}
-	if delim == 0 {
-		delim = readSniff(text[start:])
-	}
-	if !readValidDelim(delim) {
-		return nil, &ReadError{File: name, Err: fmt.Errorf("invalid delimiter %q", delim)}
-	}
-	p.delim = delim
-	if i := bytes.IndexByte(text[start:], '\n'); i > 0 {
-		p.crlf = text[start+i-1] == '\r'
-	}
-
-	recs, lines, err := readCSV(text[start:], delim)
-	fixed, adds := text, []int(nil)
-	var perr *csv.ParseError
-	if errors.As(err, &perr) && perr.Err == csv.ErrBareQuote {
-		var fields int
-		if fixed, adds, fields = readRequote(text, start, delim); fields > 0 {
-			recs, lines, err = readCSV(fixed[start:], delim)
-			if err == nil {
-				line, col := readPos(text, adds[0])
-				p.notes = append(p.notes, fmt.Sprintf("quotes inside %s (the first at line %d, column %d) were read as ordinary characters", readCount(fields, "unquoted field"), line, col))
-			}
-		}
-	}
-	if err != nil {
-		return nil, readParseError(name, text, fixed, adds, line0, delim, err)
-	}
-	for i := range lines {
-		lines[i] += line0
-	}
-	p.records, p.lines = recs, lines
-	return p, nil
 }
 
 // readCSV parses input with encoding/csv. Rows share a few large backing
@@ -551,38 +515,6 @@ func readPos(text []byte, off int) (line, col int) {
 	return 1 + bytes.Count(text[:off], []byte{'\n'}), 1 + utf8.RuneCount(text[start:off])
 }
 
-// readDecode returns data as UTF-8 text without a byte-order mark, and sets
-// p.encoding and the notes about it.
-func readDecode(data []byte, p *readParsed) []byte {
-	switch {
-	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")):
-		data, p.encoding = data[3:], "UTF-8 with BOM"
-	case bytes.HasPrefix(data, []byte("\xFF\xFE")), bytes.HasPrefix(data, []byte("\xFE\xFF")):
-		p.encoding = "UTF-16LE"
-		if data[0] == 0xFE {
-			p.encoding = "UTF-16BE"
-		}
-		// The BOM sets the byte order; bad pairs become U+FFFD, so this cannot fail.
-		text, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
-		p.notes = append(p.notes, "read as "+p.encoding+" (Excel's Unicode text); outputs are UTF-8")
-		return text
-	default:
-		p.encoding = "UTF-8"
-	}
-	if utf8.Valid(data) {
-		return data
-	}
-	text, bad, first, multi := readWindows1252(data)
-	if !multi && p.encoding == "UTF-8" {
-		p.encoding = "Windows-1252"
-		p.notes = append(p.notes, "not valid UTF-8: read as Windows-1252; outputs are UTF-8")
-		return text
-	}
-	line, col := readPos(text, first)
-	p.notes = append(p.notes, fmt.Sprintf("%s not valid UTF-8 (the first at line %d, column %d): read as Windows-1252", readCount(bad, "byte"), line, col))
-	return text
-}
-
 // readWindows1252 decodes b as UTF-8, and every byte that is not part of a
 // valid UTF-8 sequence as Windows-1252. It returns the number of such bytes,
 // the offset in text of the first, and whether b held any valid non-ASCII
@@ -652,12 +584,13 @@ var readDelimiters = []byte{',', ';', '\t', '|'}
 // most consistently: the most records with as many delimiters (outside
 // quotes) as the first record, which must have one; ties go to the one with
 // more fields, then to the earlier in readDelimiters. It returns ',' when
-// no candidate appears in the first record.
-func readSniff(text []byte) rune {
-	sample := text[:min(len(text), 64<<10)]
+// no candidate appears in the first record. all says text is the whole
+// input, so that its last record is complete.
+func readSniff(text []byte, all bool) rune {
+	sample := text[:min(len(text), readSniffSize)]
 	best, bestScore, bestFields := rune(','), 0, 0
 	for _, d := range readDelimiters {
-		counts := readCountDelims(sample, d, len(sample) == len(text))
+		counts := readCountDelims(sample, d, all && len(sample) == len(text))
 		if len(counts) == 0 || counts[0] == 0 {
 			continue
 		}

@@ -5,11 +5,14 @@ import (
 	"encoding/csv"
 	"reflect"
 	"testing"
+
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 // FuzzReadWrite reads arbitrary input and writes the records back with no
 // decisions: reading the output gives every record identically, in both
-// line-end styles. It also checks the reader against encoding/csv's
+// line-end styles. Reading the input a few bytes at a time gives what
+// reading it whole does. It also checks the reader against encoding/csv's
 // LazyQuotes mode, which reads a quote in an unquoted field as the reader
 // does: whenever the reader accepts an input, the records are the same.
 func FuzzReadWrite(f *testing.F) {
@@ -38,12 +41,16 @@ func FuzzReadWrite(f *testing.F) {
 				t.Fatalf("%d Lines for %d Rows", len(l.Lines), len(l.Rows))
 			}
 		}
+		// Read a few bytes at a time, the list reads as it does whole.
+		for _, chunk := range []int{1, 7} {
+			readSameParse(t, data, 0, chunk, nil)
+		}
 		p, err := readParse(data, "fuzz", 0)
 		if err != nil {
 			return
 		}
 
-		text := readDecode(data, &readParsed{})
+		text := readDecodeWhole(data)
 		_, start := readSepLine(text)
 		r := csv.NewReader(bytes.NewReader(text[start:]))
 		r.Comma, r.FieldsPerRecord, r.LazyQuotes = p.delim, -1, true
@@ -67,6 +74,19 @@ func FuzzReadWrite(f *testing.F) {
 			}
 		}
 	})
+}
+
+// readDecodeWhole decodes a whole input as the reader does a chunk at a
+// time: UTF-16 by its byte-order mark, else UTF-8 without one, each byte
+// that is not valid UTF-8 read as Windows-1252.
+func readDecodeWhole(data []byte) []byte {
+	if bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")) {
+		text, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
+		return text
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	text, _, _, _ := readWindows1252(data)
+	return text
 }
 
 // readSameRecords compares records, taking nil and empty as equal.

@@ -480,7 +480,7 @@ func TestReadSniff(t *testing.T) {
 		{"\n\nname;email\n", ';'},
 	}
 	for _, tt := range tests {
-		if got := readSniff([]byte(tt.in)); got != tt.want {
+		if got := readSniff([]byte(tt.in), true); got != tt.want {
 			t.Errorf("readSniff(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

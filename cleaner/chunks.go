@@ -1,0 +1,338 @@
+package cleaner
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// readChunkSize is how much input a recordStream parses at a time: large
+// enough that the per-chunk work vanishes, small enough that a list far
+// larger than memory can be read in passes.
+const readChunkSize = 8 << 20
+
+// readSniffSize is how much text the delimiter is sniffed from.
+const readSniffSize = 64 << 10
+
+// A recordStream reads the records of a list a chunk of whole records at a
+// time, so that a list is never held as raw bytes and a list too large to
+// hold at all can be read in passes. Reading a list in chunks gives the
+// records, lines, notes and errors that reading it whole would, because a
+// chunk always ends at the end of a record (outside quotes) and every step
+// of reading (decoding, requoting, parsing) works record by record.
+type recordStream struct {
+	name  string
+	src   io.Reader // the input, through a readLimited
+	limit int64     // refuse more input than this many bytes (0: no limit)
+	chunk int       // bytes of input per chunk
+
+	head    []byte // the first bytes of the input, for naming a binary format
+	buf     []byte // input read and not parsed yet; starts at a record
+	eof     bool   // src is exhausted
+	started bool
+	done    bool
+
+	p       readParsed // delim, encoding and crlf once started; notes at the end
+	sep     []byte     // the delimiter's UTF-8 bytes
+	sepLine int        // 1 when the input starts with Excel's "sep=" line
+	line0   int        // lines of text before buf
+
+	// What the notes say, accumulated over chunks.
+	badBytes          int  // bytes read as Windows-1252
+	badLine, badCol   int  // the first of them
+	multi             bool // the input held valid non-ASCII UTF-8
+	bareFields        int  // unquoted fields whose quotes were read as text
+	bareLine, bareCol int  // the first of them
+}
+
+// newRecordStream reads the list in r; name is used in messages, delim 0
+// means sniff, limit 0 means no limit on the input's size.
+func newRecordStream(r io.Reader, name string, delim rune, limit int64) *recordStream {
+	return &recordStream{name: name, src: &readLimited{r: r, limit: limit}, limit: limit, chunk: readChunkSize, p: readParsed{delim: delim}}
+}
+
+// readLimited reads from r, failing with errReadTooMuch once more than limit
+// bytes (if limit > 0) have been read.
+type readLimited struct {
+	r        io.Reader
+	n, limit int64
+}
+
+var errReadTooMuch = errors.New("input over the size limit")
+
+func (l *readLimited) Read(p []byte) (int, error) {
+	m, err := l.r.Read(p)
+	l.n += int64(m)
+	if l.limit > 0 && l.n > l.limit {
+		return m, errReadTooMuch
+	}
+	return m, err
+}
+
+// next returns the records of the next chunk and the 1-based line where
+// each starts; io.EOF after the last. An error is a *ReadError.
+func (s *recordStream) next() (recs [][]string, lines []int, err error) {
+	if s.done {
+		return nil, nil, io.EOF
+	}
+	if !s.started {
+		if err := s.start(); err != nil {
+			s.done = true
+			return nil, nil, err
+		}
+	}
+	for {
+		// The whole records within a chunk's length, else up to the end of
+		// the first record, for one longer than that.
+		end := readRecordsEnd(s.buf[:min(len(s.buf), s.chunk)], s.sep)
+		if end == 0 {
+			end = readRecordsEnd(s.buf, s.sep)
+		}
+		forced := false
+		if s.eof {
+			end = len(s.buf)
+		}
+		if end == 0 && !s.eof {
+			// No record ends in the buffer: read on, unless the record is
+			// already longer than any record accepted, which parsing what
+			// there is reports as the fault it is.
+			if len(s.buf) <= readMaxRecord+s.chunk {
+				if err := s.fill(len(s.buf) + s.chunk); err != nil {
+					s.done = true
+					return nil, nil, err
+				}
+				continue
+			}
+			end, forced = len(s.buf), true
+		}
+		if end == 0 {
+			s.done = true
+			return nil, nil, io.EOF
+		}
+		recs, lines, err = s.parse(s.buf[:end])
+		if err == nil && forced {
+			err = &ReadError{File: s.name, Line: s.line0 + 1, Err: errReadLongRecord}
+		}
+		if err != nil {
+			s.done = true
+			return nil, nil, err
+		}
+		s.buf = s.buf[:copy(s.buf, s.buf[end:])]
+		if !s.eof && len(s.buf) < s.chunk {
+			if err := s.fill(s.chunk); err != nil {
+				s.done = true
+				return nil, nil, err
+			}
+		}
+		if len(recs) > 0 {
+			return recs, lines, nil
+		}
+	}
+}
+
+// start reads the first block of the input and works out its encoding, its
+// delimiter and its line ends.
+func (s *recordStream) start() error {
+	s.started = true
+	if err := s.fill(max(s.chunk, readSniffSize+1)); err != nil {
+		return err
+	}
+	s.head = bytes.Clone(s.buf[:min(len(s.buf), 8)])
+	s.p.encoding = "UTF-8"
+	switch {
+	case bytes.HasPrefix(s.buf, []byte("\xEF\xBB\xBF")):
+		s.buf = s.buf[:copy(s.buf, s.buf[3:])]
+		s.p.encoding = "UTF-8 with BOM"
+	case bytes.HasPrefix(s.buf, []byte("\xFF\xFE")), bytes.HasPrefix(s.buf, []byte("\xFE\xFF")):
+		s.p.encoding = "UTF-16LE"
+		if s.buf[0] == 0xFE {
+			s.p.encoding = "UTF-16BE"
+		}
+		// The BOM sets the byte order; bad pairs become U+FFFD, so decoding
+		// cannot fail. From here on the input is the UTF-8 it decodes to.
+		dec := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder()
+		s.src = transform.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(s.buf)), s.src), dec)
+		s.buf, s.eof = s.buf[:0], false
+		if err := s.fill(max(s.chunk, readSniffSize+1)); err != nil {
+			return err
+		}
+	}
+	// The first block, decoded as far as its last whole line, is the
+	// sample the delimiter is sniffed from.
+	sample := s.buf
+	if !s.eof {
+		sample = sample[:bytes.LastIndexByte(sample, '\n')+1]
+	}
+	text := sample
+	if !utf8.Valid(sample) {
+		text, _, _, _ = readWindows1252(sample)
+	}
+	start := 0
+	if d, n := readSepLine(text); n > 0 {
+		start, s.sepLine = n, 1
+		if s.p.delim == 0 {
+			s.p.delim = d
+		}
+	}
+	if s.p.delim == 0 {
+		s.p.delim = readSniff(text[start:], s.eof && len(sample) == len(s.buf))
+	}
+	if !readValidDelim(s.p.delim) {
+		return &ReadError{File: s.name, Err: fmt.Errorf("invalid delimiter %q", s.p.delim)}
+	}
+	s.sep = []byte(string(s.p.delim))
+	if i := bytes.IndexByte(text[start:], '\n'); i > 0 {
+		s.p.crlf = text[start+i-1] == '\r'
+	}
+	return nil
+}
+
+// fill reads from src until buf holds n bytes or src ends.
+func (s *recordStream) fill(n int) error {
+	if cap(s.buf) < n {
+		s.buf = append(make([]byte, 0, n), s.buf...)
+	}
+	for len(s.buf) < n && !s.eof {
+		m, err := s.src.Read(s.buf[len(s.buf):n])
+		s.buf = s.buf[:len(s.buf)+m]
+		switch {
+		case errors.Is(err, errReadTooMuch):
+			return &ReadError{File: s.name, Err: fmt.Errorf("%w: more than %s", ErrFileTooLarge, readSize(s.limit))}
+		case err == io.EOF:
+			s.eof = true
+		case err != nil:
+			return &ReadError{File: s.name, Err: readUnwrapPath(err)}
+		}
+	}
+	return nil
+}
+
+// parse decodes and parses one chunk of whole records.
+func (s *recordStream) parse(raw []byte) (recs [][]string, lines []int, err error) {
+	text := raw
+	if !utf8.Valid(raw) {
+		var bad, first int
+		var multi bool
+		text, bad, first, multi = readWindows1252(raw)
+		if s.badBytes == 0 {
+			s.badLine, s.badCol = readPos(text, first)
+			s.badLine += s.line0
+		}
+		s.badBytes += bad
+		s.multi = s.multi || multi
+	} else if !s.multi {
+		s.multi = readHasHigh(raw)
+	}
+	if i := bytes.IndexByte(text, 0); i >= 0 {
+		line, col := readPos(text, i)
+		return nil, nil, &ReadError{File: s.name, Line: s.line0 + line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(s.head))}
+	}
+	start, sepLines := 0, 0
+	if s.line0 == 0 && s.sepLine > 0 {
+		_, start = readSepLine(text)
+		sepLines = 1
+	}
+	recs, lines, err = readCSV(text[start:], s.p.delim)
+	fixed, adds := text, []int(nil)
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
+		var fields int
+		if fixed, adds, fields = readRequote(text, start, s.p.delim); fields > 0 {
+			recs, lines, err = readCSV(fixed[start:], s.p.delim)
+			if err == nil {
+				if s.bareFields == 0 {
+					s.bareLine, s.bareCol = readPos(text, adds[0])
+					s.bareLine += s.line0
+				}
+				s.bareFields += fields
+			}
+		}
+	}
+	if err != nil {
+		err = readParseError(s.name, text, fixed, adds, sepLines, s.p.delim, err)
+		var re *ReadError
+		if errors.As(err, &re) && re.Line > 0 {
+			re.Line += s.line0
+		}
+		return nil, nil, err
+	}
+	for i := range lines {
+		lines[i] += sepLines + s.line0
+	}
+	s.line0 += bytes.Count(text, []byte{'\n'})
+	return recs, lines, nil
+}
+
+// notes returns what the user should be told about how the input was read,
+// and sets the encoding found; call it after the last chunk.
+func (s *recordStream) notes() []string {
+	var notes []string
+	if s.p.encoding == "UTF-16LE" || s.p.encoding == "UTF-16BE" {
+		notes = append(notes, "read as "+s.p.encoding+" (Excel's Unicode text); outputs are UTF-8")
+	}
+	switch {
+	case s.badBytes == 0:
+	case !s.multi && s.p.encoding == "UTF-8":
+		s.p.encoding = "Windows-1252"
+		notes = append(notes, "not valid UTF-8: read as Windows-1252; outputs are UTF-8")
+	default:
+		notes = append(notes, fmt.Sprintf("%s not valid UTF-8 (the first at line %d, column %d): read as Windows-1252", readCount(s.badBytes, "byte"), s.badLine, s.badCol))
+	}
+	if s.bareFields > 0 {
+		notes = append(notes, fmt.Sprintf("quotes inside %s (the first at line %d, column %d) were read as ordinary characters", readCount(s.bareFields, "unquoted field"), s.bareLine, s.bareCol))
+	}
+	return notes
+}
+
+// readRecordsEnd returns the length of the whole records at the start of
+// text, which starts at a record: the offset after the last line end that
+// is outside a quoted field, or 0. A quote opens a quoted field only at the
+// start of a field, as encoding/csv and readRequote have it.
+func readRecordsEnd(text, sep []byte) int {
+	end := 0
+	for i := 0; i < len(text); {
+		q := bytes.IndexByte(text[i:], '"')
+		if q < 0 {
+			q = len(text) - i
+		}
+		q += i
+		if nl := bytes.LastIndexByte(text[i:q], '\n'); nl >= 0 {
+			end = i + nl + 1
+		}
+		if q == len(text) {
+			break
+		}
+		if q == 0 || text[q-1] == '\n' || bytes.HasSuffix(text[:q], sep) {
+			j := readClosingQuote(text, q+1)
+			if j < 0 {
+				break
+			}
+			i = j
+		} else {
+			i = q + 1
+		}
+	}
+	return end
+}
+
+// readHasHigh reports whether b holds a byte outside ASCII, eight bytes at
+// a time.
+func readHasHigh(b []byte) bool {
+	for ; len(b) >= 8; b = b[8:] {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}

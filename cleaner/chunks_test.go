@@ -1,0 +1,161 @@
+package cleaner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// readParseChunked reads data as readParse does, chunk bytes at a time,
+// from src when it is not nil.
+func readParseChunked(data []byte, delim rune, chunk int, src io.Reader) (*readParsed, error) {
+	if src == nil {
+		src = bytes.NewReader(data)
+	}
+	s := newRecordStream(src, "in.csv", delim, 0)
+	s.chunk = chunk
+	return readAll(s)
+}
+
+// readSameParse fails t unless reading data in chunks gives what reading it
+// whole does: records, lines, notes, delimiter, encoding, line ends, error.
+func readSameParse(t *testing.T, data []byte, delim rune, chunk int, src io.Reader) {
+	t.Helper()
+	want, wantErr := readParseChunked(data, delim, len(data)+readSniffSize+1, nil)
+	got, gotErr := readParseChunked(data, delim, chunk, src)
+	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+		t.Fatalf("chunk %d: error %v, read whole: %v\ninput %q", chunk, gotErr, wantErr, data[:min(len(data), 300)])
+	}
+	if wantErr != nil {
+		return
+	}
+	if !readSameRecords(got.records, want.records) || !reflect.DeepEqual(got.lines, want.lines) {
+		t.Fatalf("chunk %d: %d records %.300q lines %.300v, read whole: %d %.300q %.300v", chunk, len(got.records), got.records, got.lines, len(want.records), want.records, want.lines)
+	}
+	if !reflect.DeepEqual(got.notes, want.notes) || got.delim != want.delim || got.encoding != want.encoding || got.crlf != want.crlf {
+		t.Fatalf("chunk %d: notes %q delim %q encoding %s crlf %v, read whole: %q %q %s %v",
+			chunk, got.notes, got.delim, got.encoding, got.crlf, want.notes, want.delim, want.encoding, want.crlf)
+	}
+}
+
+func TestReadChunkedSmall(t *testing.T) {
+	inputs := []string{
+		"email,name\na@x.com,Ann\nb@y.org,Bob\n",
+		"name,Email\r\nAnn,a@x.com\r\nBob,b@y.org",
+		"\xEF\xBB\xBFEmail Address,First Name\r\na@x.com,Ann\r\n",
+		"email,note,tags\n\"a@x.com\",\"line one\nline two\",\"\"\"Editors\"\"\"\nb@y.org,\"Doe, J\",\"x\n\ny\"\nc@z.net,,\n",
+		"email,note\r\na@x.com,\"one\r\ntwo\"\r\nb@y.org,x\r\n",
+		"sep=;\nemail;name\na@x.com;\"sep=;\"\n",
+		"email,n\na@x.com,Bob \"the builder\",5'11\"\nb@x.com,\"ok\"\nc@x.com,x\"y\n",
+		"email,name\nm@x.de,M\xfcller\nz@x.de,\xe9t\xe9\n",
+		"email,name\nm@x.de,Müller\nz@x.de,\xe9t\xe9\n",
+		"\xFF\xFEe\x00m\x00a\x00i\x00l\x00\n\x00a\x00@\x00x\x00.\x00c\x00o\x00\n\x00",
+		"\xFE\xFF\x00e\x00m\x00a\x00i\x00l\x00\n\x00a\x00@\x00x\x00.\x00c\x00o\x00\n",
+		"email\n\n\na@x.com\n\r\n\nb@x.com\n",
+		"email\ta\tb\nx@y.z\t\"q\"\"\"\t\"one\ntwo\"\t\"open\n",
+		"email,note\na@x.com,ok\nb@x.com,\"never closed\nc@x.com,x\nd@x.com,y\n",
+		"email,name\na@x.com,\"Smith, J\" <j>\n",
+		"email,n,m\nä@x.com,a\"b\"c,\"x\"y\n",
+		"email\na@x.com\nb\x00@x.com\n",
+		"PK\x03\x04\x14\x00\x06\x00",
+		"email§name\na@x.com§\"x§\ny\"\n",
+		"",
+		"\n\r\n",
+		"email,name\n",
+		"field\r\r\n\r\rfield\r\r\n\r\r",
+	}
+	for _, in := range inputs {
+		for _, chunk := range []int{1, 2, 3, 5, 8, 13, 64} {
+			delim := rune(0)
+			if strings.Contains(in, "§") {
+				delim = '§'
+			}
+			readSameParse(t, []byte(in), delim, chunk, nil)
+			readSameParse(t, []byte(in), delim, chunk, iotest.OneByteReader(bytes.NewReader([]byte(in))))
+		}
+	}
+}
+
+// TestReadChunkedLarge reads a list longer than the sniffing sample in
+// chunks that end inside quoted newlines, doubled quotes, bare quotes and
+// Windows-1252 text, and with a fault far into it.
+func TestReadChunkedLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b bytes.Buffer
+	b.WriteString("Email Address;Note;City\r\n")
+	for i := range 6000 {
+		fmt.Fprintf(&b, "user%d@example.com;", i)
+		switch rng.IntN(6) {
+		case 0:
+			b.WriteString("\"two\r\nlines; \"\"quoted\"\"\"")
+		case 1:
+			b.WriteString("Bob \"the builder\"")
+		case 2:
+			b.WriteString("Caf\xe9")
+		case 3:
+			b.WriteString("\"\"")
+		}
+		b.WriteString(";Köln\r\n")
+		if rng.IntN(50) == 0 {
+			b.WriteString("\r\n") // a blank line
+		}
+	}
+	data := b.Bytes()
+	if len(data) <= 2*readSniffSize {
+		t.Fatalf("input of %d bytes is too short to test chunks", len(data))
+	}
+	for _, chunk := range []int{100, 1000, 4093, 65536} {
+		readSameParse(t, data, 0, chunk, nil)
+	}
+	p, err := readParse(data, "in.csv", 0)
+	if err != nil || len(p.records) != 6001 || p.delim != ';' || !p.crlf || len(p.notes) != 2 {
+		t.Fatalf("read %d records, delim %q, crlf %v, notes %q, err %v", len(p.records), p.delim, p.crlf, p.notes, err)
+	}
+
+	// A quote never closed far into the list, then the list's end.
+	bad := append(bytes.Clone(data), "late@example.com;\"open\r\nmore@example.com;x\r\n"...)
+	for _, chunk := range []int{100, 4093} {
+		readSameParse(t, bad, 0, chunk, nil)
+	}
+	_, err = readParse(bad, "in.csv", 0)
+	var re *ReadError
+	if !errors.As(err, &re) || re.Line < 6000 || !strings.Contains(err.Error(), "unterminated") {
+		t.Fatalf("error %v, want an unterminated quote past line 6000", err)
+	}
+}
+
+// TestReadLimitWhileReading stops reading an endless input at the limit,
+// without holding more than a chunk or so of it.
+func TestReadLimitWhileReading(t *testing.T) {
+	endless := io.MultiReader(strings.NewReader("email,name\n"), readRepeat("a@example.com,Ann\n"))
+	_, err := Read(endless, "stdin", ReadOptions{MaxBytes: 4 << 20})
+	if !errors.Is(err, ErrFileTooLarge) || !strings.Contains(err.Error(), "more than 4.0 MiB") {
+		t.Fatalf("error %v, want ErrFileTooLarge naming the limit", err)
+	}
+}
+
+// readRepeat is an endless reader of line repeated.
+func readRepeat(line string) io.Reader {
+	return &repeatReader{line: line}
+}
+
+type repeatReader struct {
+	line string
+	off  int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], r.line[r.off:])
+		n += c
+		r.off = (r.off + c) % len(r.line)
+	}
+	return n, nil
+}
