@@ -2,11 +2,13 @@ package ui
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/filepicker"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/listclean/listclean/cleaner"
 )
@@ -37,6 +39,10 @@ type openScreen struct {
 	listed  bool   // the picker has read its directory
 	reading string // the path being read; "" when idle
 	err     string // why the last file could not be opened
+
+	// links holds the targets of the links drawn by the picker's last
+	// view that need sanitising, as the picker writes them.
+	links []string
 }
 
 func newOpenScreen(c *common) *openScreen {
@@ -72,7 +78,43 @@ func (o *openScreen) init() tea.Cmd {
 	return o.picker.Init()
 }
 
-func (o *openScreen) restyle() { o.picker.Styles = o.c.styles.Picker }
+// restyle gives the picker the app's styles. The picker writes file names
+// as they are, so every style it draws a name with sanitises its text
+// first (a Transform runs before the styling). A link's style also notes
+// the link's target, which the picker writes after it unstyled, for
+// pickerView to sanitise.
+func (o *openScreen) restyle() {
+	ps := o.c.styles.Picker
+	for _, s := range []*lipgloss.Style{&ps.File, &ps.Directory, &ps.DisabledFile, &ps.Selected, &ps.DisabledSelected} {
+		*s = s.Transform(sanitize)
+	}
+	ps.Symlink = ps.Symlink.Transform(o.linkName)
+	o.picker.Styles = ps
+}
+
+// linkName sanitises the name of a symbolic link the picker draws (not
+// under the cursor), and notes the link's target if it needs sanitising.
+func (o *openScreen) linkName(name string) string {
+	// The picker resolves the link the same way.
+	target, _ := filepath.EvalSymlinks(filepath.Join(o.picker.CurrentDirectory, name))
+	if sanitize(target) != target {
+		o.links = append(o.links, target)
+	}
+	return sanitize(name)
+}
+
+// pickerView is the picker's view with the targets of links sanitised.
+func (o *openScreen) pickerView() string {
+	o.links = o.links[:0]
+	v := o.picker.View()
+	// Longest first, so that a target that begins another one is not
+	// replaced inside it.
+	slices.SortFunc(o.links, func(a, b string) int { return len(b) - len(a) })
+	for _, t := range o.links {
+		v = strings.ReplaceAll(v, " → "+t, " → "+sanitize(t))
+	}
+	return v
+}
 
 func (o *openScreen) name() string { return "Open a list" }
 func (o *openScreen) typing() bool { return false }
@@ -127,6 +169,6 @@ func (o *openScreen) view() string {
 	} else {
 		b.WriteString("\n")
 	}
-	b.WriteString(o.picker.View())
+	b.WriteString(o.pickerView())
 	return b.String()
 }

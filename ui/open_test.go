@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// hostile is part of a file name that tries to drive the terminal: it
+// clears the screen, sets the window title, rings the bell and breaks the
+// line. Sanitised, it reads "evil  name".
+const hostile = "evil\x1b[2J\x1b]0;pwned\x07\r\nname"
+
+// sgr matches the colour and weight sequences the styles write.
+var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
+
+// checkSafe fails when the screen holds a control character or an escape
+// sequence other than styling, or lacks one of the wanted texts.
+func checkSafe(t *testing.T, tt *tester, step string, want ...string) {
+	t.Helper()
+	raw := tt.raw()
+	rest := sgr.ReplaceAllString(raw, "")
+	if strings.ContainsAny(rest, "\x1b\x07\r") || strings.Contains(rest, "pwned") {
+		t.Errorf("%s: the screen holds escape sequences or control characters from a file name:\n%q", step, raw)
+	}
+	v := tt.view()
+	for _, w := range want {
+		if !strings.Contains(v, w) {
+			t.Errorf("%s: the screen lacks %q:\n%s", step, w, v)
+		}
+	}
+}
+
+func TestOpenSanitizesNames(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, hostile+".csv"), []byte(testList), 0o644); err != nil {
+		t.Skipf("cannot create a file with control characters in its name: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "d-"+hostile), 0o755); err != nil {
+		t.Skipf("cannot create a folder with control characters in its name: %v", err)
+	}
+	for _, name := range []string{"ok.csv", "x-" + hostile + ".pdf"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(testList), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A link whose target is hostile: the picker shows the target too.
+	target := filepath.Join(t.TempDir(), "t-"+hostile+".csv")
+	link := os.WriteFile(target, []byte(testList), 0o644) == nil &&
+		os.Symlink(target, filepath.Join(dir, "link.csv")) == nil
+	if !link {
+		t.Log("no symbolic link: its target is not checked")
+	}
+	t.Chdir(dir)
+	tt := newTester(t, Options{Checker: &fakeChecker{}}, 100, 30)
+	if tt.m.current != tt.m.open {
+		t.Fatalf("screen %q, want open", tt.m.current.name())
+	}
+
+	// Folders come first: the cursor is on the hostile folder, the file
+	// and the link are plain rows.
+	want := []string{"d-evil  name", "evil  name.csv", "ok.csv", "x-evil  name.pdf"}
+	if link {
+		want = append(want, "link.csv → ", "t-evil  name.csv")
+	}
+	checkSafe(t, tt, "cursor on the folder", want...)
+	tt.press("down")
+	checkSafe(t, tt, "cursor on the file", want...)
+	if link {
+		tt.press("down")
+		checkSafe(t, tt, "cursor on the link", want...)
+	}
+
+	// A file that is not a list: the error names it.
+	tt.press("end", "enter")
+	checkSafe(t, tt, "not a list", "x-evil  name.pdf is not a list")
+
+	// Inside the folder, its path heads the screen.
+	tt.press("home", "right")
+	checkSafe(t, tt, "in the folder", "d-evil  name")
+}
