@@ -132,11 +132,13 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	// that another worker is looking up rather than for a query slot, so the
 	// number of workers follows twice the in-flight limit: enough to keep the
 	// limiter busy, without thousands of idle goroutines (whose start-up
-	// would also blur the latency the limiter measures).
-	want := func() int64 {
-		_, limit := c.limit.snapshot()
-		return int64(2 * limit)
-	}
+	// would also blur the latency the limiter measures). Workers are added
+	// as soon as they fall short of that, but leave only when they are more
+	// than twice as many: the limit moves by a tenth or a sixteenth every
+	// window, and following each move exactly started and ended a worker for
+	// about one domain in ten, each growing its stack anew. The few extra
+	// workers wait in the limiter's queue.
+	want := func() int64 { return int64(2 * c.limit.currentLimit()) }
 	var work func()
 	work = func() {
 		defer wg.Done()
@@ -159,7 +161,7 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 				workers.Add(1)
 				wg.Add(1)
 				go work()
-			case n > w && workers.CompareAndSwap(n, n-1):
+			case n > 2*w && workers.CompareAndSwap(n, n-1):
 				return
 			}
 		}

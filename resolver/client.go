@@ -2,6 +2,8 @@ package resolver
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -136,10 +138,8 @@ func (c *Checker) exchange(ctx context.Context, server int, fqdn string, qtype u
 	if err := c.limit.acquire(ctx); err != nil {
 		return nil, 0, err
 	}
-	m := new(dns.Msg)
-	m.SetQuestion(fqdn, qtype)
-	m.RecursionDesired = true
-	m.SetEdns0(ednsSize, false)
+	m := newQuery(fqdn, qtype)
+	defer queryPool.Put(m)
 
 	sent := time.Now()
 	r, truncated, err := c.exchangeUDP(ctx, server, m, sent.Add(c.cfg.Timeout))
@@ -168,32 +168,110 @@ func (c *Checker) exchange(ctx context.Context, server int, fqdn string, qtype u
 	return r, rtt, nil
 }
 
+// queryPool keeps query messages for reuse. A query lives for one attempt,
+// and building one afresh (the message, its question, the OPT record and
+// the ID) cost five allocations per attempt.
+var queryPool = sync.Pool{New: func() any {
+	m := &dns.Msg{Question: make([]dns.Question, 1)}
+	m.RecursionDesired = true
+	m.SetEdns0(ednsSize, false)
+	return m
+}}
+
+// newQuery returns a query from queryPool for fqdn and qtype, with RD set,
+// EDNS0 advertising ednsSize and a new random ID. Put it back when the
+// attempt is over; replies do not refer to it.
+func newQuery(fqdn string, qtype uint16) *dns.Msg {
+	m := queryPool.Get().(*dns.Msg)
+	m.Id = randomID()
+	m.Question[0] = dns.Question{Name: fqdn, Qtype: qtype, Qclass: dns.ClassINET}
+	return m
+}
+
+// randomID returns a query ID from crypto/rand, as dns.Id does, but without
+// its allocation: an unpredictable ID is what makes spoofed replies hard.
+func randomID() uint16 {
+	var b [2]byte
+	crand.Read(b[:]) // never fails: it crashes the program instead
+	return binary.BigEndian.Uint16(b[:])
+}
+
 // exchangeUDP sends m over one of the pooled UDP sockets for server and reads
 // until the matching reply arrives. It reports a truncated reply without
 // decoding it, since the answer is to be asked again over TCP.
 func (c *Checker) exchangeUDP(ctx context.Context, server int, m *dns.Msg, deadline time.Time) (*dns.Msg, bool, error) {
-	co, err := c.conns.get(server)
+	u, err := c.conns.get(ctx, server)
 	if err != nil {
 		return nil, false, err
 	}
-	r, truncated, err := c.roundTrip(ctx, co, m, deadline, true)
-	if err != nil {
+	r, truncated, err := c.roundTripUDP(ctx, u, m, deadline)
+	if err != nil || ctx.Err() != nil {
 		// A socket that missed its reply may still receive it later, and one
-		// interrupted by cancellation has a stale deadline: never reuse them.
-		co.Close()
-		return nil, false, err
+		// whose context was cancelled has, or is about to have, a past
+		// deadline: never reuse them.
+		u.close()
+		return r, truncated, err
 	}
-	if ctx.Err() != nil {
-		// The cancellation may be setting a past deadline on co right now.
-		co.Close()
-		return r, truncated, nil
-	}
-	c.conns.put(server, co)
+	c.conns.put(server, u)
 	return r, truncated, nil
 }
 
-// exchangeTCP asks m over a new TCP connection to server, closed afterwards.
-// Truncation is rare (a big MX set), so connections are not kept.
+// roundTripUDP writes m to u and reads its reply before deadline, skipping
+// replies with another ID or question as strays (late answers to earlier
+// queries). Cancelling ctx interrupts the read through u's watch.
+func (c *Checker) roundTripUDP(ctx context.Context, u *udpConn, m *dns.Msg, deadline time.Time) (*dns.Msg, bool, error) {
+	u.SetDeadline(deadline)
+	// After the deadline is set, so that a cancellation not seen here sets
+	// its past deadline after this one.
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	out, err := m.PackBuffer(u.out)
+	if err != nil {
+		return nil, false, fmt.Errorf("packing the query: %w", err)
+	}
+	c.queries.Add(1)
+	if _, err := u.Write(out); err != nil {
+		return nil, false, classify(err)
+	}
+	var stray error
+	for {
+		n, err := u.Read(u.in)
+		if err != nil {
+			if stray != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, false, stray
+			}
+			return nil, false, classify(err)
+		}
+		if n < headerSize {
+			return nil, false, errMalformed
+		}
+		p := u.in[:n]
+		if binary.BigEndian.Uint16(p) != m.Id {
+			continue
+		}
+		if binary.BigEndian.Uint16(p[2:])&truncatedBit != 0 {
+			return nil, true, nil
+		}
+		r, err := unpackReply(m, p)
+		if errors.Is(err, errMismatched) {
+			stray = err
+			continue
+		}
+		return r, false, err
+	}
+}
+
+// Where a reply's header says what roundTripUDP needs before decoding it.
+const (
+	headerSize   = 12     // ID, flags and four counts
+	truncatedBit = 1 << 9 // TC in the flags, the header's second 16 bits
+)
+
+// exchangeTCP asks m over a new TCP connection to server, closed afterwards,
+// and reads its reply before deadline; a reply with another ID or question
+// is an error. Truncation is rare (a big MX set), so connections are not
+// kept.
 func (c *Checker) exchangeTCP(ctx context.Context, server int, m *dns.Msg, deadline time.Time) (*dns.Msg, error) {
 	d := net.Dialer{Deadline: deadline}
 	nc, err := d.DialContext(ctx, "tcp", c.cfg.Servers[server])
@@ -202,62 +280,42 @@ func (c *Checker) exchangeTCP(ctx context.Context, server int, m *dns.Msg, deadl
 	}
 	co := &dns.Conn{Conn: nc}
 	defer co.Close()
-	r, _, err := c.roundTrip(ctx, co, m, deadline, false)
-	if err != nil {
-		return nil, fmt.Errorf("over TCP: %w", err)
-	}
-	return r, nil
-}
-
-// roundTrip writes m to co and reads its reply before deadline. Over UDP,
-// replies with another ID or question are skipped as strays (late answers
-// to earlier queries); over TCP they are an error. Cancelling ctx interrupts
-// the read.
-func (c *Checker) roundTrip(ctx context.Context, co *dns.Conn, m *dns.Msg, deadline time.Time, udp bool) (*dns.Msg, bool, error) {
 	co.SetDeadline(deadline)
 	stop := context.AfterFunc(ctx, func() { co.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
 	c.queries.Add(1)
 	if err := co.WriteMsg(m); err != nil {
-		return nil, false, classify(err)
+		return nil, fmt.Errorf("over TCP: %w", classify(err))
 	}
-	var stray error
-	for {
-		var h dns.Header
-		p, err := co.ReadMsgHeader(&h)
-		if err != nil {
-			if stray != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-				return nil, false, stray
-			}
-			if errors.Is(err, dns.ErrShortRead) {
-				return nil, false, errMalformed
-			}
-			return nil, false, classify(err)
-		}
-		if h.Id != m.Id {
-			if udp {
-				continue
-			}
-			return nil, false, fmt.Errorf("%w: ID %d, asked %d", errMismatched, h.Id, m.Id)
-		}
-		const truncatedBit = 1 << 9 // TC in the header's flags
-		if udp && h.Bits&truncatedBit != 0 {
-			return nil, true, nil
-		}
-		r := new(dns.Msg)
-		if err := r.Unpack(p); err != nil {
-			return nil, false, fmt.Errorf("%w: %v", errMalformed, err)
-		}
-		if err := matches(m, r); err != nil {
-			if udp {
-				stray = err
-				continue
-			}
-			return nil, false, err
-		}
-		return r, false, nil
+	var h dns.Header
+	p, err := co.ReadMsgHeader(&h)
+	switch {
+	case errors.Is(err, dns.ErrShortRead):
+		return nil, fmt.Errorf("over TCP: %w", errMalformed)
+	case err != nil:
+		return nil, fmt.Errorf("over TCP: %w", classify(err))
+	case h.Id != m.Id:
+		return nil, fmt.Errorf("over TCP: %w: ID %d, asked %d", errMismatched, h.Id, m.Id)
 	}
+	r, err := unpackReply(m, p)
+	if err != nil {
+		return nil, fmt.Errorf("over TCP: %w", err)
+	}
+	return r, nil
+}
+
+// unpackReply decodes p, a reply with the ID of m, and checks that it
+// answers the question of m. The error wraps errMalformed or errMismatched.
+func unpackReply(m *dns.Msg, p []byte) (*dns.Msg, error) {
+	r := new(dns.Msg)
+	if err := r.Unpack(p); err != nil {
+		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	if err := matches(m, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // matches reports whether r is a reply to the question of m.
@@ -289,50 +347,102 @@ func classify(err error) error {
 	return err
 }
 
+// A udpConn is a pooled UDP socket with what its queries reuse: buffers for
+// the query and the reply, and a watch that makes a cancelled context
+// interrupt its reads. One query uses it at a time.
+type udpConn struct {
+	net.Conn
+	out  []byte          // for packing queries: a question fits in 512 bytes
+	in   []byte          // for reading replies: the EDNS0 size we advertise
+	done <-chan struct{} // Done of the context watched; nil when none
+	stop func() bool     // ends the watch of done; nil when none
+}
+
+// watch makes the cancellation of ctx set a past deadline on u, which ends
+// a read in progress. The watch stays between queries, so the queries of a
+// Check, which share one context, set it up once per socket rather than
+// once each (a context.AfterFunc and its registration with the parent
+// context per query). It reports false when u watched another context that
+// was cancelled: that watch may still be setting a past deadline, so u
+// cannot be trusted and must be closed.
+func (u *udpConn) watch(ctx context.Context) bool {
+	done := ctx.Done()
+	if done == u.done {
+		return true
+	}
+	if u.stop != nil && !u.stop() {
+		return false
+	}
+	u.done, u.stop = done, nil
+	if done != nil {
+		u.stop = context.AfterFunc(ctx, func() { u.SetDeadline(time.Unix(1, 0)) })
+	}
+	return true
+}
+
+// close ends u's watch, so that its context no longer refers to u, and
+// closes the socket.
+func (u *udpConn) close() {
+	if u.stop != nil {
+		u.stop()
+	}
+	u.Conn.Close()
+}
+
 // A connPool keeps idle UDP sockets per server. Each query takes a socket
 // for itself and gives it back when done, so a socket is never used by two
 // queries at once and there are about as many sockets as queries in flight.
 type connPool struct {
 	servers []string
 	mu      sync.Mutex
-	idle    [][]*dns.Conn // per server index, used last-in first-out
+	idle    [][]*udpConn // per server index, used last-in first-out
 	closed  bool
 }
 
 func newConnPool(servers []string) *connPool {
-	return &connPool{servers: servers, idle: make([][]*dns.Conn, len(servers))}
+	return &connPool{servers: servers, idle: make([][]*udpConn, len(servers))}
 }
 
-// get returns an idle socket for the server, or a new one.
-func (p *connPool) get(server int) (*dns.Conn, error) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, errors.New("checker closed")
-	}
-	if idle := p.idle[server]; len(idle) > 0 {
-		co := idle[len(idle)-1]
+// get returns an idle socket for the server, or a new one, watching ctx.
+func (p *connPool) get(ctx context.Context, server int) (*udpConn, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, errors.New("checker closed")
+		}
+		idle := p.idle[server]
+		if len(idle) == 0 {
+			p.mu.Unlock()
+			break
+		}
+		u := idle[len(idle)-1]
+		idle[len(idle)-1] = nil
 		p.idle[server] = idle[:len(idle)-1]
 		p.mu.Unlock()
-		return co, nil
+		if u.watch(ctx) {
+			return u, nil
+		}
+		u.close()
 	}
-	p.mu.Unlock()
 	nc, err := net.Dial("udp", p.servers[server])
 	if err != nil {
 		return nil, fmt.Errorf("opening UDP socket: %w", err)
 	}
-	return &dns.Conn{Conn: nc, UDPSize: ednsSize}, nil
+	u := &udpConn{Conn: nc, out: make([]byte, dns.MinMsgSize), in: make([]byte, ednsSize)}
+	u.watch(ctx) // a new socket watches nothing yet: this cannot fail
+	return u, nil
 }
 
 // put returns a healthy socket to the pool.
-func (p *connPool) put(server int, co *dns.Conn) {
+func (p *connPool) put(server int, u *udpConn) {
 	p.mu.Lock()
 	if p.closed || len(p.idle[server]) >= maxInFlight {
 		p.mu.Unlock()
-		co.Close()
+		u.close()
 		return
 	}
-	p.idle[server] = append(p.idle[server], co)
+	p.idle[server] = append(p.idle[server], u)
 	p.mu.Unlock()
 }
 
@@ -342,8 +452,8 @@ func (p *connPool) close() {
 	defer p.mu.Unlock()
 	p.closed = true
 	for i, idle := range p.idle {
-		for _, co := range idle {
-			co.Close()
+		for _, u := range idle {
+			u.close()
 		}
 		p.idle[i] = nil
 	}

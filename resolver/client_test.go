@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/listclean/listclean/resolver/dnstest"
 )
 
 // rawServer answers each UDP query on 127.0.0.1 with the packets reply
@@ -169,5 +171,42 @@ func TestNextServer(t *testing.T) {
 		if got := nextServer(tt.server, tt.silent); got != tt.want {
 			t.Errorf("nextServer(%d, %v) = %d, want %d", tt.server, tt.silent, got, tt.want)
 		}
+	}
+}
+
+// TestSocketsOutliveTheirContext checks that pooled sockets, which keep
+// watching the context of their last query, never pass a cancellation on
+// to a query under another context: neither one that came before the
+// query took the socket, nor one that comes during it.
+func TestSocketsOutliveTheirContext(t *testing.T) {
+	srv := startServer(t, testZone)
+	c := newTestChecker(t, testConfig(srv.Addr()))
+	lookup := func(t *testing.T, ctx context.Context) {
+		t.Helper()
+		if _, lk, err := c.lookup(ctx, "ok.test", dns.TypeMX); err != nil || lk.Attempts != 1 {
+			t.Fatalf("lookup: %+v, %v; want an answer at the first attempt", lk, err)
+		}
+	}
+
+	t.Run("cancelled while idle", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		lookup(t, ctx) // leaves a socket in the pool, watching ctx
+		cancel()
+		lookup(t, context.Background())
+	})
+	t.Run("cancelled during the next query", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		lookup(t, ctx)
+		srv.SetFault("ok.test", dnstest.Fault{Delay: 100 * time.Millisecond})
+		defer srv.SetFault("ok.test", dnstest.Fault{})
+		time.AfterFunc(30*time.Millisecond, cancel)
+		lookup(t, context.Background())
+		if ctx.Err() == nil {
+			t.Fatal("the first context was not cancelled during the second query")
+		}
+	})
+	if st := c.Stats(); st.Timeouts != 0 || st.Retries != 0 {
+		t.Errorf("stats %+v, want no timeouts or retries", st)
 	}
 }

@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,7 +57,8 @@ const (
 // lets the limit grow high.
 type limiter struct {
 	mu       sync.Mutex
-	limit    int
+	limit    int          // changed only through setLimit
+	current  atomic.Int64 // limit, for reading without mu
 	adaptive bool
 	inFlight int
 	waiters  []*waiter // FIFO of goroutines waiting for a slot
@@ -82,10 +84,26 @@ var waiterPool = sync.Pool{New: func() any { return &waiter{ready: make(chan str
 // newLimiter returns a limiter pinned at fixed queries in flight, or an
 // adaptive one when fixed is 0.
 func newLimiter(fixed int) *limiter {
+	l := &limiter{}
 	if fixed > 0 {
-		return &limiter{limit: fixed}
+		l.setLimit(fixed)
+		return l
 	}
-	return &limiter{limit: startInFlight, adaptive: true, slowStart: true}
+	l.adaptive, l.slowStart = true, true
+	l.setLimit(startInFlight)
+	return l
+}
+
+// setLimit sets the limit to n. l.mu must be held, except by newLimiter.
+func (l *limiter) setLimit(n int) {
+	l.limit = n
+	l.current.Store(int64(n))
+}
+
+// currentLimit returns the limit without waiting for l.mu: Check reads it
+// after every domain to size its workers.
+func (l *limiter) currentLimit() int {
+	return int(l.current.Load())
 }
 
 // acquire blocks until a query may be sent or ctx is done. Every successful
@@ -179,9 +197,9 @@ func (l *limiter) observe(sent time.Time, rtt time.Duration, o outcome) {
 			// busy machine, a slower path). Take it as the new baseline.
 			l.minCur, l.minPrev = mean, 0
 		case l.winFull && l.slowStart:
-			l.limit = min(2*l.limit, maxInFlight)
+			l.setLimit(min(2*l.limit, maxInFlight))
 		case l.winFull:
-			l.limit = min(l.limit+max(1, l.limit/16), maxInFlight)
+			l.setLimit(min(l.limit+max(1, l.limit/16), maxInFlight))
 		}
 	}
 	l.winOutcomes, l.winAnswers, l.winTimeouts, l.winRTT = 0, 0, 0, 0
@@ -208,7 +226,7 @@ func (l *limiter) baseline(mean time.Duration) time.Duration {
 // cut lowers the limit to n (at least minInFlight) and ends slow start.
 // l.mu must be held.
 func (l *limiter) cut(n int) {
-	l.limit = max(n, minInFlight)
+	l.setLimit(max(n, minInFlight))
 	l.slowStart = false
 	l.lastCut = time.Now()
 }
