@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -52,6 +53,7 @@ type config struct {
 	dropRisky      bool
 	force          bool
 	escapeFormulas bool
+	stream         bool
 	file           string
 }
 
@@ -99,6 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects) instead of keeping them")
 	fs.BoolVar(&c.force, "force", false, "overwrite existing output files")
 	fs.BoolVar(&c.escapeFormulas, "escape-formulas", false, "prefix the list's cells that a spreadsheet would run as formulas")
+	fs.BoolVar(&c.stream, "stream", false, "with -batch, read the file in passes, holding one chunk at a time (automatic above 256 MiB)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -112,6 +115,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		c.file = fs.Arg(0)
 	case c.batch:
 		return c, fmt.Errorf("%w: -batch needs an input FILE", errUsage)
+	}
+	if c.stream && !c.batch {
+		return c, fmt.Errorf("%w: -stream works with -batch only", errUsage)
 	}
 	if c.zone != "" && c.dns != "" {
 		return c, fmt.Errorf("%w: -zone and -dns cannot be used together", errUsage)
@@ -199,6 +205,10 @@ func execute(c config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
+		return fmt.Errorf("%s: %w: %.1f GiB is more than the terminal UI holds (1.0 GiB); clean it with -batch, which reads it in passes",
+			c.file, cleaner.ErrFileTooLarge, float64(fi.Size())/(1<<30))
+	}
 	if !c.batch && !term.IsTerminal(os.Stdout.Fd()) {
 		return fmt.Errorf("%w: standard output is not a terminal; use -batch to clean without the UI", errUsage)
 	}
@@ -231,16 +241,44 @@ func execute(c config, stderr io.Writer) error {
 }
 
 // runBatch cleans the list without the UI: read, check, export, summarise.
+// A list over cleaner.StreamAbove, or any with -stream, is cleaned in
+// passes over its file rather than held in memory.
 func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checker *resolver.Checker, stderr io.Writer) error {
 	start := time.Now()
-	list, err := cleaner.ReadFile(c.file, readOpt)
-	if err != nil {
-		return err
+	var (
+		list   *cleaner.List
+		sess   *cleaner.Session
+		export func(cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error)
+	)
+	fi, statErr := os.Stat(c.file)
+	regular := statErr == nil && fi.Mode().IsRegular()
+	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
+		st, err := cleaner.OpenStream(c.file, readOpt, checker != nil)
+		if err != nil {
+			return err
+		}
+		list, sess, export = st.List(), st.Session(), st.Export
+		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", c.file, st.Rows())
+	} else {
+		var l *cleaner.List
+		var err error
+		if regular || statErr != nil {
+			l, err = cleaner.ReadFile(c.file, readOpt)
+		} else {
+			l, err = readPipe(c.file, readOpt)
+		}
+		if err != nil {
+			return err
+		}
+		list, sess = l, cleaner.NewSession(l, checker != nil)
+		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
+			res, err := sess.Export(o)
+			return res, sess.Summarize(), err
+		}
 	}
 	for _, n := range list.Notes {
 		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
 	}
-	sess := cleaner.NewSession(list, checker != nil)
 	exp := c.exportOptions(c.file)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
 		return err
@@ -253,11 +291,11 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if ctx.Err() != nil {
 		return errors.New("interrupted before the checks finished: nothing was written")
 	}
-	res, err := sess.Export(exp)
+	res, sum, err := export(exp)
 	if err != nil {
 		return err
 	}
-	if err := sess.Summarize().WriteText(stderr, 10, time.Since(start)); err != nil {
+	if err := sum.WriteText(stderr, 10, time.Since(start)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "wrote %s: %d rows kept, %d fixed\nwrote %s: %d rows removed\n",
@@ -266,6 +304,29 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
 	}
 	return nil
+}
+
+// readPipe reads the list from a pipe or device (listclean -batch
+// <(zcat list.csv.gz)), which cannot be read twice and so is held in
+// memory: up to cleaner.StreamAbove of it, read whole before it is parsed
+// so that a longer input is refused in little memory.
+func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return cleaner.ReadFile(path, opt) // for its message
+	}
+	defer f.Close()
+	// One buffer of the largest size, not one grown by doubling: the pages
+	// never written to take no memory.
+	buf := make([]byte, cleaner.StreamAbove+1)
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case err == nil:
+		return nil, &cleaner.ReadError{File: path, Err: fmt.Errorf("%w: more than 256 MiB through a pipe; save it to a file, which -batch reads in passes", cleaner.ErrFileTooLarge)}
+	case err != io.EOF && err != io.ErrUnexpectedEOF:
+		return nil, &cleaner.ReadError{File: path, Err: err}
+	}
+	return cleaner.Read(bytes.NewReader(buf[:n]), path, opt)
 }
 
 // batchProgress reports DNS progress on stderr about once a second when

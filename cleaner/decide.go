@@ -142,6 +142,8 @@ type rowPlan struct {
 	// dupFix holds the rows whose fixed address repeats a kept address or
 	// one fixed on an earlier row: they are removed as duplicates.
 	dupFix map[int]bool
+	first  int // the list's index of s's first row: dupFix is by the list's index
+
 }
 
 // plan prepares the rowPlan of the session under policy p.
@@ -214,7 +216,7 @@ func (pl *rowPlan) outcome(i int) Outcome {
 	r := &pl.s.Rows[i]
 	act, email := pl.decide(i)
 	o := Outcome{Action: act, Email: email, Verdict: r.Verdict, Reason: r.Reason}
-	if pl.dupFix[i] {
+	if pl.dupFix[pl.first+i] {
 		o.Action, o.Verdict, o.Reason = ActionRemove, VerdictDuplicate, ReasonDuplicate
 	}
 	return o

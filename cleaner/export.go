@@ -108,71 +108,20 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		return res, err
 	}
 	plan := s.plan(opt.Policy)
+	e := exportRows{s: s, plan: &plan, opt: opt, width: len(s.List.Header)}
 	for i := range s.Rows {
-		switch plan.outcome(i).Action {
-		case ActionKeep:
-			res.Kept++
-		case ActionFix:
-			res.Fixed++
-		default:
-			res.Removed++
+		o := plan.outcome(i)
+		res.count(o.Action)
+		if o.Action == ActionRemove {
+			e.width = max(e.width, len(s.List.Rows[i]))
 		}
 	}
-	l := s.List
-	userCell := func(c string) string {
-		if opt.EscapeFormulas {
-			return EscapeFormula(c)
-		}
-		return c
-	}
-	outs := []Output{{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error {
-		header := cells(l.Header, userCell)
-		return s.writeRows(w, &plan, header, ActionKeep, ActionFix, func(rec []string, i int, o Outcome) []string {
-			rec = appendCells(rec, l.Rows[i], userCell)
-			if l.EmailCol < len(rec) {
-				rec[l.EmailCol] = userCell(o.Email)
-			}
-			return rec
-		})
-	}}, {Path: opt.Paths.Removed, Write: func(w io.Writer) error {
-		// Pad the header and every row to one width so that the added
-		// columns line up even when rows are ragged.
-		width := len(l.Header)
-		for i := range s.Rows {
-			if len(l.Rows[i]) > width && plan.outcome(i).Action == ActionRemove {
-				width = len(l.Rows[i])
-			}
-		}
-		header := append(padded(cells(l.Header, userCell), width), removedColumns...)
-		return s.writeRows(w, &plan, header, ActionRemove, ActionRemove, func(rec []string, i int, o Outcome) []string {
-			rec = padded(appendCells(rec, l.Rows[i], userCell), width)
-			return append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(s.Rows[i].Suggestion))
-		})
-	}}}
-	writeReport := func(w io.Writer) error {
-		if err := gocsv.MarshalCSV(&[]ReportRow{}, gocsv.DefaultCSVWriter(w)); err != nil {
-			return err // the header
-		}
-		return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
-			rows := reportRows.Get().(*[]ReportRow)
-			defer reportRows.Put(rows)
-			*rows = (*rows)[:0]
-			for i := lo; i < hi; i++ {
-				o := plan.outcome(i)
-				*rows = append(*rows, ReportRow{
-					Row:        i + 1,
-					Email:      EscapeFormula(s.Rows[i].Addr.Raw),
-					Verdict:    string(o.Verdict),
-					Reason:     string(o.Reason),
-					Suggestion: EscapeFormula(s.Rows[i].Suggestion),
-					Action:     string(o.Action),
-				})
-			}
-			return gocsv.MarshalCSVWithoutHeaders(rows, gocsv.DefaultCSVWriter(w))
-		})
+	outs := []Output{
+		{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error { return e.cleaned(w, true) }},
+		{Path: opt.Paths.Removed, Write: func(w io.Writer) error { return e.removed(w, true) }},
 	}
 	if opt.Paths.Report != "" {
-		outs = append(outs, Output{Path: opt.Paths.Report, Write: writeReport})
+		outs = append(outs, Output{Path: opt.Paths.Report, Write: func(w io.Writer) error { return e.report(w, true) }})
 	}
 	if err := WriteFilesAtomic(opt.Force, outs...); err != nil {
 		return res, fmt.Errorf("exporting: %w", err)
@@ -180,19 +129,109 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 	return res, nil
 }
 
-// writeRows writes header, then the record that build makes (appending to
-// the slice it is given) for each row whose action is one of a and b, in
-// the list's delimiter and line endings, encoding chunks of rows on all
-// cores.
-func (s *Session) writeRows(w io.Writer, plan *rowPlan, header []string, a, b Action, build func(rec []string, i int, o Outcome) []string) error {
-	l := s.List
-	cw := l.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
+// count counts one row's action.
+func (res *ExportResult) count(a Action) {
+	switch a {
+	case ActionKeep:
+		res.Kept++
+	case ActionFix:
+		res.Fixed++
+	default:
+		res.Removed++
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
+}
+
+// exportRows writes the rows of a session to each output: the whole list,
+// or one chunk of a list cleaned in passes (see Stream).
+type exportRows struct {
+	s     *Session
+	plan  *rowPlan
+	opt   ExportOptions
+	width int // the removed file's width: the header's or its widest row's
+	first int // the list's index of the session's first row
+}
+
+// userCell is a cell of the list's own as written to an output.
+func (e *exportRows) userCell(c string) string {
+	if e.opt.EscapeFormulas {
+		return EscapeFormula(c)
+	}
+	return c
+}
+
+// cleaned writes the kept and fixed rows, after the header if header is set.
+func (e *exportRows) cleaned(w io.Writer, header bool) error {
+	l := e.s.List
+	var h []string
+	if header {
+		h = cells(l.Header, e.userCell)
+	}
+	return e.s.writeRows(w, e.plan, h, header, ActionKeep, ActionFix, func(rec []string, i int, o Outcome) []string {
+		rec = appendCells(rec, l.Rows[i], e.userCell)
+		if l.EmailCol < len(rec) {
+			rec[l.EmailCol] = e.userCell(o.Email)
+		}
+		return rec
+	})
+}
+
+// removed writes the removed rows with the verdict, reason and suggestion,
+// after the header if header is set. The header and every row are padded
+// to one width so that the added columns line up even when rows are ragged.
+func (e *exportRows) removed(w io.Writer, header bool) error {
+	l := e.s.List
+	var h []string
+	if header {
+		h = append(padded(cells(l.Header, e.userCell), e.width), removedColumns...)
+	}
+	return e.s.writeRows(w, e.plan, h, header, ActionRemove, ActionRemove, func(rec []string, i int, o Outcome) []string {
+		rec = padded(appendCells(rec, l.Rows[i], e.userCell), e.width)
+		return append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(e.s.Rows[i].Suggestion))
+	})
+}
+
+// report writes one report row per row, after the header if header is set.
+func (e *exportRows) report(w io.Writer, header bool) error {
+	if header {
+		if err := gocsv.MarshalCSV(&[]ReportRow{}, gocsv.DefaultCSVWriter(w)); err != nil {
+			return err
+		}
+	}
+	s := e.s
+	return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
+		rows := reportRows.Get().(*[]ReportRow)
+		defer reportRows.Put(rows)
+		*rows = (*rows)[:0]
+		for i := lo; i < hi; i++ {
+			o := e.plan.outcome(i)
+			*rows = append(*rows, ReportRow{
+				Row:        e.first + i + 1,
+				Email:      EscapeFormula(s.Rows[i].Addr.Raw),
+				Verdict:    string(o.Verdict),
+				Reason:     string(o.Reason),
+				Suggestion: EscapeFormula(s.Rows[i].Suggestion),
+				Action:     string(o.Action),
+			})
+		}
+		return gocsv.MarshalCSVWithoutHeaders(rows, gocsv.DefaultCSVWriter(w))
+	})
+}
+
+// writeRows writes header (if withHeader), then the record that build
+// makes (appending to the slice it is given) for each row whose action is
+// one of a and b, in the list's delimiter and line endings, encoding
+// chunks of rows on all cores.
+func (s *Session) writeRows(w io.Writer, plan *rowPlan, header []string, withHeader bool, a, b Action, build func(rec []string, i int, o Outcome) []string) error {
+	l := s.List
+	if withHeader {
+		cw := l.NewWriter(w)
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
 	}
 	return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
 		cw := NewRecordWriter(w, l.Delimiter, l.CRLF)

@@ -253,13 +253,7 @@ func (l *List) SetEmailColumn(spec string) error {
 
 // EmailCell returns row i's email cell ("" when the row is too short or no
 // email column is set).
-func (l *List) EmailCell(i int) string {
-	row := l.Rows[i]
-	if l.EmailCol < 0 || l.EmailCol >= len(row) {
-		return ""
-	}
-	return row[l.EmailCol]
-}
+func (l *List) EmailCell(i int) string { return emailCell(l.Rows[i], l.EmailCol) }
 
 // width is the number of columns: the header's or the widest row's.
 func (l *List) width() int {

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -30,7 +31,7 @@ type Session struct {
 
 	dns       bool                       // DNS checks run; false with -dns off
 	suggester *Suggester                 // typo corrections, aware of the list's domain counts
-	cands     map[string]*candidates     // the Suggester's answers found by NewSession, by domain; nil with DNS off
+	cands     map[string]*candidates     // the Suggester's answers found by NewSession, by domain
 	results   map[string]resolver.Result // DNS results by ASCII domain
 	domains   []string                   // distinct domains to check: the rows' first, then candidates
 	rowDoms   int                        // how many of domains are the rows' own
@@ -60,7 +61,7 @@ func NewSession(l *List, dns bool) *Session {
 	})
 	// Duplicates are marked (one goroutine per shard of the keys) while the
 	// rows per domain are counted.
-	counts := make(map[string]int)
+	t := newDomainTally()
 	shards := max(1, min(runtime.GOMAXPROCS(0), len(s.Rows)/(1<<14)))
 	seed := maphash.MakeSeed()
 	goAll(shards+1, func(k int) {
@@ -69,26 +70,73 @@ func NewSession(l *List, dns bool) *Session {
 			return
 		}
 		for i := range s.Rows {
-			a := &s.Rows[i].Addr
-			if a.Reason != "" {
-				continue
-			}
-			if n, ok := counts[a.ASCII]; ok {
-				counts[a.ASCII] = n + 1
-			} else {
-				counts[a.ASCII] = 1
-				s.domains = append(s.domains, a.ASCII)
-			}
+			t.add(s.Rows[i].Addr)
 		}
 	})
-	s.suggester = NewSuggester(counts)
-	s.rowDoms = len(s.domains)
-	if !dns {
-		s.domains = nil
-		return s
-	}
-	s.addCandidates()
+	s.setDomains(t)
 	return s
+}
+
+// domainTally gathers what NewSession needs to know of a list's domains,
+// one address at a time: how many rows each domain has, and the domains
+// that the rows which did not parse cleanly look for corrections at.
+type domainTally struct {
+	counts  map[string]int // rows per ASCII domain, of the rows that parsed cleanly
+	domains []string       // those domains in order of first appearance
+	bad     []malformed    // the distinct malformed cases, in order of first appearance
+	badSeen map[malformed]bool
+}
+
+// malformed is what an address that did not parse cleanly asks DNS about:
+// the domain of its syntax fix (if it has one, and that parses cleanly) and
+// the domain to look corrections up for (after the fix).
+type malformed struct {
+	fixASCII string
+	target   string
+}
+
+func newDomainTally() *domainTally {
+	return &domainTally{counts: make(map[string]int), badSeen: make(map[malformed]bool)}
+}
+
+// add counts one row's address.
+func (t *domainTally) add(a Address) {
+	if a.Reason == "" {
+		if n, ok := t.counts[a.ASCII]; ok {
+			t.counts[a.ASCII] = n + 1
+		} else {
+			// A copy: the address's strings hold its whole row in memory.
+			d := strings.Clone(a.ASCII)
+			t.counts[d] = 1
+			t.domains = append(t.domains, d)
+		}
+		return
+	}
+	var m malformed
+	if a.Fix != "" {
+		a = ParseAddress(a.Fix)
+		m.fixASCII = a.ASCII
+	}
+	m.target = domainOf(a)
+	if !t.badSeen[m] {
+		m = malformed{strings.Clone(m.fixASCII), strings.Clone(m.target)}
+		t.badSeen[m] = true
+		t.bad = append(t.bad, m)
+	}
+}
+
+// setDomains makes the session's suggester from the tally's counts, finds
+// the candidate corrections of every domain, and works out the domains to
+// check: with DNS on, the rows' own and every correction that might be
+// suggested.
+func (s *Session) setDomains(t *domainTally) {
+	s.suggester = NewSuggester(t.counts)
+	s.domains = t.domains
+	s.rowDoms = len(s.domains)
+	s.addCandidates(t.bad)
+	if !s.dns {
+		s.domains = nil
+	}
 }
 
 // markDuplicates sets the DupOf of every row whose address parsed cleanly
@@ -111,45 +159,30 @@ func (s *Session) markDuplicates(seed maphash.Seed, shard, shards int) {
 	}
 }
 
-// addCandidates appends to s.domains every correction that might be
-// suggested for a row: for each of the rows' domains the candidates of
-// Suggest and Suspect, and for each row that did not parse cleanly its
-// syntax fix's domain and the candidates for that domain (or its own).
-// Finding candidates is costly, so it is done once per domain, in
-// parallel; the domains are added in the order of the rows all the same.
-func (s *Session) addCandidates() {
-	// The domains to find candidates for: the rows' own, then those of the
-	// rows that did not parse cleanly (after their syntax fix).
+// addCandidates finds the candidate corrections of the rows' domains and
+// of the malformed cases' targets and, with DNS on, appends to s.domains
+// every correction that might be suggested for a row: for each of the rows' domains the candidates of
+// Suggest and Suspect, and for each malformed case its syntax fix's domain
+// and the candidates for its target domain. Finding candidates is costly,
+// so it is done once per domain, in parallel; the domains are added in the
+// order of the rows all the same.
+func (s *Session) addCandidates(bad []malformed) {
+	// The domains to find candidates for: the rows' own, then the targets
+	// of the malformed cases.
 	targets := slices.Clip(s.domains[:s.rowDoms])
 	pos := make(map[string]int, len(targets))
 	for k, d := range targets {
 		pos[d] = k
 	}
-	type malformed struct {
-		fixed  Address // the syntax fix parsed, when fix is true
-		fix    bool
-		target int // index in targets
-	}
-	var bad []malformed
-	for i := range s.Rows {
-		a := s.Rows[i].Addr
-		if a.Reason == "" {
-			continue
-		}
-		m := malformed{fix: a.Fix != ""}
-		if m.fix {
-			a = ParseAddress(a.Fix)
-			m.fixed = a
-		}
-		d := domainOf(a)
-		k, ok := pos[d]
+	badTarget := make([]int, len(bad)) // index in targets
+	for n, m := range bad {
+		k, ok := pos[m.target]
 		if !ok {
 			k = len(targets)
-			pos[d] = k
-			targets = append(targets, d)
+			pos[m.target] = k
+			targets = append(targets, m.target)
 		}
-		m.target = k
-		bad = append(bad, m)
+		badTarget[n] = k
 	}
 
 	cands := make([]candidates, len(targets))
@@ -157,16 +190,20 @@ func (s *Session) addCandidates() {
 		for k := lo; k < hi; k++ {
 			f := &cands[k]
 			f.suggest = s.suggester.Suggest(targets[k])
-			if k < s.rowDoms {
+			if k < s.rowDoms && s.dns { // without DNS no domain routes, and none is suspect
 				f.suspect, f.suspectOK = s.suggester.Suspect(targets[k])
 				f.suspectKnown = true
 			}
 		}
 	})
-	// Kept for judging, which needs the same candidates again.
+	// Kept for judging, which needs the same candidates again, for every
+	// chunk of a Stream.
 	s.cands = make(map[string]*candidates, len(targets))
 	for k, d := range targets {
 		s.cands[d] = &cands[k]
+	}
+	if !s.dns {
+		return
 	}
 
 	seen := make(map[string]bool, 2*len(s.domains))
@@ -187,11 +224,9 @@ func (s *Session) addCandidates() {
 			add(f.suspect.Domain)
 		}
 	}
-	for _, m := range bad {
-		if m.fix {
-			add(m.fixed.ASCII)
-		}
-		for _, c := range cands[m.target].suggest {
+	for n, m := range bad {
+		add(m.fixASCII)
+		for _, c := range cands[badTarget[n]].suggest {
 			add(c.Domain)
 		}
 	}

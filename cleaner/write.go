@@ -44,65 +44,104 @@ type Output struct {
 // list never stands beside the removed rows of another run. Only a crash
 // between the renames, which take microseconds, can leave some replaced.
 func WriteFilesAtomic(force bool, outs ...Output) error {
-	staged := make([]*os.File, 0, len(outs))
+	paths := make([]string, len(outs))
+	for k, o := range outs {
+		paths[k] = o.Path
+	}
+	return WriteFilesAtomicTogether(force, paths, func(ws []io.Writer) error {
+		for k, o := range outs {
+			if err := o.Write(ws[k]); err != nil {
+				return &fs.PathError{Op: "write", Path: o.Path, Err: err}
+			}
+		}
+		return nil
+	})
+}
+
+// WriteFilesAtomicTogether is WriteFilesAtomic for outputs written in one
+// go, as a list read in passes writes its rows: write gets a writer per
+// path, in order. Its error is returned as it is: say there which output
+// it concerns.
+func WriteFilesAtomicTogether(force bool, paths []string, write func(ws []io.Writer) error) error {
+	staged := make([]*writeStaged, 0, len(paths))
 	done := false
 	defer func() { // also when a write panics
 		if !done {
-			for _, f := range staged {
-				f.Close()
-				os.Remove(f.Name())
+			for _, s := range staged {
+				s.f.Close()
+				os.Remove(s.f.Name())
 			}
 		}
 	}()
-	for _, o := range outs {
-		if err := writeStage(o, force, &staged); err != nil {
+	ws := make([]io.Writer, len(paths))
+	for k, p := range paths {
+		s, err := writeCreate(p, force)
+		if err != nil {
+			return err
+		}
+		staged = append(staged, s)
+		ws[k] = s.bw
+	}
+	if err := write(ws); err != nil {
+		return err
+	}
+	for _, s := range staged {
+		if err := s.finish(); err != nil {
 			return err
 		}
 	}
-	for k, f := range staged {
-		if err := os.Rename(f.Name(), outs[k].Path); err != nil {
-			return &fs.PathError{Op: "write", Path: outs[k].Path, Err: readUnwrapPath(err)}
+	for _, s := range staged {
+		if err := os.Rename(s.f.Name(), s.path); err != nil {
+			return &fs.PathError{Op: "write", Path: s.path, Err: readUnwrapPath(err)}
 		}
 	}
 	done = true
-	for _, o := range outs {
-		writeSyncDir(filepath.Dir(o.Path))
+	for _, p := range paths {
+		writeSyncDir(filepath.Dir(p))
 	}
 	return nil
 }
 
-// writeStage writes o to a synced and closed temporary file beside o.Path
-// (".NAME.tmp-XXXX"), which it appends to staged as soon as it exists, so
-// that the caller removes it whatever happens next.
-func writeStage(o Output, force bool, staged *[]*os.File) error {
+// writeStaged is an output being written to its temporary file.
+type writeStaged struct {
+	path string
+	f    *os.File
+	bw   *bufio.Writer
+	mode fs.FileMode
+}
+
+// writeCreate creates the temporary file beside path (".NAME.tmp-XXXX")
+// that path's output is written to, refusing what WriteFileAtomic refuses.
+func writeCreate(path string, force bool) (*writeStaged, error) {
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Lstat(o.Path); err == nil {
+	if fi, err := os.Lstat(path); err == nil {
 		if !force {
-			return &fs.PathError{Op: "write", Path: o.Path, Err: ErrExists}
+			return nil, &fs.PathError{Op: "write", Path: path, Err: ErrExists}
 		}
 		switch {
 		case fi.Mode().IsRegular():
 			mode = fi.Mode().Perm()
 		case fi.Mode()&fs.ModeSymlink == 0:
 			// Renaming over a directory, a device or a pipe would destroy it.
-			return &fs.PathError{Op: "write", Path: o.Path, Err: errWriteNotFile}
+			return nil, &fs.PathError{Op: "write", Path: path, Err: errWriteNotFile}
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return &fs.PathError{Op: "write", Path: o.Path, Err: readUnwrapPath(err)}
+		return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
 	}
-	dir, base := filepath.Split(o.Path)
+	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return &fs.PathError{Op: "write", Path: o.Path, Err: readUnwrapPath(err)}
+		return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
 	}
-	*staged = append(*staged, f)
-	bw := bufio.NewWriterSize(f, 64<<10)
-	if err := o.Write(bw); err != nil {
-		return &fs.PathError{Op: "write", Path: o.Path, Err: err}
-	}
-	for _, step := range []func() error{bw.Flush, func() error { return f.Chmod(mode) }, f.Sync, f.Close} {
+	return &writeStaged{path: path, f: f, bw: bufio.NewWriterSize(f, 64<<10), mode: mode}, nil
+}
+
+// finish flushes, syncs and closes the temporary file, with the mode of
+// the file it replaces.
+func (s *writeStaged) finish() error {
+	for _, step := range []func() error{s.bw.Flush, func() error { return s.f.Chmod(s.mode) }, s.f.Sync, s.f.Close} {
 		if err := step(); err != nil {
-			return &fs.PathError{Op: "write", Path: o.Path, Err: readUnwrapPath(err)}
+			return &fs.PathError{Op: "write", Path: s.path, Err: readUnwrapPath(err)}
 		}
 	}
 	return nil

@@ -1,0 +1,441 @@
+package cleaner
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+
+	"github.com/listclean/listclean/resolver"
+)
+
+// StreamAbove is the size above which batch mode cleans a file in passes
+// with a Stream rather than holding it in memory: a list held takes about
+// eight times its size.
+const StreamAbove = 256 << 20
+
+// A Stream cleans a list in passes over its file, holding one chunk of rows
+// at a time, so that memory depends on the number of distinct domains and
+// addresses, not on the size of the file: a list of any size can be
+// cleaned. It gives the outputs that Session.Export gives for the same list
+// and policy (batch mode has no decisions of the user's to keep).
+//
+// OpenStream reads the file once to find its domains; check them through
+// Session, then Export reads it twice: to plan (which fixes repeat an
+// address), then to write every output. A file changed between passes is an
+// error, not a mixed output.
+//
+// Repeated addresses are found by a 63-bit hash of their keys rather than
+// the keys themselves (12 bytes a distinct address): two different
+// addresses share a hash with a chance of about n²/2⁶⁴ in a list of n, one
+// in 50,000 for 20 million addresses, which would move one row to the
+// removed file as a duplicate.
+type Stream struct {
+	path  string
+	opt   ReadOptions
+	head  *List    // the list without its rows: header, email column, format, notes
+	base  *Session // the domains, their DNS results and corrections, shared by every chunk
+	rows  int      // data rows
+	seed  maphash.Seed
+	chunk int // bytes of the file per chunk; 0 for readChunkSize
+}
+
+// OpenStream reads the list in the file at path once: its format, header
+// and email column as ReadFile finds them, and every distinct domain, for
+// the DNS checks. With dns false no check will run (see NewSession). The
+// size limit of opt does not apply.
+func OpenStream(path string, opt ReadOptions, dns bool) (*Stream, error) {
+	st := &Stream{path: path, opt: opt, seed: maphash.MakeSeed()}
+	f, rs, err := st.open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	// The header and email column are found from the first records, as
+	// many as content detection looks at.
+	p := &readParsed{}
+	for len(p.records) <= 1001 {
+		recs, lines, err := rs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.records = append(p.records, recs...)
+		p.lines = append(p.lines, lines...)
+	}
+	p.delim, p.encoding, p.crlf = rs.p.delim, rs.p.encoding, rs.p.crlf
+	l, err := readList(p, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	st.head = l
+
+	t := newDomainTally()
+	tally := func(rows [][]string) {
+		addrs := make([]Address, len(rows))
+		parallelFor(len(rows), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				addrs[i] = ParseAddress(emailCell(rows[i], l.EmailCol))
+			}
+		})
+		for _, a := range addrs {
+			t.add(a)
+		}
+		st.rows += len(rows)
+	}
+	tally(l.Rows)
+	for {
+		recs, _, err := rs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		tally(recs)
+	}
+	// The encoding is known for sure, and its notes due, only at the end.
+	l.Notes = append(rs.notes(), l.Notes...)
+	l.Encoding = rs.p.encoding
+	l.Rows, l.Lines = nil, nil
+
+	st.base = &Session{
+		List:      l,
+		dns:       dns,
+		results:   make(map[string]resolver.Result),
+		decisions: make(map[int]Decision),
+	}
+	st.base.setDomains(t)
+	return st, nil
+}
+
+// open opens the file and a record stream on it.
+func (st *Stream) open() (*os.File, *recordStream, error) {
+	f, err := os.Open(st.path)
+	if err != nil {
+		return nil, nil, &ReadError{File: st.path, Err: readUnwrapPath(err)}
+	}
+	if fi, err := f.Stat(); err != nil || fi.IsDir() {
+		f.Close()
+		if err == nil {
+			err = errors.New("is a directory, not a CSV file")
+		}
+		return nil, nil, &ReadError{File: st.path, Err: readUnwrapPath(err)}
+	}
+	delim := st.opt.Delimiter
+	if st.head != nil {
+		delim = st.head.Delimiter
+	}
+	rs := newRecordStream(f, st.path, delim, 0)
+	if st.chunk > 0 {
+		rs.chunk = st.chunk
+	}
+	return f, rs, nil
+}
+
+// List returns the list without its rows: name, header, email column,
+// format and notes.
+func (st *Stream) List() *List { return st.head }
+
+// Rows returns the number of data rows.
+func (st *Stream) Rows() int { return st.rows }
+
+// Session returns the session of the list's domains, without rows: check
+// its Domains through it (Session.Check) before Export.
+func (st *Stream) Session() *Session { return st.base }
+
+// each reads the list again, calling fn with a session of each chunk of
+// rows and the index of its first row. Repeated addresses are marked across
+// chunks through dups, which it empties first.
+func (st *Stream) each(dups *dupTable, fn func(cs *Session, first int) error) error {
+	f, rs, err := st.open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	dups.reset()
+	first, header := 0, st.head.Header != nil
+	for {
+		recs, _, err := rs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s again: %w", st.path, err)
+		}
+		if header {
+			recs, header = recs[1:], false
+		}
+		if first+len(recs) > st.rows {
+			break
+		}
+		if err := fn(st.chunkSession(recs, first, dups), first); err != nil {
+			return err
+		}
+		first += len(recs)
+	}
+	if first != st.rows {
+		return fmt.Errorf("%s changed while it was being cleaned: it had %d rows, and now more or fewer; nothing was written", st.path, st.rows)
+	}
+	return nil
+}
+
+// chunkSession returns a session of rows, judged: the list's rows from first on.
+// A row's DupOf is the list's index of the row it repeats.
+func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Session {
+	l := *st.head
+	l.Rows = rows
+	b := st.base
+	cs := &Session{
+		List:      &l,
+		Rows:      make([]Row, len(rows)),
+		dns:       b.dns,
+		suggester: b.suggester,
+		cands:     b.cands,
+		results:   b.results,
+		domains:   b.domains,
+		rowDoms:   b.rowDoms,
+	}
+	parallelFor(len(rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			cs.Rows[i] = Row{Addr: ParseAddress(l.EmailCell(i)), DupOf: -1}
+		}
+	})
+	for i := range cs.Rows {
+		if a := &cs.Rows[i].Addr; a.Reason == "" {
+			cs.Rows[i].DupOf = dups.firstOrAdd(dups.sum(a.Key), first+i)
+		}
+	}
+	cs.JudgeAll()
+	return cs
+}
+
+// Export writes the outputs as Session.Export does, and returns the
+// summary of the verdicts that Session.Summarize gives.
+func (st *Stream) Export(opt ExportOptions) (ExportResult, Summary, error) {
+	res := ExportResult{Paths: opt.Paths}
+	if err := st.base.CheckPaths(opt.Paths, opt.Force); err != nil {
+		return res, Summary{}, err
+	}
+	dups := newDupTable(st.seed)
+
+	// Plan: count the actions, find the removed file's width, and find the
+	// fixes that repeat an address kept anywhere or fixed on an earlier
+	// row, which are removed as duplicates instead.
+	type fix struct {
+		row, width int
+		key        uint64
+	}
+	var fixes []fix
+	width := len(st.head.Header)
+	err := st.each(dups, func(cs *Session, first int) error {
+		pl := rowPlan{s: cs, policy: opt.Policy}
+		for i := range cs.Rows {
+			act, email := pl.decide(i)
+			res.count(act)
+			switch act {
+			case ActionFix:
+				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), dups.sum(ParseAddress(email).Key)})
+			case ActionKeep:
+				if key := cs.Rows[i].Addr.Key; key != "" {
+					dups.markKept(dups.sum(key))
+				}
+			case ActionRemove:
+				width = max(width, len(cs.List.Rows[i]))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, Summary{}, err
+	}
+	dupFix := make(map[int]bool)
+	fixedKeys := make(map[uint64]bool, len(fixes))
+	for _, f := range fixes {
+		if dups.kept(f.key) || fixedKeys[f.key] {
+			dupFix[f.row] = true
+			res.Fixed--
+			res.Removed++
+			width = max(width, f.width)
+			continue
+		}
+		fixedKeys[f.key] = true
+	}
+
+	// Write: every output in one more pass.
+	paths := []string{opt.Paths.Cleaned, opt.Paths.Removed}
+	if opt.Paths.Report != "" {
+		paths = append(paths, opt.Paths.Report)
+	}
+	sum := newSummaryTotal()
+	err = WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
+		return st.each(dups, func(cs *Session, first int) error {
+			sum.add(cs.Summarize())
+			pl := rowPlan{s: cs, policy: opt.Policy, dupFix: dupFix, first: first}
+			e := exportRows{s: cs, plan: &pl, opt: opt, width: width, first: first}
+			if err := e.cleaned(ws[0], first == 0); err != nil {
+				return &fs.PathError{Op: "write", Path: paths[0], Err: err}
+			}
+			if err := e.removed(ws[1], first == 0); err != nil {
+				return &fs.PathError{Op: "write", Path: paths[1], Err: err}
+			}
+			if len(ws) > 2 {
+				if err := e.report(ws[2], first == 0); err != nil {
+					return &fs.PathError{Op: "write", Path: paths[2], Err: err}
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return res, Summary{}, fmt.Errorf("exporting: %w", err)
+	}
+	return res, sum.total(st.rows, st.base.rowDoms), nil
+}
+
+// emailCell returns row's cell in column col, or "".
+func emailCell(row []string, col int) string {
+	if col < 0 || col >= len(row) {
+		return ""
+	}
+	return row[col]
+}
+
+// summaryTotal adds up the summaries of the chunks of a list.
+type summaryTotal struct {
+	sum     Summary
+	failing map[DomainCount]int // rows by failing domain and reason
+}
+
+func newSummaryTotal() *summaryTotal {
+	return &summaryTotal{
+		sum:     Summary{ByVerdict: make(map[Verdict]int), ByReason: make(map[Reason]int)},
+		failing: make(map[DomainCount]int),
+	}
+}
+
+// add adds one chunk's summary.
+func (t *summaryTotal) add(s Summary) {
+	for v, n := range s.ByVerdict {
+		t.sum.ByVerdict[v] += n
+	}
+	for r, n := range s.ByReason {
+		t.sum.ByReason[r] += n
+	}
+	t.sum.Suggestions += s.Suggestions
+	for _, dc := range s.Failing {
+		t.failing[DomainCount{Domain: dc.Domain, Reason: dc.Reason}] += dc.Rows
+	}
+}
+
+// total returns the list's summary.
+func (t *summaryTotal) total(rows, domains int) Summary {
+	s := t.sum
+	s.Rows, s.Domains = rows, domains
+	for dc, n := range t.failing {
+		dc.Rows = n
+		s.Failing = append(s.Failing, dc)
+	}
+	sort.Slice(s.Failing, func(a, b int) bool {
+		fa, fb := s.Failing[a], s.Failing[b]
+		if fa.Rows != fb.Rows {
+			return fa.Rows > fb.Rows
+		}
+		return fa.Domain < fb.Domain
+	})
+	return s
+}
+
+// dupTable finds repeated addresses across the chunks of a Stream by a
+// 63-bit hash of their duplicate keys, with the first row of each and
+// whether some row with that key is kept: an open-addressing table of 12
+// bytes a slot, grown to stay at most three quarters full.
+type dupTable struct {
+	seed  maphash.Seed
+	hash  []uint64 // 0 for an empty slot, else the hash, with dupKept
+	row   []uint32 // the first row with the key
+	count int
+}
+
+// dupKept marks a hash in dupTable.hash whose key some kept row has.
+const dupKept = 1 << 63
+
+// newDupTable returns an empty table, which grows as keys are added.
+func newDupTable(seed maphash.Seed) *dupTable {
+	const size = 1 << 10
+	return &dupTable{seed: seed, hash: make([]uint64, size), row: make([]uint32, size)}
+}
+
+// sum is the hash of a key as the table stores it.
+func (t *dupTable) sum(key string) uint64 {
+	h := maphash.String(t.seed, key) &^ dupKept
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// slot returns the slot of h, or the empty slot where it would go.
+func (t *dupTable) slot(h uint64) (int, bool) {
+	mask := uint64(len(t.hash) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch t.hash[i] &^ dupKept {
+		case h:
+			return int(i), true
+		case 0:
+			return int(i), false
+		}
+	}
+}
+
+// firstOrAdd returns the first row with the key of hash h, or adds row as
+// the first and returns -1.
+func (t *dupTable) firstOrAdd(h uint64, row int) int {
+	i, ok := t.slot(h)
+	if ok {
+		return int(t.row[i])
+	}
+	t.hash[i], t.row[i] = h, uint32(row)
+	t.count++
+	if t.count*4 > len(t.hash)*3 {
+		t.grow()
+	}
+	return -1
+}
+
+// grow doubles the table.
+func (t *dupTable) grow() {
+	hash, row := t.hash, t.row
+	t.hash, t.row = make([]uint64, 2*len(hash)), make([]uint32, 2*len(row))
+	for k, h := range hash {
+		if h != 0 {
+			i, _ := t.slot(h &^ dupKept)
+			t.hash[i], t.row[i] = h, row[k]
+		}
+	}
+}
+
+// markKept notes that a row with the key of hash h is kept.
+func (t *dupTable) markKept(h uint64) {
+	if i, ok := t.slot(h); ok {
+		t.hash[i] |= dupKept
+	}
+}
+
+// kept reports whether a row with the key of hash h is kept.
+func (t *dupTable) kept(h uint64) bool {
+	i, ok := t.slot(h)
+	return ok && t.hash[i]&dupKept != 0
+}
+
+// reset empties the table.
+func (t *dupTable) reset() {
+	clear(t.hash)
+	t.count = 0
+}

@@ -1,0 +1,182 @@
+package cleaner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// streamExtra adds to sessionList the cases where cleaning in passes could
+// go wrong: a fix that repeats an address kept further down, two rows fixed
+// to one address, repeats far apart, ragged rows, formula cells and text
+// that is not UTF-8.
+const streamExtra = "x@hotmial.com,fixed to a later row\r\n" +
+	"\"y@gmail,com\",fixed\r\n" +
+	"\"y@gmail,com\",fixed twice\r\n" +
+	"=cmd@good.com,formula,and,extra,columns\r\n" +
+	"x@hotmail.com,kept\r\n" +
+	"jo@good.com,a repeat far down\r\n" +
+	"short\r\n" +
+	"z@good.com,Caf\xe9\r\n" +
+	"-1+1,@SUM(A1)\r\n"
+
+// TestStreamSameAsSession cleans lists in passes a few hundred bytes at a
+// time and requires the outputs, counts and summary that cleaning them in
+// memory gives, byte for byte.
+func TestStreamSameAsSession(t *testing.T) {
+	demo, err := os.ReadFile("../testdata/subscribers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoZone, err := os.ReadFile("../testdata/demo.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var long strings.Builder // many chunks, with repeats chunks apart
+	long.WriteString("email,n\n")
+	for i := range 3000 {
+		fmt.Fprintf(&long, "u%d@good.com,%d\nv%d@gmial.com,x\n", i%1700, i, i%50)
+	}
+	lists := []struct {
+		name, csv, zone string
+	}{
+		{"session list", sessionList + streamExtra, sessionZone},
+		{"demo", string(demo), string(demoZone)},
+		{"headerless", "a@good.com,1\nb@gmial.com,2\na@good.com,3\n", sessionZone},
+		{"long", long.String(), sessionZone},
+	}
+	policies := []ExportOptions{
+		{},
+		{Policy: Policy{Fix: true}},
+		{Policy: Policy{Fix: true, DropRisky: true}, EscapeFormulas: true},
+	}
+	for _, list := range lists {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "list.csv")
+		if err := os.WriteFile(in, []byte(list.csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checker := startChecker(t, list.zone)
+		for _, dns := range []bool{true, false} {
+			for n, opt := range policies {
+				name := fmt.Sprintf("%s/dns=%v/policy %d", list.name, dns, n)
+				ctx := context.Background()
+
+				l, err := ReadFile(in, ReadOptions{})
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				s := NewSession(l, dns)
+				s.Check(ctx, checker, nil)
+				mem := opt
+				mem.Paths = ExportPaths{filepath.Join(dir, "m.cleaned.csv"), filepath.Join(dir, "m.removed.csv"), filepath.Join(dir, "m.report.csv")}
+				mem.Force = true
+				wantRes, err := s.Export(mem)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				wantSum := s.Summarize()
+
+				for _, chunk := range []int{97, 1000} {
+					st, err := OpenStream(in, ReadOptions{}, dns)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					st.chunk = chunk
+					if !reflect.DeepEqual(st.List().Notes, l.Notes) || st.List().Encoding != l.Encoding || st.Rows() != len(l.Rows) {
+						t.Fatalf("%s: stream notes %q encoding %s rows %d, in memory %q %s %d",
+							name, st.List().Notes, st.List().Encoding, st.Rows(), l.Notes, l.Encoding, len(l.Rows))
+					}
+					if got, want := len(st.Session().Domains()), len(s.Domains()); got != want {
+						t.Fatalf("%s: stream checks %d domains, in memory %d", name, got, want)
+					}
+					st.Session().Check(ctx, checker, nil)
+					so := opt
+					so.Paths = ExportPaths{filepath.Join(dir, "s.cleaned.csv"), filepath.Join(dir, "s.removed.csv"), filepath.Join(dir, "s.report.csv")}
+					so.Force = true
+					res, sum, err := st.Export(so)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					res.Paths = wantRes.Paths
+					if res != wantRes {
+						t.Errorf("%s, chunk %d: stream counts %+v, in memory %+v", name, chunk, res, wantRes)
+					}
+					if !reflect.DeepEqual(sum, wantSum) {
+						t.Errorf("%s, chunk %d: stream summary %+v, in memory %+v", name, chunk, sum, wantSum)
+					}
+					for _, f := range []string{"cleaned", "removed", "report"} {
+						got, _ := os.ReadFile(filepath.Join(dir, "s."+f+".csv"))
+						want, _ := os.ReadFile(filepath.Join(dir, "m."+f+".csv"))
+						if !bytes.Equal(got, want) {
+							t.Errorf("%s, chunk %d: the stream's %s file differs:\n%s\nin memory:\n%s", name, chunk, f, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestStreamFileChanged refuses to write outputs when the list changes
+// between passes.
+func TestStreamFileChanged(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(in, []byte(sessionList), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStream(in, ReadOptions{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(in, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("late@good.com,added after the first pass\r\n")
+	f.Close()
+	opt := ExportOptions{Paths: DefaultPaths(in)}
+	if _, _, err := st.Export(opt); err == nil || !strings.Contains(err.Error(), "changed while it was being cleaned") {
+		t.Fatalf("error %v, want the file named as changed", err)
+	}
+	for _, p := range []string{opt.Paths.Cleaned, opt.Paths.Removed} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s written (stat: %v)", p, err)
+		}
+	}
+}
+
+func TestDupTable(t *testing.T) {
+	d := newDupTable(maphash.MakeSeed()) // grows several times
+	const n = 5000
+	for i := range n {
+		if got := d.firstOrAdd(d.sum(fmt.Sprint("k", i)), i); got != -1 {
+			t.Fatalf("new key %d: first row %d, want -1", i, got)
+		}
+	}
+	for i := range n {
+		if got := d.firstOrAdd(d.sum(fmt.Sprint("k", i)), n+i); got != i {
+			t.Fatalf("repeated key %d: first row %d, want %d", i, got, i)
+		}
+	}
+	d.markKept(d.sum("k7"))
+	d.markKept(d.sum("absent"))
+	if !d.kept(d.sum("k7")) || d.kept(d.sum("k8")) || d.kept(d.sum("absent")) {
+		t.Fatal("kept marks wrong")
+	}
+	if d.firstOrAdd(d.sum("k7"), 99) != 7 {
+		t.Fatal("a kept mark changed the key's first row")
+	}
+	d.reset()
+	if d.firstOrAdd(d.sum("k1"), 3) != -1 || d.kept(d.sum("k7")) {
+		t.Fatal("reset left keys behind")
+	}
+}
