@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
 
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -37,6 +38,7 @@ type recordStream struct {
 	buf     []byte // input read and not parsed yet; starts at a record
 	eof     bool   // src is exhausted
 	started bool
+	parsed  bool // a chunk was returned
 	done    bool
 
 	p       readParsed // delim, encoding and crlf once started; notes at the end
@@ -79,13 +81,56 @@ func (l *readLimited) Read(p []byte) (int, error) {
 // next returns the records of the next chunk and the 1-based line where
 // each starts; io.EOF after the last. An error is a *ReadError.
 func (s *recordStream) next() (recs [][]string, lines []int, err error) {
+	for {
+		c, err := s.nextRaw()
+		if err != nil {
+			return nil, nil, err
+		}
+		r := s.parseChunk(c)
+		if err := s.merge(&r); err != nil {
+			s.done = true
+			return nil, nil, err
+		}
+		if len(r.recs) > 0 {
+			return r.recs, r.lines, nil
+		}
+	}
+}
+
+// A rawChunk is a chunk of whole records as read, not yet decoded.
+type rawChunk struct {
+	raw    []byte
+	line0  int  // lines of the input before it
+	first  bool // the input's first chunk, which may start with a "sep=" line
+	forced bool // a record that never ends: parsing must fail
+}
+
+// A parsedChunk is a chunk's records, its error, and what its notes say.
+type parsedChunk struct {
+	recs  [][]string
+	lines []int
+	err   error
+
+	badBytes          int // bytes read as Windows-1252
+	badLine, badCol   int // the first of them
+	multi             bool
+	bareFields        int // unquoted fields whose quotes were read as text
+	bareLine, bareCol int // the first of them
+}
+
+// nextRaw returns the next chunk of whole records; io.EOF after the last.
+// The chunk is a copy, so that it can be parsed while the next is read.
+func (s *recordStream) nextRaw() (rawChunk, error) {
 	if s.done {
-		return nil, nil, io.EOF
+		return rawChunk{}, io.EOF
+	}
+	fail := func(err error) (rawChunk, error) {
+		s.done = true
+		return rawChunk{}, err
 	}
 	if !s.started {
 		if err := s.start(); err != nil {
-			s.done = true
-			return nil, nil, err
+			return fail(err)
 		}
 	}
 	for {
@@ -105,8 +150,7 @@ func (s *recordStream) next() (recs [][]string, lines []int, err error) {
 			// there is reports as the fault it is.
 			if len(s.buf) <= readMaxRecord+s.chunk {
 				if err := s.fill(len(s.buf) + s.chunk); err != nil {
-					s.done = true
-					return nil, nil, err
+					return fail(err)
 				}
 				continue
 			}
@@ -114,27 +158,41 @@ func (s *recordStream) next() (recs [][]string, lines []int, err error) {
 		}
 		if end == 0 {
 			s.done = true
-			return nil, nil, io.EOF
+			return rawChunk{}, io.EOF
 		}
-		recs, lines, err = s.parse(s.buf[:end])
-		if err == nil && forced {
-			err = &ReadError{File: s.name, Line: s.line0 + 1, Err: errReadLongRecord}
-		}
-		if err != nil {
-			s.done = true
-			return nil, nil, err
-		}
+		c := rawChunk{raw: bytes.Clone(s.buf[:end]), line0: s.line0, first: !s.parsed, forced: forced}
+		s.parsed = true
+		// Decoding never makes or removes a line end, so the raw bytes
+		// count the lines of the text.
+		s.line0 += bytes.Count(c.raw, []byte{'\n'})
 		s.buf = s.buf[:copy(s.buf, s.buf[end:])]
-		if !s.eof && len(s.buf) < s.chunk {
+		if forced {
+			s.done = true
+		} else if !s.eof && len(s.buf) < s.chunk {
 			if err := s.fill(s.chunk); err != nil {
-				s.done = true
-				return nil, nil, err
+				return fail(err)
 			}
 		}
-		if len(recs) > 0 {
-			return recs, lines, nil
-		}
+		return c, nil
 	}
+}
+
+// merge adds what a chunk's notes say to the stream's, in the order of the
+// chunks, and returns the chunk's error.
+func (s *recordStream) merge(r *parsedChunk) error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.badBytes > 0 && s.badBytes == 0 {
+		s.badLine, s.badCol = r.badLine, r.badCol
+	}
+	s.badBytes += r.badBytes
+	s.multi = s.multi || r.multi
+	if r.bareFields > 0 && s.bareFields == 0 {
+		s.bareLine, s.bareCol = r.bareLine, r.bareCol
+	}
+	s.bareFields += r.bareFields
+	return nil
 }
 
 // start reads the first block of the input and works out its encoding, its
@@ -196,11 +254,12 @@ func (s *recordStream) start() error {
 
 // fill reads from src until buf holds n bytes or src ends.
 func (s *recordStream) fill(n int) error {
-	if cap(s.buf) < n {
-		s.buf = append(make([]byte, 0, n), s.buf...)
-	}
 	for len(s.buf) < n && !s.eof {
-		m, err := s.src.Read(s.buf[len(s.buf):n])
+		if len(s.buf) == cap(s.buf) {
+			// Grown as the input comes, so that a small list takes little.
+			s.buf = slices.Grow(s.buf, min(n-len(s.buf), max(len(s.buf), 64<<10)))
+		}
+		m, err := s.src.Read(s.buf[len(s.buf):min(cap(s.buf), n)])
 		s.buf = s.buf[:len(s.buf)+m]
 		switch {
 		case errors.Is(err, errReadTooMuch):
@@ -214,43 +273,38 @@ func (s *recordStream) fill(n int) error {
 	return nil
 }
 
-// parse decodes and parses one chunk of whole records.
-func (s *recordStream) parse(raw []byte) (recs [][]string, lines []int, err error) {
-	text := raw
-	if !utf8.Valid(raw) {
-		var bad, first int
-		var multi bool
-		text, bad, first, multi = readWindows1252(raw)
-		if s.badBytes == 0 {
-			s.badLine, s.badCol = readPos(text, first)
-			s.badLine += s.line0
-		}
-		s.badBytes += bad
-		s.multi = s.multi || multi
-	} else if !s.multi {
-		s.multi = readHasHigh(raw)
+// parseChunk decodes and parses one chunk of whole records. It changes
+// nothing in s, so chunks can be parsed at once.
+func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
+	text := c.raw
+	if !utf8.Valid(c.raw) {
+		var first int
+		text, r.badBytes, first, r.multi = readWindows1252(c.raw)
+		r.badLine, r.badCol = readPos(text, first)
+		r.badLine += c.line0
+	} else {
+		r.multi = readHasHigh(c.raw)
 	}
 	if i := bytes.IndexByte(text, 0); i >= 0 {
 		line, col := readPos(text, i)
-		return nil, nil, &ReadError{File: s.name, Line: s.line0 + line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(s.head))}
+		r.err = &ReadError{File: s.name, Line: c.line0 + line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(s.head))}
+		return r
 	}
 	start, sepLines := 0, 0
-	if s.line0 == 0 && s.sepLine > 0 {
+	if c.first && s.sepLine > 0 {
 		_, start = readSepLine(text)
 		sepLines = 1
 	}
-	recs, lines, err = readCSV(text[start:], s.p.delim)
+	recs, lines, err := readCSV(text[start:], s.p.delim)
 	fixed, adds := text, []int(nil)
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
 		var fields int
 		if fixed, adds, fields = readRequote(text, start, s.p.delim); fields > 0 {
 			recs, lines, err = readCSV(fixed[start:], s.p.delim)
 			if err == nil {
-				if s.bareFields == 0 {
-					s.bareLine, s.bareCol = readPos(text, adds[0])
-					s.bareLine += s.line0
-				}
-				s.bareFields += fields
+				r.bareFields = fields
+				r.bareLine, r.bareCol = readPos(text, adds[0])
+				r.bareLine += c.line0
 			}
 		}
 	}
@@ -258,15 +312,20 @@ func (s *recordStream) parse(raw []byte) (recs [][]string, lines []int, err erro
 		err = readParseError(s.name, text, fixed, adds, sepLines, s.p.delim, err)
 		var re *ReadError
 		if errors.As(err, &re) && re.Line > 0 {
-			re.Line += s.line0
+			re.Line += c.line0
 		}
-		return nil, nil, err
+		r.err = err
+		return r
+	}
+	if c.forced {
+		r.err = &ReadError{File: s.name, Line: c.line0 + 1, Err: errReadLongRecord}
+		return r
 	}
 	for i := range lines {
-		lines[i] += sepLines + s.line0
+		lines[i] += sepLines + c.line0
 	}
-	s.line0 += bytes.Count(text, []byte{'\n'})
-	return recs, lines, nil
+	r.recs, r.lines = recs, lines
+	return r
 }
 
 // notes returns what the user should be told about how the input was read,
