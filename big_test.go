@@ -45,7 +45,9 @@ func TestTwoGigabyteFile(t *testing.T) {
 	if limit := slow(5 * time.Second); res.took > limit {
 		t.Errorf("refusing took %v: the file was read", res.took)
 	}
-	if limit := int64(slow(100 << 20)); res.maxRSS > limit {
+	// A few 8 MiB chunks are read ahead while the first is parsed
+	// (measured: 91 MiB read one at a time, 139 MiB ahead), not 2 GiB.
+	if limit := int64(slow(256 << 20)); res.maxRSS > limit {
 		t.Errorf("peak memory %d MiB: the file was read", res.maxRSS>>20)
 	}
 	if d := before.diff(takeSnapshot(t, dir)); d != "" {
