@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,8 +25,9 @@ var errWriteNotFile = errors.New("exists and is not a regular file")
 // error wrapping ErrExists. write's error aborts and removes the temp file.
 // Even with force, a directory, device or pipe at path is refused.
 //
-// The temporary file is named ".NAME.tmp-XXXX"; only a process killed
-// outright leaves one behind. The new file gets the mode of the file it
+// The temporary file is named ".NAME.tmp-PID-XXXX"; only a process killed
+// outright leaves one behind, and the next write of NAME removes those of
+// processes that no longer run. The new file gets the mode of the file it
 // replaces, else 0644. A symbolic link at path is replaced by the file,
 // never written through. Errors are *fs.PathError values naming path.
 func WriteFileAtomic(path string, force bool, write func(w io.Writer) error) error {
@@ -110,7 +112,7 @@ type writeStaged struct {
 	mode fs.FileMode
 }
 
-// writeCreate creates the temporary file beside path (".NAME.tmp-XXXX")
+// writeCreate creates the temporary file beside path (".NAME.tmp-PID-XXXX")
 // that path's output is written to, refusing what WriteFileAtomic refuses.
 func writeCreate(path string, force bool) (*writeStaged, error) {
 	mode := fs.FileMode(0o644)
@@ -129,7 +131,8 @@ func writeCreate(path string, force bool) (*writeStaged, error) {
 		return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
 	}
 	dir, base := filepath.Split(path)
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	writeRemoveStale(dir, base)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
 	}
@@ -145,6 +148,31 @@ func (s *writeStaged) finish() error {
 		}
 	}
 	return nil
+}
+
+// writeRemoveStale removes the temporary files that writes of base in dir
+// left when their process was killed outright: those whose process no
+// longer runs (on systems that can tell; elsewhere none). It is best
+// effort: a file it cannot remove stays, harmless.
+func writeRemoveStale(dir, base string) {
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + ".tmp-"
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		pid, _, ok := strings.Cut(rest, "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && n > 0 && n != os.Getpid() && writeProcessGone(n) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // writeSyncDir makes a rename in dir durable. It is best effort: a failure

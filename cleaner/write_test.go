@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -347,5 +348,45 @@ func TestWriteFilesAtomicAllOrNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("%d files in the folder, want the 2 outputs and no temporary file", len(entries))
+	}
+}
+
+// TestWriteRemovesStaleTemps: the temporary files of a killed writer of the
+// same output are removed by the next write, and nothing else is.
+func TestWriteRemovesStaleTemps(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no way to tell a process is gone here")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := exec.Command(exe, "-test.run=^$")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := gone.Process.Pid
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.csv")
+	names := map[string]bool{ // name -> removed
+		".out.csv.tmp-" + strconv.Itoa(dead) + "-123":       true,
+		".out.csv.tmp-" + strconv.Itoa(os.Getpid()) + "-45": false, // this process
+		".out.csv.tmp-1-678":                                false, // a process that runs
+		".other.csv.tmp-" + strconv.Itoa(dead) + "-9":       false, // another output
+		".out.csv.tmp-4242xyz":                              false, // not named by a process
+	}
+	for name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteFileAtomic(out, false, writeString("email\n")); err != nil {
+		t.Fatal(err)
+	}
+	for name, removed := range names {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gotRemoved := errors.Is(err, fs.ErrNotExist); gotRemoved != removed {
+			t.Errorf("%s: removed %v, want %v", name, gotRemoved, removed)
+		}
 	}
 }

@@ -1,0 +1,13 @@
+//go:build unix
+
+package cleaner
+
+import (
+	"errors"
+	"syscall"
+)
+
+// writeProcessGone reports whether no process with the ID pid runs.
+func writeProcessGone(pid int) bool {
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
