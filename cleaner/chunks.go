@@ -49,6 +49,7 @@ type recordStream struct {
 	// What the notes say, accumulated over chunks.
 	badBytes          int  // bytes read as Windows-1252
 	badLine, badCol   int  // the first of them
+	badByte           byte
 	multi             bool // the input held valid non-ASCII UTF-8
 	bareFields        int  // unquoted fields whose quotes were read as text
 	bareLine, bareCol int  // the first of them
@@ -113,6 +114,7 @@ type parsedChunk struct {
 
 	badBytes          int // bytes read as Windows-1252
 	badLine, badCol   int // the first of them
+	badByte           byte
 	multi             bool
 	bareFields        int // unquoted fields whose quotes were read as text
 	bareLine, bareCol int // the first of them
@@ -184,7 +186,7 @@ func (s *recordStream) merge(r *parsedChunk) error {
 		return r.err
 	}
 	if r.badBytes > 0 && s.badBytes == 0 {
-		s.badLine, s.badCol = r.badLine, r.badCol
+		s.badLine, s.badCol, s.badByte = r.badLine, r.badCol, r.badByte
 	}
 	s.badBytes += r.badBytes
 	s.multi = s.multi || r.multi
@@ -230,7 +232,7 @@ func (s *recordStream) start() error {
 	}
 	text := sample
 	if !utf8.Valid(sample) {
-		text, _, _, _ = readWindows1252(sample)
+		text, _, _, _, _ = readWindows1252(sample)
 	}
 	start := 0
 	if d, n := readSepLine(text); n > 0 {
@@ -279,7 +281,7 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	text := c.raw
 	if !utf8.Valid(c.raw) {
 		var first int
-		text, r.badBytes, first, r.multi = readWindows1252(c.raw)
+		text, r.badBytes, first, r.badByte, r.multi = readWindows1252(c.raw)
 		r.badLine, r.badCol = readPos(text, first)
 		r.badLine += c.line0
 	} else {
@@ -328,9 +330,11 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	return r
 }
 
-// notes returns what the user should be told about how the input was read,
-// and sets the encoding found; call it after the last chunk.
-func (s *recordStream) notes() []string {
+// finish returns what the user should be told about how the input was
+// read, and sets the encoding found; call it after the last chunk. Bytes
+// that are not UTF-8 in UTF-8 text are an error (ErrMixedEncoding), found
+// only now because a later chunk may show that the text is UTF-8.
+func (s *recordStream) finish() ([]string, error) {
 	var notes []string
 	if s.p.encoding == "UTF-16LE" || s.p.encoding == "UTF-16BE" {
 		notes = append(notes, "read as "+s.p.encoding+" (Excel's Unicode text); outputs are UTF-8")
@@ -341,12 +345,22 @@ func (s *recordStream) notes() []string {
 		s.p.encoding = "Windows-1252"
 		notes = append(notes, "not valid UTF-8: read as Windows-1252; outputs are UTF-8")
 	default:
-		notes = append(notes, fmt.Sprintf("%s not valid UTF-8 (the first at line %d, column %d): read as Windows-1252", readCount(s.badBytes, "byte"), s.badLine, s.badCol))
+		return nil, &ReadError{File: s.name, Line: s.badLine, Column: s.badCol, Err: fmt.Errorf(
+			"%w (byte 0x%02X%s): the file mixes encodings, so some characters would be read wrong; save it as CSV UTF-8 and try again",
+			ErrMixedEncoding, s.badByte, readMoreBytes(s.badBytes-1))}
 	}
 	if s.bareFields > 0 {
 		notes = append(notes, fmt.Sprintf("quotes inside %s (the first at line %d, column %d) were read as ordinary characters", readCount(s.bareFields, "unquoted field"), s.bareLine, s.bareCol))
 	}
-	return notes
+	return notes, nil
+}
+
+// readMoreBytes says how many more bytes are not UTF-8, if any.
+func readMoreBytes(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more", n)
 }
 
 // readRecordsEnd returns the length of the whole records at the start of

@@ -101,7 +101,7 @@ func TestReadChunkedLarge(t *testing.T) {
 		case 3:
 			b.WriteString("\"\"")
 		}
-		b.WriteString(";Köln\r\n")
+		b.WriteString(";K\xf6ln\r\n") // the whole list in Windows-1252
 		if rng.IntN(50) == 0 {
 			b.WriteString("\r\n") // a blank line
 		}
@@ -116,6 +116,16 @@ func TestReadChunkedLarge(t *testing.T) {
 	p, err := readParse(data, "in.csv", 0)
 	if err != nil || len(p.records) != 6001 || p.delim != ';' || !p.crlf || len(p.notes) != 2 {
 		t.Fatalf("read %d records, delim %q, crlf %v, notes %q, err %v", len(p.records), p.delim, p.crlf, p.notes, err)
+	}
+
+	// One UTF-8 character far into the list makes it UTF-8 text with bytes
+	// that are not UTF-8, an error at the first of them, found at the end.
+	mixed := append(bytes.Clone(data), "zoe@example.com;Zoë;x\r\n"...)
+	for _, chunk := range []int{100, 4093} {
+		readSameParse(t, mixed, 0, chunk, nil)
+	}
+	if _, err := readParse(mixed, "in.csv", 0); !errors.Is(err, ErrMixedEncoding) {
+		t.Fatalf("error %v, want ErrMixedEncoding", err)
 	}
 
 	// A quote never closed far into the list, then the list's end.

@@ -39,6 +39,13 @@ var (
 	ErrBinaryFile    = errors.New("binary file, not CSV text")
 	ErrNoEmailColumn = errors.New("no email column")
 	ErrFileTooLarge  = errors.New("file too large")
+	// ErrMixedEncoding: UTF-8 text (with valid non-ASCII characters or a
+	// UTF-8 byte-order mark) holds bytes that are not UTF-8, so some of
+	// its characters cannot be read for sure. A file wholly in
+	// Windows-1252 is read as such.
+	ErrMixedEncoding = errors.New("invalid UTF-8 in UTF-8 text")
+	// ErrDuplicateHeader: two columns have the same (non-empty) name.
+	ErrDuplicateHeader = errors.New("duplicate header name")
 )
 
 // List is a subscriber list as read from a CSV file.
@@ -112,10 +119,11 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 // CSV as exported by ESPs and spreadsheets. name is used in messages.
 //
 // The text may be UTF-8 with or without a byte-order mark, or UTF-16 with one
-// (Excel's "Unicode text"). Input that is not valid UTF-8 is read as
-// Windows-1252 and a Note says so; when it is valid UTF-8 but for a few
-// bytes, only those bytes are read as Windows-1252 and the Note gives the
-// first position. Lines may end in LF or CRLF. A first line "sep=X" (Excel's
+// (Excel's "Unicode text"). Input that is not valid UTF-8 and holds no
+// valid UTF-8 beyond ASCII is read as Windows-1252 and a Note says so;
+// UTF-8 text (valid non-ASCII UTF-8, or a UTF-8 byte-order mark) with bytes
+// that are not UTF-8 is an error at the first of them (ErrMixedEncoding),
+// since which characters they stand for cannot be known. Lines may end in LF or CRLF. A first line "sep=X" (Excel's
 // delimiter hint) sets the delimiter and is skipped; otherwise, unless
 // opt.Delimiter is set, the delimiter is the one of , ; tab | that splits the
 // first records most consistently (outside quotes), ',' if none does.
@@ -137,9 +145,9 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 // column whose header contains "mail" and whose values mostly look like
 // addresses, else the column where most values look like addresses (a Note
 // says so). When the first line holds an address in that column the file
-// has no header line: Header is nil and every line is a row. Other duplicate
-// header names are kept and noted, but two columns named like the email
-// column are ambiguous.
+// has no header line: Header is nil and every line is a row. Two columns
+// with the same name are an error (ErrDuplicateHeader), and two columns
+// named like the email column are ambiguous.
 //
 // Errors are *ReadError values. When the only fault is that no email column
 // was found, Read returns the list with EmailCol -1 along with an error
@@ -212,7 +220,11 @@ func readAll(s *recordStream) (*readParsed, error) {
 		s.p.records = append(s.p.records, r.recs...)
 		s.p.lines = append(s.p.lines, r.lines...)
 	}
-	s.p.notes = s.notes()
+	notes, err := s.finish()
+	if err != nil {
+		return nil, err
+	}
+	s.p.notes = notes
 	return &s.p, nil
 }
 
@@ -263,7 +275,9 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 		if len(l.Rows) == 0 {
 			return nil, &ReadError{File: name, Line: p.lines[0], Err: ErrNoDataRows}
 		}
-		l.Notes = append(l.Notes, readDuplicateNotes(l.Header)...)
+		if err := readDuplicateHeader(l.Header); err != nil {
+			return nil, &ReadError{File: name, Line: p.lines[0], Err: err}
+		}
 	}
 	if colErr != nil {
 		return l, &ReadError{File: name, Err: colErr}
@@ -553,9 +567,9 @@ func readPos(text []byte, off int) (line, col int) {
 
 // readWindows1252 decodes b as UTF-8, and every byte that is not part of a
 // valid UTF-8 sequence as Windows-1252. It returns the number of such bytes,
-// the offset in text of the first, and whether b held any valid non-ASCII
-// UTF-8 sequence.
-func readWindows1252(b []byte) (text []byte, bad, first int, multi bool) {
+// the offset in text of the first and its value, and whether b held any
+// valid non-ASCII UTF-8 sequence.
+func readWindows1252(b []byte) (text []byte, bad, first int, firstByte byte, multi bool) {
 	text = make([]byte, 0, len(b)+len(b)/4)
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -567,7 +581,7 @@ func readWindows1252(b []byte) (text []byte, bad, first int, multi bool) {
 		r, n := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && n == 1 {
 			if bad == 0 {
-				first = len(text)
+				first, firstByte = len(text), c
 			}
 			bad++
 			text = utf8.AppendRune(text, charmap.Windows1252.DecodeByte(c))
@@ -578,7 +592,7 @@ func readWindows1252(b []byte) (text []byte, bad, first int, multi bool) {
 		text = append(text, b[i:i+n]...)
 		i += n
 	}
-	return text, bad, first, multi
+	return text, bad, first, firstByte, multi
 }
 
 // readBinaryHint names the kind of binary file data looks like.
@@ -842,27 +856,24 @@ func readHeaderList(header []string) string {
 	return b.String()
 }
 
-// readDuplicateNotes notes header names used by more than one column, other
-// than blank ones.
-func readDuplicateNotes(header []string) []string {
-	var notes []string
+// readDuplicateHeader returns an error wrapping ErrDuplicateHeader when two
+// columns of header have the same name (ignoring surrounding spaces, which
+// a spreadsheet does not show; empty names, as Excel gives unnamed
+// columns, do not count). Names that differ in case are told apart, as a
+// spreadsheet does.
+func readDuplicateHeader(header []string) error {
 	seen := make(map[string]int, len(header))
 	for c, h := range header {
-		key := strings.ToLower(strings.TrimSpace(h))
+		key := strings.TrimSpace(h)
 		if key == "" {
 			continue
 		}
-		first, dup := seen[key]
-		if !dup {
-			seen[key] = c
-			continue
+		if first, dup := seen[key]; dup {
+			return fmt.Errorf("%w: columns %d %q and %d %q; rename one so that every column has its own name", ErrDuplicateHeader, first+1, header[first], c+1, h)
 		}
-		if first >= 0 {
-			notes = append(notes, fmt.Sprintf("header %q names columns %d and %d; both are kept", h, first+1, c+1))
-			seen[key] = -1 // note each name once
-		}
+		seen[key] = c
 	}
-	return notes
+	return nil
 }
 
 // readUnwrapPath drops the operation and path from a *fs.PathError, which

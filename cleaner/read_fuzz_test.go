@@ -85,7 +85,7 @@ func readDecodeWhole(data []byte) []byte {
 		return text
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	text, _, _, _ := readWindows1252(data)
+	text, _, _, _, _ := readWindows1252(data)
 	return text
 }
 

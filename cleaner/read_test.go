@@ -103,13 +103,6 @@ func TestReadList(t *testing.T) {
 		lines:  []int{2, 3}, col: 0, by: "header", delim: ',', enc: "Windows-1252",
 		notes: []string{"not valid UTF-8: read as Windows-1252"},
 	}, {
-		name:   "invalid UTF-8 in UTF-8 text",
-		in:     "email,name\nj@x.jp,日本\nm@x.de,M\xfcller\n",
-		header: []string{"email", "name"},
-		rows:   [][]string{{"j@x.jp", "日本"}, {"m@x.de", "Müller"}},
-		lines:  []int{2, 3}, col: 0, by: "header", delim: ',', enc: "UTF-8",
-		notes: []string{"1 byte not valid UTF-8 (the first at line 3, column 9)"},
-	}, {
 		name:   "UTF-16LE with BOM",
 		in:     utf16LE("\uFEFFemail\tname\r\na@x.com\tZoë\r\n"),
 		header: []string{"email", "name"},
@@ -189,12 +182,11 @@ func TestReadList(t *testing.T) {
 		lines: []int{1}, col: 1, by: "content", delim: ',', enc: "UTF-8",
 		notes: []string{"no header line"},
 	}, {
-		name:   "duplicate header names",
-		in:     "email,tag,Tag,,\na@x.com,1,2,,\n",
-		header: []string{"email", "tag", "Tag", "", ""},
-		rows:   [][]string{{"a@x.com", "1", "2", "", ""}},
+		name:   "unnamed columns",
+		in:     "email,tag,,\na@x.com,1,,\n",
+		header: []string{"email", "tag", "", ""},
+		rows:   [][]string{{"a@x.com", "1", "", ""}},
 		lines:  []int{2}, col: 0, by: "header", delim: ',', enc: "UTF-8",
-		notes: []string{`header "Tag" names columns 2 and 3; both are kept`},
 	}, {
 		name:   "single empty field kept",
 		in:     "email\n\"\"\na@x.com\n",
@@ -295,6 +287,18 @@ func TestReadErrors(t *testing.T) {
 		{
 			name: "no such column number", in: "email,name\na@x.com,Ann\n", opt: ReadOptions{Column: "3"},
 			is: ErrNoEmailColumn, msg: []string{"there is no column 3; the file has 2"}, list: true,
+		},
+		{
+			name: "invalid UTF-8 in UTF-8 text", in: "email,name\nj@x.jp,日本\nm@x.de,M\xfcller\xe9\n",
+			line: 3, col: 9, is: ErrMixedEncoding, msg: []string{"(byte 0xFC and 1 more): the file mixes encodings", "save it as CSV UTF-8"},
+		},
+		{
+			name: "invalid UTF-8 after a UTF-8 byte-order mark", in: "\xEF\xBB\xBFemail,name\nm@x.de,M\xfcller\n",
+			line: 2, col: 9, is: ErrMixedEncoding, msg: []string{"(byte 0xFC)"},
+		},
+		{
+			name: "duplicate header names", in: "email,Tag,tag, Tag ,,\na@x.com,1,2,3,,\n",
+			line: 1, is: ErrDuplicateHeader, msg: []string{`columns 2 "Tag" and 4 " Tag "; rename one`},
 		},
 		{name: "invalid delimiter", in: "a,b\n", opt: ReadOptions{Delimiter: '"'}, msg: []string{`invalid delimiter '"'`}},
 		{name: "too large", in: "email\na@x.com\n", opt: ReadOptions{MaxBytes: 8}, is: ErrFileTooLarge, msg: []string{"more than 8 bytes"}},
@@ -495,7 +499,8 @@ func TestReadRoundTrip(t *testing.T) {
 		"email\tnote\na@x.com\t\"two\nlines\"\nb@x.com\t\" lead\"\n",
 		"email|q\na@x.com|\"say \"\"hi\"\"\"\nb@x.com|x\"y\n",
 		"email,a,b\nx@y.z,\"cr\rin\",\"crlf\r\r\nin\"\nragged@x.com\n\"\"\n",
-		"\xEF\xBB\xBFemail,name\nm@x.de,M\xfcller\n",
+		"\xEF\xBB\xBFemail,name\nm@x.de,Müller\n",
+		"email,name\nm@x.de,M\xfcller\n", // Windows-1252
 		"sep=,\nemail,\"sep=;\"\na@x.com,\"\uFEFFx\"\n",
 		"\"sep=;\"\na@x.com\n",
 		"a@x.com,Ann\nb@x.com,Bob\n", // no header line

@@ -101,7 +101,11 @@ func OpenStream(path string, opt ReadOptions, dns bool) (*Stream, error) {
 		tally(recs)
 	}
 	// The encoding is known for sure, and its notes due, only at the end.
-	l.Notes = append(rs.notes(), l.Notes...)
+	notes, err := rs.finish()
+	if err != nil {
+		return nil, err
+	}
+	l.Notes = append(notes, l.Notes...)
 	l.Encoding = rs.p.encoding
 	l.Rows, l.Lines = nil, nil
 
