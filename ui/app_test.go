@@ -86,6 +86,24 @@ func TestOpenErrorShowsPicker(t *testing.T) {
 	}
 }
 
+// TestOpenErrorWraps shows the whole of a long read error at 80 columns,
+// whose end says what to do, and still fits the screen.
+func TestOpenErrorWraps(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dup.csv")
+	if err := os.WriteFile(path, []byte("Email,Name,Name\na@x.com,A,B\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tt := newTester(t, Options{Path: path}, 80, 24)
+	v := tt.view()
+	flat := strings.Join(strings.Fields(v), " ")
+	if !strings.Contains(flat, `duplicate header name: columns 2 "Name" and 3 "Name"; rename one so that every column has its own name`) {
+		t.Errorf("the error is not shown whole:\n%s", v)
+	}
+	if got := strings.Count(v, "\n") + 1; got > 24 {
+		t.Errorf("the view is %d lines, more than the screen's 24", got)
+	}
+}
+
 func TestOpenPicksFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "list.csv"), []byte(testList), 0o644); err != nil {

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/listclean/listclean/cleaner"
 )
@@ -128,8 +129,23 @@ func (o *openScreen) help() helpKeys {
 	}
 }
 
+// errLines is the error wrapped to the screen, at most openErrLines lines:
+// its end often says what to do.
+func (o *openScreen) errLines() []string {
+	// ansi.Wrap keeps the spaces of a sanitised file name as they are.
+	lines := strings.Split(ansi.Wrap(o.err, max(o.c.width-2, 1), ""), "\n")
+	if len(lines) > openErrLines {
+		lines = lines[:openErrLines]
+		lines[openErrLines-1] = clip(lines[openErrLines-1]+" …", o.c.width-2)
+	}
+	return lines
+}
+
+// openErrLines is how many lines an error on the open screen takes at most.
+const openErrLines = 4
+
 func (o *openScreen) update(msg tea.Msg) tea.Cmd {
-	o.picker.SetHeight(max(o.c.bodyH-4, 1))
+	defer func() { o.picker.SetHeight(max(o.c.bodyH-3-max(len(o.errLines()), 1), 1)) }()
 	if msg, ok := msg.(fileReadMsg); ok {
 		o.reading = ""
 		o.err = "Could not read " + errorText(msg.err)
@@ -165,7 +181,9 @@ func (o *openScreen) view() string {
 	b.WriteString("\n " + st.Heading.Render("Pick the list to clean") + st.Muted.Render(" (.csv, .tsv or .txt)") + "\n")
 	b.WriteString(" " + st.Muted.Render(clip(sanitize(o.picker.CurrentDirectory), o.c.width-2)) + "\n")
 	if o.err != "" {
-		b.WriteString(" " + st.Error.Render(clip(o.err, o.c.width-2)) + "\n")
+		for _, line := range o.errLines() {
+			b.WriteString(" " + st.Error.Render(line) + "\n")
+		}
 	} else {
 		b.WriteString("\n")
 	}
