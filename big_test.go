@@ -190,17 +190,20 @@ func TestBigInputs(t *testing.T) {
 	t.Run("just under 256 MiB", func(t *testing.T) { clean(t, streamAbove-1<<20, 3<<30) })
 }
 
-// TestStreamMemoryBounded cleans lists of 16 and 64 MiB (8 and 32 under the
-// race detector) in passes: memory grows by less than twice the extra size
+// TestStreamMemoryBounded cleans lists of 16 and 64 MiB in passes: memory
+// grows by less than twice the extra size
 // (a list held in memory takes some eight times its size; measured: 117 and
 // 158 MiB), every row lands in one output, and the outputs are those of
 // cleaning the smaller list in memory.
 func TestStreamMemoryBounded(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	// Both lists span several 8 MiB chunks: a list of one chunk takes
+	// less. The race detector's own memory grows with the heap, so under
+	// it the lists are smaller and peak memory is only logged.
 	sizes := []int64{16 << 20, 64 << 20}
 	if raceEnabled {
-		sizes = []int64{8 << 20, 32 << 20}
+		sizes = []int64{8 << 20, 24 << 20}
 	}
 	var rss [2]int64
 	for k, size := range sizes {
@@ -250,7 +253,7 @@ func TestStreamMemoryBounded(t *testing.T) {
 		t.Skip("peak memory not measurable here")
 	}
 	extra := sizes[1] - sizes[0]
-	if grew := rss[1] - rss[0]; grew > 2*extra {
+	if grew := rss[1] - rss[0]; !raceEnabled && grew > 2*extra {
 		t.Errorf("peak memory grew by %d MiB for %d MiB more of list", grew>>20, extra>>20)
 	}
 }
