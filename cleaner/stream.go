@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"sort"
 
 	"github.com/listclean/listclean/resolver"
 )
@@ -346,13 +345,7 @@ func (t *summaryTotal) total(rows, domains int) Summary {
 		dc.Rows = n
 		s.Failing = append(s.Failing, dc)
 	}
-	sort.Slice(s.Failing, func(a, b int) bool {
-		fa, fb := s.Failing[a], s.Failing[b]
-		if fa.Rows != fb.Rows {
-			return fa.Rows > fb.Rows
-		}
-		return fa.Domain < fb.Domain
-	})
+	sortFailing(s.Failing)
 	return s
 }
 

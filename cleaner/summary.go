@@ -68,14 +68,19 @@ func (s *Session) Summarize() Summary {
 	for _, dc := range failing {
 		sum.Failing = append(sum.Failing, *dc)
 	}
-	sort.Slice(sum.Failing, func(a, b int) bool {
-		fa, fb := sum.Failing[a], sum.Failing[b]
-		if fa.Rows != fb.Rows {
-			return fa.Rows > fb.Rows
-		}
-		return fa.Domain < fb.Domain
-	})
+	sortFailing(sum.Failing)
 	return sum
+}
+
+// sortFailing puts the failing domains with the most rows first, then by
+// name.
+func sortFailing(f []DomainCount) {
+	sort.Slice(f, func(a, b int) bool {
+		if f[a].Rows != f[b].Rows {
+			return f[a].Rows > f[b].Rows
+		}
+		return f[a].Domain < f[b].Domain
+	})
 }
 
 // WriteText prints the summary for a terminal or a log: rows, domains,
