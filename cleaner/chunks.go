@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"unicode/utf8"
 
@@ -79,23 +80,66 @@ func (l *readLimited) Read(p []byte) (int, error) {
 	return m, err
 }
 
-// next returns the records of the next chunk and the 1-based line where
-// each starts; io.EOF after the last. An error is a *ReadError.
-func (s *recordStream) next() (recs [][]string, lines []int, err error) {
-	for {
-		c, err := s.nextRaw()
-		if err != nil {
-			return nil, nil, err
+// each calls fn with the records of every chunk, in input order, and the
+// 1-based line where each starts, until the input ends or fn fails. Chunks
+// are parsed on all processors while the next are read and fn works; the
+// first error in input order is returned, a *ReadError unless fn's.
+func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
+	type parsing struct {
+		c    rawChunk
+		done chan parsedChunk
+	}
+	workers := runtime.GOMAXPROCS(0)
+	todo := make(chan parsing)
+	order := make(chan parsing, workers) // chunks in input order, as many ahead as there are workers
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // reads the chunks
+		defer close(todo)
+		defer close(order)
+		for {
+			c, err := s.nextRaw()
+			if err == io.EOF {
+				return
+			}
+			p := parsing{c: c, done: make(chan parsedChunk, 1)}
+			if err != nil {
+				p.done <- parsedChunk{err: err}
+			}
+			select {
+			case order <- p:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+			select {
+			case todo <- p:
+			case <-stop:
+				return
+			}
 		}
-		r := s.parseChunk(c)
+	}()
+	for range workers {
+		go func() {
+			for p := range todo {
+				p.done <- s.parseChunk(p.c)
+			}
+		}()
+	}
+	for p := range order {
+		r := <-p.done
 		if err := s.merge(&r); err != nil {
-			s.done = true
-			return nil, nil, err
+			return err
 		}
 		if len(r.recs) > 0 {
-			return r.recs, r.lines, nil
+			if err := fn(r.recs, r.lines); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // A rawChunk is a chunk of whole records as read, not yet decoded.

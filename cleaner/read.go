@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"unicode"
@@ -166,59 +165,15 @@ func readFrom(r io.Reader, name string, opt ReadOptions) (*List, error) {
 	return readList(p, name, opt)
 }
 
-// readAll reads every record of s, parsing chunks on all processors while
-// the next are read, and putting them together in order.
+// readAll reads every record of s.
 func readAll(s *recordStream) (*readParsed, error) {
-	type parsing struct {
-		c    rawChunk
-		done chan parsedChunk
-	}
-	workers := runtime.GOMAXPROCS(0)
-	todo := make(chan parsing)
-	order := make(chan parsing, workers) // chunks in input order, as many ahead as there are workers
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() { // reads the chunks
-		defer close(todo)
-		defer close(order)
-		for {
-			c, err := s.nextRaw()
-			if err == io.EOF {
-				return
-			}
-			p := parsing{c: c, done: make(chan parsedChunk, 1)}
-			if err != nil {
-				p.done <- parsedChunk{err: err}
-			}
-			select {
-			case order <- p:
-			case <-stop:
-				return
-			}
-			if err != nil {
-				return
-			}
-			select {
-			case todo <- p:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	for range workers {
-		go func() {
-			for p := range todo {
-				p.done <- s.parseChunk(p.c)
-			}
-		}()
-	}
-	for p := range order {
-		r := <-p.done
-		if err := s.merge(&r); err != nil {
-			return nil, err
-		}
-		s.p.records = append(s.p.records, r.recs...)
-		s.p.lines = append(s.p.lines, r.lines...)
+	err := s.each(func(recs [][]string, lines []int) error {
+		s.p.records = append(s.p.records, recs...)
+		s.p.lines = append(s.p.lines, lines...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	notes, err := s.finish()
 	if err != nil {

@@ -16,6 +16,11 @@ import (
 // eight times its size.
 const StreamAbove = 256 << 20
 
+// streamChunkSize is how much of the file a Stream parses at a time:
+// smaller than when a list is read whole, since a few chunks are parsed
+// ahead, each taking some eight times its size.
+const streamChunkSize = 2 << 20
+
 // A Stream cleans a list in passes over its file, holding one chunk of rows
 // at a time, so that memory depends on the number of distinct domains and
 // addresses, not on the size of the file: a list of any size can be
@@ -39,7 +44,7 @@ type Stream struct {
 	base  *Session // the domains, their DNS results and corrections, shared by every chunk
 	rows  int      // data rows
 	seed  maphash.Seed
-	chunk int // bytes of the file per chunk; 0 for readChunkSize
+	chunk int // bytes of the file per chunk; 0 for streamChunkSize
 }
 
 // OpenStream reads the list in the file at path once: its format, header
@@ -55,26 +60,9 @@ func OpenStream(path string, opt ReadOptions, dns bool) (*Stream, error) {
 	defer f.Close()
 
 	// The header and email column are found from the first records, as
-	// many as content detection looks at.
+	// many as content detection looks at; then every row is tallied.
 	p := &readParsed{}
-	for len(p.records) <= 1001 {
-		recs, lines, err := rs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		p.records = append(p.records, recs...)
-		p.lines = append(p.lines, lines...)
-	}
-	p.delim, p.encoding, p.crlf = rs.p.delim, rs.p.encoding, rs.p.crlf
-	l, err := readList(p, path, opt)
-	if err != nil {
-		return nil, err
-	}
-	st.head = l
-
+	var l *List
 	t := newDomainTally()
 	tally := func(rows [][]string) {
 		addrs := make([]Address, len(rows))
@@ -88,17 +76,35 @@ func OpenStream(path string, opt ReadOptions, dns bool) (*Stream, error) {
 		}
 		st.rows += len(rows)
 	}
-	tally(l.Rows)
-	for {
-		recs, _, err := rs.next()
-		if err == io.EOF {
-			break
+	head := func() error {
+		p.delim, p.encoding, p.crlf = rs.p.delim, rs.p.encoding, rs.p.crlf
+		var err error
+		if l, err = readList(p, path, opt); err != nil {
+			return err
 		}
-		if err != nil {
-			return nil, err
-		}
-		tally(recs)
+		tally(l.Rows)
+		return nil
 	}
+	err = rs.each(func(recs [][]string, lines []int) error {
+		if l != nil {
+			tally(recs)
+			return nil
+		}
+		p.records = append(p.records, recs...)
+		p.lines = append(p.lines, lines...)
+		if len(p.records) <= 1001 {
+			return nil
+		}
+		return head()
+	})
+	if err == nil && l == nil {
+		err = head() // a short list
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.head = l
+
 	// The encoding is known for sure, and its notes due, only at the end.
 	notes, err := rs.finish()
 	if err != nil {
@@ -136,6 +142,7 @@ func (st *Stream) open() (*os.File, *recordStream, error) {
 		delim = st.head.Delimiter
 	}
 	rs := newRecordStream(f, st.path, delim, 0)
+	rs.chunk = streamChunkSize
 	if st.chunk > 0 {
 		rs.chunk = st.chunk
 	}
@@ -164,30 +171,31 @@ func (st *Stream) each(dups *dupTable, fn func(cs *Session, first int) error) er
 	defer f.Close()
 	dups.reset()
 	first, header := 0, st.head.Header != nil
-	for {
-		recs, _, err := rs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("reading %s again: %w", st.path, err)
-		}
+	err = rs.each(func(recs [][]string, _ []int) error {
 		if header {
 			recs, header = recs[1:], false
 		}
 		if first+len(recs) > st.rows {
-			break
+			return errStreamChanged
 		}
 		if err := fn(st.chunkSession(recs, first, dups), first); err != nil {
 			return err
 		}
 		first += len(recs)
-	}
-	if first != st.rows {
+		return nil
+	})
+	var re *ReadError
+	switch {
+	case errors.As(err, &re):
+		return fmt.Errorf("reading %s again: %w", st.path, err)
+	case err == errStreamChanged, err == nil && first != st.rows:
 		return fmt.Errorf("%s changed while it was being cleaned: it had %d rows, and now more or fewer; nothing was written", st.path, st.rows)
 	}
-	return nil
+	return err
 }
+
+// errStreamChanged stops a pass over a list that now has more rows.
+var errStreamChanged = errors.New("the list changed")
 
 // chunkSession returns a session of rows, judged: the list's rows from first on.
 // A row's DupOf is the list's index of the row it repeats.
