@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
 	"unicode/utf8"
 
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -125,6 +126,7 @@ func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
 		go func() {
 			for p := range todo {
 				p.done <- s.parseChunk(p.c)
+				readRawBuffers.Put(&p.c.raw) // the records hold no part of it
 			}
 		}()
 	}
@@ -164,8 +166,20 @@ type parsedChunk struct {
 	bareLine, bareCol int // the first of them
 }
 
+// readRawBuffers are the buffers of chunks parsed, for reuse.
+var readRawBuffers sync.Pool
+
+// readRawBuffer returns an empty buffer with room for n bytes.
+func readRawBuffer(n int) []byte {
+	if b, ok := readRawBuffers.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
 // nextRaw returns the next chunk of whole records; io.EOF after the last.
-// The chunk is a copy, so that it can be parsed while the next is read.
+// The chunk is a copy, so that it can be parsed while the next is read;
+// each gives it back to readRawBuffers once parsed.
 func (s *recordStream) nextRaw() (rawChunk, error) {
 	if s.done {
 		return rawChunk{}, io.EOF
@@ -206,7 +220,7 @@ func (s *recordStream) nextRaw() (rawChunk, error) {
 			s.done = true
 			return rawChunk{}, io.EOF
 		}
-		c := rawChunk{raw: bytes.Clone(s.buf[:end]), line0: s.line0, first: !s.parsed, forced: forced}
+		c := rawChunk{raw: append(readRawBuffer(end), s.buf[:end]...), line0: s.line0, first: !s.parsed, forced: forced}
 		s.parsed = true
 		// Decoding never makes or removes a line end, so the raw bytes
 		// count the lines of the text.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -167,14 +168,18 @@ func readFrom(r io.Reader, name string, opt ReadOptions) (*List, error) {
 
 // readAll reads every record of s.
 func readAll(s *recordStream) (*readParsed, error) {
-	err := s.each(func(recs [][]string, lines []int) error {
-		s.p.records = append(s.p.records, recs...)
-		s.p.lines = append(s.p.lines, lines...)
+	// Put together once at the end: growing one slice of a million records
+	// as chunks come copies it over and over.
+	var recs [][][]string
+	var lines [][]int
+	err := s.each(func(r [][]string, l []int) error {
+		recs, lines = append(recs, r), append(lines, l)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.p.records, s.p.lines = slices.Concat(recs...), slices.Concat(lines...)
 	notes, err := s.finish()
 	if err != nil {
 		return nil, err
