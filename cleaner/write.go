@@ -306,7 +306,18 @@ func (w *RecordWriter) needsQuotes(field string) bool {
 	if field == "" {
 		return false
 	}
-	if strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, w.comma) || strings.HasPrefix(field, "sep=") {
+	// One pass over the bytes for the usual ASCII delimiter: it is most of
+	// the time spent writing a list.
+	if w.comma < utf8.RuneSelf {
+		for i := 0; i < len(field); i++ {
+			if c := field[i]; c <= '"' && (c == '"' || c == '\r' || c == '\n') || c == byte(w.comma) {
+				return true
+			}
+		}
+	} else if strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, w.comma) {
+		return true
+	}
+	if strings.HasPrefix(field, "sep=") {
 		return true
 	}
 	r, _ := utf8.DecodeRuneInString(field)
