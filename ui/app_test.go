@@ -301,3 +301,21 @@ func TestColoursFollowTheTerminal(t *testing.T) {
 		t.Error("without colours the cursor row is not in reverse video")
 	}
 }
+
+// TestOpenTooLarge points a list too large to hold to batch mode.
+func TestOpenTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(cleaner.DefaultMaxBytes + 1); err != nil { // sparse
+		t.Fatal(err)
+	}
+	f.Close()
+	tt := newTester(t, Options{Path: path}, 80, 24)
+	flat := strings.Join(strings.Fields(tt.view()), " ")
+	if !strings.Contains(flat, "file too large") || !strings.Contains(flat, "clean it with listclean -batch") {
+		t.Errorf("no way out for a file too large:\n%s", tt.view())
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -149,6 +150,9 @@ func (o *openScreen) update(msg tea.Msg) tea.Cmd {
 	if msg, ok := msg.(fileReadMsg); ok {
 		o.reading = ""
 		o.err = "Could not read " + errorText(msg.err)
+		if errors.Is(msg.err, cleaner.ErrFileTooLarge) {
+			o.err += ": clean it with listclean -batch, which reads a list of any size in passes"
+		}
 		if !o.listed {
 			o.listed = true
 			return o.picker.Init()
