@@ -154,7 +154,7 @@ func TestBigInputs(t *testing.T) {
 		}
 	}
 
-	// Measured: 2 GiB, 20.5 million rows in about 1m45s.
+	// Measured: 2 GiB, 22.8 million rows in 49 s, 878 MiB peak.
 	t.Run("2 GB file", func(t *testing.T) { clean(t, 2<<30, 1<<30) })
 
 	t.Run("2 GB through a pipe", func(t *testing.T) {
@@ -186,7 +186,8 @@ func TestBigInputs(t *testing.T) {
 		}
 	})
 
-	// Held in memory: about eight times its size.
+	// Held in memory: about five to eight times its size (measured: 255
+	// MiB, 2.9 million rows in 5.2 s, 1,364 MiB peak).
 	t.Run("just under 256 MiB", func(t *testing.T) { clean(t, streamAbove-1<<20, 3<<30) })
 }
 
