@@ -253,11 +253,17 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	fi, statErr := os.Stat(c.file)
 	regular := statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
-		st, err := cleaner.OpenStream(c.file, readOpt, checker != nil)
+		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
+		if ctx.Err() != nil {
+			return errors.New("interrupted: nothing was written")
+		}
 		if err != nil {
 			return err
 		}
-		list, sess, export = st.List(), st.Session(), st.Export
+		list, sess = st.List(), st.Session()
+		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
+			return st.Export(ctx, o)
+		}
 		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", c.file, st.Rows())
 	} else {
 		var l *cleaner.List
@@ -292,6 +298,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return errors.New("interrupted before the checks finished: nothing was written")
 	}
 	res, sum, err := export(exp)
+	if ctx.Err() != nil {
+		return errors.New("interrupted: nothing was written")
+	}
 	if err != nil {
 		return err
 	}

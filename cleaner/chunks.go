@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/transform"
 )
 
@@ -44,7 +45,7 @@ type recordStream struct {
 	done    bool
 
 	p       readParsed // delim, encoding and crlf once started; notes at the end
-	sep     []byte     // the delimiter's UTF-8 bytes
+	sep     []byte     // the delimiter's bytes in the input
 	sepLine int        // 1 when the input starts with Excel's "sep=" line
 	line0   int        // lines of text before buf
 
@@ -90,7 +91,9 @@ func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
 		c    rawChunk
 		done chan parsedChunk
 	}
-	workers := runtime.GOMAXPROCS(0)
+	// Each chunk parsed ahead takes some eight times its size: a few
+	// workers keep the cores busy without holding many.
+	workers := min(runtime.GOMAXPROCS(0), 8)
 	todo := make(chan parsing)
 	order := make(chan parsing, workers) // chunks in input order, as many ahead as there are workers
 	stop := make(chan struct{})
@@ -99,6 +102,11 @@ func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
 		defer close(todo)
 		defer close(order)
 		for {
+			select {
+			case <-stop: // the caller stopped: read no further
+				return
+			default:
+			}
 			c, err := s.nextRaw()
 			if err == io.EOF {
 				return
@@ -201,8 +209,8 @@ func (s *recordStream) nextRaw() (rawChunk, error) {
 			end = readRecordsEnd(s.buf, s.sep)
 		}
 		forced := false
-		if s.eof {
-			end = len(s.buf)
+		if end == 0 && s.eof {
+			end = len(s.buf) // the last record, without a line end
 		}
 		if end == 0 && !s.eof {
 			// No record ends in the buffer: read on, unless the record is
@@ -306,6 +314,13 @@ func (s *recordStream) start() error {
 		return &ReadError{File: s.name, Err: fmt.Errorf("invalid delimiter %q", s.p.delim)}
 	}
 	s.sep = []byte(string(s.p.delim))
+	if s.p.delim >= utf8.RuneSelf && !utf8.Valid(sample) {
+		// A text that is not UTF-8 is Windows-1252, where the delimiter is
+		// one byte (the sample holds the header line, and so the delimiter).
+		if b, ok := charmap.Windows1252.EncodeRune(s.p.delim); ok {
+			s.sep = []byte{b}
+		}
+	}
 	if i := bytes.IndexByte(text[start:], '\n'); i > 0 {
 		s.p.crlf = text[start+i-1] == '\r'
 	}
@@ -373,6 +388,9 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 		var re *ReadError
 		if errors.As(err, &re) && re.Line > 0 {
 			re.Line += c.line0
+		}
+		if c.forced && re != nil && re.Err == readUnterminated {
+			re.Err = readLongQuoted // the chunk ends inside the field, which may close further on
 		}
 		r.err = err
 		return r

@@ -65,15 +65,17 @@ func TestReadChunkedSmall(t *testing.T) {
 		"email\na@x.com\nb\x00@x.com\n",
 		"PK\x03\x04\x14\x00\x06\x00",
 		"email§name\na@x.com§\"x§\ny\"\n",
+		// The same in Windows-1252, where § is the byte 0xA7.
+		"email\xa7name\na@x.com\xa7\"x\xa7\ny\"\nb@x.com\xa7\"Caf\xe9\n\n\"\nc@x.com\xa7z\n",
 		"",
 		"\n\r\n",
 		"email,name\n",
 		"field\r\r\n\r\rfield\r\r\n\r\r",
 	}
 	for _, in := range inputs {
-		for _, chunk := range []int{1, 2, 3, 5, 8, 13, 64} {
+		for _, chunk := range []int{1, 2, 3, 5, 8, 13, 64, 100, 127} {
 			delim := rune(0)
-			if strings.Contains(in, "§") {
+			if strings.Contains(in, "§") || strings.Contains(in, "\xa7") {
 				delim = '§'
 			}
 			readSameParse(t, []byte(in), delim, chunk, nil)

@@ -207,6 +207,13 @@ const readMaxRecord = 16 << 20
 
 var errReadLongRecord = errors.New("record longer than 16 MiB: this is not a subscriber list")
 
+// readUnterminated is the error of a quoted field that runs to the end of
+// the input; readLongQuoted, of one that runs past the longest record read.
+var (
+	readUnterminated = readDetail{"unterminated quoted field: this quote is never closed", csv.ErrQuote}
+	readLongQuoted   = readDetail{"this quote opens a field that runs on past 16 MiB: it is never closed, or the record is far too long for a subscriber list", csv.ErrQuote}
+)
+
 // readList makes the list of the records read: header, rows and email
 // column.
 func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
@@ -352,7 +359,7 @@ func readParseError(name string, text, fixed []byte, adds []int, line0 int, deli
 			if q := readUnclosedQuote(fixed[readLineOffset(fixed, line0+pe.StartLine):], []byte(string(delim))); q >= 0 {
 				at = readLineOffset(fixed, line0+pe.StartLine) + q
 			}
-			msg = readDetail{"unterminated quoted field: this quote is never closed", csv.ErrQuote}
+			msg = readUnterminated
 		}
 	}
 	line, col := readPos(text, readUnshift(adds, at))

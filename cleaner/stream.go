@@ -1,6 +1,7 @@
 package cleaner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -40,9 +41,10 @@ const streamChunkSize = 2 << 20
 type Stream struct {
 	path  string
 	opt   ReadOptions
-	head  *List    // the list without its rows: header, email column, format, notes
-	base  *Session // the domains, their DNS results and corrections, shared by every chunk
-	rows  int      // data rows
+	head  *List       // the list without its rows: header, email column, format, notes
+	base  *Session    // the domains, their DNS results and corrections, shared by every chunk
+	rows  int         // data rows
+	file  os.FileInfo // the file as the first pass found it
 	seed  maphash.Seed
 	chunk int // bytes of the file per chunk; 0 for streamChunkSize
 }
@@ -50,8 +52,9 @@ type Stream struct {
 // OpenStream reads the list in the file at path once: its format, header
 // and email column as ReadFile finds them, and every distinct domain, for
 // the DNS checks. With dns false no check will run (see NewSession). The
-// size limit of opt does not apply.
-func OpenStream(path string, opt ReadOptions, dns bool) (*Stream, error) {
+// size limit of opt does not apply. Cancelling ctx stops the pass with its
+// error.
+func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*Stream, error) {
 	st := &Stream{path: path, opt: opt, seed: maphash.MakeSeed()}
 	f, rs, err := st.open()
 	if err != nil {
@@ -86,6 +89,9 @@ func OpenStream(path string, opt ReadOptions, dns bool) (*Stream, error) {
 		return nil
 	}
 	err = rs.each(func(recs [][]string, lines []int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if l != nil {
 			tally(recs)
 			return nil
@@ -130,12 +136,19 @@ func (st *Stream) open() (*os.File, *recordStream, error) {
 	if err != nil {
 		return nil, nil, &ReadError{File: st.path, Err: readUnwrapPath(err)}
 	}
-	if fi, err := f.Stat(); err != nil || fi.IsDir() {
+	fi, err := f.Stat()
+	if err != nil || fi.IsDir() {
 		f.Close()
 		if err == nil {
 			err = errors.New("is a directory, not a CSV file")
 		}
 		return nil, nil, &ReadError{File: st.path, Err: readUnwrapPath(err)}
+	}
+	if st.file == nil {
+		st.file = fi
+	} else if st.changed(fi) {
+		f.Close()
+		return nil, nil, st.errChanged()
 	}
 	delim := st.opt.Delimiter
 	if st.head != nil {
@@ -161,9 +174,9 @@ func (st *Stream) Rows() int { return st.rows }
 func (st *Stream) Session() *Session { return st.base }
 
 // each reads the list again, calling fn with a session of each chunk of
-// rows and the index of its first row. Repeated addresses are marked across
+// rows and the index of its first row, until ctx is cancelled. Repeated addresses are marked across
 // chunks through dups, which it empties first.
-func (st *Stream) each(dups *dupTable, fn func(cs *Session, first int) error) error {
+func (st *Stream) each(ctx context.Context, dups *dupTable, fn func(cs *Session, first int) error) error {
 	f, rs, err := st.open()
 	if err != nil {
 		return err
@@ -174,6 +187,12 @@ func (st *Stream) each(dups *dupTable, fn func(cs *Session, first int) error) er
 	err = rs.each(func(recs [][]string, _ []int) error {
 		if header {
 			recs, header = recs[1:], false
+		}
+		if len(recs) == 0 {
+			return nil // the header alone: the rows' writers write it with their first row
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		if first+len(recs) > st.rows {
 			return errStreamChanged
@@ -189,9 +208,24 @@ func (st *Stream) each(dups *dupTable, fn func(cs *Session, first int) error) er
 	case errors.As(err, &re):
 		return fmt.Errorf("reading %s again: %w", st.path, err)
 	case err == errStreamChanged, err == nil && first != st.rows:
-		return fmt.Errorf("%s changed while it was being cleaned: it had %d rows, and now more or fewer; nothing was written", st.path, st.rows)
+		return st.errChanged()
+	case err == nil:
+		if fi, serr := f.Stat(); serr != nil || st.changed(fi) {
+			return st.errChanged() // while it was being read
+		}
 	}
 	return err
+}
+
+// changed reports whether the file is not as the first pass found it: its
+// size or modification time differs.
+func (st *Stream) changed(fi os.FileInfo) bool {
+	return fi.Size() != st.file.Size() || !fi.ModTime().Equal(st.file.ModTime())
+}
+
+// errChanged is the error of a file changed between or during passes.
+func (st *Stream) errChanged() error {
+	return fmt.Errorf("%s changed while it was being cleaned; nothing was written", st.path)
 }
 
 // errStreamChanged stops a pass over a list that now has more rows.
@@ -228,8 +262,9 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 }
 
 // Export writes the outputs as Session.Export does, and returns the
-// summary of the verdicts that Session.Summarize gives.
-func (st *Stream) Export(opt ExportOptions) (ExportResult, Summary, error) {
+// summary of the verdicts that Session.Summarize gives. Cancelling ctx
+// stops it with ctx's error, nothing written.
+func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, Summary, error) {
 	res := ExportResult{Paths: opt.Paths}
 	if err := st.base.CheckPaths(opt.Paths, opt.Force); err != nil {
 		return res, Summary{}, err
@@ -245,7 +280,7 @@ func (st *Stream) Export(opt ExportOptions) (ExportResult, Summary, error) {
 	}
 	var fixes []fix
 	width := len(st.head.Header)
-	err := st.each(dups, func(cs *Session, first int) error {
+	err := st.each(ctx, dups, func(cs *Session, first int) error {
 		pl := rowPlan{s: cs, policy: opt.Policy}
 		for i := range cs.Rows {
 			act, email := pl.decide(i)
@@ -286,7 +321,7 @@ func (st *Stream) Export(opt ExportOptions) (ExportResult, Summary, error) {
 	}
 	sum := newSummaryTotal()
 	err = WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
-		return st.each(dups, func(cs *Session, first int) error {
+		return st.each(ctx, dups, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
 			pl := rowPlan{s: cs, policy: opt.Policy, dupFix: dupFix, first: first}
 			e := exportRows{s: cs, plan: &pl, opt: opt, width: width, first: first}

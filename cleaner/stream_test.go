@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // streamExtra adds to sessionList the cases where cleaning in passes could
@@ -85,7 +86,7 @@ func TestStreamSameAsSession(t *testing.T) {
 				wantSum := s.Summarize()
 
 				for _, chunk := range []int{97, 1000} {
-					st, err := OpenStream(in, ReadOptions{}, dns)
+					st, err := OpenStream(ctx, in, ReadOptions{}, dns)
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
@@ -101,7 +102,7 @@ func TestStreamSameAsSession(t *testing.T) {
 					so := opt
 					so.Paths = ExportPaths{filepath.Join(dir, "s.cleaned.csv"), filepath.Join(dir, "s.removed.csv"), filepath.Join(dir, "s.report.csv")}
 					so.Force = true
-					res, sum, err := st.Export(so)
+					res, sum, err := st.Export(context.Background(), so)
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
@@ -133,7 +134,7 @@ func TestStreamFileChanged(t *testing.T) {
 	if err := os.WriteFile(in, []byte(sessionList), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, err := OpenStream(in, ReadOptions{}, false)
+	st, err := OpenStream(context.Background(), in, ReadOptions{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,12 +145,68 @@ func TestStreamFileChanged(t *testing.T) {
 	f.WriteString("late@good.com,added after the first pass\r\n")
 	f.Close()
 	opt := ExportOptions{Paths: DefaultPaths(in)}
-	if _, _, err := st.Export(opt); err == nil || !strings.Contains(err.Error(), "changed while it was being cleaned") {
+	if _, _, err := st.Export(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "changed while it was being cleaned") {
 		t.Fatalf("error %v, want the file named as changed", err)
 	}
 	for _, p := range []string{opt.Paths.Cleaned, opt.Paths.Removed} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s written (stat: %v)", p, err)
+		}
+	}
+
+	// Rewritten with as many rows and bytes: its time tells.
+	if err := os.WriteFile(in, []byte(sessionList), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = OpenStream(context.Background(), in, ReadOptions{}, false); err != nil {
+		t.Fatal(err)
+	}
+	same := strings.Replace(sessionList, "jo@good.com", "ab@good.com", 1)
+	if err := os.WriteFile(in, []byte(same), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := st.file.ModTime().Add(time.Second)
+	if err := os.Chtimes(in, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Export(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "changed while it was being cleaned") {
+		t.Fatalf("same size, new content: error %v, want the file named as changed", err)
+	}
+}
+
+// TestStreamLongFirstRow cleans a list whose first chunk holds the header
+// alone: the outputs have one header, as in memory.
+func TestStreamLongFirstRow(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	list := "email,note\na@good.com," + strings.Repeat("x", 300) + "\nb@gmial.com,y\n"
+	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := ExportOptions{Paths: ExportPaths{filepath.Join(dir, "m.c.csv"), filepath.Join(dir, "m.r.csv"), filepath.Join(dir, "m.rep.csv")}}
+	s := NewSession(l, false)
+	s.JudgeAll()
+	if _, err := s.Export(mem); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStream(context.Background(), in, ReadOptions{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.chunk = 30
+	so := ExportOptions{Paths: ExportPaths{filepath.Join(dir, "s.c.csv"), filepath.Join(dir, "s.r.csv"), filepath.Join(dir, "s.rep.csv")}}
+	if _, _, err := st.Export(context.Background(), so); err != nil {
+		t.Fatal(err)
+	}
+	for k, p := range []string{so.Paths.Cleaned, so.Paths.Removed, so.Paths.Report} {
+		got, _ := os.ReadFile(p)
+		want, _ := os.ReadFile([]string{mem.Paths.Cleaned, mem.Paths.Removed, mem.Paths.Report}[k])
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\n%s\nin memory:\n%s", p, got, want)
 		}
 	}
 }
@@ -178,5 +235,30 @@ func TestDupTable(t *testing.T) {
 	d.reset()
 	if d.firstOrAdd(d.sum("k1"), 3) != -1 || d.kept(d.sum("k7")) {
 		t.Fatal("reset left keys behind")
+	}
+}
+
+// TestStreamCancelled stops at a cancelled context, nothing written.
+func TestStreamCancelled(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(in, []byte(sessionList), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := OpenStream(ctx, in, ReadOptions{}, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("OpenStream: error %v, want context.Canceled", err)
+	}
+	st, err := OpenStream(context.Background(), in, ReadOptions{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := ExportOptions{Paths: DefaultPaths(in)}
+	if _, _, err := st.Export(ctx, opt); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Export: error %v, want context.Canceled", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d files, want the list alone", len(entries))
 	}
 }
