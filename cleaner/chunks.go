@@ -12,8 +12,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
 
@@ -50,8 +50,8 @@ type recordStream struct {
 	line0   int        // lines of text before buf
 
 	// What the notes say, accumulated over chunks.
-	badBytes          int  // bytes read as Windows-1252
-	badLine, badCol   int  // the first of them
+	badBytes          int // bytes read as Windows-1252
+	badLine, badCol   int // the first of them
 	badByte           byte
 	multi             bool // the input held valid non-ASCII UTF-8
 	bareFields        int  // unquoted fields whose quotes were read as text
