@@ -360,10 +360,12 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	} else {
 		r.multi = readHasHigh(c.raw)
 	}
+	// A NUL byte makes the input binary, unless a fault comes before it:
+	// the first fault by position is reported, whatever the chunks.
+	var nul *ReadError
 	if i := bytes.IndexByte(text, 0); i >= 0 {
 		line, col := readPos(text, i)
-		r.err = &ReadError{File: s.name, Line: c.line0 + line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(s.head))}
-		return r
+		nul = &ReadError{File: s.name, Line: c.line0 + line, Column: col, Err: fmt.Errorf("%w (NUL byte)%s", ErrBinaryFile, readBinaryHint(s.head))}
 	}
 	start, sepLines := 0, 0
 	if c.first && s.sepLine > 0 {
@@ -393,6 +395,13 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 			re.Err = readLongQuoted // the chunk ends inside the field, which may close further on
 		}
 		r.err = err
+		if nul != nil && (re == nil || nul.Line < re.Line || nul.Line == re.Line && nul.Column < re.Column) {
+			r.err = nul
+		}
+		return r
+	}
+	if nul != nil {
+		r.err = nul
 		return r
 	}
 	if c.forced {
