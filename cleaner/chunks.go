@@ -361,7 +361,8 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 		r.multi = readHasHigh(c.raw)
 	}
 	// A NUL byte makes the input binary, unless a fault comes before it:
-	// the first fault by position is reported, whatever the chunks.
+	// the first fault by position is reported, whatever the chunks (the NUL
+	// when both are at one place, as a line of NULs too long to be a record).
 	var nul *ReadError
 	if i := bytes.IndexByte(text, 0); i >= 0 {
 		line, col := readPos(text, i)
@@ -395,7 +396,7 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 			re.Err = readLongQuoted // the chunk ends inside the field, which may close further on
 		}
 		r.err = err
-		if nul != nil && (re == nil || nul.Line < re.Line || nul.Line == re.Line && nul.Column < re.Column) {
+		if nul != nil && (re == nil || nul.Line < re.Line || nul.Line == re.Line && nul.Column <= re.Column) {
 			r.err = nul
 		}
 		return r
