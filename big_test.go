@@ -89,6 +89,22 @@ func bigRows(w io.Writer, size int64) (rows int64, err error) {
 	return rows, err
 }
 
+// writeBigRows writes the rows of bigRows to a new file at path until size
+// bytes are written, and returns how many rows it wrote.
+func writeBigRows(t *testing.T, path string, size int64) int64 {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := bigRows(f, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
 // countRecords counts the CSV records of a file without holding them.
 func countRecords(t *testing.T, path string) int64 {
 	t.Helper()
@@ -125,17 +141,8 @@ func TestBigInputs(t *testing.T) {
 	const streamAbove = 256 << 20 // cleaner.StreamAbove
 
 	clean := func(t *testing.T, size int64, memLimit int64) {
-		dir := t.TempDir()
-		input := filepath.Join(dir, "list.csv")
-		f, err := os.Create(input)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := bigRows(f, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		input := filepath.Join(t.TempDir(), "list.csv")
+		rows := writeBigRows(t, input, size)
 		out := defaultOutputs(input)
 		res := runChild(t, childCmd(t, "-batch", "-dns", "off", input), 30*time.Minute)
 		t.Logf("%d MiB, %d rows: exit %d in %v, peak RSS %d MiB", size>>20, rows, res.code, res.took.Round(time.Millisecond), res.maxRSS>>20)
@@ -209,15 +216,7 @@ func TestStreamMemoryBounded(t *testing.T) {
 	var rss [2]int64
 	for k, size := range sizes {
 		input := filepath.Join(dir, fmt.Sprintf("list%d.csv", k))
-		f, err := os.Create(input)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := bigRows(f, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		rows := writeBigRows(t, input, size)
 		res := runChild(t, childCmd(t, "-batch", "-stream", "-dns", "off", input), slow(60*time.Second))
 		t.Logf("%d MiB, %d rows in passes: exit %d in %v, peak RSS %d MiB", size>>20, rows, res.code, res.took.Round(time.Millisecond), res.maxRSS>>20)
 		if res.code != 0 {
