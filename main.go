@@ -254,10 +254,10 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	regular := statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
 		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
-		if ctx.Err() != nil {
-			return errors.New("interrupted: nothing was written")
-		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted: nothing was written")
+			}
 			return err
 		}
 		list, sess = st.List(), st.Session()
@@ -298,10 +298,10 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return errors.New("interrupted before the checks finished: nothing was written")
 	}
 	res, sum, err := export(exp)
-	if ctx.Err() != nil {
-		return errors.New("interrupted: nothing was written")
-	}
 	if err != nil {
+		if ctx.Err() != nil { // the passes stopped: the outputs were left as they were
+			return errors.New("interrupted: nothing was written")
+		}
 		return err
 	}
 	if err := sum.WriteText(stderr, 10, time.Since(start)); err != nil {
