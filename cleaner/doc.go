@@ -2,7 +2,8 @@
 // ESPs and spreadsheets, parses and normalises every address, turns each row
 // plus its domain's DNS result into a verdict with a suggested correction,
 // records the user's decisions, and exports the cleaned list, the removed
-// rows and a report.
+// rows and a report. A list too large to hold is cleaned in passes over its
+// file by a Stream, with the same results.
 //
 // It holds no terminal and no network code: DNS results come from package
 // resolver through the DomainChecker interface.

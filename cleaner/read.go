@@ -25,8 +25,8 @@ type ReadOptions struct {
 }
 
 // DefaultMaxBytes is the largest input read when ReadOptions.MaxBytes is 0.
-// A list is held in memory, which takes about two to three times its size
-// while it is parsed.
+// A list read is held in memory, at some five to eight times its size; a
+// Stream cleans a larger one in passes.
 const DefaultMaxBytes = 1 << 30
 
 // Errors wrapped by the *ReadError that ReadFile and Read return, for
