@@ -49,13 +49,7 @@ type recordStream struct {
 	sepLine int        // 1 when the input starts with Excel's "sep=" line
 	line0   int        // lines of text before buf
 
-	// What the notes say, accumulated over chunks.
-	badBytes          int // bytes read as Windows-1252
-	badLine, badCol   int // the first of them
-	badByte           byte
-	multi             bool // the input held valid non-ASCII UTF-8
-	bareFields        int  // unquoted fields whose quotes were read as text
-	bareLine, bareCol int  // the first of them
+	readFacts // what the notes say, added up over the chunks
 }
 
 // newRecordStream reads the list in r; name is used in messages, delim 0
@@ -166,12 +160,7 @@ type parsedChunk struct {
 	lines []int
 	err   error
 
-	badBytes          int // bytes read as Windows-1252
-	badLine, badCol   int // the first of them
-	badByte           byte
-	multi             bool
-	bareFields        int // unquoted fields whose quotes were read as text
-	bareLine, bareCol int // the first of them
+	readFacts
 }
 
 // readRawBuffers are the buffers of chunks parsed, for reuse.
@@ -251,16 +240,32 @@ func (s *recordStream) merge(r *parsedChunk) error {
 	if r.err != nil {
 		return r.err
 	}
-	if r.badBytes > 0 && s.badBytes == 0 {
-		s.badLine, s.badCol, s.badByte = r.badLine, r.badCol, r.badByte
-	}
-	s.badBytes += r.badBytes
-	s.multi = s.multi || r.multi
-	if r.bareFields > 0 && s.bareFields == 0 {
-		s.bareLine, s.bareCol = r.bareLine, r.bareCol
-	}
-	s.bareFields += r.bareFields
+	s.readFacts.add(r.readFacts)
 	return nil
+}
+
+// readFacts are what the notes about how a text was read say: of one
+// chunk, or of the input so far.
+type readFacts struct {
+	badBytes          int // bytes read as Windows-1252
+	badLine, badCol   int // the first of them
+	badByte           byte
+	multi             bool // valid non-ASCII UTF-8 was read
+	bareFields        int  // unquoted fields whose quotes were read as text
+	bareLine, bareCol int  // the first of them
+}
+
+// add adds the facts of the text that follows, keeping the first positions.
+func (f *readFacts) add(g readFacts) {
+	if g.badBytes > 0 && f.badBytes == 0 {
+		f.badLine, f.badCol, f.badByte = g.badLine, g.badCol, g.badByte
+	}
+	f.badBytes += g.badBytes
+	f.multi = f.multi || g.multi
+	if g.bareFields > 0 && f.bareFields == 0 {
+		f.bareLine, f.bareCol = g.bareLine, g.bareCol
+	}
+	f.bareFields += g.bareFields
 }
 
 // start reads the first block of the input and works out its encoding, its
