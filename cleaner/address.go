@@ -18,8 +18,8 @@ import (
 //
 // When Reason is ReasonSyntax the cell is not an address at all: only Raw,
 // Reason, Detail and Fix are set. When Reason is ReasonBadDomain the address
-// is well formed but its domain cannot receive mail: Email, Local, Domain and
-// Key are set so that the domain can be counted and corrected, and ASCII is
+// is well formed but its domain cannot receive mail: Email, Local and Domain
+// are set so that the domain can be counted and corrected, and ASCII is
 // empty.
 type Address struct {
 	Raw    string // the cell as read
@@ -27,11 +27,17 @@ type Address struct {
 	Local  string // local part as written (case kept)
 	Domain string // domain, lower case, Unicode form ("bücher.de")
 	ASCII  string // domain for DNS, lower case punycode ("xn--bcher-kva.de"); "" when unusable
-	Key    string // duplicate key: the normalised address lower-cased entirely (ESPs compare case-insensitively)
 	Reason Reason // "" when the address passes syntax and domain-format checks; else ReasonSyntax or ReasonBadDomain
 	Detail string // plain words for a marketer: what exactly is wrong ("two @ signs", "the domain has no dot", "the top-level domain .cmo does not exist")
 	Fix    string // a whole corrected address for a syntax slip, or ""; a Fix must itself parse with Reason == "" (except a bad TLD which suggestion code fixes elsewhere)
 }
+
+// Key is the address's duplicate key: the normalised address lower-cased
+// entirely, as ESPs compare addresses case-insensitively; "" when the cell
+// is not an address. It is worked out when asked for, not kept: a list
+// holds a million addresses, most of them in lower case already, which
+// strings.ToLower then returns as they are.
+func (a Address) Key() string { return strings.ToLower(a.Email) }
 
 // Limits from RFC 5321 section 4.5.3.1 and RFC 1035 section 2.3.4, counted
 // in octets of the UTF-8 (or, for domains, punycode) form.
@@ -334,7 +340,6 @@ func addrWith(s, local, domain, uni string) Address {
 		Email:  email,
 		Local:  local,
 		Domain: email[len(local)+1:],
-		Key:    strings.ToLower(email),
 	}
 }
 

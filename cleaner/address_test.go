@@ -39,9 +39,9 @@ func TestParseAddressValid(t *testing.T) {
 			t.Errorf("ParseAddress(%q): reason %q (%s), want valid", tt.raw, a.Reason, a.Detail)
 			continue
 		}
-		if a.Raw != tt.raw || a.Email != tt.email || a.Domain != tt.domain || a.ASCII != tt.ascii || a.Key != tt.key {
+		if a.Raw != tt.raw || a.Email != tt.email || a.Domain != tt.domain || a.ASCII != tt.ascii || a.Key() != tt.key {
 			t.Errorf("ParseAddress(%q) = raw %q email %q domain %q ascii %q key %q, want %q %q %q %q", tt.raw,
-				a.Raw, a.Email, a.Domain, a.ASCII, a.Key, tt.email, tt.domain, tt.ascii, tt.key)
+				a.Raw, a.Email, a.Domain, a.ASCII, a.Key(), tt.email, tt.domain, tt.ascii, tt.key)
 		}
 		if a.Local+"@"+a.Domain != a.Email || a.Detail != "" || a.Fix != "" {
 			t.Errorf("ParseAddress(%q) = local %q detail %q fix %q", tt.raw, a.Local, a.Detail, a.Fix)
@@ -190,11 +190,11 @@ func TestParseAddressInvalid(t *testing.T) {
 		}
 		switch a.Reason {
 		case ReasonSyntax:
-			if a.Email != "" || a.Local != "" || a.Domain != "" || a.ASCII != "" || a.Key != "" {
+			if a.Email != "" || a.Local != "" || a.Domain != "" || a.ASCII != "" || a.Key() != "" {
 				t.Errorf("ParseAddress(%q) is a syntax error with fields set: %+v", tt.raw, a)
 			}
 		case ReasonBadDomain:
-			if a.Email == "" || a.Key == "" || a.ASCII != "" || a.Local+"@"+a.Domain != a.Email {
+			if a.Email == "" || a.Key() == "" || a.ASCII != "" || a.Local+"@"+a.Domain != a.Email {
 				t.Errorf("ParseAddress(%q) is a bad domain with fields %+v", tt.raw, a)
 			}
 		}
@@ -276,11 +276,8 @@ func addrCheckInvariants(t *testing.T, raw string) {
 	}
 	if a.Email != "" {
 		b := ParseAddress(a.Email)
-		if b.Email != a.Email || b.Key != a.Key || b.Reason != a.Reason || b.Domain != a.Domain || b.ASCII != a.ASCII || b.Local != a.Local {
+		if b.Email != a.Email || b.Key() != a.Key() || b.Reason != a.Reason || b.Domain != a.Domain || b.ASCII != a.ASCII || b.Local != a.Local {
 			t.Fatalf("ParseAddress(%q) = %+v, but ParseAddress of its Email = %+v", raw, a, b)
-		}
-		if a.Key != strings.ToLower(a.Email) {
-			t.Fatalf("ParseAddress(%q): key %q for email %q", raw, a.Key, a.Email)
 		}
 	}
 	if a.Fix != "" {

@@ -26,7 +26,7 @@ func (p Policy) Action(r Row) Action {
 	if p.Fix && r.Suggestion != "" && r.SuggestionRoutes {
 		return ActionFix
 	}
-	switch r.Verdict {
+	switch r.Verdict() {
 	case VerdictValid, VerdictUnknown:
 		return ActionKeep
 	case VerdictRisky:
@@ -154,7 +154,7 @@ func (s *Session) plan(p Policy) rowPlan {
 	for i := range s.Rows {
 		if act, email := pl.decide(i); act == ActionFix {
 			fixed = append(fixed, i)
-			keys = append(keys, ParseAddress(email).Key)
+			keys = append(keys, ParseAddress(email).Key())
 		}
 	}
 	if len(fixed) == 0 {
@@ -167,7 +167,7 @@ func (s *Session) plan(p Policy) rowPlan {
 		taken[k] = false
 	}
 	for i := range s.Rows {
-		if key := s.Rows[i].Addr.Key; key != "" {
+		if key := s.Rows[i].Addr.Key(); key != "" {
 			if _, fixes := taken[key]; fixes {
 				if act, _ := pl.decide(i); act == ActionKeep {
 					taken[key] = true
@@ -215,7 +215,7 @@ func (pl *rowPlan) decide(i int) (Action, string) {
 func (pl *rowPlan) outcome(i int) Outcome {
 	r := &pl.s.Rows[i]
 	act, email := pl.decide(i)
-	o := Outcome{Action: act, Email: email, Verdict: r.Verdict, Reason: r.Reason}
+	o := Outcome{Action: act, Email: email, Verdict: r.Verdict(), Reason: r.Reason}
 	if pl.dupFix[pl.first+i] {
 		o.Action, o.Verdict, o.Reason = ActionRemove, VerdictDuplicate, ReasonDuplicate
 	}

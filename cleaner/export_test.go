@@ -17,15 +17,15 @@ func TestPolicyAction(t *testing.T) {
 		row    Row
 		want   Action
 	}{
-		{"valid kept", Policy{}, Row{Verdict: VerdictValid}, ActionKeep},
-		{"unknown kept", Policy{}, Row{Verdict: VerdictUnknown}, ActionKeep},
-		{"risky kept", Policy{}, Row{Verdict: VerdictRisky}, ActionKeep},
-		{"risky dropped", Policy{DropRisky: true}, Row{Verdict: VerdictRisky}, ActionRemove},
-		{"invalid removed", Policy{}, Row{Verdict: VerdictInvalid, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
-		{"invalid fixed", Policy{Fix: true}, Row{Verdict: VerdictInvalid, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
-		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Verdict: VerdictInvalid, Suggestion: "a@b.com"}, ActionRemove},
-		{"duplicate removed", Policy{Fix: true}, Row{Verdict: VerdictDuplicate}, ActionRemove},
-		{"typo suspect fixed", Policy{Fix: true}, Row{Verdict: VerdictRisky, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"valid kept", Policy{}, Row{Reason: ReasonOK}, ActionKeep},
+		{"unknown kept", Policy{}, Row{Reason: ReasonDNSError}, ActionKeep},
+		{"risky kept", Policy{}, Row{Reason: ReasonTypoSuspect}, ActionKeep},
+		{"risky dropped", Policy{DropRisky: true}, Row{Reason: ReasonTypoSuspect}, ActionRemove},
+		{"invalid removed", Policy{}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"invalid fixed", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com"}, ActionRemove},
+		{"duplicate removed", Policy{Fix: true}, Row{Reason: ReasonDuplicate}, ActionRemove},
+		{"typo suspect fixed", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
 	}
 	for _, tt := range tests {
 		if got := tt.policy.Action(tt.row); got != tt.want {

@@ -3,6 +3,7 @@ package cleaner
 import (
 	"context"
 	"hash/maphash"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -53,20 +54,27 @@ func NewSession(l *List, dns bool) *Session {
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
 	}
-	// Parsing is most of the work per row, and each row is parsed on its own.
+	// Parsing is most of the work per row, and each row is parsed on its
+	// own, along with a hash of its duplicate key (0 when the address did
+	// not parse cleanly: such a row is never a duplicate).
+	seed := maphash.MakeSeed()
+	hashes := make([]uint64, len(s.Rows))
 	parallelFor(len(s.Rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s.Rows[i] = Row{Addr: ParseAddress(l.EmailCell(i)), DupOf: -1}
+			a := ParseAddress(l.EmailCell(i))
+			s.Rows[i] = Row{Addr: a, DupOf: -1}
+			if a.Reason == "" {
+				hashes[i] = maphash.String(seed, a.Key()) | 1
+			}
 		}
 	})
 	// Duplicates are marked (one goroutine per shard of the keys) while the
 	// rows per domain are counted.
 	t := newDomainTally()
 	shards := max(1, min(runtime.GOMAXPROCS(0), len(s.Rows)/(1<<14)))
-	seed := maphash.MakeSeed()
 	goAll(shards+1, func(k int) {
 		if k < shards {
-			s.markDuplicates(seed, k, shards)
+			s.markDuplicates(hashes, k, shards)
 			return
 		}
 		for i := range s.Rows {
@@ -139,22 +147,45 @@ func (s *Session) setDomains(t *domainTally) {
 	}
 }
 
-// markDuplicates sets the DupOf of every row whose address parsed cleanly
-// and repeats (by Key) the address of an earlier row, for the keys of one
-// shard of shards (by hash with seed): each shard goes through the rows in
-// order for its own keys, so that shards can run at once, a row only ever
-// written by one of them, and only its DupOf.
-func (s *Session) markDuplicates(seed maphash.Seed, shard, shards int) {
-	first := make(map[string]int, len(s.Rows)/shards) // key -> first row
-	for i := range s.Rows {
-		a := &s.Rows[i].Addr
-		if a.Reason != "" || shards > 1 && maphash.String(seed, a.Key)%uint64(shards) != uint64(shard) {
+// markDuplicates sets the DupOf of every row that repeats (by Key) the
+// address of an earlier row, given the hashes of the rows' keys (0 for
+// none), for the keys of one shard of shards (by the high bits of their
+// hashes): each shard goes through the rows in order for its own keys, so
+// that shards can run at once, a row only ever written by one of them, and
+// only its DupOf.
+//
+// Each shard keeps the first row of each key in an open-addressing table
+// of hashes and rows, comparing the keys themselves only when two hashes
+// are equal. Unlike a map of the keys, the table holds no pointers, so the
+// collector has nothing in it to scan, and it is sized once.
+func (s *Session) markDuplicates(hashes []uint64, shard, shards int) {
+	mine := func(h uint64) bool { return h != 0 && (h>>32)%uint64(shards) == uint64(shard) }
+	n := 0
+	for _, h := range hashes {
+		if mine(h) {
+			n++
+		}
+	}
+	type entry struct {
+		hash uint64 // 0 for an empty slot
+		row  int32
+	}
+	table := make([]entry, 1<<bits.Len(uint(2*n))) // at most half full
+	mask := uint64(len(table) - 1)
+	for i, h := range hashes {
+		if !mine(h) {
 			continue
 		}
-		if j, seen := first[a.Key]; seen {
-			s.Rows[i].DupOf = j
-		} else {
-			first[a.Key] = i
+		for j := h & mask; ; j = (j + 1) & mask {
+			e := &table[j]
+			if e.hash == 0 {
+				e.hash, e.row = h, int32(i)
+				break
+			}
+			if e.hash == h && s.Rows[e.row].Addr.Key() == s.Rows[i].Addr.Key() {
+				s.Rows[i].DupOf = e.row
+				break
+			}
 		}
 	}
 }
@@ -419,7 +450,6 @@ func (s *Session) JudgeAll() {
 					r.Reason = r.Addr.Reason
 				}
 			}
-			r.Verdict = verdictOf(r.Reason)
 		}
 	})
 }
@@ -429,7 +459,7 @@ func (s *Session) JudgeAll() {
 func (s *Session) Judge(raw string) Row {
 	a := ParseAddress(raw)
 	reason, sugg, routes := s.judge(a)
-	return Row{Addr: a, Verdict: verdictOf(reason), Reason: reason, Suggestion: sugg, SuggestionRoutes: routes, DupOf: -1}
+	return Row{Addr: a, Reason: reason, Suggestion: sugg, SuggestionRoutes: routes, DupOf: -1}
 }
 
 // Unchecked returns the ASCII domain of raw when it parses cleanly and has

@@ -113,9 +113,9 @@ func TestSessionVerdicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := s.Rows[tt.row]
-		if r.Verdict != tt.verdict || r.Reason != tt.reason || r.Suggestion != tt.suggestion {
+		if r.Verdict() != tt.verdict || r.Reason != tt.reason || r.Suggestion != tt.suggestion {
 			t.Errorf("row %d %q: got %s/%s/%q, want %s/%s/%q", tt.row+1, r.Addr.Raw,
-				r.Verdict, r.Reason, r.Suggestion, tt.verdict, tt.reason, tt.suggestion)
+				r.Verdict(), r.Reason, r.Suggestion, tt.verdict, tt.reason, tt.suggestion)
 		}
 	}
 	if got := s.Rows[12].DupOf; got != 0 {
@@ -182,8 +182,8 @@ func TestSessionJudgeEdited(t *testing.T) {
 	if d, ok := s.Unchecked("x@new.com"); !ok || d != "new.com" {
 		t.Errorf("Unchecked(x@new.com) = %q, %v; want new.com, true", d, ok)
 	}
-	if r := s.Judge("x@good.com"); r.Verdict != VerdictValid {
-		t.Errorf("Judge(x@good.com) = %s/%s, want valid", r.Verdict, r.Reason)
+	if r := s.Judge("x@good.com"); r.Verdict() != VerdictValid {
+		t.Errorf("Judge(x@good.com) = %s/%s, want valid", r.Verdict(), r.Reason)
 	}
 	if r := s.Judge("x@new.com"); r.Reason != ReasonNotChecked {
 		t.Errorf("Judge(x@new.com) before its check = %s, want not_checked", r.Reason)

@@ -254,7 +254,7 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 	})
 	for i := range cs.Rows {
 		if a := &cs.Rows[i].Addr; a.Reason == "" {
-			cs.Rows[i].DupOf = dups.firstOrAdd(dups.sum(a.Key), first+i)
+			cs.Rows[i].DupOf = int32(dups.firstOrAdd(dups.sum(a.Key()), first+i))
 		}
 	}
 	cs.JudgeAll()
@@ -287,9 +287,9 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 			res.count(act)
 			switch act {
 			case ActionFix:
-				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), dups.sum(ParseAddress(email).Key)})
+				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), dups.sum(ParseAddress(email).Key())})
 			case ActionKeep:
-				if key := cs.Rows[i].Addr.Key; key != "" {
+				if key := cs.Rows[i].Addr.Key(); key != "" {
 					dups.markKept(dups.sum(key))
 				}
 			case ActionRemove:

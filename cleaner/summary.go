@@ -44,7 +44,7 @@ func (s *Session) Summarize() Summary {
 	failing := make(map[string]*DomainCount)
 	for i := range s.Rows {
 		r := &s.Rows[i]
-		pairs[pair{r.Verdict, r.Reason}]++
+		pairs[pair{r.Verdict(), r.Reason}]++
 		if r.Suggestion != "" {
 			sum.Suggestions++
 		}

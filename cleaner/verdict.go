@@ -35,17 +35,29 @@ const (
 )
 
 // Row is the verdict on one data row of the list.
+//
+// A list holds a row per subscriber, up to millions of them, so a Row keeps
+// only what cannot be worked out again cheaply: its verdict follows from
+// its reason (Verdict), and its address's duplicate key from the address.
 type Row struct {
 	Addr       Address
-	Verdict    Verdict
-	Reason     Reason
+	Reason     Reason // "" until the row is judged
 	Suggestion string // a whole corrected address, "" when none is likely
 	// SuggestionRoutes is true when the suggestion's domain is known to
 	// route mail (checked in DNS, or an embedded provider when DNS is off);
 	// only such suggestions are applied by -fix.
 	SuggestionRoutes bool
 	// DupOf is the index of the earlier row this one repeats, or -1.
-	DupOf int
+	DupOf int32
+}
+
+// Verdict is the row's verdict, the one its reason belongs to; "" until
+// the row is judged.
+func (r Row) Verdict() Verdict {
+	if r.Reason == "" {
+		return ""
+	}
+	return verdictOf(r.Reason)
 }
 
 // reasonOfStatus maps a resolver status to the reason of the same name.

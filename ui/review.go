@@ -37,7 +37,7 @@ func newFilters(s *cleaner.Session) []filter {
 	by := make(map[cleaner.Reason][]int)
 	for i := range s.Rows {
 		r := &s.Rows[i]
-		if r.Verdict == cleaner.VerdictValid {
+		if r.Verdict() == cleaner.VerdictValid {
 			continue
 		}
 		all.rows = append(all.rows, i)
@@ -514,7 +514,7 @@ func (r *reviewScreen) submitEdit() tea.Cmd {
 func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	j := r.session.Judge(raw)
 	label := cleaner.Explain(j.Reason).Label
-	if j.Verdict == cleaner.VerdictInvalid || j.Addr.Email == "" {
+	if j.Verdict() == cleaner.VerdictInvalid || j.Addr.Email == "" {
 		r.mode = editing
 		r.editRow = row
 		r.edit.SetValue(raw)
@@ -525,7 +525,7 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	r.session.Decide([]int{row}, cleaner.Decision{Action: cleaner.ActionFix, Email: j.Addr.Email})
 	r.c.dirty = true
 	msg := fmt.Sprintf("Row %d will be written as %s", row+1, sanitize(j.Addr.Email))
-	if j.Verdict != cleaner.VerdictValid {
+	if j.Verdict() != cleaner.VerdictValid {
 		msg += " (" + label + ")"
 	}
 	if j.Suggestion != "" {
@@ -635,7 +635,7 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 	case decided && d.Action == cleaner.ActionFix:
 		sugg = sanitize(d.Email)
 	case row.DupOf >= 0:
-		sugg = "same as row " + strconv.Itoa(row.DupOf+1)
+		sugg = "same as row " + strconv.Itoa(int(row.DupOf)+1)
 	}
 	decision := string(d.Action)
 	if _, ok := r.checking[i]; ok {
@@ -653,7 +653,7 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 	if decided {
 		ds = st.Decided
 	}
-	return clip("  "+st.Muted.Render(num)+" "+fitAddress(addr, cw.addr)+" "+st.Verdict(row.Verdict).Render(fit(reason, cw.reason))+" "+
+	return clip("  "+st.Muted.Render(num)+" "+fitAddress(addr, cw.addr)+" "+st.Verdict(row.Verdict()).Render(fit(reason, cw.reason))+" "+
 		fitAddress(sugg, cw.sugg)+" "+ds.Render(fit(decision, cw.decision)), r.c.width)
 }
 
@@ -689,12 +689,12 @@ func (r *reviewScreen) paneView(h int) string {
 		}
 	}
 	plainText := func(s ...string) string { return strings.Join(s, "") }
-	add("Verdict", string(row.Verdict)+": "+e.Label, st.Verdict(row.Verdict).Render)
+	add("Verdict", string(row.Verdict())+": "+e.Label, st.Verdict(row.Verdict()).Render)
 	if row.Addr.Detail != "" {
 		add("Problem", sanitize(row.Addr.Detail), plainText)
 	}
 	if row.DupOf >= 0 {
-		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(row.DupOf)), plainText)
+		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(int(row.DupOf))), plainText)
 	}
 	add("Bounce", e.Bounce, plainText)
 	add("Causes", e.Causes, plainText)
