@@ -18,18 +18,38 @@ import (
 //
 // When Reason is ReasonSyntax the cell is not an address at all: only Raw,
 // Reason, Detail and Fix are set. When Reason is ReasonBadDomain the address
-// is well formed but its domain cannot receive mail: Email, Local and Domain
-// are set so that the domain can be counted and corrected, and ASCII is
-// empty.
+// is well formed but its domain cannot receive mail: Email (and so Local and
+// Domain) is set so that the domain can be counted and corrected, and ASCII
+// is empty.
+//
+// A list holds an Address per row, so what follows from Email (its local
+// part, its domain, its duplicate key) is worked out when asked for.
 type Address struct {
 	Raw    string // the cell as read
 	Email  string // normalised: trimmed, domain lower-case in Unicode form ("Jo@bücher.de"); "" when Reason is ReasonSyntax
-	Local  string // local part as written (case kept)
-	Domain string // domain, lower case, Unicode form ("bücher.de")
 	ASCII  string // domain for DNS, lower case punycode ("xn--bcher-kva.de"); "" when unusable
 	Reason Reason // "" when the address passes syntax and domain-format checks; else ReasonSyntax or ReasonBadDomain
 	Detail string // plain words for a marketer: what exactly is wrong ("two @ signs", "the domain has no dot", "the top-level domain .cmo does not exist")
 	Fix    string // a whole corrected address for a syntax slip, or ""; a Fix must itself parse with Reason == "" (except a bad TLD which suggestion code fixes elsewhere)
+}
+
+// Local is the address's local part as written (case kept), "" when the
+// cell is not an address.
+func (a Address) Local() string {
+	if at := strings.LastIndexByte(a.Email, '@'); at >= 0 {
+		return a.Email[:at]
+	}
+	return ""
+}
+
+// Domain is the address's domain, lower case, in Unicode form
+// ("bücher.de"); "" when the cell is not an address. A domain holds no '@',
+// so it follows the last one, whatever the local part quotes.
+func (a Address) Domain() string {
+	if at := strings.LastIndexByte(a.Email, '@'); at >= 0 {
+		return a.Email[at+1:]
+	}
+	return ""
 }
 
 // Key is the address's duplicate key: the normalised address lower-cased
@@ -338,8 +358,6 @@ func addrWith(s, local, domain, uni string) Address {
 	}
 	return Address{
 		Email:  email,
-		Local:  local,
-		Domain: email[len(local)+1:],
 	}
 }
 

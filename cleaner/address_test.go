@@ -39,12 +39,12 @@ func TestParseAddressValid(t *testing.T) {
 			t.Errorf("ParseAddress(%q): reason %q (%s), want valid", tt.raw, a.Reason, a.Detail)
 			continue
 		}
-		if a.Raw != tt.raw || a.Email != tt.email || a.Domain != tt.domain || a.ASCII != tt.ascii || a.Key() != tt.key {
+		if a.Raw != tt.raw || a.Email != tt.email || a.Domain() != tt.domain || a.ASCII != tt.ascii || a.Key() != tt.key {
 			t.Errorf("ParseAddress(%q) = raw %q email %q domain %q ascii %q key %q, want %q %q %q %q", tt.raw,
-				a.Raw, a.Email, a.Domain, a.ASCII, a.Key(), tt.email, tt.domain, tt.ascii, tt.key)
+				a.Raw, a.Email, a.Domain(), a.ASCII, a.Key(), tt.email, tt.domain, tt.ascii, tt.key)
 		}
-		if a.Local+"@"+a.Domain != a.Email || a.Detail != "" || a.Fix != "" {
-			t.Errorf("ParseAddress(%q) = local %q detail %q fix %q", tt.raw, a.Local, a.Detail, a.Fix)
+		if a.Detail != "" || a.Fix != "" {
+			t.Errorf("ParseAddress(%q) = detail %q fix %q", tt.raw, a.Detail, a.Fix)
 		}
 	}
 }
@@ -190,11 +190,11 @@ func TestParseAddressInvalid(t *testing.T) {
 		}
 		switch a.Reason {
 		case ReasonSyntax:
-			if a.Email != "" || a.Local != "" || a.Domain != "" || a.ASCII != "" || a.Key() != "" {
+			if a.Email != "" || a.Local() != "" || a.Domain() != "" || a.ASCII != "" || a.Key() != "" {
 				t.Errorf("ParseAddress(%q) is a syntax error with fields set: %+v", tt.raw, a)
 			}
 		case ReasonBadDomain:
-			if a.Email == "" || a.Key() == "" || a.ASCII != "" || a.Local+"@"+a.Domain != a.Email {
+			if a.Email == "" || a.Key() == "" || a.ASCII != "" || a.Domain() == "" {
 				t.Errorf("ParseAddress(%q) is a bad domain with fields %+v", tt.raw, a)
 			}
 		}
@@ -276,7 +276,7 @@ func addrCheckInvariants(t *testing.T, raw string) {
 	}
 	if a.Email != "" {
 		b := ParseAddress(a.Email)
-		if b.Email != a.Email || b.Key() != a.Key() || b.Reason != a.Reason || b.Domain != a.Domain || b.ASCII != a.ASCII || b.Local != a.Local {
+		if b.Email != a.Email || b.Key() != a.Key() || b.Reason != a.Reason || b.Domain() != a.Domain() || b.ASCII != a.ASCII || b.Local() != a.Local() {
 			t.Fatalf("ParseAddress(%q) = %+v, but ParseAddress of its Email = %+v", raw, a, b)
 		}
 	}
@@ -333,5 +333,24 @@ func BenchmarkParseAddress(b *testing.B) {
 				ParseAddress(bm.cell)
 			}
 		})
+	}
+}
+
+// TestAddressParts: the local part and the domain are split at the last
+// '@', which a quoted local part may also hold, and are empty for a cell
+// that is not an address.
+func TestAddressParts(t *testing.T) {
+	tests := []struct{ raw, local, domain string }{
+		{"Jo.Doe@Bücher.DE", "Jo.Doe", "bücher.de"},
+		{`"a@b"@example.com`, `"a@b"`, "example.com"},
+		{" x@y.cmo ", "x", "y.cmo"}, // bad_domain: still an address
+		{"a@@b.com", "", ""},        // syntax
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		a := ParseAddress(tt.raw)
+		if a.Local() != tt.local || a.Domain() != tt.domain {
+			t.Errorf("ParseAddress(%q): local %q domain %q, want %q %q", tt.raw, a.Local(), a.Domain(), tt.local, tt.domain)
+		}
 	}
 }

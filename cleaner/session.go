@@ -340,7 +340,7 @@ func domainOf(a Address) string {
 	if a.ASCII != "" {
 		return a.ASCII
 	}
-	return a.Domain
+	return a.Domain()
 }
 
 // Domains returns the distinct domains to check in DNS: the rows' own
@@ -583,5 +583,5 @@ func (s *Session) routes(domain string) bool {
 
 // withDomain returns the address a with its domain replaced, normalised.
 func withDomain(a Address, domain string) string {
-	return ParseAddress(a.Local + "@" + domain).Email
+	return ParseAddress(a.Local() + "@" + domain).Email
 }

@@ -50,13 +50,13 @@ func (s *Session) Summarize() Summary {
 		}
 		switch r.Reason {
 		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
-			if r.Addr.Domain == "" {
+			if r.Addr.Domain() == "" {
 				continue
 			}
-			dc := failing[r.Addr.Domain]
+			dc := failing[r.Addr.Domain()]
 			if dc == nil {
-				dc = &DomainCount{Domain: r.Addr.Domain, Reason: r.Reason}
-				failing[r.Addr.Domain] = dc
+				dc = &DomainCount{Domain: r.Addr.Domain(), Reason: r.Reason}
+				failing[r.Addr.Domain()] = dc
 			}
 			dc.Rows++
 		}

@@ -439,7 +439,7 @@ func (r *reviewScreen) bulk() {
 	if i < 0 {
 		return
 	}
-	if r.session.Rows[i].Addr.Domain == "" {
+	if r.session.Rows[i].Addr.Domain() == "" {
 		r.refuse("A applies to rows with the same domain, and this address has none")
 		return
 	}
@@ -458,7 +458,7 @@ func (r *reviewScreen) bulk() {
 	}
 	rows := r.session.DecideLike(i)
 	row := &r.session.Rows[i]
-	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr.Domain), cleaner.Explain(row.Reason).Label)
+	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr.Domain()), cleaner.Explain(row.Reason).Label)
 	if len(rows) == 0 {
 		r.say("Every row " + like + " has this decision already")
 		return
@@ -724,9 +724,9 @@ func (r *reviewScreen) routesText(sugg string) string {
 	case !ok:
 		return ""
 	case res.Status.Routes():
-		return " (" + sanitize(a.Domain) + " accepts mail)"
+		return " (" + sanitize(a.Domain()) + " accepts mail)"
 	}
-	return " (" + sanitize(a.Domain) + ": " + string(res.Status) + ")"
+	return " (" + sanitize(a.Domain()) + ": " + string(res.Status) + ")"
 }
 
 // decisionText says what export will do with row i, and who decided.
