@@ -36,6 +36,8 @@ type Session struct {
 	results   map[string]resolver.Result // DNS results by ASCII domain
 	domains   []string                   // distinct domains to check: the rows' first, then candidates
 	rowDoms   int                        // how many of domains are the rows' own
+	ownDoms   []string                   // the rows' own domains, in order of first appearance
+	rowDomain []int32                    // each row's domain's index in ownDoms; -1 unless it parsed cleanly; nil in a Stream's chunk
 
 	decisions map[int]Decision // the user's decisions by row index
 	undo      [][]change       // one entry per Decide call, newest last
@@ -77,8 +79,9 @@ func NewSession(l *List, dns bool) *Session {
 			s.markDuplicates(hashes, k, shards)
 			return
 		}
+		s.rowDomain = make([]int32, len(s.Rows))
 		for i := range s.Rows {
-			t.add(s.Rows[i].Addr)
+			s.rowDomain[i] = t.add(s.Rows[i].Addr)
 		}
 	})
 	s.setDomains(t)
@@ -89,9 +92,10 @@ func NewSession(l *List, dns bool) *Session {
 // one address at a time: how many rows each domain has, and the domains
 // that the rows which did not parse cleanly look for corrections at.
 type domainTally struct {
-	counts  map[string]int // rows per ASCII domain, of the rows that parsed cleanly
-	domains []string       // those domains in order of first appearance
-	bad     []malformed    // the distinct malformed cases, in order of first appearance
+	domains []string         // the ASCII domains of the rows that parsed cleanly, in order of first appearance
+	rows    []int            // rows per domain, by index in domains
+	index   map[string]int32 // each domain's index in domains
+	bad     []malformed      // the distinct malformed cases, in order of first appearance
 	badSeen map[malformed]bool
 }
 
@@ -104,21 +108,24 @@ type malformed struct {
 }
 
 func newDomainTally() *domainTally {
-	return &domainTally{counts: make(map[string]int), badSeen: make(map[malformed]bool)}
+	return &domainTally{index: make(map[string]int32), badSeen: make(map[malformed]bool)}
 }
 
-// add counts one row's address.
-func (t *domainTally) add(a Address) {
+// add counts one row's address, and returns the index of its domain in
+// t.domains, or -1 when it did not parse cleanly.
+func (t *domainTally) add(a Address) int32 {
 	if a.Reason == "" {
-		if n, ok := t.counts[a.ASCII]; ok {
-			t.counts[a.ASCII] = n + 1
-		} else {
+		k, ok := t.index[a.ASCII]
+		if !ok {
 			// A copy: the address's strings hold its whole row in memory.
 			d := strings.Clone(a.ASCII)
-			t.counts[d] = 1
+			k = int32(len(t.domains))
+			t.index[d] = k
 			t.domains = append(t.domains, d)
+			t.rows = append(t.rows, 0)
 		}
-		return
+		t.rows[k]++
+		return k
 	}
 	var m malformed
 	if a.Fix != "" {
@@ -131,6 +138,7 @@ func (t *domainTally) add(a Address) {
 		t.badSeen[m] = true
 		t.bad = append(t.bad, m)
 	}
+	return -1
 }
 
 // setDomains makes the session's suggester from the tally's counts, finds
@@ -138,7 +146,12 @@ func (t *domainTally) add(a Address) {
 // check: with DNS on, the rows' own and every correction that might be
 // suggested.
 func (s *Session) setDomains(t *domainTally) {
-	s.suggester = NewSuggester(t.counts)
+	counts := make(map[string]int, len(t.domains))
+	for k, d := range t.domains {
+		counts[d] = t.rows[k]
+	}
+	s.suggester = NewSuggester(counts)
+	s.ownDoms = t.domains
 	s.domains = t.domains
 	s.rowDoms = len(s.domains)
 	s.addCandidates(t.bad)
@@ -402,12 +415,23 @@ func (s *Session) JudgeAll() {
 	slot := make([]int32, len(s.Rows)) // index in keys, or alone or duplicate
 	index := make(map[key]int32)
 	var keys []key
+	// NewSession numbered the rows' own domains: they are the first keys,
+	// and a clean row's key needs no looking up.
+	if s.rowDomain != nil {
+		keys = make([]key, len(s.ownDoms))
+		for k, d := range s.ownDoms {
+			keys[k] = key{domain: d}
+		}
+	}
 	for i := range s.Rows {
 		a := &s.Rows[i].Addr
 		var k key
 		switch {
 		case s.Rows[i].DupOf >= 0:
 			slot[i] = duplicate
+			continue
+		case a.Reason == "" && s.rowDomain != nil:
+			slot[i] = s.rowDomain[i]
 			continue
 		case a.Reason == "":
 			k = key{domain: a.ASCII}
