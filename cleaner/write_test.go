@@ -390,3 +390,29 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteHasSpecial holds the eight-bytes-at-a-time scan to a plain one,
+// for each special byte at every place in fields of every length up to 24,
+// among bytes on either side of it in value.
+func TestWriteHasSpecial(t *testing.T) {
+	for _, comma := range []byte{',', ';', '\t', '|'} {
+		for n := 0; n <= 24; n++ {
+			for _, fill := range []byte{'a', 0x00, 0xff, '!', '#', ','+1, ';' - 1, 0x80} {
+				base := bytes.Repeat([]byte{fill}, n)
+				want := bytes.ContainsAny(base, "\"\r\n"+string(comma))
+				if got := writeHasSpecial(string(base), comma); got != want {
+					t.Fatalf("comma %q, %d x %#x: %v, want %v", comma, n, fill, got, want)
+				}
+				for at := range n {
+					for _, c := range []byte{'"', '\r', '\n', comma} {
+						f := bytes.Clone(base)
+						f[at] = c
+						if !writeHasSpecial(string(f), comma) {
+							t.Fatalf("comma %q: %q has %q at %d, not found", comma, f, c, at)
+						}
+					}
+				}
+			}
+		}
+	}
+}
