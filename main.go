@@ -266,6 +266,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", c.file, st.Rows())
 	} else {
+		defer collectAtLimit()()
 		var l *cleaner.List
 		var err error
 		if regular || statErr != nil {
