@@ -303,15 +303,19 @@ func readCSV(input []byte, delim rune) (recs [][]string, lines []int, err error)
 	// A record is made of whole lines, so a line longer than the longest
 	// record is refused before encoding/csv splits it into millions of
 	// fields, which would take many times its size in memory. The lines
-	// counted bound the records, which are then appended without growing.
+	// that are not blank (encoding/csv skips those) bound the records,
+	// which are then appended without growing.
 	n := 0
-	for rest := input; len(rest) > 0; n++ {
+	for line, rest := 1, input; len(rest) > 0; line++ {
 		end := bytes.IndexByte(rest, '\n')
 		if end < 0 {
 			end = len(rest)
 		}
 		if end > readMaxRecord {
-			return nil, nil, &csv.ParseError{StartLine: n + 1, Line: n + 1, Column: 1, Err: errReadLongRecord}
+			return nil, nil, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: errReadLongRecord}
+		}
+		if end > 1 || end == 1 && rest[0] != '\r' {
+			n++
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
