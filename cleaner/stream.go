@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 
 	"github.com/listclean/listclean/resolver"
@@ -108,6 +109,9 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	}
 	if err != nil {
 		return nil, err
+	}
+	if st.rows > streamMaxRows {
+		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %d rows, more than the %d a list can have; split it", ErrFileTooLarge, st.rows, streamMaxRows)}
 	}
 	st.head = l
 
@@ -352,6 +356,11 @@ func emailCell(row []string, col int) string {
 	}
 	return row[col]
 }
+
+// streamMaxRows is the most rows a Stream cleans: a row's index, and the
+// first row of an address in dupTable, are 32-bit numbers. A variable, for
+// tests.
+var streamMaxRows = math.MaxInt32
 
 // summaryTotal adds up the summaries of the chunks of a list.
 type summaryTotal struct {

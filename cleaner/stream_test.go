@@ -262,3 +262,22 @@ func TestStreamCancelled(t *testing.T) {
 		t.Errorf("the folder holds %d files, want the list alone", len(entries))
 	}
 }
+
+// TestStreamTooManyRows: a list with more rows than a 32-bit row number
+// holds (here lowered to 3) is refused, rather than cleaned with repeats
+// missed.
+func TestStreamTooManyRows(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "list.csv")
+	if err := os.WriteFile(in, []byte("email\na@x.com\nb@x.com\nc@x.com\na@x.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { streamMaxRows = n }(streamMaxRows)
+	streamMaxRows = 3
+	if _, err := OpenStream(context.Background(), in, ReadOptions{}, false); !errors.Is(err, ErrFileTooLarge) {
+		t.Fatalf("OpenStream of 4 rows with a limit of 3: error %v, want ErrFileTooLarge", err)
+	}
+	streamMaxRows = 4
+	if _, err := OpenStream(context.Background(), in, ReadOptions{}, false); err != nil {
+		t.Fatalf("OpenStream of 4 rows with a limit of 4: %v", err)
+	}
+}
