@@ -216,6 +216,14 @@ func addrSplit(s string) (local, domain, detail string) {
 			return "", "", "there is text between the closing quotation mark and the @"
 		}
 		local, domain = s[:end], s[end+1:]
+		// The quotes may hold an '@'; the domain may not (Address.Domain
+		// takes what follows the last one).
+		switch n := strings.Count(domain, "@"); {
+		case n == 1 && domain != "" && domain[0] == '@':
+			return "", "", "the @ sign is doubled (@@)"
+		case n > 0:
+			return "", "", addrManyAts(n + 1)
+		}
 		detail = addrCheckQuoted(local)
 	} else {
 		at := strings.IndexByte(s, '@')
@@ -357,7 +365,7 @@ func addrWith(s, local, domain, uni string) Address {
 		email = local + "@" + uni
 	}
 	return Address{
-		Email:  email,
+		Email: email,
 	}
 }
 

@@ -96,6 +96,8 @@ func TestParseAddressInvalid(t *testing.T) {
 		{`"jo@example.com`, ReasonSyntax, "not closed", ""},
 		{`"jo"x@example.com`, ReasonSyntax, "between the closing quotation mark", ""},
 		{`"jo"`, ReasonSyntax, "quotation marks", ""},
+		{`"x"@[a@b]`, ReasonSyntax, "two @ signs", ""},
+		{`"a@b"@@example.com`, ReasonSyntax, "doubled", ""},
 		{`"jo\"@example.com`, ReasonSyntax, "not closed", ""},
 		{"\"j\x01o\"@example.com", ReasonSyntax, "control", ""},
 		{"\"" + strings.Repeat("a", 63) + "\"@example.com", ReasonSyntax, "too long", ""},
