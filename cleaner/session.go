@@ -66,7 +66,7 @@ func NewSession(l *List, dns bool) *Session {
 			a := ParseAddress(l.EmailCell(i))
 			s.Rows[i] = Row{Addr: a, DupOf: -1}
 			if a.Reason == "" {
-				hashes[i] = maphash.String(seed, a.Key()) | 1
+				hashes[i] = maphash.String(seed, a.Key()) | 1<<63
 			}
 		}
 	})
