@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sync/atomic"
+	"sync"
 )
 
 // Memory. A list is held in memory whole while it is cleaned: about 520 MiB
@@ -34,43 +34,58 @@ func init() {
 		return
 	}
 	debug.SetMemoryLimit(softMemoryLimit)
+	gcPacing.limited = true
 	afterEachGC(func() bool {
 		metrics.Read(sample)
-		if sample[0].Value.Uint64() > limitLiftLive {
-			debug.SetMemoryLimit(math.MaxInt64)
-			if atLimit.Swap(false) {
-				debug.SetGCPercent(100)
-			}
-			return false
+		if sample[0].Value.Uint64() <= limitLiftLive {
+			return true
 		}
-		return true
+		gcPacing.Lock()
+		defer gcPacing.Unlock()
+		debug.SetMemoryLimit(math.MaxInt64)
+		gcPacing.limited = false
+		if gcPacing.atLimit > 0 {
+			debug.SetGCPercent(100)
+		}
+		return false
 	})
 }
 
-// atLimit is set while collectAtLimit holds.
-var atLimit atomic.Bool
+// gcPacing is how this file has set the collector's pacing. Its lock
+// makes each change and the state it rests on one step, whether made by a
+// run or by the collector's callback.
+var gcPacing struct {
+	sync.Mutex
+	limited bool // the soft limit set by init is in place
+	atLimit int  // collectAtLimit holds not yet restored; GOGC is off while limited and above 0
+}
 
 // collectAtLimit makes the collector wait for the soft memory limit instead
 // of running each time the heap doubles, until the function it returns is
-// called. A batch run holding a list in memory builds up most of what stays
-// live while it reads and parses, and the collections on the way (a dozen
-// for a million rows) each mark all that was built so far: about 12% of
-// the run's time. Collecting at the limit alone keeps the peak at the
-// limit. It does nothing when GOGC is set, or when there is no soft limit
-// (GOMEMLIMIT set, or the limit lifted for a large list): then nothing
-// but GOGC would bound the heap. When the limit is lifted, GOGC's default
-// is back.
+// called (by each caller, when several hold at once). A batch run holding a
+// list in memory builds up most of what stays live while it reads and
+// parses, and the collections on the way (a dozen for a million rows) each
+// mark all that was built so far: about 12% of the run's time. Collecting
+// at the limit alone keeps the peak at the limit. It does nothing when
+// GOGC is set, or when the soft limit is not in place (GOMEMLIMIT set, or
+// the limit lifted for a large list): then nothing but GOGC would bound the
+// heap. Lifting the limit turns GOGC's default back on.
 func collectAtLimit() (restore func()) {
-	if _, set := os.LookupEnv("GOGC"); set || debug.SetMemoryLimit(-1) != softMemoryLimit {
+	gcPacing.Lock()
+	defer gcPacing.Unlock()
+	if _, set := os.LookupEnv("GOGC"); set || !gcPacing.limited {
 		return func() {}
 	}
-	atLimit.Store(true)
-	debug.SetGCPercent(-1)
-	return func() {
-		if atLimit.Swap(false) {
+	if gcPacing.atLimit++; gcPacing.atLimit == 1 {
+		debug.SetGCPercent(-1)
+	}
+	return sync.OnceFunc(func() {
+		gcPacing.Lock()
+		defer gcPacing.Unlock()
+		if gcPacing.atLimit--; gcPacing.atLimit == 0 && gcPacing.limited {
 			debug.SetGCPercent(100)
 		}
-	}
+	})
 }
 
 // gcSentinel is an object that only exists to be collected.

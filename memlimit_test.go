@@ -1,37 +1,55 @@
 package main
 
 import (
-	"math"
 	"os"
 	"runtime/debug"
 	"testing"
 )
 
 // TestCollectAtLimit: a batch run turns the collector's pacing off while
-// the soft memory limit bounds the heap, and back on after; with no limit
-// in place it leaves the pacing alone, since nothing else would bound the
-// heap then.
+// the soft memory limit bounds the heap, and back on when the last of the
+// runs holding it is done; with no limit in place it leaves the pacing
+// alone, since nothing else would bound the heap then.
 func TestCollectAtLimit(t *testing.T) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		t.Skip("GOGC is set: collectAtLimit leaves the collector to it")
 	}
-	if debug.SetMemoryLimit(-1) != softMemoryLimit {
+	gcPacing.Lock()
+	limited := gcPacing.limited
+	gcPacing.Unlock()
+	if !limited {
 		t.Skip("this process has no soft memory limit (GOMEMLIMIT set, or lifted)")
 	}
-	restore := collectAtLimit()
-	if got := debug.SetGCPercent(-1); got != -1 {
+	gogc := func() int { // the current GOGC, left as it is
+		n := debug.SetGCPercent(-1)
+		debug.SetGCPercent(n)
+		return n
+	}
+	first, second := collectAtLimit(), collectAtLimit()
+	if got := gogc(); got != -1 {
 		t.Errorf("with the limit in place: GOGC %d, want off (-1)", got)
 	}
-	restore()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("after restore: GOGC %d, want 100", got)
+	first()
+	first() // a second call changes nothing
+	if got := gogc(); got != -1 {
+		t.Errorf("while a second run holds: GOGC %d, want off (-1)", got)
+	}
+	second()
+	if got := gogc(); got != 100 {
+		t.Errorf("after both are done: GOGC %d, want 100", got)
 	}
 
-	debug.SetMemoryLimit(math.MaxInt64)
-	defer debug.SetMemoryLimit(softMemoryLimit)
-	restore = collectAtLimit()
+	gcPacing.Lock()
+	gcPacing.limited = false
+	gcPacing.Unlock()
+	defer func() {
+		gcPacing.Lock()
+		gcPacing.limited = true
+		gcPacing.Unlock()
+	}()
+	restore := collectAtLimit()
 	defer restore()
-	if got := debug.SetGCPercent(100); got != 100 {
+	if got := gogc(); got != 100 {
 		t.Errorf("without a limit: GOGC %d, want 100 untouched", got)
 	}
 }
