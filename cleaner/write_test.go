@@ -397,7 +397,7 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 func TestWriteHasSpecial(t *testing.T) {
 	for _, comma := range []byte{',', ';', '\t', '|'} {
 		for n := 0; n <= 24; n++ {
-			for _, fill := range []byte{'a', 0x00, 0xff, '!', '#', ','+1, ';' - 1, 0x80} {
+			for _, fill := range []byte{'a', 0x00, 0xff, '!', '#', ',' + 1, ';' - 1, 0x80} {
 				base := bytes.Repeat([]byte{fill}, n)
 				want := bytes.ContainsAny(base, "\"\r\n"+string(comma))
 				if got := writeHasSpecial(string(base), comma); got != want {
