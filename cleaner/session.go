@@ -34,10 +34,9 @@ type Session struct {
 	suggester *Suggester                 // typo corrections, aware of the list's domain counts
 	cands     map[string]*candidates     // the Suggester's answers found by NewSession, by domain
 	results   map[string]resolver.Result // DNS results by ASCII domain
-	domains   []string                   // distinct domains to check: the rows' first, then candidates
+	domains   []string                   // the rows' own distinct domains in order of first appearance, then (with DNS) candidates
 	rowDoms   int                        // how many of domains are the rows' own
-	ownDoms   []string                   // the rows' own domains, in order of first appearance
-	rowDomain []int32                    // each row's domain's index in ownDoms; -1 unless it parsed cleanly; nil in a Stream's chunk
+	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
 
 	decisions map[int]Decision // the user's decisions by row index
 	undo      [][]change       // one entry per Decide call, newest last
@@ -151,13 +150,9 @@ func (s *Session) setDomains(t *domainTally) {
 		counts[d] = t.rows[k]
 	}
 	s.suggester = NewSuggester(counts)
-	s.ownDoms = t.domains
 	s.domains = t.domains
 	s.rowDoms = len(s.domains)
 	s.addCandidates(t.bad)
-	if !s.dns {
-		s.domains = nil
-	}
 }
 
 // markDuplicates sets the DupOf of every row that repeats (by Key) the
@@ -358,7 +353,12 @@ func domainOf(a Address) string {
 
 // Domains returns the distinct domains to check in DNS: the rows' own
 // domains first, then candidate corrections. It is empty when DNS is off.
-func (s *Session) Domains() []string { return s.domains }
+func (s *Session) Domains() []string {
+	if !s.dns {
+		return nil
+	}
+	return s.domains
+}
 
 // RowDomains returns how many distinct domains the rows themselves use.
 func (s *Session) RowDomains() int { return s.rowDoms }
@@ -381,10 +381,11 @@ func (s *Session) Result(domain string) (resolver.Result, bool) {
 // when all are done or ctx is cancelled; domains left unchecked give their
 // rows the reason not_checked. It ends by judging every row.
 func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
-	total := len(s.domains)
+	domains := s.Domains()
+	total := len(domains)
 	done := 0
 	if total > 0 {
-		for r := range c.Check(ctx, s.domains) {
+		for r := range c.Check(ctx, domains) {
 			s.Apply(r)
 			done++
 			if progress != nil {
@@ -418,8 +419,8 @@ func (s *Session) JudgeAll() {
 	// NewSession numbered the rows' own domains: they are the first keys,
 	// and a clean row's key needs no looking up.
 	if s.rowDomain != nil {
-		keys = make([]key, len(s.ownDoms))
-		for k, d := range s.ownDoms {
+		keys = make([]key, s.rowDoms)
+		for k, d := range s.domains[:s.rowDoms] {
 			keys[k] = key{domain: d}
 		}
 	}
