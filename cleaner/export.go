@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -191,6 +192,11 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 }
 
 // report writes one report row per row, after the header if header is set.
+//
+// ReportRow defines the table: gocsv writes its header and reads it back
+// (ReadReport). The rows themselves are written by a RecordWriter from
+// ReportRow.record, because gocsv's reflection per field was most of the
+// time spent on a report (0.4 of 0.9 CPU-seconds at a million rows).
 func (e *exportRows) report(w io.Writer, header bool) error {
 	if header {
 		if err := gocsv.MarshalCSV(&[]ReportRow{}, gocsv.DefaultCSVWriter(w)); err != nil {
@@ -199,22 +205,31 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 	}
 	s := e.s
 	return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
-		rows := reportRows.Get().(*[]ReportRow)
-		defer reportRows.Put(rows)
-		*rows = (*rows)[:0]
+		cw := NewRecordWriter(w, ',', false) // as gocsv.DefaultCSVWriter
+		var rec []string                     // reused: the writer does not keep it
 		for i := lo; i < hi; i++ {
 			o := e.plan.outcome(i)
-			*rows = append(*rows, ReportRow{
+			r := ReportRow{
 				Row:        e.first + i + 1,
 				Email:      EscapeFormula(s.Rows[i].Addr.Raw),
 				Verdict:    string(o.Verdict),
 				Reason:     string(o.Reason),
 				Suggestion: EscapeFormula(s.Rows[i].Suggestion),
 				Action:     string(o.Action),
-			})
+			}
+			rec = r.record(rec[:0])
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
 		}
-		return gocsv.MarshalCSVWithoutHeaders(rows, gocsv.DefaultCSVWriter(w))
+		cw.Flush()
+		return cw.Error()
 	})
+}
+
+// record appends r's fields to dst in the order of ReportRow's columns.
+func (r *ReportRow) record(dst []string) []string {
+	return append(dst, strconv.Itoa(r.Row), r.Email, r.Verdict, r.Reason, r.Suggestion, r.Action)
 }
 
 // writeRows writes header (if withHeader), then the record that build
@@ -256,9 +271,6 @@ const exportChunk = 8192
 
 // exportBuffers are the buffers of writeChunked, reused.
 var exportBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// reportRows are the report rows of one chunk, reused.
-var reportRows = sync.Pool{New: func() any { return new([]ReportRow) }}
 
 // writeChunked writes rows [0, n) to w, encode writing rows [lo, hi) to
 // the writer it is given. It encodes chunks of rows into buffers on all

@@ -1,13 +1,17 @@
 package cleaner
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gocarina/gocsv"
 )
 
 func TestPolicyAction(t *testing.T) {
@@ -195,5 +199,69 @@ func TestExportRefuses(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(in); string(b) != "Email\na@good.com\n" {
 		t.Errorf("the input changed: %q", b)
+	}
+}
+
+// TestReportRecordColumns checks that ReportRow.record, which the report's
+// rows are written from, gives the fields in the order gocsv writes the
+// header in: that of ReportRow's csv tags.
+func TestReportRecordColumns(t *testing.T) {
+	r := ReportRow{Row: 7, Email: "e@x.com", Verdict: "invalid", Reason: "nxdomain", Suggestion: "e@y.com", Action: "remove"}
+	var buf bytes.Buffer
+	if err := gocsv.MarshalCSVWithoutHeaders(&[]ReportRow{r}, gocsv.DefaultCSVWriter(&buf)); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSuffix(buf.String(), "\n"), ",")
+	if got := r.record(nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("record = %q, gocsv writes %q", got, want)
+	}
+}
+
+// TestReportReadsBack writes a report of addresses that need quoting or
+// escaping, and reads it back with ReadReport (gocsv): every row must come
+// back as the address was written in the list, escaped as a formula where
+// it starts like one.
+func TestReportReadsBack(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	raws := []string{
+		"plain@x.com", " lead@x.com", "a,b@x.com", `"q""q"@x.com`, "line\nbreak@x.com",
+		"crlf\r\nbreak@x.com", "\uFEFFbom@x.com", "sep=@x.com", "=cmd@x.com", "-1@x.com", "",
+	}
+	var list bytes.Buffer
+	cw := csv.NewWriter(&list)
+	cw.Write([]string{"Email", "N"})
+	for n, r := range raws {
+		cw.Write([]string{r, strconv.Itoa(n)})
+	}
+	cw.Flush()
+	if err := os.WriteFile(in, list.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(l, false)
+	s.JudgeAll()
+	opt := ExportOptions{Paths: DefaultPaths(in)}
+	opt.Paths.Report = filepath.Join(dir, "report.csv")
+	if _, err := s.Export(opt); err != nil {
+		t.Fatal(err)
+	}
+	report, err := ReadReport(opt.Paths.Report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != len(l.Rows) {
+		t.Fatalf("report has %d rows, the list %d", len(report), len(l.Rows))
+	}
+	for i, r := range report {
+		raw := l.Rows[i][l.EmailCol]
+		want := ReportRow{Row: i + 1, Email: EscapeFormula(raw), Verdict: string(s.Rows[i].Verdict()),
+			Reason: string(s.Rows[i].Reason), Suggestion: EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
+		if r != want {
+			t.Errorf("report row %d = %+v, want %+v", i+1, r, want)
+		}
 	}
 }
