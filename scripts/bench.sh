@@ -7,9 +7,10 @@
 #
 # It generates the list and its zones into a temporary folder (removed at
 # the end), builds listclean and runs the batch command on the list under
-# /usr/bin/time -v for its time and peak memory, once against the zone on
-# loopback and once with 30 ms added to every answer (-zone: the DNS server
-# runs inside the process). Then it runs the Go benchmarks once each
+# /usr/bin/time -v for its time and peak memory, with default settings once
+# against the zone on loopback and once with 30 ms added to every answer
+# (-zone: the DNS server runs inside the process), then on loopback with
+# -report, which adds a third output of one line per row. Then it runs the Go benchmarks once each
 # (-benchtime=1x), which measure listclean and its floor in the same run, and
 # the TUI benchmark, and prints a table. Needs Go; GNU time is installed with
 # apt-get when missing and possible, else a Go helper measures instead.
@@ -30,10 +31,12 @@ if [ ! -x /usr/bin/time ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]
 	apt-get install -y -qq time >/dev/null 2>&1 || true
 fi
 
-# measure NAME ZONE: runs the batch command and appends "NAME wall rss_kib".
+# measure NAME ZONE [ARGS...]: runs the batch command with default settings
+# (and ARGS) and appends "NAME wall rss_kib".
 measure() {
 	local name=$1 zone=$2 wall rss
-	local args=(-batch -zone "$tmp/$zone" -force -report "$tmp/report.csv" "$tmp/list.csv")
+	shift 2
+	local args=(-batch -zone "$tmp/$zone" -force "$@" "$tmp/list.csv")
 	echo "running listclean ${args[*]}" >&2
 	if [ -x /usr/bin/time ]; then
 		/usr/bin/time -v "$tmp/listclean" "${args[@]}" 2>"$tmp/$name.log" || { cat "$tmp/$name.log" >&2; return 1; }
@@ -48,6 +51,7 @@ measure() {
 }
 measure loopback zone.txt
 measure 30ms zone-30ms.txt
+measure loopback-report zone.txt -report "$tmp/report.csv"
 
 echo "running the benchmarks (minutes at 1,000,000 rows)" >&2
 # Each in a process of its own, so that none runs on a heap that an earlier
@@ -81,8 +85,10 @@ for net in loopback 30ms; do
 	printf '%-34s %11ss %11ss %7sx %5sx\n' "end to end, $net" \
 		"$(metric "BenchmarkEndToEnd/$net" tool-s "$b")" "$(metric "BenchmarkEndToEnd/$net" floor-s "$b")" "$(metric "BenchmarkEndToEnd/$net" x-floor "$b")" 1.5
 done
+printf '%-34s %11ss %11ss %7sx %6s\n' "  loopback, with -report" \
+	"$(metric "BenchmarkEndToEnd/loopback-report" tool-s "$b")" "$(metric "BenchmarkEndToEnd/loopback-report" floor-s "$b")" "$(metric "BenchmarkEndToEnd/loopback-report" x-floor "$b")" "-"
 while read -r name wall rss; do
-	printf '%-34s %11ss %8s MiB peak RSS (bar: 1024)\n' "batch binary, -zone, $name" "$wall" "$((rss / 1024))"
+	printf '%-34s %11ss %8s MiB peak RSS (bar: 1024)\n' "binary, -zone, $name" "$wall" "$((rss / 1024))"
 done <"$tmp/runs.txt"
 printf '%-34s %10s ms (budget: 5)\n' "TUI key + redraw, 1,000,000 rows" \
 	"$(awk '$1 ~ /^BenchmarkReviewKeyAndView\/table/ { printf "%.2f", $3 / 1e6 }' "$tmp/ui.txt")"
