@@ -67,7 +67,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if benchGen.dir != "" {
+		os.RemoveAll(benchGen.dir)
+	}
+	os.Exit(code)
 }
 
 // slow scales time limits: the race detector makes this code several times
