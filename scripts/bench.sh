@@ -4,21 +4,25 @@
 #
 #   scripts/bench.sh                          1,000,000 rows over 50,000 domains
 #   ROWS=100000 DOMAINS=5000 scripts/bench.sh  a quick run
+#   RUNS=3 scripts/bench.sh                   each Go benchmark 3 times, its
+#                                             ratios over the sums: steadier
 #
 # It generates the list and its zones into a temporary folder (removed at
 # the end), builds listclean and runs the batch command on the list under
 # /usr/bin/time -v for its time and peak memory, with default settings once
 # against the zone on loopback and once with 30 ms added to every answer
 # (-zone: the DNS server runs inside the process), then on loopback with
-# -report, which adds a third output of one line per row. Then it runs the Go benchmarks once each
-# (-benchtime=1x), which measure listclean and its floor in the same run, and
-# the TUI benchmark, and prints a table. Needs Go; GNU time is installed with
-# apt-get when missing and possible, else a Go helper measures instead.
+# -report, which adds a third output of one line per row. Then it runs the
+# Go benchmarks (-benchtime=1x, or RUNS times), which measure listclean and
+# its floor in the same process, turn about, and the TUI benchmark, and
+# prints a table. Needs Go; GNU time is installed with apt-get when missing
+# and possible, else a Go helper measures instead.
 # Nothing is sent anywhere but 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export LISTCLEAN_BENCH_ROWS="${ROWS:-1000000}" LISTCLEAN_BENCH_DOMAINS="${DOMAINS:-50000}"
+runs="${RUNS:-1}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/listclean-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -59,7 +63,7 @@ echo "running the benchmarks (minutes at 1,000,000 rows)" >&2
 # process.
 go test -c -o "$tmp/bench.test" .
 for bench in BenchmarkLoadAndJudge BenchmarkDNSPhase BenchmarkEndToEnd; do
-	"$tmp/bench.test" -test.count=1 -test.run '^$' -test.bench "^$bench\$" -test.benchtime=1x -test.timeout 60m | tee -a "$tmp/bench.txt" >&2
+	"$tmp/bench.test" -test.count=1 -test.run '^$' -test.bench "^$bench\$" -test.benchtime="${runs}x" -test.timeout 60m | tee -a "$tmp/bench.txt" >&2
 done
 go test -count=1 -run '^$' -bench '^BenchmarkReviewKeyAndView$' -benchtime=200x ./ui/ | tee "$tmp/ui.txt" >&2
 
