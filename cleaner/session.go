@@ -163,9 +163,10 @@ func (s *Session) setDomains(t *domainTally) {
 // only its DupOf.
 //
 // Each shard keeps the first row of each key in an open-addressing table
-// of hashes and rows, comparing the keys themselves only when two hashes
-// are equal. Unlike a map of the keys, the table holds no pointers, so the
-// collector has nothing in it to scan, and it is sized once.
+// of row numbers (plus one; 0 is an empty slot), comparing the keys
+// themselves only when two hashes are equal. Unlike a map of the keys, the
+// table holds no pointers, so the collector has nothing in it to scan, and
+// it is sized once: four bytes a slot, the hashes being in hashes already.
 func (s *Session) markDuplicates(hashes []uint64, shard, shards int) {
 	mine := func(h uint64) bool { return h != 0 && (h>>32)%uint64(shards) == uint64(shard) }
 	n := 0
@@ -174,24 +175,20 @@ func (s *Session) markDuplicates(hashes []uint64, shard, shards int) {
 			n++
 		}
 	}
-	type entry struct {
-		hash uint64 // 0 for an empty slot
-		row  int32
-	}
-	table := make([]entry, 1<<bits.Len(uint(2*n))) // at most half full
+	table := make([]int32, 1<<bits.Len(uint(2*n))) // at most half full
 	mask := uint64(len(table) - 1)
 	for i, h := range hashes {
 		if !mine(h) {
 			continue
 		}
 		for j := h & mask; ; j = (j + 1) & mask {
-			e := &table[j]
-			if e.hash == 0 {
-				e.hash, e.row = h, int32(i)
+			first := table[j] - 1
+			if first < 0 {
+				table[j] = int32(i) + 1
 				break
 			}
-			if e.hash == h && s.Rows[e.row].Addr.Key() == s.Rows[i].Addr.Key() {
-				s.Rows[i].DupOf = e.row
+			if hashes[first] == h && s.Rows[first].Addr.Key() == s.Rows[i].Addr.Key() {
+				s.Rows[i].DupOf = first
 				break
 			}
 		}
