@@ -4,8 +4,9 @@
 #
 #   scripts/bench.sh                          1,000,000 rows over 50,000 domains
 #   ROWS=100000 DOMAINS=5000 scripts/bench.sh  a quick run
-#   RUNS=3 scripts/bench.sh                   each Go benchmark 3 times, its
-#                                             ratios over the sums: steadier
+#   RUNS=3 scripts/bench.sh                   each Go benchmark measured over 3
+#                                             runs (after one that Go runs
+#                                             first and drops): steadier
 #
 # It generates the list and its zones into a temporary folder (removed at
 # the end), builds listclean and runs the batch command on the list under
