@@ -99,6 +99,7 @@ var (
 	sgCountryTLDs      []string       // two-letter TLDs of the providers, in rank order
 	sgProviderSuffixes []string       // suffixes of the providers, in rank order
 	sgSoleDomains      map[string]int // name to the index in sgProviders of its only domain: see init
+	sgSuspectOf        []int          // the indices in sgProviders of the sgTop providers with a name of sgMinName letters or more
 )
 
 func init() {
@@ -109,7 +110,7 @@ func init() {
 		if d == "" || d[0] == '#' {
 			continue
 		}
-		e, ok := sgNewEntry(d, len(sgProviders))
+		e, ok := sgNewEntry(d, len(sgProviders), nil)
 		if !ok {
 			panic("cleaner: providers.txt: not a domain under a public suffix: " + d)
 		}
@@ -136,6 +137,9 @@ func init() {
 		names[e.name]++
 	}
 	for i, e := range sgProviders[:min(sgTop, len(sgProviders))] {
+		if len(e.name) >= sgMinName {
+			sgSuspectOf = append(sgSuspectOf, i)
+		}
 		if names[e.name] == 1 && len(e.name) >= sgMinName && sgIsConfusedTLD(e.suffix) {
 			sgSoleDomains[e.name] = i
 		}
@@ -151,8 +155,9 @@ func (e *sgEntry) source() string {
 }
 
 // sgNewEntry splits d at its longest ICANN public suffix.
-func sgNewEntry(d string, order int) (sgEntry, bool) {
-	q, ok := sgParse(d)
+// suffixes is as for sgParseKnown.
+func sgNewEntry(d string, order int, suffixes map[string]bool) (sgEntry, bool) {
+	q, ok := sgParseKnown(d, suffixes)
 	if !ok || q.real < 0 {
 		return sgEntry{}, false
 	}
@@ -169,9 +174,10 @@ func IsProvider(domain string) bool {
 
 // Suggester proposes corrections; it knows the list's domain frequencies.
 type Suggester struct {
-	counts map[string]int
-	all    []sgEntry // providers and the list's common domains, by suffix then order
-	names  []sgName  // the distinct names of all
+	counts   map[string]int
+	suffixes map[string]bool // sgIsSuffix of the suffixes of the list's domains
+	all      []sgEntry       // providers and the list's common domains, by suffix then order
+	names    []sgName        // the distinct names of all
 
 	// Deletion neighbourhoods, for finding the entries near a typed domain
 	// without comparing it with all: byName has the sgDeletions hash of
@@ -182,35 +188,50 @@ type Suggester struct {
 	// substitution or a swap costs a deletion on both sides, an insertion
 	// one on one side.
 	byName, byDomain sgNeighbours
+
+	// What byName gives for the deletions of each name in names, and
+	// byDomain for those of each domain in all: a typed domain is often
+	// in the dictionary, and this is cheaper to find out once for all
+	// than by a look at the neighbourhoods for each of its deletions.
+	nameIndex, domainIndex map[string]int32 // to the index in names, in all
+	nameNear, domainNear   [][]int32
 }
 
 // sgNeighbours maps deletion hashes to the indices of the strings they
 // came from, in flat arrays that are quick to build: the pairs sorted by
 // bucket, a hash's top bits once mixed. A hash collision only adds a
-// string to compare.
+// string to compare, and so does a fingerprint that matches another hash:
+// a pair keeps only the low 32 bits of its hash.
 type sgNeighbours struct {
-	start  []uint32 // start[b] is the first pair of bucket b; start[b+1] ends it
-	hashes []uint64
-	ids    []int32
-	shift  uint // a hash's bucket is in its top 64-shift bits once mixed
-	// filter has the bit of each hash, its bucket and three bits more, so
-	// that most hashes of a typed domain, which are of no string, are
-	// rejected by a look at an array small enough to stay in cache.
+	start []uint32 // start[b] is the first pair of bucket b; start[b+1] ends it
+	pairs []uint64 // the low 32 bits of a hash, then its id
+	shift uint     // a hash's bucket is in its top 64-shift bits once mixed
+	// filter is a blocked Bloom filter: each hash sets three bits of one
+	// word, so that most hashes of a typed domain, which are of no string,
+	// are rejected by one look at an array small enough to stay in cache.
 	filter []uint64
+	fshift uint // a hash's word of filter is in its top 64-fshift bits once mixed
 }
+
+// sgFilterBits is the size of the filter, in bits per hash (rounded up to
+// a power of two words).
+const sgFilterBits = 8
 
 // sgNewNeighbours indexes ids[k] under hashes[k].
 func sgNewNeighbours(hashes []uint64, ids []int32) sgNeighbours {
-	n := sgNeighbours{hashes: make([]uint64, len(hashes)), ids: make([]int32, len(ids)), shift: 63}
+	n := sgNeighbours{pairs: make([]uint64, len(hashes)), shift: 63, fshift: 64}
 	for 1<<(64-n.shift) < len(hashes) {
 		n.shift--
 	}
+	for 1<<(64-n.fshift)*64 < len(hashes)*sgFilterBits {
+		n.fshift--
+	}
 	n.start = make([]uint32, 1<<(64-n.shift)+1)
-	n.filter = make([]uint64, (len(n.start)-1)*8/64+1)
+	n.filter = make([]uint64, 1<<(64-n.fshift))
 	for _, h := range hashes {
 		n.start[n.bucket(h)+1]++
-		b := sgMix(h) >> (n.shift - 3)
-		n.filter[b/64] |= 1 << (b % 64)
+		w, mask := n.filterBits(h)
+		n.filter[w] |= mask
 	}
 	for b := 1; b < len(n.start); b++ {
 		n.start[b] += n.start[b-1]
@@ -218,7 +239,7 @@ func sgNewNeighbours(hashes []uint64, ids []int32) sgNeighbours {
 	next := slices.Clone(n.start)
 	for k, h := range hashes {
 		b := n.bucket(h)
-		n.hashes[next[b]], n.ids[next[b]] = h, ids[k]
+		n.pairs[next[b]] = h<<32 | uint64(uint32(ids[k]))
 		next[b]++
 	}
 	return n
@@ -234,16 +255,93 @@ func (n *sgNeighbours) bucket(h uint64) uint64 {
 	return sgMix(h) >> n.shift
 }
 
-// get appends to dst the ids under h.
+// filterBits returns the word of the filter that h is in, and its bits there.
+func (n *sgNeighbours) filterBits(h uint64) (uint64, uint64) {
+	m := sgMix(h)
+	r := m << (64 - n.fshift) // the bits below the word's
+	return m >> n.fshift, 1<<(r>>58) | 1<<(r>>52&63) | 1<<(r>>46&63)
+}
+
+// mayHave reports whether some string may be under h: false for most
+// hashes that are of none.
+func (n *sgNeighbours) mayHave(h uint64) bool {
+	w, mask := n.filterBits(h)
+	return n.filter[w]&mask == mask
+}
+
+// get appends to dst the ids under h, but not one that dst ends with.
 func (n *sgNeighbours) get(dst []int32, h uint64) []int32 {
-	if b := sgMix(h) >> (n.shift - 3); n.filter[b/64]&(1<<(b%64)) == 0 {
-		return dst
-	}
 	b := n.bucket(h)
-	for k := n.start[b]; k < n.start[b+1]; k++ {
-		if n.hashes[k] == h {
-			dst = append(dst, n.ids[k])
+	for _, p := range n.pairs[n.start[b]:n.start[b+1]] {
+		if p>>32 == h&(1<<32-1) && (len(dst) == 0 || dst[len(dst)-1] != int32(p)) {
+			dst = append(dst, int32(p))
 		}
+	}
+	return dst
+}
+
+// groups returns for each id below ids what lookup would give for the
+// strings that id is indexed under: the ids under the same bucket and
+// fingerprint as any of its pairs, in order, once each.
+func (n *sgNeighbours) groups(ids int) [][]int32 {
+	// Each two pairs in a bucket with the same fingerprint (in both
+	// orders, and each with itself), counted then placed by the first's id.
+	start := make([]int, ids+1)
+	for b := 0; b+1 < len(n.start); b++ {
+		ps := n.pairs[n.start[b]:n.start[b+1]]
+		if len(ps) == 1 {
+			start[int32(ps[0])+1]++
+			continue
+		}
+		for _, p := range ps {
+			for _, q := range ps {
+				if p>>32 == q>>32 {
+					start[int32(p)+1]++
+				}
+			}
+		}
+	}
+	for i := 1; i <= ids; i++ {
+		start[i] += start[i-1]
+	}
+	flat := make([]int32, start[ids])
+	next := slices.Clone(start[:ids])
+	for b := 0; b+1 < len(n.start); b++ {
+		ps := n.pairs[n.start[b]:n.start[b+1]]
+		for _, p := range ps {
+			for _, q := range ps {
+				if p>>32 == q>>32 {
+					flat[next[int32(p)]] = int32(q)
+					next[int32(p)]++
+				}
+			}
+		}
+	}
+	out := make([][]int32, ids)
+	for i := range out {
+		g := flat[start[i]:start[i+1]]
+		slices.Sort(g)
+		out[i] = slices.Clip(slices.Compact(g))
+	}
+	return out
+}
+
+// lookup appends to dst the ids under the sgDeletions hashes of s, with up
+// to k bytes deleted: the filter is looked at for all of them first, looks
+// that the processor can make at once, and the pairs only for those that
+// pass.
+func (n *sgNeighbours) lookup(dst []int32, s string, k int) []int32 {
+	var buf [512]uint64
+	hs := sgDeletions(buf[:0], s, k)
+	pass := 0
+	for _, h := range hs {
+		hs[pass] = h
+		if n.mayHave(h) {
+			pass++
+		}
+	}
+	for _, h := range hs[:pass] {
+		dst = n.get(dst, h)
 	}
 	return dst
 }
@@ -256,16 +354,33 @@ type sgName struct {
 
 // NewSuggester takes the number of rows per domain (ASCII) in the list being cleaned.
 func NewSuggester(counts map[string]int) *Suggester {
-	s := &Suggester{counts: make(map[string]int, len(counts))}
+	s := &Suggester{counts: make(map[string]int, len(counts)), suffixes: make(map[string]bool)}
 	for d, n := range counts {
 		s.counts[sgNormalize(d)] += n
+	}
+	// Whether each suffix of the list's domains is a public suffix: these
+	// are the domains Suggest and Suspect are asked about, and a few
+	// hundred suffixes are most of their labels.
+	for d := range s.counts {
+		for i := strings.IndexByte(d, '.'); i >= 0; {
+			suffix := d[i+1:]
+			if _, ok := s.suffixes[suffix]; ok {
+				break // and so are the shorter ones
+			}
+			s.suffixes[suffix] = sgIsSuffix(suffix)
+			j := strings.IndexByte(suffix, '.')
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
 	}
 	var common []sgEntry
 	for d, n := range s.counts {
 		if n < sgListMinRows || IsProvider(d) {
 			continue
 		}
-		if e, ok := sgNewEntry(d, 0); ok {
+		if e, ok := sgNewEntry(d, 0, s.suffixes); ok {
 			e.count = n
 			common = append(common, e)
 		}
@@ -290,32 +405,41 @@ func NewSuggester(counts map[string]int) *Suggester {
 	}
 	nameHashes, nameIDs := make([]uint64, 0, names), make([]int32, 0, names)
 	domainHashes, domainIDs := make([]uint64, 0, domains), make([]int32, 0, domains)
-	nameIndex := make(map[string]int)
+	nameIndex := make(map[string]int32)
+	s.domainIndex = make(map[string]int32, len(all))
 	for i, e := range all {
+		s.domainIndex[e.domain] = int32(i)
 		n, ok := nameIndex[e.name]
 		if !ok {
-			n = len(s.names)
+			n = int32(len(s.names))
 			nameIndex[e.name] = n
 			s.names = append(s.names, sgName{})
-			sgDeletions(e.name, 2, func(h uint64) {
-				nameHashes, nameIDs = append(nameHashes, h), append(nameIDs, int32(n))
-			})
+			k := len(nameHashes)
+			nameHashes = sgDeletions(nameHashes, e.name, 2)
+			for range nameHashes[k:] {
+				nameIDs = append(nameIDs, int32(n))
+			}
 		}
 		s.names[n].entries = append(s.names[n].entries, int32(i))
 		s.names[n].provider = s.names[n].provider || e.count == 0
-		sgDeletions(e.domain, 1, func(h uint64) {
-			domainHashes, domainIDs = append(domainHashes, h), append(domainIDs, int32(i))
-		})
+		k := len(domainHashes)
+		domainHashes = sgDeletions(domainHashes, e.domain, 1)
+		for range domainHashes[k:] {
+			domainIDs = append(domainIDs, int32(i))
+		}
 	}
 	s.byName = sgNewNeighbours(nameHashes, nameIDs)
 	s.byDomain = sgNewNeighbours(domainHashes, domainIDs)
+	s.nameIndex = nameIndex
+	s.nameNear = s.byName.groups(len(s.names))
+	s.domainNear = s.byDomain.groups(len(s.all))
 	return s
 }
 
-// sgDeletions yields a hash of each string left by deleting up to k bytes
-// (k at most 2) of s, possibly more than once: a polynomial hash, so that
-// each takes a few operations on the prefix hashes of s.
-func sgDeletions(s string, k int, yield func(uint64)) {
+// sgDeletions appends to dst a hash of each string left by deleting up to
+// k bytes (k at most 2) of s, possibly more than once: a polynomial hash,
+// so that each takes a few operations on the prefix hashes of s.
+func sgDeletions(dst []uint64, s string, k int) []uint64 {
 	const base = 0x100000001b3
 	n := len(s)
 	var pre, pow [254]uint64 // pre[i] hashes s[:i]; pow[i] is base to the i
@@ -325,19 +449,20 @@ func sgDeletions(s string, k int, yield func(uint64)) {
 		pow[i+1] = pow[i] * base
 	}
 	sub := func(a, b int) uint64 { return pre[b] - pre[a]*pow[b-a] }
-	yield(pre[n])
+	dst = append(dst, pre[n])
 	for i := 0; k >= 1 && i < n; i++ {
-		yield(pre[i]*pow[n-i-1] + sub(i+1, n))
+		dst = append(dst, pre[i]*pow[n-i-1]+sub(i+1, n))
 		for j := i + 1; k >= 2 && j < n; j++ {
-			yield(pre[i]*pow[n-i-2] + sub(i+1, j)*pow[n-j-1] + sub(j+1, n))
+			dst = append(dst, pre[i]*pow[n-i-2]+sub(i+1, j)*pow[n-j-1]+sub(j+1, n))
 		}
 	}
+	return dst
 }
 
 // Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
 func (s *Suggester) Suggest(domain string) []Candidate {
 	d := sgNormalize(domain)
-	q, ok := sgParse(d)
+	q, ok := sgParseKnown(d, s.suffixes)
 	if !ok || IsProvider(d) {
 		return nil
 	}
@@ -364,16 +489,19 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 // registered directly under that suffix (no subdomain).
 func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 	d := sgNormalize(domain)
-	q, ok := sgParse(d)
-	if !ok || q.real < 0 || IsProvider(d) || s.counts[d] >= sgListMinRows {
+	if IsProvider(d) || s.counts[d] >= sgListMinRows {
+		return Candidate{}, false
+	}
+	q, ok := sgParseKnown(d, s.suffixes)
+	if !ok || q.real < 0 {
 		return Candidate{}, false
 	}
 	sp := q.splits[q.real]
 	if strings.Contains(sp.name, ".") {
 		return Candidate{}, false
 	}
-	for _, e := range sgProviders[:min(sgTop, len(sgProviders))] {
-		if e.suffix == sp.suffix && len(e.name) >= sgMinName && sgWithin(sp.name, e.name, 1) == 1 {
+	for _, i := range sgSuspectOf {
+		if e := &sgProviders[i]; e.suffix == sp.suffix && sgNear(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
 			return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
 		}
 	}
@@ -415,6 +543,12 @@ func sgNormalize(domain string) string {
 // sgParse prepares d, which must be at least two labels of letters, digits
 // and hyphens; anything else is a syntax matter and gets no suggestion.
 func sgParse(d string) (sgQuery, bool) {
+	return sgParseKnown(d, nil)
+}
+
+// sgParseKnown is sgParse given sgIsSuffix of some suffixes, to save
+// asking again.
+func sgParseKnown(d string, suffixes map[string]bool) (sgQuery, bool) {
 	if len(d) > 253 {
 		return sgQuery{}, false
 	}
@@ -433,7 +567,11 @@ func sgParse(d string) (sgQuery, bool) {
 	for m := 1; m < len(labels); m++ {
 		cut = strings.LastIndexByte(d[:cut], '.')
 		sp := sgSplit{name: d[:cut], suffix: d[cut+1:], nameSet: sgByteSet(d[:cut])}
-		sp.real = sgIsSuffix(sp.suffix)
+		real, ok := suffixes[sp.suffix]
+		if !ok {
+			real = sgIsSuffix(sp.suffix)
+		}
+		sp.real = real
 		if sp.real {
 			q.real = m - 1
 		}
@@ -556,8 +694,10 @@ func (m *sgMatcher) eligible(e *sgEntry) bool {
 // nearNames appends to dst the names (indices in s.names) within two edits
 // of name, and perhaps others and some more than once.
 func (s *Suggester) nearNames(dst []int32, name string) []int32 {
-	sgDeletions(name, 2, func(h uint64) { dst = s.byName.get(dst, h) })
-	return dst
+	if n, ok := s.nameIndex[name]; ok {
+		return append(dst, s.nameNear[n]...)
+	}
+	return s.byName.lookup(dst, name, 2)
 }
 
 // dictionaryMatches finds the dictionary domains that the typed one is a
@@ -578,7 +718,11 @@ func (m *sgMatcher) dictionaryMatches() []sgFound {
 	for _, n := range slices.Compact(names) {
 		near = append(near, m.s.names[n].entries...)
 	}
-	sgDeletions(q.domain, 1, func(h uint64) { near = m.s.byDomain.get(near, h) })
+	if i, ok := m.s.domainIndex[q.domain]; ok {
+		near = append(near, m.s.domainNear[i]...)
+	} else {
+		near = m.s.byDomain.lookup(near, q.domain, 1)
+	}
 	slices.Sort(near)
 	var found []sgFound
 	var ss sgSuffixSlips // of the suffix of the last entry compared

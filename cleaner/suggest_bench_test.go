@@ -1,0 +1,107 @@
+package cleaner
+
+import (
+	"os"
+	"sync"
+	"testing"
+)
+
+// sgListEnv names a list (such as the 1,000,000-row one that the repo's
+// TestGenerateBenchData writes) whose distinct domains BenchmarkSuggestList
+// runs Suggest and Suspect on:
+//
+//	LISTCLEAN_GEN_DIR=/tmp/bd go test -run '^TestGenerateBenchData$' .
+//	LISTCLEAN_SUGGEST_LIST=/tmp/bd/list.csv go test -run '^$' -bench List ./cleaner/
+const sgListEnv = "LISTCLEAN_SUGGEST_LIST"
+
+type sgListData struct {
+	l       *List
+	s       *Suggester
+	targets []string // the rows' domains, then the malformed cases' targets
+	rowDoms int
+}
+
+var (
+	sgListOnce sync.Once
+	sgList     *sgListData
+	sgListErr  error
+)
+
+// sgLoadList reads the list named by sgListEnv and builds the Suggester and
+// the domains the way NewSession does (setDomains, addCandidates).
+func sgLoadList(tb testing.TB) *sgListData {
+	path := os.Getenv(sgListEnv)
+	if path == "" {
+		tb.Skip(sgListEnv + " names no list")
+	}
+	sgListOnce.Do(func() {
+		l, err := ReadFile(path, ReadOptions{})
+		if err != nil {
+			sgListErr = err
+			return
+		}
+		t := newDomainTally()
+		for i := range l.Rows {
+			t.add(ParseAddress(l.EmailCell(i)))
+		}
+		counts := make(map[string]int, len(t.domains))
+		for k, d := range t.domains {
+			counts[d] = t.rows[k]
+		}
+		data := &sgListData{l: l, s: NewSuggester(counts), targets: t.domains, rowDoms: len(t.domains)}
+		seen := make(map[string]bool)
+		for _, d := range t.domains {
+			seen[d] = true
+		}
+		for _, m := range t.bad {
+			if !seen[m.target] {
+				seen[m.target] = true
+				data.targets = append(data.targets, m.target)
+			}
+		}
+		sgList = data
+	})
+	if sgListErr != nil {
+		tb.Fatal(sgListErr)
+	}
+	return sgList
+}
+
+// BenchmarkSuggestList times Suggest and Suspect on every distinct domain of
+// the list named by sgListEnv, as addCandidates calls them, and reports the
+// time per domain.
+func BenchmarkSuggestList(b *testing.B) {
+	data := sgLoadList(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for k, d := range data.targets {
+			data.s.Suggest(d)
+			if k < data.rowDoms {
+				data.s.Suspect(d)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(data.targets)), "ns/domain")
+}
+
+// BenchmarkNewSuggesterList times making the Suggester of the list named
+// by sgListEnv.
+func BenchmarkNewSuggesterList(b *testing.B) {
+	data := sgLoadList(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		NewSuggester(data.s.counts)
+	}
+}
+
+// BenchmarkNewSessionList times NewSession with DNS on for the list named
+// by sgListEnv: parsing, the Suggester, and the candidates of every domain.
+func BenchmarkNewSessionList(b *testing.B) {
+	data := sgLoadList(b)
+	b.ResetTimer()
+	for b.Loop() {
+		NewSession(data.l, true)
+	}
+}
