@@ -56,8 +56,35 @@ func (a Address) Domain() string {
 // entirely, as ESPs compare addresses case-insensitively; "" when the cell
 // is not an address. It is worked out when asked for, not kept: a list
 // holds a million addresses, most of them in lower case already, which
-// strings.ToLower then returns as they are.
-func (a Address) Key() string { return strings.ToLower(a.Email) }
+// strings.ToLower then returns as they are; addrLowerASCIIOnly tells those
+// apart eight bytes at a time.
+func (a Address) Key() string {
+	if addrLowerASCIIOnly(a.Email) {
+		return a.Email
+	}
+	return strings.ToLower(a.Email)
+}
+
+// addrLowerASCIIOnly reports whether s is ASCII without an upper-case
+// letter, which strings.ToLower returns unchanged.
+func addrLowerASCIIOnly(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(s) >= 8 {
+		w := addrLoad64(s)
+		// For a byte b < 0x80, b+0x3f has its high bit set when b >= 'A'
+		// and b+0x25 when b > 'Z', and no sum carries into the next byte.
+		if w&highs != 0 || (w+0x3f*ones)&^(w+0x25*ones)&highs != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
 
 // Limits from RFC 5321 section 4.5.3.1 and RFC 1035 section 2.3.4, counted
 // in octets of the UTF-8 (or, for domains, punycode) form.
@@ -139,23 +166,158 @@ func CheckDomainFormat(ascii string) (ok bool, detail string) {
 // addrParse is ParseAddress that also reports whether the address fails only
 // because its top-level domain does not exist.
 func addrParse(raw string) (a Address, badTLD bool) {
+	return addrParseWith(raw, nil)
+}
+
+// addrParseWith is addrParse, looking the domain part up in p's cache
+// when p is not nil.
+func addrParseWith(raw string, p *addrParser) (a Address, badTLD bool) {
 	s := addrTrim(raw)
-	a, badTLD = addrCheck(s)
+	a, badTLD = addrCheck(s, p)
 	a.Raw = raw
 	if a.Reason == "" || len(s) > addrMaxCell {
 		return a, badTLD
 	}
 	if c := addrRepair(s); c != s {
-		if f, fBadTLD := addrCheck(c); (f.Reason == "" || fBadTLD) && f.Email != a.Email {
+		if f, fBadTLD := addrCheck(c, p); (f.Reason == "" || fBadTLD) && f.Email != a.Email {
 			a.Fix = f.Email
 		}
 	}
 	return a, badTLD
 }
 
-// addrCheck parses a trimmed cell; a clean lower-case address costs no
-// allocation. Syntax errors take precedence over domain errors.
-func addrCheck(s string) (a Address, badTLD bool) {
+// addrParser parses addresses as ParseAddress does, remembering what it
+// found of the last domains it saw: in a list most rows share a few
+// domains, and what is found of a domain depends on it alone. It is for
+// one goroutine; NewSession makes one per piece of rows. Its cache holds
+// substrings of the cells parsed, so it lives no longer than they do.
+type addrParser struct {
+	cache [addrCacheSize]addrDomainInfo
+}
+
+// addrCacheSize is the number of domains an addrParser remembers, one per
+// slot (a power of two).
+const addrCacheSize = 256
+
+func newAddrParser() *addrParser { return new(addrParser) }
+
+// parse is ParseAddress.
+func (p *addrParser) parse(raw string) Address {
+	a, _ := addrParseWith(raw, p)
+	return a
+}
+
+// addrDomainInfo is what addrCheck finds of the domain part of an address,
+// as written, apart from the local part: its forms and, when they have no
+// error, what addrCheckDomain says of its ASCII form.
+type addrDomainInfo struct {
+	domain string // as written; "" in an empty cache slot
+	d      addrDomainForms
+	detail string // addrCheckDomain's, when d.syntax and d.bad are ""
+	n      int    // max(len(d.ascii), len(d.uni))
+	ok     bool   // addrCheckDomain's, when d.syntax and d.bad are ""
+	badTLD bool
+	// The forms are the domain as written: they are taken from the cell
+	// in hand, not from the one that filled the slot.
+	asciiSame, uniSame bool
+}
+
+// addrDomainOf works out the addrDomainInfo of a non-empty domain that is
+// not in square brackets.
+func addrDomainOf(domain string) (e addrDomainInfo) {
+	e.domain = domain
+	if tld, ok := addrPlainDomain(domain); ok {
+		e.d.ascii, e.d.uni, e.n = domain, domain, len(domain)
+		e.ok, e.detail, e.badTLD = addrCheckTLD(tld)
+		e.asciiSame, e.uniSame = true, true
+		return e
+	}
+	e.d = addrNormDomain(domain)
+	e.n = max(len(e.d.ascii), len(e.d.uni))
+	if e.d.syntax == "" && e.d.bad == "" {
+		e.ok, e.detail, e.badTLD = addrCheckDomain(e.d.ascii)
+	}
+	e.asciiSame, e.uniSame = e.d.ascii == domain, e.d.uni == domain
+	return e
+}
+
+// domainInfo returns the addrDomainInfo of domain, from the cache when it
+// is there. The result is valid until the next call.
+func (p *addrParser) domainInfo(domain string) *addrDomainInfo {
+	e := &p.cache[addrDomainHash(domain)&(addrCacheSize-1)]
+	if e.domain != domain {
+		*e = addrDomainOf(domain)
+	}
+	return e
+}
+
+// addrPlainDomain reports, in one pass, whether domain is the common case
+// that addrNormDomain leaves as it is and addrCheckDomain finds fault with
+// only for its top-level domain, if at all: a lower-case ASCII host name
+// of letters, digits and hyphens, with no "--" in third and fourth place
+// of a label, not all digits, not special-use. Then it returns the
+// top-level domain, for addrCheckTLD. It returns false for every other
+// domain, which the general path then judges.
+func addrPlainDomain(d string) (tld string, ok bool) {
+	if d == "" || len(d) > addrMaxDomain {
+		return "", false
+	}
+	start, dots, numeric := 0, 0, true
+	for i := 0; i <= len(d); i++ {
+		c := byte('.')
+		if i < len(d) {
+			c = d[i]
+		}
+		switch {
+		case '0' <= c && c <= '9':
+			continue
+		case 'a' <= c && c <= 'z' || c == '-':
+			numeric = false
+			continue
+		case c != '.':
+			return "", false
+		}
+		n := i - start
+		if n == 0 || n > addrMaxLabel || d[start] == '-' || d[i-1] == '-' ||
+			n >= 4 && d[start+2] == '-' && d[start+3] == '-' {
+			return "", false
+		}
+		if i < len(d) {
+			dots++
+			start = i + 1
+		}
+	}
+	tld = d[start:]
+	return tld, dots > 0 && !numeric && addrSpecialUse(tld) == ""
+}
+
+// addrDomainHash hashes a domain for the cache of an addrParser from its
+// length and its first and last eight bytes.
+func addrDomainHash(d string) uint64 {
+	n := len(d)
+	h := uint64(n)
+	if n >= 8 {
+		h ^= addrLoad64(d[:8])*0x9e3779b97f4a7c15 ^ addrLoad64(d[n-8:])
+	} else {
+		for i := 0; i < n; i++ {
+			h = h<<8 | uint64(d[i])
+		}
+	}
+	h *= 0xff51afd7ed558ccd
+	return h ^ h>>29
+}
+
+// addrLoad64 reads the first 8 bytes of s, little-endian.
+func addrLoad64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// addrCheck parses a trimmed cell, looking its domain up in p's cache when
+// p is not nil; a clean lower-case address costs no allocation. Syntax
+// errors take precedence over domain errors.
+func addrCheck(s string, p *addrParser) (a Address, badTLD bool) {
 	local, domain, detail := addrSplit(s)
 	if detail != "" {
 		return addrSyntax(detail)
@@ -163,22 +325,35 @@ func addrCheck(s string) (a Address, badTLD bool) {
 	if domain[0] == '[' && domain[len(domain)-1] == ']' {
 		return addrBadDomain(s, local, domain, strings.ToLower(domain), addrLiteralDetail(domain))
 	}
-	d := addrNormDomain(domain)
-	if d.syntax != "" {
-		return addrSyntax(d.syntax)
+	var e *addrDomainInfo
+	if p != nil {
+		e = p.domainInfo(domain)
+	} else {
+		info := addrDomainOf(domain)
+		e = &info
 	}
-	if n := len(local) + 1 + max(len(d.ascii), len(d.uni)); n > addrMaxLength {
+	if e.d.syntax != "" {
+		return addrSyntax(e.d.syntax)
+	}
+	if n := len(local) + 1 + e.n; n > addrMaxLength {
 		return addrSyntax(addrTooLong(n))
 	}
-	if d.bad != "" {
-		return addrBadDomain(s, local, domain, d.uni, d.bad)
+	uni := e.d.uni
+	if e.uniSame {
+		uni = domain
 	}
-	if ok, detail, tld := addrCheckDomain(d.ascii); !ok {
-		a, _ = addrBadDomain(s, local, domain, d.uni, detail)
-		return a, tld
+	if e.d.bad != "" {
+		return addrBadDomain(s, local, domain, uni, e.d.bad)
 	}
-	a = addrWith(s, local, domain, d.uni)
-	a.ASCII = d.ascii
+	if !e.ok {
+		a, _ = addrBadDomain(s, local, domain, uni, e.detail)
+		return a, e.badTLD
+	}
+	a = addrWith(s, local, domain, uni)
+	a.ASCII = e.d.ascii
+	if e.asciiSame {
+		a.ASCII = domain
+	}
 	return a, false
 }
 
@@ -641,6 +816,12 @@ func addrCheckDomain(d string) (ok bool, detail string, badTLD bool) {
 	case numeric:
 		return false, "the domain is an IP address, not a domain name", false
 	}
+	return addrCheckTLD(tld)
+}
+
+// addrCheckTLD is addrCheckDomain's last check, of the lower-case
+// top-level domain of a domain that passed the others.
+func addrCheckTLD(tld string) (ok bool, detail string, badTLD bool) {
 	if !addrTLDExists(tld) {
 		if u, ok := addrToUnicode(tld); ok {
 			tld = u

@@ -315,6 +315,13 @@ func TestParseAddressAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { ParseAddress(cell) }); n != 0 {
 			t.Errorf("ParseAddress(%q) allocates %v times, want 0", cell, n)
 		}
+		p := newAddrParser()
+		if n := testing.AllocsPerRun(100, func() { p.parse(cell) }); n != 0 {
+			t.Errorf("addrParser.parse(%q) allocates %v times, want 0", cell, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = p.parse(cell).Key() }); n != 0 {
+			t.Errorf("the Key of %q allocates %v times, want 0", cell, n)
+		}
 	}
 }
 
@@ -335,6 +342,78 @@ func BenchmarkParseAddress(b *testing.B) {
 				ParseAddress(bm.cell)
 			}
 		})
+		// As NewSession parses: the domain part's results are in the
+		// parser's cache after the first cell.
+		b.Run("parser/"+bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			p := newAddrParser()
+			for b.Loop() {
+				p.parse(bm.cell)
+			}
+		})
+	}
+}
+
+// TestAddrParser: an addrParser parses as ParseAddress does, field for field
+// (badTLD included), whatever its cache holds: the same domain from another
+// cell, written the same or otherwise, or another domain in the same slot.
+func TestAddrParser(t *testing.T) {
+	labels := []string{"a", "ab", "a-b", "ab--c", "xn--bcher-kva", "xn--abc", "-a", "a-", "1", "123", "A", "aB", "a_b", "ü", "Ü", "",
+		strings.Repeat("a", 63), strings.Repeat("b", 64), "com", "COM", "de", "cmo", "test", "localhost", "xn--p1ai", "рф", "co", "uk"}
+	var domains []string
+	for _, x := range labels {
+		domains = append(domains, x, "[1.2.3.4]", "gmail,com", "gmailcom", "exa mple.com", "x.com;")
+		for _, y := range labels {
+			domains = append(domains, x+"."+y, x+"."+y+".com", x+"."+y+".de", x+"."+y+".cmo", x+"."+y+".123")
+		}
+	}
+	long := strings.Repeat(strings.Repeat("d", 62)+".", 5)
+	for n := 248; n <= 256; n++ {
+		domains = append(domains, long[:n-4]+".com", "x"+long[1:n-4]+".com")
+	}
+	locals := []string{"jo", "Jo.Doe", strings.Repeat("l", 64), `"q@q"`, " jo", "jo.", "mailto:jo", "jo@"}
+	p := newAddrParser()
+	for round := range 2 {
+		for _, d := range domains {
+			for _, local := range locals {
+				cell := local + "@" + d
+				if round == 1 {
+					cell = strings.Clone(cell) // the cached domain is in another string
+				}
+				want, wantTLD := addrParse(cell)
+				got, gotTLD := addrParseWith(cell, p)
+				if got != want || gotTLD != wantTLD {
+					t.Errorf("%q: parser gives %#v %v, want %#v %v", cell, got, gotTLD, want, wantTLD)
+				}
+				if a := p.parse(cell); a != want {
+					t.Errorf("%q: parse gives %#v, want %#v", cell, a, want)
+				}
+			}
+		}
+	}
+}
+
+// TestAddressKey: Key is strings.ToLower of Email, whether or not that is
+// in lower case already.
+func TestAddressKey(t *testing.T) {
+	base := []string{"", "a", "jo@example.com", "Jo@example.com", "jo@example.coM", "jo@bücher.de", "JO@BÜCHER.DE", "@[]^_`{", "AZaz",
+		"ÑOÑO@example.com", "\u212a@x.com", "İ", "abcdefghijklmnopqrstuvwxyz0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "\x7f\x80\xff"}
+	for _, b := range base {
+		for i := 0; i <= 17; i++ {
+			for _, e := range []string{b, strings.Repeat("x", i) + b, b + strings.Repeat("y", i), strings.Repeat("Q", i) + b} {
+				if got, want := (Address{Email: e}).Key(), strings.ToLower(e); got != want {
+					t.Errorf("Key of %q = %q, want %q", e, got, want)
+				}
+			}
+		}
+	}
+	for c := range 256 {
+		for i := range 9 {
+			e := strings.Repeat("a", i) + string([]byte{byte(c)}) + "bcdefgh"
+			if got, want := (Address{Email: e}).Key(), strings.ToLower(e); got != want {
+				t.Errorf("Key of %q = %q, want %q", e, got, want)
+			}
+		}
 	}
 }
 

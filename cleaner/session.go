@@ -61,8 +61,9 @@ func NewSession(l *List, dns bool) *Session {
 	seed := maphash.MakeSeed()
 	hashes := make([]uint64, len(s.Rows))
 	parallelFor(len(s.Rows), func(lo, hi int) {
+		p := newAddrParser()
 		for i := lo; i < hi; i++ {
-			a := ParseAddress(l.EmailCell(i))
+			a := p.parse(l.EmailCell(i))
 			s.Rows[i] = Row{Addr: a, DupOf: -1}
 			if a.Reason == "" {
 				hashes[i] = maphash.String(seed, a.Key()) | 1<<63
