@@ -109,12 +109,23 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		return res, err
 	}
 	plan := s.plan(opt.Policy)
-	e := exportRows{s: s, plan: &plan, opt: opt, width: len(s.List.Header)}
-	for i := range s.Rows {
-		o := plan.outcome(i)
-		res.count(o.Action)
-		if o.Action == ActionRemove {
+	e := exportRows{s: s, plan: &plan, opt: opt, width: len(s.List.Header), acts: make([]uint8, len(s.Rows))}
+	parallelFor(len(s.Rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e.acts[i] = exportActionCode(plan.outcome(i).Action)
+		}
+	})
+	for i, a := range e.acts {
+		switch a {
+		case exportKeep:
+			res.Kept++
+		case exportFix:
+			res.Fixed++
+		case exportRemove:
+			res.Removed++
 			e.width = max(e.width, len(s.List.Rows[i]))
+		default:
+			res.Removed++ // as count counts it
 		}
 	}
 	outs := []Output{
@@ -150,6 +161,31 @@ type exportRows struct {
 	opt   ExportOptions
 	width int // the removed file's width: the header's or its widest row's
 	first int // the list's index of the session's first row
+	// acts holds each row's action as an exportActionCode, when worked
+	// out already (nil otherwise): a file skips the rows not its own
+	// without working their Outcome out again.
+	acts []uint8
+}
+
+// The codes of the actions in exportRows.acts.
+const (
+	exportKeep uint8 = iota
+	exportFix
+	exportRemove
+	exportOther // written to no file
+)
+
+// exportActionCode returns a's code in exportRows.acts.
+func exportActionCode(a Action) uint8 {
+	switch a {
+	case ActionKeep:
+		return exportKeep
+	case ActionFix:
+		return exportFix
+	case ActionRemove:
+		return exportRemove
+	}
+	return exportOther
 }
 
 // userCell is a cell of the list's own as written to an output.
@@ -167,12 +203,46 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 	if header {
 		h = cells(l.Header, e.userCell)
 	}
-	return e.s.writeRows(w, e.plan, h, header, ActionKeep, ActionFix, func(rec []string, i int, o Outcome) []string {
-		rec = appendCells(rec, l.Rows[i], e.userCell)
-		if l.EmailCol < len(rec) {
-			rec[l.EmailCol] = e.userCell(o.Email)
+	escape := e.opt.EscapeFormulas
+	return e.s.writeRows(w, h, header, func(enc *recordEncoder, dst []byte, lo, hi int) ([]byte, error) {
+		for i := lo; i < hi; i++ {
+			var email string
+			if e.acts != nil {
+				if a := e.acts[i]; a != exportKeep && a != exportFix {
+					continue
+				}
+				_, email = e.plan.decide(i) // the outcome's Email, without the rest
+			} else {
+				o := e.plan.outcome(i)
+				if o.Action != ActionKeep && o.Action != ActionFix {
+					continue
+				}
+				email = o.Email
+			}
+			if !enc.valid {
+				return dst, errWriteDelim
+			}
+			// The row's cells as they are, but for the address.
+			row := l.Rows[i]
+			if len(row) == 0 {
+				continue
+			}
+			if l.EmailCol < 0 {
+				_ = row[l.EmailCol] // as the record's cell would be set
+			}
+			only := len(row) == 1
+			for k, c := range row {
+				if k > 0 {
+					dst = enc.appendComma(dst)
+				}
+				if k == l.EmailCol {
+					c = email
+				}
+				dst = enc.appendCell(dst, c, escape, only)
+			}
+			dst = enc.appendEOL(dst)
 		}
-		return rec
+		return dst, nil
 	})
 }
 
@@ -185,16 +255,51 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 	if header {
 		h = append(padded(cells(l.Header, e.userCell), e.width), removedColumns...)
 	}
-	return e.s.writeRows(w, e.plan, h, header, ActionRemove, ActionRemove, func(rec []string, i int, o Outcome) []string {
-		rec = padded(appendCells(rec, l.Rows[i], e.userCell), e.width)
-		return append(rec, string(o.Verdict), string(o.Reason), EscapeFormula(e.s.Rows[i].Suggestion))
+	escape := e.opt.EscapeFormulas
+	return e.s.writeRows(w, h, header, func(enc *recordEncoder, dst []byte, lo, hi int) ([]byte, error) {
+		for i := lo; i < hi; i++ {
+			if e.acts != nil && e.acts[i] != exportRemove {
+				continue
+			}
+			o := e.plan.outcome(i)
+			if o.Action != ActionRemove {
+				continue
+			}
+			if !enc.valid {
+				return dst, errWriteDelim
+			}
+			// The row's cells, empty ones up to the width, then the
+			// columns of removedColumns: never a record of one field.
+			row := l.Rows[i]
+			for k, c := range row {
+				if k > 0 {
+					dst = enc.appendComma(dst)
+				}
+				dst = enc.appendCell(dst, c, escape, false)
+			}
+			for k := len(row); k < e.width; k++ {
+				if k > 0 {
+					dst = enc.appendComma(dst)
+				}
+			}
+			if len(row) > 0 || e.width > 0 {
+				dst = enc.appendComma(dst)
+			}
+			dst = enc.appendField(dst, string(o.Verdict), false)
+			dst = enc.appendComma(dst)
+			dst = enc.appendField(dst, string(o.Reason), false)
+			dst = enc.appendComma(dst)
+			dst = enc.appendCell(dst, e.s.Rows[i].Suggestion, true, false)
+			dst = enc.appendEOL(dst)
+		}
+		return dst, nil
 	})
 }
 
 // report writes one report row per row, after the header if header is set.
 //
 // ReportRow defines the table: gocsv writes its header and reads it back
-// (ReadReport). The rows themselves are written by a RecordWriter from
+// (ReadReport). The rows themselves are encoded as a RecordWriter writes
 // ReportRow.record, because gocsv's reflection per field was most of the
 // time spent on a report (0.4 of 0.9 CPU-seconds at a million rows).
 func (e *exportRows) report(w io.Writer, header bool) error {
@@ -204,26 +309,25 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 		}
 	}
 	s := e.s
-	return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
-		cw := NewRecordWriter(w, ',', false) // as gocsv.DefaultCSVWriter
-		var rec []string                     // reused: the writer does not keep it
+	enc := newRecordEncoder(',', false) // as gocsv.DefaultCSVWriter
+	return writeChunkedAppend(w, len(s.Rows), func(dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
 			o := e.plan.outcome(i)
-			r := ReportRow{
-				Row:        e.first + i + 1,
-				Email:      EscapeFormula(s.Rows[i].Addr.Raw),
-				Verdict:    string(o.Verdict),
-				Reason:     string(o.Reason),
-				Suggestion: EscapeFormula(s.Rows[i].Suggestion),
-				Action:     string(o.Action),
-			}
-			rec = r.record(rec[:0])
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
+			// The fields of ReportRow.record: a row number is never quoted.
+			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
+			dst = append(dst, ',')
+			dst = enc.appendCell(dst, s.Rows[i].Addr.Raw, true, false)
+			dst = append(dst, ',')
+			dst = enc.appendField(dst, string(o.Verdict), false)
+			dst = append(dst, ',')
+			dst = enc.appendField(dst, string(o.Reason), false)
+			dst = append(dst, ',')
+			dst = enc.appendCell(dst, s.Rows[i].Suggestion, true, false)
+			dst = append(dst, ',')
+			dst = enc.appendField(dst, string(o.Action), false)
+			dst = append(dst, '\n')
 		}
-		cw.Flush()
-		return cw.Error()
+		return dst, nil
 	})
 }
 
@@ -232,11 +336,10 @@ func (r *ReportRow) record(dst []string) []string {
 	return append(dst, strconv.Itoa(r.Row), r.Email, r.Verdict, r.Reason, r.Suggestion, r.Action)
 }
 
-// writeRows writes header (if withHeader), then the record that build
-// makes (appending to the slice it is given) for each row whose action is
-// one of a and b, in the list's delimiter and line endings, encoding
-// chunks of rows on all cores.
-func (s *Session) writeRows(w io.Writer, plan *rowPlan, header []string, withHeader bool, a, b Action, build func(rec []string, i int, o Outcome) []string) error {
+// writeRows writes header (if withHeader), then the rows that encode
+// appends to dst for rows [lo, hi) with an encoder of the list's delimiter
+// and line endings, encoding chunks of rows on all cores.
+func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encode func(enc *recordEncoder, dst []byte, lo, hi int) ([]byte, error)) error {
 	l := s.List
 	if withHeader {
 		cw := l.NewWriter(w)
@@ -248,43 +351,57 @@ func (s *Session) writeRows(w io.Writer, plan *rowPlan, header []string, withHea
 			return err
 		}
 	}
-	return writeChunked(w, len(s.Rows), func(w io.Writer, lo, hi int) error {
-		cw := NewRecordWriter(w, l.Delimiter, l.CRLF)
-		var rec []string // reused: the writer does not keep it
-		for i := lo; i < hi; i++ {
-			o := plan.outcome(i)
-			if o.Action != a && o.Action != b {
-				continue
-			}
-			rec = build(rec[:0], i, o)
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+	enc := newRecordEncoder(l.Delimiter, l.CRLF) // read only: shared by the chunks
+	return writeChunkedAppend(w, len(s.Rows), func(dst []byte, lo, hi int) ([]byte, error) {
+		return encode(enc, dst, lo, hi)
 	})
 }
 
 // exportChunk is how many rows writeChunked gives encode at a time.
 const exportChunk = 8192
 
-// exportBuffers are the buffers of writeChunked, reused.
-var exportBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// exportBuffers are the buffers of writeChunkedAppend, reused.
+var exportBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
-// writeChunked writes rows [0, n) to w, encode writing rows [lo, hi) to
-// the writer it is given. It encodes chunks of rows into buffers on all
-// processors at once and writes them to w in order, so that the output is
-// what encode(w, 0, n) would write, in a fraction of the time; at most two
-// chunks per processor wait in memory. It stops at the first error.
+// writeChunked is writeChunkedAppend for an encode that writes rows [lo,
+// hi) to the writer it is given.
 func writeChunked(w io.Writer, n int, encode func(w io.Writer, lo, hi int) error) error {
+	if chunks := (n + exportChunk - 1) / exportChunk; min(runtime.GOMAXPROCS(0), chunks) <= 1 {
+		return encode(w, 0, n)
+	}
+	return writeChunkedAppend(w, n, func(dst []byte, lo, hi int) ([]byte, error) {
+		buf := bytes.NewBuffer(dst)
+		err := encode(buf, lo, hi)
+		return buf.Bytes(), err
+	})
+}
+
+// writeChunkedAppend writes rows [0, n) to w, encode appending rows [lo,
+// hi) to the slice it is given and returning the result. It encodes chunks
+// of rows into buffers on all processors at once and writes them to w in
+// order, so that the output is what one encode of every row would give, in
+// a fraction of the time; at most two chunks per processor wait in memory.
+// It stops at the first error.
+func writeChunkedAppend(w io.Writer, n int, encode func(dst []byte, lo, hi int) ([]byte, error)) error {
 	chunks := (n + exportChunk - 1) / exportChunk
 	workers := min(runtime.GOMAXPROCS(0), chunks)
 	if workers <= 1 {
-		return encode(w, 0, n)
+		buf := exportBuffers.Get().(*[]byte)
+		defer exportBuffers.Put(buf)
+		for c := range chunks {
+			var err error
+			*buf, err = encode((*buf)[:0], c*exportChunk, min((c+1)*exportChunk, n))
+			if err == nil {
+				_, err = w.Write(*buf)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	type encoded struct {
-		buf    *bytes.Buffer
+		buf    *[]byte
 		err    error
 		panicV any // what encode panicked with, raised again by the caller
 	}
@@ -316,11 +433,10 @@ func writeChunked(w io.Writer, n int, encode func(w io.Writer, lo, hi int) error
 				if c >= chunks {
 					return
 				}
-				e := encoded{buf: exportBuffers.Get().(*bytes.Buffer)}
-				e.buf.Reset()
+				e := encoded{buf: exportBuffers.Get().(*[]byte)}
 				func() {
 					defer func() { e.panicV = recover() }()
-					e.err = encode(e.buf, c*exportChunk, min((c+1)*exportChunk, n))
+					*e.buf, e.err = encode((*e.buf)[:0], c*exportChunk, min((c+1)*exportChunk, n))
 				}()
 				done[c] <- e
 			}
@@ -333,7 +449,7 @@ func writeChunked(w io.Writer, n int, encode func(w io.Writer, lo, hi int) error
 			panic(e.panicV)
 		}
 		if e.err == nil {
-			_, e.err = w.Write(e.buf.Bytes())
+			_, e.err = w.Write(*e.buf)
 		}
 		exportBuffers.Put(e.buf)
 		if e.err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -224,15 +225,15 @@ func writeCanonical(path string) string {
 // field is kept in CRLF mode; a field starting with a space, a byte-order
 // mark or "sep=" is quoted.
 type RecordWriter struct {
-	w     *bufio.Writer
-	comma rune
-	crlf  bool
+	w   *bufio.Writer
+	enc *recordEncoder
+	buf []byte // a record as encoded, reused
 }
 
 // NewRecordWriter writes records with the list's delimiter (and CRLF if the
 // input had it).
 func NewRecordWriter(w io.Writer, delim rune, crlf bool) *RecordWriter {
-	return &RecordWriter{w: bufio.NewWriter(w), comma: delim, crlf: crlf}
+	return &RecordWriter{w: bufio.NewWriter(w), enc: newRecordEncoder(delim, crlf)}
 }
 
 // NewWriter returns a RecordWriter for an output of the list: its delimiter
@@ -254,94 +255,19 @@ var errWriteDelim = errors.New("csv: invalid field delimiter")
 // the Header of a List without one (nil) can be written as it is. Writes
 // are buffered: call Flush, then check Error.
 func (w *RecordWriter) Write(record []string) error {
-	if !readValidDelim(w.comma) {
+	if !w.enc.valid {
 		return errWriteDelim
 	}
 	if len(record) == 0 {
 		return nil
 	}
-	// bufio.Writer errors are sticky: the last write reports any.
-	for n, field := range record {
-		if n > 0 {
-			w.w.WriteRune(w.comma)
-		}
-		if !w.needsQuotes(field) && (field != "" || len(record) > 1) {
-			w.w.WriteString(field)
-			continue
-		}
-		w.w.WriteByte('"')
-		start := 0
-		for i := 0; i < len(field); i++ {
-			switch c := field[i]; {
-			case c == '"':
-				w.w.WriteString(field[start:i])
-				w.w.WriteString(`""`)
-				start = i + 1
-			case c == '\n':
-				// A reader turns every CRLF into LF, so "\r\n" in a field
-				// is written "\r\r\n".
-				w.w.WriteString(field[start:i])
-				if w.crlf || i > 0 && field[i-1] == '\r' {
-					w.w.WriteString("\r\n")
-				} else {
-					w.w.WriteByte('\n')
-				}
-				start = i + 1
-			}
-		}
-		w.w.WriteString(field[start:])
-		w.w.WriteByte('"')
-	}
-	var err error
-	if w.crlf {
-		_, err = w.w.WriteString("\r\n")
-	} else {
-		err = w.w.WriteByte('\n')
+	w.buf = w.enc.appendRecord(w.buf[:0], record)
+	// bufio.Writer errors are sticky: this write reports any.
+	_, err := w.w.Write(w.buf)
+	if cap(w.buf) > 64<<10 {
+		w.buf = nil // not held for the writer's life after one long record
 	}
 	return err
-}
-
-// needsQuotes reports whether field must be quoted.
-func (w *RecordWriter) needsQuotes(field string) bool {
-	if field == "" {
-		return false
-	}
-	// One pass over the bytes for the usual ASCII delimiter, eight at a
-	// time: it is most of the time spent writing a list.
-	if w.comma < utf8.RuneSelf {
-		if writeHasSpecial(field, byte(w.comma)) {
-			return true
-		}
-	} else if strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, w.comma) {
-		return true
-	}
-	if strings.HasPrefix(field, "sep=") {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(field)
-	return unicode.IsSpace(r) || r == '\uFEFF'
-}
-
-// writeHasSpecial reports whether s holds a quote, a CR, an LF or comma.
-// It looks at eight bytes at a time: x^(b*ones) has a zero byte where x
-// holds b, and (y-ones)&^y&highs is not zero exactly when y has a zero byte.
-func writeHasSpecial(s string, comma byte) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(y uint64) uint64 { return (y - ones) &^ y & highs }
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if zero(x^('"'*ones))|zero(x^('\r'*ones))|zero(x^('\n'*ones))|zero(x^(uint64(comma)*ones)) != 0 {
-			return true
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\r' || c == '\n' || c == comma {
-			return true
-		}
-	}
-	return false
 }
 
 // WriteAll writes records and flushes.
@@ -362,4 +288,196 @@ func (w *RecordWriter) Flush() { w.w.Flush() }
 func (w *RecordWriter) Error() error {
 	_, err := w.w.Write(nil)
 	return err
+}
+
+// A recordEncoder appends records, as RecordWriter writes them, to a byte
+// slice: the exports encode their rows with it straight into the chunk
+// they fill, a record without a []string of its own.
+type recordEncoder struct {
+	comma rune
+	crlf  bool
+	valid bool // encoding/csv accepts comma: else a record is an error
+	ascii bool // comma is one byte
+	// class holds, per byte, encSpecial when the byte in a field makes it
+	// quoted (with an ASCII comma), and encLook when a field starting with
+	// it might start with a space, a byte-order mark or "sep=".
+	class [256]uint8
+}
+
+const (
+	encSpecial = 1 << iota
+	encLook
+)
+
+func newRecordEncoder(comma rune, crlf bool) *recordEncoder {
+	e := &recordEncoder{comma: comma, crlf: crlf, valid: readValidDelim(comma), ascii: comma < utf8.RuneSelf}
+	for b := range 256 {
+		if b >= utf8.RuneSelf || b == 's' || unicode.IsSpace(rune(b)) {
+			e.class[b] |= encLook
+		}
+	}
+	e.class['"'] |= encSpecial
+	e.class['\r'] |= encSpecial
+	e.class['\n'] |= encSpecial
+	if e.ascii && comma >= 0 {
+		e.class[comma] |= encSpecial
+	}
+	return e
+}
+
+// appendRecord appends a record of at least one field, with its line end.
+func (e *recordEncoder) appendRecord(dst []byte, record []string) []byte {
+	only := len(record) == 1
+	for n, field := range record {
+		if n > 0 {
+			dst = e.appendComma(dst)
+		}
+		dst = e.appendField(dst, field, only)
+	}
+	return e.appendEOL(dst)
+}
+
+// appendComma appends the delimiter.
+func (e *recordEncoder) appendComma(dst []byte) []byte {
+	if e.ascii {
+		return append(dst, byte(e.comma))
+	}
+	return utf8.AppendRune(dst, e.comma)
+}
+
+// appendEOL appends a line end.
+func (e *recordEncoder) appendEOL(dst []byte) []byte {
+	if e.crlf {
+		return append(dst, '\r', '\n')
+	}
+	return append(dst, '\n')
+}
+
+// appendField appends one field, quoted if it must be; only says it is
+// its record's only field, which is quoted even when empty.
+func (e *recordEncoder) appendField(dst []byte, field string, only bool) []byte {
+	if field == "" {
+		if only {
+			return append(dst, '"', '"')
+		}
+		return dst
+	}
+	if e.ascii && !e.startNeedsQuotes(field) {
+		// Copy the field while looking for a byte that makes it quoted:
+		// most fields are short, and have none.
+		n := len(dst)
+		dst = slices.Grow(dst, len(field))[:n+len(field)]
+		d := dst[n:]
+		var class uint8
+		for i := 0; i < len(field) && i < len(d); i++ {
+			c := field[i]
+			d[i] = c
+			class |= e.class[c]
+		}
+		if class&encSpecial == 0 {
+			return dst
+		}
+		dst = dst[:n]
+	} else if !e.needsQuotes(field) {
+		return append(dst, field...)
+	}
+	dst = append(dst, '"')
+	dst = e.appendQuoted(dst, field)
+	return append(dst, '"')
+}
+
+// appendCell appends a cell of the list's own, with the prefix of
+// EscapeFormula if escape is set, as appendField(dst, EscapeFormula(c),
+// only) would without making the prefixed string.
+func (e *recordEncoder) appendCell(dst []byte, c string, escape, only bool) []byte {
+	if !escape || !escapeFormulaNeeded(c) {
+		return e.appendField(dst, c, only)
+	}
+	if !e.ascii || e.class['\'']&encSpecial != 0 {
+		return e.appendField(dst, "'"+c, only)
+	}
+	// "'"+c starts with neither a space, a byte-order mark nor "sep=", and
+	// holds a special byte exactly when c does.
+	if !e.hasSpecial(c) {
+		dst = append(dst, '\'')
+		return append(dst, c...)
+	}
+	// The quote before c is not a CR: c's escaping is the same after it.
+	dst = append(dst, '"', '\'')
+	dst = e.appendQuoted(dst, c)
+	return append(dst, '"')
+}
+
+// appendQuoted appends field's bytes as they go between quotes: quotes
+// doubled, and line feeds written so that a reader gives them back.
+func (e *recordEncoder) appendQuoted(dst []byte, field string) []byte {
+	start := 0
+	for i := 0; i < len(field); i++ {
+		switch c := field[i]; {
+		case c == '"':
+			dst = append(dst, field[start:i]...)
+			dst = append(dst, '"', '"')
+			start = i + 1
+		case c == '\n':
+			// A reader turns every CRLF into LF, so "\r\n" in a field
+			// is written "\r\r\n".
+			dst = append(dst, field[start:i]...)
+			if e.crlf || i > 0 && field[i-1] == '\r' {
+				dst = append(dst, '\r', '\n')
+			} else {
+				dst = append(dst, '\n')
+			}
+			start = i + 1
+		}
+	}
+	return append(dst, field[start:]...)
+}
+
+// startNeedsQuotes reports whether a field that is not empty must be
+// quoted for how it starts: with a space, a byte-order mark or "sep=".
+func (e *recordEncoder) startNeedsQuotes(field string) bool {
+	// Most fields start with a letter or digit: the rules for the start
+	// need a closer look only for a few bytes.
+	if e.class[field[0]]&encLook == 0 {
+		return false
+	}
+	if strings.HasPrefix(field, "sep=") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(field)
+	return unicode.IsSpace(r) || r == '\uFEFF'
+}
+
+// needsQuotes reports whether a field that is not empty must be quoted.
+func (e *recordEncoder) needsQuotes(field string) bool {
+	if e.startNeedsQuotes(field) {
+		return true
+	}
+	if e.ascii {
+		return e.hasSpecial(field)
+	}
+	return strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, e.comma)
+}
+
+// hasSpecial reports whether s holds a quote, a CR, an LF or the comma,
+// which must be one byte.
+func (e *recordEncoder) hasSpecial(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if e.class[s[i]]&encSpecial != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// escapeFormulaNeeded reports whether EscapeFormula prefixes c.
+func escapeFormulaNeeded(c string) bool {
+	if c == "" {
+		return false
+	}
+	switch c[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }

@@ -1,10 +1,12 @@
 package cleaner
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // writeTemps lists the temporary files WriteFileAtomic left in dir.
@@ -391,25 +395,153 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 	}
 }
 
-// TestWriteHasSpecial holds the eight-bytes-at-a-time scan to a plain one,
-// for each special byte at every place in fields of every length up to 24,
-// among bytes on either side of it in value.
+// TestWriteHasSpecial holds the encoder's scan for the bytes that make a
+// field quoted to a plain one, for each special byte at every place in
+// fields of every length up to 24, among bytes on either side of it in
+// value.
 func TestWriteHasSpecial(t *testing.T) {
-	for _, comma := range []byte{',', ';', '\t', '|'} {
+	for _, comma := range []byte{',', ';', '\t', '|', '\''} {
+		e := newRecordEncoder(rune(comma), false)
 		for n := 0; n <= 24; n++ {
 			for _, fill := range []byte{'a', 0x00, 0xff, '!', '#', ',' + 1, ';' - 1, 0x80} {
 				base := bytes.Repeat([]byte{fill}, n)
 				want := bytes.ContainsAny(base, "\"\r\n"+string(comma))
-				if got := writeHasSpecial(string(base), comma); got != want {
+				if got := e.hasSpecial(string(base)); got != want {
 					t.Fatalf("comma %q, %d x %#x: %v, want %v", comma, n, fill, got, want)
 				}
 				for at := range n {
 					for _, c := range []byte{'"', '\r', '\n', comma} {
 						f := bytes.Clone(base)
 						f[at] = c
-						if !writeHasSpecial(string(f), comma) {
+						if !e.hasSpecial(string(f)) {
 							t.Fatalf("comma %q: %q has %q at %d, not found", comma, f, c, at)
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// writeRefRecord writes record as RecordWriter.Write did field by field
+// through a bufio.Writer before it encoded records into a byte slice: the
+// reference that the encoder must match byte for byte.
+func writeRefRecord(w *bufio.Writer, comma rune, crlf bool, record []string) {
+	needsQuotes := func(field string) bool {
+		if field == "" {
+			return false
+		}
+		if strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, comma) {
+			return true
+		}
+		if strings.HasPrefix(field, "sep=") {
+			return true
+		}
+		r, _ := utf8.DecodeRuneInString(field)
+		return unicode.IsSpace(r) || r == '\uFEFF'
+	}
+	if len(record) == 0 {
+		return
+	}
+	for n, field := range record {
+		if n > 0 {
+			w.WriteRune(comma)
+		}
+		if !needsQuotes(field) && (field != "" || len(record) > 1) {
+			w.WriteString(field)
+			continue
+		}
+		w.WriteByte('"')
+		start := 0
+		for i := 0; i < len(field); i++ {
+			switch c := field[i]; {
+			case c == '"':
+				w.WriteString(field[start:i])
+				w.WriteString(`""`)
+				start = i + 1
+			case c == '\n':
+				w.WriteString(field[start:i])
+				if crlf || i > 0 && field[i-1] == '\r' {
+					w.WriteString("\r\n")
+				} else {
+					w.WriteByte('\n')
+				}
+				start = i + 1
+			}
+		}
+		w.WriteString(field[start:])
+		w.WriteByte('"')
+	}
+	if crlf {
+		w.WriteString("\r\n")
+	} else {
+		w.WriteByte('\n')
+	}
+}
+
+// writeTrickyCell returns a random cell made of the pieces that quoting
+// and formula escaping care about.
+func writeTrickyCell(rng *rand.Rand) string {
+	pieces := []string{"", "a", "Zoë", "x@y.com", `"`, "\r", "\n", "\r\n", ",", ";", "\t", "|", "£", "'", " ",
+		"\u00a0", "\u2003", "\u3000", "\u0085", "\u1680", "\uFEFF", "sep=", "sep", "s", "=", "+", "-", "@",
+		"=SUM(A1)", "\xff", "\xc2", "\x0b", "\x0c", "\x00", "1", "long field with words in it"}
+	var b strings.Builder
+	for range rng.IntN(5) {
+		b.WriteString(pieces[rng.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+// TestRecordEncoderMatchesReference: records of tricky cells, with every
+// delimiter and line end, are written as the field-by-field writer wrote
+// them, by RecordWriter and by appendCell (the exports' path, with and
+// without formula escaping).
+func TestRecordEncoderMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, comma := range []rune{',', ';', '\t', '|', '£', '\'', '\u3000', 's', '='} {
+		for _, crlf := range []bool{false, true} {
+			e := newRecordEncoder(comma, crlf)
+			for range 20000 {
+				rec := make([]string, rng.IntN(4))
+				for k := range rec {
+					rec[k] = writeTrickyCell(rng)
+				}
+				var want bytes.Buffer
+				bw := bufio.NewWriter(&want)
+				writeRefRecord(bw, comma, crlf, rec)
+				bw.Flush()
+
+				var got bytes.Buffer
+				w := NewRecordWriter(&got, comma, crlf)
+				if err := w.Write(rec); err != nil {
+					t.Fatal(err)
+				}
+				w.Flush()
+				if got.String() != want.String() {
+					t.Fatalf("comma %q crlf %v: Write(%q) wrote %q, want %q", comma, crlf, rec, got.String(), want.String())
+				}
+
+				for _, escape := range []bool{false, true} {
+					want.Reset()
+					bw.Reset(&want)
+					esc := rec
+					if escape {
+						esc = cells(rec, EscapeFormula)
+					}
+					writeRefRecord(bw, comma, crlf, esc)
+					bw.Flush()
+					var dst []byte
+					if len(rec) > 0 {
+						for k, c := range rec {
+							if k > 0 {
+								dst = e.appendComma(dst)
+							}
+							dst = e.appendCell(dst, c, escape, len(rec) == 1)
+						}
+						dst = e.appendEOL(dst)
+					}
+					if string(dst) != want.String() {
+						t.Fatalf("comma %q crlf %v escape %v: appendCell of %q gave %q, want %q", comma, crlf, escape, rec, dst, want.String())
 					}
 				}
 			}
