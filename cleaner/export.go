@@ -227,9 +227,6 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 			if len(row) == 0 {
 				continue
 			}
-			if l.EmailCol < 0 {
-				_ = row[l.EmailCol] // as the record's cell would be set
-			}
 			only := len(row) == 1
 			for k, c := range row {
 				if k > 0 {
@@ -299,9 +296,11 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 // report writes one report row per row, after the header if header is set.
 //
 // ReportRow defines the table: gocsv writes its header and reads it back
-// (ReadReport). The rows themselves are encoded as a RecordWriter writes
-// ReportRow.record, because gocsv's reflection per field was most of the
-// time spent on a report (0.4 of 0.9 CPU-seconds at a million rows).
+// (ReadReport). The rows themselves are encoded here, field by field in the
+// order of ReportRow's columns, as a RecordWriter would write them, because
+// gocsv's reflection per field was most of the time spent on a report (0.4
+// of 0.9 CPU-seconds at a million rows). TestReportReadsBack reads them
+// back through gocsv.
 func (e *exportRows) report(w io.Writer, header bool) error {
 	if header {
 		if err := gocsv.MarshalCSV(&[]ReportRow{}, gocsv.DefaultCSVWriter(w)); err != nil {
@@ -313,7 +312,7 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 	return writeChunkedAppend(w, len(s.Rows), func(dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
 			o := e.plan.outcome(i)
-			// The fields of ReportRow.record: a row number is never quoted.
+			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
 			dst = enc.appendCell(dst, s.Rows[i].Addr.Raw, true, false)
@@ -329,11 +328,6 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 		}
 		return dst, nil
 	})
-}
-
-// record appends r's fields to dst in the order of ReportRow's columns.
-func (r *ReportRow) record(dst []string) []string {
-	return append(dst, strconv.Itoa(r.Row), r.Email, r.Verdict, r.Reason, r.Suggestion, r.Action)
 }
 
 // writeRows writes header (if withHeader), then the rows that encode
