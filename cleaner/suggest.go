@@ -282,23 +282,29 @@ func (n *sgNeighbours) get(dst []int32, h uint64) []int32 {
 
 // groups returns for each id below ids what lookup would give for the
 // strings that id is indexed under: the ids under the same bucket and
-// fingerprint as any of its pairs, in order, once each.
+// fingerprint as any of its pairs, in order, once each. It returns nil
+// when working that out would take more than sgGroupsBudget ids (or eight
+// a pair): with many strings alike, as in a list of short names, it grows
+// with the square of their number. lookup then finds them for each query,
+// as for a string not in the dictionary.
 func (n *sgNeighbours) groups(ids int) [][]int32 {
 	// Each two pairs in a bucket with the same fingerprint (in both
 	// orders, and each with itself), counted then placed by the first's id.
+	budget := max(sgGroupsBudget, 8*len(n.pairs))
 	start := make([]int, ids+1)
+	total := 0
 	for b := 0; b+1 < len(n.start); b++ {
 		ps := n.pairs[n.start[b]:n.start[b+1]]
-		if len(ps) == 1 {
-			start[int32(ps[0])+1]++
-			continue
-		}
 		for _, p := range ps {
 			for _, q := range ps {
 				if p>>32 == q>>32 {
 					start[int32(p)+1]++
+					total++
 				}
 			}
+		}
+		if total > budget {
+			return nil
 		}
 	}
 	for i := 1; i <= ids; i++ {
@@ -317,14 +323,28 @@ func (n *sgNeighbours) groups(ids int) [][]int32 {
 			}
 		}
 	}
-	out := make([][]int32, ids)
-	for i := range out {
+	// Each group sorted and compacted, into one array of their size: flat,
+	// with its repeats, is not kept.
+	groups := make([][]int32, ids)
+	size := 0
+	for i := range groups {
 		g := flat[start[i]:start[i+1]]
 		slices.Sort(g)
-		out[i] = slices.Clip(slices.Compact(g))
+		groups[i] = slices.Compact(g)
+		size += len(groups[i])
 	}
-	return out
+	kept := make([]int32, 0, size)
+	for i, g := range groups {
+		k := len(kept)
+		kept = append(kept, g...)
+		groups[i] = kept[k:len(kept):len(kept)]
+	}
+	return groups
 }
+
+// sgGroupsBudget is the most ids sgNeighbours.groups works out (16 MB)
+// unless the index has more than an eighth of that in pairs.
+const sgGroupsBudget = 4 << 20
 
 // lookup appends to dst the ids under the sgDeletions hashes of s, with up
 // to k bytes deleted: the filter is looked at for all of them first, looks
@@ -415,7 +435,7 @@ func NewSuggester(counts map[string]int) *Suggester {
 			nameIndex[e.name] = n
 			s.names = append(s.names, sgName{})
 			k := len(nameHashes)
-			nameHashes = sgDeletions(nameHashes, e.name, 2)
+			nameHashes = sgDistinctFrom(sgDeletions(nameHashes, e.name, 2), k)
 			for range nameHashes[k:] {
 				nameIDs = append(nameIDs, int32(n))
 			}
@@ -423,7 +443,7 @@ func NewSuggester(counts map[string]int) *Suggester {
 		s.names[n].entries = append(s.names[n].entries, int32(i))
 		s.names[n].provider = s.names[n].provider || e.count == 0
 		k := len(domainHashes)
-		domainHashes = sgDeletions(domainHashes, e.domain, 1)
+		domainHashes = sgDistinctFrom(sgDeletions(domainHashes, e.domain, 1), k)
 		for range domainHashes[k:] {
 			domainIDs = append(domainIDs, int32(i))
 		}
@@ -434,6 +454,14 @@ func NewSuggester(counts map[string]int) *Suggester {
 	s.nameNear = s.byName.groups(len(s.names))
 	s.domainNear = s.byDomain.groups(len(s.all))
 	return s
+}
+
+// sgDistinctFrom sorts hs[k:] and drops repeats from it: a string with a
+// run of one letter (aaaa.com) leaves the same string by many deletions,
+// and one pair per hash and string is enough.
+func sgDistinctFrom(hs []uint64, k int) []uint64 {
+	slices.Sort(hs[k:])
+	return hs[:k+len(slices.Compact(hs[k:]))]
 }
 
 // sgDeletions appends to dst a hash of each string left by deleting up to
@@ -694,7 +722,7 @@ func (m *sgMatcher) eligible(e *sgEntry) bool {
 // nearNames appends to dst the names (indices in s.names) within two edits
 // of name, and perhaps others and some more than once.
 func (s *Suggester) nearNames(dst []int32, name string) []int32 {
-	if n, ok := s.nameIndex[name]; ok {
+	if n, ok := s.nameIndex[name]; ok && s.nameNear != nil {
 		return append(dst, s.nameNear[n]...)
 	}
 	return s.byName.lookup(dst, name, 2)
@@ -718,7 +746,7 @@ func (m *sgMatcher) dictionaryMatches() []sgFound {
 	for _, n := range slices.Compact(names) {
 		near = append(near, m.s.names[n].entries...)
 	}
-	if i, ok := m.s.domainIndex[q.domain]; ok {
+	if i, ok := m.s.domainIndex[q.domain]; ok && m.s.domainNear != nil {
 		near = append(near, m.s.domainNear[i]...)
 	} else {
 		near = m.s.byDomain.lookup(near, q.domain, 1)

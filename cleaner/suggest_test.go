@@ -2,6 +2,8 @@ package cleaner
 
 import (
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -241,5 +243,87 @@ func BenchmarkSuggest(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		s.Suggest(domains[i%len(domains)])
+	}
+}
+
+// TestSuggestGroupsAsLookups: what NewSuggester works out once for the
+// dictionary's own names and domains gives Suggest and Suspect the same
+// answers as looking each query up, on a dictionary of names alike (runs
+// of one letter, which leave one string by many deletions, and near
+// neighbours) and on slips of them.
+func TestSuggestGroupsAsLookups(t *testing.T) {
+	counts := make(map[string]int)
+	for _, c := range "abcm" {
+		for n := 3; n <= 40; n++ {
+			counts[strings.Repeat(string(c), n)+".com"] = []int{1, 10, 100, 1000}[n%4] * 10
+		}
+	}
+	for _, d := range []string{"northwind", "northwinds", "nortwind", "northwnd", "nothwind", "northwind-traders"} {
+		counts[d+".com"] = []int{1, 10, 100, 1000}[len(d)%4] * 10
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	var queries []string
+	for d := range counts {
+		queries = append(queries, d)
+	}
+	for _, d := range []string{"gmail.com", "outlook.com", "mailbox.org", "acme-widgets.co.uk", "northwind.com"} {
+		counts[d] = 50
+		queries = append(queries, d)
+	}
+	for range 2000 {
+		d := []byte(queries[r.IntN(len(queries))])
+		for range 1 + r.IntN(2) {
+			i := r.IntN(len(d))
+			switch r.IntN(3) {
+			case 0:
+				d = append(d[:i], d[i+1:]...)
+			case 1:
+				d[i] = byte('a' + r.IntN(26))
+			default:
+				d = append(d[:i], append([]byte{byte('a' + r.IntN(26))}, d[i:]...)...)
+			}
+		}
+		queries = append(queries, string(d))
+	}
+	s := NewSuggester(counts)
+	if s.nameNear == nil || s.domainNear == nil {
+		t.Fatal("no groups worked out for a small dictionary")
+	}
+	lookups := *s
+	lookups.nameNear, lookups.domainNear = nil, nil
+	for _, q := range queries {
+		if got, want := s.Suggest(q), lookups.Suggest(q); !slices.Equal(got, want) {
+			t.Errorf("Suggest(%q) = %v with the groups, %v by lookups", q, got, want)
+		}
+		got, gotOK := s.Suspect(q)
+		want, wantOK := lookups.Suspect(q)
+		if got != want || gotOK != wantOK {
+			t.Errorf("Suspect(%q) = %v, %v with the groups, %v, %v by lookups", q, got, gotOK, want, wantOK)
+		}
+	}
+}
+
+// TestSuggestGroupsBudget: a dictionary of thousands of short names alike,
+// where the groups would grow with the square of their number, gets none,
+// and Suggest looks its queries up instead.
+func TestSuggestGroupsBudget(t *testing.T) {
+	counts := make(map[string]int)
+	for _, a := range "abcdefghijklmnopqrstuvwxyz" {
+		for _, b := range "abcdefghijklmnopqrstuvwxyz" {
+			for _, c := range "abcdefghij" {
+				counts[string([]rune{a, b, c})+".com"] = 10
+			}
+		}
+	}
+	s := NewSuggester(counts)
+	if s.nameNear != nil {
+		n := 0
+		for _, g := range s.nameNear {
+			n += len(g)
+		}
+		t.Fatalf("groups of %d ids worked out for %d names alike", n, len(s.names))
+	}
+	if got := s.Suggest("abdd.com"); len(got) == 0 {
+		t.Error("Suggest(abdd.com) found nothing among abd.com and its neighbours")
 	}
 }
