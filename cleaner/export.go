@@ -492,11 +492,7 @@ func padded(rec []string, width int) []string {
 // starts with =, +, -, @, tab or carriage return is prefixed with a single
 // quote, per the OWASP guidance on CSV injection.
 func EscapeFormula(c string) string {
-	if c == "" {
-		return c
-	}
-	switch c[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	if escapeFormulaNeeded(c) {
 		return "'" + c
 	}
 	return c

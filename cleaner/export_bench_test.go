@@ -7,42 +7,23 @@ import (
 	"testing"
 )
 
-// exportListEnv names a list (such as the 1,000,000-row one that the repo's
-// TestGenerateBenchData writes) that BenchmarkExport judges, then exports:
-//
-//	LISTCLEAN_GEN_DIR=/tmp/bd go test -run '^TestGenerateBenchData$' .
-//	LISTCLEAN_EXPORT_LIST=/tmp/bd/list.csv go test -run '^$' -bench Export ./cleaner/
-const exportListEnv = "LISTCLEAN_EXPORT_LIST"
-
 var (
 	exportSessOnce sync.Once
 	exportSess     *Session
-	exportSessErr  error
 )
 
-// exportLoadSession reads the list named by exportListEnv once and judges
-// it without DNS.
+// exportLoadSession judges the list named by benchListEnv without DNS,
+// once.
 func exportLoadSession(tb testing.TB) *Session {
-	path := os.Getenv(exportListEnv)
-	if path == "" {
-		tb.Skip(exportListEnv + " names no list")
-	}
+	l := benchList(tb)
 	exportSessOnce.Do(func() {
-		l, err := ReadFile(path, ReadOptions{})
-		if err != nil {
-			exportSessErr = err
-			return
-		}
 		exportSess = NewSession(l, false)
 		exportSess.JudgeAll()
 	})
-	if exportSessErr != nil {
-		tb.Fatal(exportSessErr)
-	}
 	return exportSess
 }
 
-// BenchmarkExport times Session.Export of the list named by exportListEnv
+// BenchmarkExport times Session.Export of the list named by benchListEnv
 // to files in a temporary folder: the cleaned list and the removed rows,
 // and those with the report. It reports the bytes written per second and
 // the time per row.

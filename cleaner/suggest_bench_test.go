@@ -1,19 +1,11 @@
 package cleaner
 
 import (
-	"os"
 	"sync"
 	"testing"
 )
 
-// sgListEnv names a list (such as the 1,000,000-row one that the repo's
-// TestGenerateBenchData writes) whose distinct domains BenchmarkSuggestList
-// runs Suggest and Suspect on:
-//
-//	LISTCLEAN_GEN_DIR=/tmp/bd go test -run '^TestGenerateBenchData$' .
-//	LISTCLEAN_SUGGEST_LIST=/tmp/bd/list.csv go test -run '^$' -bench List ./cleaner/
-const sgListEnv = "LISTCLEAN_SUGGEST_LIST"
-
+// sgListData is what the list benchmarks of the Suggester work on.
 type sgListData struct {
 	l       *List
 	s       *Suggester
@@ -24,22 +16,14 @@ type sgListData struct {
 var (
 	sgListOnce sync.Once
 	sgList     *sgListData
-	sgListErr  error
 )
 
-// sgLoadList reads the list named by sgListEnv and builds the Suggester and
-// the domains the way NewSession does (setDomains, addCandidates).
+// sgLoadList builds the Suggester of the list named by benchListEnv, and
+// the domains it is asked about, the way NewSession does (setDomains,
+// addCandidates), once.
 func sgLoadList(tb testing.TB) *sgListData {
-	path := os.Getenv(sgListEnv)
-	if path == "" {
-		tb.Skip(sgListEnv + " names no list")
-	}
+	l := benchList(tb)
 	sgListOnce.Do(func() {
-		l, err := ReadFile(path, ReadOptions{})
-		if err != nil {
-			sgListErr = err
-			return
-		}
 		t := newDomainTally()
 		for i := range l.Rows {
 			t.add(ParseAddress(l.EmailCell(i)))
@@ -61,14 +45,11 @@ func sgLoadList(tb testing.TB) *sgListData {
 		}
 		sgList = data
 	})
-	if sgListErr != nil {
-		tb.Fatal(sgListErr)
-	}
 	return sgList
 }
 
 // BenchmarkSuggestList times Suggest and Suspect on every distinct domain of
-// the list named by sgListEnv, as addCandidates calls them, and reports the
+// the list named by benchListEnv, as addCandidates calls them, and reports the
 // time per domain.
 func BenchmarkSuggestList(b *testing.B) {
 	data := sgLoadList(b)
@@ -86,7 +67,7 @@ func BenchmarkSuggestList(b *testing.B) {
 }
 
 // BenchmarkNewSuggesterList times making the Suggester of the list named
-// by sgListEnv.
+// by benchListEnv.
 func BenchmarkNewSuggesterList(b *testing.B) {
 	data := sgLoadList(b)
 	b.ReportAllocs()
@@ -97,7 +78,7 @@ func BenchmarkNewSuggesterList(b *testing.B) {
 }
 
 // BenchmarkNewSessionList times NewSession with DNS on for the list named
-// by sgListEnv: parsing, the Suggester, and the candidates of every domain.
+// by benchListEnv: parsing, the Suggester, and the candidates of every domain.
 func BenchmarkNewSessionList(b *testing.B) {
 	data := sgLoadList(b)
 	b.ResetTimer()
