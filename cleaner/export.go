@@ -1,7 +1,6 @@
 package cleaner
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -351,24 +350,11 @@ func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encod
 	})
 }
 
-// exportChunk is how many rows writeChunked gives encode at a time.
+// exportChunk is how many rows writeChunkedAppend gives encode at a time.
 const exportChunk = 8192
 
 // exportBuffers are the buffers of writeChunkedAppend, reused.
 var exportBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// writeChunked is writeChunkedAppend for an encode that writes rows [lo,
-// hi) to the writer it is given.
-func writeChunked(w io.Writer, n int, encode func(w io.Writer, lo, hi int) error) error {
-	if chunks := (n + exportChunk - 1) / exportChunk; min(runtime.GOMAXPROCS(0), chunks) <= 1 {
-		return encode(w, 0, n)
-	}
-	return writeChunkedAppend(w, n, func(dst []byte, lo, hi int) ([]byte, error) {
-		buf := bytes.NewBuffer(dst)
-		err := encode(buf, lo, hi)
-		return buf.Bytes(), err
-	})
-}
 
 // writeChunkedAppend writes rows [0, n) to w, encode appending rows [lo,
 // hi) to the slice it is given and returning the result. It encodes chunks

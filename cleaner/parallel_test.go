@@ -11,23 +11,23 @@ import (
 	"testing"
 )
 
-// TestWriteChunked: the parallel encoder writes what one sequential encode
+// TestWriteChunkedAppend: the parallel encoder writes what one sequential encode
 // would, stops at the first error, and raises an encoder's panic on the
 // caller's goroutine.
-func TestWriteChunked(t *testing.T) {
-	line := func(w io.Writer, lo, hi int) error {
+func TestWriteChunkedAppend(t *testing.T) {
+	line := func(dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
-			fmt.Fprintf(w, "%d\n", i)
+			dst = fmt.Appendf(dst, "%d\n", i)
 		}
-		return nil
+		return dst, nil
 	}
 	for _, n := range []int{0, 1, exportChunk - 1, exportChunk, 5*exportChunk + 17} {
-		var want, got bytes.Buffer
-		line(&want, 0, n)
-		if err := writeChunked(&got, n, line); err != nil {
+		var got bytes.Buffer
+		want, _ := line(nil, 0, n)
+		if err := writeChunkedAppend(&got, n, line); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		if !bytes.Equal(got.Bytes(), want) {
 			t.Errorf("n=%d: the output differs from a sequential encode", n)
 		}
 	}
@@ -36,12 +36,12 @@ func TestWriteChunked(t *testing.T) {
 	bad := errors.New("bad chunk")
 	var encoded atomic.Int64
 	var got bytes.Buffer
-	err := writeChunked(&got, n, func(w io.Writer, lo, hi int) error {
+	err := writeChunkedAppend(&got, n, func(dst []byte, lo, hi int) ([]byte, error) {
 		encoded.Add(1)
 		if lo == 3*exportChunk {
-			return bad
+			return dst, bad
 		}
-		return line(w, lo, hi)
+		return line(dst, lo, hi)
 	})
 	if !errors.Is(err, bad) {
 		t.Fatalf("error %v, want %v", err, bad)
@@ -59,11 +59,11 @@ func TestWriteChunked(t *testing.T) {
 			t.Errorf("recovered %v, want the encoder's panic", p)
 		}
 	}()
-	writeChunked(io.Discard, n, func(w io.Writer, lo, hi int) error {
+	writeChunkedAppend(io.Discard, n, func(dst []byte, lo, hi int) ([]byte, error) {
 		if lo == exportChunk {
 			panic("boom")
 		}
-		return nil
+		return dst, nil
 	})
 	t.Error("no panic")
 }
