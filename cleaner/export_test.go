@@ -158,15 +158,7 @@ func TestExport(t *testing.T) {
 func TestExportRefuses(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
-	if err := os.WriteFile(in, []byte("Email\na@good.com\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := NewSession(l, false)
-	s.JudgeAll()
+	s := judgedFile(t, in, []byte("Email\na@good.com\n"))
 	link := filepath.Join(dir, "link.csv")
 	if err := os.Symlink(in, link); err != nil {
 		t.Fatal(err)
@@ -182,7 +174,7 @@ func TestExportRefuses(t *testing.T) {
 	if err := os.WriteFile(existing.Removed, []byte("keep me"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Export(ExportOptions{Paths: existing})
+	_, err := s.Export(ExportOptions{Paths: existing})
 	if !errors.Is(err, ErrExists) {
 		t.Fatalf("export over an existing file: %v, want ErrExists", err)
 	}
@@ -218,15 +210,8 @@ func TestReportReadsBack(t *testing.T) {
 		cw.Write([]string{r, strconv.Itoa(n)})
 	}
 	cw.Flush()
-	if err := os.WriteFile(in, list.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := NewSession(l, false)
-	s.JudgeAll()
+	s := judgedFile(t, in, list.Bytes())
+	l := s.List
 	opt := ExportOptions{Paths: DefaultPaths(in)}
 	opt.Paths.Report = filepath.Join(dir, "report.csv")
 	if _, err := s.Export(opt); err != nil {
@@ -247,4 +232,20 @@ func TestReportReadsBack(t *testing.T) {
 			t.Errorf("report row %d = %+v, want %+v", i+1, r, want)
 		}
 	}
+}
+
+// judgedFile writes content to path, reads it as a list and judges every
+// row without DNS.
+func judgedFile(t *testing.T, path string, content []byte) *Session {
+	t.Helper()
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(path, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(l, false)
+	s.JudgeAll()
+	return s
 }
