@@ -3,6 +3,8 @@ package cleaner
 import (
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,7 +28,9 @@ type DomainCount struct {
 }
 
 // Summarize counts the rows of the session by verdict and reason and finds
-// the domains that fail most often.
+// the domains that fail most often. The rows are counted in contiguous
+// parts on all processors and the parts added up in order, so that a
+// failing domain keeps the reason of its first row.
 func (s *Session) Summarize() Summary {
 	sum := Summary{
 		Rows:      len(s.Rows),
@@ -34,42 +38,80 @@ func (s *Session) Summarize() Summary {
 		ByVerdict: make(map[Verdict]int),
 		ByReason:  make(map[Reason]int),
 	}
-	// One count per verdict and reason seen, rather than two map updates
-	// per row: a list has a handful of them and a million rows.
-	type pair struct {
-		v Verdict
-		r Reason
-	}
-	pairs := make(map[pair]int)
+	parts := make([]summaryPart, max(1, min(runtime.GOMAXPROCS(0), len(s.Rows)/summaryMinPart)))
+	goAll(len(parts), func(k int) {
+		parts[k].count(s.Rows[k*len(s.Rows)/len(parts) : (k+1)*len(s.Rows)/len(parts)])
+	})
 	failing := make(map[string]*DomainCount)
-	for i := range s.Rows {
-		r := &s.Rows[i]
-		pairs[pair{r.Verdict(), r.Reason}]++
-		if r.Suggestion != "" {
-			sum.Suggestions++
+	for _, p := range parts {
+		sum.Suggestions += p.suggestions
+		for _, rc := range p.reasons {
+			sum.ByVerdict[Row{Reason: rc.reason}.Verdict()] += rc.rows
+			sum.ByReason[rc.reason] += rc.rows
 		}
-		switch r.Reason {
-		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
-			if r.Addr.Domain() == "" {
-				continue
+		for d, dc := range p.failing {
+			if f := failing[d]; f != nil {
+				f.Rows += dc.Rows // an earlier part's first row gave the reason
+			} else {
+				failing[d] = dc
 			}
-			dc := failing[r.Addr.Domain()]
-			if dc == nil {
-				dc = &DomainCount{Domain: r.Addr.Domain(), Reason: r.Reason}
-				failing[r.Addr.Domain()] = dc
-			}
-			dc.Rows++
 		}
-	}
-	for p, n := range pairs {
-		sum.ByVerdict[p.v] += n
-		sum.ByReason[p.r] += n
 	}
 	for _, dc := range failing {
 		sum.Failing = append(sum.Failing, *dc)
 	}
 	sortFailing(sum.Failing)
 	return sum
+}
+
+// summaryMinPart is the fewest rows Summarize gives a processor.
+const summaryMinPart = 16 << 10
+
+// A summaryPart is what Summarize counts in one part of the rows.
+type summaryPart struct {
+	reasons     []reasonCount           // in order of first appearance; a list has a handful
+	failing     map[string]*DomainCount // the part's failing domains, with the reason of their first row
+	suggestions int
+}
+
+type reasonCount struct {
+	reason Reason
+	rows   int
+}
+
+// count counts rows. A row's reason is looked up among the few seen so
+// far, starting with the previous row's, rather than hashed into a map:
+// a list has a million rows and a handful of reasons.
+func (p *summaryPart) count(rows []Row) {
+	p.failing = make(map[string]*DomainCount)
+	last := -1
+	for i := range rows {
+		r := &rows[i]
+		if last < 0 || p.reasons[last].reason != r.Reason {
+			last = slices.IndexFunc(p.reasons, func(rc reasonCount) bool { return rc.reason == r.Reason })
+			if last < 0 {
+				last = len(p.reasons)
+				p.reasons = append(p.reasons, reasonCount{reason: r.Reason})
+			}
+		}
+		p.reasons[last].rows++
+		if r.Suggestion != "" {
+			p.suggestions++
+		}
+		switch r.Reason {
+		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
+			d := r.Addr.Domain()
+			if d == "" {
+				continue
+			}
+			dc := p.failing[d]
+			if dc == nil {
+				dc = &DomainCount{Domain: d, Reason: r.Reason}
+				p.failing[d] = dc
+			}
+			dc.Rows++
+		}
+	}
 }
 
 // sortFailing puts the failing domains with the most rows first, then by
