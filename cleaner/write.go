@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -46,16 +47,18 @@ type Output struct {
 // (a full disk, a write error) leaves every output as it was, so a cleaned
 // list never stands beside the removed rows of another run. Only a crash
 // between the renames, which take microseconds, can leave some replaced.
+// Each output is synced while the next is written.
 func WriteFilesAtomic(force bool, outs ...Output) error {
 	paths := make([]string, len(outs))
 	for k, o := range outs {
 		paths[k] = o.Path
 	}
-	return WriteFilesAtomicTogether(force, paths, func(ws []io.Writer) error {
+	return writeFilesAtomic(force, paths, func(ws []io.Writer, written func(k int)) error {
 		for k, o := range outs {
 			if err := o.Write(ws[k]); err != nil {
 				return &fs.PathError{Op: "write", Path: o.Path, Err: err}
 			}
+			written(k)
 		}
 		return nil
 	})
@@ -66,9 +69,23 @@ func WriteFilesAtomic(force bool, outs ...Output) error {
 // path, in order. Its error is returned as it is: say there which output
 // it concerns.
 func WriteFilesAtomicTogether(force bool, paths []string, write func(ws []io.Writer) error) error {
+	return writeFilesAtomic(force, paths, func(ws []io.Writer, _ func(int)) error { return write(ws) })
+}
+
+// writeFilesAtomic creates the temporary files of paths, has write write
+// them, syncs them and renames them into place. write calls written(k)
+// once it is done with output k, which starts syncing it in the
+// background; the outputs it has not said it is done with are synced at
+// once after it returns. Syncing a large file takes tens of milliseconds,
+// which writing the next one hides.
+func writeFilesAtomic(force bool, paths []string, write func(ws []io.Writer, written func(k int)) error) error {
 	staged := make([]*writeStaged, 0, len(paths))
+	var finishing sync.WaitGroup
+	finished := make([]bool, len(paths)) // finish started
+	errs := make([]error, len(paths))    // and what it returned
 	done := false
 	defer func() { // also when a write panics
+		finishing.Wait()
 		if !done {
 			for _, s := range staged {
 				s.f.Close()
@@ -85,11 +102,21 @@ func WriteFilesAtomicTogether(force bool, paths []string, write func(ws []io.Wri
 		staged = append(staged, s)
 		ws[k] = s.bw
 	}
-	if err := write(ws); err != nil {
+	finish := func(k int) {
+		if !finished[k] {
+			finished[k] = true
+			finishing.Go(func() { errs[k] = staged[k].finish() })
+		}
+	}
+	if err := write(ws, finish); err != nil {
 		return err
 	}
-	for _, s := range staged {
-		if err := s.finish(); err != nil {
+	for k := range staged {
+		finish(k)
+	}
+	finishing.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}

@@ -329,6 +329,34 @@ func TestListNewWriter(t *testing.T) {
 
 // A failure writing any output leaves every output as it was: the first is
 // not renamed into place while the second fails.
+// TestWriteFilesAtomicPanicAfterFirst: a panic while the second output is
+// written, with the first being synced meanwhile, leaves the first as it
+// was and no temporary file.
+func TestWriteFilesAtomicPanicAfterFirst(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(a, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic was not raised again")
+			}
+		}()
+		WriteFilesAtomic(true,
+			Output{Path: a, Write: func(w io.Writer) error { _, err := io.WriteString(w, strings.Repeat("new\n", 1<<16)); return err }},
+			Output{Path: b, Write: func(io.Writer) error { panic("boom") }},
+		)
+	}()
+	if got, _ := os.ReadFile(a); string(got) != "old" {
+		t.Errorf("a.csv = %.20q after a panic, want it untouched", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder, want a.csv alone", len(entries))
+	}
+}
+
 func TestWriteFilesAtomicAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
