@@ -35,6 +35,7 @@ type recordStream struct {
 	name  string
 	src   io.Reader // the input, through a readLimited
 	limit int64     // refuse more input than this many bytes (0: no limit)
+	size  int64     // the input's size when known, else 0
 	chunk int       // bytes of input per chunk
 
 	head    []byte // the first bytes of the input, for naming a binary format
@@ -217,7 +218,13 @@ func (s *recordStream) nextRaw() (rawChunk, error) {
 			s.done = true
 			return rawChunk{}, io.EOF
 		}
-		c := rawChunk{raw: append(readRawBuffer(end), s.buf[:end]...), line0: s.line0, first: !s.parsed, forced: forced}
+		// While more input follows, a chunk's buffer is made big enough for
+		// any chunk, so that each can reuse one that was parsed.
+		size := end
+		if len(s.buf) > end || !s.eof {
+			size = max(end, s.chunk)
+		}
+		c := rawChunk{raw: append(readRawBuffer(size), s.buf[:end]...), line0: s.line0, first: !s.parsed, forced: forced}
 		s.parsed = true
 		// Decoding never makes or removes a line end, so the raw bytes
 		// count the lines of the text.
@@ -336,8 +343,14 @@ func (s *recordStream) start() error {
 func (s *recordStream) fill(n int) error {
 	for len(s.buf) < n && !s.eof {
 		if len(s.buf) == cap(s.buf) {
-			// Grown as the input comes, so that a small list takes little.
-			s.buf = slices.Grow(s.buf, min(n-len(s.buf), max(len(s.buf), 64<<10)))
+			// Grown as the input comes, so that a small list takes little;
+			// at once when the input's size is known, with a byte to spare to
+			// see its end.
+			grow := min(n-len(s.buf), max(len(s.buf), 64<<10))
+			if whole := int(min(s.size+1, int64(n))); s.size > 0 && whole > len(s.buf) {
+				grow = whole - len(s.buf)
+			}
+			s.buf = slices.Grow(s.buf, grow)
 		}
 		m, err := s.src.Read(s.buf[len(s.buf):min(cap(s.buf), n)])
 		s.buf = s.buf[:len(s.buf)+m]

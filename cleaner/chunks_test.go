@@ -142,6 +142,41 @@ func TestReadChunkedLarge(t *testing.T) {
 	}
 }
 
+// TestReadSizeHint: the input's size, known when a file is read, only
+// changes how the buffer grows; a size that turns out wrong (a file that
+// grew or shrank since) changes nothing read.
+func TestReadSizeHint(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("email,note\r\n")
+	for i := range 9000 {
+		fmt.Fprintf(&b, "user%d@example.com,\"two\r\nlines\"\r\n", i)
+	}
+	data := b.Bytes()
+	want, err := readParse(data, "in.csv", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, len(data) / 2, len(data) - 1, len(data), len(data) + 1, 3 * len(data)} {
+		for _, chunk := range []int{4093, 1 << 20} {
+			s := newRecordStream(iotest.HalfReader(bytes.NewReader(data)), "in.csv", 0, 0)
+			s.size, s.chunk = int64(size), chunk
+			got, err := readAll(s)
+			if err != nil {
+				t.Fatalf("size %d, chunk %d: %v", size, chunk, err)
+			}
+			if !readSameRecords(got.records, want.records) || !reflect.DeepEqual(got.lines, want.lines) || !reflect.DeepEqual(got.notes, want.notes) {
+				t.Fatalf("size %d, chunk %d: %d records, read without a size: %d", size, chunk, len(got.records), len(want.records))
+			}
+			// Read in one chunk with the right size, the input took one
+			// buffer of its size (rounded up to whole pages), not a series
+			// of doublings.
+			if size == len(data) && chunk > size && cap(s.buf) > size+1+8192 {
+				t.Errorf("size %d: a buffer of %d bytes", size, cap(s.buf))
+			}
+		}
+	}
+}
+
 // TestReadLimitWhileReading stops reading an endless input at the limit,
 // without holding more than a chunk or so of it.
 func TestReadLimitWhileReading(t *testing.T) {

@@ -112,7 +112,7 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 	if fi.Size() > limit {
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
 	}
-	return readFrom(f, path, opt)
+	return readFrom(f, path, opt, fi.Size())
 }
 
 // Read reads a subscriber list: a header line, then one row per record, in
@@ -154,12 +154,15 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 // wrapping ErrNoEmailColumn, so that the user can pick one with
 // SetEmailColumn.
 func Read(r io.Reader, name string, opt ReadOptions) (*List, error) {
-	return readFrom(r, name, opt)
+	return readFrom(r, name, opt, 0)
 }
 
-// readFrom reads r, at most opt.maxBytes of it, a chunk at a time.
-func readFrom(r io.Reader, name string, opt ReadOptions) (*List, error) {
-	p, err := readAll(newRecordStream(r, name, opt.Delimiter, opt.maxBytes()))
+// readFrom reads r, at most opt.maxBytes of it, a chunk at a time; size is
+// how many bytes r holds when known, else 0.
+func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, error) {
+	s := newRecordStream(r, name, opt.Delimiter, opt.maxBytes())
+	s.size = size
+	p, err := readAll(s)
 	if err != nil {
 		return nil, err
 	}

@@ -159,6 +159,7 @@ func (st *Stream) open() (*os.File, *recordStream, error) {
 		delim = st.head.Delimiter
 	}
 	rs := newRecordStream(f, st.path, delim, 0)
+	rs.size = fi.Size()
 	rs.chunk = streamChunkSize
 	if st.chunk > 0 {
 		rs.chunk = st.chunk
