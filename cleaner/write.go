@@ -393,7 +393,13 @@ func (e *recordEncoder) appendField(dst []byte, field string, only bool) []byte 
 		// Copy the field while looking for a byte that makes it quoted:
 		// most fields are short, and have none.
 		n := len(dst)
-		dst = slices.Grow(dst, len(field))[:n+len(field)]
+		if cap(dst)-n < len(field) {
+			// Doubled, where append grows a long slice by a quarter: a
+			// chunk's buffer reaches its megabyte or so through a few
+			// copies rather than through some twenty.
+			dst = slices.Grow(dst, max(len(field), cap(dst)))
+		}
+		dst = dst[:n+len(field)]
 		d := dst[n:]
 		var class uint8
 		for i := 0; i < len(field) && i < len(d); i++ {
