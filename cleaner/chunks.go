@@ -19,8 +19,9 @@ import (
 
 // readChunkSize is how much input a recordStream parses at a time: large
 // enough that the per-chunk work vanishes, small enough that a list far
-// larger than memory can be read in passes.
-const readChunkSize = 8 << 20
+// larger than memory can be read in passes, and that the few chunks read
+// and parsed ahead take little memory.
+const readChunkSize = 4 << 20
 
 // readSniffSize is how much text the delimiter is sniffed from.
 const readSniffSize = 64 << 10
@@ -37,6 +38,12 @@ type recordStream struct {
 	limit int64     // refuse more input than this many bytes (0: no limit)
 	size  int64     // the input's size when known, else 0
 	chunk int       // bytes of input per chunk
+
+	// reuse says that each's fn is done with a chunk's records slice and
+	// lines when it returns (the records' fields stay its own): they are
+	// given back to readChunkScratch for later chunks.
+	reuse     bool
+	delivered int64 // bytes of text in the chunks given to each's fn
 
 	head    []byte // the first bytes of the input, for naming a binary format
 	buf     []byte // input read and not parsed yet; starts at a record
@@ -138,14 +145,28 @@ func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
 		if err := s.merge(&r); err != nil {
 			return err
 		}
+		s.delivered += int64(len(p.c.raw))
 		if len(r.recs) > 0 {
 			if err := fn(r.recs, r.lines); err != nil {
 				return err
 			}
 		}
+		if s.reuse {
+			readChunkScratch.Put(&readScratch{r.recs[:0], r.lines[:0]})
+		}
 	}
 	return nil
 }
+
+// readScratch is a chunk's records slice and lines, for reuse.
+type readScratch struct {
+	recs  [][]string
+	lines []int
+}
+
+// readChunkScratch holds the records slices and lines of chunks that
+// each's fn is done with, when the stream's reuse says so.
+var readChunkScratch sync.Pool
 
 // A rawChunk is a chunk of whole records as read, not yet decoded.
 type rawChunk struct {
@@ -391,12 +412,16 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 		_, start = readSepLine(text)
 		sepLines = 1
 	}
-	recs, lines, err := readCSV(text[start:], s.p.delim)
+	var scratch *readScratch
+	if s.reuse {
+		scratch, _ = readChunkScratch.Get().(*readScratch)
+	}
+	recs, lines, err := readCSV(text[start:], s.p.delim, scratch)
 	fixed, adds := text, []int(nil)
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
 		var fields int
 		if fixed, adds, fields = readRequote(text, start, s.p.delim); fields > 0 {
-			recs, lines, err = readCSV(fixed[start:], s.p.delim)
+			recs, lines, err = readCSV(fixed[start:], s.p.delim, nil)
 			if err == nil {
 				r.bareFields = fields
 				r.bareLine, r.bareCol = readPos(text, adds[0])

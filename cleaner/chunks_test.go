@@ -173,6 +173,11 @@ func TestReadSizeHint(t *testing.T) {
 			if size == len(data) && chunk > size && cap(s.buf) > size+1+8192 {
 				t.Errorf("size %d: a buffer of %d bytes", size, cap(s.buf))
 			}
+			// With the right size, the records slice was made about as long
+			// as it had to be from the first chunks.
+			if size == len(data) && cap(got.records) > len(got.records)*5/4 {
+				t.Errorf("size %d, chunk %d: room for %d records, %d read", size, chunk, cap(got.records), len(got.records))
+			}
 		}
 	}
 }

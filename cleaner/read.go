@@ -170,19 +170,34 @@ func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, err
 }
 
 // readAll reads every record of s.
+//
+// The records are appended to one slice as the chunks come, each chunk's
+// slices going back to the stream for later chunks. When the input's size
+// is known, the records still to come are expected in the proportion of
+// those read so far to their text, plus a sixteenth, so that the slice
+// grows about once: a million records take 24 MB, and the copies a
+// growing slice leaves behind would count towards the memory limit of the
+// run, which collects only there. Otherwise it doubles.
 func readAll(s *recordStream) (*readParsed, error) {
-	// Put together once at the end: growing one slice of a million records
-	// as chunks come copies it over and over.
-	var recs [][][]string
-	var lines [][]int
+	var recs [][]string
+	var lines []int
+	s.reuse = true
 	err := s.each(func(r [][]string, l []int) error {
-		recs, lines = append(recs, r), append(lines, l)
+		n := len(recs) + len(r)
+		if n > cap(recs) {
+			want := max(n, 2*cap(recs))
+			if s.size > 0 && s.delivered > 0 {
+				want = max(n, int(float64(n)*float64(s.size)/float64(s.delivered)*17/16))
+			}
+			recs, lines = slices.Grow(recs, want-len(recs)), slices.Grow(lines, want-len(lines))
+		}
+		recs, lines = append(recs, r...), append(lines, l...)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.p.records, s.p.lines = slices.Concat(recs...), slices.Concat(lines...)
+	s.p.records, s.p.lines = recs, lines
 	notes, err := s.finish()
 	if err != nil {
 		return nil, err
@@ -301,8 +316,9 @@ type readParsed struct {
 }
 
 // readCSV parses input with encoding/csv. Rows share a few large backing
-// arrays rather than one allocation each.
-func readCSV(input []byte, delim rune) (recs [][]string, lines []int, err error) {
+// arrays rather than one allocation each. The records slice and lines are
+// scratch's when it is not nil and they are long enough.
+func readCSV(input []byte, delim rune, scratch *readScratch) (recs [][]string, lines []int, err error) {
 	// A record is made of whole lines, so a line longer than the longest
 	// record is refused before encoding/csv splits it into millions of
 	// fields, which would take many times its size in memory. The lines
@@ -322,7 +338,11 @@ func readCSV(input []byte, delim rune) (recs [][]string, lines []int, err error)
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
-	recs, lines = make([][]string, 0, n), make([]int, 0, n)
+	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
+		recs, lines = scratch.recs[:0], scratch.lines[:0]
+	} else {
+		recs, lines = make([][]string, 0, n), make([]int, 0, n)
+	}
 	r := csv.NewReader(bytes.NewReader(input))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
