@@ -149,6 +149,9 @@ type rowPlan struct {
 // plan prepares the rowPlan of the session under policy p.
 func (s *Session) plan(p Policy) rowPlan {
 	pl := rowPlan{s: s, policy: p}
+	if !p.Fix && !s.decidedFix() {
+		return pl // no row is fixed: none can repeat an address through a fix
+	}
 	var fixed []int   // the rows fixed, in order
 	var keys []string // the duplicate key of each one's fixed address
 	for i := range s.Rows {
@@ -186,6 +189,16 @@ func (s *Session) plan(p Policy) rowPlan {
 		taken[keys[n]] = true
 	}
 	return pl
+}
+
+// decidedFix reports whether the user decided to fix some row.
+func (s *Session) decidedFix() bool {
+	for _, d := range s.decisions {
+		if d.Action == ActionFix {
+			return true
+		}
+	}
+	return false
 }
 
 // decide returns the action for row i, before fixes that repeat an

@@ -73,6 +73,14 @@ func TestPlanFixThatDuplicates(t *testing.T) {
 	if plan[0].Reason != ReasonDuplicate || plan[2].Email != "b@gmail.com" {
 		t.Errorf("plan = %+v", plan)
 	}
+
+	// The same through the user's decision, under a policy that fixes
+	// nothing: row 3 fixed to the address row 2 keeps is a duplicate.
+	s.Decide([]int{2}, Decision{Action: ActionFix, Email: "a@gmail.com"})
+	plan = s.Plan(Policy{})
+	if o := plan[2]; o.Action != ActionRemove || o.Reason != ReasonDuplicate {
+		t.Errorf("row 3 fixed by the user to a kept address: %+v, want removed as a duplicate", o)
+	}
 }
 
 func readCSVFile(t *testing.T, path string) [][]string {
