@@ -112,7 +112,7 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 	if err != nil {
 		return Result{Domain: d, Status: StatusDNSError, Err: "check cancelled: " + err.Error()}
 	}
-	return r
+	return cloneResult(r) // the caller's own, free to modify
 }
 
 // Check checks the distinct domains of domains (see Distinct) concurrently
@@ -120,6 +120,10 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 // completes, cached ones included. The channel is closed when all are sent
 // or ctx is cancelled; domains not finished by then are not sent. The caller
 // must read the channel until it is closed or cancel ctx.
+//
+// The Results share their slices with the Checker's cache, which a list of
+// a million rows would otherwise copy once more (20 MB): read them, and
+// copy a slice before changing it.
 func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	distinct := Distinct(domains)
 	out := make(chan Result, 64)
@@ -183,8 +187,8 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 }
 
 // check returns the Result of a normalized domain through the cache; the
-// error is ctx's when it was cancelled first. Each caller gets its own copy,
-// free to modify.
+// error is ctx's when it was cancelled first. The Result shares its slices
+// with the cache.
 func (c *Checker) check(ctx context.Context, domain string) (Result, error) {
 	if err := validDomain(domain); err != nil {
 		return Result{Domain: domain, Status: StatusDNSError, Err: err.Error()}, nil
@@ -196,7 +200,7 @@ func (c *Checker) check(ctx context.Context, domain string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return cloneResult(r), nil
+	return r, nil
 }
 
 // host looks up an MX host through the cache. The lookups of an answer that

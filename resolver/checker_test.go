@@ -491,6 +491,23 @@ func TestCheckStreamsEachDistinctDomainOnce(t *testing.T) {
 	}
 }
 
+// TestCheckDomainCopies: what a caller of CheckDomain changes in its
+// Result changes neither the cache nor what Check sends.
+func TestCheckDomainCopies(t *testing.T) {
+	srv := startServer(t, testZone)
+	c := newTestChecker(t, testConfig(srv.Addr()))
+	first := c.CheckDomain(context.Background(), "ok.test")
+	if len(first.MX) == 0 || len(first.Lookups) == 0 {
+		t.Fatalf("ok.test: %+v, want MX hosts and lookups", first)
+	}
+	first.MX[0].Host, first.Lookups[0].Name = "changed.", "changed."
+	for _, r := range []Result{c.CheckDomain(context.Background(), "ok.test"), <-c.Check(context.Background(), []string{"ok.test"})} {
+		if r.MX[0].Host == "changed." || r.Lookups[0].Name == "changed." {
+			t.Errorf("a caller's change reached the cache: %+v", r)
+		}
+	}
+}
+
 func TestCheckEmpty(t *testing.T) {
 	c := newTestChecker(t, testConfig("127.0.0.1:1"))
 	for r := range c.Check(context.Background(), nil) {
