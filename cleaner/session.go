@@ -154,6 +154,10 @@ func (s *Session) setDomains(t *domainTally) {
 	s.domains = t.domains
 	s.rowDoms = len(s.domains)
 	s.addCandidates(t.bad)
+	if s.dns && len(s.results) == 0 {
+		// Made for all the results at once, rather than grown as they come.
+		s.results = make(map[string]resolver.Result, len(s.domains))
+	}
 }
 
 // markDuplicates sets the DupOf of every row that repeats (by Key) the
