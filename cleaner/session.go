@@ -81,7 +81,7 @@ func NewSession(l *List, dns bool) *Session {
 		}
 		s.rowDomain = make([]int32, len(s.Rows))
 		for i := range s.Rows {
-			s.rowDomain[i] = t.add(s.Rows[i].Addr)
+			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
 		}
 	})
 	s.setDomains(t)
@@ -112,8 +112,9 @@ func newDomainTally() *domainTally {
 }
 
 // add counts one row's address, and returns the index of its domain in
-// t.domains, or -1 when it did not parse cleanly.
-func (t *domainTally) add(a Address) int32 {
+// t.domains, or -1 when it did not parse cleanly. The address is not
+// copied: this runs once per row, on one goroutine.
+func (t *domainTally) add(a *Address) int32 {
 	if a.Reason == "" {
 		k, ok := t.index[a.ASCII]
 		if !ok {
@@ -129,10 +130,11 @@ func (t *domainTally) add(a Address) int32 {
 	}
 	var m malformed
 	if a.Fix != "" {
-		a = ParseAddress(a.Fix)
+		fixed := ParseAddress(a.Fix)
+		a = &fixed
 		m.fixASCII = a.ASCII
 	}
-	m.target = domainOf(a)
+	m.target = domainOf(*a)
 	if !t.badSeen[m] {
 		m = malformed{strings.Clone(m.fixASCII), strings.Clone(m.target)}
 		t.badSeen[m] = true

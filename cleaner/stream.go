@@ -75,8 +75,8 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 				addrs[i] = ParseAddress(emailCell(rows[i], l.EmailCol))
 			}
 		})
-		for _, a := range addrs {
-			t.add(a)
+		for i := range addrs {
+			t.add(&addrs[i])
 		}
 		st.rows += len(rows)
 	}

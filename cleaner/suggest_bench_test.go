@@ -26,7 +26,8 @@ func sgLoadList(tb testing.TB) *sgListData {
 	sgListOnce.Do(func() {
 		t := newDomainTally()
 		for i := range l.Rows {
-			t.add(ParseAddress(l.EmailCell(i)))
+			a := ParseAddress(l.EmailCell(i))
+			t.add(&a)
 		}
 		counts := make(map[string]int, len(t.domains))
 		for k, d := range t.domains {
