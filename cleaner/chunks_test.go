@@ -182,6 +182,41 @@ func TestReadSizeHint(t *testing.T) {
 	}
 }
 
+// TestReadSizeHintSkewed: a list whose first rows are far shorter than the
+// rest, or UTF-16 text (which decodes to about half its size), leads
+// readAll to expect more records than there are. The room it reserves
+// stays within eight times the records read, and the list keeps no more
+// than an eighth of room beyond its records.
+func TestReadSizeHintSkewed(t *testing.T) {
+	rows := func(b *bytes.Buffer, n, note int, prefix string) {
+		for i := range n {
+			fmt.Fprintf(b, "%s%d@x.com,%s\n", prefix, i, strings.Repeat("z", note))
+		}
+	}
+	var skewed bytes.Buffer
+	skewed.WriteString("email,note\n")
+	rows(&skewed, 200_000, 0, "s")
+	rows(&skewed, 10_000, 1500, "l")
+	var plain bytes.Buffer
+	plain.WriteString("email,note\n")
+	rows(&plain, 100_000, 3, "u")
+	utf16 := []byte{0xFF, 0xFE}
+	for _, c := range plain.Bytes() { // ASCII: each byte one UTF-16 unit
+		utf16 = append(utf16, c, 0)
+	}
+	for name, data := range map[string][]byte{"short rows first": skewed.Bytes(), "UTF-16": utf16} {
+		s := newRecordStream(bytes.NewReader(data), "in.csv", 0, 0)
+		s.size, s.chunk = int64(len(data)), 1<<20
+		got, err := readAll(s)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if n := len(got.records); cap(got.records) > n+n/8+1024 || cap(got.lines) > n+n/8+1024 {
+			t.Errorf("%s: %d records kept in room for %d (lines: %d)", name, n, cap(got.records), cap(got.lines))
+		}
+	}
+}
+
 // TestReadLimitWhileReading stops reading an endless input at the limit,
 // without holding more than a chunk or so of it.
 func TestReadLimitWhileReading(t *testing.T) {

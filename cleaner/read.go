@@ -177,7 +177,11 @@ func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, err
 // those read so far to their text, plus a sixteenth, so that the slice
 // grows about once: a million records take 24 MB, and the copies a
 // growing slice leaves behind would count towards the memory limit of the
-// run, which collects only there. Otherwise it doubles.
+// run, which collects only there. Otherwise it doubles. A list whose rows
+// grow longer further on (or UTF-16 text, which decodes to fewer bytes)
+// would be expected to hold more records than it does: the slice never
+// grows past eight times the records read so far, and is copied to its
+// length at the end when it has room for an eighth more.
 func readAll(s *recordStream) (*readParsed, error) {
 	var recs [][]string
 	var lines []int
@@ -187,7 +191,7 @@ func readAll(s *recordStream) (*readParsed, error) {
 		if n > cap(recs) {
 			want := max(n, 2*cap(recs))
 			if s.size > 0 && s.delivered > 0 {
-				want = max(n, int(float64(n)*float64(s.size)/float64(s.delivered)*17/16))
+				want = max(n, min(8*n, int(float64(n)*float64(s.size)/float64(s.delivered)*17/16)))
 			}
 			recs, lines = slices.Grow(recs, want-len(recs)), slices.Grow(lines, want-len(lines))
 		}
@@ -196,6 +200,9 @@ func readAll(s *recordStream) (*readParsed, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cap(recs) > len(recs)+len(recs)/8+1024 {
+		recs, lines = slices.Clone(recs), slices.Clone(lines)
 	}
 	s.p.records, s.p.lines = recs, lines
 	notes, err := s.finish()
