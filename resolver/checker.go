@@ -165,9 +165,16 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 			}
 			switch n, w := workers.Load(), want(); {
 			case n < w && int(next.Load()) < len(distinct):
-				workers.Add(1)
-				wg.Add(1)
-				go work()
+				// All the workers the limit now allows at once: adding one
+				// per domain checked held slow start back to one doubling
+				// per round trip, whatever the limiter allowed.
+				add := min(w-n, int64(len(distinct)-int(next.Load())))
+				if workers.CompareAndSwap(n, n+add) {
+					wg.Add(int(add))
+					for range add {
+						go work()
+					}
+				}
 			case n > 2*w && workers.CompareAndSwap(n, n-1):
 				return
 			}
