@@ -20,6 +20,13 @@ const (
 // scheduler's jitter alone would stop all growth.
 const latencySlack = time.Millisecond
 
+// farSlowStart is the mean round-trip time from which slow start grows the
+// limit four times per window rather than two: on a path of 30 ms,
+// doubling from 32 took six round trips, some 0.4 s, to reach the 2,048
+// queries in flight that fill it. Loopback and a resolver on the local
+// network answer well under it.
+const farSlowStart = 5 * time.Millisecond
+
 // baselineEpoch is how long a lowest round-trip time is remembered: the
 // baseline is the lowest window mean of the current and previous epoch.
 const baselineEpoch = 5 * time.Second
@@ -37,7 +44,9 @@ const (
 // FIFO semaphore. When adaptive it adjusts the limit once per window of
 // about one round trip's worth of outcomes (AIMD):
 //
-//   - it doubles the limit per window (slow start) and later grows it by
+//   - it doubles the limit per window (slow start; four times it when the
+//     window's mean round-trip time is farSlowStart or more, where each
+//     window is a long wait) and later grows it by
 //     1/16 per window while the window's mean round-trip time stays under
 //     2×baseline+slack, the window had no more timeouts than a few dead
 //     names explain, and the limit was actually reached (growing an unused
@@ -196,6 +205,8 @@ func (l *limiter) observe(sent time.Time, rtt time.Duration, o outcome) {
 			// Slow even at the floor: the latency is not of our making (a
 			// busy machine, a slower path). Take it as the new baseline.
 			l.minCur, l.minPrev = mean, 0
+		case l.winFull && l.slowStart && mean >= farSlowStart:
+			l.setLimit(min(4*l.limit, maxInFlight))
 		case l.winFull && l.slowStart:
 			l.setLimit(min(2*l.limit, maxInFlight))
 		case l.winFull:

@@ -88,6 +88,25 @@ func TestLimiterAdapts(t *testing.T) {
 	}
 }
 
+// TestLimiterFarSlowStart: on a path of tens of milliseconds, slow start
+// grows four times per window, until the latency rule ends it.
+func TestLimiterFarSlowStart(t *testing.T) {
+	l := newLimiter(0)
+	if got := window(t, l, 30*time.Millisecond, 0); got != 4*startInFlight {
+		t.Fatalf("after a good window 30 ms away: limit %d, want %d", got, 4*startInFlight)
+	}
+	if got := window(t, l, 31*time.Millisecond, 0); got != 16*startInFlight {
+		t.Fatalf("after a second: limit %d, want %d", got, 16*startInFlight)
+	}
+	if got := window(t, l, 90*time.Millisecond, 0); got != 16*startInFlight*9/10 {
+		t.Fatalf("after a window three times slower: limit %d, want %d", got, 16*startInFlight*9/10)
+	}
+	before := l.limit
+	if got := window(t, l, 31*time.Millisecond, 0); got != before+before/16 {
+		t.Fatalf("out of slow start: limit %d, want %d", got, before+before/16)
+	}
+}
+
 func TestLimiterGrowsOnlyWhenUsed(t *testing.T) {
 	l := newLimiter(0)
 	for range 5 * startInFlight {
