@@ -92,18 +92,20 @@ func TestLimiterAdapts(t *testing.T) {
 // grows four times per window, until the latency rule ends it.
 func TestLimiterFarSlowStart(t *testing.T) {
 	l := newLimiter(0)
-	if got := window(t, l, 30*time.Millisecond, 0); got != 4*startInFlight {
-		t.Fatalf("after a good window 30 ms away: limit %d, want %d", got, 4*startInFlight)
-	}
-	if got := window(t, l, 31*time.Millisecond, 0); got != 16*startInFlight {
-		t.Fatalf("after a second: limit %d, want %d", got, 16*startInFlight)
-	}
-	if got := window(t, l, 90*time.Millisecond, 0); got != 16*startInFlight*9/10 {
-		t.Fatalf("after a window three times slower: limit %d, want %d", got, 16*startInFlight*9/10)
-	}
-	before := l.limit
-	if got := window(t, l, 31*time.Millisecond, 0); got != before+before/16 {
-		t.Fatalf("out of slow start: limit %d, want %d", got, before+before/16)
+	for _, step := range []struct {
+		what string
+		rtt  time.Duration
+		want func(before int) int
+	}{
+		{"a good window 30 ms away", 30 * time.Millisecond, func(n int) int { return 4 * n }},
+		{"a second", 31 * time.Millisecond, func(n int) int { return 4 * n }},
+		{"a window three times slower", 90 * time.Millisecond, func(n int) int { return n * 9 / 10 }},
+		{"a good window out of slow start", 31 * time.Millisecond, func(n int) int { return n + n/16 }},
+	} {
+		before := l.limit
+		if got := window(t, l, step.rtt, 0); got != step.want(before) {
+			t.Fatalf("after %s: limit %d, want %d", step.what, got, step.want(before))
+		}
 	}
 }
 
