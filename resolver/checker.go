@@ -146,12 +146,16 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	// window, and following each move exactly started and ended a worker for
 	// about one domain in ten, each growing its stack anew.
 	want := func() int64 { l := c.limit.currentLimit(); return int64(l + l/8 + 1) }
-	var work func()
-	work = func() {
+	// handedOut is closed once every domain has been taken by a worker, or
+	// ctx is cancelled: no worker is wanted after that.
+	handedOut := make(chan struct{})
+	endHanding := sync.OnceFunc(func() { close(handedOut) })
+	work := func() {
 		defer wg.Done()
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= len(distinct) || ctx.Err() != nil {
+				endHanding()
 				return
 			}
 			r, err := c.check(ctx, distinct[i])
@@ -163,29 +167,52 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 			case <-ctx.Done():
 				return
 			}
-			switch n, w := workers.Load(), want(); {
-			case n < w && int(next.Load()) < len(distinct):
-				// All the workers the limit now allows at once: adding one
-				// per domain checked held slow start back to one doubling
-				// per round trip, whatever the limiter allowed.
-				add := min(w-n, int64(len(distinct)-int(next.Load())))
-				if workers.CompareAndSwap(n, n+add) {
-					wg.Add(int(add))
-					for range add {
-						go work()
-					}
-				}
-			case n > 2*w && workers.CompareAndSwap(n, n-1):
+			if n, w := workers.Load(), want(); n > 2*w && workers.CompareAndSwap(n, n-1) {
 				return
 			}
 		}
 	}
-	n := min(want(), int64(len(distinct)))
-	workers.Store(n)
-	wg.Add(int(n))
-	for range n {
-		go work()
+	// addWorkers starts the workers the limit wants and the domains left
+	// can keep busy.
+	addWorkers := func() {
+		for {
+			n, w := workers.Load(), want()
+			add := min(w-n, int64(len(distinct))-next.Load())
+			if add <= 0 {
+				return
+			}
+			if workers.CompareAndSwap(n, n+add) {
+				wg.Add(int(add))
+				for range add {
+					go work()
+				}
+				return
+			}
+		}
 	}
+	// The workers are started, and added as soon as the limit grows, by one
+	// goroutine; it counts in wg so that wg cannot reach zero while it may
+	// still add workers. Adding them when a worker finished a domain (two
+	// round trips, an MX and its host) held slow start back to one step per
+	// two round trips: 30 ms away, the limit took 0.2 s to reach 2,048.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			grown := c.limit.growth()
+			addWorkers()
+			if int(next.Load()) >= len(distinct) {
+				return
+			}
+			select {
+			case <-grown:
+			case <-handedOut:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	go func() {
 		wg.Wait()
 		close(out)

@@ -557,3 +557,46 @@ func TestDistinct(t *testing.T) {
 		t.Errorf("Distinct = %q, want %q", got, want)
 	}
 }
+
+// TestCheckAddsWorkersWhenTheLimitGrows: Check puts a grown limit to use at
+// once, not when a worker next finishes a domain. Every answer is held
+// back for a minute here, so no domain finishes while the test runs.
+func TestCheckAddsWorkersWhenTheLimitGrows(t *testing.T) {
+	srv := startServer(t, testZone)
+	srv.SetDefaultFault(dnstest.Fault{Delay: time.Minute})
+	cfg := testConfig(srv.Addr())
+	cfg.Timeout = 2 * time.Minute
+	c := newTestChecker(t, cfg)
+	domains := make([]string, 4*startInFlight)
+	for i := range domains {
+		domains[i] = fmt.Sprintf("d%d.test", i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	results := c.Check(ctx, domains)
+	defer func() {
+		cancel()
+		for range results {
+		}
+	}()
+	waitInFlight := func(n int) bool {
+		for range 2000 { // up to 20 s on a loaded machine; well under the delay
+			if in, _ := c.limit.snapshot(); in >= n {
+				return true
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return false
+	}
+	if !waitInFlight(startInFlight) {
+		t.Fatalf("never %d queries in flight at the start", startInFlight)
+	}
+	grown := 3 * startInFlight
+	c.limit.mu.Lock()
+	c.limit.setLimit(grown) // as a window of answers would, in release
+	c.limit.handOver()
+	c.limit.mu.Unlock()
+	if !waitInFlight(grown) {
+		in, limit := c.limit.snapshot()
+		t.Fatalf("%d queries in flight with the limit grown to %d: the new workers wait for a domain to finish", in, limit)
+	}
+}

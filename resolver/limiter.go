@@ -82,6 +82,7 @@ type limiter struct {
 	winTimeouts int
 	winRTT      time.Duration // sum of this window's round-trip times
 	winFull     bool          // the limit was reached during this window
+	grown       chan struct{} // closed when the limit next grows; nil until growth asks for it
 }
 
 // A waiter is a goroutine blocked in acquire. Its channel is buffered so
@@ -105,8 +106,24 @@ func newLimiter(fixed int) *limiter {
 
 // setLimit sets the limit to n. l.mu must be held, except by newLimiter.
 func (l *limiter) setLimit(n int) {
+	if n > l.limit && l.grown != nil {
+		close(l.grown)
+		l.grown = nil
+	}
 	l.limit = n
 	l.current.Store(int64(n))
+}
+
+// growth returns a channel that is closed the next time the limit grows:
+// Check starts the workers a grown limit allows then, rather than when a
+// worker next finishes a domain, a round trip or two later.
+func (l *limiter) growth() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.grown == nil {
+		l.grown = make(chan struct{})
+	}
+	return l.grown
 }
 
 // currentLimit returns the limit without waiting for l.mu: Check reads it
@@ -163,6 +180,13 @@ func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
 	if l.adaptive {
 		l.observe(sent, rtt, o)
 	}
+	l.handOver()
+	l.mu.Unlock()
+}
+
+// handOver gives the free slots to the goroutines waiting longest. l.mu
+// must be held.
+func (l *limiter) handOver() {
 	for l.inFlight < l.limit && len(l.waiters) > 0 {
 		w := l.waiters[0]
 		l.waiters[0] = nil
@@ -170,7 +194,6 @@ func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
 		l.inFlight++
 		w.ready <- struct{}{}
 	}
-	l.mu.Unlock()
 }
 
 // observe adds one outcome to the window and adjusts the limit when the

@@ -179,3 +179,35 @@ func TestLimiterFollowsExternalSlowdown(t *testing.T) {
 		t.Errorf("limit stuck at the floor %d: the new latency should have become the baseline", l.limit)
 	}
 }
+
+// TestLimiterGrowthSignal: the channel of growth is closed when the limit
+// grows, and only then.
+func TestLimiterGrowthSignal(t *testing.T) {
+	l := newLimiter(0)
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	g := l.growth()
+	if closed(g) {
+		t.Fatal("closed before any window")
+	}
+	if got := window(t, l, 100*time.Microsecond, 0); got <= startInFlight || !closed(g) {
+		t.Fatalf("after a good window (limit %d): closed %v, want true", got, closed(g))
+	}
+	g = l.growth()
+	if closed(g) {
+		t.Fatal("the next growth's channel is closed already")
+	}
+	if got := window(t, l, 10*time.Millisecond, 0); got >= 2*startInFlight || closed(g) {
+		t.Fatalf("after a cut (limit %d): closed %v, want false", got, closed(g))
+	}
+	window(t, l, 100*time.Microsecond, 0)
+	if !closed(g) {
+		t.Fatal("not closed after growing again")
+	}
+}
