@@ -89,7 +89,9 @@ func TestLimiterAdapts(t *testing.T) {
 }
 
 // TestLimiterFarSlowStart: on a path of tens of milliseconds, slow start
-// grows four times per window, until the latency rule ends it.
+// grows four times per window, until the latency rule ends it; after that
+// the limit grows by a quarter while the round trip is as good as at its
+// best, and by a sixteenth when it is merely under the bound.
 func TestLimiterFarSlowStart(t *testing.T) {
 	l := newLimiter(0)
 	for _, step := range []struct {
@@ -100,7 +102,8 @@ func TestLimiterFarSlowStart(t *testing.T) {
 		{"a good window 30 ms away", 30 * time.Millisecond, func(n int) int { return 4 * n }},
 		{"a second", 31 * time.Millisecond, func(n int) int { return 4 * n }},
 		{"a window three times slower", 90 * time.Millisecond, func(n int) int { return n * 9 / 10 }},
-		{"a good window out of slow start", 31 * time.Millisecond, func(n int) int { return n + n/16 }},
+		{"a window a fifth slower than the best", 36 * time.Millisecond, func(n int) int { return n + n/4 }},
+		{"a window half as slow again as the best", 45 * time.Millisecond, func(n int) int { return n + n/16 }},
 	} {
 		before := l.limit
 		if got := window(t, l, step.rtt, 0); got != step.want(before) {
