@@ -42,7 +42,13 @@ type recordStream struct {
 	// reuse says that each's fn is done with a chunk's records slice and
 	// lines when it returns (the records' fields stay its own): they are
 	// given back to readChunkScratch for later chunks.
-	reuse     bool
+	reuse bool
+	// keep says that each's fn keeps every record for as long as the
+	// list: the fields may be the bytes of the chunk's text itself, which
+	// is then never reused. A stream read in passes, which holds one
+	// chunk's records at a time, must not set it: a field kept beyond its
+	// chunk would hold all of it.
+	keep      bool
 	delivered int64 // bytes of text in the chunks given to each's fn
 
 	head    []byte // the first bytes of the input, for naming a binary format
@@ -136,7 +142,9 @@ func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
 		go func() {
 			for p := range todo {
 				p.done <- s.parseChunk(p.c)
-				readRawBuffers.Put(&p.c.raw) // the records hold no part of it
+				if !s.keep {
+					readRawBuffers.Put(&p.c.raw) // the records hold no part of it
+				}
 			}
 		}()
 	}
@@ -416,12 +424,12 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	if s.reuse {
 		scratch, _ = readChunkScratch.Get().(*readScratch)
 	}
-	recs, lines, err := readCSV(text[start:], s.p.delim, scratch)
+	recs, lines, err := readCSV(text[start:], s.p.delim, scratch, s.keep)
 	fixed, adds := text, []int(nil)
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
 		var fields int
 		if fixed, adds, fields = readRequote(text, start, s.p.delim); fields > 0 {
-			recs, lines, err = readCSV(fixed[start:], s.p.delim, nil)
+			recs, lines, err = readCSV(fixed[start:], s.p.delim, nil, s.keep)
 			if err == nil {
 				r.bareFields = fields
 				r.bareLine, r.bareCol = readPos(text, adds[0])

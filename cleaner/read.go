@@ -185,7 +185,7 @@ func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, err
 func readAll(s *recordStream) (*readParsed, error) {
 	var recs [][]string
 	var lines []int
-	s.reuse = true
+	s.reuse, s.keep = true, true
 	err := s.each(func(r [][]string, l []int) error {
 		n := len(recs) + len(r)
 		if n > cap(recs) {
@@ -322,10 +322,13 @@ type readParsed struct {
 	notes    []string
 }
 
-// readCSV parses input with encoding/csv. Rows share a few large backing
-// arrays rather than one allocation each. The records slice and lines are
-// scratch's when it is not nil and they are long enough.
-func readCSV(input []byte, delim rune, scratch *readScratch) (recs [][]string, lines []int, err error) {
+// readCSV parses input as encoding/csv does. Rows share a few large
+// backing arrays rather than one allocation each. The records slice and
+// lines are scratch's when it is not nil and they are long enough. With
+// keep set, input is the caller's to give away: readCSV may rewrite it,
+// nothing else may write it again, and the fields may be its own bytes
+// (see readSplit).
+func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs [][]string, lines []int, err error) {
 	// A record is made of whole lines, so a line longer than the longest
 	// record is refused before encoding/csv splits it into millions of
 	// fields, which would take many times its size in memory. The lines
@@ -345,6 +348,17 @@ func readCSV(input []byte, delim rune, scratch *readScratch) (recs [][]string, l
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
+	if keep && delim < utf8.RuneSelf {
+		if recs, lines, ok := readSplit(input, byte(delim), scratch, n); ok {
+			return recs, lines, nil
+		}
+	}
+	return readCSVReader(input, delim, scratch, n)
+}
+
+// readCSVReader is readCSV with encoding/csv, given n, the most records
+// input can have.
+func readCSVReader(input []byte, delim rune, scratch *readScratch, n int) (recs [][]string, lines []int, err error) {
 	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
 		recs, lines = scratch.recs[:0], scratch.lines[:0]
 	} else {

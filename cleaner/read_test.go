@@ -632,11 +632,13 @@ func utf16Encode(s string, big bool) string {
 // make room for records: a chunk of little else reserves little.
 func TestReadCSVBlankLines(t *testing.T) {
 	input := "email\n" + strings.Repeat("\n", 50_000) + "a@x.com\r\n" + strings.Repeat("\r\n", 50_000) + "\"b@x.com\n\n\"\n"
-	recs, lines, err := readCSV([]byte(input), ',', nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 3 || cap(recs) > 4 || cap(lines) > 4 {
-		t.Errorf("%d records in room for %d (lines: %d), want 3 in room for at most 4", len(recs), cap(recs), cap(lines))
+	for _, keep := range []bool{false, true} { // encoding/csv, readSplit
+		recs, lines, err := readCSV([]byte(input), ',', nil, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 3 || cap(recs) > 4 || cap(lines) > 4 {
+			t.Errorf("keep %v: %d records in room for %d (lines: %d), want 3 in room for at most 4", keep, len(recs), cap(recs), cap(lines))
+		}
 	}
 }

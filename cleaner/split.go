@@ -1,0 +1,236 @@
+package cleaner
+
+import (
+	"bytes"
+	"unsafe"
+)
+
+// readSplit splits input into records as encoding/csv's Reader does with
+// Comma set to comma, FieldsPerRecord -1 and everything else left at its
+// default, and returns them with the line each starts on (1 for input's
+// first). It handles the records that Reader reads without an error; on
+// anything else (a quote where Reader refuses one, a quoted field left open,
+// a record longer than readMaxRecord) it reports ok false, and readCSV asks
+// encoding/csv, for the records and the error it gives.
+//
+// The fields are input's own bytes, not copies: input must be the
+// caller's to give away, never written again by anyone else, and every
+// field holds all of input in memory. That is what makes it fast: Reader
+// copies each record's fields into a buffer and makes a string of it, an
+// allocation and a copy per record, and fresh memory for every record of a
+// list read whole. A field whose text differs from its bytes (a doubled
+// quote, a CRLF inside quotes) is rewritten in place, once all of input
+// has been split: input is left as it was when readSplit declines it.
+//
+// The records slice and lines are scratch's when it is not nil and they
+// hold n, the most records input can have.
+func readSplit(input []byte, comma byte, scratch *readScratch, n int) (recs [][]string, lines []int, ok bool) {
+	if comma == 0 || comma == '"' || comma == '\r' || comma == '\n' || comma >= 0x80 {
+		return nil, nil, false
+	}
+	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
+		recs, lines = scratch.recs[:0], scratch.lines[:0]
+	} else {
+		recs, lines = make([][]string, 0, n), make([]int, 0, n)
+	}
+	if len(input) == 0 {
+		return recs, lines, true
+	}
+	sp := readSplitter{input: input, text: unsafe.String(&input[0], len(input)), comma: comma, line: 1, records: n}
+	sp.special['"'], sp.special['\n'], sp.special['\r'], sp.special[comma] = true, true, true, true
+	var slab []string // the records' fields: a few large arrays
+	prev := 0         // where the last record ended: a record's length counts the blank lines before it, as readCSV counts with Reader
+	for {
+		sp.skipBlank()
+		if sp.i == len(input) {
+			break
+		}
+		start := sp.line
+		if !sp.record(len(recs)) || sp.i-prev > readMaxRecord {
+			return nil, nil, false
+		}
+		prev = sp.i
+		if cap(slab)-len(slab) < len(sp.rec) {
+			slab = make([]string, 0, max(len(sp.rec), 1<<14))
+		}
+		k := len(slab)
+		slab = append(slab, sp.rec...)
+		recs = append(recs, slab[k:len(slab):len(slab)])
+		lines = append(lines, start)
+	}
+	for _, f := range sp.fixups {
+		n := int32(readUnquote(input[f.from:f.to]))
+		recs[f.rec][f.field] = sp.text[f.from : f.from+n]
+	}
+	return recs, lines, true
+}
+
+// A readSplitter is readSplit's position in its input.
+type readSplitter struct {
+	input   []byte
+	text    string // input, as the fields are sliced from it
+	comma   byte
+	special [256]bool // the bytes that end an unquoted field's plain run
+	i       int       // the next byte to read
+	line    int       // the line of input[i]
+
+	rec     []string    // the fields of the record being split
+	fixups  []readFixup // the fields whose text differs from their bytes
+	records int         // the most records input can have
+}
+
+// A readFixup is a quoted field whose text differs from its bytes: a
+// doubled quote or a CRLF is inside. It is four 32-bit numbers, as a
+// million of them may be noted; a chunk is far smaller than 2 GiB.
+type readFixup struct {
+	rec, field int32 // the record's index and the field's in it
+	from, to   int32 // its bytes in input, between the quotes
+}
+
+// readUnquote rewrites b, the bytes between the quotes of a field that
+// encoding/csv reads, as the field's text: each doubled quote one quote,
+// each CRLF an LF. It returns the text's length.
+func readUnquote(b []byte) int {
+	w := 0
+	for r := 0; r < len(b); r++ {
+		switch {
+		case b[r] == '"':
+			r++ // the second of the pair
+		case b[r] == '\r' && r+1 < len(b) && b[r+1] == '\n':
+			continue
+		}
+		b[w] = b[r]
+		w++
+	}
+	return w
+}
+
+// skipBlank skips the lines that hold nothing but their line end, as
+// Reader does, and a CR at the input's very end, which Reader drops.
+func (sp *readSplitter) skipBlank() {
+	in := sp.input
+	for sp.i < len(in) {
+		switch {
+		case in[sp.i] == '\n':
+			sp.i++
+		case in[sp.i] == '\r' && sp.i+1 == len(in):
+			sp.i++
+		case in[sp.i] == '\r' && in[sp.i+1] == '\n':
+			sp.i += 2
+		default:
+			return
+		}
+		sp.line++
+	}
+}
+
+// record splits the record at sp.i, the index of record rec, into sp.rec
+// and moves past its line end. It reports false where Reader fails.
+func (sp *readSplitter) record(rec int) bool {
+	in, end := sp.input, len(sp.input)
+	sp.rec = sp.rec[:0]
+	for {
+		if sp.i < end && in[sp.i] == '"' {
+			if !sp.quoted(rec) {
+				return false
+			}
+			i := sp.i
+			switch {
+			case i == end:
+				return true
+			case in[i] == sp.comma:
+				sp.i++
+				continue
+			}
+			return sp.lineEnd() // or text after the closing quote: false
+		}
+		// An unquoted field: to the comma or the line end. A CR is text
+		// unless it starts a CRLF or ends the input.
+		i, j := sp.i, sp.i
+		for {
+			for j < end && !sp.special[in[j]] {
+				j++
+			}
+			if j < end && in[j] == '\r' && j+1 < end && in[j+1] != '\n' {
+				j++
+				continue
+			}
+			break
+		}
+		if j < end && in[j] == '"' {
+			return false // a quote inside an unquoted field
+		}
+		sp.rec = append(sp.rec, sp.text[i:j])
+		sp.i = j
+		if j < end && in[j] == sp.comma {
+			sp.i++
+			continue
+		}
+		return sp.lineEnd()
+	}
+}
+
+// lineEnd moves past the line end at sp.i: CRLF, LF, a CR that ends the
+// input, or the input's end itself. It reports false when anything else
+// is there.
+func (sp *readSplitter) lineEnd() bool {
+	in, i := sp.input, sp.i
+	switch {
+	case i == len(in):
+	case in[i] == '\n':
+		sp.i++
+		sp.line++
+	case in[i] == '\r' && i+1 == len(in):
+		sp.i++
+	case in[i] == '\r' && in[i+1] == '\n':
+		sp.i += 2
+		sp.line++
+	default:
+		return false
+	}
+	return true
+}
+
+// quoted appends the quoted field at sp.i, of record rec, to sp.rec and
+// moves past its closing quote. Inside the quotes a doubled quote is one
+// quote, and a CRLF an LF, as Reader reads them. It reports false when the
+// field is not closed.
+func (sp *readSplitter) quoted(rec int) bool {
+	in := sp.input
+	start := sp.i + 1 // the field's first byte
+	plain := true     // the field's text is its bytes
+	j := start
+	for {
+		q := bytes.IndexByte(in[j:], '"')
+		if q < 0 {
+			return false
+		}
+		q += j
+		for k := j; ; {
+			nl := bytes.IndexByte(in[k:q], '\n')
+			if nl < 0 {
+				break
+			}
+			nl += k
+			sp.line++
+			if nl > start && in[nl-1] == '\r' {
+				plain = false
+			}
+			k = nl + 1
+		}
+		if q+1 < len(in) && in[q+1] == '"' {
+			plain = false
+			j = q + 2
+			continue
+		}
+		if !plain {
+			if sp.fixups == nil {
+				sp.fixups = make([]readFixup, 0, sp.records) // a field a record, as a column of tags has them
+			}
+			sp.fixups = append(sp.fixups, readFixup{rec: int32(rec), field: int32(len(sp.rec)), from: int32(start), to: int32(q)})
+		}
+		sp.rec = append(sp.rec, sp.text[start:q]) // to be replaced when not plain
+		sp.i = q + 1
+		return true
+	}
+}
