@@ -31,22 +31,38 @@ type Session struct {
 	Rows []Row // one per data row, in input order
 
 	dns       bool                       // DNS checks run; false with -dns off
-	suggester *Suggester                 // typo corrections, aware of the list's domain counts
-	cands     map[string]*candidates     // the Suggester's answers found by NewSession, by domain
 	results   map[string]resolver.Result // DNS results by ASCII domain
-	domains   []string                   // the rows' own distinct domains in order of first appearance, then (with DNS) candidates
-	rowDoms   int                        // how many of domains are the rows' own
+	domains   []string                   // the rows' own distinct ASCII domains, in order of first appearance
 	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
+
+	// The typo corrections, which NewSession finds in the background so
+	// that the checks of the rows' own domains can start meanwhile: read
+	// them through corrections(), which waits for them.
+	found     chan struct{} // closed once corr is set; nil when it was set before the session was returned
+	corr      *corrections
+	corrPanic any // what finding them panicked with, raised again by corrections()
 
 	decisions map[int]Decision // the user's decisions by row index
 	undo      [][]change       // one entry per Decide call, newest last
 }
 
+// corrections are the typo corrections a session may suggest: its
+// suggester, aware of the list's domain counts, the candidates it found
+// for each domain, and (with DNS) the domains those candidates name, which
+// must be checked too, so that only a correction that routes is offered.
+type corrections struct {
+	suggester *Suggester
+	cands     map[string]*candidates // the Suggester's answers by domain
+	domains   []string               // with DNS, the candidates' domains that are not among the rows' own, in the order of the rows
+}
+
 // NewSession parses every address of the list, marks repeated addresses,
 // and works out which domains DNS must be asked about: the rows' own and
 // every correction that might be suggested for them, so that only a
-// correction that routes is ever offered. With dns false no DNS check will
-// run, and corrections are limited to the embedded mailbox providers.
+// correction that routes is ever offered. The corrections are found in the
+// background: Check starts on the rows' own domains meanwhile, and every
+// method that needs them waits. With dns false no DNS check will run, and
+// corrections are limited to the embedded mailbox providers.
 func NewSession(l *List, dns bool) *Session {
 	s := &Session{
 		List:      l,
@@ -84,7 +100,17 @@ func NewSession(l *List, dns bool) *Session {
 			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
 		}
 	})
-	s.setDomains(t)
+	s.domains = t.domains
+	if dns {
+		// Made for all the results at once, rather than grown as they come.
+		s.results = make(map[string]resolver.Result, len(s.domains))
+	}
+	s.found = make(chan struct{})
+	go func() {
+		defer close(s.found)
+		defer func() { s.corrPanic = recover() }()
+		s.corr = findCorrections(t, dns)
+	}()
 	return s
 }
 
@@ -143,23 +169,16 @@ func (t *domainTally) add(a *Address) int32 {
 	return -1
 }
 
-// setDomains makes the session's suggester from the tally's counts, finds
-// the candidate corrections of every domain, and works out the domains to
-// check: with DNS on, the rows' own and every correction that might be
-// suggested.
-func (s *Session) setDomains(t *domainTally) {
+// findCorrections makes the suggester from the tally's counts and finds
+// the candidate corrections of every domain (see corrections).
+func findCorrections(t *domainTally, dns bool) *corrections {
 	counts := make(map[string]int, len(t.domains))
 	for k, d := range t.domains {
 		counts[d] = t.rows[k]
 	}
-	s.suggester = NewSuggester(counts)
-	s.domains = t.domains
-	s.rowDoms = len(s.domains)
-	s.addCandidates(t.bad)
-	if s.dns && len(s.results) == 0 {
-		// Made for all the results at once, rather than grown as they come.
-		s.results = make(map[string]resolver.Result, len(s.domains))
-	}
+	c := &corrections{suggester: NewSuggester(counts)}
+	c.addCandidates(t.domains, t.bad, dns)
+	return c
 }
 
 // markDuplicates sets the DupOf of every row that repeats (by Key) the
@@ -203,16 +222,17 @@ func (s *Session) markDuplicates(hashes []uint64, shard, shards int) {
 }
 
 // addCandidates finds the candidate corrections of the rows' domains and
-// of the malformed cases' targets and, with DNS on, appends to s.domains
-// every correction that might be suggested for a row: for each of the rows' domains the candidates of
-// Suggest and Suspect, and for each malformed case its syntax fix's domain
-// and the candidates for its target domain. Finding candidates is costly,
-// so it is done once per domain, in parallel; the domains are added in the
-// order of the rows all the same.
-func (s *Session) addCandidates(bad []malformed) {
+// of the malformed cases' targets and, with DNS on, sets c.domains to every
+// correction that might be suggested for a row and is not among domains:
+// for each of the rows' domains the candidates of Suggest and Suspect, and
+// for each malformed case its syntax fix's domain and the candidates for
+// its target domain. Finding candidates is costly, so it is done once per
+// domain, in parallel; the domains are added in the order of the rows all
+// the same.
+func (c *corrections) addCandidates(domains []string, bad []malformed, dns bool) {
 	// The domains to find candidates for: the rows' own, then the targets
 	// of the malformed cases.
-	targets := slices.Clip(s.domains[:s.rowDoms])
+	targets := slices.Clip(domains)
 	pos := make(map[string]int, len(targets))
 	for k, d := range targets {
 		pos[d] = k
@@ -231,37 +251,45 @@ func (s *Session) addCandidates(bad []malformed) {
 	cands := make([]candidates, len(targets))
 	parallelFor(len(targets), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
+			if k%64 == 0 {
+				// The checks run meanwhile: let their goroutines, woken by
+				// replies, have a processor now and then rather than wait
+				// for this work to be preempted, or their round trips grow
+				// by the wait and look like a congested server to the
+				// limiter.
+				runtime.Gosched()
+			}
 			f := &cands[k]
-			f.suggest = s.suggester.Suggest(targets[k])
-			if k < s.rowDoms && s.dns { // without DNS no domain routes, and none is suspect
-				f.suspect, f.suspectOK = s.suggester.Suspect(targets[k])
+			f.suggest = c.suggester.Suggest(targets[k])
+			if k < len(domains) && dns { // without DNS no domain routes, and none is suspect
+				f.suspect, f.suspectOK = c.suggester.Suspect(targets[k])
 				f.suspectKnown = true
 			}
 		}
 	})
 	// Kept for judging, which needs the same candidates again, for every
 	// chunk of a Stream.
-	s.cands = make(map[string]*candidates, len(targets))
+	c.cands = make(map[string]*candidates, len(targets))
 	for k, d := range targets {
-		s.cands[d] = &cands[k]
+		c.cands[d] = &cands[k]
 	}
-	if !s.dns {
+	if !dns {
 		return
 	}
 
-	seen := make(map[string]bool, 2*len(s.domains))
-	for _, d := range s.domains {
+	seen := make(map[string]bool, len(domains))
+	for _, d := range domains {
 		seen[d] = true
 	}
 	add := func(d string) {
 		if d != "" && !seen[d] {
 			seen[d] = true
-			s.domains = append(s.domains, d)
+			c.domains = append(c.domains, d)
 		}
 	}
-	for _, f := range cands[:s.rowDoms] {
-		for _, c := range f.suggest {
-			add(c.Domain)
+	for _, f := range cands[:len(domains)] {
+		for _, cand := range f.suggest {
+			add(cand.Domain)
 		}
 		if f.suspectOK {
 			add(f.suspect.Domain)
@@ -269,8 +297,8 @@ func (s *Session) addCandidates(bad []malformed) {
 	}
 	for n, m := range bad {
 		add(m.fixASCII)
-		for _, c := range cands[badTarget[n]].suggest {
-			add(c.Domain)
+		for _, cand := range cands[badTarget[n]].suggest {
+			add(cand.Domain)
 		}
 	}
 }
@@ -284,22 +312,37 @@ type candidates struct {
 	suspectKnown bool // Suspect was asked
 }
 
+// corrections returns the session's corrections, once NewSession has
+// found them. A panic while finding them is raised here, on the caller's
+// goroutine, as if they had been found there.
+func (s *Session) corrections() *corrections {
+	if s.found != nil {
+		<-s.found
+	}
+	if s.corrPanic != nil {
+		panic(s.corrPanic)
+	}
+	return s.corr
+}
+
 // suggest returns the Suggester's candidates for domain, from those that
 // NewSession found when it has them.
 func (s *Session) suggest(domain string) []Candidate {
-	if c, ok := s.cands[domain]; ok {
-		return c.suggest
+	c := s.corrections()
+	if f, ok := c.cands[domain]; ok {
+		return f.suggest
 	}
-	return s.suggester.Suggest(domain)
+	return c.suggester.Suggest(domain)
 }
 
 // suspect returns the Suggester's Suspect for domain, from what NewSession
 // found when it has it.
 func (s *Session) suspect(domain string) (Candidate, bool) {
-	if c, ok := s.cands[domain]; ok && c.suspectKnown {
-		return c.suspect, c.suspectOK
+	c := s.corrections()
+	if f, ok := c.cands[domain]; ok && f.suspectKnown {
+		return f.suspect, f.suspectOK
 	}
-	return s.suggester.Suspect(domain)
+	return c.suggester.Suspect(domain)
 }
 
 // parallelFor calls f on consecutive ranges [lo, hi) that together cover
@@ -357,15 +400,16 @@ func domainOf(a Address) string {
 
 // Domains returns the distinct domains to check in DNS: the rows' own
 // domains first, then candidate corrections. It is empty when DNS is off.
+// It waits for the corrections (see NewSession).
 func (s *Session) Domains() []string {
 	if !s.dns {
 		return nil
 	}
-	return s.domains
+	return append(slices.Clip(s.domains), s.corrections().domains...)
 }
 
 // RowDomains returns how many distinct domains the rows themselves use.
-func (s *Session) RowDomains() int { return s.rowDoms }
+func (s *Session) RowDomains() int { return len(s.domains) }
 
 // DNS reports whether the session checks domains in DNS.
 func (s *Session) DNS() bool { return s.dns }
@@ -381,20 +425,59 @@ func (s *Session) Result(domain string) (resolver.Result, bool) {
 }
 
 // Check asks c about every domain of the session and applies the results
-// as they stream in, calling progress (if not nil) after each. It returns
-// when all are done or ctx is cancelled; domains left unchecked give their
-// rows the reason not_checked. It ends by judging every row.
+// as they stream in, calling progress (if not nil) after each once the
+// total is known. The rows' own domains are asked at once, the candidate
+// corrections as soon as NewSession has found them. It returns when all
+// are done or ctx is cancelled; domains left unchecked give their rows the
+// reason not_checked. It ends by judging every row.
 func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
-	domains := s.Domains()
-	total := len(domains)
-	done := 0
-	if total > 0 {
-		for r := range c.Check(ctx, domains) {
-			s.Apply(r)
-			done++
-			if progress != nil {
-				progress(r, done, total)
+	if !s.dns {
+		s.JudgeAll()
+		return
+	}
+	var own, more <-chan resolver.Result
+	if len(s.domains) > 0 {
+		own = c.Check(ctx, s.domains)
+	}
+	found := s.found
+	if found == nil { // found before: a closed channel stands in
+		found = make(chan struct{})
+		close(found)
+	}
+	done, total := 0, -1 // total is known once the corrections are
+	var last resolver.Result
+	apply := func(r resolver.Result) {
+		s.Apply(r)
+		done++
+		if total >= 0 && progress != nil {
+			progress(r, done, total)
+		}
+		last = r
+	}
+	for own != nil || more != nil || found != nil {
+		select {
+		case <-found:
+			found = nil
+			extra := s.corrections().domains
+			total = len(s.domains) + len(extra)
+			if len(extra) > 0 {
+				more = c.Check(ctx, extra)
 			}
+			if done > 0 && progress != nil {
+				progress(last, done, total)
+			}
+		case r, ok := <-own:
+			if !ok {
+				own = nil
+				continue
+			}
+			apply(r)
+		case r, ok := <-more:
+			if !ok {
+				more = nil
+				continue
+			}
+			apply(r)
 		}
 	}
 	s.JudgeAll()
@@ -423,8 +506,8 @@ func (s *Session) JudgeAll() {
 	// NewSession numbered the rows' own domains: they are the first keys,
 	// and a clean row's key needs no looking up.
 	if s.rowDomain != nil {
-		keys = make([]key, s.rowDoms)
-		for k, d := range s.domains[:s.rowDoms] {
+		keys = make([]key, len(s.domains))
+		for k, d := range s.domains {
 			keys[k] = key{domain: d}
 		}
 	}

@@ -2,7 +2,9 @@ package cleaner
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,5 +189,52 @@ func TestSessionJudgeEdited(t *testing.T) {
 	}
 	if r := s.Judge("x@new.com"); r.Reason != ReasonNotChecked {
 		t.Errorf("Judge(x@new.com) before its check = %s, want not_checked", r.Reason)
+	}
+}
+
+// recordingChecker answers every domain with an OK result and records the
+// domains of each Check call.
+type recordingChecker struct {
+	mu    sync.Mutex
+	calls [][]string
+}
+
+func (c *recordingChecker) Check(ctx context.Context, domains []string) <-chan resolver.Result {
+	c.mu.Lock()
+	c.calls = append(c.calls, slices.Clone(domains))
+	c.mu.Unlock()
+	out := make(chan resolver.Result)
+	go func() {
+		defer close(out)
+		for _, d := range domains {
+			out <- resolver.Result{Domain: d, Status: resolver.StatusOK}
+		}
+	}()
+	return out
+}
+
+// Check asks about the rows' own domains at once and about the candidate
+// corrections in a second call, once found, so that the checks need not
+// wait for the corrections; progress counts every domain.
+func TestSessionChecksOwnDomainsFirst(t *testing.T) {
+	s := NewSession(readString(t, sessionList), true)
+	c := &recordingChecker{}
+	var dones []int
+	total := -1
+	s.Check(context.Background(), c, func(_ resolver.Result, done, n int) {
+		dones, total = append(dones, done), n
+	})
+	all := s.Domains()
+	own := all[:s.RowDomains()]
+	if len(c.calls) != 2 || !slices.Equal(c.calls[0], own) || !slices.Equal(c.calls[1], all[len(own):]) {
+		t.Fatalf("Check calls %q, want the rows' own domains %q, then the candidates %q", c.calls, own, all[len(own):])
+	}
+	if total != len(all) || len(dones) == 0 || dones[len(dones)-1] != len(all) {
+		t.Errorf("progress ended at %v of %d, want %d of %d", dones[len(dones)-1:], total, len(all), len(all))
+	}
+	for i := 1; i < len(dones); i++ {
+		if dones[i] < dones[i-1] {
+			t.Fatalf("progress went back: %v", dones)
+		}
 	}
 }

@@ -130,7 +130,8 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
 	}
-	st.base.setDomains(t)
+	st.base.domains = t.domains
+	st.base.corr = findCorrections(t, dns)
 	return st, nil
 }
 
@@ -243,14 +244,12 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 	l.Rows = rows
 	b := st.base
 	cs := &Session{
-		List:      &l,
-		Rows:      make([]Row, len(rows)),
-		dns:       b.dns,
-		suggester: b.suggester,
-		cands:     b.cands,
-		results:   b.results,
-		domains:   b.domains,
-		rowDoms:   b.rowDoms,
+		List:    &l,
+		Rows:    make([]Row, len(rows)),
+		dns:     b.dns,
+		results: b.results,
+		domains: b.domains,
+		corr:    b.corr,
 	}
 	parallelFor(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -347,7 +346,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	if err != nil {
 		return res, Summary{}, fmt.Errorf("exporting: %w", err)
 	}
-	return res, sum.total(st.rows, st.base.rowDoms), nil
+	return res, sum.total(st.rows, len(st.base.domains)), nil
 }
 
 // emailCell returns row's cell in column col, or "".

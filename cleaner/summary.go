@@ -34,7 +34,7 @@ type DomainCount struct {
 func (s *Session) Summarize() Summary {
 	sum := Summary{
 		Rows:      len(s.Rows),
-		Domains:   s.rowDoms,
+		Domains:   len(s.domains),
 		ByVerdict: make(map[Verdict]int),
 		ByReason:  make(map[Reason]int),
 	}

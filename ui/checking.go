@@ -21,10 +21,11 @@ const batchWindow = 100 * time.Millisecond
 // Messages of the checking step.
 type (
 	// sessionMsg brings the session built from the list, with the rows
-	// waiting for each domain's result.
+	// waiting for each domain's result and the domains to check.
 	sessionMsg struct {
 		session *cleaner.Session
 		tally   tally
+		domains []string
 	}
 	// checksStartedMsg brings the channel the checker streams results on.
 	checksStartedMsg struct{ results <-chan resolver.Result }
@@ -68,7 +69,9 @@ func newSession(l *cleaner.List, dns bool) tea.Cmd {
 				t.waiting++
 			}
 		}
-		return sessionMsg{session: s, tally: t}
+		// Domains waits for the corrections NewSession finds in the
+		// background: here, not in Update.
+		return sessionMsg{session: s, tally: t, domains: s.Domains()}
 	}
 }
 
@@ -175,7 +178,7 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case sessionMsg:
 		s.session, s.tally = msg.session, msg.tally
-		domains := s.session.Domains()
+		domains := msg.domains
 		s.total = len(domains)
 		if s.c.opt.Checker == nil || s.total == 0 {
 			return s.judge()
