@@ -499,35 +499,43 @@ func (s *Session) JudgeAll() {
 	const (
 		alone     = -1 // judged on its own: a malformed address with a syntax fix
 		duplicate = -2
+		unkeyed   = -3 // its key is to be looked up
 	)
 	slot := make([]int32, len(s.Rows)) // index in keys, or alone or duplicate
 	index := make(map[key]int32)
 	var keys []key
 	// NewSession numbered the rows' own domains: they are the first keys,
-	// and a clean row's key needs no looking up.
+	// and a clean row's key needs no looking up. Most rows are such rows
+	// or duplicates, sorted out on all processors; the keys of the others
+	// are looked up in a second pass, in order.
 	if s.rowDomain != nil {
 		keys = make([]key, len(s.domains))
 		for k, d := range s.domains {
 			keys[k] = key{domain: d}
 		}
 	}
-	for i := range s.Rows {
+	parallelFor(len(s.Rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			switch r := &s.Rows[i]; {
+			case r.DupOf >= 0:
+				slot[i] = duplicate
+			case r.Addr.Reason == "" && s.rowDomain != nil:
+				slot[i] = s.rowDomain[i]
+			case r.Addr.Reason != "" && r.Addr.Fix != "":
+				slot[i] = alone
+			default:
+				slot[i] = unkeyed
+			}
+		}
+	})
+	for i, j := range slot {
+		if j != unkeyed {
+			continue
+		}
 		a := &s.Rows[i].Addr
-		var k key
-		switch {
-		case s.Rows[i].DupOf >= 0:
-			slot[i] = duplicate
-			continue
-		case a.Reason == "" && s.rowDomain != nil:
-			slot[i] = s.rowDomain[i]
-			continue
-		case a.Reason == "":
-			k = key{domain: a.ASCII}
-		case a.Fix == "":
+		k := key{domain: a.ASCII}
+		if a.Reason != "" {
 			k = key{domain: domainOf(*a), malformed: true}
-		default:
-			slot[i] = alone
-			continue
 		}
 		j, ok := index[k]
 		if !ok {
