@@ -127,11 +127,11 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	st.base = &Session{
 		List:      l,
 		dns:       dns,
-		results:   make(map[string]resolver.Result),
+		results:   make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
+		domains:   t.domains,
+		corr:      findCorrections(t, dns),
 		decisions: make(map[int]Decision),
 	}
-	st.base.domains = t.domains
-	st.base.corr = findCorrections(t, dns)
 	return st, nil
 }
 
