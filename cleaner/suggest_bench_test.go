@@ -19,7 +19,7 @@ var (
 )
 
 // sgLoadList builds the Suggester of the list named by benchListEnv, and
-// the domains it is asked about, the way NewSession does (setDomains,
+// the domains it is asked about, the way NewSession does (findCorrections,
 // addCandidates), once.
 func sgLoadList(tb testing.TB) *sgListData {
 	l := benchList(tb)
