@@ -1,6 +1,10 @@
 package cleaner
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/listclean/listclean/cleaner/address"
+)
 
 // Action is what happens to a row on export.
 type Action string
@@ -157,7 +161,7 @@ func (s *Session) plan(p Policy) rowPlan {
 	for i := range s.Rows {
 		if act, email := pl.decide(i); act == ActionFix {
 			fixed = append(fixed, i)
-			keys = append(keys, ParseAddress(email).Key())
+			keys = append(keys, address.Parse(email).Key())
 		}
 	}
 	if len(fixed) == 0 {
@@ -252,7 +256,7 @@ func (s *Session) DecideLike(i int) []int {
 	tookSuggestion := d.Action == ActionFix && d.Email == src.Suggestion
 	fixDomain := ""
 	if d.Action == ActionFix && !tookSuggestion {
-		if f := ParseAddress(d.Email); !strings.EqualFold(f.Domain(), src.Addr.Domain()) {
+		if f := address.Parse(d.Email); !strings.EqualFold(f.Domain(), src.Addr.Domain()) {
 			fixDomain = f.Domain()
 		}
 	}
@@ -266,7 +270,7 @@ func (s *Session) DecideLike(i int) []int {
 			case tookSuggestion:
 				dj.Email = s.Rows[j].Suggestion
 			case fixDomain != "":
-				if a := ParseAddress(s.Rows[j].Addr.Local() + "@" + fixDomain); a.Reason == "" {
+				if a := address.Parse(s.Rows[j].Addr.Local() + "@" + fixDomain); a.Reason == "" {
 					dj.Email = a.Email
 				}
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/address"
 )
 
 // TestWriteChunkedAppend: the parallel encoder writes what one sequential encode
@@ -147,7 +149,7 @@ func TestSessionLargeList(t *testing.T) {
 func TestMarkDuplicatesEqualHashes(t *testing.T) {
 	s := &Session{}
 	for _, raw := range []string{"a@x.com", "b@x.com", "A@x.com", "c@y.com", "b@x.com"} {
-		s.Rows = append(s.Rows, Row{Addr: ParseAddress(raw), DupOf: -1})
+		s.Rows = append(s.Rows, Row{Addr: address.Parse(raw), DupOf: -1})
 	}
 	hashes := []uint64{7, 7, 7, 7, 7} // every key in one slot's chain
 	s.markDuplicates(hashes, 0, 1)

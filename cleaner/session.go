@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -51,7 +52,7 @@ type Session struct {
 // for each domain, and (with DNS) the domains those candidates name, which
 // must be checked too, so that only a correction that routes is offered.
 type corrections struct {
-	suggester *Suggester
+	suggester *address.Suggester
 	cands     map[string]*candidates // the Suggester's answers by domain
 	domains   []string               // with DNS, the candidates' domains that are not among the rows' own, in the order of the rows
 }
@@ -77,9 +78,9 @@ func NewSession(l *List, dns bool) *Session {
 	seed := maphash.MakeSeed()
 	hashes := make([]uint64, len(s.Rows))
 	parallelFor(len(s.Rows), func(lo, hi int) {
-		p := newAddrParser()
+		p := address.NewParser()
 		for i := lo; i < hi; i++ {
-			a := p.parse(l.EmailCell(i))
+			a := p.Parse(l.EmailCell(i))
 			s.Rows[i] = Row{Addr: a, DupOf: -1}
 			if a.Reason == "" {
 				hashes[i] = maphash.String(seed, a.Key()) | 1<<63
@@ -140,7 +141,7 @@ func newDomainTally() *domainTally {
 // add counts one row's address, and returns the index of its domain in
 // t.domains, or -1 when it did not parse cleanly. The address is not
 // copied: this runs once per row, on one goroutine.
-func (t *domainTally) add(a *Address) int32 {
+func (t *domainTally) add(a *address.Address) int32 {
 	if a.Reason == "" {
 		k, ok := t.index[a.ASCII]
 		if !ok {
@@ -156,7 +157,7 @@ func (t *domainTally) add(a *Address) int32 {
 	}
 	var m malformed
 	if a.Fix != "" {
-		fixed := ParseAddress(a.Fix)
+		fixed := address.Parse(a.Fix)
 		a = &fixed
 		m.fixASCII = a.ASCII
 	}
@@ -176,7 +177,7 @@ func findCorrections(t *domainTally, dns bool) *corrections {
 	for k, d := range t.domains {
 		counts[d] = t.rows[k]
 	}
-	c := &corrections{suggester: NewSuggester(counts)}
+	c := &corrections{suggester: address.NewSuggester(counts)}
 	c.addCandidates(t.domains, t.bad, dns)
 	return c
 }
@@ -306,8 +307,8 @@ func (c *corrections) addCandidates(domains []string, bad []malformed, dns bool)
 // candidates are the corrections the Suggester proposes for one domain, as
 // found by NewSession.
 type candidates struct {
-	suggest      []Candidate // Suggest's
-	suspect      Candidate   // Suspect's, when suspectOK
+	suggest      []address.Candidate // Suggest's
+	suspect      address.Candidate   // Suspect's, when suspectOK
 	suspectOK    bool
 	suspectKnown bool // Suspect was asked
 }
@@ -327,7 +328,7 @@ func (s *Session) corrections() *corrections {
 
 // suggest returns the Suggester's candidates for domain, from those that
 // NewSession found when it has them.
-func (s *Session) suggest(domain string) []Candidate {
+func (s *Session) suggest(domain string) []address.Candidate {
 	c := s.corrections()
 	if f, ok := c.cands[domain]; ok {
 		return f.suggest
@@ -337,7 +338,7 @@ func (s *Session) suggest(domain string) []Candidate {
 
 // suspect returns the Suggester's Suspect for domain, from what NewSession
 // found when it has it.
-func (s *Session) suspect(domain string) (Candidate, bool) {
+func (s *Session) suspect(domain string) (address.Candidate, bool) {
 	c := s.corrections()
 	if f, ok := c.cands[domain]; ok && f.suspectKnown {
 		return f.suspect, f.suspectOK
@@ -391,7 +392,7 @@ func goAll(n int, f func(k int)) {
 
 // domainOf is the domain to look corrections up for: the ASCII form when
 // the domain could be converted, else as written.
-func domainOf(a Address) string {
+func domainOf(a address.Address) string {
 	if a.ASCII != "" {
 		return a.ASCII
 	}
@@ -567,7 +568,7 @@ func (s *Session) JudgeAll() {
 				v := judged[j]
 				r.Reason, r.Suggestion, r.SuggestionRoutes = v.reason, v.suggestion(r.Addr), v.routes
 				if r.Addr.Reason != "" {
-					r.Reason = r.Addr.Reason
+					r.Reason = Reason(r.Addr.Reason)
 				}
 			}
 		}
@@ -577,7 +578,7 @@ func (s *Session) JudgeAll() {
 // Judge gives the verdict on an address as if it stood on its own row,
 // from the results applied so far: the TUI uses it for an edited address.
 func (s *Session) Judge(raw string) Row {
-	a := ParseAddress(raw)
+	a := address.Parse(raw)
 	reason, sugg, routes := s.judge(a)
 	return Row{Addr: a, Reason: reason, Suggestion: sugg, SuggestionRoutes: routes, DupOf: -1}
 }
@@ -585,7 +586,7 @@ func (s *Session) Judge(raw string) Row {
 // Unchecked returns the ASCII domain of raw when it parses cleanly and has
 // not been checked yet, so that the caller can check it before Judge.
 func (s *Session) Unchecked(raw string) (string, bool) {
-	a := ParseAddress(raw)
+	a := address.Parse(raw)
 	if a.Reason != "" || !s.dns {
 		return "", false
 	}
@@ -595,10 +596,10 @@ func (s *Session) Unchecked(raw string) (string, bool) {
 
 // judge returns the reason for an address and the correction to suggest,
 // with whether that correction is known to route.
-func (s *Session) judge(a Address) (Reason, string, bool) {
+func (s *Session) judge(a address.Address) (Reason, string, bool) {
 	if a.Reason != "" {
 		sugg, routes := s.correctMalformed(a)
-		return a.Reason, sugg, routes
+		return Reason(a.Reason), sugg, routes
 	}
 	v := s.judgeDomain(a.ASCII)
 	return v.reason, v.suggestion(a), v.routes
@@ -614,7 +615,7 @@ type domainVerdict struct {
 }
 
 // suggestion is the corrected address to suggest for a, or "".
-func (v domainVerdict) suggestion(a Address) string {
+func (v domainVerdict) suggestion(a address.Address) string {
 	if v.domain == "" {
 		return ""
 	}
@@ -648,11 +649,11 @@ func (s *Session) judgeDomain(ascii string) domainVerdict {
 // correctMalformed suggests a correction for an address that failed the
 // syntax or domain-format checks: its syntax fix, if any, with the fixed
 // domain corrected in turn when it does not route.
-func (s *Session) correctMalformed(a Address) (string, bool) {
+func (s *Session) correctMalformed(a address.Address) (string, bool) {
 	if a.Fix == "" {
 		return s.correctDomain(a)
 	}
-	f := ParseAddress(a.Fix)
+	f := address.Parse(a.Fix)
 	if f.Reason != "" {
 		return s.correctDomain(f)
 	}
@@ -675,7 +676,7 @@ func (s *Session) correctMalformed(a Address) (string, bool) {
 
 // correctDomain suggests the address with the first candidate domain that
 // routes, or "" when there is none.
-func (s *Session) correctDomain(a Address) (string, bool) {
+func (s *Session) correctDomain(a address.Address) (string, bool) {
 	v := domainVerdict{}
 	v.domain, v.routes = s.correctDomainOf(domainOf(a))
 	return v.suggestion(a), v.routes
@@ -698,10 +699,10 @@ func (s *Session) routes(domain string) bool {
 	if r, ok := s.results[domain]; ok {
 		return r.Status.Routes()
 	}
-	return !s.dns && IsProvider(domain)
+	return !s.dns && address.IsProvider(domain)
 }
 
 // withDomain returns the address a with its domain replaced, normalised.
-func withDomain(a Address, domain string) string {
-	return ParseAddress(a.Local() + "@" + domain).Email
+func withDomain(a address.Address, domain string) string {
+	return address.Parse(a.Local() + "@" + domain).Email
 }

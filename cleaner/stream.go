@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -69,10 +70,10 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	var l *List
 	t := newDomainTally()
 	tally := func(rows [][]string) {
-		addrs := make([]Address, len(rows))
+		addrs := make([]address.Address, len(rows))
 		parallelFor(len(rows), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				addrs[i] = ParseAddress(emailCell(rows[i], l.EmailCol))
+				addrs[i] = address.Parse(emailCell(rows[i], l.EmailCol))
 			}
 		})
 		for i := range addrs {
@@ -253,7 +254,7 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 	}
 	parallelFor(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			cs.Rows[i] = Row{Addr: ParseAddress(l.EmailCell(i)), DupOf: -1}
+			cs.Rows[i] = Row{Addr: address.Parse(l.EmailCell(i)), DupOf: -1}
 		}
 	})
 	for i := range cs.Rows {
@@ -291,7 +292,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 			res.count(act)
 			switch act {
 			case ActionFix:
-				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), dups.sum(ParseAddress(email).Key())})
+				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), dups.sum(address.Parse(email).Key())})
 			case ActionKeep:
 				if key := cs.Rows[i].Addr.Key(); key != "" {
 					dups.markKept(dups.sum(key))

@@ -1,6 +1,9 @@
 package cleaner
 
-import "github.com/listclean/listclean/resolver"
+import (
+	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/resolver"
+)
 
 // Verdict is the report's one-word judgement of a row. The vocabulary is
 // fixed: scripts and the TUI depend on it.
@@ -15,23 +18,25 @@ const (
 	VerdictDuplicate Verdict = "duplicate"
 )
 
-// Reason says why a row got its verdict. The vocabulary is fixed.
+// Reason says why a row got its verdict. The vocabulary is fixed. An
+// address that fails on its own has the reason of the same name as its
+// address.Reason (Reason(a.Reason)).
 type Reason string
 
 // The reasons, grouped by the verdict they belong to.
 const (
-	ReasonOK          Reason = "ok"           // valid
-	ReasonImplicitMX  Reason = "implicit_mx"  // risky
-	ReasonTypoSuspect Reason = "typo_suspect" // risky
-	ReasonSyntax      Reason = "syntax"       // invalid
-	ReasonBadDomain   Reason = "bad_domain"   // invalid
-	ReasonNXDomain    Reason = "nxdomain"     // invalid
-	ReasonNoMail      Reason = "no_mail"      // invalid
-	ReasonNullMX      Reason = "null_mx"      // invalid
-	ReasonBadMX       Reason = "bad_mx"       // invalid
-	ReasonDNSError    Reason = "dns_error"    // unknown
-	ReasonNotChecked  Reason = "not_checked"  // unknown
-	ReasonDuplicate   Reason = "duplicate"    // duplicate
+	ReasonOK          Reason = "ok"                            // valid
+	ReasonImplicitMX  Reason = "implicit_mx"                   // risky
+	ReasonTypoSuspect Reason = "typo_suspect"                  // risky
+	ReasonSyntax      Reason = Reason(address.ReasonSyntax)    // invalid; "syntax"
+	ReasonBadDomain   Reason = Reason(address.ReasonBadDomain) // invalid; "bad_domain"
+	ReasonNXDomain    Reason = "nxdomain"                      // invalid
+	ReasonNoMail      Reason = "no_mail"                       // invalid
+	ReasonNullMX      Reason = "null_mx"                       // invalid
+	ReasonBadMX       Reason = "bad_mx"                        // invalid
+	ReasonDNSError    Reason = "dns_error"                     // unknown
+	ReasonNotChecked  Reason = "not_checked"                   // unknown
+	ReasonDuplicate   Reason = "duplicate"                     // duplicate
 )
 
 // Row is the verdict on one data row of the list.
@@ -40,7 +45,7 @@ const (
 // only what cannot be worked out again cheaply: its verdict follows from
 // its reason (Verdict), and its address's duplicate key from the address.
 type Row struct {
-	Addr       Address
+	Addr       address.Address
 	Reason     Reason // "" until the row is judged
 	Suggestion string // a whole corrected address, "" when none is likely
 	// SuggestionRoutes is true when the suggestion's domain is known to

@@ -61,7 +61,7 @@ func newSession(l *cleaner.List, dns bool) tea.Cmd {
 			r := &s.Rows[i]
 			switch {
 			case r.Addr.Reason != "":
-				t.counts[cleaner.VerdictOf(r.Addr.Reason)]++
+				t.counts[cleaner.VerdictOf(cleaner.Reason(r.Addr.Reason))]++
 			case r.DupOf >= 0:
 				t.counts[cleaner.VerdictDuplicate]++
 			default:

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -718,7 +719,7 @@ func (r *reviewScreen) paneView(h int) string {
 
 // routesText says what DNS said about a suggestion's domain.
 func (r *reviewScreen) routesText(sugg string) string {
-	a := cleaner.ParseAddress(sugg)
+	a := address.Parse(sugg)
 	res, ok := r.session.Result(a.ASCII)
 	switch {
 	case !ok:

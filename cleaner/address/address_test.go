@@ -1,4 +1,4 @@
-package cleaner
+package address
 
 import (
 	"strings"
@@ -34,17 +34,17 @@ func TestParseAddressValid(t *testing.T) {
 		{"jo@example.com\r\n", "jo@example.com", "example.com", "example.com", "jo@example.com"},
 	}
 	for _, tt := range tests {
-		a := ParseAddress(tt.raw)
+		a := Parse(tt.raw)
 		if a.Reason != "" {
-			t.Errorf("ParseAddress(%q): reason %q (%s), want valid", tt.raw, a.Reason, a.Detail)
+			t.Errorf("Parse(%q): reason %q (%s), want valid", tt.raw, a.Reason, a.Detail)
 			continue
 		}
 		if a.Raw != tt.raw || a.Email != tt.email || a.Domain() != tt.domain || a.ASCII != tt.ascii || a.Key() != tt.key {
-			t.Errorf("ParseAddress(%q) = raw %q email %q domain %q ascii %q key %q, want %q %q %q %q", tt.raw,
+			t.Errorf("Parse(%q) = raw %q email %q domain %q ascii %q key %q, want %q %q %q %q", tt.raw,
 				a.Raw, a.Email, a.Domain(), a.ASCII, a.Key(), tt.email, tt.domain, tt.ascii, tt.key)
 		}
 		if a.Detail != "" || a.Fix != "" {
-			t.Errorf("ParseAddress(%q) = detail %q fix %q", tt.raw, a.Detail, a.Fix)
+			t.Errorf("Parse(%q) = detail %q fix %q", tt.raw, a.Detail, a.Fix)
 		}
 	}
 }
@@ -183,28 +183,28 @@ func TestParseAddressInvalid(t *testing.T) {
 		{"jo@g\ufffdmail.com", ReasonSyntax, "broken", ""},       // the lost character is unknown
 	}
 	for _, tt := range tests {
-		a := ParseAddress(tt.raw)
+		a := Parse(tt.raw)
 		if a.Reason != tt.reason || !strings.Contains(a.Detail, tt.detail) || a.Fix != tt.fix {
-			t.Errorf("ParseAddress(%q) = %q %q fix %q, want %q with %q, fix %q", tt.raw, a.Reason, a.Detail, a.Fix, tt.reason, tt.detail, tt.fix)
+			t.Errorf("Parse(%q) = %q %q fix %q, want %q with %q, fix %q", tt.raw, a.Reason, a.Detail, a.Fix, tt.reason, tt.detail, tt.fix)
 		}
 		if a.Raw != tt.raw {
-			t.Errorf("ParseAddress(%q).Raw = %q", tt.raw, a.Raw)
+			t.Errorf("Parse(%q).Raw = %q", tt.raw, a.Raw)
 		}
 		switch a.Reason {
 		case ReasonSyntax:
 			if a.Email != "" || a.Local() != "" || a.Domain() != "" || a.ASCII != "" || a.Key() != "" {
-				t.Errorf("ParseAddress(%q) is a syntax error with fields set: %+v", tt.raw, a)
+				t.Errorf("Parse(%q) is a syntax error with fields set: %+v", tt.raw, a)
 			}
 		case ReasonBadDomain:
 			if a.Email == "" || a.Key() == "" || a.ASCII != "" || a.Domain() == "" {
-				t.Errorf("ParseAddress(%q) is a bad domain with fields %+v", tt.raw, a)
+				t.Errorf("Parse(%q) is a bad domain with fields %+v", tt.raw, a)
 			}
 		}
-		addrCheckInvariants(t, tt.raw)
+		checkInvariants(t, tt.raw)
 	}
 }
 
-func TestCheckDomainFormat(t *testing.T) {
+func TestCheckDomain(t *testing.T) {
 	tests := []struct {
 		ascii  string
 		ok     bool
@@ -241,9 +241,9 @@ func TestCheckDomainFormat(t *testing.T) {
 		{strings.Repeat("a.", 126) + "com", false, "253"},
 	}
 	for _, tt := range tests {
-		ok, detail := CheckDomainFormat(tt.ascii)
+		ok, detail, _ := checkDomain(tt.ascii)
 		if ok != tt.ok || !strings.Contains(detail, tt.detail) || ok && detail != "" {
-			t.Errorf("CheckDomainFormat(%q) = %v, %q; want %v with %q", tt.ascii, ok, detail, tt.ok, tt.detail)
+			t.Errorf("checkDomain(%q) = %v, %q; want %v with %q", tt.ascii, ok, detail, tt.ok, tt.detail)
 		}
 	}
 }
@@ -254,44 +254,44 @@ func TestParseAddressIdempotent(t *testing.T) {
 		"Jo@BÜCHER.DE", "jo@xn--bcher-kva.de", "  JO@Example.COM ", "jo@ｇｍａｉｌ.com", `"Jo Bloggs"@Example.com`,
 		"jo@gmail.cmo", "jo@GMAILCOM", "jo@[1.2.3.4]", "jo@A_B.com", "jo@BÜCHER_X.DE", "jo@⒈x.com", "jo@localhost",
 	} {
-		addrCheckInvariants(t, raw)
+		checkInvariants(t, raw)
 	}
 }
 
-// addrCheckInvariants checks, for any input, what FuzzParseAddress checks:
+// checkInvariants checks, for any input, what FuzzParseAddress checks:
 // the result is normalised (parsing its Email gives it back) and a Fix
 // parses cleanly, or fails only on its top-level domain.
-func addrCheckInvariants(t *testing.T, raw string) {
+func checkInvariants(t *testing.T, raw string) {
 	t.Helper()
-	a, _ := addrParse(raw)
+	a, _ := parse(raw)
 	if a.Raw != raw {
-		t.Fatalf("ParseAddress(%q).Raw = %q", raw, a.Raw)
+		t.Fatalf("Parse(%q).Raw = %q", raw, a.Raw)
 	}
 	if (a.Email == "") != (a.Reason == ReasonSyntax) {
-		t.Fatalf("ParseAddress(%q): email %q with reason %q", raw, a.Email, a.Reason)
+		t.Fatalf("Parse(%q): email %q with reason %q", raw, a.Email, a.Reason)
 	}
 	if (a.Reason == "") != (a.ASCII != "") {
-		t.Fatalf("ParseAddress(%q): ascii %q with reason %q", raw, a.ASCII, a.Reason)
+		t.Fatalf("Parse(%q): ascii %q with reason %q", raw, a.ASCII, a.Reason)
 	}
 	if a.Reason != "" && a.Detail == "" {
-		t.Fatalf("ParseAddress(%q): reason %q without detail", raw, a.Reason)
+		t.Fatalf("Parse(%q): reason %q without detail", raw, a.Reason)
 	}
 	if a.Email != "" {
-		b := ParseAddress(a.Email)
+		b := Parse(a.Email)
 		if b.Email != a.Email || b.Key() != a.Key() || b.Reason != a.Reason || b.Domain() != a.Domain() || b.ASCII != a.ASCII || b.Local() != a.Local() {
-			t.Fatalf("ParseAddress(%q) = %+v, but ParseAddress of its Email = %+v", raw, a, b)
+			t.Fatalf("Parse(%q) = %+v, but Parse of its Email = %+v", raw, a, b)
 		}
 	}
 	if a.Fix != "" {
 		if a.Reason == "" {
-			t.Fatalf("ParseAddress(%q): valid address with fix %q", raw, a.Fix)
+			t.Fatalf("Parse(%q): valid address with fix %q", raw, a.Fix)
 		}
-		f, badTLD := addrParse(a.Fix)
+		f, badTLD := parse(a.Fix)
 		if f.Reason != "" && !badTLD {
-			t.Fatalf("ParseAddress(%q).Fix = %q, which fails: %s", raw, a.Fix, f.Detail)
+			t.Fatalf("Parse(%q).Fix = %q, which fails: %s", raw, a.Fix, f.Detail)
 		}
 		if f.Email != a.Fix {
-			t.Fatalf("ParseAddress(%q).Fix = %q is not normalised (%q)", raw, a.Fix, f.Email)
+			t.Fatalf("Parse(%q).Fix = %q is not normalised (%q)", raw, a.Fix, f.Email)
 		}
 	}
 }
@@ -305,21 +305,21 @@ func FuzzParseAddress(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	f.Fuzz(addrCheckInvariants)
+	f.Fuzz(checkInvariants)
 }
 
 // TestParseAddressAllocs guards the speed of the common case: a clean,
 // lower-case address costs no allocation.
 func TestParseAddressAllocs(t *testing.T) {
 	for _, cell := range []string{"john.smith@gmail.com", "info@sub.example.co.uk"} {
-		if n := testing.AllocsPerRun(100, func() { ParseAddress(cell) }); n != 0 {
-			t.Errorf("ParseAddress(%q) allocates %v times, want 0", cell, n)
+		if n := testing.AllocsPerRun(100, func() { Parse(cell) }); n != 0 {
+			t.Errorf("Parse(%q) allocates %v times, want 0", cell, n)
 		}
-		p := newAddrParser()
-		if n := testing.AllocsPerRun(100, func() { p.parse(cell) }); n != 0 {
-			t.Errorf("addrParser.parse(%q) allocates %v times, want 0", cell, n)
+		p := NewParser()
+		if n := testing.AllocsPerRun(100, func() { p.Parse(cell) }); n != 0 {
+			t.Errorf("Parser.Parse(%q) allocates %v times, want 0", cell, n)
 		}
-		if n := testing.AllocsPerRun(100, func() { _ = p.parse(cell).Key() }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { _ = p.Parse(cell).Key() }); n != 0 {
 			t.Errorf("the Key of %q allocates %v times, want 0", cell, n)
 		}
 	}
@@ -339,22 +339,22 @@ func BenchmarkParseAddress(b *testing.B) {
 		b.Run(bm.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				ParseAddress(bm.cell)
+				Parse(bm.cell)
 			}
 		})
 		// As NewSession parses: the domain part's results are in the
 		// parser's cache after the first cell.
 		b.Run("parser/"+bm.name, func(b *testing.B) {
 			b.ReportAllocs()
-			p := newAddrParser()
+			p := NewParser()
 			for b.Loop() {
-				p.parse(bm.cell)
+				p.Parse(bm.cell)
 			}
 		})
 	}
 }
 
-// TestAddrParser: an addrParser parses as ParseAddress does, field for field
+// TestAddrParser: a Parser parses as Parse does, field for field
 // (badTLD included), whatever its cache holds: the same domain from another
 // cell, written the same or otherwise, or another domain in the same slot.
 func TestAddrParser(t *testing.T) {
@@ -372,7 +372,7 @@ func TestAddrParser(t *testing.T) {
 		domains = append(domains, long[:n-4]+".com", "x"+long[1:n-4]+".com")
 	}
 	locals := []string{"jo", "Jo.Doe", strings.Repeat("l", 64), `"q@q"`, " jo", "jo.", "mailto:jo", "jo@"}
-	p := newAddrParser()
+	p := NewParser()
 	for round := range 2 {
 		for _, d := range domains {
 			for _, local := range locals {
@@ -380,12 +380,12 @@ func TestAddrParser(t *testing.T) {
 				if round == 1 {
 					cell = strings.Clone(cell) // the cached domain is in another string
 				}
-				want, wantTLD := addrParse(cell)
-				got, gotTLD := addrParseWith(cell, p)
+				want, wantTLD := parse(cell)
+				got, gotTLD := parseWith(cell, p)
 				if got != want || gotTLD != wantTLD {
 					t.Errorf("%q: parser gives %#v %v, want %#v %v", cell, got, gotTLD, want, wantTLD)
 				}
-				if a := p.parse(cell); a != want {
+				if a := p.Parse(cell); a != want {
 					t.Errorf("%q: parse gives %#v, want %#v", cell, a, want)
 				}
 			}
@@ -429,9 +429,9 @@ func TestAddressParts(t *testing.T) {
 		{"", "", ""},
 	}
 	for _, tt := range tests {
-		a := ParseAddress(tt.raw)
+		a := Parse(tt.raw)
 		if a.Local() != tt.local || a.Domain() != tt.domain {
-			t.Errorf("ParseAddress(%q): local %q domain %q, want %q %q", tt.raw, a.Local(), a.Domain(), tt.local, tt.domain)
+			t.Errorf("Parse(%q): local %q domain %q, want %q %q", tt.raw, a.Local(), a.Domain(), tt.local, tt.domain)
 		}
 	}
 }

@@ -1,39 +1,68 @@
 package cleaner
 
 import (
+	"hash/maphash"
 	"sync"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/address"
 )
 
-// sgListData is what the list benchmarks of the Suggester work on.
-type sgListData struct {
+// BenchmarkParseList parses every row's email cell of the list named by
+// benchListEnv the way NewSession does (on one goroutine, with an
+// address.Parser per piece of 1024 rows), hashing the duplicate key of
+// each clean address, and reports the time per row.
+func BenchmarkParseList(b *testing.B) {
+	l := benchList(b)
+	seed := maphash.MakeSeed()
+	var sink uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for lo := 0; lo < len(l.Rows); lo += 1024 {
+			p := address.NewParser()
+			for i := lo; i < min(lo+1024, len(l.Rows)); i++ {
+				a := p.Parse(l.EmailCell(i))
+				if a.Reason == "" {
+					sink += maphash.String(seed, a.Key())
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(l.Rows)), "ns/row")
+	_ = sink
+}
+
+// suggestListData is what the list benchmarks of the Suggester work on.
+type suggestListData struct {
 	l       *List
-	s       *Suggester
+	counts  map[string]int // rows per domain, as NewSuggester is given them
+	s       *address.Suggester
 	targets []string // the rows' domains, then the malformed cases' targets
 	rowDoms int
 }
 
 var (
-	sgListOnce sync.Once
-	sgList     *sgListData
+	suggestListOnce sync.Once
+	suggestList     *suggestListData
 )
 
-// sgLoadList builds the Suggester of the list named by benchListEnv, and
+// loadSuggestList builds the Suggester of the list named by benchListEnv, and
 // the domains it is asked about, the way NewSession does (findCorrections,
 // addCandidates), once.
-func sgLoadList(tb testing.TB) *sgListData {
+func loadSuggestList(tb testing.TB) *suggestListData {
 	l := benchList(tb)
-	sgListOnce.Do(func() {
+	suggestListOnce.Do(func() {
 		t := newDomainTally()
 		for i := range l.Rows {
-			a := ParseAddress(l.EmailCell(i))
+			a := address.Parse(l.EmailCell(i))
 			t.add(&a)
 		}
 		counts := make(map[string]int, len(t.domains))
 		for k, d := range t.domains {
 			counts[d] = t.rows[k]
 		}
-		data := &sgListData{l: l, s: NewSuggester(counts), targets: t.domains, rowDoms: len(t.domains)}
+		data := &suggestListData{l: l, counts: counts, s: address.NewSuggester(counts), targets: t.domains, rowDoms: len(t.domains)}
 		seen := make(map[string]bool)
 		for _, d := range t.domains {
 			seen[d] = true
@@ -44,16 +73,16 @@ func sgLoadList(tb testing.TB) *sgListData {
 				data.targets = append(data.targets, m.target)
 			}
 		}
-		sgList = data
+		suggestList = data
 	})
-	return sgList
+	return suggestList
 }
 
 // BenchmarkSuggestList times Suggest and Suspect on every distinct domain of
 // the list named by benchListEnv, as addCandidates calls them, and reports the
 // time per domain.
 func BenchmarkSuggestList(b *testing.B) {
-	data := sgLoadList(b)
+	data := loadSuggestList(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -70,18 +99,18 @@ func BenchmarkSuggestList(b *testing.B) {
 // BenchmarkNewSuggesterList times making the Suggester of the list named
 // by benchListEnv.
 func BenchmarkNewSuggesterList(b *testing.B) {
-	data := sgLoadList(b)
+	data := loadSuggestList(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		NewSuggester(data.s.counts)
+		address.NewSuggester(data.counts)
 	}
 }
 
 // BenchmarkNewSessionList times NewSession with DNS on for the list named
 // by benchListEnv: parsing, the Suggester, and the candidates of every domain.
 func BenchmarkNewSessionList(b *testing.B) {
-	data := sgLoadList(b)
+	data := loadSuggestList(b)
 	b.ResetTimer()
 	for b.Loop() {
 		NewSession(data.l, true)

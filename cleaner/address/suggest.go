@@ -1,4 +1,4 @@
-package cleaner
+package address
 
 import (
 	"cmp"
@@ -49,26 +49,26 @@ const (
 	SourceList     = "list"     // near a domain common in the list
 )
 
-// A domain is common in a list when it has at least sgListMinRows rows. A
+// A domain is common in a list when it has at least listMinRows rows. A
 // common domain is offered for a rarer near miss only when it has at least
-// sgListRatio times the rows of the near miss, so that two real domains of
+// listRatio times the rows of the near miss, so that two real domains of
 // similar weight (acme.com and acne.com) are never merged. A common domain
 // is never Suspect: a list with dozens of rows at one domain is telling us
 // that the domain is real for these subscribers.
 const (
-	sgListMinRows = 10
-	sgListRatio   = 10
+	listMinRows = 10
+	listRatio   = 10
 )
 
-// Some rules only trust the sgTop most popular providers, the brands that
+// Some rules only trust the first topProviders providers, the brands that
 // people know by heart and typosquatters register near, and only names of
-// at least sgMinName letters: shorter ones (aol, gmx, live, mail) have
+// at least minName letters: shorter ones (aol, gmx, live, mail) have
 // real, unrelated domains one edit away (aim.com, gmc.com, love.com), and
 // so have rarer providers (walla.com and the Arabic portal yalla.com;
 // lycos.com and the Lycos of each country).
 const (
-	sgTop     = 100
-	sgMinName = 5
+	topProviders = 100
+	minName      = 5
 )
 
 // Candidate is a corrected domain proposed for a domain that looks misspelled.
@@ -79,10 +79,10 @@ type Candidate struct {
 }
 
 //go:embed providers.txt
-var sgProvidersText string
+var providersText string
 
-// sgEntry is a dictionary domain split at its public suffix.
-type sgEntry struct {
+// entry is a dictionary domain split at its public suffix.
+type entry struct {
 	domain string
 	name   string // everything left of the suffix: "yahoo" in yahoo.co.uk
 	suffix string // the ICANN public suffix: "co.uk"
@@ -90,104 +90,104 @@ type sgEntry struct {
 	order  int    // position in the dictionary: provider rank, then list rows
 	count  int    // rows in the list; 0 for a provider
 
-	nameSet, domainSet uint64 // sgByteSet of name and domain
+	nameSet, domainSet uint64 // byteSet of name and domain
 }
 
 var (
-	sgProviders        []sgEntry      // in rank order
-	sgProviderRank     map[string]int // domain to rank
-	sgCountryTLDs      []string       // two-letter TLDs of the providers, in rank order
-	sgProviderSuffixes []string       // suffixes of the providers, in rank order
-	sgSoleDomains      map[string]int // name to the index in sgProviders of its only domain: see init
-	sgSuspectOf        []int          // the indices in sgProviders of the sgTop providers with a name of sgMinName letters or more
+	providers        []entry        // in rank order
+	providerRank     map[string]int // domain to rank
+	countryTLDs      []string       // two-letter TLDs of the providers, in rank order
+	providerSuffixes []string       // suffixes of the providers, in rank order
+	soleDomains      map[string]int // name to the index in providers of its only domain: see init
+	suspectOf        []int          // the indices in providers of the first topProviders providers with a name of minName letters or more
 )
 
 func init() {
-	sgProviderRank = make(map[string]int)
+	providerRank = make(map[string]int)
 	seenTLD := make(map[string]bool)
-	for line := range strings.Lines(sgProvidersText) {
+	for line := range strings.Lines(providersText) {
 		d := strings.TrimSpace(line)
 		if d == "" || d[0] == '#' {
 			continue
 		}
-		e, ok := sgNewEntry(d, len(sgProviders), nil)
+		e, ok := newEntry(d, len(providers), nil)
 		if !ok {
-			panic("cleaner: providers.txt: not a domain under a public suffix: " + d)
+			panic("address: providers.txt: not a domain under a public suffix: " + d)
 		}
-		if _, dup := sgProviderRank[d]; dup {
-			panic("cleaner: providers.txt: duplicate " + d)
+		if _, dup := providerRank[d]; dup {
+			panic("address: providers.txt: duplicate " + d)
 		}
-		sgProviderRank[d] = e.order
-		sgProviders = append(sgProviders, e)
-		if !slices.Contains(sgProviderSuffixes, e.suffix) {
-			sgProviderSuffixes = append(sgProviderSuffixes, e.suffix)
+		providerRank[d] = e.order
+		providers = append(providers, e)
+		if !slices.Contains(providerSuffixes, e.suffix) {
+			providerSuffixes = append(providerSuffixes, e.suffix)
 		}
-		tld := sgLastLabel(e.suffix)
+		tld := lastLabel(e.suffix)
 		if len(tld) == 2 && !seenTLD[tld] {
 			seenTLD[tld] = true
-			sgCountryTLDs = append(sgCountryTLDs, tld)
+			countryTLDs = append(countryTLDs, tld)
 		}
 	}
-	// The sgTop providers that have a single domain, on .com, .net or
-	// .org, and a name of sgMinName letters or more (gmail.com,
+	// The first topProviders providers that have a single domain, on .com, .net or
+	// .org, and a name of minName letters or more (gmail.com,
 	// icloud.com, comcast.net).
-	sgSoleDomains = make(map[string]int)
+	soleDomains = make(map[string]int)
 	names := make(map[string]int)
-	for _, e := range sgProviders {
+	for _, e := range providers {
 		names[e.name]++
 	}
-	for i, e := range sgProviders[:min(sgTop, len(sgProviders))] {
-		if len(e.name) >= sgMinName {
-			sgSuspectOf = append(sgSuspectOf, i)
+	for i, e := range providers[:min(topProviders, len(providers))] {
+		if len(e.name) >= minName {
+			suspectOf = append(suspectOf, i)
 		}
-		if names[e.name] == 1 && len(e.name) >= sgMinName && sgIsConfusedTLD(e.suffix) {
-			sgSoleDomains[e.name] = i
+		if names[e.name] == 1 && len(e.name) >= minName && isConfusedTLD(e.suffix) {
+			soleDomains[e.name] = i
 		}
 	}
 }
 
 // source is the Candidate source of a match with e.
-func (e *sgEntry) source() string {
+func (e *entry) source() string {
 	if e.count > 0 {
 		return SourceList
 	}
 	return SourceProvider
 }
 
-// sgNewEntry splits d at its longest ICANN public suffix.
-// suffixes is as for sgParseKnown.
-func sgNewEntry(d string, order int, suffixes map[string]bool) (sgEntry, bool) {
-	q, ok := sgParseKnown(d, suffixes)
+// newEntry splits d at its longest ICANN public suffix.
+// suffixes is as for parseQueryKnown.
+func newEntry(d string, order int, suffixes map[string]bool) (entry, bool) {
+	q, ok := parseQueryKnown(d, suffixes)
 	if !ok || q.real < 0 {
-		return sgEntry{}, false
+		return entry{}, false
 	}
 	sp := q.splits[q.real]
-	return sgEntry{domain: d, name: sp.name, suffix: sp.suffix, labels: q.real + 1, order: order,
+	return entry{domain: d, name: sp.name, suffix: sp.suffix, labels: q.real + 1, order: order,
 		nameSet: sp.nameSet, domainSet: q.set}, true
 }
 
 // IsProvider reports whether domain is on the embedded list of well-known mailbox providers.
 func IsProvider(domain string) bool {
-	_, ok := sgProviderRank[sgNormalize(domain)]
+	_, ok := providerRank[normalize(domain)]
 	return ok
 }
 
 // Suggester proposes corrections; it knows the list's domain frequencies.
 type Suggester struct {
 	counts   map[string]int
-	suffixes map[string]bool // sgIsSuffix of the suffixes of the list's domains
-	all      []sgEntry       // providers and the list's common domains, by suffix then order
-	names    []sgName        // the distinct names of all
+	suffixes map[string]bool // isSuffix of the suffixes of the list's domains
+	all      []entry         // providers and the list's common domains, by suffix then order
+	names    []dictName      // the distinct names of all
 
 	// Deletion neighbourhoods, for finding the entries near a typed domain
-	// without comparing it with all: byName has the sgDeletions hash of
+	// without comparing it with all: byName has the deletions hash of
 	// every string left by deleting up to two bytes of a name, to the name
 	// (index in names), and byDomain up to one byte of a domain, to the
 	// entry (index in all). Two strings within k edits (optimal string
 	// alignment) leave a common string when each loses at most k bytes: a
 	// substitution or a swap costs a deletion on both sides, an insertion
 	// one on one side.
-	byName, byDomain sgNeighbours
+	byName, byDomain neighbours
 
 	// What byName gives for the deletions of each name in names, and
 	// byDomain for those of each domain in all: a typed domain is often
@@ -197,12 +197,12 @@ type Suggester struct {
 	nameNear, domainNear   [][]int32
 }
 
-// sgNeighbours maps deletion hashes to the indices of the strings they
+// neighbours maps deletion hashes to the indices of the strings they
 // came from, in flat arrays that are quick to build: the pairs sorted by
 // bucket, a hash's top bits once mixed. A hash collision only adds a
 // string to compare, and so does a fingerprint that matches another hash:
 // a pair keeps only the low 32 bits of its hash.
-type sgNeighbours struct {
+type neighbours struct {
 	start []uint32 // start[b] is the first pair of bucket b; start[b+1] ends it
 	pairs []uint64 // the low 32 bits of a hash, then its id
 	shift uint     // a hash's bucket is in its top 64-shift bits once mixed
@@ -213,17 +213,17 @@ type sgNeighbours struct {
 	fshift uint // a hash's word of filter is in its top 64-fshift bits once mixed
 }
 
-// sgFilterBits is the size of the filter, in bits per hash (rounded up to
+// filterBitsPerHash is the size of the filter, in bits per hash (rounded up to
 // a power of two words).
-const sgFilterBits = 8
+const filterBitsPerHash = 8
 
-// sgNewNeighbours indexes ids[k] under hashes[k].
-func sgNewNeighbours(hashes []uint64, ids []int32) sgNeighbours {
-	n := sgNeighbours{pairs: make([]uint64, len(hashes)), shift: 63, fshift: 64}
+// newNeighbours indexes ids[k] under hashes[k].
+func newNeighbours(hashes []uint64, ids []int32) neighbours {
+	n := neighbours{pairs: make([]uint64, len(hashes)), shift: 63, fshift: 64}
 	for 1<<(64-n.shift) < len(hashes) {
 		n.shift--
 	}
-	for 1<<(64-n.fshift)*64 < len(hashes)*sgFilterBits {
+	for 1<<(64-n.fshift)*64 < len(hashes)*filterBitsPerHash {
 		n.fshift--
 	}
 	n.start = make([]uint32, 1<<(64-n.shift)+1)
@@ -245,32 +245,32 @@ func sgNewNeighbours(hashes []uint64, ids []int32) sgNeighbours {
 	return n
 }
 
-// sgMix spreads the bits of a deletion hash into its top bits.
-func sgMix(h uint64) uint64 {
+// mix spreads the bits of a deletion hash into its top bits.
+func mix(h uint64) uint64 {
 	return h * 0x9e3779b97f4a7c15
 }
 
 // bucket is the bucket of h.
-func (n *sgNeighbours) bucket(h uint64) uint64 {
-	return sgMix(h) >> n.shift
+func (n *neighbours) bucket(h uint64) uint64 {
+	return mix(h) >> n.shift
 }
 
 // filterBits returns the word of the filter that h is in, and its bits there.
-func (n *sgNeighbours) filterBits(h uint64) (uint64, uint64) {
-	m := sgMix(h)
+func (n *neighbours) filterBits(h uint64) (uint64, uint64) {
+	m := mix(h)
 	r := m << (64 - n.fshift) // the bits below the word's
 	return m >> n.fshift, 1<<(r>>58) | 1<<(r>>52&63) | 1<<(r>>46&63)
 }
 
 // mayHave reports whether some string may be under h: false for most
 // hashes that are of none.
-func (n *sgNeighbours) mayHave(h uint64) bool {
+func (n *neighbours) mayHave(h uint64) bool {
 	w, mask := n.filterBits(h)
 	return n.filter[w]&mask == mask
 }
 
 // get appends to dst the ids under h, but not one that dst ends with.
-func (n *sgNeighbours) get(dst []int32, h uint64) []int32 {
+func (n *neighbours) get(dst []int32, h uint64) []int32 {
 	b := n.bucket(h)
 	for _, p := range n.pairs[n.start[b]:n.start[b+1]] {
 		if p>>32 == h&(1<<32-1) && (len(dst) == 0 || dst[len(dst)-1] != int32(p)) {
@@ -283,14 +283,14 @@ func (n *sgNeighbours) get(dst []int32, h uint64) []int32 {
 // groups returns for each id below ids what lookup would give for the
 // strings that id is indexed under: the ids under the same bucket and
 // fingerprint as any of its pairs, in order, once each. It returns nil
-// when working that out would take more than sgGroupsBudget ids (or eight
+// when working that out would take more than groupsBudget ids (or eight
 // a pair): with many strings alike, as in a list of short names, it grows
 // with the square of their number. lookup then finds them for each query,
 // as for a string not in the dictionary.
-func (n *sgNeighbours) groups(ids int) [][]int32 {
+func (n *neighbours) groups(ids int) [][]int32 {
 	// Each two pairs in a bucket with the same fingerprint (in both
 	// orders, and each with itself), counted then placed by the first's id.
-	budget := max(sgGroupsBudget, 8*len(n.pairs))
+	budget := max(groupsBudget, 8*len(n.pairs))
 	start := make([]int, ids+1)
 	total := 0
 	for b := 0; b+1 < len(n.start); b++ {
@@ -342,17 +342,17 @@ func (n *sgNeighbours) groups(ids int) [][]int32 {
 	return groups
 }
 
-// sgGroupsBudget is the most ids sgNeighbours.groups works out (16 MB)
+// groupsBudget is the most ids neighbours.groups works out (16 MB)
 // unless the index has more than an eighth of that in pairs.
-const sgGroupsBudget = 4 << 20
+const groupsBudget = 4 << 20
 
-// lookup appends to dst the ids under the sgDeletions hashes of s, with up
+// lookup appends to dst the ids under the deletions hashes of s, with up
 // to k bytes deleted: the filter is looked at for all of them first, looks
 // that the processor can make at once, and the pairs only for those that
 // pass.
-func (n *sgNeighbours) lookup(dst []int32, s string, k int) []int32 {
+func (n *neighbours) lookup(dst []int32, s string, k int) []int32 {
 	var buf [512]uint64
-	hs := sgDeletions(buf[:0], s, k)
+	hs := deletions(buf[:0], s, k)
 	pass := 0
 	for _, h := range hs {
 		hs[pass] = h
@@ -366,8 +366,8 @@ func (n *sgNeighbours) lookup(dst []int32, s string, k int) []int32 {
 	return dst
 }
 
-// sgName is a name of the dictionary.
-type sgName struct {
+// dictName is a name of the dictionary.
+type dictName struct {
 	entries  []int32 // indices in Suggester.all of the entries with the name
 	provider bool    // some of them is a provider
 }
@@ -376,7 +376,7 @@ type sgName struct {
 func NewSuggester(counts map[string]int) *Suggester {
 	s := &Suggester{counts: make(map[string]int, len(counts)), suffixes: make(map[string]bool)}
 	for d, n := range counts {
-		s.counts[sgNormalize(d)] += n
+		s.counts[normalize(d)] += n
 	}
 	// Whether each suffix of the list's domains is a public suffix: these
 	// are the domains Suggest and Suspect are asked about, and a few
@@ -387,7 +387,7 @@ func NewSuggester(counts map[string]int) *Suggester {
 			if _, ok := s.suffixes[suffix]; ok {
 				break // and so are the shorter ones
 			}
-			s.suffixes[suffix] = sgIsSuffix(suffix)
+			s.suffixes[suffix] = isSuffix(suffix)
 			j := strings.IndexByte(suffix, '.')
 			if j < 0 {
 				break
@@ -395,26 +395,26 @@ func NewSuggester(counts map[string]int) *Suggester {
 			i += 1 + j
 		}
 	}
-	var common []sgEntry
+	var common []entry
 	for d, n := range s.counts {
-		if n < sgListMinRows || IsProvider(d) {
+		if n < listMinRows || IsProvider(d) {
 			continue
 		}
-		if e, ok := sgNewEntry(d, 0, s.suffixes); ok {
+		if e, ok := newEntry(d, 0, s.suffixes); ok {
 			e.count = n
 			common = append(common, e)
 		}
 	}
-	slices.SortFunc(common, func(a, b sgEntry) int {
+	slices.SortFunc(common, func(a, b entry) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.domain, b.domain))
 	})
-	all := slices.Concat(sgProviders, common) // a copy: it is sorted below
+	all := slices.Concat(providers, common) // a copy: it is sorted below
 	for i := range all {
 		all[i].order = i
 	}
 	// By suffix, so that the entries a typed domain is compared with come
 	// a suffix at a time.
-	slices.SortFunc(all, func(a, b sgEntry) int {
+	slices.SortFunc(all, func(a, b entry) int {
 		return cmp.Or(strings.Compare(a.suffix, b.suffix), cmp.Compare(a.order, b.order))
 	})
 	s.all = all
@@ -433,9 +433,9 @@ func NewSuggester(counts map[string]int) *Suggester {
 		if !ok {
 			n = int32(len(s.names))
 			nameIndex[e.name] = n
-			s.names = append(s.names, sgName{})
+			s.names = append(s.names, dictName{})
 			k := len(nameHashes)
-			nameHashes = sgDistinctFrom(sgDeletions(nameHashes, e.name, 2), k)
+			nameHashes = distinctFrom(deletions(nameHashes, e.name, 2), k)
 			for range nameHashes[k:] {
 				nameIDs = append(nameIDs, int32(n))
 			}
@@ -443,31 +443,31 @@ func NewSuggester(counts map[string]int) *Suggester {
 		s.names[n].entries = append(s.names[n].entries, int32(i))
 		s.names[n].provider = s.names[n].provider || e.count == 0
 		k := len(domainHashes)
-		domainHashes = sgDistinctFrom(sgDeletions(domainHashes, e.domain, 1), k)
+		domainHashes = distinctFrom(deletions(domainHashes, e.domain, 1), k)
 		for range domainHashes[k:] {
 			domainIDs = append(domainIDs, int32(i))
 		}
 	}
-	s.byName = sgNewNeighbours(nameHashes, nameIDs)
-	s.byDomain = sgNewNeighbours(domainHashes, domainIDs)
+	s.byName = newNeighbours(nameHashes, nameIDs)
+	s.byDomain = newNeighbours(domainHashes, domainIDs)
 	s.nameIndex = nameIndex
 	s.nameNear = s.byName.groups(len(s.names))
 	s.domainNear = s.byDomain.groups(len(s.all))
 	return s
 }
 
-// sgDistinctFrom sorts hs[k:] and drops repeats from it: a string with a
+// distinctFrom sorts hs[k:] and drops repeats from it: a string with a
 // run of one letter (aaaa.com) leaves the same string by many deletions,
 // and one pair per hash and string is enough.
-func sgDistinctFrom(hs []uint64, k int) []uint64 {
+func distinctFrom(hs []uint64, k int) []uint64 {
 	slices.Sort(hs[k:])
 	return hs[:k+len(slices.Compact(hs[k:]))]
 }
 
-// sgDeletions appends to dst a hash of each string left by deleting up to
+// deletions appends to dst a hash of each string left by deleting up to
 // k bytes (k at most 2) of s, possibly more than once: a polynomial hash,
 // so that each takes a few operations on the prefix hashes of s.
-func sgDeletions(dst []uint64, s string, k int) []uint64 {
+func deletions(dst []uint64, s string, k int) []uint64 {
 	const base = 0x100000001b3
 	n := len(s)
 	var pre, pow [254]uint64 // pre[i] hashes s[:i]; pow[i] is base to the i
@@ -489,15 +489,15 @@ func sgDeletions(dst []uint64, s string, k int) []uint64 {
 
 // Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
 func (s *Suggester) Suggest(domain string) []Candidate {
-	d := sgNormalize(domain)
-	q, ok := sgParseKnown(d, s.suffixes)
+	d := normalize(domain)
+	q, ok := parseQueryKnown(d, s.suffixes)
 	if !ok || IsProvider(d) {
 		return nil
 	}
-	m := sgMatcher{q: q, s: s, floor: sgListRatio * max(s.counts[d], 1)}
+	m := matcher{q: q, s: s, floor: listRatio * max(s.counts[d], 1)}
 	var out []Candidate
-	for _, group := range [][]sgFound{m.dictionaryMatches(), m.repairs()} {
-		slices.SortStableFunc(group, func(a, b sgFound) int {
+	for _, group := range [][]rawCandidate{m.dictionaryMatches(), m.repairs()} {
+		slices.SortStableFunc(group, func(a, b rawCandidate) int {
 			return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.order, b.order))
 		})
 		for _, f := range group {
@@ -512,15 +512,15 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 // Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, or a domain common in the list, is never suspect.
 //
 // Only the name may differ, by one edit, from the name of one of the
-// sgTop most popular providers under the very same suffix, that
-// name must have at least sgMinName letters, and the domain must be
+// first topProviders providers under the very same suffix, that
+// name must have at least minName letters, and the domain must be
 // registered directly under that suffix (no subdomain).
 func (s *Suggester) Suspect(domain string) (Candidate, bool) {
-	d := sgNormalize(domain)
-	if IsProvider(d) || s.counts[d] >= sgListMinRows {
+	d := normalize(domain)
+	if IsProvider(d) || s.counts[d] >= listMinRows {
 		return Candidate{}, false
 	}
-	q, ok := sgParseKnown(d, s.suffixes)
+	q, ok := parseQueryKnown(d, s.suffixes)
 	if !ok || q.real < 0 {
 		return Candidate{}, false
 	}
@@ -528,76 +528,76 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 	if strings.Contains(sp.name, ".") {
 		return Candidate{}, false
 	}
-	for _, i := range sgSuspectOf {
-		if e := &sgProviders[i]; e.suffix == sp.suffix && sgNear(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
+	for _, i := range suspectOf {
+		if e := &providers[i]; e.suffix == sp.suffix && withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
 			return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
 		}
 	}
 	return Candidate{}, false
 }
 
-// sgFound is a candidate before ordering.
-type sgFound struct {
+// rawCandidate is a candidate before ordering.
+type rawCandidate struct {
 	domain string
 	source string
 	cost   int // slips as the dictionary matching counts them, or edits for a repair
-	edits  int // OSADistance from the typed domain
+	edits  int // the optimal string alignment distance (osa) from the typed domain
 	order  int // dictionary or suffix rank: breaks ties in cost
 }
 
-// sgSplit is a domain cut into name and suffix after some label.
-type sgSplit struct {
+// suffixSplit is a domain cut into name and suffix after some label.
+type suffixSplit struct {
 	name    string
 	suffix  string
 	real    bool   // suffix is an ICANN public suffix
-	nameSet uint64 // sgByteSet(name)
+	nameSet uint64 // byteSet(name)
 }
 
-// sgQuery is a domain prepared for matching.
-type sgQuery struct {
+// query is a domain prepared for matching.
+type query struct {
 	domain string
-	set    uint64 // sgByteSet(domain)
+	set    uint64 // byteSet(domain)
 	labels []string
-	splits []sgSplit // splits[m-1] has m labels in its suffix
-	real   int       // index in splits of the longest real suffix, or -1
+	splits []suffixSplit // splits[m-1] has m labels in its suffix
+	real   int           // index in splits of the longest real suffix, or -1
 }
 
-// sgNormalize lower-cases domain and drops surrounding space and the dot
+// normalize lower-cases domain and drops surrounding space and the dot
 // that may end a fully qualified name.
-func sgNormalize(domain string) string {
+func normalize(domain string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(domain)), ".")
 }
 
-// sgParse prepares d, which must be at least two labels of letters, digits
+// parseQuery prepares d, which must be at least two labels of letters, digits
 // and hyphens; anything else is a syntax matter and gets no suggestion.
-func sgParse(d string) (sgQuery, bool) {
-	return sgParseKnown(d, nil)
+func parseQuery(d string) (query, bool) {
+	return parseQueryKnown(d, nil)
 }
 
-// sgParseKnown is sgParse given sgIsSuffix of some suffixes, to save
+// parseQueryKnown is parseQuery given isSuffix of some suffixes, to save
 // asking again.
-func sgParseKnown(d string, suffixes map[string]bool) (sgQuery, bool) {
+func parseQueryKnown(d string, suffixes map[string]bool) (query, bool) {
 	if len(d) > 253 {
-		return sgQuery{}, false
+		return query{}, false
 	}
 	for i := 0; i < len(d); i++ {
 		c := d[i]
 		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
-			return sgQuery{}, false
+			return query{}, false
 		}
 	}
 	labels := strings.Split(d, ".")
 	if len(labels) < 2 || slices.Contains(labels, "") {
-		return sgQuery{}, false
+		return query{}, false
 	}
-	q := sgQuery{domain: d, set: sgByteSet(d), labels: labels, real: -1}
+	q := query{domain: d, set: byteSet(d), labels: labels, real: -1}
 	cut := len(d)
 	for m := 1; m < len(labels); m++ {
 		cut = strings.LastIndexByte(d[:cut], '.')
-		sp := sgSplit{name: d[:cut], suffix: d[cut+1:], nameSet: sgByteSet(d[:cut])}
+		sp := suffixSplit{name: d[:cut], suffix: d[cut+1:], nameSet: byteSet(d[:cut])}
 		real, ok := suffixes[sp.suffix]
 		if !ok {
-			real = sgIsSuffix(sp.suffix)
+			real = isSuffix(sp.suffix)
 		}
 		sp.real = real
 		if sp.real {
@@ -608,22 +608,22 @@ func sgParseKnown(d string, suffixes map[string]bool) (sgQuery, bool) {
 	return q, true
 }
 
-// sgIsSuffix reports whether s is an ICANN public suffix such as com, cm or
+// isSuffix reports whether s is an ICANN public suffix such as com, cm or
 // co.uk (not a private one such as blogspot.com). It asks about a name one
 // label under s; that label is one no registry uses, as some do use short
 // ones (x.se is a Swedish county's suffix).
-func sgIsSuffix(s string) bool {
+func isSuffix(s string) bool {
 	ps, icann := publicsuffix.PublicSuffix("listclean-probe." + s)
 	return icann && ps == s
 }
 
-// sgNameEdits is how many edits a name of n letters may take and still be
+// nameEdits is how many edits a name of n letters may take and still be
 // taken for a slip: none for two letters (qq, me), one for three or four
 // (aol, live), two from five on (gmila for gmail, htomali for hotmail).
 // Three-letter names at two edits would reach a large share of all short
 // domains, and three edits even on long names reach other real domains
 // (mail2anne.com is three from mailfence.com).
-func sgNameEdits(n int) int {
+func nameEdits(n int) int {
 	switch {
 	case n <= 2:
 		return 0
@@ -633,34 +633,34 @@ func sgNameEdits(n int) int {
 	return 2
 }
 
-// sgNameAllow is the number of edits that a typed name may be from a
-// dictionary name: sgNameEdits of the dictionary name's length, but only
+// nameAllow is the number of edits that a typed name may be from a
+// dictionary name: nameEdits of the dictionary name's length, but only
 // one unless the first letter is right: people seldom mistype the first
 // letter and then more, while other real domains often share the rest of
 // a provider's name (11mail.com, apmail.com).
-func sgNameAllow(typed, name string) int {
-	allow := sgNameEdits(len(name))
+func nameAllow(typed, name string) int {
+	allow := nameEdits(len(name))
 	if allow > 1 && (typed == "" || typed[0] != name[0]) {
 		return 1
 	}
 	return allow
 }
 
-// sgGenericTLDs are the generic top-level domains that suffix repairs aim
+// genericTLDs are the generic top-level domains that suffix repairs aim
 // at, most used first.
-var sgGenericTLDs = []string{"com", "net", "org", "edu", "gov", "mil", "info", "biz"}
+var genericTLDs = []string{"com", "net", "org", "edu", "gov", "mil", "info", "biz"}
 
-// sgSecondLevels are the labels registries put under a country code, most
+// secondLevels are the labels registries put under a country code, most
 // used first (com.br, co.uk, ...).
-var sgSecondLevels = []string{"com", "co", "net", "org", "edu", "gov", "ac"}
+var secondLevels = []string{"com", "co", "net", "org", "edu", "gov", "ac"}
 
-// sgConfusedTLDs are the three generic top-level domains people confuse
+// confusedTLDs are the three generic top-level domains people confuse
 // with each other and shorten by a letter.
-var sgConfusedTLDs = []string{"com", "net", "org"}
+var confusedTLDs = []string{"com", "net", "org"}
 
-// sgIsConfusedTLD reports whether s is one of sgConfusedTLDs (a switch:
+// isConfusedTLD reports whether s is one of confusedTLDs (a switch:
 // this runs for every dictionary suffix on every call).
-func sgIsConfusedTLD(s string) bool {
+func isConfusedTLD(s string) bool {
 	switch s {
 	case "com", "net", "org":
 		return true
@@ -668,7 +668,7 @@ func sgIsConfusedTLD(s string) bool {
 	return false
 }
 
-// sgSuffixSlip reports how many slips separate a typed suffix from want
+// suffixSlip reports how many slips separate a typed suffix from want
 // when the typed one can be a slip of it; tldReal says whether the typed
 // top-level domain exists.
 //
@@ -679,16 +679,16 @@ func sgIsConfusedTLD(s string) bool {
 // outlook.c), which counts as one slip however much is missing; or two
 // edits off when want is a single label of three letters or more and the
 // typed one is no longer (gmial.cpn, comcast.nry).
-func sgSuffixSlip(typed string, real, tldReal bool, want string) (int, bool) {
+func suffixSlip(typed string, real, tldReal bool, want string) (int, bool) {
 	switch {
 	case typed == want:
 		return 0, true
 	case real:
-		if sgIsConfusedTLD(want) && len(typed) == len(want)-1 && sgWithin(typed, want, 1) == 1 {
+		if isConfusedTLD(want) && len(typed) == len(want)-1 && within(typed, want, 1) == 1 {
 			return 1, true
 		}
 		return 0, false
-	case tldReal && sgLastLabel(typed) != sgLastLabel(want):
+	case tldReal && lastLabel(typed) != lastLabel(want):
 		return 0, false
 	case strings.HasPrefix(want, typed):
 		return 1, true
@@ -697,25 +697,25 @@ func sgSuffixSlip(typed string, real, tldReal bool, want string) (int, bool) {
 	if len(want) >= 3 && len(typed) <= len(want) && !strings.Contains(typed+want, ".") {
 		limit = 2
 	}
-	n := sgWithin(typed, want, limit)
+	n := within(typed, want, limit)
 	return n, n <= limit
 }
 
-// sgLastLabel returns the part of d after its last dot.
-func sgLastLabel(d string) string {
+// lastLabel returns the part of d after its last dot.
+func lastLabel(d string) string {
 	return d[strings.LastIndexByte(d, '.')+1:]
 }
 
-// sgMatcher matches one typed domain against a Suggester's dictionary.
-type sgMatcher struct {
-	q     sgQuery
+// matcher matches one typed domain against a Suggester's dictionary.
+type matcher struct {
+	q     query
 	s     *Suggester
 	floor int // rows a list domain needs to be offered
 }
 
 // eligible reports whether e may be offered: a provider always, a list
-// domain when it has sgListRatio times the rows of the typed one.
-func (m *sgMatcher) eligible(e *sgEntry) bool {
+// domain when it has listRatio times the rows of the typed one.
+func (m *matcher) eligible(e *entry) bool {
 	return e.count == 0 || e.count >= m.floor
 }
 
@@ -735,7 +735,7 @@ func (s *Suggester) nearNames(dst []int32, name string) []int32 {
 // entry's domain (a dot moved), or one of the typed names (left of each
 // split) within two edits of the entry's name, so only the entries that
 // the deletion neighbourhoods of these give are compared.
-func (m *sgMatcher) dictionaryMatches() []sgFound {
+func (m *matcher) dictionaryMatches() []rawCandidate {
 	q := &m.q
 	var namesBuf, nearBuf [256]int32
 	names, near := namesBuf[:0], nearBuf[:0]
@@ -752,8 +752,8 @@ func (m *sgMatcher) dictionaryMatches() []sgFound {
 		near = m.s.byDomain.lookup(near, q.domain, 1)
 	}
 	slices.Sort(near)
-	var found []sgFound
-	var ss sgSuffixSlips // of the suffix of the last entry compared
+	var found []rawCandidate
+	var ss suffixSlipSet // of the suffix of the last entry compared
 	for _, i := range slices.Compact(near) {
 		e := &m.s.all[i]
 		if !m.eligible(e) {
@@ -775,39 +775,39 @@ func (m *sgMatcher) dictionaryMatches() []sgFound {
 	// icloud.de): its users have no such addresses.
 	if q.real >= 0 {
 		sp := q.splits[q.real]
-		if i, ok := sgSoleDomains[sp.name]; ok && !sgIsConfusedTLD(sp.suffix) {
-			found = append(found, q.found(&sgProviders[i], 1))
+		if i, ok := soleDomains[sp.name]; ok && !isConfusedTLD(sp.suffix) {
+			found = append(found, q.found(&providers[i], 1))
 		}
 	}
 	return found
 }
 
-// sgSuffixSlips says how q can be read under a dictionary suffix.
-type sgSuffixSlips struct {
+// suffixSlipSet says how q can be read under a dictionary suffix.
+type suffixSlipSet struct {
 	suffix string
-	slips  [3]sgSlip // the typed suffixes that are a slip of suffix
-	other  bool      // q.otherGTLD(suffix)
+	slips  [3]slip // the typed suffixes that are a slip of suffix
+	other  bool    // q.otherGTLD(suffix)
 }
 
 // suffixSlips finds the typed suffixes, of one label less than suffix to
 // one more, that are a slip of suffix, which has the given labels.
-func (q *sgQuery) suffixSlips(suffix string, labels int) sgSuffixSlips {
-	ss := sgSuffixSlips{suffix: suffix, other: q.otherGTLD(suffix)}
+func (q *query) suffixSlips(suffix string, labels int) suffixSlipSet {
+	ss := suffixSlipSet{suffix: suffix, other: q.otherGTLD(suffix)}
 	for i := range ss.slips {
 		k := labels - 1 + i // labels in the typed suffix
 		if k < 1 || k > len(q.splits) {
 			continue
 		}
 		sp := q.splits[k-1]
-		cost, ok := sgSuffixSlip(sp.suffix, sp.real, q.splits[0].real, suffix)
-		ss.slips[i] = sgSlip{split: k - 1, cost: cost, ok: ok}
+		cost, ok := suffixSlip(sp.suffix, sp.real, q.splits[0].real, suffix)
+		ss.slips[i] = slip{split: k - 1, cost: cost, ok: ok}
 	}
 	return ss
 }
 
-// sgSlip says whether the suffix of q.splits[split] is a slip of some
+// slip says whether the suffix of q.splits[split] is a slip of some
 // dictionary suffix, and at what cost.
-type sgSlip struct {
+type slip struct {
 	split, cost int
 	ok          bool
 }
@@ -815,11 +815,11 @@ type sgSlip struct {
 // closeTo reports the cost of reading q as e when both the name and the
 // suffix are near (gmial.con, hotmail.ft, yahoo.co.ukk, gmailc.om), given
 // the typed suffixes that are a slip of e's.
-func (q *sgQuery) closeTo(e *sgEntry, slips []sgSlip) (int, bool) {
+func (q *query) closeTo(e *entry, slips []slip) (int, bool) {
 	// One slip that moves, drops or adds a dot (gmailc.om, gmail.couk):
 	// the splits cannot line those up.
-	if sgAbs(len(q.domain)-len(e.domain)) <= 1 && len(e.name) >= 3 &&
-		sgNear(q.domain, e.domain, q.set, e.domainSet, 1) == 1 && sgDotsDiffer(q.domain, e.domain) {
+	if abs(len(q.domain)-len(e.domain)) <= 1 && len(e.name) >= 3 &&
+		withinSets(q.domain, e.domain, q.set, e.domainSet, 1) == 1 && dotsDiffer(q.domain, e.domain) {
 		return 1, true
 	}
 	best, found := 0, false
@@ -828,20 +828,20 @@ func (q *sgQuery) closeTo(e *sgEntry, slips []sgSlip) (int, bool) {
 			continue
 		}
 		sp := &q.splits[sl.split]
-		allow := sgNameAllow(sp.name, e.name)
+		allow := nameAllow(sp.name, e.name)
 		if sl.cost > allow+1 {
 			continue
 		}
 		budget := min(allow, allow+1-sl.cost)
-		if n := sgNear(sp.name, e.name, sp.nameSet, e.nameSet, budget); n <= budget && (!found || n+sl.cost < best) {
+		if n := withinSets(sp.name, e.name, sp.nameSet, e.nameSet, budget); n <= budget && (!found || n+sl.cost < best) {
 			best, found = n+sl.cost, true
 		}
 	}
 	return best, found
 }
 
-// sgDotsDiffer reports whether a and b have their dots in different places.
-func sgDotsDiffer(a, b string) bool {
+// dotsDiffer reports whether a and b have their dots in different places.
+func dotsDiffer(a, b string) bool {
 	for {
 		i, j := strings.IndexByte(a, '.'), strings.IndexByte(b, '.')
 		if i != j {
@@ -857,24 +857,24 @@ func sgDotsDiffer(a, b string) bool {
 // otherGTLD reports whether q's top-level domain is one of .com, .net and
 // .org and suffix is another: the name is then compared by nameWithinOne
 // (gmail.net, hotmial.org).
-func (q *sgQuery) otherGTLD(suffix string) bool {
+func (q *query) otherGTLD(suffix string) bool {
 	typed := q.splits[0].suffix
-	return typed != suffix && sgIsConfusedTLD(typed) && sgIsConfusedTLD(suffix)
+	return typed != suffix && isConfusedTLD(typed) && isConfusedTLD(suffix)
 }
 
 // nameWithinOne reports the edits from q's name, left of its top-level
 // domain, to e's name, and whether they are none, or one when e's name is
 // five letters or more: a whole suffix swapped is a bigger slip than a
 // letter, so less is allowed on top.
-func (q *sgQuery) nameWithinOne(e *sgEntry) (int, bool) {
-	limit := max(0, min(1, sgNameEdits(len(e.name))-1))
-	n := sgNear(q.splits[0].name, e.name, q.splits[0].nameSet, e.nameSet, limit)
+func (q *query) nameWithinOne(e *entry) (int, bool) {
+	limit := max(0, min(1, nameEdits(len(e.name))-1))
+	n := withinSets(q.splits[0].name, e.name, q.splits[0].nameSet, e.nameSet, limit)
 	return n, n <= limit
 }
 
 // found makes the candidate for a dictionary entry.
-func (q *sgQuery) found(e *sgEntry, cost int) sgFound {
-	return sgFound{domain: e.domain, source: e.source(), cost: cost, edits: sgWithin(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
+func (q *query) found(e *entry, cost int) rawCandidate {
+	return rawCandidate{domain: e.domain, source: e.source(), cost: cost, edits: within(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
 }
 
 // repairs proposes corrections that keep part of what was typed: suffix
@@ -884,12 +884,12 @@ func (q *sgQuery) found(e *sgEntry, cost int) sgFound {
 // repair is dropped when the name it keeps is a near miss of a provider's:
 // it would only carry the misspelling over (gmial.cpn gives gmail.com, not
 // gmial.cn).
-func (m *sgMatcher) repairs() []sgFound {
+func (m *matcher) repairs() []rawCandidate {
 	q := &m.q
-	var found []sgFound
+	var found []rawCandidate
 	add := func(domain, source string, order int) {
-		n := sgWithin(q.domain, domain, len(q.domain)+len(domain))
-		found = append(found, sgFound{domain: domain, source: source, cost: n, edits: n, order: order})
+		n := within(q.domain, domain, len(q.domain)+len(domain))
+		found = append(found, rawCandidate{domain: domain, source: source, cost: n, edits: n, order: order})
 	}
 	var buf [256]int32
 	if sp := q.splits[0]; !sp.real {
@@ -898,7 +898,7 @@ func (m *sgMatcher) repairs() []sgFound {
 		for _, n := range slices.Compact(names) {
 			for _, i := range m.s.names[n].entries {
 				e := &m.s.all[i]
-				if allow := sgNameAllow(sp.name, e.name); sgIsConfusedTLD(e.suffix) && m.eligible(e) && sgNear(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
+				if allow := nameAllow(sp.name, e.name); isConfusedTLD(e.suffix) && m.eligible(e) && withinSets(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
 					add(e.domain, e.source(), e.order)
 				}
 			}
@@ -926,10 +926,10 @@ func (s *Suggester) nearProviderName(buf []int32, name string) bool {
 			return false
 		}
 	}
-	set := sgByteSet(name)
+	set := byteSet(name)
 	for _, n := range names {
 		if p := &s.all[s.names[n].entries[0]]; s.names[n].provider {
-			if allow := sgNameAllow(name, p.name); sgNear(name, p.name, set, p.nameSet, allow) <= allow {
+			if allow := nameAllow(name, p.name); withinSets(name, p.name, set, p.nameSet, allow) <= allow {
 				return true
 			}
 		}
@@ -937,25 +937,25 @@ func (s *Suggester) nearProviderName(buf []int32, name string) bool {
 	return false
 }
 
-// sgRepair is a suffix repair: the name it keeps, the repaired domain and
+// suffixRepair is a suffix repair: the name it keeps, the repaired domain and
 // the rank of the suffix it got.
-type sgRepair struct {
+type suffixRepair struct {
 	name   string
 	domain string
 	order  int
 }
 
 // suffixRepairs fixes the end of q while keeping its name.
-func (q *sgQuery) suffixRepairs() []sgRepair {
-	var out []sgRepair
+func (q *query) suffixRepairs() []suffixRepair {
+	var out []suffixRepair
 	n := len(q.labels)
 	last := q.labels[n-1]
 	add := func(name, suffix string, order int) {
-		out = append(out, sgRepair{name: name, domain: name + "." + suffix, order: order})
+		out = append(out, suffixRepair{name: name, domain: name + "." + suffix, order: order})
 	}
 	// A dot one letter too far right: examplec.om, comcastn.et.
 	if name := q.splits[0].name; len(name) >= 2 && name[len(name)-2] != '.' {
-		if t := name[len(name)-1:] + last; slices.Contains(sgGenericTLDs, t) {
+		if t := name[len(name)-1:] + last; slices.Contains(genericTLDs, t) {
 			add(name[:len(name)-1], t, 0)
 		}
 	}
@@ -964,7 +964,7 @@ func (q *sgQuery) suffixRepairs() []sgRepair {
 	if n >= 3 {
 		prev := q.labels[n-2]
 		for _, g := range []string{prev, last} {
-			if sgIsConfusedTLD(g) && sgWithin(prev, last, 1) <= 1 {
+			if isConfusedTLD(g) && within(prev, last, 1) <= 1 {
 				add(q.splits[1].name, g, 0)
 				break
 			}
@@ -972,8 +972,8 @@ func (q *sgQuery) suffixRepairs() []sgRepair {
 	}
 	// The last label alone, unless it sits under a second level such as
 	// the co of co.uk: the two-label repairs below handle those.
-	if n == 2 || !slices.Contains(sgSecondLevels, q.labels[n-2]) {
-		for i, t := range sgTopLevelRepairs(last, q.splits[0].real) {
+	if n == 2 || !slices.Contains(secondLevels, q.labels[n-2]) {
+		for i, t := range topLevelRepairs(last, q.splits[0].real) {
 			add(q.splits[0].name, t, 1+i)
 		}
 	}
@@ -985,15 +985,15 @@ func (q *sgQuery) suffixRepairs() []sgRepair {
 		name, sld := q.splits[1].name, q.labels[n-2]
 		switch {
 		case q.splits[0].real && len(sld) <= 3:
-			for i, s := range sgSecondLevels {
-				if s != sld && sgWithin(sld, s, 1) <= 1 && sgIsSuffix(s+"."+last) {
+			for i, s := range secondLevels {
+				if s != sld && within(sld, s, 1) <= 1 && isSuffix(s+"."+last) {
 					add(name, s+"."+last, 1+i)
 				}
 			}
-		case slices.Contains(sgSecondLevels, sld):
-			for i, suf := range sgProviderSuffixes {
+		case slices.Contains(secondLevels, sld):
+			for i, suf := range providerSuffixes {
 				cc, ok := strings.CutPrefix(suf, sld+".")
-				if ok && !strings.Contains(cc, ".") && sgWithin(last, cc, 1) <= 1 {
+				if ok && !strings.Contains(cc, ".") && within(last, cc, 1) <= 1 {
 					add(name, suf, 1+i)
 				}
 			}
@@ -1002,7 +1002,7 @@ func (q *sgQuery) suffixRepairs() []sgRepair {
 	return out
 }
 
-// sgTopLevelRepairs returns the top-level domains, most likely first, that
+// topLevelRepairs returns the top-level domains, most likely first, that
 // a typed last label t (real or not) may be a slip of.
 //
 // A real top-level domain is trusted unless it is .com, .net or .org with
@@ -1012,48 +1012,42 @@ func (q *sgQuery) suffixRepairs() []sgRepair {
 // code under a second level that lost its dot (.couk, .comau). A one- or
 // two-letter label that does not exist is not turned into a country code:
 // one edit from it lands on several (.ry is as near .ru as .re and .rw).
-func sgTopLevelRepairs(t string, real bool) []string {
+func topLevelRepairs(t string, real bool) []string {
 	var out []string
 	if real {
-		for _, g := range sgConfusedTLDs {
-			if len(t) == len(g)-1 && sgWithin(t, g, 1) == 1 {
+		for _, g := range confusedTLDs {
+			if len(t) == len(g)-1 && within(t, g, 1) == 1 {
 				out = append(out, g)
 			}
 		}
 		return out
 	}
-	for _, g := range sgGenericTLDs {
-		if sgWithin(t, g, 1) == 1 {
+	for _, g := range genericTLDs {
+		if within(t, g, 1) == 1 {
 			out = append(out, g)
 		}
 	}
 	if len(t) == 3 {
-		for _, cc := range sgCountryTLDs {
-			if sgWithin(t, cc, 1) == 1 {
+		for _, cc := range countryTLDs {
+			if within(t, cc, 1) == 1 {
 				out = append(out, cc)
 			}
 		}
 	}
 	for i := 1; i < len(t); i++ {
-		if s := t[:i] + "." + t[i:]; slices.Contains(sgSecondLevels, t[:i]) && sgIsSuffix(s) {
+		if s := t[:i] + "." + t[i:]; slices.Contains(secondLevels, t[:i]) && isSuffix(s) {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// OSADistance is the optimal string alignment distance: insert, delete, substitute, and a swap of two adjacent letters each count as one edit.
-func OSADistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	return sgOSA(ra, rb, max(len(ra), len(rb)))
-}
-
-// sgOSA is the optimal string alignment distance between a and b when it
+// osa is the optimal string alignment distance between a and b when it
 // is at most limit, and limit+1 otherwise: it gives up as soon as every
 // alignment costs more than limit, which makes rejecting a far dictionary
 // entry cheap. Domains are ASCII, so the matching code calls it on bytes.
-func sgOSA[E byte | rune](a, b []E, limit int) int {
-	if sgAbs(len(a)-len(b)) > limit {
+func osa[E byte | rune](a, b []E, limit int) int {
+	if abs(len(a)-len(b)) > limit {
 		return limit + 1
 	}
 	// Three rows of the edit matrix, two back for the swap; on the stack
@@ -1090,29 +1084,29 @@ func sgOSA[E byte | rune](a, b []E, limit int) int {
 	return min(prev[len(b)], limit+1)
 }
 
-// sgWithin is sgOSA on two ASCII strings. It first compares which bytes
+// within is osa on two ASCII strings. It first compares which bytes
 // the two contain, a bound that rejects most dictionary entries without
 // filling the matrix: every byte of a that b lacks costs an edit (a swap
 // moves bytes but never removes one), and so does every byte of b that a
 // lacks.
-func sgWithin(a, b string, limit int) int {
-	if sgAbs(len(a)-len(b)) > limit {
+func within(a, b string, limit int) int {
+	if abs(len(a)-len(b)) > limit {
 		return limit + 1
 	}
-	return sgNear(a, b, sgByteSet(a), sgByteSet(b), limit)
+	return withinSets(a, b, byteSet(a), byteSet(b), limit)
 }
 
-// sgNear is sgWithin given the byte sets of a and b.
-func sgNear(a, b string, sa, sb uint64, limit int) int {
-	if sgAbs(len(a)-len(b)) > limit || bits.OnesCount64(sa&^sb) > limit || bits.OnesCount64(sb&^sa) > limit {
+// withinSets is within given the byte sets of a and b.
+func withinSets(a, b string, sa, sb uint64, limit int) int {
+	if abs(len(a)-len(b)) > limit || bits.OnesCount64(sa&^sb) > limit || bits.OnesCount64(sb&^sa) > limit {
 		return limit + 1
 	}
-	return sgOSA([]byte(a), []byte(b), limit)
+	return osa([]byte(a), []byte(b), limit)
 }
 
-// sgByteSet maps the letters, digits, hyphens and dots in s to bits; other
+// byteSet maps the letters, digits, hyphens and dots in s to bits; other
 // bytes all share one bit.
-func sgByteSet(s string) uint64 {
+func byteSet(s string) uint64 {
 	var m uint64
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -1131,7 +1125,7 @@ func sgByteSet(s string) uint64 {
 	return m
 }
 
-func sgAbs(n int) int {
+func abs(n int) int {
 	if n < 0 {
 		return -n
 	}

@@ -1,4 +1,4 @@
-package cleaner
+package address
 
 import (
 	"bufio"
@@ -7,20 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/internal/corpora"
 )
 
-// addrCorpusDir holds third-party email syntax suites, one
-// address<TAB>valid<TAB>note line per case (see its README.txt).
-const addrCorpusDir = "../../shared/corpora/email_syntax"
+var syntaxCorpusDiff = flag.Bool("address.corpus.diff", false, "log every address where Parse disagrees with a syntax suite")
 
-var addrCorpusDiff = flag.Bool("address.corpus.diff", false, "log every address where ParseAddress disagrees with a syntax suite")
-
-// addrCorpusFloors are one below the agreements reached when the rules were
+// syntaxCorpusFloors are one below the agreements reached when the rules were
 // settled, so that a regression fails; raise them when a rule improves. The suites disagree with each other and with
-// the practical rules of ParseAddress (it trims spaces, rejects IP domains
+// the practical rules of Parse (it trims spaces, rejects IP domains
 // and non-existent TLDs, accepts quoted local parts, and reports
 // "Name <addr>" as a slip), so none can reach 100%.
-var addrCorpusFloors = map[string]int{
+var syntaxCorpusFloors = map[string]int{
 	"commons_validator_EmailValidatorTest":       310, // of 324
 	"commons_validator_rfc822_perl":              24,  // of 65: RFC 822 groups, comments, display names
 	"go_net_mail":                                39,  // of 110: display names, groups, comments
@@ -34,28 +32,32 @@ var addrCorpusFloors = map[string]int{
 
 // TestAddressCorpus measures agreement with the public syntax suites. A case
 // agrees when the suite's valid flag matches Reason == "".
+//
+// The suites are the corpus folder email_syntax: one
+// address<TAB>valid<TAB>note line per case (see its README.txt).
 func TestAddressCorpus(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(addrCorpusDir, "*.tsv"))
+	dir := corpora.Dir(t, "email_syntax")
+	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
 	if err != nil || len(files) == 0 {
-		t.Skipf("no syntax corpus in %s (it lives outside the repository)", addrCorpusDir)
+		t.Fatalf("no syntax suites in %s: %v", dir, err)
 	}
 	for _, file := range files {
 		suite := strings.TrimSuffix(filepath.Base(file), ".tsv")
 		agree, agreeFixed, total := 0, 0, 0
-		for _, c := range addrReadCorpus(t, file) {
+		for _, c := range readSyntaxCorpus(t, file) {
 			total++
-			got := ParseAddress(c.address)
+			got := Parse(c.address)
 			if (got.Reason == "" || got.Fix != "") == c.valid {
 				agreeFixed++
 			}
 			if (got.Reason == "") == c.valid {
 				agree++
-			} else if *addrCorpusDiff {
+			} else if *syntaxCorpusDiff {
 				t.Logf("%s: %q valid=%v: reason=%q detail=%q fix=%q (%s)", suite, c.address, c.valid, got.Reason, got.Detail, got.Fix, c.note)
 			}
 		}
 		t.Logf("%s: %d/%d agree (%d counting a cell with a Fix as valid)", suite, agree, total, agreeFixed)
-		floor, ok := addrCorpusFloors[suite]
+		floor, ok := syntaxCorpusFloors[suite]
 		switch {
 		case !ok:
 			t.Errorf("%s: no floor set for this suite", suite)
@@ -65,23 +67,23 @@ func TestAddressCorpus(t *testing.T) {
 	}
 }
 
-type addrCorpusCase struct {
+type syntaxCase struct {
 	address string
 	valid   bool
 	note    string
 }
 
-// addrReadCorpus reads one suite. Where the note says so, control characters
+// readSyntaxCorpus reads one suite. Where the note says so, control characters
 // were written as Unicode control pictures (U+2400 + n, U+2421 for DEL); they
 // are turned back.
-func addrReadCorpus(t *testing.T, file string) []addrCorpusCase {
+func readSyntaxCorpus(t *testing.T, file string) []syntaxCase {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var cases []addrCorpusCase
+	var cases []syntaxCase
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -89,7 +91,7 @@ func addrReadCorpus(t *testing.T, file string) []addrCorpusCase {
 		if len(fields) != 3 {
 			t.Fatalf("%s: want 3 tab-separated fields, got %q", file, sc.Text())
 		}
-		c := addrCorpusCase{address: fields[0], valid: fields[1] == "1", note: fields[2]}
+		c := syntaxCase{address: fields[0], valid: fields[1] == "1", note: fields[2]}
 		if strings.Contains(c.note, "control chars shown as U+24xx") {
 			c.address = strings.Map(func(r rune) rune {
 				switch {

@@ -1,4 +1,4 @@
-package cleaner
+package address
 
 import (
 	"bufio"
@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/internal/corpora"
 )
 
-// The typo suites of other libraries (../../shared/corpora/README.txt) are
+// The typo suites of other libraries (shared/corpora/README.txt) are
 // read as the caller sees them. A changed pair's typo domain does not
 // route, so Suggest runs and its FIRST candidate is taken as the fix (the
 // strictest reading: the caller would skip a first candidate that does not
@@ -16,7 +18,7 @@ import (
 // so only Suspect runs and must say no; otherwise Suggest runs and must
 // return nothing. Rows whose local part changes, and domains with
 // characters or empty labels no domain has (gmail,com, #gmail.com,
-// gmail..com, gmailcom), are syntax slips for ParseAddress: counted, not
+// gmail..com, gmailcom), are syntax slips for Parse: counted, not
 // judged. The findClosest files match bare fragments ("tahoo") against
 // each spec's own short list and are not applicable.
 //
@@ -45,7 +47,7 @@ import (
 //     registrable part, but .cmo cannot route and .com is offered; and
 //     AfterShip expects homail.aftership to become hotmail.aftership, under
 //     a top-level domain that does not exist (hotmail.com is offered).
-var sgCorpusMisses = map[string]string{
+var typoCorpusMisses = map[string]string{
 	"gmail.co.uk":                 "gmail.co.uk is not a Gmail domain; nothing is offered",
 	"aho.com":                     "two edits with the first letter wrong, as near aol.com",
 	"example.ry":                  "several country codes are one edit away",
@@ -61,9 +63,9 @@ var sgCorpusMisses = map[string]string{
 	"homail.aftership":            ".aftership is not a top-level domain",
 }
 
-// sgCorpusFloors is what each suite reached, asserted so that a regression
+// typoCorpusFloors is what each suite reached, asserted so that a regression
 // fails: at least fixed, at most wrong and touched.
-var sgCorpusFloors = map[string]struct{ fixed, wrong, touched int }{
+var typoCorpusFloors = map[string]struct{ fixed, wrong, touched int }{
 	"ALL_domain_typo_pairs.tsv":                {388, 1, 4},
 	"aftership_suggest_domain.tsv":             {3, 1, 0},
 	"correct_email_typos_full_address.tsv":     {128, 0, 0},
@@ -74,18 +76,18 @@ var sgCorpusFloors = map[string]struct{ fixed, wrong, touched int }{
 	"zootools_email_spell_checker_spec.tsv":    {6, 0, 0},
 }
 
-// sgSuiteResult counts one suite's outcomes.
-type sgSuiteResult struct {
+// suiteResult counts one suite's outcomes.
+type suiteResult struct {
 	fixed, wrong, none int // pairs with a correction
 	kept, touched      int // pairs left alone
 	syntax             int // skipped: the address parser's job
 }
 
 func TestSuggestCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpora", "typo")
+	dir := corpora.Dir(t, "typo")
 	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
 	if err != nil || len(files) == 0 {
-		t.Skipf("typo corpus not found in %s (see shared/corpora/README.txt): no agreement report", dir)
+		t.Fatalf("no typo suites in %s: %v", dir, err)
 	}
 	s := NewSuggester(nil)
 	for _, f := range files {
@@ -95,9 +97,9 @@ func TestSuggestCorpus(t *testing.T) {
 			continue
 		}
 		merged := strings.HasPrefix(suite, "ALL_")
-		var r sgSuiteResult
-		for _, row := range sgReadTSV(t, f) {
-			typo, want, ok := sgCorpusPair(suite, row)
+		var r suiteResult
+		for _, row := range readTSV(t, f) {
+			typo, want, ok := typoCorpusPair(suite, row)
 			if !ok {
 				r.syntax++
 				continue
@@ -108,7 +110,7 @@ func TestSuggestCorpus(t *testing.T) {
 		}
 		t.Logf("%s: fixed %d, wrong %d, no suggestion %d; left alone %d, touched %d; syntax slips skipped %d",
 			suite, r.fixed, r.wrong, r.none, r.kept, r.touched, r.syntax)
-		floor, ok := sgCorpusFloors[suite]
+		floor, ok := typoCorpusFloors[suite]
 		switch {
 		case !ok:
 			t.Errorf("%s: a suite with no floor; add one", suite)
@@ -120,17 +122,17 @@ func TestSuggestCorpus(t *testing.T) {
 }
 
 // judge counts one pair and describes it unless it went as expected.
-func (r *sgSuiteResult) judge(s *Suggester, typo, want string) string {
-	why := sgCorpusMisses[typo]
+func (r *suiteResult) judge(s *Suggester, typo, want string) string {
+	why := typoCorpusMisses[typo]
 	if why == "" && strings.HasPrefix(want, "gmail.co.uk") {
-		why = sgCorpusMisses["gmail.co.uk"]
+		why = typoCorpusMisses["gmail.co.uk"]
 	}
 	if why != "" {
 		why = " (" + why + ")"
 	}
 	if typo == want {
 		var got string
-		if sgIsSuffix(sgLastLabel(typo)) {
+		if isSuffix(lastLabel(typo)) {
 			if c, ok := s.Suspect(typo); ok {
 				got = "Suspect gives " + c.Domain
 			}
@@ -157,9 +159,9 @@ func (r *sgSuiteResult) judge(s *Suggester, typo, want string) string {
 	return typo + " -> " + want + ": got " + c[0].Domain + why
 }
 
-// sgCorpusPair turns a corpus row into the typo domain and the expected
+// typoCorpusPair turns a corpus row into the typo domain and the expected
 // domain (equal when it must be left alone), or false for a syntax slip.
-func sgCorpusPair(suite string, row []string) (typo, want string, ok bool) {
+func typoCorpusPair(suite string, row []string) (typo, want string, ok bool) {
 	in, out := row[0], row[1]
 	if strings.Contains(suite, "full_address") {
 		li, lo := strings.LastIndexByte(in, '@'), strings.LastIndexByte(out, '@')
@@ -177,7 +179,7 @@ func sgCorpusPair(suite string, row []string) (typo, want string, ok bool) {
 	if out == "" {
 		out = in
 	}
-	if _, ok := sgParse(in); !ok || strings.HasSuffix(in, ".") {
+	if _, ok := parseQuery(in); !ok || strings.HasSuffix(in, ".") {
 		return "", "", false
 	}
 	return in, out, true
@@ -189,10 +191,10 @@ func sgCorpusPair(suite string, row []string) (typo, want string, ok bool) {
 // free-mail domains, most of them small or long gone and some of them
 // typosquats themselves (yaho.com, hitmail.com), are reported.
 func TestSuggestCorpusValid(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpora", "domains")
+	dir := corpora.Dir(t, "domains")
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil || len(files) == 0 {
-		t.Skipf("domain lists not found in %s (see shared/corpora/README.txt)", dir)
+		t.Fatalf("no domain lists in %s: %v", dir, err)
 	}
 	s := NewSuggester(nil)
 	for _, f := range files {
@@ -203,7 +205,7 @@ func TestSuggestCorpusValid(t *testing.T) {
 			continue // name fragments, role names, disposable domains
 		}
 		var n, suspect, suggest int
-		for _, row := range sgReadLines(t, f) {
+		for _, row := range readLines(t, f) {
 			if !strings.Contains(row, ".") {
 				continue
 			}
@@ -231,12 +233,12 @@ func TestSuggestCorpusValid(t *testing.T) {
 	}
 }
 
-// sgReadTSV splits each line on tabs, as the corpus README asks (a CSV
+// readTSV splits each line on tabs, as the corpus README asks (a CSV
 // reader would mangle the quotes and backslashes in the addresses).
-func sgReadTSV(t *testing.T, path string) [][]string {
+func readTSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	var rows [][]string
-	for _, line := range sgReadLines(t, path) {
+	for _, line := range readLines(t, path) {
 		if row := strings.Split(line, "\t"); len(row) >= 2 {
 			rows = append(rows, row)
 		}
@@ -244,8 +246,8 @@ func sgReadTSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-// sgReadLines returns the lines of a file.
-func sgReadLines(t *testing.T, path string) []string {
+// readLines returns the lines of a file.
+func readLines(t *testing.T, path string) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

@@ -1,4 +1,4 @@
-package cleaner
+package address
 
 import (
 	"math/rand/v2"
@@ -6,6 +6,14 @@ import (
 	"strings"
 	"testing"
 )
+
+// osaDistance is the optimal string alignment distance between two
+// strings of letters: insert, delete, substitute, and a swap of two
+// adjacent letters each count as one edit.
+func osaDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	return osa(ra, rb, max(len(ra), len(rb)))
+}
 
 func TestOSADistance(t *testing.T) {
 	tests := []struct {
@@ -28,11 +36,11 @@ func TestOSADistance(t *testing.T) {
 		{"bücher.de", "bucher.de", 1}, // letters, not bytes
 	}
 	for _, tt := range tests {
-		if got := OSADistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("OSADistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		if got := osaDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("osaDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
-		if got := OSADistance(tt.b, tt.a); got != tt.want {
-			t.Errorf("OSADistance(%q, %q) = %d, want %d (symmetry)", tt.b, tt.a, got, tt.want)
+		if got := osaDistance(tt.b, tt.a); got != tt.want {
+			t.Errorf("osaDistance(%q, %q) = %d, want %d (symmetry)", tt.b, tt.a, got, tt.want)
 		}
 	}
 }
@@ -85,7 +93,7 @@ func TestSuggestFirstCandidate(t *testing.T) {
 			t.Errorf("Suggest(%q) = %v, want first %s (%s)", tt.typo, got, tt.want, tt.source)
 			continue
 		}
-		if got[0].Edits != OSADistance(sgNormalize(tt.typo), tt.want) {
+		if got[0].Edits != osaDistance(normalize(tt.typo), tt.want) {
 			t.Errorf("Suggest(%q)[0].Edits = %d, want the OSA distance", tt.typo, got[0].Edits)
 		}
 	}
@@ -126,7 +134,7 @@ func TestSuggestNothing(t *testing.T) {
 // corrected or suspect, whatever its neighbours.
 func TestProvidersUntouched(t *testing.T) {
 	s := NewSuggester(nil)
-	for _, e := range sgProviders {
+	for _, e := range providers {
 		if got := s.Suggest(e.domain); got != nil {
 			t.Errorf("Suggest(%q) = %v, want nil", e.domain, got)
 		}
@@ -147,11 +155,11 @@ func TestIsProvider(t *testing.T) {
 			t.Errorf("IsProvider(%q) = true, want false", d)
 		}
 	}
-	if n := len(sgProviders); n < 300 || n > 1000 {
+	if n := len(providers); n < 300 || n > 1000 {
 		t.Errorf("providers.txt has %d providers, want a few hundred", n)
 	}
-	if sgProviderRank["gmail.com"] != 0 {
-		t.Errorf("gmail.com has rank %d, want 0", sgProviderRank["gmail.com"])
+	if providerRank["gmail.com"] != 0 {
+		t.Errorf("gmail.com has rank %d, want 0", providerRank["gmail.com"])
 	}
 }
 
@@ -168,7 +176,7 @@ func TestSuggestList(t *testing.T) {
 		{"suffix slip too", map[string]int{"northwindtraders.com": 400}, "northwindtrader.cmo", "northwindtraders.com", SourceList},
 		{"exactly the ratio", map[string]int{"northwindtraders.com": 400, "northwindtrader.com": 40}, "northwindtrader.com", "northwindtraders.com", SourceList},
 		{"ratio not met", map[string]int{"northwindtraders.com": 400, "northwindtrader.com": 41}, "northwindtrader.com", "", ""},
-		{"too few rows", map[string]int{"northwindtraders.com": sgListMinRows - 1}, "northwindtrader.com", "", ""},
+		{"too few rows", map[string]int{"northwindtraders.com": listMinRows - 1}, "northwindtrader.com", "", ""},
 		{"mixed case keys", map[string]int{"NorthwindTraders.com": 400}, "northwindtrader.com", "northwindtraders.com", SourceList},
 		{"provider first", map[string]int{"gmaio.com": 400}, "gmial.com", "gmail.com", SourceProvider},
 	}
@@ -199,7 +207,7 @@ func TestSuggesterSuspect(t *testing.T) {
 		{"gmail.com", nil, ""},                             // a provider
 		{"ymail.com", nil, ""},                             // a provider one edit from gmail.com
 		{"gmial.com", map[string]int{"gmial.com": 50}, ""}, // common in the list
-		{"gmial.com", map[string]int{"gmial.com": sgListMinRows - 1}, "gmail.com"},
+		{"gmial.com", map[string]int{"gmial.com": listMinRows - 1}, "gmail.com"},
 		{"gmila.com", nil, ""},      // two edits: only one is allowed on a domain that routes
 		{"gmail.co", nil, ""},       // a suffix slip that routes is someone's domain
 		{"aim.com", nil, ""},        // a provider

@@ -1,4 +1,4 @@
-package cleaner
+package address
 
 import (
 	"fmt"
@@ -12,6 +12,17 @@ import (
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
+)
+
+// Reason says why a cell fails the checks an address can pass on its own;
+// "" when it passes them. Its values are words of the report's fixed
+// vocabulary of reasons.
+type Reason string
+
+// The reasons an address fails on its own.
+const (
+	ReasonSyntax    Reason = "syntax"     // the cell is not an address
+	ReasonBadDomain Reason = "bad_domain" // well formed, but the domain cannot receive mail
 )
 
 // Address is one email cell parsed and normalised.
@@ -56,21 +67,21 @@ func (a Address) Domain() string {
 // entirely, as ESPs compare addresses case-insensitively; "" when the cell
 // is not an address. It is worked out when asked for, not kept: a list
 // holds a million addresses, most of them in lower case already, which
-// strings.ToLower then returns as they are; addrLowerASCIIOnly tells those
+// strings.ToLower then returns as they are; lowerASCIIOnly tells those
 // apart eight bytes at a time.
 func (a Address) Key() string {
-	if addrLowerASCIIOnly(a.Email) {
+	if lowerASCIIOnly(a.Email) {
 		return a.Email
 	}
 	return strings.ToLower(a.Email)
 }
 
-// addrLowerASCIIOnly reports whether s is ASCII without an upper-case
+// lowerASCIIOnly reports whether s is ASCII without an upper-case
 // letter, which strings.ToLower returns unchanged.
-func addrLowerASCIIOnly(s string) bool {
+func lowerASCIIOnly(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for len(s) >= 8 {
-		w := addrLoad64(s)
+		w := load64(s)
 		// For a byte b < 0x80, b+0x3f has its high bit set when b >= 'A'
 		// and b+0x25 when b > 'Z', and no sum carries into the next byte.
 		if w&highs != 0 || (w+0x3f*ones)&^(w+0x25*ones)&highs != 0 {
@@ -89,18 +100,18 @@ func addrLowerASCIIOnly(s string) bool {
 // Limits from RFC 5321 section 4.5.3.1 and RFC 1035 section 2.3.4, counted
 // in octets of the UTF-8 (or, for domains, punycode) form.
 const (
-	addrMaxLocal  = 64
-	addrMaxLength = 254
-	addrMaxDomain = 253
-	addrMaxLabel  = 63
+	maxLocal  = 64
+	maxLength = 254
+	maxDomain = 253
+	maxLabel  = 63
 
-	// addrMaxCell bounds the work spent on a cell: IDNA mapping can shrink
+	// maxCell bounds the work spent on a cell: IDNA mapping can shrink
 	// a domain (full-width letters take three bytes, some marks none), but
 	// no cell this long holds one address.
-	addrMaxCell = 4 * addrMaxLength
+	maxCell = 4 * maxLength
 )
 
-// ParseAddress parses and normalises one email cell. It never fails: what is
+// Parse parses and normalises one email cell. It never fails: what is
 // wrong is reported in the Reason and Detail of the result.
 //
 // Normalisation: white space of every kind (including no-break and
@@ -127,9 +138,10 @@ const (
 // Unicode-normalised. RFC 5322 comments, obsolete forms such as "a"."b" and
 // backslash escapes outside quotes are syntax errors.
 //
-// Reason is ReasonBadDomain when the domain cannot receive mail: see
-// CheckDomainFormat, plus an address literal such as [192.0.2.1] and a domain
-// that IDNA rejects.
+// Reason is ReasonBadDomain when the domain cannot receive mail: it is not
+// a well-formed host name under an existing ICANN top-level domain (see
+// checkDomain), it is an address literal such as [192.0.2.1], or IDNA
+// rejects it.
 //
 // Fix is set for the slips that have one obvious correction: a comma for a
 // dot (gmail,com), a doubled @, a missing dot before com, net, org, edu, gov
@@ -140,126 +152,109 @@ const (
 // name with angle brackets. A Fix is normalised and
 // parses with Reason "" except that its top-level domain may still not exist
 // ("jo@gmail,cmo" gets "jo@gmail.cmo"), which suggestion code corrects.
-func ParseAddress(raw string) Address {
-	a, _ := addrParse(raw)
+func Parse(raw string) Address {
+	a, _ := parse(raw)
 	return a
 }
 
-// CheckDomainFormat reports whether an ASCII (punycode) domain is well formed
-// and under an existing ICANN TLD; detail says why not.
-//
-// It rejects an empty domain or label, a label over 63 octets or a domain over
-// 253, a label starting or ending with a hyphen or with "--" in third and
-// fourth place (reserved for punycode; an "xn--" label must decode), any
-// character but letters, digits and hyphens (an underscore included: it is
-// legal in DNS but not in a mail host name), a domain with no dot, an IP
-// address, the special-use names that never receive mail (.localhost,
-// .invalid, .test, .example, .local, .onion, .alt, .internal and .arpa; the
-// documentation domains example.com and example.org are ordinary names
-// here), and a top-level domain that is not in the ICANN section of the
-// Public Suffix List.
-func CheckDomainFormat(ascii string) (ok bool, detail string) {
-	ok, detail, _ = addrCheckDomain(ascii)
-	return ok, detail
-}
-
-// addrParse is ParseAddress that also reports whether the address fails only
+// parse is Parse that also reports whether the address fails only
 // because its top-level domain does not exist.
-func addrParse(raw string) (a Address, badTLD bool) {
-	return addrParseWith(raw, nil)
+func parse(raw string) (a Address, badTLD bool) {
+	return parseWith(raw, nil)
 }
 
-// addrParseWith is addrParse, looking the domain part up in p's cache
+// parseWith is parse, looking the domain part up in p's cache
 // when p is not nil.
-func addrParseWith(raw string, p *addrParser) (a Address, badTLD bool) {
-	s := addrTrim(raw)
-	a, badTLD = addrCheck(s, p)
+func parseWith(raw string, p *Parser) (a Address, badTLD bool) {
+	s := trim(raw)
+	a, badTLD = check(s, p)
 	a.Raw = raw
-	if a.Reason == "" || len(s) > addrMaxCell {
+	if a.Reason == "" || len(s) > maxCell {
 		return a, badTLD
 	}
-	if c := addrRepair(s); c != s {
-		if f, fBadTLD := addrCheck(c, p); (f.Reason == "" || fBadTLD) && f.Email != a.Email {
+	if c := repair(s); c != s {
+		if f, fBadTLD := check(c, p); (f.Reason == "" || fBadTLD) && f.Email != a.Email {
 			a.Fix = f.Email
 		}
 	}
 	return a, badTLD
 }
 
-// addrParser parses addresses as ParseAddress does, remembering what it
-// found of the last domains it saw: in a list most rows share a few
-// domains, and what is found of a domain depends on it alone. It is for
-// one goroutine; NewSession makes one per piece of rows. Its cache holds
+// Parser parses addresses as Parse does, remembering what it found of the
+// last domains it saw: in a list most rows share a few domains, and what
+// is found of a domain depends on it alone. It is for one goroutine: a
+// caller parsing on several makes one for each. Its cache holds
 // substrings of the cells parsed, so it lives no longer than they do.
-type addrParser struct {
-	cache [addrCacheSize]addrDomainInfo
+type Parser struct {
+	cache [cacheSize]domainInfo
 }
 
-// addrCacheSize is the number of domains an addrParser remembers, one per
+// cacheSize is the number of domains a Parser remembers, one per
 // slot (a power of two).
-const addrCacheSize = 256
+const cacheSize = 256
 
-func newAddrParser() *addrParser { return new(addrParser) }
+// NewParser returns a Parser with an empty cache.
+func NewParser() *Parser { return new(Parser) }
 
-// parse is ParseAddress.
-func (p *addrParser) parse(raw string) Address {
-	a, _ := addrParseWith(raw, p)
+// Parse is the package's Parse, through p's cache.
+func (p *Parser) Parse(raw string) Address {
+	a, _ := parseWith(raw, p)
 	return a
 }
 
-// addrDomainInfo is what addrCheck finds of the domain part of an address,
+// domainInfo is what check finds of the domain part of an address,
 // as written, apart from the local part: its forms and, when they have no
-// error, what addrCheckDomain says of its ASCII form.
-type addrDomainInfo struct {
+// error, what checkDomain says of its ASCII form.
+type domainInfo struct {
 	domain string // as written; "" in an empty cache slot
-	d      addrDomainForms
-	detail string // addrCheckDomain's, when d.syntax and d.bad are ""
+	d      domainForms
+	detail string // checkDomain's, when d.syntax and d.bad are ""
 	n      int    // max(len(d.ascii), len(d.uni))
-	ok     bool   // addrCheckDomain's, when d.syntax and d.bad are ""
+	ok     bool   // checkDomain's, when d.syntax and d.bad are ""
 	badTLD bool
 	// The forms are the domain as written: they are taken from the cell
 	// in hand, not from the one that filled the slot.
 	asciiSame, uniSame bool
 }
 
-// addrDomainOf works out the addrDomainInfo of a non-empty domain that is
+// domainOf works out the domainInfo of a non-empty domain that is
 // not in square brackets.
-func addrDomainOf(domain string) (e addrDomainInfo) {
+func domainOf(domain string) (e domainInfo) {
 	e.domain = domain
-	if tld, ok := addrPlainDomain(domain); ok {
+	if tld, ok := plainDomain(domain); ok {
 		e.d.ascii, e.d.uni, e.n = domain, domain, len(domain)
-		e.ok, e.detail, e.badTLD = addrCheckTLD(tld)
+		e.ok, e.detail, e.badTLD = checkTLD(tld)
 		e.asciiSame, e.uniSame = true, true
 		return e
 	}
-	e.d = addrNormDomain(domain)
+	e.d = normDomain(domain)
 	e.n = max(len(e.d.ascii), len(e.d.uni))
 	if e.d.syntax == "" && e.d.bad == "" {
-		e.ok, e.detail, e.badTLD = addrCheckDomain(e.d.ascii)
+		e.ok, e.detail, e.badTLD = checkDomain(e.d.ascii)
 	}
 	e.asciiSame, e.uniSame = e.d.ascii == domain, e.d.uni == domain
 	return e
 }
 
-// domainInfo returns the addrDomainInfo of domain, from the cache when it
+// domainInfo returns the domainInfo of domain, from the cache when it
 // is there. The result is valid until the next call.
-func (p *addrParser) domainInfo(domain string) *addrDomainInfo {
-	e := &p.cache[addrDomainHash(domain)&(addrCacheSize-1)]
+func (p *Parser) domainInfo(domain string) *domainInfo {
+	e := &p.cache[domainHash(domain)&(cacheSize-1)]
 	if e.domain != domain {
-		*e = addrDomainOf(domain)
+		*e = domainOf(domain)
 	}
 	return e
 }
 
-// addrPlainDomain reports, in one pass, whether domain is the common case
-// that addrNormDomain leaves as it is and addrCheckDomain finds fault with
+// plainDomain reports, in one pass, whether domain is the common case
+// that normDomain leaves as it is and checkDomain finds fault with
 // only for its top-level domain, if at all: a lower-case ASCII host name
 // of letters, digits and hyphens, with no "--" in third and fourth place
 // of a label, not all digits, not special-use. Then it returns the
-// top-level domain, for addrCheckTLD. It returns false for every other
+// top-level domain, for checkTLD. It returns false for every other
 // domain, which the general path then judges.
-func addrPlainDomain(d string) (tld string, ok bool) {
-	if d == "" || len(d) > addrMaxDomain {
+func plainDomain(d string) (tld string, ok bool) {
+	if d == "" || len(d) > maxDomain {
 		return "", false
 	}
 	start, dots, numeric := 0, 0, true
@@ -278,7 +273,7 @@ func addrPlainDomain(d string) (tld string, ok bool) {
 			return "", false
 		}
 		n := i - start
-		if n == 0 || n > addrMaxLabel || d[start] == '-' || d[i-1] == '-' ||
+		if n == 0 || n > maxLabel || d[start] == '-' || d[i-1] == '-' ||
 			n >= 4 && d[start+2] == '-' && d[start+3] == '-' {
 			return "", false
 		}
@@ -288,16 +283,16 @@ func addrPlainDomain(d string) (tld string, ok bool) {
 		}
 	}
 	tld = d[start:]
-	return tld, dots > 0 && !numeric && addrSpecialUse(tld) == ""
+	return tld, dots > 0 && !numeric && specialUse(tld) == ""
 }
 
-// addrDomainHash hashes a domain for the cache of an addrParser from its
+// domainHash hashes a domain for the cache of a Parser from its
 // length and its first and last eight bytes.
-func addrDomainHash(d string) uint64 {
+func domainHash(d string) uint64 {
 	n := len(d)
 	h := uint64(n)
 	if n >= 8 {
-		h ^= addrLoad64(d[:8])*0x9e3779b97f4a7c15 ^ addrLoad64(d[n-8:])
+		h ^= load64(d[:8])*0x9e3779b97f4a7c15 ^ load64(d[n-8:])
 	} else {
 		for i := 0; i < n; i++ {
 			h = h<<8 | uint64(d[i])
@@ -307,49 +302,49 @@ func addrDomainHash(d string) uint64 {
 	return h ^ h>>29
 }
 
-// addrLoad64 reads the first 8 bytes of s, little-endian.
-func addrLoad64(s string) uint64 {
+// load64 reads the first 8 bytes of s, little-endian.
+func load64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// addrCheck parses a trimmed cell, looking its domain up in p's cache when
+// check parses a trimmed cell, looking its domain up in p's cache when
 // p is not nil; a clean lower-case address costs no allocation. Syntax
 // errors take precedence over domain errors.
-func addrCheck(s string, p *addrParser) (a Address, badTLD bool) {
-	local, domain, detail := addrSplit(s)
+func check(s string, p *Parser) (a Address, badTLD bool) {
+	local, domain, detail := split(s)
 	if detail != "" {
-		return addrSyntax(detail)
+		return syntaxResult(detail)
 	}
 	if domain[0] == '[' && domain[len(domain)-1] == ']' {
-		return addrBadDomain(s, local, domain, strings.ToLower(domain), addrLiteralDetail(domain))
+		return badDomainResult(s, local, domain, strings.ToLower(domain), literalDetail(domain))
 	}
-	var e *addrDomainInfo
+	var e *domainInfo
 	if p != nil {
 		e = p.domainInfo(domain)
 	} else {
-		info := addrDomainOf(domain)
+		info := domainOf(domain)
 		e = &info
 	}
 	if e.d.syntax != "" {
-		return addrSyntax(e.d.syntax)
+		return syntaxResult(e.d.syntax)
 	}
-	if n := len(local) + 1 + e.n; n > addrMaxLength {
-		return addrSyntax(addrTooLong(n))
+	if n := len(local) + 1 + e.n; n > maxLength {
+		return syntaxResult(tooLong(n))
 	}
 	uni := e.d.uni
 	if e.uniSame {
 		uni = domain
 	}
 	if e.d.bad != "" {
-		return addrBadDomain(s, local, domain, uni, e.d.bad)
+		return badDomainResult(s, local, domain, uni, e.d.bad)
 	}
 	if !e.ok {
-		a, _ = addrBadDomain(s, local, domain, uni, e.detail)
+		a, _ = badDomainResult(s, local, domain, uni, e.detail)
 		return a, e.badTLD
 	}
-	a = addrWith(s, local, domain, uni)
+	a = newAddress(s, local, domain, uni)
 	a.ASCII = e.d.ascii
 	if e.asciiSame {
 		a.ASCII = domain
@@ -357,16 +352,16 @@ func addrCheck(s string, p *addrParser) (a Address, badTLD bool) {
 	return a, false
 }
 
-// addrSplit splits a trimmed cell at its @ and checks the local part; detail
+// split splits a trimmed cell at its @ and checks the local part; detail
 // says why the cell is not an address.
-func addrSplit(s string) (local, domain, detail string) {
+func split(s string) (local, domain, detail string) {
 	if s == "" {
 		return "", "", "the cell is empty"
 	}
-	if len(s) > addrMaxCell {
-		return "", "", addrTooLong(len(s))
+	if len(s) > maxCell {
+		return "", "", tooLong(len(s))
 	}
-	if addrHasPrefixFold(s, "mailto:") {
+	if hasPrefixFold(s, "mailto:") {
 		return "", "", `it starts with "mailto:"`
 	}
 	if s[len(s)-1] == '>' && strings.IndexByte(s, '<') >= 0 {
@@ -380,7 +375,7 @@ func addrSplit(s string) (local, domain, detail string) {
 	}
 
 	if s[0] == '"' {
-		end := addrQuoteEnd(s)
+		end := quoteEnd(s)
 		switch {
 		case end < 0:
 			return "", "", "a quotation mark is not closed"
@@ -397,9 +392,9 @@ func addrSplit(s string) (local, domain, detail string) {
 		case n == 1 && domain != "" && domain[0] == '@':
 			return "", "", "the @ sign is doubled (@@)"
 		case n > 0:
-			return "", "", addrManyAts(n + 1)
+			return "", "", manyAts(n + 1)
 		}
-		detail = addrCheckQuoted(local)
+		detail = checkQuoted(local)
 	} else {
 		at := strings.IndexByte(s, '@')
 		if at < 0 {
@@ -413,15 +408,15 @@ func addrSplit(s string) (local, domain, detail string) {
 		case n == 1 && domain[0] == '@':
 			return "", "", "the @ sign is doubled (@@)"
 		case n > 0:
-			return "", "", addrManyAts(n + 1)
+			return "", "", manyAts(n + 1)
 		case local == "":
 			return "", "", "there is nothing before the @"
 		}
-		detail = addrCheckLocal(local)
+		detail = checkLocal(local)
 	}
 	switch {
 	case detail != "":
-	case len(local) > addrMaxLocal:
+	case len(local) > maxLocal:
 		detail = "the part before the @ is too long (" + strconv.Itoa(len(local)) + " bytes; the limit is 64)"
 	case domain == "":
 		detail = "there is nothing after the @"
@@ -429,24 +424,24 @@ func addrSplit(s string) (local, domain, detail string) {
 	return local, domain, detail
 }
 
-// addrDomainForms is a domain normalised: ascii is the DNS form and uni the
+// domainForms is a domain normalised: ascii is the DNS form and uni the
 // form shown. When syntax is set the address is not an address; when bad is
 // set its domain cannot receive mail.
-type addrDomainForms struct {
+type domainForms struct {
 	ascii, uni, syntax, bad string
 }
 
-// addrNormDomain lower-cases a non-empty domain and, when it is
+// normDomain lower-cases a non-empty domain and, when it is
 // international, maps it by IDNA. It reports the syntax errors and the
-// characters a host name cannot have; the rest is for addrCheckDomain.
-func addrNormDomain(domain string) (d addrDomainForms) {
+// characters a host name cannot have; the rest is for checkDomain.
+func normDomain(domain string) (d domainForms) {
 	var badChar byte
 	nonASCII, upper := false, false
 	for i := 0; i < len(domain); {
 		c := domain[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(domain[i:])
-			if d.syntax = addrCheckRune(r, size); d.syntax != "" {
+			if d.syntax = checkRune(r, size); d.syntax != "" {
 				return d
 			}
 			nonASCII = true
@@ -457,12 +452,12 @@ func addrNormDomain(domain string) (d addrDomainForms) {
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.':
 		case 'A' <= c && c <= 'Z':
 			upper = true
-		case addrAtext[c]:
+		case atext[c]:
 			if badChar == 0 {
 				badChar = c
 			}
 		default:
-			d.syntax = addrBadChar(c, "the domain")
+			d.syntax = badCharDetail(c, "the domain")
 			return d
 		}
 		i++
@@ -472,17 +467,17 @@ func addrNormDomain(domain string) (d addrDomainForms) {
 	switch {
 	case badChar != 0:
 		d.ascii = strings.ToLower(domain)
-		d.uni, d.bad = d.ascii, addrDomainCharDetail(badChar)
+		d.uni, d.bad = d.ascii, domainCharDetail(badChar)
 	case nonASCII:
 		ok := false
 		var err error
 		if d.ascii, err = idna.Lookup.ToASCII(domain); err == nil {
-			d.uni, ok = addrToUnicode(d.ascii)
+			d.uni, ok = toUnicode(d.ascii)
 		}
 		if !ok {
 			// Lower-case only ASCII letters: IDNA maps those the same way,
 			// but lower-casing another letter may make the domain valid.
-			d.ascii = addrLowerASCII(domain)
+			d.ascii = lowerASCII(domain)
 			d.uni, d.bad = d.ascii, notIDN
 		}
 	default:
@@ -491,11 +486,11 @@ func addrNormDomain(domain string) (d addrDomainForms) {
 			d.ascii = strings.ToLower(domain)
 		}
 		d.uni = d.ascii
-		if addrHasACE(d.ascii) {
+		if hasACE(d.ascii) {
 			var ok bool
-			if d.uni, ok = addrToUnicode(d.ascii); !ok {
+			if d.uni, ok = toUnicode(d.ascii); !ok {
 				d.uni, d.bad = d.ascii, notIDN
-				if ok, detail, _ := addrCheckDomain(d.ascii); !ok {
+				if ok, detail, _ := checkDomain(d.ascii); !ok {
 					d.bad = detail
 				}
 			}
@@ -514,27 +509,27 @@ func addrNormDomain(domain string) (d addrDomainForms) {
 	return d
 }
 
-// addrTooLong describes an address of n bytes.
-func addrTooLong(n int) string {
+// tooLong describes an address of n bytes.
+func tooLong(n int) string {
 	return "the address is too long (" + strconv.Itoa(n) + " bytes; the limit is 254)"
 }
 
-// addrSyntax is the result for a cell that is not an address.
-func addrSyntax(detail string) (Address, bool) {
+// syntaxResult is the result for a cell that is not an address.
+func syntaxResult(detail string) (Address, bool) {
 	return Address{Reason: ReasonSyntax, Detail: detail}, false
 }
 
-// addrBadDomain is the result for a well-formed address whose domain cannot
+// badDomainResult is the result for a well-formed address whose domain cannot
 // receive mail.
-func addrBadDomain(s, local, domain, uni, detail string) (Address, bool) {
-	a := addrWith(s, local, domain, uni)
+func badDomainResult(s, local, domain, uni, detail string) (Address, bool) {
+	a := newAddress(s, local, domain, uni)
 	a.Reason, a.Detail = ReasonBadDomain, detail
 	return a, false
 }
 
-// addrWith fills the normalised fields of the address s = local@domain whose
+// newAddress fills the normalised fields of the address s = local@domain whose
 // domain normalises to uni. It reuses s when nothing changed.
-func addrWith(s, local, domain, uni string) Address {
+func newAddress(s, local, domain, uni string) Address {
 	email := s
 	if uni != domain {
 		email = local + "@" + uni
@@ -544,11 +539,11 @@ func addrWith(s, local, domain, uni string) Address {
 	}
 }
 
-// addrToUnicode returns the display form of a lower-case ASCII domain. It
+// toUnicode returns the display form of a lower-case ASCII domain. It
 // fails unless IDNA converts that form back to ascii, so that parsing the
 // normalised address again gives the same result.
-func addrToUnicode(ascii string) (string, bool) {
-	if !addrHasACE(ascii) {
+func toUnicode(ascii string) (string, bool) {
+	if !hasACE(ascii) {
 		return ascii, true
 	}
 	u, err := idna.Lookup.ToUnicode(ascii)
@@ -559,8 +554,8 @@ func addrToUnicode(ascii string) (string, bool) {
 	return u, err == nil && back == ascii
 }
 
-// addrLowerASCII lower-cases the ASCII letters of s.
-func addrLowerASCII(s string) string {
+// lowerASCII lower-cases the ASCII letters of s.
+func lowerASCII(s string) string {
 	return strings.Map(func(r rune) rune {
 		if 'A' <= r && r <= 'Z' {
 			return r + 'a' - 'A'
@@ -569,10 +564,10 @@ func addrLowerASCII(s string) string {
 	}, s)
 }
 
-// addrHasACE reports whether a lower-case ASCII domain has a label with "--"
+// hasACE reports whether a lower-case ASCII domain has a label with "--"
 // in third and fourth place, such as a punycode "xn--" label, which only IDNA
 // can validate.
-func addrHasACE(d string) bool {
+func hasACE(d string) bool {
 	for i := 0; ; {
 		j := strings.IndexByte(d[i:], '.')
 		if j < 0 {
@@ -588,9 +583,9 @@ func addrHasACE(d string) bool {
 	}
 }
 
-// addrAtext marks the ASCII characters allowed in an unquoted local part
+// atext marks the ASCII characters allowed in an unquoted local part
 // (RFC 5322 atext).
-var addrAtext = func() (t [utf8.RuneSelf]bool) {
+var atext = func() (t [utf8.RuneSelf]bool) {
 	for c := 'a'; c <= 'z'; c++ {
 		t[c], t[c-'a'+'A'] = true, true
 	}
@@ -603,9 +598,9 @@ var addrAtext = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// addrCheckLocal says what is wrong with an unquoted local part, or returns
+// checkLocal says what is wrong with an unquoted local part, or returns
 // "" when it is a dot-atom of ASCII atext and visible non-ASCII characters.
-func addrCheckLocal(local string) string {
+func checkLocal(local string) string {
 	for i := 0; i < len(local); {
 		c := local[i]
 		switch {
@@ -620,22 +615,22 @@ func addrCheckLocal(local string) string {
 			}
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(local[i:])
-			if d := addrCheckLocalRune(r, size, i == 0); d != "" {
+			if d := checkLocalRune(r, size, i == 0); d != "" {
 				return d
 			}
 			i += size
 			continue
-		case !addrAtext[c]:
-			return addrBadChar(c, "the part before the @")
+		case !atext[c]:
+			return badCharDetail(c, "the part before the @")
 		}
 		i++
 	}
 	return ""
 }
 
-// addrQuoteEnd returns the index just past the quote that closes the quoted
+// quoteEnd returns the index just past the quote that closes the quoted
 // string s starts with, or -1 when it is not closed.
-func addrQuoteEnd(s string) int {
+func quoteEnd(s string) int {
 	for i := 1; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
@@ -647,85 +642,85 @@ func addrQuoteEnd(s string) int {
 	return -1
 }
 
-// addrCheckQuoted says what is wrong with a quoted local part, quotes
+// checkQuoted says what is wrong with a quoted local part, quotes
 // included, or returns "". Inside quotes any visible character and the space
 // are allowed, and a backslash quotes the next one.
-func addrCheckQuoted(q string) string {
+func checkQuoted(q string) string {
 	body := q[1 : len(q)-1]
 	for i := 0; i < len(body); {
 		c := body[i]
 		if c == '\\' {
-			i++ // addrQuoteEnd guarantees a character follows
+			i++ // quoteEnd guarantees a character follows
 			c = body[i]
 		}
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(body[i:])
-			if d := addrCheckLocalRune(r, size, false); d != "" {
+			if d := checkLocalRune(r, size, false); d != "" {
 				return d
 			}
 			i += size
 			continue
 		}
 		if c < ' ' || c == 0x7f {
-			return addrBadChar(c, "the part before the @")
+			return badCharDetail(c, "the part before the @")
 		}
 		i++
 	}
 	return ""
 }
 
-// addrCheckLocalRune says what is wrong with a non-ASCII character of the
+// checkLocalRune says what is wrong with a non-ASCII character of the
 // local part, or returns "" for a visible letter, mark, digit, punctuation or
 // symbol (a combining mark only after another character).
-func addrCheckLocalRune(r rune, size int, first bool) string {
-	if d := addrCheckRune(r, size); d != "" {
+func checkLocalRune(r rune, size int, first bool) string {
+	if d := checkRune(r, size); d != "" {
 		return d
 	}
 	switch {
 	case r == '\u200c' || r == '\u200d':
-		return addrInvisible(r)
+		return invisible(r)
 	case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S):
-		return "the part before the @ contains a character mail systems do not accept (" + addrCodePoint(r) + ")"
+		return "the part before the @ contains a character mail systems do not accept (" + codePoint(r) + ")"
 	case first && unicode.Is(unicode.M, r):
 		return "the part before the @ starts with a combining accent"
 	}
 	return ""
 }
 
-// addrCheckRune says what makes a non-ASCII character a syntax error
+// checkRune says what makes a non-ASCII character a syntax error
 // anywhere in an address, or returns "". In a domain, IDNA judges the rest;
 // it allows the joiners U+200C and U+200D where a script needs them.
-func addrCheckRune(r rune, size int) string {
+func checkRune(r rune, size int) string {
 	switch {
 	case r == utf8.RuneError && size == 1:
 		return "the address is not valid text (a broken character encoding)"
 	case r == utf8.RuneError:
 		return "the address contains a broken character (�), probably from a wrong text encoding"
 	case unicode.IsSpace(r):
-		return "the address contains a space (" + addrCodePoint(r) + ")"
+		return "the address contains a space (" + codePoint(r) + ")"
 	case unicode.Is(unicode.Cc, r):
 		return "the address contains an invisible control character"
 	case unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d':
-		return addrInvisible(r)
+		return invisible(r)
 	}
 	return ""
 }
 
-// addrInvisible describes an invisible character such as a zero-width
+// invisible describes an invisible character such as a zero-width
 // space.
-func addrInvisible(r rune) string {
-	return "the address contains an invisible character (" + addrCodePoint(r) + ")"
+func invisible(r rune) string {
+	return "the address contains an invisible character (" + codePoint(r) + ")"
 }
 
-// addrCodePoint names a character by its code point, as in U+00A0, for
+// codePoint names a character by its code point, as in U+00A0, for
 // those a detail cannot show.
-func addrCodePoint(r rune) string {
+func codePoint(r rune) string {
 	return fmt.Sprintf("U+%04X", r)
 }
 
-// addrBadChar describes an ASCII character that is a syntax error in the
+// badCharDetail describes an ASCII character that is a syntax error in the
 // part named by where.
-func addrBadChar(c byte, where string) string {
+func badCharDetail(c byte, where string) string {
 	switch c {
 	case ' ':
 		return where + " contains a space"
@@ -736,7 +731,7 @@ func addrBadChar(c byte, where string) string {
 	case ',':
 		return where + " contains a comma"
 	case '@':
-		return addrManyAts(2)
+		return manyAts(2)
 	}
 	if c < ' ' || c == 0x7f {
 		return "the address contains an invisible control character"
@@ -744,8 +739,8 @@ func addrBadChar(c byte, where string) string {
 	return where + ` contains "` + string(rune(c)) + `", which is not allowed there`
 }
 
-// addrManyAts describes an address with n > 1 @ signs.
-func addrManyAts(n int) string {
+// manyAts describes an address with n > 1 @ signs.
+func manyAts(n int) string {
 	count := strconv.Itoa(n)
 	if n == 2 {
 		count = "two"
@@ -753,35 +748,47 @@ func addrManyAts(n int) string {
 	return "there are " + count + " @ signs; an address has one"
 }
 
-// addrLiteralDetail describes a domain in square brackets, an RFC 5321
+// literalDetail describes a domain in square brackets, an RFC 5321
 // address literal such as [192.0.2.1] or [IPv6:2001:db8::1], which mail to
 // real people never uses.
-func addrLiteralDetail(d string) string {
+func literalDetail(d string) string {
 	ip := strings.Trim(d, "[]")
-	if addrHasPrefixFold(ip, "ipv6:") || strings.Trim(ip, "0123456789.") == "" {
+	if hasPrefixFold(ip, "ipv6:") || strings.Trim(ip, "0123456789.") == "" {
 		return "the domain is an IP address in brackets, not a domain name"
 	}
 	return "the domain is text in square brackets, not a domain name"
 }
 
-// addrDomainCharDetail describes an ASCII character allowed in a local part
+// domainCharDetail describes an ASCII character allowed in a local part
 // but not in a host name.
-func addrDomainCharDetail(c byte) string {
+func domainCharDetail(c byte) string {
 	if c == '_' {
 		return "the domain contains an underscore (_), which mail domains cannot have"
 	}
 	return `the domain contains "` + string(rune(c)) + `", which is not allowed in a domain name`
 }
 
-// addrCheckDomain is CheckDomainFormat; badTLD reports that the domain is
-// well formed but its top-level domain does not exist.
-func addrCheckDomain(d string) (ok bool, detail string, badTLD bool) {
+// checkDomain reports whether an ASCII (punycode) domain is well formed
+// and under an existing ICANN TLD; detail says why not, and badTLD that the
+// domain is well formed but its top-level domain does not exist.
+//
+// It rejects an empty domain or label, a label over 63 octets or a domain over
+// 253, a label starting or ending with a hyphen or with "--" in third and
+// fourth place (reserved for punycode; an "xn--" label must decode), any
+// character but letters, digits and hyphens (an underscore included: it is
+// legal in DNS but not in a mail host name), a domain with no dot, an IP
+// address, the special-use names that never receive mail (.localhost,
+// .invalid, .test, .example, .local, .onion, .alt, .internal and .arpa; the
+// documentation domains example.com and example.org are ordinary names
+// here), and a top-level domain that is not in the ICANN section of the
+// Public Suffix List.
+func checkDomain(d string) (ok bool, detail string, badTLD bool) {
 	switch {
 	case d == "":
 		return false, "the domain is empty", false
 	case d[0] == '[':
-		return false, addrLiteralDetail(d), false
-	case len(d) > addrMaxDomain:
+		return false, literalDetail(d), false
+	case len(d) > maxDomain:
 		return false, "the domain is too long (" + strconv.Itoa(len(d)) + " bytes; the limit is 253)", false
 	}
 	labels, numeric, start := 0, true, 0
@@ -799,15 +806,15 @@ func addrCheckDomain(d string) (ok bool, detail string, badTLD bool) {
 		default:
 			return false, "the domain has two dots in a row", false
 		}
-		if detail := addrCheckLabel(label); detail != "" {
+		if detail := checkLabel(label); detail != "" {
 			return false, detail, false
 		}
-		numeric = numeric && addrDigits(label)
+		numeric = numeric && digits(label)
 		labels++
 		start = i + 1
 	}
 	tld := strings.ToLower(d[strings.LastIndexByte(d, '.')+1:])
-	if detail := addrSpecialUse(tld); detail != "" {
+	if detail := specialUse(tld); detail != "" {
 		return false, detail, false
 	}
 	switch {
@@ -816,14 +823,14 @@ func addrCheckDomain(d string) (ok bool, detail string, badTLD bool) {
 	case numeric:
 		return false, "the domain is an IP address, not a domain name", false
 	}
-	return addrCheckTLD(tld)
+	return checkTLD(tld)
 }
 
-// addrCheckTLD is addrCheckDomain's last check, of the lower-case
+// checkTLD is checkDomain's last check, of the lower-case
 // top-level domain of a domain that passed the others.
-func addrCheckTLD(tld string) (ok bool, detail string, badTLD bool) {
-	if !addrTLDExists(tld) {
-		if u, ok := addrToUnicode(tld); ok {
+func checkTLD(tld string) (ok bool, detail string, badTLD bool) {
+	if !tldExists(tld) {
+		if u, ok := toUnicode(tld); ok {
 			tld = u
 		}
 		return false, "the top-level domain ." + tld + " does not exist", true
@@ -831,8 +838,8 @@ func addrCheckTLD(tld string) (ok bool, detail string, badTLD bool) {
 	return true, "", false
 }
 
-// addrDigits reports whether s is all ASCII digits.
-func addrDigits(s string) bool {
+// digits reports whether s is all ASCII digits.
+func digits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -841,40 +848,40 @@ func addrDigits(s string) bool {
 	return true
 }
 
-// addrTLDs holds the top-level domains found to exist so far, copied on
+// tlds holds the top-level domains found to exist so far, copied on
 // write so that readers need no lock: a look-up in the Public Suffix List
 // allocates and costs more than the rest of a parse together. Only existing
 // TLDs are kept, which bounds the set by the list's size.
 var (
-	addrTLDs   atomic.Pointer[map[string]bool]
-	addrTLDsMu sync.Mutex
+	tlds   atomic.Pointer[map[string]bool]
+	tldsMu sync.Mutex
 )
 
-// addrTLDExists reports whether a lower-case ASCII top-level domain is in
+// tldExists reports whether a lower-case ASCII top-level domain is in
 // the ICANN section of the Public Suffix List. It asks about a name under the
 // TLD alone: asked about a whole domain, the list may answer with a private
 // suffix ("blogspot.com", icann false) though the TLD exists.
-func addrTLDExists(tld string) bool {
-	if m := addrTLDs.Load(); m != nil && (*m)[tld] {
+func tldExists(tld string) bool {
+	if m := tlds.Load(); m != nil && (*m)[tld] {
 		return true
 	}
 	if _, icann := publicsuffix.PublicSuffix("x." + tld); !icann {
 		return false
 	}
-	addrTLDsMu.Lock()
-	defer addrTLDsMu.Unlock()
+	tldsMu.Lock()
+	defer tldsMu.Unlock()
 	m := map[string]bool{strings.Clone(tld): true}
-	if old := addrTLDs.Load(); old != nil {
+	if old := tlds.Load(); old != nil {
 		maps.Copy(m, *old)
 	}
-	addrTLDs.Store(&m)
+	tlds.Store(&m)
 	return true
 }
 
-// addrCheckLabel says what is wrong with one non-empty label of an ASCII
+// checkLabel says what is wrong with one non-empty label of an ASCII
 // domain, or returns "".
-func addrCheckLabel(label string) string {
-	if len(label) > addrMaxLabel {
+func checkLabel(label string) string {
+	if len(label) > maxLabel {
 		return "a part of the domain is too long (" + strconv.Itoa(len(label)) + " characters; the limit is 63)"
 	}
 	for i := 0; i < len(label); i++ {
@@ -882,10 +889,10 @@ func addrCheckLabel(label string) string {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
 		case c >= utf8.RuneSelf:
 			return "the domain is not in ASCII (punycode) form"
-		case c == '_' || addrAtext[c]:
-			return addrDomainCharDetail(c)
+		case c == '_' || atext[c]:
+			return domainCharDetail(c)
 		default:
-			return addrBadChar(c, "the domain")
+			return badCharDetail(c, "the domain")
 		}
 	}
 	switch {
@@ -894,7 +901,7 @@ func addrCheckLabel(label string) string {
 	case label[len(label)-1] == '-':
 		return `a part of the domain ("` + label + `") ends with a hyphen`
 	case len(label) >= 4 && label[2] == '-' && label[3] == '-':
-		if !addrHasPrefixFold(label, "xn--") {
+		if !hasPrefixFold(label, "xn--") {
 			return `a part of the domain ("` + label + `") has "--" in third and fourth place, which is reserved for international names`
 		}
 		if _, err := idna.Lookup.ToUnicode(label); err != nil {
@@ -904,11 +911,11 @@ func addrCheckLabel(label string) string {
 	return ""
 }
 
-// addrSpecialUse explains why a lower-case top-level domain never receives
+// specialUse explains why a lower-case top-level domain never receives
 // mail (RFC 2606, 6761, 6762, 7686, 9476 and ICANN's .internal), or returns
 // "". The second-level example.com and example.org are not special here: they
 // are ordinary names for this check.
-func addrSpecialUse(tld string) string {
+func specialUse(tld string) string {
 	switch tld {
 	case "localhost":
 		return `"localhost" means the sender's own computer, not a mail domain`
@@ -932,17 +939,17 @@ func addrSpecialUse(tld string) string {
 	return ""
 }
 
-// addrTrim removes white space of every kind from both ends of s, along with
+// trim removes white space of every kind from both ends of s, along with
 // the zero-width characters that web forms and spreadsheets leave behind.
-func addrTrim(s string) string {
+func trim(s string) string {
 	if s == "" || (s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf) {
 		return s
 	}
-	return strings.TrimFunc(s, addrIsBlank)
+	return strings.TrimFunc(s, isBlank)
 }
 
-// addrIsBlank reports whether addrTrim removes r.
-func addrIsBlank(r rune) bool {
+// isBlank reports whether trim removes r.
+func isBlank(r rune) bool {
 	switch r {
 	case '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
 		return true
@@ -950,21 +957,21 @@ func addrIsBlank(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
-// addrHasPrefixFold reports whether s begins with the lower-case ASCII
+// hasPrefixFold reports whether s begins with the lower-case ASCII
 // prefix, ignoring case.
-func addrHasPrefixFold(s, prefix string) bool {
+func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// addrRepair undoes the cheap slips of typing or pasting an address that
-// failed addrCheck and returns the candidate; the caller keeps it only if it
+// repair undoes the cheap slips of typing or pasting an address that
+// failed check and returns the candidate; the caller keeps it only if it
 // parses. Each step changes only what is invalid anyway.
-func addrRepair(s string) string {
+func repair(s string) string {
 	// Peel wrappers, which nest: `"Jo" <mailto:jo@x.com>`.
 	mailto := false
 	for {
 		prev := s
-		if addrHasPrefixFold(s, "mailto:") {
+		if hasPrefixFold(s, "mailto:") {
 			s, mailto = s[len("mailto:"):], true
 		}
 		if n := len(s); n > 1 && s[n-1] == '>' {
@@ -975,7 +982,7 @@ func addrRepair(s string) string {
 		if n := len(s); n > 1 && (s[0] == '"' || s[0] == '\'') && s[n-1] == s[0] && strings.IndexByte(s[1:n-1], s[0]) < 0 {
 			s = s[1 : n-1]
 		}
-		s = addrTrim(s)
+		s = trim(s)
 		if len(s) == len(prev) { // each step only shortens s
 			break
 		}
@@ -990,22 +997,22 @@ func addrRepair(s string) string {
 	if at < 0 {
 		return s
 	}
-	local, domain := s[:at], addrTidy(s[at+1:], true)
+	local, domain := s[:at], tidy(s[at+1:], true)
 	if !strings.HasPrefix(local, `"`) {
-		local = addrTidy(strings.TrimRight(local, "@"), false)
+		local = tidy(strings.TrimRight(local, "@"), false)
 	}
 	if strings.IndexByte(domain, '.') < 0 {
-		domain = addrSplitTLD(domain)
+		domain = splitTLD(domain)
 	}
 	return local + "@" + domain
 }
 
-// addrTidy drops invisible characters, stray spaces (in a domain every
+// tidy drops invisible characters, stray spaces (in a domain every
 // space; in a local part those next to a dot or an end) and stray dots (at
 // either end, or doubled) from one part of an address. In a domain it also
 // reads a comma or a full-width or ideographic full stop as a dot and drops
 // the punctuation a domain cannot end with, as in "jo@x.com;".
-func addrTidy(part string, domain bool) string {
+func tidy(part string, domain bool) string {
 	part = strings.Map(func(r rune) rune {
 		switch {
 		case domain && (r == ',' || r == '．' || r == '。' || r == '｡'):
@@ -1018,7 +1025,7 @@ func addrTidy(part string, domain bool) string {
 		return r
 	}, part)
 	if domain {
-		part = strings.TrimRightFunc(part, addrIsASCIIPunct)
+		part = strings.TrimRightFunc(part, isASCIIPunct)
 	}
 	var kept []string
 	for seg := range strings.SplitSeq(part, ".") {
@@ -1029,18 +1036,18 @@ func addrTidy(part string, domain bool) string {
 	return strings.Join(kept, ".")
 }
 
-// addrIsASCIIPunct reports whether r is ASCII but neither a letter nor a
+// isASCIIPunct reports whether r is ASCII but neither a letter nor a
 // digit.
-func addrIsASCIIPunct(r rune) bool {
+func isASCIIPunct(r rune) bool {
 	return r < utf8.RuneSelf && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
 }
 
-// addrDotlessEndings are the endings split off a domain typed without the
+// dotlessEndings are the endings split off a domain typed without the
 // dot before its top-level domain ("gmailcom"), as written without and with
 // their dots. Only generic names and common two-level registries are
 // listed: a country code alone would cut "gmail" into "gma.il" and "gmx" into
 // "g.mx", and domain typo suggestions catch those providers anyway.
-var addrDotlessEndings = [][2]string{
+var dotlessEndings = [][2]string{
 	{"com", "com"}, {"net", "net"}, {"org", "org"}, {"edu", "edu"}, {"gov", "gov"},
 	{"couk", "co.uk"}, {"orguk", "org.uk"}, {"acuk", "ac.uk"},
 	{"comau", "com.au"}, {"netau", "net.au"}, {"conz", "co.nz"}, {"coza", "co.za"},
@@ -1049,21 +1056,21 @@ var addrDotlessEndings = [][2]string{
 	{"comar", "com.ar"}, {"comtr", "com.tr"},
 }
 
-// addrDotlessWords end many host names and are not split even so:
+// dotlessWords end many host names and are not split even so:
 // "jo@btinternet" lacks its .com, not a dot in "btinter.net".
-var addrDotlessWords = []string{"internet", "intranet", "telecom"}
+var dotlessWords = []string{"internet", "intranet", "telecom"}
 
-// addrSplitTLD puts back the dot a dotless domain lost before the longest
-// ending in addrDotlessEndings, or returns d unchanged.
-func addrSplitTLD(d string) string {
+// splitTLD puts back the dot a dotless domain lost before the longest
+// ending in dotlessEndings, or returns d unchanged.
+func splitTLD(d string) string {
 	d = strings.ToLower(d)
-	for _, w := range addrDotlessWords {
+	for _, w := range dotlessWords {
 		if strings.HasSuffix(d, w) {
 			return d
 		}
 	}
 	var best [2]string
-	for _, e := range addrDotlessEndings {
+	for _, e := range dotlessEndings {
 		if len(d) > len(e[0]) && len(e[0]) > len(best[0]) && strings.HasSuffix(d, e[0]) {
 			best = e
 		}

@@ -1,0 +1,36 @@
+// Package corpora finds the shared folder of third-party test corpora
+// (public syntax suites, typo lists, CSV conformance files) for the tests
+// of the packages below cleaner. The corpora live outside the repository,
+// in a folder "shared/corpora" next to the checkout or further up, so a
+// fresh clone has none: the tests that need them skip.
+package corpora
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Dir returns the folder sub of the shared corpora, found by walking up
+// from the test's folder until a "shared/corpora" folder holds it, or
+// skips tb with a message saying so.
+func Dir(tb testing.TB, sub string) string {
+	tb.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		tb.Skipf("corpus %s: no working folder to look from (%v): skipping", sub, err)
+	}
+	for dir := wd; ; {
+		p := filepath.Join(dir, "shared", "corpora", sub)
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			return p
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			break
+		}
+		dir = up
+	}
+	tb.Skipf("corpus %s not found in a shared/corpora folder above %s (it lives outside the repository): skipping", sub, wd)
+	return ""
+}
