@@ -5,9 +5,14 @@
 // rows and a report. A list too large to hold is cleaned in passes over its
 // file by a Stream, with the same results.
 //
-// What one address is and what it should have been (syntax, normalisation,
-// corrections) is package address's: cleaner joins each row's address
-// with its domain's DNS result.
+// The two sides it joins have packages of their own, which know nothing of
+// each other or of cleaner: csvfile reads and writes the subscriber file
+// (encodings, delimiters, quoting, atomic outputs), and address says what
+// one address is and what it should have been (syntax, normalisation,
+// corrections). Cleaner keeps the session, the verdicts and their
+// explanations, the decisions, the export policy, the summary and the
+// Stream, and hands on what its callers need of csvfile to open a list
+// (List, ReadFile, the errors they tell apart).
 //
 // It holds no terminal and no network code: DNS results come from package
 // resolver through the DomainChecker interface.

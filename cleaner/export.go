@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/listclean/listclean/cleaner/csvfile"
 )
 
 // The columns added to the removed file, after the list's own.
@@ -75,11 +77,11 @@ func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 		if out == "" {
 			return errors.New("an output path is empty")
 		}
-		if SameFile(out, s.List.Name) {
+		if csvfile.SameFile(out, s.List.Name) {
 			return fmt.Errorf("refusing to write %s: it is the input file", out)
 		}
 		for _, other := range outs[:k] {
-			if SameFile(out, other) {
+			if csvfile.SameFile(out, other) {
 				return fmt.Errorf("refusing to write %s twice in one export", out)
 			}
 		}
@@ -127,14 +129,14 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			res.Removed++ // as count counts it
 		}
 	}
-	outs := []Output{
+	outs := []csvfile.Output{
 		{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error { return e.cleaned(w, true) }},
 		{Path: opt.Paths.Removed, Write: func(w io.Writer) error { return e.removed(w, true) }},
 	}
 	if opt.Paths.Report != "" {
-		outs = append(outs, Output{Path: opt.Paths.Report, Write: func(w io.Writer) error { return e.report(w, true) }})
+		outs = append(outs, csvfile.Output{Path: opt.Paths.Report, Write: func(w io.Writer) error { return e.report(w, true) }})
 	}
-	if err := WriteFilesAtomic(opt.Force, outs...); err != nil {
+	if err := csvfile.WriteFilesAtomic(opt.Force, outs...); err != nil {
 		return res, fmt.Errorf("exporting: %w", err)
 	}
 	return res, nil
@@ -190,7 +192,7 @@ func exportActionCode(a Action) uint8 {
 // userCell is a cell of the list's own as written to an output.
 func (e *exportRows) userCell(c string) string {
 	if e.opt.EscapeFormulas {
-		return EscapeFormula(c)
+		return csvfile.EscapeFormula(c)
 	}
 	return c
 }
@@ -203,7 +205,7 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 		h = cells(l.Header, e.userCell)
 	}
 	escape := e.opt.EscapeFormulas
-	return e.s.writeRows(w, h, header, func(enc *recordEncoder, dst []byte, lo, hi int) ([]byte, error) {
+	return e.s.writeRows(w, h, header, func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
 			var email string
 			if e.acts != nil {
@@ -218,8 +220,8 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 				}
 				email = o.Email
 			}
-			if !enc.valid {
-				return dst, errWriteDelim
+			if err := enc.Err(); err != nil {
+				return dst, err
 			}
 			// The row's cells as they are, but for the address.
 			row := l.Rows[i]
@@ -229,14 +231,14 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 			only := len(row) == 1
 			for k, c := range row {
 				if k > 0 {
-					dst = enc.appendComma(dst)
+					dst = enc.AppendComma(dst)
 				}
 				if k == l.EmailCol {
 					c = email
 				}
-				dst = enc.appendCell(dst, c, escape, only)
+				dst = enc.AppendCell(dst, c, escape, only)
 			}
-			dst = enc.appendEOL(dst)
+			dst = enc.AppendEOL(dst)
 		}
 		return dst, nil
 	})
@@ -252,7 +254,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 		h = append(padded(cells(l.Header, e.userCell), e.width), removedColumns...)
 	}
 	escape := e.opt.EscapeFormulas
-	return e.s.writeRows(w, h, header, func(enc *recordEncoder, dst []byte, lo, hi int) ([]byte, error) {
+	return e.s.writeRows(w, h, header, func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
 			if e.acts != nil && e.acts[i] != exportRemove {
 				continue
@@ -261,32 +263,32 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			if o.Action != ActionRemove {
 				continue
 			}
-			if !enc.valid {
-				return dst, errWriteDelim
+			if err := enc.Err(); err != nil {
+				return dst, err
 			}
 			// The row's cells, empty ones up to the width, then the
 			// columns of removedColumns: never a record of one field.
 			row := l.Rows[i]
 			for k, c := range row {
 				if k > 0 {
-					dst = enc.appendComma(dst)
+					dst = enc.AppendComma(dst)
 				}
-				dst = enc.appendCell(dst, c, escape, false)
+				dst = enc.AppendCell(dst, c, escape, false)
 			}
 			for k := len(row); k < e.width; k++ {
 				if k > 0 {
-					dst = enc.appendComma(dst)
+					dst = enc.AppendComma(dst)
 				}
 			}
 			if len(row) > 0 || e.width > 0 {
-				dst = enc.appendComma(dst)
+				dst = enc.AppendComma(dst)
 			}
-			dst = enc.appendField(dst, string(o.Verdict), false)
-			dst = enc.appendComma(dst)
-			dst = enc.appendField(dst, string(o.Reason), false)
-			dst = enc.appendComma(dst)
-			dst = enc.appendCell(dst, e.s.Rows[i].Suggestion, true, false)
-			dst = enc.appendEOL(dst)
+			dst = enc.AppendField(dst, string(o.Verdict), false)
+			dst = enc.AppendComma(dst)
+			dst = enc.AppendField(dst, string(o.Reason), false)
+			dst = enc.AppendComma(dst)
+			dst = enc.AppendCell(dst, e.s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendEOL(dst)
 		}
 		return dst, nil
 	})
@@ -296,9 +298,9 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 //
 // ReportRow defines the table: gocsv writes its header and reads it back
 // (ReadReport). The rows themselves are encoded here, field by field in the
-// order of ReportRow's columns, as a RecordWriter would write them, because
-// gocsv's reflection per field was most of the time spent on a report (0.4
-// of 0.9 CPU-seconds at a million rows). TestReportReadsBack reads them
+// order of ReportRow's columns, as a csvfile.RecordWriter would write them,
+// because gocsv's reflection per field was most of the time spent on a
+// report (0.4 of 0.9 CPU-seconds at a million rows). TestReportReadsBack reads them
 // back through gocsv.
 func (e *exportRows) report(w io.Writer, header bool) error {
 	if header {
@@ -307,22 +309,22 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 		}
 	}
 	s := e.s
-	enc := newRecordEncoder(',', false) // as gocsv.DefaultCSVWriter
+	enc := csvfile.NewEncoder(',', false) // as gocsv.DefaultCSVWriter
 	return writeChunkedAppend(w, len(s.Rows), func(dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
 			o := e.plan.outcome(i)
 			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
-			dst = enc.appendCell(dst, s.Rows[i].Addr.Raw, true, false)
+			dst = enc.AppendCell(dst, s.Rows[i].Addr.Raw, true, false)
 			dst = append(dst, ',')
-			dst = enc.appendField(dst, string(o.Verdict), false)
+			dst = enc.AppendField(dst, string(o.Verdict), false)
 			dst = append(dst, ',')
-			dst = enc.appendField(dst, string(o.Reason), false)
+			dst = enc.AppendField(dst, string(o.Reason), false)
 			dst = append(dst, ',')
-			dst = enc.appendCell(dst, s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendCell(dst, s.Rows[i].Suggestion, true, false)
 			dst = append(dst, ',')
-			dst = enc.appendField(dst, string(o.Action), false)
+			dst = enc.AppendField(dst, string(o.Action), false)
 			dst = append(dst, '\n')
 		}
 		return dst, nil
@@ -332,7 +334,7 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 // writeRows writes header (if withHeader), then the rows that encode
 // appends to dst for rows [lo, hi) with an encoder of the list's delimiter
 // and line endings, encoding chunks of rows on all cores.
-func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encode func(enc *recordEncoder, dst []byte, lo, hi int) ([]byte, error)) error {
+func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encode func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error)) error {
 	l := s.List
 	if withHeader {
 		cw := l.NewWriter(w)
@@ -344,7 +346,7 @@ func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encod
 			return err
 		}
 	}
-	enc := newRecordEncoder(l.Delimiter, l.CRLF) // read only: shared by the chunks
+	enc := csvfile.NewEncoder(l.Delimiter, l.CRLF) // read only: shared by the chunks
 	return writeChunkedAppend(w, len(s.Rows), func(dst []byte, lo, hi int) ([]byte, error) {
 		return encode(enc, dst, lo, hi)
 	})
@@ -472,14 +474,4 @@ func padded(rec []string, width int) []string {
 		rec = append(rec, "")
 	}
 	return rec
-}
-
-// EscapeFormula makes a cell safe to open in a spreadsheet: a cell that
-// starts with =, +, -, @, tab or carriage return is prefixed with a single
-// quote, per the OWASP guidance on CSV injection.
-func EscapeFormula(c string) string {
-	if escapeFormulaNeeded(c) {
-		return "'" + c
-	}
-	return c
 }

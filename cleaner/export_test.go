@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/csvfile"
 )
 
 func TestPolicyAction(t *testing.T) {
@@ -234,8 +236,8 @@ func TestReportReadsBack(t *testing.T) {
 	}
 	for i, r := range report {
 		raw := l.Rows[i][l.EmailCol]
-		want := ReportRow{Row: i + 1, Email: EscapeFormula(raw), Verdict: string(s.Rows[i].Verdict()),
-			Reason: string(s.Rows[i].Reason), Suggestion: EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
+		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(raw), Verdict: string(s.Rows[i].Verdict()),
+			Reason: string(s.Rows[i].Reason), Suggestion: csvfile.EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
 		if r != want {
 			t.Errorf("report row %d = %+v, want %+v", i+1, r, want)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/csvfile"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -66,14 +67,15 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 
 	// The header and email column are found from the first records, as
 	// many as content detection looks at; then every row is tallied.
-	p := &readParsed{}
+	var first [][]string
+	var firstLines []int
 	var l *List
 	t := newDomainTally()
 	tally := func(rows [][]string) {
 		addrs := make([]address.Address, len(rows))
 		parallelFor(len(rows), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				addrs[i] = address.Parse(emailCell(rows[i], l.EmailCol))
+				addrs[i] = address.Parse(l.EmailCellOf(rows[i]))
 			}
 		})
 		for i := range addrs {
@@ -82,15 +84,14 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 		st.rows += len(rows)
 	}
 	head := func() error {
-		p.delim, p.encoding, p.crlf = rs.p.delim, rs.p.encoding, rs.p.crlf
 		var err error
-		if l, err = readList(p, path, opt); err != nil {
+		if l, err = rs.List(first, firstLines, opt); err != nil {
 			return err
 		}
 		tally(l.Rows)
 		return nil
 	}
-	err = rs.each(func(recs [][]string, lines []int) error {
+	err = rs.Each(func(recs [][]string, lines []int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -98,9 +99,9 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 			tally(recs)
 			return nil
 		}
-		p.records = append(p.records, recs...)
-		p.lines = append(p.lines, lines...)
-		if len(p.records) <= 1001 {
+		first = append(first, recs...)
+		firstLines = append(firstLines, lines...)
+		if len(first) <= 1001 {
 			return nil
 		}
 		return head()
@@ -117,12 +118,12 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	st.head = l
 
 	// The encoding is known for sure, and its notes due, only at the end.
-	notes, err := rs.finish()
+	notes, err := rs.Finish()
 	if err != nil {
 		return nil, err
 	}
 	l.Notes = append(notes, l.Notes...)
-	l.Encoding = rs.p.encoding
+	l.Encoding = rs.Encoding()
 	l.Rows, l.Lines = nil, nil
 
 	st.base = &Session{
@@ -137,18 +138,10 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 }
 
 // open opens the file and a record stream on it.
-func (st *Stream) open() (*os.File, *recordStream, error) {
-	f, err := os.Open(st.path)
+func (st *Stream) open() (*os.File, *csvfile.RecordStream, error) {
+	f, fi, err := csvfile.Open(st.path)
 	if err != nil {
-		return nil, nil, &ReadError{File: st.path, Err: readUnwrapPath(err)}
-	}
-	fi, err := f.Stat()
-	if err != nil || fi.IsDir() {
-		f.Close()
-		if err == nil {
-			err = errors.New("is a directory, not a CSV file")
-		}
-		return nil, nil, &ReadError{File: st.path, Err: readUnwrapPath(err)}
+		return nil, nil, err
 	}
 	if st.file == nil {
 		st.file = fi
@@ -160,13 +153,11 @@ func (st *Stream) open() (*os.File, *recordStream, error) {
 	if st.head != nil {
 		delim = st.head.Delimiter
 	}
-	rs := newRecordStream(f, st.path, delim, 0)
-	rs.size = fi.Size()
-	rs.chunk = streamChunkSize
+	chunk := streamChunkSize
 	if st.chunk > 0 {
-		rs.chunk = st.chunk
+		chunk = st.chunk
 	}
-	return f, rs, nil
+	return f, csvfile.NewRecordStream(f, st.path, delim, fi.Size(), chunk), nil
 }
 
 // List returns the list without its rows: name, header, email column,
@@ -191,7 +182,7 @@ func (st *Stream) each(ctx context.Context, dups *dupTable, fn func(cs *Session,
 	defer f.Close()
 	dups.reset()
 	first, header := 0, st.head.Header != nil
-	err = rs.each(func(recs [][]string, _ []int) error {
+	err = rs.Each(func(recs [][]string, _ []int) error {
 		if header {
 			recs, header = recs[1:], false
 		}
@@ -325,7 +316,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 		paths = append(paths, opt.Paths.Report)
 	}
 	sum := newSummaryTotal()
-	err = WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
+	err = csvfile.WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
 		return st.each(ctx, dups, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
 			pl := rowPlan{s: cs, policy: opt.Policy, dupFix: dupFix, first: first}
@@ -348,14 +339,6 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 		return res, Summary{}, fmt.Errorf("exporting: %w", err)
 	}
 	return res, sum.total(st.rows, len(st.base.domains)), nil
-}
-
-// emailCell returns row's cell in column col, or "".
-func emailCell(row []string, col int) string {
-	if col < 0 || col >= len(row) {
-		return ""
-	}
-	return row[col]
 }
 
 // streamMaxRows is the most rows a Stream cleans: a row's index, and the

@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bytes"
@@ -96,23 +96,34 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // ReadFile reads the subscriber list in the file at path; see Read.
 func ReadFile(path string, opt ReadOptions) (*List, error) {
-	f, err := os.Open(path)
+	f, fi, err := Open(path)
 	if err != nil {
-		return nil, &ReadError{File: path, Err: readUnwrapPath(err)}
+		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, &ReadError{File: path, Err: readUnwrapPath(err)}
-	}
-	if fi.IsDir() {
-		return nil, &ReadError{File: path, Err: errors.New("is a directory, not a CSV file")}
-	}
 	limit := opt.maxBytes()
 	if fi.Size() > limit {
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
 	}
 	return readFrom(f, path, opt, fi.Size())
+}
+
+// Open opens the file at path for reading a list from, with what it is; a
+// folder is refused. Errors are *ReadError values.
+func Open(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, &ReadError{File: path, Err: readUnwrapPath(err)}
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.IsDir() {
+		err = errors.New("is a directory, not a CSV file")
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, &ReadError{File: path, Err: readUnwrapPath(err)}
+	}
+	return f, fi, nil
 }
 
 // Read reads a subscriber list: a header line, then one row per record, in
@@ -182,11 +193,11 @@ func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, err
 // would be expected to hold more records than it does: the slice never
 // grows past eight times the records read so far, and is copied to its
 // length at the end when it has room for an eighth more.
-func readAll(s *recordStream) (*readParsed, error) {
+func readAll(s *RecordStream) (*readParsed, error) {
 	var recs [][]string
 	var lines []int
 	s.reuse, s.keep = true, true
-	err := s.each(func(r [][]string, l []int) error {
+	err := s.Each(func(r [][]string, l []int) error {
 		n := len(recs) + len(r)
 		if n > cap(recs) {
 			want := max(n, 2*cap(recs))
@@ -205,7 +216,7 @@ func readAll(s *recordStream) (*readParsed, error) {
 		recs, lines = slices.Clone(recs), slices.Clone(lines)
 	}
 	s.p.records, s.p.lines = recs, lines
-	notes, err := s.finish()
+	notes, err := s.Finish()
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +312,17 @@ func (l *List) SetEmailColumn(spec string) error {
 
 // EmailCell returns row i's email cell ("" when the row is too short or no
 // email column is set).
-func (l *List) EmailCell(i int) string { return emailCell(l.Rows[i], l.EmailCol) }
+func (l *List) EmailCell(i int) string { return l.EmailCellOf(l.Rows[i]) }
+
+// EmailCellOf returns the email cell of row, a record of the list's file
+// that need not be among its Rows (a chunk read in passes): "" when the row
+// is too short or no email column is set.
+func (l *List) EmailCellOf(row []string) string {
+	if l.EmailCol < 0 || l.EmailCol >= len(row) {
+		return ""
+	}
+	return row[l.EmailCol]
+}
 
 // width is the number of columns: the header's or the widest row's.
 func (l *List) width() int {

@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bufio"
@@ -15,20 +15,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/listclean/listclean/cleaner/internal/corpora"
 )
-
-// readCorpora is the shared folder of third-party test corpora, relative to
-// this package; it lives outside the module.
-const readCorpora = "../../shared/corpora"
-
-func readCorpusDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir := filepath.Join(readCorpora, sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("conformance corpus %s not found (%v): skipping", dir, err)
-	}
-	return dir
-}
 
 // TestReadCorpusCSVSpectrum reads max-mapper/csv-spectrum's files and
 // compares the rows with its expected JSON (objects keyed by header).
@@ -36,7 +25,7 @@ func readCorpusDir(t *testing.T, sub string) string {
 // field, which encoding/csv turns into LF; location_coordinates's JSON holds
 // a different phone number from its CSV (an upstream fixture slip).
 func TestReadCorpusCSVSpectrum(t *testing.T) {
-	dir := readCorpusDir(t, "csv/csv_spectrum")
+	dir := corpora.Dir(t, "csv/csv_spectrum")
 	files, err := filepath.Glob(filepath.Join(dir, "csvs", "*.csv"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no csv files in %s: %v", dir, err)
@@ -130,7 +119,7 @@ var readGoErrPos = regexp.MustCompile(`line (\d+), column (\d+)`)
 // Windows-1252 (BinaryBlobField). Error positions differ where the reader
 // points at the opening quote of an unterminated field.
 func TestReadCorpusGoEncodingCSV(t *testing.T) {
-	dir := readCorpusDir(t, "csv/go_encoding_csv")
+	dir := corpora.Dir(t, "csv/go_encoding_csv")
 	f, err := os.Open(filepath.Join(dir, "readtests.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +183,7 @@ func TestReadCorpusGoEncodingCSV(t *testing.T) {
 // TestReadCorpusSubscriberExports reads real ESP export fixtures and the
 // header rows of vendor exports: the email column is found by its header.
 func TestReadCorpusSubscriberExports(t *testing.T) {
-	dir := readCorpusDir(t, "subscriber_exports")
+	dir := corpora.Dir(t, "subscriber_exports")
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
 	for _, file := range files {
 		l, err := ReadFile(file, ReadOptions{})

@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bytes"
@@ -61,7 +61,7 @@ func FuzzReadWrite(f *testing.F) {
 
 		for _, crlf := range []bool{p.crlf, !p.crlf} {
 			var out bytes.Buffer
-			w := NewRecordWriter(&out, p.delim, crlf)
+			w := newRecordWriter(&out, p.delim, crlf)
 			if err := w.WriteAll(p.records); err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bufio"
@@ -21,33 +21,30 @@ var ErrExists = errors.New("file exists and overwriting was not allowed")
 
 var errWriteNotFile = errors.New("exists and is not a regular file")
 
-// WriteFileAtomic writes through a temporary file in the same folder,
-// fsyncs it, then renames it over path: a crash leaves the old file or the
-// complete new one. Without force, an existing path is refused with an
-// error wrapping ErrExists. write's error aborts and removes the temp file.
-// Even with force, a directory, device or pipe at path is refused.
-//
-// The temporary file is named ".NAME.tmp-PID-XXXX"; only a process killed
-// outright leaves one behind, and the next write of NAME removes those of
-// processes that no longer run. The new file gets the mode of the file it
-// replaces, else 0644. A symbolic link at path is replaced by the file,
-// never written through. Errors are *fs.PathError values naming path.
-func WriteFileAtomic(path string, force bool, write func(w io.Writer) error) error {
-	return WriteFilesAtomic(force, Output{Path: path, Write: write})
-}
-
 // An Output is one file of an export: where it goes and what it holds.
 type Output struct {
 	Path  string
 	Write func(w io.Writer) error
 }
 
-// WriteFilesAtomic writes every output as WriteFileAtomic does, but renames
-// none into place until all are written and synced: a failure while writing
-// (a full disk, a write error) leaves every output as it was, so a cleaned
-// list never stands beside the removed rows of another run. Only a crash
-// between the renames, which take microseconds, can leave some replaced.
-// Each output is synced while the next is written.
+// WriteFilesAtomic writes each output through a temporary file in the same
+// folder, fsyncs it, then renames it over its path: a crash leaves the old
+// file or the complete new one. Without force, an existing path is refused
+// with an error wrapping ErrExists. A Write's error aborts and removes the
+// temporary files. Even with force, a directory, device or pipe at a path
+// is refused.
+//
+// It renames none into place until all are written and synced: a failure
+// while writing (a full disk, a write error) leaves every output as it
+// was, so a cleaned list never stands beside the removed rows of another
+// run. Only a crash between the renames, which take microseconds, can
+// leave some replaced. Each output is synced while the next is written.
+//
+// A temporary file is named ".NAME.tmp-PID-XXXX"; only a process killed
+// outright leaves one behind, and the next write of NAME removes those of
+// processes that no longer run. A new file gets the mode of the file it
+// replaces, else 0644. A symbolic link at a path is replaced by the file,
+// never written through. Errors are *fs.PathError values naming the path.
 func WriteFilesAtomic(force bool, outs ...Output) error {
 	paths := make([]string, len(outs))
 	for k, o := range outs {
@@ -141,7 +138,7 @@ type writeStaged struct {
 }
 
 // writeCreate creates the temporary file beside path (".NAME.tmp-PID-XXXX")
-// that path's output is written to, refusing what WriteFileAtomic refuses.
+// that path's output is written to, refusing what WriteFilesAtomic refuses.
 func writeCreate(path string, force bool) (*writeStaged, error) {
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Lstat(path); err == nil {
@@ -253,14 +250,14 @@ func writeCanonical(path string) string {
 // mark or "sep=" is quoted.
 type RecordWriter struct {
 	w   *bufio.Writer
-	enc *recordEncoder
+	enc *Encoder
 	buf []byte // a record as encoded, reused
 }
 
-// NewRecordWriter writes records with the list's delimiter (and CRLF if the
-// input had it).
-func NewRecordWriter(w io.Writer, delim rune, crlf bool) *RecordWriter {
-	return &RecordWriter{w: bufio.NewWriter(w), enc: newRecordEncoder(delim, crlf)}
+// newRecordWriter writes records with the delimiter (and CRLF if crlf is
+// set).
+func newRecordWriter(w io.Writer, delim rune, crlf bool) *RecordWriter {
+	return &RecordWriter{w: bufio.NewWriter(w), enc: NewEncoder(delim, crlf)}
 }
 
 // NewWriter returns a RecordWriter for an output of the list: its delimiter
@@ -268,7 +265,7 @@ func NewRecordWriter(w io.Writer, delim rune, crlf bool) *RecordWriter {
 // or was not UTF-8, so that Excel, which wrote it, reads the output as
 // UTF-8.
 func (l *List) NewWriter(w io.Writer) *RecordWriter {
-	rw := NewRecordWriter(w, l.Delimiter, l.CRLF)
+	rw := newRecordWriter(w, l.Delimiter, l.CRLF)
 	if l.Encoding != "UTF-8" {
 		rw.w.WriteString("\uFEFF")
 	}
@@ -282,8 +279,8 @@ var errWriteDelim = errors.New("csv: invalid field delimiter")
 // the Header of a List without one (nil) can be written as it is. Writes
 // are buffered: call Flush, then check Error.
 func (w *RecordWriter) Write(record []string) error {
-	if !w.enc.valid {
-		return errWriteDelim
+	if err := w.enc.Err(); err != nil {
+		return err
 	}
 	if len(record) == 0 {
 		return nil
@@ -317,10 +314,13 @@ func (w *RecordWriter) Error() error {
 	return err
 }
 
-// A recordEncoder appends records, as RecordWriter writes them, to a byte
+// An Encoder appends records, as RecordWriter writes them, to a byte
 // slice: the exports encode their rows with it straight into the chunk
-// they fill, a record without a []string of its own.
-type recordEncoder struct {
+// they fill, a record without a []string of its own. A record is its
+// fields, each appended by AppendField or AppendCell with AppendComma
+// between them, and AppendEOL. It is read only once made, so one Encoder
+// serves goroutines encoding at once.
+type Encoder struct {
 	comma rune
 	crlf  bool
 	valid bool // encoding/csv accepts comma: else a record is an error
@@ -336,8 +336,10 @@ const (
 	encLook
 )
 
-func newRecordEncoder(comma rune, crlf bool) *recordEncoder {
-	e := &recordEncoder{comma: comma, crlf: crlf, valid: readValidDelim(comma), ascii: comma < utf8.RuneSelf}
+// NewEncoder returns an Encoder of records with the delimiter comma, ending
+// in CRLF when crlf is set.
+func NewEncoder(comma rune, crlf bool) *Encoder {
+	e := &Encoder{comma: comma, crlf: crlf, valid: readValidDelim(comma), ascii: comma < utf8.RuneSelf}
 	for b := range 256 {
 		if b >= utf8.RuneSelf || b == 's' || unicode.IsSpace(rune(b)) {
 			e.class[b] |= encLook
@@ -352,37 +354,46 @@ func newRecordEncoder(comma rune, crlf bool) *recordEncoder {
 	return e
 }
 
+// Err returns the error of every record: non-nil when encoding/csv does
+// not accept the delimiter, which no output can then be written with.
+func (e *Encoder) Err() error {
+	if !e.valid {
+		return errWriteDelim
+	}
+	return nil
+}
+
 // appendRecord appends a record of at least one field, with its line end.
-func (e *recordEncoder) appendRecord(dst []byte, record []string) []byte {
+func (e *Encoder) appendRecord(dst []byte, record []string) []byte {
 	only := len(record) == 1
 	for n, field := range record {
 		if n > 0 {
-			dst = e.appendComma(dst)
+			dst = e.AppendComma(dst)
 		}
-		dst = e.appendField(dst, field, only)
+		dst = e.AppendField(dst, field, only)
 	}
-	return e.appendEOL(dst)
+	return e.AppendEOL(dst)
 }
 
-// appendComma appends the delimiter.
-func (e *recordEncoder) appendComma(dst []byte) []byte {
+// AppendComma appends the delimiter.
+func (e *Encoder) AppendComma(dst []byte) []byte {
 	if e.ascii {
 		return append(dst, byte(e.comma))
 	}
 	return utf8.AppendRune(dst, e.comma)
 }
 
-// appendEOL appends a line end.
-func (e *recordEncoder) appendEOL(dst []byte) []byte {
+// AppendEOL appends a line end.
+func (e *Encoder) AppendEOL(dst []byte) []byte {
 	if e.crlf {
 		return append(dst, '\r', '\n')
 	}
 	return append(dst, '\n')
 }
 
-// appendField appends one field, quoted if it must be; only says it is
+// AppendField appends one field, quoted if it must be; only says it is
 // its record's only field, which is quoted even when empty.
-func (e *recordEncoder) appendField(dst []byte, field string, only bool) []byte {
+func (e *Encoder) AppendField(dst []byte, field string, only bool) []byte {
 	if field == "" {
 		if only {
 			return append(dst, '"', '"')
@@ -419,15 +430,15 @@ func (e *recordEncoder) appendField(dst []byte, field string, only bool) []byte 
 	return append(dst, '"')
 }
 
-// appendCell appends a cell of the list's own, with the prefix of
-// EscapeFormula if escape is set, as appendField(dst, EscapeFormula(c),
+// AppendCell appends a cell of the list's own, with the prefix of
+// EscapeFormula if escape is set, as AppendField(dst, EscapeFormula(c),
 // only) would without making the prefixed string.
-func (e *recordEncoder) appendCell(dst []byte, c string, escape, only bool) []byte {
+func (e *Encoder) AppendCell(dst []byte, c string, escape, only bool) []byte {
 	if !escape || !escapeFormulaNeeded(c) {
-		return e.appendField(dst, c, only)
+		return e.AppendField(dst, c, only)
 	}
 	if !e.ascii || e.class['\'']&encSpecial != 0 {
-		return e.appendField(dst, "'"+c, only)
+		return e.AppendField(dst, "'"+c, only)
 	}
 	// "'"+c starts with neither a space, a byte-order mark nor "sep=", and
 	// holds a special byte exactly when c does.
@@ -443,7 +454,7 @@ func (e *recordEncoder) appendCell(dst []byte, c string, escape, only bool) []by
 
 // appendQuoted appends field's bytes as they go between quotes: quotes
 // doubled, and line feeds written so that a reader gives them back.
-func (e *recordEncoder) appendQuoted(dst []byte, field string) []byte {
+func (e *Encoder) appendQuoted(dst []byte, field string) []byte {
 	start := 0
 	for i := 0; i < len(field); i++ {
 		switch c := field[i]; {
@@ -468,7 +479,7 @@ func (e *recordEncoder) appendQuoted(dst []byte, field string) []byte {
 
 // startNeedsQuotes reports whether a field that is not empty must be
 // quoted for how it starts: with a space, a byte-order mark or "sep=".
-func (e *recordEncoder) startNeedsQuotes(field string) bool {
+func (e *Encoder) startNeedsQuotes(field string) bool {
 	// Most fields start with a letter or digit: the rules for the start
 	// need a closer look only for a few bytes.
 	if e.class[field[0]]&encLook == 0 {
@@ -482,7 +493,7 @@ func (e *recordEncoder) startNeedsQuotes(field string) bool {
 }
 
 // needsQuotes reports whether a field that is not empty must be quoted.
-func (e *recordEncoder) needsQuotes(field string) bool {
+func (e *Encoder) needsQuotes(field string) bool {
 	if e.startNeedsQuotes(field) {
 		return true
 	}
@@ -494,13 +505,23 @@ func (e *recordEncoder) needsQuotes(field string) bool {
 
 // hasSpecial reports whether s holds a quote, a CR, an LF or the comma,
 // which must be one byte.
-func (e *recordEncoder) hasSpecial(s string) bool {
+func (e *Encoder) hasSpecial(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if e.class[s[i]]&encSpecial != 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// EscapeFormula makes a cell safe to open in a spreadsheet: a cell that
+// starts with =, +, -, @, tab or carriage return is prefixed with a single
+// quote, per the OWASP guidance on CSV injection.
+func EscapeFormula(c string) string {
+	if escapeFormulaNeeded(c) {
+		return "'" + c
+	}
+	return c
 }
 
 // escapeFormulaNeeded reports whether EscapeFormula prefixes c.

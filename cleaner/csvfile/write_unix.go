@@ -1,6 +1,6 @@
 //go:build unix
 
-package cleaner
+package csvfile
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// readChunkSize is how much input a recordStream parses at a time: large
+// readChunkSize is how much input a RecordStream parses at a time: large
 // enough that the per-chunk work vanishes, small enough that a list far
 // larger than memory can be read in passes, and that the few chunks read
 // and parsed ahead take little memory.
@@ -26,30 +26,30 @@ const readChunkSize = 4 << 20
 // readSniffSize is how much text the delimiter is sniffed from.
 const readSniffSize = 64 << 10
 
-// A recordStream reads the records of a list a chunk of whole records at a
+// A RecordStream reads the records of a list a chunk of whole records at a
 // time, so that a list is never held as raw bytes and a list too large to
-// hold at all can be read in passes. Reading a list in chunks gives the
+// hold at all can be read in passes (NewRecordStream, Each, Finish). Reading a list in chunks gives the
 // records, lines, notes and errors that reading it whole would, because a
 // chunk always ends at the end of a record (outside quotes) and every step
 // of reading (decoding, requoting, parsing) works record by record.
-type recordStream struct {
+type RecordStream struct {
 	name  string
 	src   io.Reader // the input, through a readLimited
 	limit int64     // refuse more input than this many bytes (0: no limit)
 	size  int64     // the input's size when known, else 0
 	chunk int       // bytes of input per chunk
 
-	// reuse says that each's fn is done with a chunk's records slice and
+	// reuse says that Each's fn is done with a chunk's records slice and
 	// lines when it returns (the records' fields stay its own): they are
 	// given back to readChunkScratch for later chunks.
 	reuse bool
-	// keep says that each's fn keeps every record for as long as the
+	// keep says that Each's fn keeps every record for as long as the
 	// list: the fields may be the bytes of the chunk's text itself, which
 	// is then never reused. A stream read in passes, which holds one
 	// chunk's records at a time, must not set it: a field kept beyond its
 	// chunk would hold all of it.
 	keep      bool
-	delivered int64 // bytes of text in the chunks given to each's fn
+	delivered int64 // bytes of text in the chunks given to Each's fn
 
 	head    []byte // the first bytes of the input, for naming a binary format
 	buf     []byte // input read and not parsed yet; starts at a record
@@ -68,9 +68,37 @@ type recordStream struct {
 
 // newRecordStream reads the list in r; name is used in messages, delim 0
 // means sniff, limit 0 means no limit on the input's size.
-func newRecordStream(r io.Reader, name string, delim rune, limit int64) *recordStream {
-	return &recordStream{name: name, src: &readLimited{r: r, limit: limit}, limit: limit, chunk: readChunkSize, p: readParsed{delim: delim}}
+func newRecordStream(r io.Reader, name string, delim rune, limit int64) *RecordStream {
+	return &RecordStream{name: name, src: &readLimited{r: r, limit: limit}, limit: limit, chunk: readChunkSize, p: readParsed{delim: delim}}
 }
+
+// NewRecordStream reads the records of the list in r for a pass over a
+// file too large to hold: name is used in messages, delim 0 means sniff,
+// size is r's size in bytes when known (else 0) and chunk the bytes parsed
+// at a time (0: a default for lists read whole). No size limit applies.
+// Each gives every record once, and the first records make the list's
+// head (List); Finish then says how the input was read.
+func NewRecordStream(r io.Reader, name string, delim rune, size int64, chunk int) *RecordStream {
+	s := newRecordStream(r, name, delim, 0)
+	s.size = size
+	if chunk > 0 {
+		s.chunk = chunk
+	}
+	return s
+}
+
+// List makes the list of the first records of the stream, recs with the
+// lines they start on, as Read makes it of all of them: header, email
+// column and the notes about them, in the stream's delimiter, encoding and
+// line ends as far as they are known (see Finish). Its Rows are recs'.
+func (s *RecordStream) List(recs [][]string, lines []int, opt ReadOptions) (*List, error) {
+	p := readParsed{records: recs, lines: lines, delim: s.p.delim, encoding: s.p.encoding, crlf: s.p.crlf}
+	return readList(&p, s.name, opt)
+}
+
+// Encoding is the input's encoding, as List has it; known for sure only
+// after Finish, since a later chunk may show that the text is UTF-8.
+func (s *RecordStream) Encoding() string { return s.p.encoding }
 
 // readLimited reads from r, failing with errReadTooMuch once more than limit
 // bytes (if limit > 0) have been read.
@@ -90,11 +118,11 @@ func (l *readLimited) Read(p []byte) (int, error) {
 	return m, err
 }
 
-// each calls fn with the records of every chunk, in input order, and the
+// Each calls fn with the records of every chunk, in input order, and the
 // 1-based line where each starts, until the input ends or fn fails. Chunks
 // are parsed on all processors while the next are read and fn works; the
 // first error in input order is returned, a *ReadError unless fn's.
-func (s *recordStream) each(fn func(recs [][]string, lines []int) error) error {
+func (s *RecordStream) Each(fn func(recs [][]string, lines []int) error) error {
 	type parsing struct {
 		c    rawChunk
 		done chan parsedChunk
@@ -173,7 +201,7 @@ type readScratch struct {
 }
 
 // readChunkScratch holds the records slices and lines of chunks that
-// each's fn is done with, when the stream's reuse says so.
+// Each's fn is done with, when the stream's reuse says so.
 var readChunkScratch sync.Pool
 
 // A rawChunk is a chunk of whole records as read, not yet decoded.
@@ -206,8 +234,8 @@ func readRawBuffer(n int) []byte {
 
 // nextRaw returns the next chunk of whole records; io.EOF after the last.
 // The chunk is a copy, so that it can be parsed while the next is read;
-// each gives it back to readRawBuffers once parsed.
-func (s *recordStream) nextRaw() (rawChunk, error) {
+// Each gives it back to readRawBuffers once parsed.
+func (s *RecordStream) nextRaw() (rawChunk, error) {
 	if s.done {
 		return rawChunk{}, io.EOF
 	}
@@ -272,7 +300,7 @@ func (s *recordStream) nextRaw() (rawChunk, error) {
 
 // merge adds what a chunk's notes say to the stream's, in the order of the
 // chunks, and returns the chunk's error.
-func (s *recordStream) merge(r *parsedChunk) error {
+func (s *RecordStream) merge(r *parsedChunk) error {
 	if r.err != nil {
 		return r.err
 	}
@@ -306,7 +334,7 @@ func (f *readFacts) add(g readFacts) {
 
 // start reads the first block of the input and works out its encoding, its
 // delimiter and its line ends.
-func (s *recordStream) start() error {
+func (s *RecordStream) start() error {
 	s.started = true
 	if err := s.fill(max(s.chunk, readSniffSize+1)); err != nil {
 		return err
@@ -369,7 +397,7 @@ func (s *recordStream) start() error {
 }
 
 // fill reads from src until buf holds n bytes or src ends.
-func (s *recordStream) fill(n int) error {
+func (s *RecordStream) fill(n int) error {
 	for len(s.buf) < n && !s.eof {
 		if len(s.buf) == cap(s.buf) {
 			// Grown as the input comes, so that a small list takes little;
@@ -397,7 +425,7 @@ func (s *recordStream) fill(n int) error {
 
 // parseChunk decodes and parses one chunk of whole records. It changes
 // nothing in s, so chunks can be parsed at once.
-func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
+func (s *RecordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	text := c.raw
 	if !utf8.Valid(c.raw) {
 		var first int
@@ -467,11 +495,11 @@ func (s *recordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	return r
 }
 
-// finish returns what the user should be told about how the input was
+// Finish returns what the user should be told about how the input was
 // read, and sets the encoding found; call it after the last chunk. Bytes
 // that are not UTF-8 in UTF-8 text are an error (ErrMixedEncoding), found
 // only now because a later chunk may show that the text is UTF-8.
-func (s *recordStream) finish() ([]string, error) {
+func (s *RecordStream) Finish() ([]string, error) {
 	var notes []string
 	if s.p.encoding == "UTF-16LE" || s.p.encoding == "UTF-16BE" {
 		notes = append(notes, "read as "+s.p.encoding+" (Excel's Unicode text); outputs are UTF-8")

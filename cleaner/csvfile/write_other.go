@@ -1,6 +1,6 @@
 //go:build !unix
 
-package cleaner
+package csvfile
 
 // writeProcessGone reports whether no process with the ID pid runs; here
 // that cannot be told, so a temporary file is never taken as stale.

@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bufio"
@@ -20,7 +20,12 @@ import (
 	"unicode/utf8"
 )
 
-// writeTemps lists the temporary files WriteFileAtomic left in dir.
+// writeFileAtomic writes one output as WriteFilesAtomic does.
+func writeFileAtomic(path string, force bool, write func(w io.Writer) error) error {
+	return WriteFilesAtomic(force, Output{Path: path, Write: write})
+}
+
+// writeTemps lists the temporary files writeFileAtomic left in dir.
 func writeTemps(t *testing.T, dir string) []string {
 	t.Helper()
 	temps, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
@@ -70,9 +75,9 @@ func TestWriteFileAtomic(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := WriteFileAtomic(path, tt.force, tt.write)
+			err := writeFileAtomic(path, tt.force, tt.write)
 			if tt.is == nil && err != nil || tt.is != nil && !errors.Is(err, tt.is) {
-				t.Fatalf("WriteFileAtomic = %v, want %v", err, tt.is)
+				t.Fatalf("writeFileAtomic = %v, want %v", err, tt.is)
 			}
 			var pe *fs.PathError
 			if err != nil && (!errors.As(err, &pe) || pe.Path != path) {
@@ -103,7 +108,7 @@ func TestWriteFileAtomicPanic(t *testing.T) {
 	path := filepath.Join(dir, "out.csv")
 	func() {
 		defer func() { recover() }()
-		WriteFileAtomic(path, false, func(io.Writer) error { panic("boom") })
+		writeFileAtomic(path, false, func(io.Writer) error { panic("boom") })
 	}()
 	if temps := writeTemps(t, dir); len(temps) > 0 {
 		t.Errorf("temporary files left after a panic: %v", temps)
@@ -113,17 +118,17 @@ func TestWriteFileAtomicPanic(t *testing.T) {
 func TestWriteFileAtomicErrors(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "missing", "out.csv")
-	err := WriteFileAtomic(path, false, writeString("x"))
+	err := writeFileAtomic(path, false, writeString("x"))
 	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "write "+path+": ") {
-		t.Errorf("WriteFileAtomic into a missing folder = %v", err)
+		t.Errorf("writeFileAtomic into a missing folder = %v", err)
 	}
 	sub := filepath.Join(dir, "sub")
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	err = WriteFileAtomic(sub, true, writeString("x"))
+	err = writeFileAtomic(sub, true, writeString("x"))
 	if err == nil || err.Error() != "write "+sub+": exists and is not a regular file" {
-		t.Errorf("WriteFileAtomic over a directory with force = %v", err)
+		t.Errorf("writeFileAtomic over a directory with force = %v", err)
 	}
 	if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
 		t.Errorf("the directory is gone: %v", err)
@@ -142,10 +147,10 @@ func TestWriteFileAtomicSymlink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip("no symbolic links:", err)
 	}
-	if err := WriteFileAtomic(link, false, writeString("out\n")); !errors.Is(err, ErrExists) {
-		t.Errorf("WriteFileAtomic over a link without force = %v", err)
+	if err := writeFileAtomic(link, false, writeString("out\n")); !errors.Is(err, ErrExists) {
+		t.Errorf("writeFileAtomic over a link without force = %v", err)
 	}
-	if err := WriteFileAtomic(link, true, writeString("out\n")); err != nil {
+	if err := writeFileAtomic(link, true, writeString("out\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(target); string(got) != "input\n" {
@@ -160,7 +165,7 @@ func TestWriteFileAtomicSymlink(t *testing.T) {
 // SIGKILL: the output holds the old content, whole.
 func TestWriteFileAtomicKill(t *testing.T) {
 	if path := os.Getenv("LISTCLEAN_WRITE_KILL"); path != "" {
-		WriteFileAtomic(path, true, func(w io.Writer) error {
+		writeFileAtomic(path, true, func(w io.Writer) error {
 			for {
 				io.WriteString(w, strings.Repeat("new row\n", 10000))
 				time.Sleep(time.Millisecond)
@@ -270,7 +275,7 @@ func TestRecordWriter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var buf bytes.Buffer
-		w := NewRecordWriter(&buf, tt.delim, tt.crlf)
+		w := newRecordWriter(&buf, tt.delim, tt.crlf)
 		if err := w.WriteAll(tt.recs); err != nil {
 			t.Errorf("WriteAll(%q): %v", tt.recs, err)
 		}
@@ -279,7 +284,7 @@ func TestRecordWriter(t *testing.T) {
 		}
 	}
 
-	w := NewRecordWriter(io.Discard, '"', false)
+	w := newRecordWriter(io.Discard, '"', false)
 	if err := w.Write([]string{"a"}); err == nil {
 		t.Error(`Write with delimiter '"' succeeded`)
 	}
@@ -290,7 +295,7 @@ type writeFailing struct{}
 func (writeFailing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestRecordWriterError(t *testing.T) {
-	w := NewRecordWriter(writeFailing{}, ',', false)
+	w := newRecordWriter(writeFailing{}, ',', false)
 	if err := w.Write([]string{"a"}); err != nil {
 		t.Fatalf("a buffered Write failed: %v", err)
 	}
@@ -412,7 +417,7 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteFileAtomic(out, false, writeString("email\n")); err != nil {
+	if err := writeFileAtomic(out, false, writeString("email\n")); err != nil {
 		t.Fatal(err)
 	}
 	for name, removed := range names {
@@ -429,7 +434,7 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 // value.
 func TestWriteHasSpecial(t *testing.T) {
 	for _, comma := range []byte{',', ';', '\t', '|', '\''} {
-		e := newRecordEncoder(rune(comma), false)
+		e := NewEncoder(rune(comma), false)
 		for n := 0; n <= 24; n++ {
 			for _, fill := range []byte{'a', 0x00, 0xff, '!', '#', ',' + 1, ';' - 1, 0x80} {
 				base := bytes.Repeat([]byte{fill}, n)
@@ -522,13 +527,13 @@ func writeTrickyCell(rng *rand.Rand) string {
 
 // TestRecordEncoderMatchesReference: records of tricky cells, with every
 // delimiter and line end, are written as the field-by-field writer wrote
-// them, by RecordWriter and by appendCell (the exports' path, with and
+// them, by RecordWriter and by AppendCell (the exports' path, with and
 // without formula escaping).
 func TestRecordEncoderMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, comma := range []rune{',', ';', '\t', '|', '£', '\'', '\u3000', 's', '='} {
 		for _, crlf := range []bool{false, true} {
-			e := newRecordEncoder(comma, crlf)
+			e := NewEncoder(comma, crlf)
 			for range 20000 {
 				rec := make([]string, rng.IntN(4))
 				for k := range rec {
@@ -540,7 +545,7 @@ func TestRecordEncoderMatchesReference(t *testing.T) {
 				bw.Flush()
 
 				var got bytes.Buffer
-				w := NewRecordWriter(&got, comma, crlf)
+				w := newRecordWriter(&got, comma, crlf)
 				if err := w.Write(rec); err != nil {
 					t.Fatal(err)
 				}
@@ -554,7 +559,10 @@ func TestRecordEncoderMatchesReference(t *testing.T) {
 					bw.Reset(&want)
 					esc := rec
 					if escape {
-						esc = cells(rec, EscapeFormula)
+						esc = make([]string, len(rec))
+						for k, c := range rec {
+							esc[k] = EscapeFormula(c)
+						}
 					}
 					writeRefRecord(bw, comma, crlf, esc)
 					bw.Flush()
@@ -562,14 +570,14 @@ func TestRecordEncoderMatchesReference(t *testing.T) {
 					if len(rec) > 0 {
 						for k, c := range rec {
 							if k > 0 {
-								dst = e.appendComma(dst)
+								dst = e.AppendComma(dst)
 							}
-							dst = e.appendCell(dst, c, escape, len(rec) == 1)
+							dst = e.AppendCell(dst, c, escape, len(rec) == 1)
 						}
-						dst = e.appendEOL(dst)
+						dst = e.AppendEOL(dst)
 					}
 					if string(dst) != want.String() {
-						t.Fatalf("comma %q crlf %v escape %v: appendCell of %q gave %q, want %q", comma, crlf, escape, rec, dst, want.String())
+						t.Fatalf("comma %q crlf %v escape %v: AppendCell of %q gave %q, want %q", comma, crlf, escape, rec, dst, want.String())
 					}
 				}
 			}

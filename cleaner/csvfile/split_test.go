@@ -1,4 +1,4 @@
-package cleaner
+package csvfile
 
 import (
 	"bytes"
@@ -193,7 +193,7 @@ func readSplitSame(t *testing.T, in []byte, comma byte) {
 
 // BenchmarkReadSplit splits a generated list's text with readSplit and
 // with encoding/csv (readCSV's other way), chunk by chunk as a
-// recordStream gives them, each chunk copied first since readSplit
+// RecordStream gives them, each chunk copied first since readSplit
 // rewrites it.
 func BenchmarkReadSplit(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "list.csv")
