@@ -11,10 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// badInputBudget bounds a run over a bad input with -dns off: it reads a
-// small file and stops.
-var badInputBudget = slow(20 * time.Second)
-
 // TestBadInput runs the batch mode on inputs that are not subscriber lists.
 // Each fails with exit status 1 (2 is for bad usage, which these are not: the
 // flags are right, the file is wrong) and a message naming the file, with
@@ -133,7 +129,7 @@ func TestBadInput(t *testing.T) {
 					args = append(args, "-force")
 				}
 				before := takeSnapshot(t, dir)
-				res := runCLI(t, badInputBudget, append(args, input)...)
+				res := runCLI(t, runBudget, append(args, input)...)
 				if res.code != 1 {
 					t.Errorf("exit %d, want 1; stderr:\n%s", res.code, res.stderr)
 				}
@@ -218,7 +214,7 @@ func TestOddButValidInput(t *testing.T) {
 			out.report = filepath.Join(dir, "report.csv")
 			out.headerless = tt.headerless
 			args := append([]string{"-batch", "-dns", "off", "-report", out.report}, tt.args...)
-			res := runCLI(t, badInputBudget, append(args, input)...)
+			res := runCLI(t, runBudget, append(args, input)...)
 			if res.code != 0 {
 				t.Fatalf("exit %d, want 0; stderr:\n%s", res.code, res.stderr)
 			}
@@ -265,7 +261,7 @@ func TestUsage(t *testing.T) {
 				args[i] = strings.ReplaceAll(a, "LIST", input)
 			}
 			before := takeSnapshot(t, dir)
-			res := runCLI(t, badInputBudget, args...)
+			res := runCLI(t, runBudget, args...)
 			if res.code != 2 {
 				t.Errorf("exit %d, want 2; stderr:\n%s", res.code, res.stderr)
 			}
@@ -278,7 +274,7 @@ func TestUsage(t *testing.T) {
 		})
 	}
 	t.Run("help", func(t *testing.T) {
-		res := runCLI(t, badInputBudget, "-h")
+		res := runCLI(t, runBudget, "-h")
 		if res.code != 0 || !strings.Contains(res.stderr, "-batch") {
 			t.Errorf("-h: exit %d, stderr:\n%s", res.code, res.stderr)
 		}

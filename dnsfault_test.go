@@ -464,11 +464,6 @@ func runDemo(t *testing.T, dir, input, zone string, f dnstest.Fault, tag string)
 	return rep
 }
 
-func copyFile(t *testing.T, dst, src string) {
-	t.Helper()
-	writeFile(t, dst, mustRead(t, src))
-}
-
 // TestInterruptDuringChecks: Ctrl-C (or SIGTERM) while the DNS checks wait
 // on a slow server ends the run promptly, with a message, exit status 1 and
 // nothing written: a half-checked list would remove nobody but would keep

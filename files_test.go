@@ -15,9 +15,6 @@ import (
 	"time"
 )
 
-// filesBudget bounds a run over a small list with -dns off.
-var filesBudget = slow(20 * time.Second)
-
 // smallList is a list with kept and removed rows.
 const smallList = "Email,Name\nann@gmail.com,Ann\nnot-an-email,Bob\ncy@yahoo.com,Cy\nann@gmail.com,Ann again\n"
 
@@ -79,7 +76,7 @@ func TestOutputIsInput(t *testing.T) {
 					args = append(args, "-force")
 				}
 				before := takeSnapshot(t, dir)
-				res := runCLI(t, filesBudget, append(args, input)...)
+				res := runCLI(t, runBudget, append(args, input)...)
 				if res.code != 1 {
 					t.Errorf("exit %d, want 1; stderr:\n%s", res.code, res.stderr)
 				}
@@ -109,7 +106,7 @@ func TestOutputIsInputRelative(t *testing.T) {
 		{"./../sub/../list.csv", "../list.csv"},
 	} {
 		before := takeSnapshot(t, dir)
-		res := runCLI(t, filesBudget, "-batch", "-dns", "off", "-force", "-out", tc.out, tc.input)
+		res := runCLI(t, runBudget, "-batch", "-dns", "off", "-force", "-out", tc.out, tc.input)
 		if res.code != 1 || !strings.Contains(res.stderr, "it is the input file") {
 			t.Errorf("input %s, -out %s: exit %d, stderr:\n%s", tc.input, tc.out, res.code, res.stderr)
 		}
@@ -133,7 +130,7 @@ func TestExistingOutputs(t *testing.T) {
 			existing := map[string]string{"cleaned": out.cleaned, "removed": out.removed, "report": out.report}[which]
 			writeFile(t, existing, []byte("Email\nold@example.org\n"))
 			before := takeSnapshot(t, dir)
-			res := runCLI(t, filesBudget, "-batch", "-dns", "off", "-report", out.report, input)
+			res := runCLI(t, runBudget, "-batch", "-dns", "off", "-report", out.report, input)
 			if res.code != 1 {
 				t.Errorf("exit %d, want 1; stderr:\n%s", res.code, res.stderr)
 			}
@@ -144,7 +141,7 @@ func TestExistingOutputs(t *testing.T) {
 				t.Errorf("the refused run changed the folder: %s", d)
 			}
 
-			res = runCLI(t, filesBudget, "-batch", "-dns", "off", "-report", out.report, "-force", input)
+			res = runCLI(t, runBudget, "-batch", "-dns", "off", "-report", out.report, "-force", input)
 			if res.code != 0 {
 				t.Fatalf("-force: exit %d; stderr:\n%s", res.code, res.stderr)
 			}
@@ -165,7 +162,7 @@ func TestOutputNotWrittenThrough(t *testing.T) {
 	precious := writeFile(t, filepath.Join(dir, "precious.csv"), []byte("Email\nkeep@example.org\n"))
 	out := defaultOutputs(input)
 	symlink(t, "precious.csv", out.cleaned)
-	res := runCLI(t, filesBudget, "-batch", "-dns", "off", "-force", input)
+	res := runCLI(t, runBudget, "-batch", "-dns", "off", "-force", input)
 	if res.code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
 	}
@@ -208,7 +205,7 @@ func TestUnwritableOutputAllOrNothing(t *testing.T) {
 			input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(smallList))
 			args := append([]string{"-batch", "-dns", "off"}, tt.args(t, dir)...)
 			before := takeSnapshot(t, dir)
-			res := runCLI(t, filesBudget, append(args, input)...)
+			res := runCLI(t, runBudget, append(args, input)...)
 			if res.code != 1 {
 				t.Errorf("exit %d, want 1; stderr:\n%s", res.code, res.stderr)
 			}
@@ -368,7 +365,7 @@ func TestFullDisk(t *testing.T) {
 			before := takeSnapshot(t, dir)
 			cmd := childCmd(t, args...)
 			cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", childFsize, tt.limit))
-			res := runChild(t, cmd, filesBudget)
+			res := runChild(t, cmd, runBudget)
 			if res.signals != "" {
 				t.Fatalf("the child died of %s", res.signals)
 			}
@@ -551,13 +548,6 @@ func TestKillMidExport(t *testing.T) {
 	// It also removed the temporary files the killed runs left.
 	if n := countTemps(dir); n > 0 && runtime.GOOS != "windows" {
 		t.Errorf("%d temporary files of killed runs remain", n)
-	}
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(deadline time.Time, cond func() bool) {
-	for !cond() && time.Now().Before(deadline) {
-		time.Sleep(200 * time.Microsecond)
 	}
 }
 

@@ -58,7 +58,7 @@ func TestFormulaInjection(t *testing.T) {
 				input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(b.String()))
 				out := defaultOutputs(input)
 				out.report = filepath.Join(dir, "report.csv")
-				res := runCLI(t, filesBudget, append(args, "-report", out.report, input)...)
+				res := runCLI(t, runBudget, append(args, "-report", out.report, input)...)
 				if res.code != 0 {
 					t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
 				}
@@ -165,7 +165,7 @@ func TestControlCharactersNotEchoed(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(tt.input))
-			res := runCLI(t, filesBudget, "-batch", "-dns", "off", "-report", filepath.Join(dir, "r.csv"), input)
+			res := runCLI(t, runBudget, "-batch", "-dns", "off", "-report", filepath.Join(dir, "r.csv"), input)
 			if res.code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", res.code, tt.code, res.stderr)
 			}
