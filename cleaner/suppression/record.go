@@ -77,6 +77,11 @@ func Strongest(recs []Record) (r Record, ok bool) {
 	return r, len(recs) > 0
 }
 
-// Format is a kind of file the evidence comes from, in words for
-// messages.
+// Format is a kind of file Load reads, in words for messages.
 type Format string
+
+// The formats Load reads.
+const (
+	FormatBounceEmail Format = "bounce email"
+	FormatMbox        Format = "mbox of bounce emails"
+)
