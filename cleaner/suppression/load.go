@@ -17,7 +17,8 @@ import (
 
 // Understood names the formats Load reads, for the error that refuses
 // another.
-const Understood = "bounce emails (a .eml file, an mbox file or a folder of .eml files)"
+const Understood = "Amazon SES notifications (JSON), " +
+	"or bounce emails (a .eml file, an mbox file or a folder of .eml files)"
 
 // ErrUnrecognised is wrapped by the error for a file that is none of the
 // formats Load reads.
@@ -156,6 +157,8 @@ func ReadFile(path string) (File, error) {
 // Read reads the evidence in r, found by its content; name is the file's
 // path, used in records and messages. The formats:
 //
+//   - Amazon SES bounce and complaint notifications, JSON objects one
+//     after another.
 //   - A bounce email, one message (.eml) or many (mbox): a delivery status
 //     notification (RFC 3464), a spam complaint (RFC 5965), or the
 //     plain-text bounce of a mail server that sends no notification.
@@ -183,8 +186,26 @@ func Read(r io.Reader, name string) (File, error) {
 		return readMbox(s, name)
 	case looksLikeMessage(s):
 		return readMessageFile(s, name)
+	case strings.HasPrefix(strings.TrimSpace(s), "{"):
+		if fs, skipped, ok := sesNotifications(s); ok {
+			return foundFile(fs, skipped, name, FormatSES), nil
+		}
 	}
 	return File{}, &FileError{File: name, Err: fmt.Errorf("%w: expected %s", ErrUnrecognised, Understood)}
+}
+
+// foundFile makes the File of the recipients found in a file that is not
+// an email.
+func foundFile(fs []found, skipped int, name string, format Format) File {
+	f := File{Path: name, Format: format, Skipped: skipped}
+	for _, fd := range fs {
+		if r, ok := fd.record(format, name, 0); ok {
+			f.Records = append(f.Records, r)
+		} else {
+			f.Skipped++
+		}
+	}
+	return f
 }
 
 // decodeText returns data as UTF-8 without a byte-order mark: UTF-16 with

@@ -144,7 +144,10 @@ func messageRecords(raw, file string, line int, format Format) (recs []Record, s
 		return nil, 1
 	}
 	var fails []found
-	if m.hasPart("message/feedback-report") {
+	own, _ := m.bounceText()
+	if fs, _, ok := sesNotifications(own); ok {
+		fails = fs
+	} else if m.hasPart("message/feedback-report") {
 		fails = m.complaints()
 	} else if fails = m.deliveryStatus(); len(fails) == 0 {
 		if fails = m.forwardedStatus(); len(fails) == 0 && m.isBounce() {

@@ -104,6 +104,25 @@ func TestMbox(t *testing.T) {
 	})
 }
 
+func TestSESNotifications(t *testing.T) {
+	path := filepath.Join("testdata", "ses_notifications.json")
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format != FormatSES {
+		t.Errorf("format %q", f.Format)
+	}
+	checkRecords(t, path, f.Records, []wantRecord{
+		{"jo.bloggs@example.com", HardBounce, "5.1.1", 0},
+		{"fay@example.org", SoftBounce, "5.2.2", 0},
+		{"cy@example.net", Complaint, "", 0},
+	})
+	if f.Skipped != 1 {
+		t.Errorf("skipped %d, want 1 (the delivery)", f.Skipped)
+	}
+}
+
 func TestLoad(t *testing.T) {
 	files, err := Load(filepath.Join("testdata", "bounces.mbox"), filepath.Join("testdata", "bounces"))
 	if err != nil {

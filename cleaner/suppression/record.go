@@ -82,6 +82,7 @@ type Format string
 
 // The formats Load reads.
 const (
+	FormatSES         Format = "Amazon SES notifications"
 	FormatBounceEmail Format = "bounce email"
 	FormatMbox        Format = "mbox of bounce emails"
 )
