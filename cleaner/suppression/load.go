@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -17,7 +18,7 @@ import (
 
 // Understood names the formats Load reads, for the error that refuses
 // another.
-const Understood = "Amazon SES notifications (JSON), " +
+const Understood = "a Postfix or Exim log, Amazon SES notifications (JSON), " +
 	"or bounce emails (a .eml file, an mbox file or a folder of .eml files)"
 
 // ErrUnrecognised is wrapped by the error for a file that is none of the
@@ -157,6 +158,8 @@ func ReadFile(path string) (File, error) {
 // Read reads the evidence in r, found by its content; name is the file's
 // path, used in records and messages. The formats:
 //
+//   - A Postfix or Exim log: syslog lines of Postfix's delivery agents,
+//     or Exim's main log.
 //   - Amazon SES bounce and complaint notifications, JSON objects one
 //     after another.
 //   - A bounce email, one message (.eml) or many (mbox): a delivery status
@@ -186,6 +189,10 @@ func Read(r io.Reader, name string) (File, error) {
 		return readMbox(s, name)
 	case looksLikeMessage(s):
 		return readMessageFile(s, name)
+	case looksLikePostfix(s):
+		return readPostfix(s, name, time.Now())
+	case looksLikeExim(s):
+		return readExim(s, name)
 	case strings.HasPrefix(strings.TrimSpace(s), "{"):
 		if fs, skipped, ok := sesNotifications(s); ok {
 			return foundFile(fs, skipped, name, FormatSES), nil

@@ -124,15 +124,15 @@ func TestSESNotifications(t *testing.T) {
 }
 
 func TestLoad(t *testing.T) {
-	files, err := Load(filepath.Join("testdata", "bounces.mbox"), filepath.Join("testdata", "bounces"))
+	files, err := Load(filepath.Join("testdata", "postfix.log"), filepath.Join("testdata", "bounces"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 6 || files[0].Format != FormatMbox {
+	if len(files) != 6 || files[0].Format != FormatPostfix {
 		t.Fatalf("%d files, the first %s", len(files), files[0].Format)
 	}
-	if n := len(files.Records()); n != 8 {
-		t.Errorf("%d records, want 8", n)
+	if n := len(files.Records()); n != 10 {
+		t.Errorf("%d records, want 10", n)
 	}
 
 	dir := t.TempDir()

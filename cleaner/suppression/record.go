@@ -82,6 +82,8 @@ type Format string
 
 // The formats Load reads.
 const (
+	FormatPostfix     Format = "Postfix log"
+	FormatExim        Format = "Exim log"
 	FormatSES         Format = "Amazon SES notifications"
 	FormatBounceEmail Format = "bounce email"
 	FormatMbox        Format = "mbox of bounce emails"
