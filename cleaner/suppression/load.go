@@ -18,8 +18,11 @@ import (
 
 // Understood names the formats Load reads, for the error that refuses
 // another.
-const Understood = "a Postfix or Exim log, Amazon SES notifications (JSON), " +
-	"or bounce emails (a .eml file, an mbox file or a folder of .eml files)"
+const Understood = "an ESP's suppression or bounce export in CSV (Mailchimp cleaned or unsubscribed, " +
+	"Klaviyo suppressed profiles, HubSpot bounces and unsubscribes, SendGrid, Brevo, Mailgun, " +
+	"or any CSV with an Email column), a Postfix or Exim log, Amazon SES notifications (JSON), " +
+	"or bounce emails " +
+	"(a .eml file, an mbox file or a folder of .eml files)"
 
 // ErrUnrecognised is wrapped by the error for a file that is none of the
 // formats Load reads.
@@ -158,6 +161,8 @@ func ReadFile(path string) (File, error) {
 // Read reads the evidence in r, found by its content; name is the file's
 // path, used in records and messages. The formats:
 //
+//   - An ESP's suppression or bounce export in CSV, found by its header
+//     line (see readCSV).
 //   - A Postfix or Exim log: syslog lines of Postfix's delivery agents,
 //     or Exim's main log.
 //   - Amazon SES bounce and complaint notifications, JSON objects one
@@ -198,7 +203,14 @@ func Read(r io.Reader, name string) (File, error) {
 			return foundFile(fs, skipped, name, FormatSES), nil
 		}
 	}
-	return File{}, &FileError{File: name, Err: fmt.Errorf("%w: expected %s", ErrUnrecognised, Understood)}
+	f, ok, err := readCSV(s, name)
+	if err != nil {
+		return File{}, err
+	}
+	if !ok {
+		return File{}, &FileError{File: name, Err: fmt.Errorf("%w: expected %s", ErrUnrecognised, Understood)}
+	}
+	return f, nil
 }
 
 // foundFile makes the File of the recipients found in a file that is not

@@ -82,9 +82,16 @@ type Format string
 
 // The formats Load reads.
 const (
-	FormatPostfix     Format = "Postfix log"
-	FormatExim        Format = "Exim log"
-	FormatSES         Format = "Amazon SES notifications"
-	FormatBounceEmail Format = "bounce email"
-	FormatMbox        Format = "mbox of bounce emails"
+	FormatMailchimpCleaned      Format = "Mailchimp cleaned contacts export"
+	FormatMailchimpUnsubscribed Format = "Mailchimp unsubscribed contacts export"
+	FormatHubSpot               Format = "HubSpot unsubscribes and bounces export"
+	FormatSendGrid              Format = "SendGrid suppression export"
+	FormatMailgun               Format = "Mailgun suppression export"
+	FormatBrevo                 Format = "Brevo blocklisted contacts export"
+	FormatSuppressionCSV        Format = "suppression list (CSV)"
+	FormatPostfix               Format = "Postfix log"
+	FormatExim                  Format = "Exim log"
+	FormatSES                   Format = "Amazon SES notifications"
+	FormatBounceEmail           Format = "bounce email"
+	FormatMbox                  Format = "mbox of bounce emails"
 )
