@@ -82,3 +82,25 @@ func TestStrongest(t *testing.T) {
 		t.Error("Strongest(nil) is ok")
 	}
 }
+
+func TestUnroutable(t *testing.T) {
+	tests := []struct {
+		r    Record
+		want bool
+	}{
+		{Record{Address: "ann@Nowhere.Example", Kind: HardBounce, Status: "5.4.4"}, true},
+		{Record{Address: "al@nowhere.example", Kind: HardBounce, Diagnostic: "Unrouteable address"}, true},
+		{Record{Address: "bo@example.org", Kind: HardBounce, Status: "5.1.10", Diagnostic: "Recipient address has null MX"}, true},
+		{Record{Address: "jo@example.com", Kind: HardBounce, Status: "5.1.1", Diagnostic: "User unknown"}, false},
+		{Record{Address: "cy@example.net", Kind: SoftBounce, Status: "4.4.4"}, false},
+		{Record{Address: "ann@nowhere.example", Kind: Listed}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.r.Unroutable(); got != tt.want {
+			t.Errorf("%s %s %q: Unroutable = %v, want %v", tt.r.Address, tt.r.Kind, tt.r.Status, got, tt.want)
+		}
+	}
+	if d := tests[0].r.Domain(); d != "nowhere.example" {
+		t.Errorf("Domain = %q", d)
+	}
+}

@@ -1,6 +1,9 @@
 package suppression
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Kind is what a record says of its address. The values are the words the
 // report and the removed file use.
@@ -55,6 +58,28 @@ type Record struct {
 	Format     Format    // the kind of file it came from
 	File       string    // the file's path
 	Line       int       // 1-based line where the record starts in File; 0 when unknown
+}
+
+// Domain returns the domain of the record's address, lower case; "" when
+// the address has none.
+func (r Record) Domain() string {
+	at := strings.LastIndexByte(r.Address, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(r.Address[at+1:]))
+}
+
+// Unroutable reports whether r is a hard bounce that says its domain,
+// not only its mailbox, cannot receive mail: the domain does not exist,
+// accepts no mail (null MX) or cannot be routed to (5.1.2, 5.1.10, 5.4.4
+// or the words for them). Package history tracks such domains.
+func (r Record) Unroutable() bool {
+	if r.Kind != HardBounce {
+		return false
+	}
+	c := failure{status: r.Status, text: r.Diagnostic}.cause()
+	return c == causeDomain || c == causeNoMail
 }
 
 // precedence orders the kinds for Strongest: the kinds that suppress first,
