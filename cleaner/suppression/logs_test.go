@@ -29,6 +29,12 @@ func TestPostfixLog(t *testing.T) {
 	if f.Skipped != 1 {
 		t.Errorf("Skipped = %d, want 1 (the sent line)", f.Skipped)
 	}
+	if !looksLikePostfix("-- Logs begin at Mon 2026-03-02 09:00:00 UTC. --\n" + string(data)) {
+		t.Error("journalctl's output is not seen as a Postfix log")
+	}
+	if looksLikePostfix("email,reason\njo@example.com,postfix/smtp[1]: bounced\n") {
+		t.Error("a CSV that names postfix is seen as its log")
+	}
 	if d := f.Records[0].Date; !d.Equal(time.Date(2026, 3, 2, 10, 0, 2, 0, time.UTC)) {
 		t.Errorf("date = %v", d)
 	}

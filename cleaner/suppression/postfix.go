@@ -32,14 +32,15 @@ var postfixLine = regexp.MustCompile(`^(\w{3} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-
 // postfixAny matches any line of Postfix's, to tell its log.
 var postfixAny = regexp.MustCompile(`\bpostfix[^\s/]*/[\w/-]+\[\d+\]: `)
 
-// looksLikePostfix reports whether s is a Postfix log: one of its first
-// thousand lines is Postfix's.
+// looksLikePostfix reports whether s is a Postfix log: its first line is
+// dated as syslog dates (or is journalctl's "-- Logs begin at" line) and
+// one of its first thousand lines is Postfix's.
 func looksLikePostfix(s string) bool {
 	for i, l := range firstLines(s, 1000) {
 		if postfixAny.MatchString(l) {
 			return true
 		}
-		if i == 0 && !syslogStart.MatchString(l) {
+		if i == 0 && !syslogStart.MatchString(l) && !strings.HasPrefix(l, "-- ") {
 			return false
 		}
 	}
