@@ -1,0 +1,233 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// day1 and day2 are the dates of two simulated runs.
+var (
+	day1 = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	day2 = time.Date(2026, 10, 2, 9, 30, 0, 0, time.UTC)
+)
+
+// run opens the history at path, records outcomes as a run at t and saves.
+func run(t *testing.T, path string, at time.Time, outcomes map[string]string) *History {
+	t.Helper()
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RecordRun(at, outcomes)
+	if err := h.Save(at); err != nil {
+		t.Fatal(err)
+	}
+	h, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestTwoRuns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "listclean", "domains.csv")
+	run(t, path, day1, map[string]string{
+		"gone.example": OutcomeNXDomain, "Broken.Example.": OutcomeBadMX,
+		"flaky.example": OutcomeDNSError, "fine.example": OutcomeOK,
+	})
+	h := run(t, path, day2, map[string]string{
+		"gone.example": OutcomeNXDomain, "broken.example": OutcomeOK,
+		"flaky.example": OutcomeDNSError, "fine.example": OutcomeOK,
+	})
+
+	tests := []struct {
+		domain     string
+		persistent bool
+		recovered  bool
+		describe   string
+	}{
+		{"gone.example", false, false, "nxdomain in 2 of the last 2 runs since 2026-10-01"},
+		{"broken.example", false, true, "routes mail now; bad_mx on 2026-10-01"},
+		{"flaky.example", true, false, "dns_error in each of the last 2 runs since 2026-10-01, persistent"},
+		{"fine.example", false, false, ""},
+		{"never.example", false, false, ""},
+	}
+	for _, tt := range tests {
+		s := h.Domain(tt.domain, 3)
+		if s.Persistent() != tt.persistent || s.Recovered() != tt.recovered || s.Describe() != tt.describe {
+			t.Errorf("%s: persistent %v, recovered %v, %q; want %v, %v, %q",
+				tt.domain, s.Persistent(), s.Recovered(), s.Describe(), tt.persistent, tt.recovered, tt.describe)
+		}
+	}
+	if s := h.Domain("gone.example", 3); s.Runs != 2 || s.Failed != 2 || !s.Since.Equal(day1) || s.Latest != OutcomeNXDomain {
+		t.Errorf("gone.example: %+v", s)
+	}
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "@") {
+		t.Errorf("the history holds an address:\n%s", data)
+	}
+	if !strings.HasPrefix(string(data), "run,domain,source,outcome,at\n") {
+		t.Errorf("the history's header:\n%s", data)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	left, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 1 {
+		t.Errorf("the folder holds %d files, want the history alone", len(left))
+	}
+}
+
+func TestPersistentNeedsTwoDays(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	run(t, path, day1, map[string]string{"flaky.example": OutcomeDNSError})
+	h := run(t, path, day1.Add(time.Hour), map[string]string{"flaky.example": OutcomeDNSError})
+	if s := h.Domain("flaky.example", 0); s.Persistent() || s.Streak != 2 || s.StreakDays != 1 {
+		t.Errorf("two failing runs on one day: %+v, persistent %v", s, s.Persistent())
+	}
+}
+
+func TestBounds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := day1.Add(-2 * MaxAge)
+	h.RecordRun(start, map[string]string{"old.example": OutcomeNXDomain})
+	for i := range MaxRuns + 4 {
+		h.RecordRun(day1.Add(time.Duration(i)*time.Hour), map[string]string{"busy.example": OutcomeOK})
+	}
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	h, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := h.Domain("busy.example", 0); s.Runs != MaxRuns || !s.Since.Equal(day1.Add(4*time.Hour)) {
+		t.Errorf("busy.example keeps %d runs since %v, want the last %d", s.Runs, s.Since, MaxRuns)
+	}
+	if s := h.Domain("old.example", 0); s.Runs != 0 {
+		t.Errorf("an entry older than MaxAge was kept: %+v", s)
+	}
+}
+
+func TestBounces(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	bounces := []Bounce{
+		{Domain: "nowhere.example", Status: "5.4.4", Date: day1.Add(-48 * time.Hour)},
+		{Domain: "nowhere.example", Status: "5.4.4", Date: day1.Add(-24 * time.Hour)},
+		{Domain: "", Status: "5.4.4"},
+	}
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RecordBounces(day1, bounces)
+	h.RecordRun(day1, map[string]string{"nowhere.example": OutcomeOK})
+	if err := h.Save(day1); err != nil {
+		t.Fatal(err)
+	}
+	// The next run reads the same evidence again.
+	h, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RecordBounces(day2, bounces)
+	h.RecordRun(day2, map[string]string{"nowhere.example": OutcomeNXDomain})
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	h, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := h.Domain("nowhere.example", 3)
+	if len(s.Bounces) != 2 {
+		t.Fatalf("%d bounces recorded, want 2", len(s.Bounces))
+	}
+	if got, want := s.Describe(), "2 bounces with 5.4.4, the last on 2026-09-30"; got != want {
+		t.Errorf("Describe = %q, want %q", got, want)
+	}
+	if s.Latest != OutcomeNXDomain {
+		t.Errorf("latest %q: today's DNS result goes beside the bounces", s.Latest)
+	}
+}
+
+func TestSaveMerges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.RecordRun(day1, map[string]string{"a.example": OutcomeNXDomain})
+	b.RecordRun(day1.Add(time.Minute), map[string]string{"b.example": OutcomeNXDomain})
+	if err := a.Save(day1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Save(day1); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"a.example", "b.example"} {
+		if h.Domain(d, 0).Runs != 1 {
+			t.Errorf("%s was lost when two runs saved", d)
+		}
+	}
+}
+
+func TestCorruptFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	if err := os.WriteFile(path, []byte("run,domain,source,outcome,at\nyesterday,x.example,dns,ok,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("a corrupt history: %v", err)
+	}
+}
+
+func TestDefaultPath(t *testing.T) {
+	t.Setenv(EnvPath, "/tmp/elsewhere/domains.csv")
+	if p, err := DefaultPath(); err != nil || p != "/tmp/elsewhere/domains.csv" {
+		t.Errorf("with %s: %q, %v", EnvPath, p, err)
+	}
+	t.Setenv(EnvPath, "")
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	if p, err := DefaultPath(); err != nil || p != filepath.Join(state, "listclean", "domains.csv") {
+		t.Errorf("with XDG_STATE_HOME: %q, %v", p, err)
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return
+	}
+	t.Setenv("XDG_STATE_HOME", "relative/is/ignored")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	if p, err := DefaultPath(); err != nil || p != filepath.Join(home, ".local", "state", "listclean", "domains.csv") {
+		t.Errorf("without XDG_STATE_HOME: %q, %v", p, err)
+	}
+}

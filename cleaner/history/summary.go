@@ -1,0 +1,143 @@
+package history
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Summary is what the history says of one domain.
+type Summary struct {
+	Domain string
+
+	// The last n DNS outcomes recorded (see Domain), latest first.
+	Runs   int       // how many there are
+	Failed int       // how many of them are failures (Failed)
+	Since  time.Time // when the first of them ran
+	// Latest is the latest outcome, "" when the domain was never
+	// checked; Failure the latest failing one among them, "" when none.
+	Latest, Failure string
+	LatestAt        time.Time
+
+	// Streak counts the latest runs in a row whose outcome failed,
+	// StreakDays the calendar days (UTC) they ran on, StreakSince when
+	// the first of them ran.
+	Streak, StreakDays int
+	StreakSince        time.Time
+
+	// FailedBefore is the latest run before the latest one whose outcome
+	// failed, with that outcome; zero when there is none.
+	FailedBefore        time.Time
+	FailedBeforeOutcome string
+
+	Bounces []Entry // its bounces recorded, latest first
+}
+
+// Domain sums up what the history says of domain, from its last n DNS
+// outcomes (all kept when n <= 0) and its bounces. Record the current
+// run first for the summary to include it.
+func (h *History) Domain(domain string, n int) Summary {
+	s := Summary{Domain: normDomain(domain)}
+	var dns []Entry
+	for _, e := range h.entries {
+		if e.Domain != s.Domain {
+			continue
+		}
+		switch e.Source {
+		case SourceDNS:
+			dns = append(dns, e)
+		case SourceBounce:
+			s.Bounces = append(s.Bounces, e)
+		}
+	}
+	latestFirst := func(a, b Entry) int { return b.Run.Compare(a.Run) }
+	slices.SortStableFunc(dns, latestFirst)
+	slices.SortStableFunc(s.Bounces, func(a, b Entry) int { return b.At.Compare(a.At) })
+	if len(dns) == 0 {
+		return s
+	}
+	s.Latest, s.LatestAt = dns[0].Outcome, dns[0].Run
+	for _, e := range dns[1:] {
+		if Failed(e.Outcome) {
+			s.FailedBefore, s.FailedBeforeOutcome = e.Run, e.Outcome
+			break
+		}
+	}
+	days := map[string]bool{}
+	for _, e := range dns {
+		if !Failed(e.Outcome) {
+			break
+		}
+		s.Streak++
+		s.StreakSince = e.Run
+		days[day(e.Run)] = true
+	}
+	s.StreakDays = len(days)
+	if n > 0 && len(dns) > n {
+		dns = dns[:n]
+	}
+	s.Runs, s.Since = len(dns), dns[len(dns)-1].Run
+	for _, e := range dns {
+		if Failed(e.Outcome) {
+			if s.Failed == 0 {
+				s.Failure = e.Outcome
+			}
+			s.Failed++
+		}
+	}
+	return s
+}
+
+// Persistent reports whether the domain's lookups have kept failing
+// without saying it does not exist: a dns_error or a bad_mx in every one
+// of its latest runs, at least two, on at least two days (a server that
+// answered badly for an hour is not a persistent failure).
+func (s Summary) Persistent() bool {
+	return (s.Latest == OutcomeDNSError || s.Latest == OutcomeBadMX) && s.Streak >= 2 && s.StreakDays >= 2
+}
+
+// Recovered reports whether the domain routes mail now after failing in
+// an earlier run.
+func (s Summary) Recovered() bool {
+	return Routes(s.Latest) && !s.FailedBefore.IsZero()
+}
+
+// Describe says what is worth knowing of the domain's history, in the
+// words the summary and the detail pane show; "" when there is nothing
+// beyond the latest run:
+//
+//	nxdomain in 3 of the last 3 runs since 2026-10-02
+//	dns_error in each of the last 2 runs since 2026-10-01, persistent
+//	routes mail now; bad_mx on 2026-10-02
+//	2 bounces with 5.4.4, the last on 2026-09-30
+func (s Summary) Describe() string {
+	var parts []string
+	switch {
+	case s.Recovered():
+		parts = append(parts, fmt.Sprintf("routes mail now; %s on %s", s.FailedBeforeOutcome, day(s.FailedBefore)))
+	case s.Persistent():
+		parts = append(parts, fmt.Sprintf("%s in each of the last %d runs since %s, persistent", s.Latest, s.Streak, day(s.StreakSince)))
+	case s.Failed >= 2:
+		parts = append(parts, fmt.Sprintf("%s in %d of the last %d runs since %s", s.Failure, s.Failed, s.Runs, day(s.Since)))
+	}
+	if len(s.Bounces) > 0 {
+		codes := map[string]bool{}
+		var list []string
+		for _, b := range s.Bounces {
+			if !codes[b.Outcome] {
+				codes[b.Outcome] = true
+				list = append(list, b.Outcome)
+			}
+		}
+		noun := "bounces"
+		if len(s.Bounces) == 1 {
+			noun = "bounce"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s with %s, the last on %s", len(s.Bounces), noun, strings.Join(list, ", "), day(s.Bounces[0].At)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// day writes t's date.
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
