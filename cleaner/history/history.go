@@ -125,6 +125,10 @@ type History struct {
 	path    string
 	entries []Entry // as read, then with those added
 	added   []Entry // recorded since Open, for Save
+	// byDomain indexes entries by domain, so that Domain does not read
+	// them all for each of a list's many domains; nil until Domain needs
+	// it, and again whenever entries is replaced.
+	byDomain map[string][]int
 }
 
 // Open reads the history at path; a missing file is an empty history.
@@ -227,8 +231,23 @@ func (h *History) RecordBounces(run time.Time, bounces []Bounce) {
 }
 
 func (h *History) add(e Entry) {
+	if h.byDomain != nil {
+		h.byDomain[e.Domain] = append(h.byDomain[e.Domain], len(h.entries))
+	}
 	h.entries = append(h.entries, e)
 	h.added = append(h.added, e)
+}
+
+// domainEntries returns the indices in h.entries of domain's entries,
+// building the index first if need be.
+func (h *History) domainEntries(domain string) []int {
+	if h.byDomain == nil {
+		h.byDomain = make(map[string][]int)
+		for i, e := range h.entries {
+			h.byDomain[e.Domain] = append(h.byDomain[e.Domain], i)
+		}
+	}
+	return h.byDomain[domain]
 }
 
 // Save writes the history: the file as it is now (another run may have
@@ -270,7 +289,7 @@ func (h *History) Save(now time.Time) error {
 	if err := os.Rename(tmp.Name(), h.path); err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	h.entries, h.added = entries, nil
+	h.entries, h.added, h.byDomain = entries, nil, nil
 	return nil
 }
 

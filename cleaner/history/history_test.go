@@ -231,3 +231,31 @@ func TestDefaultPath(t *testing.T) {
 		t.Errorf("without XDG_STATE_HOME: %q, %v", p, err)
 	}
 }
+
+// Domain answers from an index of the entries, which must follow what is
+// recorded after it was built, and what Save rewrites.
+func TestDomainIndexFollowsRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RecordRun(day1, map[string]string{"gone.example": OutcomeNXDomain})
+	if s := h.Domain("gone.example", 0); s.Runs != 1 {
+		t.Fatalf("after one run: %+v", s)
+	}
+	h.RecordRun(day2, map[string]string{"gone.example": OutcomeNXDomain, "new.example": OutcomeOK})
+	if s := h.Domain("gone.example", 0); s.Runs != 2 || s.Failed != 2 {
+		t.Errorf("a run recorded after the index was built is missing: %+v", s)
+	}
+	if s := h.Domain("new.example", 0); s.Runs != 1 {
+		t.Errorf("a domain first recorded after the index was built is missing: %+v", s)
+	}
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	h.RecordBounces(day2, []Bounce{{Domain: "gone.example", Status: "5.4.4", Date: day1}})
+	if s := h.Domain("gone.example", 0); s.Runs != 2 || len(s.Bounces) != 1 {
+		t.Errorf("after Save and a bounce: %+v", s)
+	}
+}

@@ -40,11 +40,8 @@ type Summary struct {
 func (h *History) Domain(domain string, n int) Summary {
 	s := Summary{Domain: normDomain(domain)}
 	var dns []Entry
-	for _, e := range h.entries {
-		if e.Domain != s.Domain {
-			continue
-		}
-		switch e.Source {
+	for _, i := range h.domainEntries(s.Domain) {
+		switch e := h.entries[i]; e.Source {
 		case SourceDNS:
 			dns = append(dns, e)
 		case SourceBounce:
