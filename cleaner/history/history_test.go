@@ -251,11 +251,23 @@ func TestDomainIndexFollowsRecords(t *testing.T) {
 	if s := h.Domain("new.example", 0); s.Runs != 1 {
 		t.Errorf("a domain first recorded after the index was built is missing: %+v", s)
 	}
+	// Another run saved meanwhile: Save merges its entries in, first.
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.RecordRun(day1.Add(-time.Hour), map[string]string{"other.example": OutcomeDNSError})
+	if err := other.Save(day1); err != nil {
+		t.Fatal(err)
+	}
 	if err := h.Save(day2); err != nil {
 		t.Fatal(err)
 	}
 	h.RecordBounces(day2, []Bounce{{Domain: "gone.example", Status: "5.4.4", Date: day1}})
-	if s := h.Domain("gone.example", 0); s.Runs != 2 || len(s.Bounces) != 1 {
+	if s := h.Domain("gone.example", 0); s.Runs != 2 || s.Failed != 2 || len(s.Bounces) != 1 || s.Latest != OutcomeNXDomain {
 		t.Errorf("after Save and a bounce: %+v", s)
+	}
+	if s := h.Domain("other.example", 0); s.Runs != 1 || s.Latest != OutcomeDNSError {
+		t.Errorf("the entry Save merged in: %+v", s)
 	}
 }
