@@ -13,21 +13,10 @@ type KeyFunc func(address string) string
 // domain and exact on the local part (RFC 5321 lets a server tell
 // Jo@example.com from jo@example.com, though few do).
 //
-// It does not map domains by IDNA: package cleaner, which does (a
-// full-width or upper-case "ＥＸＡＭＰＬＥ.com" becomes "example.com"), should
-// pass its own normalisation instead, for the list's rows and the records
-// alike:
-//
-//	func(s string) string {
-//		a := cleaner.ParseAddress(s)
-//		if a.Reason == cleaner.ReasonSyntax {
-//			return ""
-//		}
-//		return a.Email // domain lower case and mapped, local part as written
-//	}
-//
-// Address.Key, the duplicate check's key, lower-cases the local part too;
-// it would also match Jo@ to jo@.
+// It does not map domains by IDNA. Package cleaner passes its duplicate
+// key instead (address.Address.Key: the domain lower case and mapped by
+// IDNA, the local part lower-cased too, as ESPs compare addresses), so that
+// a row and its repeats are always matched alike.
 func Key(address string) string {
 	a := strings.TrimSpace(address)
 	at := strings.LastIndexByte(a, '@')
@@ -66,6 +55,16 @@ func (ix *Index) Lookup(address string) []Record {
 		return ix.byKey[k]
 	}
 	return nil
+}
+
+// LookupKey returns the records of the addresses whose key is k, as
+// Lookup does, for a caller that has the key already (a list's rows have
+// their duplicate keys); nil when there are none.
+func (ix *Index) LookupKey(k string) []Record {
+	if k == "" {
+		return nil
+	}
+	return ix.byKey[k]
 }
 
 // Len returns the number of distinct addresses indexed.

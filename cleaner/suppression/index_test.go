@@ -52,3 +52,16 @@ func TestIndex(t *testing.T) {
 		t.Errorf("with a folding key, Lookup found %d records, want 2", len(got))
 	}
 }
+
+func TestIndexLookupKey(t *testing.T) {
+	ix := NewIndex([]Record{{Address: "Jo@Example.com", Kind: HardBounce}}, func(s string) string { return strings.ToLower(Key(s)) })
+	if got := ix.LookupKey("jo@example.com"); len(got) != 1 || got[0].Kind != HardBounce {
+		t.Errorf("LookupKey by the caller's key: %v", got)
+	}
+	if got := ix.LookupKey("Jo@Example.com"); got != nil {
+		t.Errorf("LookupKey applied the key function again: %v", got)
+	}
+	if got := ix.LookupKey(""); got != nil {
+		t.Errorf("the empty key matched: %v", got)
+	}
+}
