@@ -20,18 +20,31 @@ const (
 type Policy struct {
 	Fix       bool // apply suggestions whose domain routes
 	DropRisky bool // remove risky rows instead of keeping them
+	// DropPersistent removes the rows whose dns_error or bad_mx has
+	// persisted across runs (Row.Persistent) instead of keeping them.
+	DropPersistent bool
 }
 
 // Action is the batch policy, the one place that decides what happens to an
-// undecided row: valid, risky and unknown rows are kept (risky removed with
-// DropRisky); invalid and duplicate rows are removed, unless Fix applies a
-// suggestion whose domain routes.
+// undecided row: suppressed rows are removed, whatever else is known of
+// them, and never fixed; valid, risky and unknown rows are kept (risky
+// removed with DropRisky, unknown ones that persist with DropPersistent);
+// invalid and duplicate rows are removed, unless Fix applies a suggestion
+// whose domain routes.
 func (p Policy) Action(r Row) Action {
+	if r.Verdict() == VerdictSuppressed {
+		return ActionRemove
+	}
 	if p.Fix && r.Suggestion != "" && r.SuggestionRoutes {
 		return ActionFix
 	}
 	switch r.Verdict() {
-	case VerdictValid, VerdictUnknown:
+	case VerdictValid:
+		return ActionKeep
+	case VerdictUnknown:
+		if p.DropPersistent && r.Persistent {
+			return ActionRemove
+		}
 		return ActionKeep
 	case VerdictRisky:
 		if p.DropRisky {

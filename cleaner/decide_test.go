@@ -115,3 +115,27 @@ func TestDecideLikeNeedsADecisionAndADomain(t *testing.T) {
 		t.Error("a syntax error was decided like another one")
 	}
 }
+
+// TestVerdictTable checks the verdict of each reason, the suppressed ones
+// included, against the README's table.
+func TestVerdictTable(t *testing.T) {
+	want := map[Reason]Verdict{
+		ReasonOK: VerdictValid, ReasonImplicitMX: VerdictRisky, ReasonTypoSuspect: VerdictRisky,
+		ReasonSyntax: VerdictInvalid, ReasonBadDomain: VerdictInvalid, ReasonNXDomain: VerdictInvalid,
+		ReasonNoMail: VerdictInvalid, ReasonNullMX: VerdictInvalid, ReasonBadMX: VerdictInvalid,
+		ReasonDNSError: VerdictUnknown, ReasonNotChecked: VerdictUnknown, ReasonDuplicate: VerdictDuplicate,
+		ReasonHardBounce: VerdictSuppressed, ReasonUnsubscribed: VerdictSuppressed,
+		ReasonComplaint: VerdictSuppressed, ReasonListed: VerdictSuppressed,
+	}
+	for r, v := range want {
+		if got := VerdictOf(r); got != v {
+			t.Errorf("VerdictOf(%s) = %s, want %s", r, got, v)
+		}
+		if !slices.Contains(Reasons, r) {
+			t.Errorf("Reasons lacks %s", r)
+		}
+	}
+	if !slices.Contains(Verdicts, VerdictSuppressed) {
+		t.Error("Verdicts lacks suppressed")
+	}
+}

@@ -87,6 +87,30 @@ var explanations = map[Reason]Explanation{
 		Causes: "The address appears earlier in the list, perhaps with other capitals or spacing, often from merging two exports.",
 		Advice: "Remove the repeat; the first row stays in the cleaned list.",
 	},
+	ReasonHardBounce: {
+		Label:  "hard bounced before",
+		Bounce: "It bounced already: a mail server refused it for good, saying the mailbox or its domain does not exist (550 5.1.1 User unknown, 5.1.2 or 5.4.4 host not found, 5.1.10 null MX). Sending again is another hard bounce, whatever DNS says today.",
+		Causes: "A mailbox closed when the person left a company or an ISP, a domain that expired, or an address mistyped at sign-up.",
+		Advice: "Remove it. A DNS check cannot tell whether a mailbox exists; keep it only if the subscriber has confirmed a working address since.",
+	},
+	ReasonUnsubscribed: {
+		Label:  "unsubscribed",
+		Bounce: "No bounce: the person asked to get no more mail. Mailing them anyway breaks anti-spam law (CAN-SPAM, GDPR) and draws spam complaints.",
+		Causes: "An unsubscribe link or List-Unsubscribe request, recorded by your email platform, often before the list was exported elsewhere.",
+		Advice: "Remove it, and add it back only after a new, recorded opt-in.",
+	},
+	ReasonComplaint: {
+		Label:  "marked as spam",
+		Bounce: "No bounce: the person reported your mail as spam. Mailbox providers count every complaint, and a complaint rate above 0.3% sends your mail to the spam folder.",
+		Causes: "A reader who no longer wants the mail and found the spam button quicker than the unsubscribe link.",
+		Advice: "Remove it and do not mail it again.",
+	},
+	ReasonListed: {
+		Label:  "on a suppression list",
+		Bounce: "Not sent: your email platform's suppression list names it without saying why (a bounce, an unsubscribe, a complaint or a manual block), and the platform would refuse to send to it.",
+		Causes: "An earlier bounce, unsubscribe or complaint, or an address someone blocked by hand.",
+		Advice: "Remove it; look it up in your platform if you think it was suppressed by mistake.",
+	},
 }
 
 // Explain returns the plain-words explanation of a reason. A reason it does

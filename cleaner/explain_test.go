@@ -23,6 +23,10 @@ func TestExplain(t *testing.T) {
 		{ReasonDNSError, "DNS check failed", "451 4.4.3"},
 		{ReasonNotChecked, "not checked", "Unknown"},
 		{ReasonDuplicate, "repeated address", "No bounce"},
+		{ReasonHardBounce, "hard bounced before", "550 5.1.1"},
+		{ReasonUnsubscribed, "unsubscribed", "No bounce"},
+		{ReasonComplaint, "marked as spam", "No bounce"},
+		{ReasonListed, "on a suppression list", "Not sent"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.reason), func(t *testing.T) {
@@ -46,6 +50,9 @@ func TestExplainEveryReason(t *testing.T) {
 	for _, r := range Reasons {
 		if _, ok := explanations[r]; !ok {
 			t.Errorf("no explanation for reason %q", r)
+		}
+		if VerdictOf(r) == VerdictSuppressed && !strings.HasPrefix(Explain(r).Advice, "Remove it") {
+			t.Errorf("%s: advice %q does not say to remove a suppressed row", r, Explain(r).Advice)
 		}
 		if VerdictOf(r) == VerdictUnknown {
 			if a := Explain(r).Advice; !strings.HasPrefix(a, "Keep it") {

@@ -30,6 +30,15 @@ func TestPolicyAction(t *testing.T) {
 		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com"}, ActionRemove},
 		{"duplicate removed", Policy{Fix: true}, Row{Reason: ReasonDuplicate}, ActionRemove},
 		{"typo suspect fixed", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"hard bounce removed", Policy{}, Row{Reason: ReasonHardBounce}, ActionRemove},
+		{"hard bounce never fixed", Policy{Fix: true}, Row{Reason: ReasonHardBounce, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"unsubscribed removed", Policy{}, Row{Reason: ReasonUnsubscribed}, ActionRemove},
+		{"complaint removed", Policy{}, Row{Reason: ReasonComplaint}, ActionRemove},
+		{"listed removed", Policy{}, Row{Reason: ReasonListed}, ActionRemove},
+		{"persistent dns_error kept", Policy{}, Row{Reason: ReasonDNSError, Persistent: true}, ActionKeep},
+		{"persistent dns_error dropped", Policy{DropPersistent: true}, Row{Reason: ReasonDNSError, Persistent: true}, ActionRemove},
+		{"dns_error once kept", Policy{DropPersistent: true}, Row{Reason: ReasonDNSError}, ActionKeep},
+		{"not_checked kept", Policy{DropPersistent: true}, Row{Reason: ReasonNotChecked}, ActionKeep},
 	}
 	for _, tt := range tests {
 		if got := tt.policy.Action(tt.row); got != tt.want {

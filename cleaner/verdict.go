@@ -2,6 +2,7 @@ package cleaner
 
 import (
 	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/suppression"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -16,6 +17,10 @@ const (
 	VerdictInvalid   Verdict = "invalid"
 	VerdictUnknown   Verdict = "unknown"
 	VerdictDuplicate Verdict = "duplicate"
+	// VerdictSuppressed: the user's own evidence (a suppression list, a
+	// bounce, a mail log) says not to send to the address, whatever DNS
+	// says of its domain today.
+	VerdictSuppressed Verdict = "suppressed"
 )
 
 // Reason says why a row got its verdict. The vocabulary is fixed. An
@@ -37,6 +42,13 @@ const (
 	ReasonDNSError    Reason = "dns_error"                     // unknown
 	ReasonNotChecked  Reason = "not_checked"                   // unknown
 	ReasonDuplicate   Reason = "duplicate"                     // duplicate
+
+	// The suppressed reasons have the names of the suppression.Kind that
+	// gives them.
+	ReasonHardBounce   Reason = Reason(suppression.HardBounce)   // suppressed; "hard_bounce"
+	ReasonUnsubscribed Reason = Reason(suppression.Unsubscribed) // suppressed; "unsubscribed"
+	ReasonComplaint    Reason = Reason(suppression.Complaint)    // suppressed; "complaint"
+	ReasonListed       Reason = Reason(suppression.Listed)       // suppressed; "listed"
 )
 
 // Row is the verdict on one data row of the list.
@@ -44,6 +56,7 @@ const (
 // A list holds a row per subscriber, up to millions of them, so a Row keeps
 // only what cannot be worked out again cheaply: its verdict follows from
 // its reason (Verdict), and its address's duplicate key from the address.
+// Its flags fill the padding before DupOf, and cost nothing.
 type Row struct {
 	Addr       address.Address
 	Reason     Reason // "" until the row is judged
@@ -52,6 +65,14 @@ type Row struct {
 	// route mail (checked in DNS, or an embedded provider when DNS is off);
 	// only such suggestions are applied by -fix.
 	SuggestionRoutes bool
+	// Evidence is true when a suppression file the session was given
+	// names the address (Session.Evidence), whether or not it suppresses
+	// it: a soft bounce is a detail of a row kept.
+	Evidence bool
+	// Persistent is true when the row's reason is dns_error or bad_mx and
+	// the domain history says its domain has failed so in every recent
+	// run (Session.Remember); Policy.DropPersistent removes such rows.
+	Persistent bool
 	// DupOf is the index of the earlier row this one repeats, or -1.
 	DupOf int32
 }
@@ -88,6 +109,8 @@ func verdictOf(r Reason) Verdict {
 		return VerdictUnknown
 	case ReasonDuplicate:
 		return VerdictDuplicate
+	case ReasonHardBounce, ReasonUnsubscribed, ReasonComplaint, ReasonListed:
+		return VerdictSuppressed
 	default:
 		return VerdictInvalid
 	}
@@ -98,10 +121,11 @@ var Reasons = []Reason{
 	ReasonOK, ReasonImplicitMX, ReasonTypoSuspect,
 	ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX,
 	ReasonDNSError, ReasonNotChecked, ReasonDuplicate,
+	ReasonHardBounce, ReasonUnsubscribed, ReasonComplaint, ReasonListed,
 }
 
 // Verdicts lists every verdict in the order reports and summaries show them.
-var Verdicts = []Verdict{VerdictValid, VerdictRisky, VerdictInvalid, VerdictUnknown, VerdictDuplicate}
+var Verdicts = []Verdict{VerdictValid, VerdictRisky, VerdictInvalid, VerdictUnknown, VerdictDuplicate, VerdictSuppressed}
 
 // VerdictOf returns the verdict a reason belongs to.
 func VerdictOf(r Reason) Verdict { return verdictOf(r) }
