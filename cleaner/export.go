@@ -19,7 +19,7 @@ import (
 )
 
 // The columns added to the removed file, after the list's own.
-var removedColumns = []string{"listclean_verdict", "listclean_reason", "listclean_suggestion"}
+var removedColumns = []string{"listclean_verdict", "listclean_reason", "listclean_suggestion", "listclean_detail"}
 
 // ExportPaths are where an export writes. Report is optional ("" for none).
 type ExportPaths struct {
@@ -61,6 +61,10 @@ type ReportRow struct {
 	Reason     string `csv:"reason"`
 	Suggestion string `csv:"suggestion"`
 	Action     string `csv:"action"`
+	// Detail is the evidence behind a suppressed row (kind, status code,
+	// date, file and line) and what the domain history says of the row's
+	// domain (Session.Detail); "" for most rows.
+	Detail string `csv:"detail"`
 }
 
 // CheckPaths refuses an export before anything is written: an output that is
@@ -244,9 +248,10 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 	})
 }
 
-// removed writes the removed rows with the verdict, reason and suggestion,
-// after the header if header is set. The header and every row are padded
-// to one width so that the added columns line up even when rows are ragged.
+// removed writes the removed rows with the verdict, reason, suggestion and
+// detail, after the header if header is set. The header and every row are
+// padded to one width so that the added columns line up even when rows are
+// ragged.
 func (e *exportRows) removed(w io.Writer, header bool) error {
 	l := e.s.List
 	var h []string
@@ -288,6 +293,8 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			dst = enc.AppendField(dst, string(o.Reason), false)
 			dst = enc.AppendComma(dst)
 			dst = enc.AppendCell(dst, e.s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendComma(dst)
+			dst = enc.AppendCell(dst, e.s.Detail(i), true, false)
 			dst = enc.AppendEOL(dst)
 		}
 		return dst, nil
@@ -325,6 +332,8 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 			dst = enc.AppendCell(dst, s.Rows[i].Suggestion, true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Action), false)
+			dst = append(dst, ',')
+			dst = enc.AppendCell(dst, s.Detail(i), true, false)
 			dst = append(dst, '\n')
 		}
 		return dst, nil

@@ -140,7 +140,7 @@ func TestExport(t *testing.T) {
 	if !reflect.DeepEqual(cleaned[0], []string{"Email", "Name"}) {
 		t.Errorf("cleaned header %q", cleaned[0])
 	}
-	wantRemoved := []string{"Email", "Name", "listclean_verdict", "listclean_reason", "listclean_suggestion"}
+	wantRemoved := []string{"Email", "Name", "listclean_verdict", "listclean_reason", "listclean_suggestion", "listclean_detail"}
 	if !reflect.DeepEqual(removed[0], wantRemoved) {
 		t.Errorf("removed header %q, want %q", removed[0], wantRemoved)
 	}
@@ -163,7 +163,7 @@ func TestExport(t *testing.T) {
 		t.Fatalf("report has %d rows, want %d", len(report), len(l.Rows))
 	}
 	head, _ := os.ReadFile(opt.Paths.Report)
-	if first, _, _ := strings.Cut(string(head), "\n"); first != "row,email,verdict,reason,suggestion,action" {
+	if first, _, _ := strings.Cut(string(head), "\n"); first != "row,email,verdict,reason,suggestion,action,detail" {
 		t.Errorf("report header %q", first)
 	}
 	if r := report[5]; r.Row != 6 || r.Email != "a@gone.com" || r.Verdict != "invalid" || r.Reason != "nxdomain" || r.Action != "remove" {

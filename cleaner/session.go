@@ -45,6 +45,13 @@ type Session struct {
 
 	decisions map[int]Decision // the user's decisions by row index
 	undo      [][]change       // one entry per Decide call, newest last
+
+	suppress *Suppressions // the user's evidence (Suppress); nil when none was given
+
+	// What the domain history says (Remember); nil until then.
+	persistent map[string]bool   // the ASCII domains whose dns_error or bad_mx persists
+	notes      map[string]string // by ASCII domain, history.Summary.Describe when not ""
+	histories  []DomainHistory   // the rows' domains with a note, in the summary's order
 }
 
 // corrections are the typo corrections a session may suggest: its
@@ -486,7 +493,9 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 
 // JudgeAll gives every row its verdict from the results applied so far.
 // Duplicates are judged after the address itself: a repeated address is a
-// duplicate only if it parsed cleanly.
+// duplicate only if it parsed cleanly. The user's evidence (Suppress) is
+// weighed last: an address it suppresses is suppressed whatever DNS said,
+// and even if it repeats an earlier row.
 //
 // Every clean address at one domain is judged alike, and so is every
 // malformed address without a syntax fix at one domain (its corrections
@@ -571,6 +580,7 @@ func (s *Session) JudgeAll() {
 					r.Reason = Reason(r.Addr.Reason)
 				}
 			}
+			s.weigh(r)
 		}
 	})
 }
@@ -580,7 +590,9 @@ func (s *Session) JudgeAll() {
 func (s *Session) Judge(raw string) Row {
 	a := address.Parse(raw)
 	reason, sugg, routes := s.judge(a)
-	return Row{Addr: a, Reason: reason, Suggestion: sugg, SuggestionRoutes: routes, DupOf: -1}
+	r := Row{Addr: a, Reason: reason, Suggestion: sugg, SuggestionRoutes: routes, DupOf: -1}
+	s.weigh(&r)
+	return r
 }
 
 // Unchecked returns the ASCII domain of raw when it parses cleanly and has

@@ -242,6 +242,11 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 		results: b.results,
 		domains: b.domains,
 		corr:    b.corr,
+
+		suppress:   b.suppress,
+		persistent: b.persistent,
+		notes:      b.notes,
+		histories:  b.histories,
 	}
 	parallelFor(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -338,7 +343,9 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	if err != nil {
 		return res, Summary{}, fmt.Errorf("exporting: %w", err)
 	}
-	return res, sum.total(st.rows, len(st.base.domains)), nil
+	total := sum.total(st.rows, len(st.base.domains))
+	st.base.summarizeMemory(&total)
+	return res, total, nil
 }
 
 // streamMaxRows is the most rows a Stream cleans: a row's index, and the
@@ -368,6 +375,7 @@ func (t *summaryTotal) add(s Summary) {
 		t.sum.ByReason[r] += n
 	}
 	t.sum.Suggestions += s.Suggestions
+	t.sum.add(evidenceCount{rows: s.Suppression.Rows, matched: s.Suppression.Matched, persistent: s.Persistent})
 	for _, dc := range s.Failing {
 		t.failing[DomainCount{Domain: dc.Domain, Reason: dc.Reason}] += dc.Rows
 	}

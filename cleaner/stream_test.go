@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/listclean/listclean/cleaner/history"
 )
 
 // streamExtra adds to sessionList the cases where cleaning in passes could
@@ -47,16 +49,39 @@ func TestStreamSameAsSession(t *testing.T) {
 	}
 	lists := []struct {
 		name, csv, zone string
+		memory          bool // with sessionEvidence and a domain history
 	}{
-		{"session list", sessionList + streamExtra, sessionZone},
-		{"demo", string(demo), string(demoZone)},
-		{"headerless", "a@good.com,1\nb@gmial.com,2\na@good.com,3\n", sessionZone},
-		{"long", long.String(), sessionZone},
+		{"session list", sessionList + streamExtra, sessionZone, false},
+		{"session list with evidence and history", sessionList + streamExtra, sessionZone, true},
+		{"demo", string(demo), string(demoZone), false},
+		{"headerless", "a@good.com,1\nb@gmial.com,2\na@good.com,3\n", sessionZone, false},
+		{"long", long.String(), sessionZone, false},
+	}
+	// The history of the lists with memory: two earlier runs, read anew
+	// for each session, which records its own run in it.
+	histPath := filepath.Join(t.TempDir(), "domains.csv")
+	earlier, err := history.Open(histPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day1 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	earlier.RecordRun(day1, map[string]string{"flaky.com": "dns_error", "gone.com": "nxdomain", "good.com": "bad_mx"})
+	earlier.RecordRun(day1.Add(24*time.Hour), map[string]string{"flaky.com": "dns_error", "gone.com": "nxdomain"})
+	if err := earlier.Save(day1.Add(24 * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	evidence := loadEvidence(t, sessionEvidence)
+	remember := func(s *Session) {
+		h, err := history.Open(histPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Remember(h, day1.Add(48*time.Hour))
 	}
 	policies := []ExportOptions{
 		{},
 		{Policy: Policy{Fix: true}},
-		{Policy: Policy{Fix: true, DropRisky: true}, EscapeFormulas: true},
+		{Policy: Policy{Fix: true, DropRisky: true, DropPersistent: true}, EscapeFormulas: true},
 	}
 	for _, list := range lists {
 		dir := t.TempDir()
@@ -75,7 +100,13 @@ func TestStreamSameAsSession(t *testing.T) {
 					t.Fatalf("%s: %v", name, err)
 				}
 				s := NewSession(l, dns)
+				if list.memory {
+					s.Suppress(evidence)
+				}
 				s.Check(ctx, checker, nil)
+				if list.memory {
+					remember(s)
+				}
 				mem := opt
 				mem.Paths = ExportPaths{filepath.Join(dir, "m.cleaned.csv"), filepath.Join(dir, "m.removed.csv"), filepath.Join(dir, "m.report.csv")}
 				mem.Force = true
@@ -98,7 +129,13 @@ func TestStreamSameAsSession(t *testing.T) {
 					if got, want := len(st.Session().Domains()), len(s.Domains()); got != want {
 						t.Fatalf("%s: stream checks %d domains, in memory %d", name, got, want)
 					}
+					if list.memory {
+						st.Session().Suppress(evidence)
+					}
 					st.Session().Check(ctx, checker, nil)
+					if list.memory {
+						remember(st.Session())
+					}
 					so := opt
 					so.Paths = ExportPaths{filepath.Join(dir, "s.cleaned.csv"), filepath.Join(dir, "s.removed.csv"), filepath.Join(dir, "s.report.csv")}
 					so.Force = true

@@ -18,6 +18,25 @@ type Summary struct {
 	ByReason    map[Reason]int
 	Failing     []DomainCount // domains whose rows are invalid for a DNS reason, most rows first
 	Suggestions int           // rows with a suggested correction
+
+	// Suppression counts the user's evidence (Session.Suppress) and how
+	// much of it is about the list; zero when none was given.
+	Suppression SuppressionCount
+	// History lists the domains of the list that the domain history has
+	// something to say of (Session.Remember), persistent failures first.
+	History []DomainHistory
+	// Persistent counts the rows whose dns_error or bad_mx has persisted
+	// across runs (Row.Persistent).
+	Persistent int
+}
+
+// SuppressionCount is what the summary says of the user's evidence.
+type SuppressionCount struct {
+	Files     int // files read
+	Records   int // records read from them
+	Addresses int // distinct addresses the records are about
+	Matched   int // rows with evidence that do not repeat an earlier row: the addresses on the list
+	Rows      int // rows with evidence, suppressed or kept with it as a detail
 }
 
 // DomainCount is a domain that fails, with why and for how many rows.
@@ -61,7 +80,33 @@ func (s *Session) Summarize() Summary {
 		sum.Failing = append(sum.Failing, *dc)
 	}
 	sortFailing(sum.Failing)
+	for _, p := range parts {
+		sum.add(p.evidence)
+	}
+	s.summarizeMemory(&sum)
 	return sum
+}
+
+// evidenceCount is what a part of the rows counts of the user's evidence
+// and the domain history.
+type evidenceCount struct {
+	rows, matched, persistent int
+}
+
+// add adds a part's count to the summary.
+func (sum *Summary) add(c evidenceCount) {
+	sum.Suppression.Rows += c.rows
+	sum.Suppression.Matched += c.matched
+	sum.Persistent += c.persistent
+}
+
+// summarizeMemory fills in what the summary says of the session's evidence
+// and history as a whole, beside the rows' counts.
+func (s *Session) summarizeMemory(sum *Summary) {
+	if sp := s.suppress; sp != nil {
+		sum.Suppression.Files, sum.Suppression.Records, sum.Suppression.Addresses = len(sp.Files), sp.Records(), sp.Addresses()
+	}
+	sum.History = s.histories
 }
 
 // summaryMinPart is the fewest rows Summarize gives a processor.
@@ -72,6 +117,7 @@ type summaryPart struct {
 	reasons     []reasonCount           // in order of first appearance; a list has a handful
 	failing     map[string]*DomainCount // the part's failing domains, with the reason of their first row
 	suggestions int
+	evidence    evidenceCount
 }
 
 type reasonCount struct {
@@ -97,6 +143,15 @@ func (p *summaryPart) count(rows []Row) {
 		p.reasons[last].rows++
 		if r.Suggestion != "" {
 			p.suggestions++
+		}
+		if r.Evidence {
+			p.evidence.rows++
+			if r.DupOf < 0 {
+				p.evidence.matched++
+			}
+		}
+		if r.Persistent {
+			p.evidence.persistent++
 		}
 		switch r.Reason {
 		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
@@ -149,6 +204,11 @@ func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 	if sum.Suggestions > 0 {
 		fmt.Fprintf(&b, "%d rows have a suggested correction\n", sum.Suggestions)
 	}
+	if sc := sum.Suppression; sc.Files > 0 {
+		fmt.Fprintf(&b, "Suppression files: %s, %s about %s; %s on the list (%s)\n",
+			plural(sc.Files, "file", "files"), plural(sc.Records, "record", "records"), plural(sc.Addresses, "address", "addresses"),
+			plural(sc.Matched, "address", "addresses"), plural(sc.Rows, "row", "rows"))
+	}
 	if len(sum.Failing) > 0 {
 		b.WriteString("Domains that fail most often:\n")
 		for k, dc := range sum.Failing {
@@ -162,6 +222,31 @@ func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 			fmt.Fprintf(&b, "  %-32s %-10s %5d %s\n", dc.Domain, dc.Reason, dc.Rows, unit)
 		}
 	}
+	if len(sum.History) > 0 {
+		b.WriteString("Domain history (earlier runs and bounce files):\n")
+		for k, dh := range sum.History {
+			if k == top {
+				fmt.Fprintf(&b, "  and %d more\n", len(sum.History)-top)
+				break
+			}
+			outcome := dh.Outcome
+			if outcome == "" {
+				outcome = "-"
+			}
+			fmt.Fprintf(&b, "  %-32s %-11s %s\n", dh.Domain, outcome, dh.Note)
+		}
+	}
+	if sum.Persistent > 0 {
+		fmt.Fprintf(&b, "%s at domains whose dns_error or bad_mx persists across runs (-drop-persistent removes them)\n", plural(sum.Persistent, "row is", "rows are"))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plural returns "1 row" or "2 rows".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -1,0 +1,127 @@
+package cleaner
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/history"
+)
+
+// DomainHistory is what the domain history says of one of the list's
+// domains, for the summary: that it failed in earlier runs too, that it
+// routes mail now after failing before, or that it produced bounces.
+type DomainHistory struct {
+	Domain string // ASCII, as checked
+	// Outcome is today's DNS status, beside the history; "" when the
+	// domain was not checked in this run.
+	Outcome string
+	// Note says what the history holds, in the words of
+	// history.Summary.Describe ("nxdomain in 3 of the last 3 runs since
+	// 2026-10-02").
+	Note string
+	// Persistent: a dns_error or bad_mx in each of the latest runs, over
+	// days (history.Summary.Persistent). Recovered: routes mail now after
+	// failing in an earlier run. Failing: failed in this run and earlier
+	// ones.
+	Persistent, Recovered, Failing bool
+}
+
+// Remember records this run in h, domains only, never an address: the DNS
+// outcome of each of the rows' own domains that was checked, and the
+// bounces in the user's evidence that say a domain cannot be routed to
+// (5.1.2, 5.1.10, 5.4.4). Then it reads back what h says of each domain of
+// the list, for the rows' details (Detail), the summary (Summarize) and
+// the policy (Row.Persistent). run is when the run started. The caller
+// saves h.
+//
+// Call it once the rows are judged; they are not judged again.
+func (s *Session) Remember(h *history.History, run time.Time) {
+	outcomes := make(map[string]string, len(s.results))
+	for _, d := range s.domains {
+		if r, ok := s.results[d]; ok {
+			outcomes[d] = string(r.Status)
+		}
+	}
+	h.RecordRun(run, outcomes)
+	if s.suppress != nil {
+		h.RecordBounces(run, s.suppress.bounces())
+	}
+
+	s.persistent = make(map[string]bool)
+	s.notes = make(map[string]string)
+	s.histories = nil
+	for _, d := range s.domains {
+		sum := h.Domain(d, history.MaxRuns)
+		note := sum.Describe()
+		if note == "" {
+			continue
+		}
+		s.notes[d] = note
+		dh := DomainHistory{Domain: d, Outcome: outcomes[d], Note: note,
+			Persistent: sum.Persistent() && outcomes[d] != "", Recovered: sum.Recovered() && outcomes[d] != ""}
+		dh.Failing = history.Failed(dh.Outcome) && sum.Failed >= 2
+		if dh.Persistent {
+			s.persistent[d] = true
+		}
+		s.histories = append(s.histories, dh)
+	}
+	slices.SortFunc(s.histories, func(a, b DomainHistory) int {
+		return cmp.Or(cmp.Compare(a.rank(), b.rank()), cmp.Compare(a.Domain, b.Domain))
+	})
+	parallelFor(len(s.Rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s.Rows[i].Persistent = s.persists(&s.Rows[i])
+		}
+	})
+}
+
+// rank orders the summary's domains: persistent failures first, then
+// domains that keep failing, then those that route mail again, then
+// those known by their bounces only.
+func (dh DomainHistory) rank() int {
+	switch {
+	case dh.Persistent:
+		return 0
+	case dh.Failing:
+		return 1
+	case dh.Recovered:
+		return 2
+	}
+	return 3
+}
+
+// persists reports whether a judged row's dns_error or bad_mx has
+// persisted across runs.
+func (s *Session) persists(r *Row) bool {
+	return (r.Reason == ReasonDNSError || r.Reason == ReasonBadMX) && s.persistent[r.Addr.ASCII]
+}
+
+// DomainNote returns what the domain history says of an ASCII domain of
+// the list, in the words of history.Summary.Describe; "" when nothing
+// beyond this run, or when the history was not read (Remember).
+func (s *Session) DomainNote(ascii string) string { return s.notes[ascii] }
+
+// Persistent reports whether the domain history says that the ASCII
+// domain's dns_error or bad_mx has persisted across runs.
+func (s *Session) Persistent(ascii string) bool { return s.persistent[ascii] }
+
+// bounces returns the records that say a domain cannot be routed to, as
+// the history keeps them: ASCII domain, status code and date.
+func (sp *Suppressions) bounces() []history.Bounce {
+	var out []history.Bounce
+	for _, f := range sp.Files {
+		for _, rec := range f.Records {
+			if !rec.Unroutable() {
+				continue
+			}
+			d := address.Parse(rec.Address).ASCII
+			if d == "" {
+				d = rec.Domain()
+			}
+			out = append(out, history.Bounce{Domain: d, Status: rec.Status, Date: rec.Date})
+		}
+	}
+	return out
+}
