@@ -71,9 +71,11 @@ type outcome struct {
 
 // runCLI runs the command in process with args and returns its exit status
 // and stderr. It is also a hang detector: a run that has not returned
-// within limit fails the test (the goroutine is abandoned).
+// within limit fails the test (the goroutine is abandoned). The run keeps
+// its domain history in a folder of its own, unless args say where.
 func runCLI(t *testing.T, limit time.Duration, args ...string) outcome {
 	t.Helper()
+	args = ownHistory(t, args)
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	start := time.Now()
@@ -95,9 +97,22 @@ func childCmd(t *testing.T, args ...string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, args...)
+	cmd := exec.Command(exe, ownHistory(t, args)...)
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	return cmd
+}
+
+// ownHistory returns args with a domain history in a temporary folder of
+// the test's own, unless they name one: a run never reads or writes the
+// user's history (nor, TestMain's fallback, another test's), and its
+// outputs do not depend on what other runs recorded.
+func ownHistory(t *testing.T, args []string) []string {
+	for _, a := range args {
+		if a == "-history" || strings.HasPrefix(a, "-history=") {
+			return args
+		}
+	}
+	return append([]string{"-history", filepath.Join(t.TempDir(), "domains.csv")}, args...)
 }
 
 // childResult is how a child process ended, with its peak memory.
@@ -235,27 +250,30 @@ func readCSV(t *testing.T, path string) [][]string {
 
 // reportRow is one row of the report, whose columns are a contract.
 type reportRow struct {
-	row                                        int
-	email, verdict, reason, suggestion, action string
+	row                                                int
+	email, verdict, reason, suggestion, action, detail string
 }
+
+// reportHeader is the report's header line.
+const reportHeader = "row,email,verdict,reason,suggestion,action,detail"
 
 // readReport parses a report, checking its header.
 func readReport(t *testing.T, path string) []reportRow {
 	t.Helper()
 	recs := readCSV(t, path)
-	if len(recs) == 0 || strings.Join(recs[0], ",") != "row,email,verdict,reason,suggestion,action" {
-		t.Fatalf("report %s: header %q, want row,email,verdict,reason,suggestion,action", path, recs[:min(1, len(recs))])
+	if len(recs) == 0 || strings.Join(recs[0], ",") != reportHeader {
+		t.Fatalf("report %s: header %q, want %s", path, recs[:min(1, len(recs))], reportHeader)
 	}
 	rows := make([]reportRow, 0, len(recs)-1)
 	for i, rec := range recs[1:] {
-		if len(rec) != 6 {
+		if len(rec) != 7 {
 			t.Fatalf("report %s: row %d has %d fields", path, i+1, len(rec))
 		}
 		n, err := strconv.Atoi(rec[0])
 		if err != nil {
 			t.Fatalf("report %s: row %d: bad row number %q", path, i+1, rec[0])
 		}
-		rows = append(rows, reportRow{n, rec[1], rec[2], rec[3], rec[4], rec[5]})
+		rows = append(rows, reportRow{n, rec[1], rec[2], rec[3], rec[4], rec[5], rec[6]})
 	}
 	return rows
 }
@@ -290,7 +308,7 @@ func checkAccounting(t *testing.T, out outputs, n int) []reportRow {
 	if kept+gone != n {
 		t.Errorf("row accounting: %d cleaned + %d removed = %d, want the %d input rows", kept, gone, kept+gone, n)
 	}
-	if h := removed[0]; len(h) < 3 || strings.Join(h[len(h)-3:], ",") != "listclean_verdict,listclean_reason,listclean_suggestion" {
+	if h := removed[0]; len(h) < 4 || strings.Join(h[len(h)-4:], ",") != "listclean_verdict,listclean_reason,listclean_suggestion,listclean_detail" {
 		t.Errorf("removed file header %q lacks the listclean_* columns", h)
 	}
 	if out.report == "" {

@@ -18,12 +18,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/resolver"
 	"github.com/listclean/listclean/resolver/dnstest"
 	"github.com/listclean/listclean/ui"
@@ -54,7 +56,24 @@ type config struct {
 	force          bool
 	escapeFormulas bool
 	stream         bool
+	suppress       pathsFlag
+	history        string
+	dropPersistent bool
 	file           string
+}
+
+// pathsFlag is a flag that may be given more than once, each time with a
+// path.
+type pathsFlag []string
+
+func (p *pathsFlag) String() string { return strings.Join(*p, ",") }
+
+func (p *pathsFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("an empty path")
+	}
+	*p = append(*p, v)
+	return nil
 }
 
 func run(args []string, stderr io.Writer) int {
@@ -102,6 +121,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.force, "force", false, "overwrite existing output files")
 	fs.BoolVar(&c.escapeFormulas, "escape-formulas", false, "prefix the list's cells that a spreadsheet would run as formulas")
 	fs.BoolVar(&c.stream, "stream", false, "with -batch, read the file in passes, holding one chunk at a time (automatic above 256 MiB)")
+	fs.Var(&c.suppress, "suppress", "remove the addresses that this `file` or folder says bounced hard, unsubscribed or complained: an ESP's suppression or bounce export, a Postfix or Exim log, bounce emails (repeatable)")
+	fs.StringVar(&c.history, "history", "", "the domain history `file` kept from run to run, or off (default: $LISTCLEAN_HISTORY, else listclean/domains.csv in the user's state folder)")
+	fs.BoolVar(&c.dropPersistent, "drop-persistent", false, "remove rows whose domain's dns_error or bad_mx persists across runs (from the domain history)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -121,6 +143,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.zone != "" && c.dns != "" {
 		return c, fmt.Errorf("%w: -zone and -dns cannot be used together", errUsage)
+	}
+	if c.dropPersistent && c.history == "off" {
+		return c, fmt.Errorf("%w: -drop-persistent goes by the domain history, which -history off turns off", errUsage)
 	}
 	if c.retries < 0 || c.concurrency < 0 || c.timeout <= 0 {
 		return c, fmt.Errorf("%w: -retries and -concurrency must not be negative, -timeout must be positive", errUsage)
@@ -155,10 +180,45 @@ func (c config) exportOptions(input string) cleaner.ExportOptions {
 	p.Report = c.report
 	return cleaner.ExportOptions{
 		Paths:          p,
-		Policy:         cleaner.Policy{Fix: c.fix, DropRisky: c.dropRisky},
+		Policy:         cleaner.Policy{Fix: c.fix, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent},
 		Force:          c.force,
 		EscapeFormulas: c.escapeFormulas,
 	}
+}
+
+// memory reads what listclean knows beside the list, before any DNS work:
+// the suppression files of -suppress (nil when none), and the domain
+// history of -history (nil with -history off). A suppression file that
+// cannot be read or is not understood stops the run, naming it. A history
+// that cannot be read only costs this run its history, with a warning,
+// unless -drop-persistent needs it.
+func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.History, error) {
+	var sp *cleaner.Suppressions
+	if len(c.suppress) > 0 {
+		var err error
+		if sp, err = cleaner.LoadSuppressions(c.suppress...); err != nil {
+			return nil, nil, fmt.Errorf("-suppress: %w", err)
+		}
+	}
+	if c.history == "off" {
+		return sp, nil, nil
+	}
+	path := c.history
+	var h *history.History
+	var err error
+	if path == "" {
+		path, err = history.DefaultPath()
+	}
+	if err == nil {
+		h, err = history.Open(path)
+	}
+	switch {
+	case err != nil && c.dropPersistent:
+		return nil, nil, fmt.Errorf("%w: -drop-persistent needs it", err)
+	case err != nil:
+		fmt.Fprintf(stderr, "warning: %v; this run neither reads nor records a domain history (-history off says so)\n", err)
+	}
+	return sp, h, nil
 }
 
 // newChecker builds the DNS checker the flags ask for: nil with -dns off, a
@@ -212,6 +272,10 @@ func execute(c config, stderr io.Writer) error {
 	if !c.batch && !term.IsTerminal(os.Stdout.Fd()) {
 		return fmt.Errorf("%w: standard output is not a terminal; use -batch to clean without the UI", errUsage)
 	}
+	sp, hist, err := c.memory(stderr)
+	if err != nil {
+		return err
+	}
 	checker, stop, err := c.newChecker()
 	if err != nil {
 		return err
@@ -220,7 +284,8 @@ func execute(c config, stderr io.Writer) error {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	if !c.batch {
-		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas}
+		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas,
+			Suppressions: sp, History: hist}
 		exp := c.exportOptions(c.file)
 		opt.Policy = exp.Policy
 		if c.out != "" || c.removed != "" || c.report != "" {
@@ -237,13 +302,15 @@ func execute(c config, stderr io.Writer) error {
 		}
 		return nil
 	}
-	return runBatch(ctx, c, readOpt, checker, stderr)
+	return runBatch(ctx, c, readOpt, checker, sp, hist, stderr)
 }
 
-// runBatch cleans the list without the UI: read, check, export, summarise.
-// A list over cleaner.StreamAbove, or any with -stream, is cleaned in
-// passes over its file rather than held in memory.
-func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checker *resolver.Checker, stderr io.Writer) error {
+// runBatch cleans the list without the UI: read, check, weigh the user's
+// evidence and the domain history, export, summarise, and record the run
+// in the history. A list over cleaner.StreamAbove, or any with -stream, is
+// cleaned in passes over its file rather than held in memory.
+func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checker *resolver.Checker,
+	sp *cleaner.Suppressions, hist *history.History, stderr io.Writer) error {
 	start := time.Now()
 	var (
 		list   *cleaner.List
@@ -294,9 +361,13 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if checker != nil {
 		dc = checker
 	}
+	sess.Suppress(sp)
 	sess.Check(ctx, dc, batchProgress(stderr))
 	if ctx.Err() != nil {
 		return errors.New("interrupted before the checks finished: nothing was written")
+	}
+	if hist != nil {
+		sess.Remember(hist, start)
 	}
 	res, sum, err := export(exp)
 	if err != nil {
@@ -312,6 +383,14 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		res.Paths.Cleaned, res.Kept, res.Fixed, res.Paths.Removed, res.Removed)
 	if res.Paths.Report != "" {
 		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
+	}
+	if hist != nil {
+		if err := hist.Save(time.Now()); err != nil {
+			// The outputs are written: the run succeeded all the same.
+			fmt.Fprintf(stderr, "warning: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "domain history: %s (-history off keeps none)\n", hist.Path())
+		}
 	}
 	return nil
 }

@@ -17,8 +17,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/history"
 )
 
 // Environment of a child process: childEnv=1 makes TestMain run the
@@ -56,9 +59,18 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(code)
 	}
+	// Runs of the command keep their domain history here, never in the
+	// user's own state folder; child processes inherit it.
+	histDir, err := os.MkdirTemp("", "listclean-history-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain:", err)
+		os.Exit(3)
+	}
+	os.Setenv(history.EnvPath, filepath.Join(histDir, "domains.csv"))
 	code := m.Run()
 	if benchGen.dir != "" {
 		os.RemoveAll(benchGen.dir)
 	}
+	os.RemoveAll(histDir)
 	os.Exit(code)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -41,6 +42,12 @@ type Options struct {
 	Paths          cleaner.ExportPaths // empty fields: cleaner.DefaultPaths of the input
 	Force          bool                // overwrite existing output files without asking
 	EscapeFormulas bool                // guard the list's cells against spreadsheet formulas
+	// Suppressions is the evidence of -suppress, read already (nil for
+	// none); the open screen adds to it.
+	Suppressions *cleaner.Suppressions
+	// History is the domain history, which the checks are recorded in
+	// and which the detail pane quotes; nil with -history off.
+	History *history.History
 }
 
 // Run runs the program until the user quits or ctx is cancelled. The
