@@ -89,7 +89,7 @@ var explanations = map[Reason]Explanation{
 	},
 	ReasonHardBounce: {
 		Label:  "hard bounced before",
-		Bounce: "It bounced already: a mail server refused it for good, saying the mailbox or its domain does not exist (550 5.1.1 User unknown, 5.1.2 or 5.4.4 host not found, 5.1.10 null MX). Sending again is another hard bounce, whatever DNS says today.",
+		Bounce: "It bounced already, for good: 550 5.1.1 User unknown, 5.1.2 or 5.4.4 host not found, 5.1.10 null MX. Sending again is another hard bounce, whatever DNS says today.",
 		Causes: "A mailbox closed when the person left a company or an ISP, a domain that expired, or an address mistyped at sign-up.",
 		Advice: "Remove it. A DNS check cannot tell whether a mailbox exists; keep it only if the subscriber has confirmed a working address since.",
 	},
