@@ -23,6 +23,7 @@ import (
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/cleaner/history"
+	"github.com/listclean/listclean/cleaner/suppression"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -96,6 +97,19 @@ type common struct {
 	width  int
 	bodyH  int  // the height left to the screen between top bar and footer
 	dirty  bool // decisions were taken since the last export
+
+	// evidence is what the suppression files read so far hold: those of
+	// -suppress, then those the open screen added.
+	evidence suppression.Files
+}
+
+// suppressions returns the evidence to judge the list by; nil when there
+// is none.
+func (c *common) suppressions() *cleaner.Suppressions {
+	if len(c.evidence) == 0 {
+		return nil
+	}
+	return cleaner.NewSuppressions(c.evidence)
 }
 
 // spinning starts the spinner alongside cmd; a spinner already running
@@ -159,6 +173,9 @@ func New(opt Options) *Model {
 		height: 24,
 		isDark: true,
 	}
+	if opt.Suppressions != nil {
+		m.c.evidence = opt.Suppressions.Files
+	}
 	m.restyle()
 	m.open = newOpenScreen(m.c)
 	m.current = m.open
@@ -220,7 +237,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.summary = newSummaryScreen(m.c, msg.session, msg.summary)
 		m.review = newReviewScreen(m.c, msg.session, msg.filters)
 		m.current = m.summary
+		if h := m.c.opt.History; h != nil {
+			return saveHistory(h)
+		}
 		return nil
+	case historySavedMsg:
+		return m.summary.update(msg)
 	case goReviewMsg:
 		m.current = m.review
 		return nil

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -42,6 +43,11 @@ type (
 		summary cleaner.Summary
 		filters []filter
 	}
+	// historySavedMsg brings the outcome of saving the domain history.
+	historySavedMsg struct {
+		path string
+		err  error
+	}
 )
 
 // tally is where the rows stand before any DNS result: those already
@@ -52,10 +58,12 @@ type tally struct {
 	waiting int
 }
 
-// newSession parses every address of the list in the background.
-func newSession(l *cleaner.List, dns bool) tea.Cmd {
+// newSession parses every address of the list in the background, to be
+// judged by the user's evidence sp (nil for none).
+func newSession(l *cleaner.List, dns bool, sp *cleaner.Suppressions) tea.Cmd {
 	return func() tea.Msg {
 		s := cleaner.NewSession(l, dns)
+		s.Suppress(sp)
 		t := tally{counts: make(map[cleaner.Verdict]int), pending: make(map[string]int)}
 		for i := range s.Rows {
 			r := &s.Rows[i]
@@ -101,14 +109,23 @@ func readBatch(results <-chan resolver.Result) tea.Cmd {
 	}
 }
 
-// judge gives every row its verdict in the background, then counts them
-// and indexes the rows to review. The session is not touched by the model
-// until judgedMsg hands it back.
-func judge(s *cleaner.Session) tea.Cmd {
+// judge gives every row its verdict in the background, records the run in
+// the domain history h (nil when off) and reads back what it says, then
+// counts the rows and indexes those to review. The session and the history
+// are not touched by the model until judgedMsg hands them back.
+func judge(s *cleaner.Session, h *history.History, run time.Time) tea.Cmd {
 	return func() tea.Msg {
 		s.JudgeAll()
+		if h != nil {
+			s.Remember(h, run)
+		}
 		return judgedMsg{session: s, summary: s.Summarize(), filters: newFilters(s)}
 	}
+}
+
+// saveHistory saves the domain history in the background.
+func saveHistory(h *history.History) tea.Cmd {
+	return func() tea.Msg { return historySavedMsg{path: h.Path(), err: h.Save(time.Now())} }
 }
 
 // phase is where the checking step stands.
@@ -171,7 +188,8 @@ func (s *checkingScreen) help() helpKeys {
 // start builds the session for the list; the checks follow.
 func (s *checkingScreen) start(l *cleaner.List) tea.Cmd {
 	s.rows = len(l.Rows)
-	return s.c.spinning(newSession(l, s.c.opt.Checker != nil))
+	s.began = time.Now()
+	return s.c.spinning(newSession(l, s.c.opt.Checker != nil, s.c.suppressions()))
 }
 
 func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
@@ -234,7 +252,7 @@ func (s *checkingScreen) judge() tea.Cmd {
 	s.phase = judging
 	sess := s.session
 	s.session = nil
-	return judge(sess)
+	return judge(sess, s.c.opt.History, s.began)
 }
 
 func (s *checkingScreen) view() string {

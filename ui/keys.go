@@ -42,6 +42,7 @@ type keyMap struct {
 	Cancel   key.Binding // checking: stop the checks
 	Open     key.Binding // file picker: enter a directory or pick a file
 	Parent   key.Binding // file picker: go up a directory
+	Evidence key.Binding // file picker: use a file or folder as suppression evidence
 	Submit   key.Binding // text input: confirm
 	Yes      key.Binding
 	No       key.Binding
@@ -83,6 +84,7 @@ func newKeyMap() keyMap {
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop checking")),
 		Open:     key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")),
 		Parent:   key.NewBinding(key.WithKeys("left", "backspace"), key.WithHelp("←", "parent folder")),
+		Evidence: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "add/drop bounce file")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 		Yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:       key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/cleaner/suppression"
 )
 
 // listTypes are the files the picker offers.
@@ -33,14 +34,42 @@ func readFile(path string, opt cleaner.ReadOptions) tea.Cmd {
 	}
 }
 
+// evidenceLoadedMsg is the outcome of reading a file or folder the user
+// added as suppression evidence.
+type evidenceLoadedMsg struct {
+	path  string
+	files suppression.Files
+	err   error
+}
+
+// loadEvidence reads a suppression file or folder in the background.
+func loadEvidence(path string) tea.Cmd {
+	return func() tea.Msg {
+		files, err := suppression.Load(path)
+		return evidenceLoadedMsg{path: path, files: files, err: err}
+	}
+}
+
+// evidenceSource is a file or folder whose suppression evidence the list
+// is judged by.
+type evidenceSource struct {
+	path  string
+	files suppression.Files
+	flag  bool // the files of -suppress, which the open screen does not drop
+}
+
 // openScreen is the first step: the file given on the command line being
-// read, or a file picker limited to lists.
+// read, or a file picker limited to lists, where files and folders of
+// suppression evidence can be added too.
 type openScreen struct {
 	c       *common
 	picker  filepicker.Model
 	listed  bool   // the picker has read its directory
 	reading string // the path being read; "" when idle
 	err     string // why the last file could not be opened
+
+	sources []evidenceSource // the suppression evidence, -suppress's first
+	adding  string           // the evidence path being read; "" when idle
 
 	// links holds the targets of the links drawn by the picker's last
 	// view that need sanitising, as the picker writes them.
@@ -66,8 +95,78 @@ func newOpenScreen(c *common) *openScreen {
 		fp.CurrentDirectory = abs
 	}
 	o := &openScreen{c: c, picker: fp}
+	if sp := c.opt.Suppressions; sp != nil {
+		o.sources = append(o.sources, evidenceSource{path: "-suppress", files: sp.Files, flag: true})
+	}
 	o.restyle()
 	return o
+}
+
+// toggleEvidence adds the highlighted file or folder to the suppression
+// evidence, reading it in the background, or drops it when it was added
+// already.
+func (o *openScreen) toggleEvidence() tea.Cmd {
+	path := o.picker.HighlightedPath()
+	if path == "" || o.adding != "" {
+		return nil
+	}
+	for k, src := range o.sources {
+		if src.path == path && !src.flag {
+			o.sources = slices.Delete(o.sources, k, k+1)
+			o.useSources()
+			return nil
+		}
+	}
+	o.err = ""
+	o.adding = path
+	return o.c.spinning(loadEvidence(path))
+}
+
+// isEvidence reports whether path was added as suppression evidence.
+func (o *openScreen) isEvidence(path string) bool {
+	for _, src := range o.sources {
+		if src.path == path && !src.flag {
+			return true
+		}
+	}
+	return false
+}
+
+// useSources makes the sources the evidence the list is judged by.
+func (o *openScreen) useSources() {
+	o.c.evidence = nil
+	for _, src := range o.sources {
+		o.c.evidence = append(o.c.evidence, src.files...)
+	}
+}
+
+// evidenceLine says which suppression files the list will be judged by,
+// or how to add some.
+func (o *openScreen) evidenceLine() string {
+	st := o.c.styles
+	if o.adding != "" {
+		return o.c.spin.View() + " Reading " + sanitize(filepath.Base(o.adding)) + " as suppression evidence…"
+	}
+	if len(o.sources) == 0 {
+		return st.Muted.Render("Bounces or unsubscribes to remove? s on a log, an ESP export or a folder of bounces adds it")
+	}
+	var parts []string
+	for _, src := range o.sources {
+		name := sanitize(filepath.Base(src.path))
+		if src.flag {
+			name = src.path
+		}
+		n := 0
+		for _, f := range src.files {
+			n += len(f.Records)
+		}
+		what := plural(n, "record", "records")
+		if len(src.files) > 1 {
+			what = plural(len(src.files), "file", "files") + ", " + what
+		}
+		parts = append(parts, st.Value.Render(name)+" ("+what+")")
+	}
+	return st.Label.Render("Suppression files: ") + strings.Join(parts, ", ")
 }
 
 // init reads the file named on the command line, or lists the directory.
@@ -120,13 +219,13 @@ func (o *openScreen) pickerView() string {
 
 func (o *openScreen) name() string { return "Open a list" }
 func (o *openScreen) typing() bool { return false }
-func (o *openScreen) busy() bool   { return o.reading != "" }
+func (o *openScreen) busy() bool   { return o.reading != "" || o.adding != "" }
 
 func (o *openScreen) help() helpKeys {
 	k := o.c.keys
 	return helpKeys{
-		short: []key.Binding{k.Up, k.Down, k.Open, k.Parent},
-		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Parent}},
+		short: []key.Binding{k.Up, k.Down, k.Open, k.Parent, k.Evidence},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Parent, k.Evidence}},
 	}
 }
 
@@ -146,7 +245,17 @@ func (o *openScreen) errLines() []string {
 const openErrLines = 4
 
 func (o *openScreen) update(msg tea.Msg) tea.Cmd {
-	defer func() { o.picker.SetHeight(max(o.c.bodyH-3-max(len(o.errLines()), 1), 1)) }()
+	defer func() { o.picker.SetHeight(max(o.c.bodyH-4-max(len(o.errLines()), 1), 1)) }()
+	if msg, ok := msg.(evidenceLoadedMsg); ok {
+		o.adding = ""
+		if msg.err != nil {
+			o.err = "Could not use it as suppression evidence: " + errorText(msg.err)
+			return nil
+		}
+		o.sources = append(o.sources, evidenceSource{path: msg.path, files: msg.files})
+		o.useSources()
+		return nil
+	}
 	if msg, ok := msg.(fileReadMsg); ok {
 		o.reading = ""
 		o.err = "Could not read " + errorText(msg.err)
@@ -162,9 +271,16 @@ func (o *openScreen) update(msg tea.Msg) tea.Cmd {
 	if o.reading != "" {
 		return nil
 	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, o.c.keys.Evidence) {
+		return o.toggleEvidence()
+	}
 	var cmd tea.Cmd
 	o.picker, cmd = o.picker.Update(msg)
 	if ok, path := o.picker.DidSelectFile(msg); ok {
+		if o.isEvidence(path) {
+			o.err = sanitize(filepath.Base(path)) + " is added as suppression evidence, not a list to clean: s drops it"
+			return cmd
+		}
 		o.err = ""
 		o.reading = path
 		return o.c.spinning(readFile(path, o.c.opt.Read))
@@ -184,6 +300,7 @@ func (o *openScreen) view() string {
 	}
 	b.WriteString("\n " + st.Heading.Render("Pick the list to clean") + st.Muted.Render(" (.csv, .tsv or .txt)") + "\n")
 	b.WriteString(" " + st.Muted.Render(clip(sanitize(o.picker.CurrentDirectory), o.c.width-2)) + "\n")
+	b.WriteString(clip(" "+o.evidenceLine(), o.c.width) + "\n")
 	if o.err != "" {
 		for _, line := range o.errLines() {
 			b.WriteString(" " + st.Error.Render(line) + "\n")

@@ -14,30 +14,40 @@ import (
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/suppression"
 	"github.com/listclean/listclean/resolver"
 )
 
-// filter is one tab of the review: every flagged row, or those of one
-// reason.
+// filter is one tab of the review: every flagged row, every row the
+// suppression files name, or the rows of one reason.
 type filter struct {
-	reason cleaner.Reason // "" for every flagged row
-	rows   []int          // row indices in list order
+	reason   cleaner.Reason // "" for every flagged row, or for evidence
+	evidence bool           // the rows the suppression files name, flagged or not
+	rows     []int          // row indices in list order
 }
 
 func (f filter) label() string {
-	if f.reason == "" {
+	switch {
+	case f.evidence:
+		return "in suppression files"
+	case f.reason == "":
 		return "all flagged"
 	}
 	return cleaner.Explain(f.reason).Label
 }
 
 // newFilters indexes the flagged rows (every verdict but valid), all of
-// them first, then one filter per reason that occurs.
+// them first, then the rows the suppression files name (a valid row with a
+// soft bounce among them), when there are any, then one filter per reason
+// that occurs.
 func newFilters(s *cleaner.Session) []filter {
-	all := filter{}
+	all, evidence := filter{}, filter{evidence: true}
 	by := make(map[cleaner.Reason][]int)
 	for i := range s.Rows {
 		r := &s.Rows[i]
+		if r.Evidence {
+			evidence.rows = append(evidence.rows, i)
+		}
 		if r.Verdict() == cleaner.VerdictValid {
 			continue
 		}
@@ -45,6 +55,9 @@ func newFilters(s *cleaner.Session) []filter {
 		by[r.Reason] = append(by[r.Reason], i)
 	}
 	fs := []filter{all}
+	if len(evidence.rows) > 0 {
+		fs = append(fs, evidence)
+	}
 	for _, r := range cleaner.Reasons {
 		if rows := by[r]; len(rows) > 0 {
 			fs = append(fs, filter{reason: r, rows: rows})
@@ -223,7 +236,9 @@ func (r *reviewScreen) refilter() {
 	} else {
 		labels := make(map[cleaner.Reason]bool)
 		for _, f := range r.filters[1:] {
-			labels[f.reason] = strings.Contains(strings.ToLower(f.label()), r.query)
+			if f.reason != "" {
+				labels[f.reason] = strings.Contains(strings.ToLower(f.label()), r.query)
+			}
 		}
 		r.shown = make([]int, 0, len(rows))
 		for _, i := range rows {
@@ -515,7 +530,10 @@ func (r *reviewScreen) submitEdit() tea.Cmd {
 func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	j := r.session.Judge(raw)
 	label := cleaner.Explain(j.Reason).Label
-	if j.Verdict() == cleaner.VerdictInvalid || j.Addr.Email == "" {
+	if j.Verdict() == cleaner.VerdictSuppressed {
+		label += " in your suppression files"
+	}
+	if j.Verdict() == cleaner.VerdictInvalid || j.Verdict() == cleaner.VerdictSuppressed || j.Addr.Email == "" {
 		r.mode = editing
 		r.editRow = row
 		r.edit.SetValue(raw)
@@ -697,6 +715,18 @@ func (r *reviewScreen) paneView(h int) string {
 	if row.DupOf >= 0 {
 		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(int(row.DupOf))), plainText)
 	}
+	// The user's own evidence and the domain's history come first: they
+	// are what decided, or what the user will want to weigh.
+	for k, l := range r.suppressionEvidence(i) {
+		label := ""
+		if k == 0 {
+			label = "Evidence"
+		}
+		add(label, l, plainText)
+	}
+	if note := r.session.DomainNote(row.Addr.ASCII); note != "" && row.Addr.ASCII != "" {
+		add("History", sanitize(row.Addr.Domain())+": "+note, plainText)
+	}
 	add("Bounce", e.Bounce, plainText)
 	add("Causes", e.Causes, plainText)
 	add("Advice", e.Advice, plainText)
@@ -751,6 +781,43 @@ func (r *reviewScreen) decisionText(i int) string {
 		return "none yet; export will keep it (batch policy)"
 	}
 	return "none yet; export will remove it (batch policy)"
+}
+
+// maxEvidence is how many records of one address the detail pane lists,
+// and maxDiagnostic how much of each one's diagnostic text, in cells.
+const (
+	maxEvidence   = 3
+	maxDiagnostic = 160
+)
+
+// suppressionEvidence lists what the suppression files say of row i's
+// address: the record that decided first, then the others in the order
+// read, each as where, what and when, with the server's words cleaned of
+// control characters.
+func (r *reviewScreen) suppressionEvidence(i int) []string {
+	recs := r.session.Evidence(i)
+	if len(recs) == 0 {
+		return nil
+	}
+	first, _ := suppression.Strongest(recs)
+	ordered := []suppression.Record{first}
+	for _, rec := range recs {
+		if rec != first {
+			ordered = append(ordered, rec)
+		}
+	}
+	var out []string
+	for k, rec := range ordered {
+		if k == maxEvidence {
+			out = append(out, fmt.Sprintf("and %s more", plural(len(ordered)-k, "record", "records")))
+			break
+		}
+		out = append(out, sanitize(cleaner.EvidenceText(rec)))
+		if d := strings.TrimSpace(sanitize(rec.Diagnostic)); d != "" {
+			out = append(out, "“"+clip(d, maxDiagnostic)+"”")
+		}
+	}
+	return out
 }
 
 // evidence lists what DNS answered about the row's domain.

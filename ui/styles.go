@@ -62,6 +62,7 @@ func newStyles(isDark, noColor bool) Styles {
 		red    = ld(lipgloss.Color("#C0262D"), lipgloss.Color("#FF6B6B"))
 		blue   = ld(lipgloss.Color("#1F5FA8"), lipgloss.Color("#7AB8FF"))
 		purple = ld(lipgloss.Color("#8A2F9E"), lipgloss.Color("#E08AF2"))
+		orange = ld(lipgloss.Color("#A64B00"), lipgloss.Color("#FF9E5E"))
 	)
 	st := lipgloss.NewStyle
 	s := Styles{
@@ -85,11 +86,12 @@ func newStyles(isDark, noColor bool) Styles {
 		Bar:      st().Foreground(subtle),
 		Spinner:  st().Foreground(accent),
 		verdict: map[cleaner.Verdict]lipgloss.Style{
-			cleaner.VerdictValid:     st().Foreground(green),
-			cleaner.VerdictRisky:     st().Foreground(yellow),
-			cleaner.VerdictInvalid:   st().Foreground(red),
-			cleaner.VerdictUnknown:   st().Foreground(blue),
-			cleaner.VerdictDuplicate: st().Foreground(purple),
+			cleaner.VerdictValid:      st().Foreground(green),
+			cleaner.VerdictRisky:      st().Foreground(yellow),
+			cleaner.VerdictInvalid:    st().Foreground(red),
+			cleaner.VerdictUnknown:    st().Foreground(blue),
+			cleaner.VerdictDuplicate:  st().Foreground(purple),
+			cleaner.VerdictSuppressed: st().Foreground(orange),
 		},
 		accent: accent,
 		Help:   help.DefaultStyles(isDark),

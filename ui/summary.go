@@ -18,6 +18,7 @@ type summaryScreen struct {
 	c       *common
 	session *cleaner.Session
 	sum     cleaner.Summary
+	saveErr error // why the domain history could not be saved
 }
 
 func newSummaryScreen(c *common, s *cleaner.Session, sum cleaner.Summary) *summaryScreen {
@@ -37,6 +38,10 @@ func (s *summaryScreen) help() helpKeys {
 }
 
 func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
+	if msg, ok := msg.(historySavedMsg); ok {
+		s.saveErr = msg.err
+		return nil
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -48,6 +53,43 @@ func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
 		return func() tea.Msg { return goExportMsg{} }
 	}
 	return nil
+}
+
+// historyLine sums up what the domain history says of the list's domains,
+// "" when it says nothing.
+func historyLine(hs []cleaner.DomainHistory) string {
+	var failing, persistent, recovered, other int
+	for _, h := range hs {
+		switch {
+		case h.Persistent:
+			persistent++
+			failing++
+		case h.Failing:
+			failing++
+		case h.Recovered:
+			recovered++
+		default: // bounces, or failures of runs before this one
+			other++
+		}
+	}
+	var parts []string
+	if failing > 0 {
+		p := plural(failing, "domain failed", "domains failed") + " in earlier runs too"
+		if persistent > 0 {
+			p += fmt.Sprintf(" (%d persistent)", persistent)
+		}
+		parts = append(parts, p)
+	}
+	if recovered > 0 {
+		parts = append(parts, plural(recovered, "domain routes", "domains route")+" mail again")
+	}
+	if other > 0 {
+		parts = append(parts, plural(other, "more with bounces or old failures", "more with bounces or old failures"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Domain history: " + strings.Join(parts, ", ")
 }
 
 // reasonsOf returns the reasons that belong to verdict v, in report order.
@@ -95,6 +137,17 @@ func (s *summaryScreen) view() string {
 	}
 	if n := sum.ByReason[cleaner.ReasonNotChecked]; n > 0 && s.session.DNS() {
 		notes = append(notes, st.Warning.Render(plural(n, "row was", "rows were"))+" not checked (the checks were stopped): they are kept as unknown")
+	}
+	if sc := sum.Suppression; sc.Files > 0 {
+		notes = append(notes, fmt.Sprintf("Suppression files: %s, %s · %s on the list (%s)",
+			plural(sc.Files, "file", "files"), plural(sc.Records, "record", "records"),
+			st.Value.Render(plural(sc.Matched, "address", "addresses")), plural(sc.Rows, "row", "rows")))
+	}
+	if line := historyLine(sum.History); line != "" {
+		notes = append(notes, line)
+	}
+	if s.saveErr != nil {
+		notes = append(notes, st.Warning.Render("The domain history was not saved: ")+errorText(s.saveErr))
 	}
 
 	failing := []string{st.Heading.Render("Domains that fail most often")}
