@@ -17,6 +17,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,8 +25,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/gocarina/gocsv"
 )
 
 // The outcomes of a DNS check, as package resolver words them.
@@ -125,6 +124,9 @@ type History struct {
 	path    string
 	entries []Entry // as read, then with those added
 	added   []Entry // recorded since Open, for Save
+	// read is the file as Open read it or Save wrote it (nil when there
+	// was none): Save reads it again only if it has changed since.
+	read os.FileInfo
 	// byDomain indexes entries by domain, so that Domain does not read
 	// them all for each of a list's many domains; nil until Domain needs
 	// it, and again whenever entries is replaced.
@@ -134,40 +136,51 @@ type History struct {
 // Open reads the history at path; a missing file is an empty history.
 func Open(path string) (*History, error) {
 	h := &History{path: path}
-	entries, err := readFile(path)
+	entries, fi, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
-	h.entries = entries
+	h.entries, h.read = entries, fi
 	return h, nil
 }
 
 // Path returns the file's path.
 func (h *History) Path() string { return h.path }
 
-// readFile reads the entries of the file at path; nil when it does not
-// exist.
-func readFile(path string) ([]Entry, error) {
-	data, err := os.ReadFile(path)
+// readFile reads the entries of the file at path, and what the file was
+// as it was read; nil and nil when it does not exist.
+func readFile(path string) ([]Entry, os.FileInfo, error) {
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the domain history: %w", err)
+		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	var entries []Entry
-	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, nil
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	if err := gocsv.UnmarshalBytes(data, &entries); err != nil {
-		return nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", path, err)
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	for i, e := range entries {
-		if e.Domain == "" || e.Run.IsZero() || e.Outcome == "" || (e.Source != SourceDNS && e.Source != SourceBounce) {
-			return nil, fmt.Errorf("reading the domain history %s: line %d is not an entry (delete the file to start a new one)", path, i+2)
-		}
+	entries, err := parseEntries(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", path, err)
 	}
-	return entries, nil
+	return entries, fi, nil
+}
+
+// unchanged reports whether the file at h.path is still the one Open read
+// or Save wrote: same size and modification time.
+func (h *History) unchanged() bool {
+	fi, err := os.Stat(h.path)
+	if h.read == nil || err != nil {
+		return h.read == nil && errors.Is(err, fs.ErrNotExist)
+	}
+	return fi.Size() == h.read.Size() && fi.ModTime().Equal(h.read.ModTime())
 }
 
 // normDomain returns domain lower case without a trailing dot.
@@ -183,6 +196,8 @@ func (h *History) RecordRun(run time.Time, outcomes map[string]string) {
 		domains = append(domains, d)
 	}
 	slices.Sort(domains)
+	h.entries = slices.Grow(h.entries, len(domains))
+	h.added = slices.Grow(h.added, len(domains))
 	for _, d := range domains {
 		if nd := normDomain(d); nd != "" && outcomes[d] != "" {
 			h.add(Entry{Run: run, Domain: nd, Source: SourceDNS, Outcome: outcomes[d], At: run})
@@ -261,11 +276,15 @@ func (h *History) Save(now time.Time) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	current, err := readFile(h.path)
-	if err != nil {
-		return err
+	all := h.entries
+	if !h.unchanged() {
+		current, _, err := readFile(h.path)
+		if err != nil {
+			return err
+		}
+		all = append(current, h.added...)
 	}
-	entries := prune(append(current, h.added...), now)
+	entries := prune(all, now)
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
 	if err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
@@ -275,11 +294,16 @@ func (h *History) Save(now time.Time) error {
 		tmp.Close()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	if err := gocsv.Marshal(&entries, tmp); err != nil {
+	if _, err := tmp.Write(appendEntries(nil, entries)); err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the domain history: %w", err)
+	}
+	fi, err := tmp.Stat()
+	if err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
@@ -289,48 +313,63 @@ func (h *History) Save(now time.Time) error {
 	if err := os.Rename(tmp.Name(), h.path); err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	h.entries, h.added, h.byDomain = entries, nil, nil
+	h.entries, h.added, h.byDomain, h.read = entries, nil, nil, fi
 	return nil
 }
 
 // prune returns the entries to keep, in the order of their runs: not
 // older than MaxAge before now, the latest MaxRuns DNS outcomes and
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
+// It reorders entries.
+//
+// The entries are sorted by run and date (a file's are in that order
+// already, followed by the few of this run), then gone through latest
+// first, counting each domain's by a number given to the domain, rather
+// than by maps of strings, which took most of the time.
 func prune(entries []Entry, now time.Time) []Entry {
 	slices.SortStableFunc(entries, func(a, b Entry) int {
-		return cmp.Or(b.Run.Compare(a.Run), b.At.Compare(a.At)) // latest first
+		return cmp.Or(a.Run.Compare(b.Run), a.At.Compare(b.At))
 	})
-	type key struct {
-		domain, source string
-	}
-	type run struct {
-		domain string
-		at     int64
-	}
-	count := map[key]int{}
-	runs := map[run]bool{}
-	var out []Entry
-	for _, e := range entries {
+	ids := make(map[string]int32)
+	var (
+		dnsCount, bounceCount []int
+		lastRun               []time.Time // the run of each domain's latest DNS outcome kept
+	)
+	keep := make([]bool, len(entries))
+	n := 0
+	for i := len(entries) - 1; i >= 0; i-- { // latest first
+		e := &entries[i]
 		if now.Sub(e.At) > MaxAge {
 			continue
 		}
-		k := key{e.Domain, e.Source}
-		limit := MaxRuns
+		id, ok := ids[e.Domain]
+		if !ok {
+			id = int32(len(dnsCount))
+			ids[e.Domain] = id
+			dnsCount, bounceCount, lastRun = append(dnsCount, 0), append(bounceCount, 0), append(lastRun, time.Time{})
+		}
 		if e.Source == SourceBounce {
-			limit = MaxBounces
-		} else {
-			r := run{e.Domain, e.Run.UnixNano()}
-			if runs[r] {
+			if bounceCount[id] >= MaxBounces {
 				continue
 			}
-			runs[r] = true
+			bounceCount[id]++
+		} else {
+			// The entries of one run are together: a second outcome of
+			// the domain in the run follows the first.
+			if dnsCount[id] >= MaxRuns || dnsCount[id] > 0 && lastRun[id].Equal(e.Run) {
+				continue
+			}
+			dnsCount[id]++
+			lastRun[id] = e.Run
 		}
-		if count[k] >= limit {
-			continue
-		}
-		count[k]++
-		out = append(out, e)
+		keep[i] = true
+		n++
 	}
-	slices.Reverse(out)
+	out := make([]Entry, 0, n)
+	for i, e := range entries {
+		if keep[i] {
+			out = append(out, e)
+		}
+	}
 	return out
 }

@@ -4,9 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gocarina/gocsv"
 )
 
 // day1 and day2 are the dates of two simulated runs.
@@ -269,5 +272,56 @@ func TestDomainIndexFollowsRecords(t *testing.T) {
 	}
 	if s := h.Domain("other.example", 0); s.Runs != 1 || s.Latest != OutcomeDNSError {
 		t.Errorf("the entry Save merged in: %+v", s)
+	}
+}
+
+// TestFileIsGocsvTable: the file is the CSV table gocsv makes of Entry,
+// both ways, though it is read and written by hand for speed.
+func TestFileIsGocsvTable(t *testing.T) {
+	entries := []Entry{
+		{Run: day1, Domain: "gone.example", Source: SourceDNS, Outcome: OutcomeNXDomain, At: day1},
+		{Run: day2.Add(123456789), Domain: "odd,\"name\".example", Source: SourceBounce, Outcome: "5.4.4", At: day1.Add(-time.Hour)},
+		{Run: day2.Add(123456789), Domain: " spaced.example", Source: SourceDNS, Outcome: OutcomeOK, At: day2.Add(123456789)},
+	}
+	var fromGocsv []Entry
+	if err := gocsv.UnmarshalBytes(appendEntries(nil, entries), &fromGocsv); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(fromGocsv, entries, sameEntry) {
+		t.Errorf("gocsv reads %+v, want %+v", fromGocsv, entries)
+	}
+	written, err := gocsv.MarshalBytes(&entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := parseEntries(written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(parsed, entries, sameEntry) {
+		t.Errorf("gocsv's table reads back as %+v, want %+v", parsed, entries)
+	}
+}
+
+func sameEntry(a, b Entry) bool {
+	return a.Run.Equal(b.Run) && a.At.Equal(b.At) && a.Domain == b.Domain && a.Source == b.Source && a.Outcome == b.Outcome
+}
+
+// TestNotAHistory refuses a file that is not a history, naming the line.
+func TestNotAHistory(t *testing.T) {
+	for name, text := range map[string]string{
+		"another table":  "email,name\njo@example.com,Jo\n",
+		"a bad source":   header + "\n2026-10-01T09:00:00Z,gone.example,guess,nxdomain,2026-10-01T09:00:00Z\n",
+		"a bad date":     header + "\nyesterday,gone.example,dns,nxdomain,2026-10-01T09:00:00Z\n",
+		"a missing cell": header + "\n2026-10-01T09:00:00Z,gone.example,dns,2026-10-01T09:00:00Z\n",
+	} {
+		path := filepath.Join(t.TempDir(), "domains.csv")
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(path)
+		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "delete the file to start a new one") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
