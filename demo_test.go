@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/listclean/listclean/cleaner"
@@ -23,7 +24,7 @@ func demoRun(t *testing.T, flags ...string) []cleaner.ReportRow {
 		t.Fatal(err)
 	}
 	report := filepath.Join(dir, "report.csv")
-	args := append([]string{"-batch", "-zone", "testdata/demo.zone", "-report", report}, flags...)
+	args := append([]string{"-batch", "-zone", "testdata/demo.zone", "-report", report}, ownHistory(t, flags)...)
 	var stderr bytes.Buffer
 	if code := run(append(args, in), &stderr); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr.String())
@@ -92,6 +93,41 @@ func TestDemoListFix(t *testing.T) {
 	for _, n := range []int{57, 71, 183} {
 		if r := rows[n-1]; r.Action != "fix" {
 			t.Errorf("row %d %q: %s, want fix", n, r.Email, r.Action)
+		}
+	}
+}
+
+// The demo list with the demo's suppression files (testdata/suppress), as
+// testdata/README.md documents them: a hard bounce of a valid row and a
+// 5.4.4 of a row whose domain does not exist are removed, with their code;
+// an unsubscribe, a spam complaint and a bare listing are removed; a soft
+// bounce and a block leave their rows kept.
+func TestDemoListSuppress(t *testing.T) {
+	rows := demoRun(t, "-suppress", "testdata/suppress", "-fix")
+	verdicts := map[string]int{}
+	for _, r := range rows {
+		verdicts[r.Verdict]++
+	}
+	if verdicts["suppressed"] != 5 {
+		t.Errorf("%d rows suppressed, want 5 (all: %v)", verdicts["suppressed"], verdicts)
+	}
+	tests := []struct {
+		row            int
+		reason, action string
+		detail         string // its start
+	}{
+		{6, "hard_bounce", "remove", "hard_bounce 5.4.4 on "},
+		{8, "hard_bounce", "remove", "hard_bounce 5.1.1 on "},
+		{13, "ok", "keep", "soft_bounce 4.2.2 on "},
+		{14, "ok", "keep", "rejected 5.7.1 on "},
+		{18, "unsubscribed", "remove", "unsubscribed on 2026-02-14 (testdata/suppress/mailchimp_unsubscribed_members_export.csv, line 2)"},
+		{19, "complaint", "remove", "complaint on 2026-02-16 (testdata/suppress/sendgrid_spam_reports.csv, line 2)"},
+		{24, "listed", "remove", "listed (testdata/suppress/klaviyo_suppressed_profiles.csv, line 2)"},
+	}
+	for _, tt := range tests {
+		r := rows[tt.row-1]
+		if r.Reason != tt.reason || r.Action != tt.action || !strings.HasPrefix(r.Detail, tt.detail) {
+			t.Errorf("row %d %q: %s %s %q, want %s %s %q…", tt.row, r.Email, r.Reason, r.Action, r.Detail, tt.reason, tt.action, tt.detail)
 		}
 	}
 }

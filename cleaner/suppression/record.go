@@ -14,14 +14,14 @@ const (
 	// domain cannot receive mail: the mailbox does not exist or has moved,
 	// the domain does not exist, has no or a null MX, or cannot be routed
 	// to (5.4.4); or an ESP's bounce list that says "hard" or gives no
-	// kind. A permanent failure whose reason is not recognised counts as
-	// one too.
+	// kind. A permanent failure whose reason cannot be told is Rejected.
 	HardBounce Kind = "hard_bounce"
 	// Rejected: a permanent failure that the receiving server gave for the
 	// message or its sender rather than the address (a block list, a spam
 	// filter, a policy, the content, the size, an authentication failure),
-	// or for a mailbox that exists but is disabled. The address may well
-	// be fine, so it is only a detail.
+	// or for a mailbox that exists but is disabled, or for a reason that
+	// cannot be told. The address may well be fine, so it is only a
+	// detail.
 	Rejected Kind = "rejected"
 	// SoftBounce: a temporary failure (4.x.x), a deferral, a full mailbox,
 	// or a delivery that was retried until it expired. Only a detail.
