@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/listclean/listclean/cleaner/history"
-	"github.com/listclean/listclean/resolver/dnstest"
 )
 
 // historyZone is the first day of the history scenario's world:
@@ -39,11 +38,7 @@ const historyList = "Email,Name\n" +
 // returns the summary and the report.
 func historyRun(t *testing.T, zone, hist string, flags ...string) (string, []reportRow) {
 	t.Helper()
-	srv, err := dnstest.Start(zone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startZone(t, zone)
 	dir := t.TempDir()
 	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(historyList))
 	out := defaultOutputs(input)
@@ -188,11 +183,7 @@ func TestHistoryOff(t *testing.T) {
 	envPath := filepath.Join(dir, "env", "domains.csv")
 	t.Setenv(history.EnvPath, envPath)
 	before := takeSnapshot(t, dir)
-	srv, err := dnstest.Start(historyZone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startZone(t, historyZone)
 	listDir := t.TempDir()
 	input := writeFile(t, filepath.Join(listDir, "list.csv"), []byte(historyList))
 	res := runCLI(t, runBudget, "-batch", "-history", "off", "-dns", srv.Addr(), "-retries", "0", "-timeout", "200ms", input)

@@ -41,6 +41,17 @@ var suppressList = []string{
 // the report's detail (kind, status code, date).
 type suppressed struct{ reason, detail string }
 
+// startZone serves zone on loopback until the test ends.
+func startZone(t *testing.T, zone string) *dnstest.Server {
+	t.Helper()
+	srv, err := dnstest.Start(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
 // writeSuppressList writes suppressList in dir.
 func writeSuppressList(t *testing.T, dir string) string {
 	t.Helper()
@@ -59,11 +70,7 @@ func writeSuppressList(t *testing.T, dir string) string {
 // detail; every other row is as without the sample.
 func TestSuppressFormats(t *testing.T) {
 	t.Parallel()
-	srv, err := dnstest.Start(suppressZone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := startZone(t, suppressZone)
 	hard := func(detail string) suppressed { return suppressed{"hard_bounce", "hard_bounce" + detail} }
 	unsub := suppressed{"unsubscribed", "unsubscribed"}
 	complaint := suppressed{"complaint", "complaint"}
@@ -168,11 +175,7 @@ func TestSuppressFormats(t *testing.T) {
 // how much of it is about the list.
 func TestSuppressAllStream(t *testing.T) {
 	t.Parallel()
-	srv, err := dnstest.Start(suppressZone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := startZone(t, suppressZone)
 	entries, err := os.ReadDir(suppressSamples)
 	if err != nil {
 		t.Fatal(err)
@@ -214,11 +217,7 @@ func TestSuppressAllStream(t *testing.T) {
 // the exit status of bad input and a message naming it; nothing is written.
 func TestSuppressRefused(t *testing.T) {
 	t.Parallel()
-	srv, err := dnstest.Start(suppressZone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := startZone(t, suppressZone)
 	tests := []struct {
 		name string
 		make func(dir string) string // the -suppress path
