@@ -774,11 +774,15 @@ func (r *reviewScreen) decisionText(i int) string {
 		}
 		return "yours: move it to the removed file"
 	}
-	switch r.c.opt.Policy.Action(r.session.Rows[i]) {
+	row := r.session.Rows[i]
+	switch r.c.opt.Policy.Action(row) {
 	case cleaner.ActionFix:
 		return "none yet; export will write the suggestion (batch policy)"
 	case cleaner.ActionKeep:
 		return "none yet; export will keep it (batch policy)"
+	}
+	if row.Persistent && row.Verdict() == cleaner.VerdictUnknown {
+		return "none yet; export will remove it: its DNS failure persists across runs (-drop-persistent)"
 	}
 	return "none yet; export will remove it (batch policy)"
 }

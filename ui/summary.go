@@ -146,6 +146,13 @@ func (s *summaryScreen) view() string {
 	if line := historyLine(sum.History); line != "" {
 		notes = append(notes, line)
 	}
+	if n := sum.Persistent; n > 0 {
+		what := "kept as unknown (-drop-persistent removes them)"
+		if s.c.opt.Policy.DropPersistent {
+			what = "removed (-drop-persistent)"
+		}
+		notes = append(notes, st.Warning.Render(plural(n, "row's", "rows'"))+" DNS failure persists across runs: "+what)
+	}
 	if s.saveErr != nil {
 		notes = append(notes, st.Warning.Render("The domain history was not saved: ")+errorText(s.saveErr))
 	}

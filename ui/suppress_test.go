@@ -227,3 +227,40 @@ func TestProgramSuppression(t *testing.T) {
 	term.press("q")
 	term.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// TestReviewPersistent: a dns_error that the history has seen over days is
+// persistent; the detail pane and the summary say so, and with
+// -drop-persistent the row is to be removed, for that reason.
+func TestReviewPersistent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	h, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoDaysAgo := time.Now().Add(-48 * time.Hour)
+	h.RecordRun(twoDaysAgo, map[string]string{"flaky-dns.org": "dns_error"})
+	if err := h.Save(twoDaysAgo); err != nil {
+		t.Fatal(err)
+	}
+	for _, drop := range []bool{false, true} {
+		h, err := history.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tt := atReview(t, Options{History: h, Policy: cleaner.Policy{DropPersistent: drop}})
+		if !tt.m.review.session.Rows[4].Persistent {
+			t.Fatalf("drop %v: row 5 (flaky-dns.org) is not persistent", drop)
+		}
+		decision, summary := "export will keep it (batch policy)", "1 row's DNS failure persists across runs: kept as unknown (-drop-persistent removes them)"
+		if drop {
+			decision = "export will remove it: its DNS failure persists across runs (-drop-persistent)"
+			summary = "1 row's DNS failure persists across runs: removed (-drop-persistent)"
+		}
+		if v := ansi.Strip(tt.m.summary.view()); !strings.Contains(v, summary) {
+			t.Errorf("drop %v: the summary lacks %q:\n%s", drop, summary, v)
+		}
+		tt.press("down", "down", "down", "enter") // row 5
+		checkSafe(t, tt, fmt.Sprintf("drop %v", drop), "row 5 · eve@flaky-dns.org",
+			"History   flaky-dns.org: dns_error in each of the last", ", persistent", decision)
+	}
+}
