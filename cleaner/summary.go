@@ -25,8 +25,9 @@ type Summary struct {
 	// History lists the domains of the list that the domain history has
 	// something to say of (Session.Remember), persistent failures first.
 	History []DomainHistory
-	// Persistent counts the rows whose dns_error or bad_mx has persisted
-	// across runs (Row.Persistent).
+	// Persistent counts the rows whose dns_error has persisted across
+	// runs (Row.Persistent): unknown rows that Policy.DropPersistent
+	// removes. (A persistent bad_mx is invalid, removed anyway.)
 	Persistent int
 }
 
@@ -150,7 +151,7 @@ func (p *summaryPart) count(rows []Row) {
 				p.evidence.matched++
 			}
 		}
-		if r.Persistent {
+		if r.Persistent && r.Reason == ReasonDNSError {
 			p.evidence.persistent++
 		}
 		switch r.Reason {
@@ -237,7 +238,7 @@ func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 		}
 	}
 	if sum.Persistent > 0 {
-		fmt.Fprintf(&b, "%s at domains whose dns_error or bad_mx persists across runs (-drop-persistent removes them)\n", plural(sum.Persistent, "row is", "rows are"))
+		fmt.Fprintf(&b, "%s kept as unknown at domains whose dns_error persists across runs (-drop-persistent removes them)\n", plural(sum.Persistent, "row is", "rows are"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -203,7 +203,7 @@ func TestRemember(t *testing.T) {
 	for _, line := range []string{
 		"Domain history (earlier runs and bounce files):\n  flaky.com                        dns_error   dns_error in each of the last 2 runs since 2026-10-01, persistent\n",
 		"  good.com                         ok          routes mail now; bad_mx on 2026-10-01\n",
-		"1 row is at domains whose dns_error or bad_mx persists across runs (-drop-persistent removes them)\n",
+		"1 row is kept as unknown at domains whose dns_error persists across runs (-drop-persistent removes them)\n",
 	} {
 		if !strings.Contains(b.String(), line) {
 			t.Errorf("summary lacks %q:\n%s", line, b.String())
