@@ -231,9 +231,9 @@ func TestSuggesterSuspect(t *testing.T) {
 	}
 }
 
-// BenchmarkSuggest runs Suggest over a mix of typos, domains near nothing
-// and company domains, with 300 common domains in the list.
-func BenchmarkSuggest(b *testing.B) {
+// benchSuggester is a Suggester of a list with 300 common domains, random
+// names under a few suffixes, for the benchmarks.
+func benchSuggester() *Suggester {
 	r := rand.New(rand.NewPCG(1, 2))
 	counts := make(map[string]int)
 	for len(counts) < 300 {
@@ -243,7 +243,13 @@ func BenchmarkSuggest(b *testing.B) {
 		}
 		counts[string(name)+[]string{".com", ".net", ".org", ".co.uk", ".de"}[r.IntN(5)]] = 10 + r.IntN(500)
 	}
-	s := NewSuggester(counts)
+	return NewSuggester(counts)
+}
+
+// BenchmarkSuggest runs Suggest over a mix of typos, domains near nothing
+// and company domains, with 300 common domains in the list.
+func BenchmarkSuggest(b *testing.B) {
+	s := benchSuggester()
 	domains := []string{
 		"gmial.com", "hotmial.co.uk", "yahoo.cmo", "example.co.ukk", "northwind.con",
 		"acme-industries.com", "mail.example.org", "xn--bcher-kva.de", "gmail.edd", "qwertyuiop.net",
@@ -251,6 +257,21 @@ func BenchmarkSuggest(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		s.Suggest(domains[i%len(domains)])
+	}
+}
+
+// BenchmarkSuspect runs Suspect over the kind of domains that route, as a
+// list's rows give them: providers, company domains, a subdomain, an
+// international domain and typosquats.
+func BenchmarkSuspect(b *testing.B) {
+	s := benchSuggester()
+	domains := []string{
+		"gmail.com", "gmial.com", "yahoo.co.uk", "acme-industries.com", "mail.example.org",
+		"xn--bcher-kva.de", "northwindtraders.com", "hotmail.om", "qwertyuiop.net", "cloud.com",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.Suspect(domains[i%len(domains)])
 	}
 }
 
