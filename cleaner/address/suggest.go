@@ -81,6 +81,9 @@ type Candidate struct {
 //go:embed providers.txt
 var providersText string
 
+//go:embed nearproviders.txt
+var nearProvidersText string
+
 // entry is a dictionary domain split at its public suffix.
 type entry struct {
 	domain string
@@ -94,12 +97,13 @@ type entry struct {
 }
 
 var (
-	providers        []entry        // in rank order
-	providerRank     map[string]int // domain to rank
-	countryTLDs      []string       // two-letter TLDs of the providers, in rank order
-	providerSuffixes []string       // suffixes of the providers, in rank order
-	soleDomains      map[string]int // name to the index in providers of its only domain: see init
-	suspectOf        []int          // the indices in providers of the first topProviders providers with a name of minName letters or more
+	providers        []entry         // in rank order
+	providerRank     map[string]int  // domain to rank
+	countryTLDs      []string        // two-letter TLDs of the providers, in rank order
+	providerSuffixes []string        // suffixes of the providers, in rank order
+	soleDomains      map[string]int  // name to the index in providers of its only domain: see init
+	suspectOf        []int           // the indices in providers of the first topProviders providers with a name of minName letters or more
+	nearProviders    map[string]bool // real domains one edit from a provider's: never Suspect
 )
 
 func init() {
@@ -126,6 +130,12 @@ func init() {
 		if len(tld) == 2 && !seenTLD[tld] {
 			seenTLD[tld] = true
 			countryTLDs = append(countryTLDs, tld)
+		}
+	}
+	nearProviders = make(map[string]bool)
+	for line := range strings.Lines(nearProvidersText) {
+		if d := strings.TrimSpace(line); d != "" && d[0] != '#' {
+			nearProviders[d] = true
 		}
 	}
 	// The first topProviders providers that have a single domain, on .com, .net or
@@ -509,15 +519,21 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 	return out
 }
 
-// Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, or a domain common in the list, is never suspect.
+// Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, a domain common in the list, or a real domain that merely sits near a provider (nearproviders.txt) is never suspect.
 //
-// Only the name may differ, by one edit, from the name of one of the
-// first topProviders providers under the very same suffix, that
-// name must have at least minName letters, and the domain must be
-// registered directly under that suffix (no subdomain).
+// The domain must be registered directly under its suffix (no
+// subdomain) and read as one slip of one of the first topProviders
+// providers whose name has at least minName letters: its name one edit
+// from the provider's under the very same suffix, the first letter kept
+// (people seldom mistype it, and real domains often share the rest of a
+// provider's name: cloud.com, 11mail.com); or the provider's exact name
+// under its .com, .net or .org with a letter dropped (hotmail.om,
+// outlook.cm, gmail.ne), country domains whose registries have answered
+// for any name and hold no one's mailbox at a provider's name. Not .co,
+// which many companies use as a generic suffix of their own.
 func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 	d := normalize(domain)
-	if IsProvider(d) || s.counts[d] >= listMinRows {
+	if IsProvider(d) || nearProviders[d] || s.counts[d] >= listMinRows {
 		return Candidate{}, false
 	}
 	q, ok := parseQueryKnown(d, s.suffixes)
@@ -529,9 +545,20 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 		return Candidate{}, false
 	}
 	for _, i := range suspectOf {
-		if e := &providers[i]; e.suffix == sp.suffix && withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
-			return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+		e := &providers[i]
+		switch {
+		case e.suffix == sp.suffix:
+			if sp.name[0] != e.name[0] || withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) != 1 {
+				continue
+			}
+		case sp.name == e.name:
+			if sp.suffix == "co" || !isConfusedTLD(e.suffix) || len(sp.suffix) != len(e.suffix)-1 || within(sp.suffix, e.suffix, 1) != 1 {
+				continue
+			}
+		default:
+			continue
 		}
+		return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
 	}
 	return Candidate{}, false
 }

@@ -208,8 +208,22 @@ func TestSuggesterSuspect(t *testing.T) {
 		{"ymail.com", nil, ""},                             // a provider one edit from gmail.com
 		{"gmial.com", map[string]int{"gmial.com": 50}, ""}, // common in the list
 		{"gmial.com", map[string]int{"gmial.com": listMinRows - 1}, "gmail.com"},
-		{"gmila.com", nil, ""},      // two edits: only one is allowed on a domain that routes
-		{"gmail.co", nil, ""},       // a suffix slip that routes is someone's domain
+		{"gmila.com", nil, ""}, // two edits: only one is allowed on a domain that routes
+		{"gmail.co", nil, ""},  // .co is many companies' generic suffix
+		{"hotmail.om", nil, "hotmail.com"},
+		{"outlook.om", nil, "outlook.com"},
+		{"gmail.cm", nil, "gmail.com"},
+		{"comcast.ne", nil, "comcast.net"},
+		{"hotmial.om", nil, ""},     // two slips
+		{"hotmail.de", nil, ""},     // a provider
+		{"hotmail.ch", nil, ""},     // a country's suffix is no slip of .com
+		{"cloud.com", nil, ""},      // first letter: icloud.com
+		{"qmail.com", nil, ""},      // first letter: gmail.com
+		{"vahoo.com", nil, ""},      // first letter: yahoo.com
+		{"mgail.com", nil, ""},      // a swap that moves the first letter
+		{"uymail.com", nil, ""},     // first letter: ymail.com
+		{"libera.it", nil, ""},      // nearproviders.txt: one letter from libero.it
+		{"earthling.net", nil, ""},  // nearproviders.txt: one letter from earthlink.net
 		{"aim.com", nil, ""},        // a provider
 		{"aom.com", nil, ""},        // near aol.com, but three letters is too short to tell
 		{"lve.com", nil, ""},        // near live.com, four letters
@@ -244,6 +258,26 @@ func benchSuggester() *Suggester {
 		counts[string(name)+[]string{".com", ".net", ".org", ".co.uk", ".de"}[r.IntN(5)]] = 10 + r.IntN(500)
 	}
 	return NewSuggester(counts)
+}
+
+// TestNearProviders checks the embedded list of real domains near a
+// provider: each is one edit from a provider's domain (else its line would
+// say nothing), none is a provider (which is never suspect anyway), and
+// none is Suspect.
+func TestNearProviders(t *testing.T) {
+	if len(nearProviders) == 0 {
+		t.Fatal("nearproviders.txt lists no domain")
+	}
+	s := NewSuggester(nil)
+	for d := range nearProviders {
+		near := slices.ContainsFunc(providers, func(e entry) bool { return within(d, e.domain, 1) == 1 })
+		if !near || IsProvider(d) {
+			t.Errorf("nearproviders.txt: %s is a provider or not one edit from one", d)
+		}
+		if c, ok := s.Suspect(d); ok {
+			t.Errorf("Suspect(%q) = %v, want false", d, c)
+		}
+	}
 }
 
 // BenchmarkSuggest runs Suggest over a mix of typos, domains near nothing
