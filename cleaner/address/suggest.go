@@ -30,6 +30,11 @@ import (
 //     x.co.ar for x.com.ar), and a provider on .com, .net or .org whose name
 //     was typed under a suffix that does not exist (gmial.cpn).
 //
+// A domain typed as one label is matched on its own (labelMatches): a
+// dictionary domain with its dot dropped (webde, liberoit), or a name
+// typed without its suffix (gmail, t-online, a company's name the list
+// uses with one).
+//
 // The caller resolves the candidates and keeps the first that routes, so a
 // later candidate that merely might exist costs a lookup at most; but the
 // rules aim at a first candidate that is right, and at no candidate at all
@@ -500,13 +505,20 @@ func deletions(dst []uint64, s string, k int) []uint64 {
 // Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
 func (s *Suggester) Suggest(domain string) []Candidate {
 	d := normalize(domain)
-	q, ok := parseQueryKnown(d, s.suffixes)
-	if !ok || IsProvider(d) {
-		return nil
+	floor := listRatio * max(s.counts[d], 1)
+	var groups [][]rawCandidate
+	if label, ok := oneLabel(d); ok {
+		groups = [][]rawCandidate{s.labelMatches(label, floor)}
+	} else {
+		q, ok := parseQueryKnown(d, s.suffixes)
+		if !ok || IsProvider(d) {
+			return nil
+		}
+		m := matcher{q: q, s: s, floor: floor}
+		groups = [][]rawCandidate{m.dictionaryMatches(), m.repairs()}
 	}
-	m := matcher{q: q, s: s, floor: listRatio * max(s.counts[d], 1)}
 	var out []Candidate
-	for _, group := range [][]rawCandidate{m.dictionaryMatches(), m.repairs()} {
+	for _, group := range groups {
 		slices.SortStableFunc(group, func(a, b rawCandidate) int {
 			return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.order, b.order))
 		})
@@ -517,6 +529,63 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 		}
 	}
 	return out
+}
+
+// oneLabel reports whether d is a single label of letters, digits and
+// hyphens (gmail, webde), and returns it.
+func oneLabel(d string) (string, bool) {
+	if d == "" || len(d) > maxLabel {
+		return "", false
+	}
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return "", false
+		}
+	}
+	return d, true
+}
+
+// labelMatches finds the dictionary domains that a domain typed as one
+// label is a slip of: a domain of two labels with its dot dropped (webde,
+// liberoit, t-onlinede), one slip; or a name of minName letters or more
+// typed without its suffix (gmail, t-online, or a company's name the list
+// uses with one), one slip plus the name's edits, as for a suffix cut
+// short. A name gets the first of its domains (by rank, or the list's
+// rows). Shorter labels are left alone: they are words too (mail, home,
+// free, live), several providers share them, and they are as near
+// longer names (mail and gmail).
+func (s *Suggester) labelMatches(label string, floor int) []rawCandidate {
+	var found []rawCandidate
+	add := func(e *entry, cost int) {
+		found = append(found, rawCandidate{domain: e.domain, source: e.source(), cost: cost,
+			edits: within(label, e.domain, len(label)+len(e.domain)), order: e.order})
+	}
+	eligible := func(e *entry) bool { return e.count == 0 || e.count >= floor }
+	var hash [1]uint64
+	var buf [256]int32
+	for _, i := range s.byDomain.get(buf[:0], deletions(hash[:0], label, 0)[0]) {
+		if e := &s.all[i]; e.labels == 1 && e.name+e.suffix == label && eligible(e) {
+			add(e, 1)
+		}
+	}
+	set := byteSet(label)
+	names := s.nearNames(buf[:0], label)
+	slices.Sort(names)
+	for _, n := range slices.Compact(names) {
+		var best *entry
+		for _, i := range s.names[n].entries {
+			if e := &s.all[i]; eligible(e) && (best == nil || e.order < best.order) {
+				best = e
+			}
+		}
+		if best == nil || len(best.name) < minName || len(label) < minName {
+			continue
+		}
+		if allow := nameAllow(label, best.name); withinSets(label, best.name, set, best.nameSet, allow) <= allow {
+			add(best, 1+within(label, best.name, allow))
+		}
+	}
+	return found
 }
 
 // Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, a domain common in the list, or a real domain that merely sits near a provider (nearproviders.txt) is never suspect.

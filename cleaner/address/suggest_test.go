@@ -112,7 +112,10 @@ func TestSuggestNothing(t *testing.T) {
 		{"hotmail.co.uk", "a provider"},
 		{"yahoo.com.ar", "a provider"},
 		{"", "empty"},
-		{"gmail", "no dot: the syntax checker's"},
+		{"mail", "a one-label word of four letters: mail.com, mail.ru or gmail.com"},
+		{"aol", "a one-label name of three letters"},
+		{"localhost", "nothing near"},
+		{"admin", "nothing near"},
 		{"gmail..com", "empty label"},
 		{"gmail,com", "not a domain character"},
 		{"example.ry", "one edit from .ru, .re and .rw alike"},
@@ -127,6 +130,46 @@ func TestSuggestNothing(t *testing.T) {
 		if got := s.Suggest(tt.domain); got != nil {
 			t.Errorf("Suggest(%q) = %v, want nil (%s)", tt.domain, got, tt.why)
 		}
+	}
+}
+
+// TestSuggestOneLabel: a domain typed as one label, the provider's or a
+// company's name without its suffix, or with the dot before a country code
+// dropped.
+func TestSuggestOneLabel(t *testing.T) {
+	tests := []struct {
+		label, want, source string
+	}{
+		{"gmail", "gmail.com", SourceProvider},
+		{"GMAIL", "gmail.com", SourceProvider},
+		{"gmail.", "gmail.com", SourceProvider}, // as Parse leaves a trailing dot
+		{"yahoo", "yahoo.com", SourceProvider},  // the first of Yahoo's domains
+		{"icloud", "icloud.com", SourceProvider},
+		{"naver", "naver.com", SourceProvider},
+		{"t-online", "t-online.de", SourceProvider},
+		{"hotmail", "hotmail.com", SourceProvider},
+		{"outlook", "outlook.com", SourceProvider},
+		{"gmial", "gmail.com", SourceProvider}, // and misspelt
+		{"brightwaterlabs", "brightwaterlabs.com", SourceList},
+		{"brightwaterlab", "brightwaterlabs.com", SourceList},
+		{"webde", "web.de", SourceProvider}, // the dot before a country code dropped
+		{"liberoit", "libero.it", SourceProvider},
+		{"orangefr", "orange.fr", SourceProvider},
+		{"gmxde", "gmx.de", SourceProvider},
+		{"yandexru", "yandex.ru", SourceProvider},
+		{"t-onlinede", "t-online.de", SourceProvider},
+		{"hotmailfr", "hotmail.fr", SourceProvider},
+	}
+	s := NewSuggester(map[string]int{"brightwaterlabs.com": 70, "brightwaterlabs.co.uk": 12})
+	for _, tt := range tests {
+		got := s.Suggest(tt.label)
+		if len(got) == 0 || got[0].Domain != tt.want || got[0].Source != tt.source {
+			t.Errorf("Suggest(%q) = %v, want first %s (%s)", tt.label, got, tt.want, tt.source)
+		}
+	}
+	// A company's name the list uses too rarely is nobody's intent for sure.
+	if got := NewSuggester(map[string]int{"brightwaterlabs.com": listMinRows - 1}).Suggest("brightwaterlabs"); got != nil {
+		t.Errorf("Suggest(brightwaterlabs) with %d rows at brightwaterlabs.com = %v, want nil", listMinRows-1, got)
 	}
 }
 
