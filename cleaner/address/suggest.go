@@ -30,6 +30,10 @@ import (
 //     x.co.ar for x.com.ar), and a provider on .com, .net or .org whose name
 //     was typed under a suffix that does not exist (gmial.cpn).
 //
+// A domain typed with Cyrillic or Greek letters that imitate Latin ones
+// (gmаil.com with a Cyrillic а) is read with the Latin letters first
+// (lookalike.go), and that domain is suggested in turn.
+//
 // A domain typed as one label is matched on its own (labelMatches): a
 // dictionary domain with its dot dropped (webde, liberoit), or a name
 // typed without its suffix (gmail, t-online, a company's name the list
@@ -52,6 +56,9 @@ const (
 	SourceProvider = "provider" // near a well-known mailbox provider
 	SourceTLD      = "tld"      // a top-level domain or suffix slip
 	SourceList     = "list"     // near a domain common in the list
+	// SourceLookalike is a domain typed with letters of another script
+	// that imitate Latin ones, given with the Latin letters.
+	SourceLookalike = "lookalike"
 )
 
 // A domain is common in a list when it has at least listMinRows rows. A
@@ -505,6 +512,9 @@ func deletions(dst []uint64, s string, k int) []uint64 {
 // Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
 func (s *Suggester) Suggest(domain string) []Candidate {
 	d := normalize(domain)
+	if plain, n, ok := withoutLookalikes(d); ok {
+		return s.suggestPlain(plain, n)
+	}
 	floor := listRatio * max(s.counts[d], 1)
 	var groups [][]rawCandidate
 	if label, ok := oneLabel(d); ok {
@@ -527,6 +537,29 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 				out = append(out, Candidate{Domain: f.domain, Source: f.source, Edits: f.edits})
 			}
 		}
+	}
+	return out
+}
+
+// suggestPlain returns the candidates for a domain typed with n lookalike
+// letters of another script, given as plain, the domain with the Latin
+// letters they imitate: plain itself when it can be a domain, then what
+// Suggest gives for plain, each n slips further.
+func (s *Suggester) suggestPlain(plain string, n int) []Candidate {
+	var out []Candidate
+	if ok, _, _ := checkDomain(plain); ok {
+		src := SourceLookalike
+		switch {
+		case IsProvider(plain):
+			src = SourceProvider
+		case s.counts[plain] > 0:
+			src = SourceList
+		}
+		out = append(out, Candidate{Domain: plain, Source: src, Edits: n})
+	}
+	for _, c := range s.Suggest(plain) {
+		c.Edits += n
+		out = append(out, c)
 	}
 	return out
 }
@@ -603,6 +636,12 @@ func (s *Suggester) labelMatches(label string, floor int) []rawCandidate {
 func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 	d := normalize(domain)
 	if IsProvider(d) || nearProviders[d] || s.counts[d] >= listMinRows {
+		return Candidate{}, false
+	}
+	if plain, n, ok := withoutLookalikes(d); ok {
+		if IsProvider(plain) {
+			return Candidate{Domain: plain, Source: SourceProvider, Edits: n}, true
+		}
 		return Candidate{}, false
 	}
 	q, ok := parseQueryKnown(d, s.suffixes)
