@@ -25,8 +25,8 @@ import (
 //     single domain, whose exact name was typed under a country's suffix
 //     (gmail.co.uk, gmail.com.br).
 //  2. Repairs that keep what was typed, fewest edits first: a dot moved
-//     (examplec.om), a top-level domain typed twice (x.com.com, x.con.com,
-//     gmail.com.co), a suffix slip on any domain (x.cmo, x.co.ukk, x.couk,
+//     (examplec.om), a suffix typed twice (gmx.de.de, x.com.com, x.con.com,
+//     gmail.com.co, x.co.uk.co.uk), a suffix slip on any domain (x.cmo, x.co.ukk, x.couk,
 //     x.co.ar for x.com.ar), and a provider on .com, .net or .org whose name
 //     was typed under a suffix that does not exist (gmial.cpn).
 //
@@ -1094,14 +1094,22 @@ func (q *query) suffixRepairs() []suffixRepair {
 			add(name[:len(name)-1], t, 0)
 		}
 	}
-	// A top-level domain typed twice, one copy possibly slipped:
-	// x.com.com, x.con.com, x.com.co.
+	// A suffix typed twice (gmx.de.de, x.com.com, x.co.uk.co.uk), or a
+	// generic top-level domain typed twice with one copy slipped
+	// (x.con.com, x.com.co).
 	if n >= 3 {
 		prev := q.labels[n-2]
-		for _, g := range []string{prev, last} {
-			if isConfusedTLD(g) && within(prev, last, 1) <= 1 {
-				add(q.splits[1].name, g, 0)
-				break
+		switch {
+		case prev == last:
+			add(q.splits[1].name, last, 0)
+		case n >= 5 && q.labels[n-4] == prev && q.labels[n-3] == last && isSuffix(prev+"."+last):
+			add(q.splits[3].name, prev+"."+last, 0)
+		default:
+			for _, g := range []string{prev, last} {
+				if isConfusedTLD(g) && within(prev, last, 1) <= 1 {
+					add(q.splits[1].name, g, 0)
+					break
+				}
 			}
 		}
 	}

@@ -81,6 +81,12 @@ func TestSuggestFirstCandidate(t *testing.T) {
 		{"examplec.om", "example.com", SourceTLD},
 		{"example.con.com", "example.com", SourceTLD},
 		{"gmail.com.co", "gmail.com", SourceProvider},
+		{"gmx.de.de", "gmx.de", SourceProvider}, // a country's suffix typed twice
+		{"web.de.de", "web.de", SourceProvider},
+		{"yahoo.co.uk.uk", "yahoo.co.uk", SourceProvider},
+		{"yahoo.co.uk.co.uk", "yahoo.co.uk", SourceProvider},
+		{"example.fr.fr", "example.fr", SourceTLD},
+		{"example.com.au.com.au", "example.com.au", SourceTLD},
 		{"gmail.co.uk", "gmail.com", SourceProvider},  // Gmail has one domain
 		{"gmail.com.br", "gmail.com", SourceProvider}, // and a popular one
 		{"gmail.de", "gmail.com", SourceProvider},     // beats email.de, as near
