@@ -61,11 +61,16 @@ const (
 	SourceLookalike = "lookalike"
 )
 
-// A domain is common in a list when it has at least listMinRows rows. A
-// common domain is offered for a rarer near miss only when it has at least
-// listRatio times the rows of the near miss, so that two real domains of
-// similar weight (acme.com and acne.com) are never merged. A common domain
-// is never Suspect: a list with dozens of rows at one domain is telling us
+// A name (left of the suffix) is common in a list when the list's domains
+// with that name have at least listMinRows rows together, and a domain is
+// common when it has that many rows itself, or some rows of a common name
+// (acmecorp.com with 8 rows beside acmecorp.net with 11): a company's
+// domains count together, so that the domain a slip most likely came from
+// is offered rather than the more frequent one. A common domain is offered
+// for a near miss only when it has more rows than the near miss and its
+// name listRatio times as many, so that two real domains of similar weight
+// (acme.com and acne.com) are never merged. A domain of listMinRows rows is
+// never Suspect: a list with dozens of rows at one domain is telling us
 // that the domain is real for these subscribers.
 const (
 	listMinRows = 10
@@ -104,6 +109,9 @@ type entry struct {
 	labels int    // labels in suffix
 	order  int    // position in the dictionary: provider rank, then list rows
 	count  int    // rows in the list; 0 for a provider
+	// nameCount is the rows of the list's domains with the same name,
+	// providers aside; 0 for a provider.
+	nameCount int
 
 	nameSet, domainSet uint64 // byteSet of name and domain
 }
@@ -417,12 +425,19 @@ func NewSuggester(counts map[string]int) *Suggester {
 			i += 1 + j
 		}
 	}
+	nameRows := make(map[string]int)
+	for d, n := range s.counts {
+		if !IsProvider(d) {
+			nameRows[s.nameOf(d)] += n
+		}
+	}
 	var common []entry
 	for d, n := range s.counts {
-		if n < listMinRows || IsProvider(d) {
+		if IsProvider(d) || n < listMinRows && (n < 2 || nameRows[s.nameOf(d)] < listMinRows) {
 			continue
 		}
 		if e, ok := newEntry(d, 0, s.suffixes); ok {
+			e.nameCount = nameRows[e.name]
 			e.count = n
 			common = append(common, e)
 		}
@@ -478,6 +493,30 @@ func NewSuggester(counts map[string]int) *Suggester {
 	return s
 }
 
+// nameOf returns what is left of a domain of the list's (one of
+// s.counts) when its longest public suffix is cut off, or "" when it has
+// none.
+func (s *Suggester) nameOf(d string) string {
+	for i := strings.IndexByte(d, '.'); i >= 0; {
+		if s.suffixes[d[i+1:]] {
+			return d[:i]
+		}
+		j := strings.IndexByte(d[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return ""
+}
+
+// eligible reports whether e may be offered for a domain of typed rows:
+// a provider always, a list domain when it has more rows and its name
+// listRatio times as many.
+func eligible(e *entry, typed int) bool {
+	return e.count == 0 || e.count > typed && e.nameCount >= listRatio*max(typed, 1)
+}
+
 // distinctFrom sorts hs[k:] and drops repeats from it: a string with a
 // run of one letter (aaaa.com) leaves the same string by many deletions,
 // and one pair per hash and string is enough.
@@ -515,23 +554,28 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 	if plain, n, ok := withoutLookalikes(d); ok {
 		return s.suggestPlain(plain, n)
 	}
-	floor := listRatio * max(s.counts[d], 1)
+	typed := s.counts[d]
 	var groups [][]rawCandidate
+	suffix := "" // the typed public suffix, if any
 	if label, ok := oneLabel(d); ok {
-		groups = [][]rawCandidate{s.labelMatches(label, floor)}
+		groups = [][]rawCandidate{s.labelMatches(label, typed)}
 	} else {
 		q, ok := parseQueryKnown(d, s.suffixes)
 		if !ok || IsProvider(d) {
 			return nil
 		}
-		m := matcher{q: q, s: s, floor: floor}
+		if q.real >= 0 {
+			suffix = q.splits[q.real].suffix
+		}
+		m := matcher{q: q, s: s, typed: typed}
 		groups = [][]rawCandidate{m.dictionaryMatches(), m.repairs()}
 	}
 	var out []Candidate
 	for _, group := range groups {
-		slices.SortStableFunc(group, func(a, b rawCandidate) int {
-			return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.order, b.order))
-		})
+		for k := range group {
+			group[k].likeliness(d, suffix)
+		}
+		slices.SortStableFunc(group, compareCandidates)
 		for _, f := range group {
 			if f.domain != d && !slices.ContainsFunc(out, func(c Candidate) bool { return c.Domain == f.domain }) {
 				out = append(out, Candidate{Domain: f.domain, Source: f.source, Edits: f.edits})
@@ -578,7 +622,8 @@ func oneLabel(d string) (string, bool) {
 	return d, true
 }
 
-// labelMatches finds the dictionary domains that a domain typed as one
+// labelMatches finds the dictionary domains that a domain of typed rows,
+// typed as one
 // label is a slip of: a domain of two labels with its dot dropped (webde,
 // liberoit, t-onlinede), one slip; or a name of minName letters or more
 // typed without its suffix (gmail, t-online, or a company's name the list
@@ -587,17 +632,16 @@ func oneLabel(d string) (string, bool) {
 // rows). Shorter labels are left alone: they are words too (mail, home,
 // free, live), several providers share them, and they are as near
 // longer names (mail and gmail).
-func (s *Suggester) labelMatches(label string, floor int) []rawCandidate {
+func (s *Suggester) labelMatches(label string, typed int) []rawCandidate {
 	var found []rawCandidate
 	add := func(e *entry, cost int) {
-		found = append(found, rawCandidate{domain: e.domain, source: e.source(), cost: cost,
+		found = append(found, rawCandidate{domain: e.domain, suffix: e.suffix, source: e.source(), cost: cost,
 			edits: within(label, e.domain, len(label)+len(e.domain)), order: e.order})
 	}
-	eligible := func(e *entry) bool { return e.count == 0 || e.count >= floor }
 	var hash [1]uint64
 	var buf [256]int32
 	for _, i := range s.byDomain.get(buf[:0], deletions(hash[:0], label, 0)[0]) {
-		if e := &s.all[i]; e.labels == 1 && e.name+e.suffix == label && eligible(e) {
+		if e := &s.all[i]; e.labels == 1 && e.name+e.suffix == label && eligible(e, typed) {
 			add(e, 1)
 		}
 	}
@@ -607,7 +651,7 @@ func (s *Suggester) labelMatches(label string, floor int) []rawCandidate {
 	for _, n := range slices.Compact(names) {
 		var best *entry
 		for _, i := range s.names[n].entries {
-			if e := &s.all[i]; eligible(e) && (best == nil || e.order < best.order) {
+			if e := &s.all[i]; eligible(e, typed) && (best == nil || e.order < best.order) {
 				best = e
 			}
 		}
@@ -674,10 +718,64 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 // rawCandidate is a candidate before ordering.
 type rawCandidate struct {
 	domain string
+	suffix string // its public suffix, when known ("" for a repair's)
 	source string
 	cost   int // slips as the dictionary matching counts them, or edits for a repair
 	edits  int // the optimal string alignment distance (osa) from the typed domain
-	order  int // dictionary or suffix rank: breaks ties in cost
+	order  int // dictionary or suffix rank: breaks the last ties
+
+	// How likely the slip is beyond its cost, as likeliness finds it:
+	// each true makes it less likely.
+	firstLetter   bool // the first letter was not typed first (nor second, after a neighbouring key or in a swap)
+	suffixChanged bool // the typed suffix is not kept
+	keyFar        bool // one letter typed for another that is not next to it on a keyboard
+}
+
+// likeliness fills in how likely the slip from the typed domain d, whose
+// public suffix is suffix ("" when it has none), to c is.
+func (c *rawCandidate) likeliness(d, suffix string) {
+	c.firstLetter = d[0] != c.domain[0] && (len(d) < 2 || d[1] != c.domain[0] ||
+		len(c.domain) < 2 || d[0] != c.domain[1] && !keysAdjacent(d[0], c.domain[0]))
+	c.suffixChanged = suffix == "" || c.suffix != suffix
+	c.keyFar = false
+	if len(d) == len(c.domain) {
+		diff := -1
+		for i := 0; i < len(d); i++ {
+			if d[i] != c.domain[i] {
+				if diff >= 0 {
+					return // more than one letter replaced
+				}
+				diff = i
+			}
+		}
+		c.keyFar = diff >= 0 && !keysAdjacent(d[diff], c.domain[diff])
+	}
+}
+
+// compareCandidates orders candidates by how likely their slip is: cost
+// first, then the first letter typed (first, or second after a
+// neighbouring key or in a swap: ygmail.com, mgail.com; gmail.de is
+// gmail.com before mail.de), the typed suffix kept and a
+// neighbouring key struck, and last by rank (providers by popularity, list
+// domains by rows): how common the target is only breaks ties.
+func compareCandidates(a, b rawCandidate) int {
+	return cmp.Or(
+		cmp.Compare(a.cost, b.cost),
+		compareBool(a.firstLetter, b.firstLetter),
+		compareBool(a.suffixChanged, b.suffixChanged),
+		compareBool(a.keyFar, b.keyFar),
+		cmp.Compare(a.order, b.order))
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // suffixSplit is a domain cut into name and suffix after some label.
@@ -845,13 +943,12 @@ func lastLabel(d string) string {
 type matcher struct {
 	q     query
 	s     *Suggester
-	floor int // rows a list domain needs to be offered
+	typed int // rows of the typed domain in the list
 }
 
-// eligible reports whether e may be offered: a provider always, a list
-// domain when it has listRatio times the rows of the typed one.
+// eligible reports whether e may be offered for the typed domain.
 func (m *matcher) eligible(e *entry) bool {
-	return e.count == 0 || e.count >= m.floor
+	return eligible(e, m.typed)
 }
 
 // nearNames appends to dst the names (indices in s.names) within two edits
@@ -1009,7 +1106,7 @@ func (q *query) nameWithinOne(e *entry) (int, bool) {
 
 // found makes the candidate for a dictionary entry.
 func (q *query) found(e *entry, cost int) rawCandidate {
-	return rawCandidate{domain: e.domain, source: e.source(), cost: cost, edits: within(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
+	return rawCandidate{domain: e.domain, suffix: e.suffix, source: e.source(), cost: cost, edits: within(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
 }
 
 // repairs proposes corrections that keep part of what was typed: suffix
@@ -1022,9 +1119,9 @@ func (q *query) found(e *entry, cost int) rawCandidate {
 func (m *matcher) repairs() []rawCandidate {
 	q := &m.q
 	var found []rawCandidate
-	add := func(domain, source string, order int) {
+	add := func(domain, suffix, source string, order int) {
 		n := within(q.domain, domain, len(q.domain)+len(domain))
-		found = append(found, rawCandidate{domain: domain, source: source, cost: n, edits: n, order: order})
+		found = append(found, rawCandidate{domain: domain, suffix: suffix, source: source, cost: n, edits: n, order: order})
 	}
 	var buf [256]int32
 	if sp := q.splits[0]; !sp.real {
@@ -1034,7 +1131,7 @@ func (m *matcher) repairs() []rawCandidate {
 			for _, i := range m.s.names[n].entries {
 				e := &m.s.all[i]
 				if allow := nameAllow(sp.name, e.name); isConfusedTLD(e.suffix) && m.eligible(e) && withinSets(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
-					add(e.domain, e.source(), e.order)
+					add(e.domain, e.suffix, e.source(), e.order)
 				}
 			}
 		}
@@ -1047,7 +1144,7 @@ func (m *matcher) repairs() []rawCandidate {
 		if IsProvider(r.domain) {
 			src = SourceProvider
 		}
-		add(r.domain, src, len(m.s.all)+r.order) // after any dictionary entry
+		add(r.domain, "", src, len(m.s.all)+r.order) // after any dictionary entry
 	}
 	return found
 }

@@ -439,3 +439,76 @@ func TestSuggestGroupsBudget(t *testing.T) {
 		t.Error("Suggest(abdd.com) found nothing among abd.com and its neighbours")
 	}
 }
+
+// TestSuggestRanking: candidates are ranked by how likely the slip is
+// (edits, the first letter typed, the typed suffix kept, a neighbouring
+// key), and only then by how common the target is.
+func TestSuggestRanking(t *testing.T) {
+	tests := []struct {
+		name   string
+		counts map[string]int
+		typo   string
+		want   string
+	}{
+		// One swap with the suffix kept, against two slips to a domain with
+		// more rows; acmecorp.com has fewer than listMinRows rows, but
+		// its name has more.
+		{"closer beats more rows", map[string]int{"acmecorp.com": 8, "acmecorp.net": 11, "acmecrop.com": 1}, "acmecrop.com", "acmecorp.com"},
+		{"closer beats far more rows", map[string]int{"acmecorp.com": 20, "acmecorp.net": 300}, "acmecrop.com", "acmecorp.com"},
+		{"net typed", map[string]int{"acmecorp.com": 300, "acmecorp.net": 20}, "acmecrop.net", "acmecorp.net"},
+		// w is next to e, not to d: northwine.com, though northwind.com
+		// has more rows; f is next to d.
+		{"neighbouring key", map[string]int{"northwind.com": 300, "northwine.com": 100}, "northwinw.com", "northwine.com"},
+		{"neighbouring key too", map[string]int{"northwind.com": 100, "northwine.com": 300}, "northwinf.com", "northwind.com"},
+		{"equally near keys: rows", map[string]int{"northwind.com": 100, "northwine.com": 300}, "northwinr.com", "northwine.com"},
+		{"stray key before the first letter", nil, "ygmail.com", "gmail.com"},
+		{"first letter kept", nil, "gmail.de", "gmail.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NewSuggester(tt.counts).Suggest(tt.typo)
+			if len(got) == 0 || got[0].Domain != tt.want {
+				t.Errorf("Suggest(%q) with %v = %v, want first %s", tt.typo, tt.counts, got, tt.want)
+			}
+		})
+	}
+	// A company's domain with too few rows of its own, or a name too rare,
+	// is not offered.
+	for _, counts := range []map[string]int{
+		{"acmecorp.com": 1, "acmecorp.net": 11, "acmecrop.com": 1},
+		{"acmecorp.com": 4, "acmecorp.net": 5, "acmecrop.com": 1},
+	} {
+		if got := NewSuggester(counts).Suggest("acmecrop.com"); len(got) > 0 && got[0].Domain == "acmecorp.com" {
+			t.Errorf("Suggest(acmecrop.com) with %v = %v, want no acmecorp.com first", counts, got)
+		}
+	}
+}
+
+// TestCompareCandidates: at equal cost, a kept suffix comes before a
+// changed one, whatever the rank.
+func TestCompareCandidates(t *testing.T) {
+	kept := rawCandidate{domain: "acme.de", suffix: "de", cost: 1, order: 9}
+	changed := rawCandidate{domain: "acme.com", suffix: "com", cost: 1, order: 0}
+	kept.likeliness("acne.de", "de")
+	changed.likeliness("acne.de", "de")
+	if compareCandidates(kept, changed) >= 0 {
+		t.Errorf("acme.de after acme.com for acne.de: %+v, %+v", kept, changed)
+	}
+	changed.cost = 0
+	if compareCandidates(kept, changed) <= 0 {
+		t.Error("a costlier slip first")
+	}
+}
+
+func TestKeysAdjacent(t *testing.T) {
+	for _, p := range []string{"as", "sa", "qw", "qa", "az", "sx", "de", "dr", "fr", "ft", "fv", "fc", "mn", "mj", "mk", "op", "ol", "pl", "12", "1q", "0p", "yz", "wz", "aq", "io", "9o", "-p"} {
+		if !keysAdjacent(p[0], p[1]) {
+			t.Errorf("keysAdjacent(%q, %q) = false, want true", p[0], p[1])
+		}
+	}
+	for _, p := range []string{"aa", "ad", "qs", "fe", "sc", "ae", "mo", "ml", "zm", "1w", ".a", "a."} {
+		if keysAdjacent(p[0], p[1]) {
+			t.Errorf("keysAdjacent(%q, %q) = true, want false", p[0], p[1])
+		}
+	}
+}
