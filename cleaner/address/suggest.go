@@ -677,6 +677,13 @@ func (s *Suggester) labelMatches(label string, typed int) []rawCandidate {
 // outlook.cm, gmail.ne), country domains whose registries have answered
 // for any name and hold no one's mailbox at a provider's name. Not .co,
 // which many companies use as a generic suffix of their own.
+//
+// A domain of a disposable-address service (IsDisposable) is nobody's own
+// domain, and the services register typos of providers to catch their
+// mail (gmial.com, duam.net): one is suspect when its name is one edit
+// from that of any provider under the same suffix, the first letter kept,
+// as the suggester allows for names of three letters or more (duam.net is
+// daum.net).
 func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 	d := normalize(domain)
 	if IsProvider(d) || nearProviders[d] || s.counts[d] >= listMinRows {
@@ -711,6 +718,14 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 			continue
 		}
 		return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+	}
+	if IsDisposable(d) {
+		for i := range providers {
+			if e := &providers[i]; e.suffix == sp.suffix && nameEdits(len(e.name)) > 0 && sp.name[0] == e.name[0] &&
+				withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
+				return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+			}
+		}
 	}
 	return Candidate{}, false
 }

@@ -263,16 +263,25 @@ func TestSuggesterSuspect(t *testing.T) {
 		{"outlook.om", nil, "outlook.com"},
 		{"gmail.cm", nil, "gmail.com"},
 		{"comcast.ne", nil, "comcast.net"},
-		{"hotmial.om", nil, ""},     // two slips
-		{"hotmail.de", nil, ""},     // a provider
-		{"hotmail.ch", nil, ""},     // a country's suffix is no slip of .com
-		{"cloud.com", nil, ""},      // first letter: icloud.com
-		{"qmail.com", nil, ""},      // first letter: gmail.com
-		{"vahoo.com", nil, ""},      // first letter: yahoo.com
-		{"mgail.com", nil, ""},      // a swap that moves the first letter
-		{"uymail.com", nil, ""},     // first letter: ymail.com
-		{"libera.it", nil, ""},      // nearproviders.txt: one letter from libero.it
-		{"earthling.net", nil, ""},  // nearproviders.txt: one letter from earthlink.net
+		{"hotmial.om", nil, ""},    // two slips
+		{"hotmail.de", nil, ""},    // a provider
+		{"hotmail.ch", nil, ""},    // a country's suffix is no slip of .com
+		{"cloud.com", nil, ""},     // first letter: icloud.com
+		{"qmail.com", nil, ""},     // first letter: gmail.com
+		{"vahoo.com", nil, ""},     // first letter: yahoo.com
+		{"mgail.com", nil, ""},     // a swap that moves the first letter
+		{"uymail.com", nil, ""},    // first letter: ymail.com
+		{"libera.it", nil, ""},     // nearproviders.txt: one letter from libero.it
+		{"earthling.net", nil, ""}, // nearproviders.txt: one letter from earthlink.net
+		// Disposable-address services that registered a provider's typo:
+		// any provider's name of three letters or more, one edit away.
+		{"hotmai.com", nil, "hotmail.com"},
+		{"duam.net", nil, "daum.net"},
+		{"wallm.com", nil, "walla.com"},
+		{"dual.net", nil, ""},       // not disposable: daum's name is under five letters
+		{"yopmail.com", nil, ""},    // disposable, but two edits from ymail.com
+		{"tmail.com", nil, ""},      // disposable, but the first letter of gmail.com
+		{"mailinator.com", nil, ""}, // disposable, near nothing
 		{"aim.com", nil, ""},        // a provider
 		{"aom.com", nil, ""},        // near aol.com, but three letters is too short to tell
 		{"lve.com", nil, ""},        // near live.com, four letters
