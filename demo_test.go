@@ -89,9 +89,34 @@ func TestDemoListFix(t *testing.T) {
 	if r := rows[155]; r.Action != "remove" || r.Reason != "duplicate" {
 		t.Errorf("row 156 %q, fixed to an address of row 72: %s %s, want remove as duplicate", r.Email, r.Action, r.Reason)
 	}
-	for _, n := range []int{57, 71, 183} {
+	for _, n := range []int{71, 183} {
 		if r := rows[n-1]; r.Action != "fix" {
 			t.Errorf("row %d %q: %s, want fix", n, r.Email, r.Action)
 		}
+	}
+	// A typo suspect's own domain routes: -fix leaves it as it is.
+	for _, n := range []int{57, 89} {
+		if r := rows[n-1]; r.Action != "keep" || r.Reason != "typo_suspect" {
+			t.Errorf("row %d %q: %s %s, want keep typo_suspect", n, r.Email, r.Action, r.Reason)
+		}
+	}
+}
+
+// With -fix-suspects as well, the typo suspects are corrected too, and
+// nothing else changes.
+func TestDemoListFixSuspects(t *testing.T) {
+	fix := demoRun(t, "-fix")
+	both := demoRun(t, "-fix", "-fix-suspects")
+	for i := range both {
+		want := fix[i].Action
+		if fix[i].Reason == "typo_suspect" {
+			want = "fix"
+		}
+		if both[i].Action != want {
+			t.Errorf("row %d %q (%s): %s with -fix-suspects, want %s", i+1, both[i].Email, both[i].Reason, both[i].Action, want)
+		}
+	}
+	if r := both[56]; r.Action != "fix" || r.Suggestion != "harper_pruitt@gmail.com" {
+		t.Errorf("row 57 %q: %s %q, want fix to harper_pruitt@gmail.com", r.Email, r.Action, r.Suggestion)
 	}
 }

@@ -18,17 +18,26 @@ const (
 
 // Policy is the batch policy for rows the user did not decide on.
 type Policy struct {
-	Fix       bool // apply suggestions whose domain routes
-	DropRisky bool // remove risky rows instead of keeping them
+	Fix         bool // correct invalid rows whose suggestion's domain routes
+	FixSuspects bool // correct typo_suspect rows too, whose own domain routes
+	DropRisky   bool // remove risky rows instead of keeping them
 }
 
 // Action is the batch policy, the one place that decides what happens to an
 // undecided row: valid, risky and unknown rows are kept (risky removed with
-// DropRisky); invalid and duplicate rows are removed, unless Fix applies a
-// suggestion whose domain routes.
+// DropRisky); invalid and duplicate rows are removed. Fix corrects an
+// invalid row, which cannot receive mail as written, when its suggestion's
+// domain routes. A typo_suspect row's own domain routes: correcting it is
+// a guess that the mail belongs elsewhere, and done wrong it sends a
+// subscriber's mail to a stranger's mailbox, so only FixSuspects (or a
+// person's decision) corrects it.
 func (p Policy) Action(r Row) Action {
-	if p.Fix && r.Suggestion != "" && r.SuggestionRoutes {
-		return ActionFix
+	if r.Suggestion != "" && r.SuggestionRoutes {
+		switch {
+		case p.Fix && r.Verdict() == VerdictInvalid,
+			p.FixSuspects && r.Reason == ReasonTypoSuspect:
+			return ActionFix
+		}
 	}
 	switch r.Verdict() {
 	case VerdictValid, VerdictUnknown:

@@ -29,7 +29,17 @@ func TestPolicyAction(t *testing.T) {
 		{"invalid fixed", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
 		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com"}, ActionRemove},
 		{"duplicate removed", Policy{Fix: true}, Row{Reason: ReasonDuplicate}, ActionRemove},
-		{"typo suspect fixed", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		// A typo suspect's own domain routes: -fix leaves it, -fix-suspects corrects it.
+		{"typo suspect kept by Fix", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionKeep},
+		{"typo suspect fixed", Policy{FixSuspects: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"typo suspect dropped", Policy{DropRisky: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"FixSuspects leaves invalid rows", Policy{FixSuspects: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"Fix leaves unknown rows", Policy{Fix: true}, Row{Reason: ReasonNotChecked, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionKeep},
+		{"syntax fixed", Policy{Fix: true}, Row{Reason: ReasonSyntax, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"role kept", Policy{Fix: true, FixSuspects: true}, Row{Reason: ReasonRole}, ActionKeep},
+		{"role dropped", Policy{DropRisky: true}, Row{Reason: ReasonRole}, ActionRemove},
+		{"disposable kept", Policy{Fix: true, FixSuspects: true}, Row{Reason: ReasonDisposable}, ActionKeep},
+		{"disposable dropped", Policy{DropRisky: true}, Row{Reason: ReasonDisposable}, ActionRemove},
 	}
 	for _, tt := range tests {
 		if got := tt.policy.Action(tt.row); got != tt.want {

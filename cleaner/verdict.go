@@ -28,6 +28,8 @@ const (
 	ReasonOK          Reason = "ok"                            // valid
 	ReasonImplicitMX  Reason = "implicit_mx"                   // risky
 	ReasonTypoSuspect Reason = "typo_suspect"                  // risky
+	ReasonDisposable  Reason = "disposable"                    // risky
+	ReasonRole        Reason = "role"                          // risky
 	ReasonSyntax      Reason = Reason(address.ReasonSyntax)    // invalid; "syntax"
 	ReasonBadDomain   Reason = Reason(address.ReasonBadDomain) // invalid; "bad_domain"
 	ReasonNXDomain    Reason = "nxdomain"                      // invalid
@@ -82,7 +84,7 @@ func verdictOf(r Reason) Verdict {
 	switch r {
 	case ReasonOK:
 		return VerdictValid
-	case ReasonImplicitMX, ReasonTypoSuspect:
+	case ReasonImplicitMX, ReasonTypoSuspect, ReasonDisposable, ReasonRole:
 		return VerdictRisky
 	case ReasonDNSError, ReasonNotChecked:
 		return VerdictUnknown
@@ -95,7 +97,7 @@ func verdictOf(r Reason) Verdict {
 
 // Reasons lists every reason in the order reports and summaries show them.
 var Reasons = []Reason{
-	ReasonOK, ReasonImplicitMX, ReasonTypoSuspect,
+	ReasonOK, ReasonImplicitMX, ReasonTypoSuspect, ReasonDisposable, ReasonRole,
 	ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX,
 	ReasonDNSError, ReasonNotChecked, ReasonDuplicate,
 }
