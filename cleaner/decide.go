@@ -11,7 +11,7 @@ type Action string
 
 // The actions.
 const (
-	ActionKeep   Action = "keep"   // written to the cleaned file as it is (normalised)
+	ActionKeep   Action = "keep"   // written to the cleaned file as it is (Address.Written)
 	ActionFix    Action = "fix"    // written to the cleaned file with a corrected address
 	ActionRemove Action = "remove" // written to the removed file with its reason
 )
@@ -219,7 +219,7 @@ func (s *Session) decidedFix() bool {
 func (pl *rowPlan) decide(i int) (Action, string) {
 	r := &pl.s.Rows[i]
 	var act Action
-	email := r.Addr.Email
+	email := r.Addr.Written()
 	if d, ok := pl.s.decisions[i]; ok {
 		act = d.Action
 		if act == ActionFix {

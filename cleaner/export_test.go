@@ -175,6 +175,48 @@ func TestExport(t *testing.T) {
 	}
 }
 
+// TestExportKeepsAddressAsWritten: a kept row's address is written as the
+// cell has it (punycode, Unicode and capitals as typed), only the blanks
+// around it dropped; a corrected one as corrected. An address typed in
+// composed and in decomposed Unicode is one address: the second is a
+// duplicate.
+func TestExportKeepsAddressAsWritten(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	list := "Email,Name\n" +
+		"bob@xn--mnchen-3ya.de,punycode\n" +
+		"ana@M\u00fcnchen.DE,Unicode and capitals\n" +
+		"RAJ@GOOD.COM,capitals\n" +
+		"\"  zo\u00eb@good.com\u00a0\",composed and blanks\n" +
+		"zoe\u0308@good.com,decomposed\n" +
+		"b@hotmial.com,corrected\n"
+	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone := sessionZone + "xn--mnchen-3ya.de. MX 10 mx.hosting.net.\n"
+	s := NewSession(l, true)
+	s.Check(t.Context(), startChecker(t, zone), nil)
+	if r := s.Rows[4]; r.Reason != ReasonDuplicate || r.DupOf != 3 {
+		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr.Raw, r.Reason, r.DupOf+1)
+	}
+	opt := ExportOptions{Paths: DefaultPaths(in), Policy: Policy{Fix: true}}
+	if _, err := s.Export(opt); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range readCSVFile(t, opt.Paths.Cleaned)[1:] {
+		got = append(got, rec[0])
+	}
+	want := []string{"bob@xn--mnchen-3ya.de", "ana@M\u00fcnchen.DE", "RAJ@GOOD.COM", "zo\u00eb@good.com", "b@hotmail.com"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cleaned addresses %q, want %q", got, want)
+	}
+}
+
 func TestExportRefuses(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
