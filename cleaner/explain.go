@@ -35,7 +35,7 @@ var explanations = map[Reason]Explanation{
 	},
 	ReasonDisposable: {
 		Label:  "disposable address",
-		Bounce: "Usually none at first: the service accepts mail for anyone. The inbox expires within minutes or days, and later sends bounce or land where nobody reads them.",
+		Bounce: "Usually none at first: the service accepts mail for anyone. The inbox expires within minutes or days; later mail bounces, or lands where nobody reads it.",
 		Causes: "A throwaway address from a temporary-mail service (mailinator.com, yopmail.com), given to get a download or a discount without being contacted again.",
 		Advice: "Remove it unless the subscriber confirmed recently; it will not stay reachable, and engagement from it is never real.",
 	},
