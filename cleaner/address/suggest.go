@@ -152,12 +152,7 @@ func init() {
 			countryTLDs = append(countryTLDs, tld)
 		}
 	}
-	nearProviders = make(map[string]bool)
-	for line := range strings.Lines(nearProvidersText) {
-		if d := strings.TrimSpace(line); d != "" && d[0] != '#' {
-			nearProviders[d] = true
-		}
-	}
+	nearProviders = domainSet(nearProvidersText)
 	// The first topProviders providers that have a single domain, on .com, .net or
 	// .org, and a name of minName letters or more (gmail.com,
 	// icloud.com, comcast.net).
