@@ -23,6 +23,25 @@ var disposableSets = sync.OnceValues(func() (block, allow map[string]bool) {
 	return domainSet(disposableText), domainSet(disposableAllowText)
 })
 
+// disposableVerdicts maps each domain the lists or providers.txt name to
+// whether it is disposable (false for an allowed domain or a provider), so
+// that IsDisposable looks each label up once: it runs for every domain
+// that routes.
+var disposableVerdicts = sync.OnceValue(func() map[string]bool {
+	block, allow := disposableSets()
+	m := make(map[string]bool, len(block)+len(allow)+len(providers))
+	for d := range block {
+		m[d] = true
+	}
+	for d := range allow {
+		m[d] = false
+	}
+	for _, p := range providers {
+		m[p.domain] = false
+	}
+	return m
+})
+
 // domainSet returns the domains of a list, one a line; blank lines and
 // lines starting with # are skipped.
 func domainSet(text string) map[string]bool {
@@ -42,14 +61,10 @@ func domainSet(text string) map[string]bool {
 // or one of the well-known mailbox providers (providers.txt), is never
 // disposable, nor is a subdomain of it.
 func IsDisposable(domain string) bool {
-	block, allow := disposableSets()
-	d := normalize(domain)
-	for {
-		switch {
-		case allow[d] || IsProvider(d):
-			return false
-		case block[d]:
-			return true
+	verdicts := disposableVerdicts()
+	for d := normalize(domain); ; {
+		if disposable, listed := verdicts[d]; listed {
+			return disposable
 		}
 		i := strings.IndexByte(d, '.')
 		if i < 0 {

@@ -70,7 +70,7 @@ func withoutLookalikes(d string) (string, int, bool) {
 			return "", 0, false
 		}
 	} else {
-		u, err := idna.Lookup.ToUnicode(d)
+		u, err := idna.Punycode.ToUnicode(d)
 		if err != nil {
 			return "", 0, false
 		}

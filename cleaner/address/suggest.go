@@ -61,12 +61,11 @@ const (
 	SourceLookalike = "lookalike"
 )
 
-// A name (left of the suffix) is common in a list when the list's domains
-// with that name have at least listMinRows rows together, and a domain is
-// common when it has that many rows itself, or some rows of a common name
-// (acmecorp.com with 8 rows beside acmecorp.net with 11): a company's
-// domains count together, so that the domain a slip most likely came from
-// is offered rather than the more frequent one. A common domain is offered
+// A domain is common in a list when it has at least listMinRows rows, and
+// so is another domain with some rows and the same name (left of the
+// suffix) as a common domain (acmecorp.com with 8 rows beside acmecorp.net
+// with 11): a company's domains count together, so that the domain a slip
+// most likely came from is offered rather than the more frequent one. A common domain is offered
 // for a near miss only when it has more rows than the near miss and its
 // name listRatio times as many, so that two real domains of similar weight
 // (acme.com and acne.com) are never merged. A domain of listMinRows rows is
@@ -91,7 +90,7 @@ const (
 // Candidate is a corrected domain proposed for a domain that looks misspelled.
 type Candidate struct {
 	Domain string // the corrected domain, ASCII lower case
-	Source string // "provider" (near a well-known mailbox provider), "tld" (a TLD/suffix slip), "list" (near a domain common in this list)
+	Source string // "provider" (near a well-known mailbox provider), "tld" (a TLD/suffix slip), "list" (near a domain common in this list), "lookalike" (the Latin letters of lookalikes)
 	Edits  int    // edit distance (optimal string alignment)
 }
 
@@ -420,22 +419,35 @@ func NewSuggester(counts map[string]int) *Suggester {
 			i += 1 + j
 		}
 	}
+	// The names of the common domains, with the rows of every domain of
+	// the list with one of them: a company's other domains count with it.
 	nameRows := make(map[string]int)
 	for d, n := range s.counts {
-		if !IsProvider(d) {
-			nameRows[s.nameOf(d)] += n
+		if n >= listMinRows && !IsProvider(d) {
+			nameRows[s.nameOf(d)] = 0
 		}
 	}
 	var common []entry
 	for d, n := range s.counts {
-		if IsProvider(d) || n < listMinRows && (n < 2 || nameRows[s.nameOf(d)] < listMinRows) {
+		if IsProvider(d) {
+			continue
+		}
+		name := s.nameOf(d)
+		rows, sibling := nameRows[name]
+		if !sibling {
+			continue
+		}
+		nameRows[name] = rows + n
+		if n < 2 {
 			continue
 		}
 		if e, ok := newEntry(d, 0, s.suffixes); ok {
-			e.nameCount = nameRows[e.name]
 			e.count = n
 			common = append(common, e)
 		}
+	}
+	for i := range common {
+		common[i].nameCount = nameRows[common[i].name]
 	}
 	slices.SortFunc(common, func(a, b entry) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.domain, b.domain))
@@ -460,7 +472,6 @@ func NewSuggester(counts map[string]int) *Suggester {
 	nameIndex := make(map[string]int32)
 	s.domainIndex = make(map[string]int32, len(all))
 	for i, e := range all {
-		s.domainIndex[e.domain] = int32(i)
 		n, ok := nameIndex[e.name]
 		if !ok {
 			n = int32(len(s.names))
@@ -474,6 +485,13 @@ func NewSuggester(counts map[string]int) *Suggester {
 		}
 		s.names[n].entries = append(s.names[n].entries, int32(i))
 		s.names[n].provider = s.names[n].provider || e.count == 0
+		if e.count > 0 && e.count < listMinRows {
+			// Another domain of a common domain's name: found through
+			// the name, not by a dot moved in its domain (which costs
+			// building an index of its deletions).
+			continue
+		}
+		s.domainIndex[e.domain] = int32(i)
 		k := len(domainHashes)
 		domainHashes = distinctFrom(deletions(domainHashes, e.domain, 1), k)
 		for range domainHashes[k:] {
