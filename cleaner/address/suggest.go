@@ -25,10 +25,11 @@ import (
 //     single domain, whose exact name was typed under a country's suffix
 //     (gmail.co.uk, gmail.com.br).
 //  2. Repairs that keep what was typed, fewest edits first: a dot moved
-//     (examplec.om), a suffix typed twice (gmx.de.de, x.com.com, x.con.com,
-//     gmail.com.co, x.co.uk.co.uk), a suffix slip on any domain (x.cmo, x.co.ukk, x.couk,
-//     x.co.ar for x.com.ar), and a provider on .com, .net or .org whose name
-//     was typed under a suffix that does not exist (gmial.cpn).
+//     (examplec.om), a suffix typed twice (gmx.de.de, x.com.com,
+//     x.con.com, gmail.com.co, x.co.uk.co.uk), a suffix slip on any domain
+//     (x.cmo, x.co.ukk, x.couk, x.co.ar for x.com.ar), and a provider on
+//     .com, .net or .org whose name was typed under a suffix that does not
+//     exist (gmial.cpn).
 //
 // A domain typed with Cyrillic or Greek letters that imitate Latin ones
 // (gmаil.com with a Cyrillic а) is read with the Latin letters first
@@ -65,12 +66,13 @@ const (
 // so is another domain with some rows and the same name (left of the
 // suffix) as a common domain (acmecorp.com with 8 rows beside acmecorp.net
 // with 11): a company's domains count together, so that the domain a slip
-// most likely came from is offered rather than the more frequent one. A common domain is offered
-// for a near miss only when it has more rows than the near miss and its
-// name listRatio times as many, so that two real domains of similar weight
-// (acme.com and acne.com) are never merged. A domain of listMinRows rows is
-// never Suspect: a list with dozens of rows at one domain is telling us
-// that the domain is real for these subscribers.
+// most likely came from is offered rather than the more frequent one. A
+// common domain is offered for a near miss only when it has more rows than
+// the near miss and its name listRatio times as many, so that two real
+// domains of similar weight (acme.com and acne.com) are never merged. A
+// domain of listMinRows rows is never Suspect: a list with dozens of rows
+// at one domain is telling us that the domain is real for these
+// subscribers.
 const (
 	listMinRows = 10
 	listRatio   = 10
@@ -635,16 +637,17 @@ func oneLabel(d string) (string, bool) {
 	return d, true
 }
 
-// labelMatches finds the dictionary domains that a domain of typed rows,
-// typed as one
-// label is a slip of: a domain of two labels with its dot dropped (webde,
-// liberoit, t-onlinede), one slip; or a name of minName letters or more
-// typed without its suffix (gmail, t-online, or a company's name the list
-// uses with one), one slip plus the name's edits, as for a suffix cut
-// short. A name gets the first of its domains (by rank, or the list's
-// rows). Shorter labels are left alone: they are words too (mail, home,
-// free, live), several providers share them, and they are as near
-// longer names (mail and gmail).
+// labelMatches finds the dictionary domains that a domain typed as one
+// label, with typed rows in the list, is a slip of: a domain of two labels
+// with its dot dropped (webde, liberoit, t-onlinede), one slip; or a name
+// of minName letters or more typed without its suffix (gmail, t-online, or
+// a company's name the list uses with one), one slip plus the name's
+// edits, as for a suffix cut short. A name gets the first of its domains
+// (by rank, or the list's rows). Shorter labels are left alone: they are
+// words too (mail, home, free, live), several providers share them, and
+// they are as near longer names (mail and gmail). The other domains of a
+// common domain's name are not indexed by their deletions, and so are
+// not found with their dot dropped.
 func (s *Suggester) labelMatches(label string, typed int) []rawCandidate {
 	var found []rawCandidate
 	add := func(e *entry, cost int) {
