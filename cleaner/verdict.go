@@ -52,7 +52,7 @@ type Row struct {
 	Suggestion string // a whole corrected address, "" when none is likely
 	// SuggestionRoutes is true when the suggestion's domain is known to
 	// route mail (checked in DNS, or an embedded provider when DNS is off);
-	// only such suggestions are applied by -fix.
+	// only such suggestions are applied by the batch policy (Policy.Action).
 	SuggestionRoutes bool
 	// DupOf is the index of the earlier row this one repeats, or -1.
 	DupOf int32
