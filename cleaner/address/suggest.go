@@ -110,8 +110,8 @@ type entry struct {
 	labels int    // labels in suffix
 	order  int    // position in the dictionary: provider rank, then list rows
 	count  int    // rows in the list; 0 for a provider
-	// nameCount is the rows of the list's domains with the same name,
-	// providers aside; 0 for a provider.
+	// nameCount is the rows of the list's domains with the same name, of
+	// two rows or more, providers aside; 0 for a provider.
 	nameCount int
 
 	nameSet, domainSet uint64 // byteSet of name and domain
@@ -421,8 +421,9 @@ func NewSuggester(counts map[string]int) *Suggester {
 			i += 1 + j
 		}
 	}
-	// The names of the common domains, with the rows of every domain of
-	// the list with one of them: a company's other domains count with it.
+	// The names of the common domains, with the rows of the domains of the
+	// list with one of them: a company's other domains count with it, once
+	// they have a few rows (most domains of a long list have one).
 	nameRows := make(map[string]int)
 	for d, n := range s.counts {
 		if n >= listMinRows && !IsProvider(d) {
@@ -431,7 +432,7 @@ func NewSuggester(counts map[string]int) *Suggester {
 	}
 	var common []entry
 	for d, n := range s.counts {
-		if IsProvider(d) {
+		if n < 2 || IsProvider(d) {
 			continue
 		}
 		name := s.nameOf(d)
@@ -440,9 +441,6 @@ func NewSuggester(counts map[string]int) *Suggester {
 			continue
 		}
 		nameRows[name] = rows + n
-		if n < 2 {
-			continue
-		}
 		if e, ok := newEntry(d, 0, s.suffixes); ok {
 			e.count = n
 			common = append(common, e)
@@ -735,7 +733,9 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 		}
 		return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
 	}
-	if IsDisposable(d) {
+	// Only a listed domain itself can be read so: a subdomain of one has a
+	// dot in its name.
+	if disposableVerdicts()[d] {
 		for i := range providers {
 			if e := &providers[i]; e.suffix == sp.suffix && nameEdits(len(e.name)) > 0 && sp.name[0] == e.name[0] &&
 				withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
