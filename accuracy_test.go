@@ -121,9 +121,12 @@ func accuracyList(t *testing.T, dir string) (string, int) {
 		fmt.Fprintf(&b, "%s,case %d\n", c.email, k+1)
 	}
 	n := len(accuracyCases)
-	for domain, rows := range map[string]int{"brightwaterlabs.com": 12, "acmecorp.com": 8, "acmecorp.net": 11} {
-		for k := range rows {
-			fmt.Fprintf(&b, "staff%d@%s,common\n", k, domain)
+	for _, c := range []struct {
+		domain string
+		rows   int
+	}{{"brightwaterlabs.com", 12}, {"acmecorp.com", 8}, {"acmecorp.net", 11}} {
+		for k := range c.rows {
+			fmt.Fprintf(&b, "staff%d@%s,common\n", k, c.domain)
 			n++
 		}
 	}
