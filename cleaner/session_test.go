@@ -129,9 +129,9 @@ func TestSessionVerdicts(t *testing.T) {
 // corrections absent from the zone, nothing is suggested.
 func TestSessionSuggestsOnlyRoutingDomains(t *testing.T) {
 	zone := "$TTL 300\nmx.hosting.net. A 192.0.2.10\ngmial.com. MX 10 mx.hosting.net.\n"
-	s := NewSession(readString(t, "Email\na@gmial.com\nb@hotmial.com\n\"c@gmail,com\"\n"), true)
+	s := NewSession(readString(t, "Email\na@gmial.com\nb@hotmial.com\n\"c@gmail,com\"\nd@gmail\ne@gm\u0430il.com\nf@gmx.de.de\n"), true)
 	s.Check(context.Background(), startChecker(t, zone), nil)
-	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax} {
+	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNXDomain} {
 		r := s.Rows[i]
 		if r.Reason != want || r.Suggestion != "" {
 			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr.Raw, r.Reason, r.Suggestion, want)
