@@ -10,6 +10,9 @@ import (
 	"github.com/listclean/listclean/cleaner"
 )
 
+// demoRows is the number of data rows of testdata/subscribers.csv.
+const demoRows = 216
+
 // demoRun cleans a copy of the bundled demo list against the demo zone, as
 // the README's batch command does, and returns the report.
 func demoRun(t *testing.T, flags ...string) []cleaner.ReportRow {
@@ -45,14 +48,14 @@ func TestDemoList(t *testing.T) {
 		verdicts[r.Verdict]++
 		actions[r.Action]++
 	}
-	want := map[string]int{"valid": 149, "risky": 5, "invalid": 44, "unknown": 3, "duplicate": 3}
+	want := map[string]int{"valid": 151, "risky": 9, "invalid": 49, "unknown": 3, "duplicate": 4}
 	for v, n := range want {
 		if verdicts[v] != n {
 			t.Errorf("%d rows %s, want %d (all: %v)", verdicts[v], v, n, verdicts)
 		}
 	}
-	if actions["keep"] != 157 || actions["remove"] != 47 || actions["fix"] != 0 {
-		t.Errorf("actions %v, want 157 keep and 47 remove", actions)
+	if actions["keep"] != 163 || actions["remove"] != 53 || actions["fix"] != 0 {
+		t.Errorf("actions %v, want 163 keep and 53 remove", actions)
 	}
 	suggestions := []struct {
 		row                int
@@ -67,6 +70,17 @@ func TestDemoList(t *testing.T) {
 		{133, "bad_domain", "brooke.vasquez@fabrikam.com"},
 		{160, "syntax", "gary.reynolds@aol.com"},
 		{183, "bad_domain", "oliver.ashworth@gmail.com"},
+		{205, "bad_domain", "minji.kim@naver.com"},
+		{206, "bad_domain", "laura_fischer@t-online.de"},
+		{207, "bad_domain", "hall.robert@northwindtraders.com"},
+		{208, "nxdomain", "sergei.orlov@gmail.com"},
+		{209, "nxdomain", "jonas.weber@gmx.de"},
+		{210, "typo_suspect", "mary.oconnell@hotmail.com"},
+		{211, "ok", ""},
+		{212, "role", ""},
+		{213, "role", ""},
+		{214, "disposable", ""},
+		{216, "duplicate", ""},
 	}
 	for _, s := range suggestions {
 		r := rows[s.row-1]
@@ -84,16 +98,41 @@ func TestDemoListFix(t *testing.T) {
 	for _, r := range rows {
 		actions[r.Action]++
 	}
-	if actions["keep"]+actions["fix"]+actions["remove"] != 204 || actions["fix"] == 0 {
-		t.Errorf("actions %v for 204 rows", actions)
+	if actions["keep"]+actions["fix"]+actions["remove"] != demoRows || actions["fix"] == 0 {
+		t.Errorf("actions %v for %d rows", actions, demoRows)
 	}
 	if r := rows[155]; r.Action != "remove" || r.Reason != "duplicate" {
 		t.Errorf("row 156 %q, fixed to an address of row 72: %s %s, want remove as duplicate", r.Email, r.Action, r.Reason)
 	}
-	for _, n := range []int{57, 71, 183} {
+	for _, n := range []int{71, 183, 205, 208} {
 		if r := rows[n-1]; r.Action != "fix" {
 			t.Errorf("row %d %q: %s, want fix", n, r.Email, r.Action)
 		}
+	}
+	// A typo suspect's own domain routes: -fix leaves it as it is.
+	for _, n := range []int{57, 89, 210} {
+		if r := rows[n-1]; r.Action != "keep" || r.Reason != "typo_suspect" {
+			t.Errorf("row %d %q: %s %s, want keep typo_suspect", n, r.Email, r.Action, r.Reason)
+		}
+	}
+}
+
+// With -fix-suspects as well, the typo suspects are corrected too, and
+// nothing else changes.
+func TestDemoListFixSuspects(t *testing.T) {
+	fix := demoRun(t, "-fix")
+	both := demoRun(t, "-fix", "-fix-suspects")
+	for i := range both {
+		want := fix[i].Action
+		if fix[i].Reason == "typo_suspect" {
+			want = "fix"
+		}
+		if both[i].Action != want {
+			t.Errorf("row %d %q (%s): %s with -fix-suspects, want %s", i+1, both[i].Email, both[i].Reason, both[i].Action, want)
+		}
+	}
+	if r := both[56]; r.Action != "fix" || r.Suggestion != "harper_pruitt@gmail.com" {
+		t.Errorf("row 57 %q: %s %q, want fix to harper_pruitt@gmail.com", r.Email, r.Action, r.Suggestion)
 	}
 }
 

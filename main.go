@@ -52,6 +52,7 @@ type config struct {
 	removed        string
 	report         string
 	fix            bool
+	fixSuspects    bool
 	dropRisky      bool
 	force          bool
 	escapeFormulas bool
@@ -116,8 +117,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input)")
 	fs.StringVar(&c.removed, "removed", "", "removed rows `file` (default NAME.removed.csv next to the input)")
 	fs.StringVar(&c.report, "report", "", "write a report `file` with one row per input row")
-	fs.BoolVar(&c.fix, "fix", false, "apply suggested corrections whose domain routes mail")
-	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects) instead of keeping them")
+	fs.BoolVar(&c.fix, "fix", false, "correct the invalid rows (which cannot receive mail as written) whose suggested domain routes mail")
+	fs.BoolVar(&c.fixSuspects, "fix-suspects", false, "also correct typo suspects, whose own domain routes mail: a wrong guess sends their mail to a stranger")
+	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects, disposable and role addresses) instead of keeping them")
 	fs.BoolVar(&c.force, "force", false, "overwrite existing output files")
 	fs.BoolVar(&c.escapeFormulas, "escape-formulas", false, "prefix the list's cells that a spreadsheet would run as formulas")
 	fs.BoolVar(&c.stream, "stream", false, "with -batch, read the file in passes, holding one chunk at a time (automatic above 256 MiB)")
@@ -180,7 +182,7 @@ func (c config) exportOptions(input string) cleaner.ExportOptions {
 	p.Report = c.report
 	return cleaner.ExportOptions{
 		Paths:          p,
-		Policy:         cleaner.Policy{Fix: c.fix, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent},
+		Policy:         cleaner.Policy{Fix: c.fix, FixSuspects: c.fixSuspects, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent},
 		Force:          c.force,
 		EscapeFormulas: c.escapeFormulas,
 	}

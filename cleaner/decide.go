@@ -11,15 +11,16 @@ type Action string
 
 // The actions.
 const (
-	ActionKeep   Action = "keep"   // written to the cleaned file as it is (normalised)
+	ActionKeep   Action = "keep"   // written to the cleaned file as it is (Address.Written)
 	ActionFix    Action = "fix"    // written to the cleaned file with a corrected address
 	ActionRemove Action = "remove" // written to the removed file with its reason
 )
 
 // Policy is the batch policy for rows the user did not decide on.
 type Policy struct {
-	Fix       bool // apply suggestions whose domain routes
-	DropRisky bool // remove risky rows instead of keeping them
+	Fix         bool // correct invalid rows whose suggestion's domain routes
+	FixSuspects bool // correct typo_suspect rows too, whose own domain routes
+	DropRisky   bool // remove risky rows instead of keeping them
 	// DropPersistent removes the rows whose dns_error or bad_mx has
 	// persisted across runs (Row.Persistent) instead of keeping them.
 	DropPersistent bool
@@ -29,14 +30,22 @@ type Policy struct {
 // undecided row: suppressed rows are removed, whatever else is known of
 // them, and never fixed; valid, risky and unknown rows are kept (risky
 // removed with DropRisky, unknown ones that persist with DropPersistent);
-// invalid and duplicate rows are removed, unless Fix applies a suggestion
-// whose domain routes.
+// invalid and duplicate rows are removed. Fix corrects an invalid row, which
+// cannot receive mail as written, when its suggestion's domain routes. A
+// typo_suspect row's own domain routes: correcting it is a guess that the
+// mail belongs elsewhere, and done wrong it sends a subscriber's mail to a
+// stranger's mailbox, so only FixSuspects (or a person's decision) corrects
+// it.
 func (p Policy) Action(r Row) Action {
 	if r.Verdict() == VerdictSuppressed {
 		return ActionRemove
 	}
-	if p.Fix && r.Suggestion != "" && r.SuggestionRoutes {
-		return ActionFix
+	if r.Suggestion != "" && r.SuggestionRoutes {
+		switch {
+		case p.Fix && r.Verdict() == VerdictInvalid,
+			p.FixSuspects && r.Reason == ReasonTypoSuspect:
+			return ActionFix
+		}
 	}
 	switch r.Verdict() {
 	case VerdictValid:
@@ -223,7 +232,7 @@ func (s *Session) decidedFix() bool {
 func (pl *rowPlan) decide(i int) (Action, string) {
 	r := &pl.s.Rows[i]
 	var act Action
-	email := r.Addr.Email
+	email := r.Addr.Written()
 	if d, ok := pl.s.decisions[i]; ok {
 		act = d.Action
 		if act == ActionFix {

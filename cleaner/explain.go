@@ -33,6 +33,18 @@ var explanations = map[Reason]Explanation{
 		Causes: "A slip while typing the address at sign-up (gmal.com for gmail.com), kept because the domain happens to exist.",
 		Advice: "Accept the suggestion if it fits; keep the address only if the subscriber really uses this domain.",
 	},
+	ReasonDisposable: {
+		Label:  "disposable address",
+		Bounce: "Usually none at first: the service accepts mail for anyone. The inbox expires within minutes or days; later mail bounces, or lands where nobody reads it.",
+		Causes: "A throwaway address from a temporary-mail service (mailinator.com, yopmail.com), given to get a download or a discount without being contacted again.",
+		Advice: "Remove it unless the subscriber confirmed recently; it will not stay reachable, and engagement from it is never real.",
+	},
+	ReasonRole: {
+		Label:  "role address",
+		Bounce: "Often accepted, but read by several people or nobody: a shared inbox or a distribution list, which bounces when the list changes and is quick to report mail as spam. Mailchimp refuses its 35 role prefixes (admin, noreply, postmaster, support, ...) at import.",
+		Causes: "A function's address rather than a person's (info@, sales@, support@), given on a form for a company, or an address nobody reads (noreply@, postmaster@).",
+		Advice: "Keep it only if someone asked for the mail from this address; otherwise remove it, or ask for a personal address.",
+	},
 	ReasonSyntax: {
 		Label:  "not an email address",
 		Bounce: "Refused before sending: 553 5.1.3 Bad recipient address syntax. Most sending platforms reject it at import.",

@@ -14,6 +14,8 @@ func TestExplain(t *testing.T) {
 		{ReasonOK, "deliverable", "None expected"},
 		{ReasonImplicitMX, "no mail server (MX)", "5.4.4"},
 		{ReasonTypoSuspect, "likely typo", "550 5.1.1"},
+		{ReasonDisposable, "disposable address", "expires"},
+		{ReasonRole, "role address", "Mailchimp refuses"},
 		{ReasonSyntax, "not an email address", "553 5.1.3"},
 		{ReasonBadDomain, "impossible domain", "550 5.1.2"},
 		{ReasonNXDomain, "domain does not exist", "550 5.4.4 Unable to route"},

@@ -29,7 +29,6 @@ func TestPolicyAction(t *testing.T) {
 		{"invalid fixed", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
 		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com"}, ActionRemove},
 		{"duplicate removed", Policy{Fix: true}, Row{Reason: ReasonDuplicate}, ActionRemove},
-		{"typo suspect fixed", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
 		{"hard bounce removed", Policy{}, Row{Reason: ReasonHardBounce}, ActionRemove},
 		{"hard bounce never fixed", Policy{Fix: true}, Row{Reason: ReasonHardBounce, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
 		{"unsubscribed removed", Policy{}, Row{Reason: ReasonUnsubscribed}, ActionRemove},
@@ -39,6 +38,17 @@ func TestPolicyAction(t *testing.T) {
 		{"persistent dns_error dropped", Policy{DropPersistent: true}, Row{Reason: ReasonDNSError, Persistent: true}, ActionRemove},
 		{"dns_error once kept", Policy{DropPersistent: true}, Row{Reason: ReasonDNSError}, ActionKeep},
 		{"not_checked kept", Policy{DropPersistent: true}, Row{Reason: ReasonNotChecked}, ActionKeep},
+		// A typo suspect's own domain routes: -fix leaves it, -fix-suspects corrects it.
+		{"typo suspect kept by Fix", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionKeep},
+		{"typo suspect fixed", Policy{FixSuspects: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"typo suspect dropped", Policy{DropRisky: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"FixSuspects leaves invalid rows", Policy{FixSuspects: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
+		{"Fix leaves unknown rows", Policy{Fix: true}, Row{Reason: ReasonNotChecked, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionKeep},
+		{"syntax fixed", Policy{Fix: true}, Row{Reason: ReasonSyntax, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
+		{"role kept", Policy{Fix: true, FixSuspects: true}, Row{Reason: ReasonRole}, ActionKeep},
+		{"role dropped", Policy{DropRisky: true}, Row{Reason: ReasonRole}, ActionRemove},
+		{"disposable kept", Policy{Fix: true, FixSuspects: true}, Row{Reason: ReasonDisposable}, ActionKeep},
+		{"disposable dropped", Policy{DropRisky: true}, Row{Reason: ReasonDisposable}, ActionRemove},
 	}
 	for _, tt := range tests {
 		if got := tt.policy.Action(tt.row); got != tt.want {
@@ -171,6 +181,48 @@ func TestExport(t *testing.T) {
 	}
 	if r := report[len(report)-2]; !strings.HasPrefix(r.Email, "'=") {
 		t.Errorf("report echoes a formula cell unescaped: %q", r.Email)
+	}
+}
+
+// TestExportKeepsAddressAsWritten: a kept row's address is written as the
+// cell has it (punycode, Unicode and capitals as typed), only the blanks
+// around it dropped; a corrected one as corrected. An address typed in
+// composed and in decomposed Unicode is one address: the second is a
+// duplicate.
+func TestExportKeepsAddressAsWritten(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	list := "Email,Name\n" +
+		"bob@xn--mnchen-3ya.de,punycode\n" +
+		"ana@M\u00fcnchen.DE,Unicode and capitals\n" +
+		"RAJ@GOOD.COM,capitals\n" +
+		"\"  zo\u00eb@good.com\u00a0\",composed and blanks\n" +
+		"zoe\u0308@good.com,decomposed\n" +
+		"b@hotmial.com,corrected\n"
+	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone := sessionZone + "xn--mnchen-3ya.de. MX 10 mx.hosting.net.\n"
+	s := NewSession(l, true)
+	s.Check(t.Context(), startChecker(t, zone), nil)
+	if r := s.Rows[4]; r.Reason != ReasonDuplicate || r.DupOf != 3 {
+		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr.Raw, r.Reason, r.DupOf+1)
+	}
+	opt := ExportOptions{Paths: DefaultPaths(in), Policy: Policy{Fix: true}}
+	if _, err := s.Export(opt); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range readCSVFile(t, opt.Paths.Cleaned)[1:] {
+		got = append(got, rec[0])
+	}
+	want := []string{"bob@xn--mnchen-3ya.de", "ana@M\u00fcnchen.DE", "RAJ@GOOD.COM", "zo\u00eb@good.com", "b@hotmail.com"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cleaned addresses %q, want %q", got, want)
 	}
 }
 

@@ -578,6 +578,8 @@ func (s *Session) JudgeAll() {
 				r.Reason, r.Suggestion, r.SuggestionRoutes = v.reason, v.suggestion(r.Addr), v.routes
 				if r.Addr.Reason != "" {
 					r.Reason = Reason(r.Addr.Reason)
+				} else {
+					r.Reason = withRole(r.Reason, &r.Addr)
 				}
 			}
 			s.weigh(r)
@@ -614,7 +616,22 @@ func (s *Session) judge(a address.Address) (Reason, string, bool) {
 		return Reason(a.Reason), sugg, routes
 	}
 	v := s.judgeDomain(a.ASCII)
-	return v.reason, v.suggestion(a), v.routes
+	return withRole(v.reason, &a), v.suggestion(a), v.routes
+}
+
+// withRole returns the reason of a clean address whose domain was judged
+// reason: role when its local part names a role (address.IsRole) and
+// nothing weightier is known. What DNS says cannot receive mail, a
+// provider's typo and a disposable domain outrank a role; a role outranks
+// what DNS does not know, since it is known without DNS.
+func withRole(reason Reason, a *address.Address) Reason {
+	switch reason {
+	case ReasonOK, ReasonImplicitMX, ReasonDNSError, ReasonNotChecked:
+		if address.IsRole(a.Local()) {
+			return ReasonRole
+		}
+	}
+	return reason
 }
 
 // domainVerdict is what a domain says about the addresses at it: the reason,
@@ -635,27 +652,42 @@ func (v domainVerdict) suggestion(a address.Address) string {
 }
 
 // judgeDomain judges the addresses that parsed cleanly at an ASCII domain.
+//
+// The reasons, weightiest first: what DNS says cannot receive mail
+// (nxdomain, no_mail, null_mx, bad_mx, with a correction if one routes); a
+// provider's typo that routes (typo_suspect), a disposable service's
+// typo of a provider included; a disposable-address service (disposable),
+// known without DNS; then what DNS says or does not know (dns_error,
+// not_checked, implicit_mx, ok). A role local part comes between the last
+// two groups, per row (withRole).
 func (s *Session) judgeDomain(ascii string) domainVerdict {
 	res, checked := s.results[ascii]
-	if !checked {
-		if s.dns {
-			return domainVerdict{reason: ReasonNotChecked}
-		}
-		d, routes := s.correctDomainOf(ascii)
-		return domainVerdict{ReasonNotChecked, d, routes}
-	}
+	var v domainVerdict
 	switch {
+	case !checked && s.dns:
+		v = domainVerdict{reason: ReasonNotChecked}
+	case !checked:
+		d, routes := s.correctDomainOf(ascii)
+		v = domainVerdict{ReasonNotChecked, d, routes}
 	case res.Status.Routes():
 		if c, ok := s.suspect(ascii); ok && s.routes(c.Domain) {
 			return domainVerdict{ReasonTypoSuspect, c.Domain, true}
 		}
-		return domainVerdict{reason: reasonOfStatus[res.Status]}
+		v = domainVerdict{reason: reasonOfStatus[res.Status]}
 	case res.Status.Temporary():
-		return domainVerdict{reason: ReasonDNSError}
+		v = domainVerdict{reason: ReasonDNSError}
 	default:
 		d, routes := s.correctDomainOf(ascii)
 		return domainVerdict{reasonOfStatus[res.Status], d, routes}
 	}
+	if address.IsDisposable(ascii) {
+		// A provider's typo stays one where DNS could not tell it routes
+		// (gmial.com with DNS off keeps its suggestion).
+		if _, typo := s.suspect(ascii); !typo {
+			return domainVerdict{reason: ReasonDisposable}
+		}
+	}
+	return v
 }
 
 // correctMalformed suggests a correction for an address that failed the

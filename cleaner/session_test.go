@@ -129,9 +129,9 @@ func TestSessionVerdicts(t *testing.T) {
 // corrections absent from the zone, nothing is suggested.
 func TestSessionSuggestsOnlyRoutingDomains(t *testing.T) {
 	zone := "$TTL 300\nmx.hosting.net. A 192.0.2.10\ngmial.com. MX 10 mx.hosting.net.\n"
-	s := NewSession(readString(t, "Email\na@gmial.com\nb@hotmial.com\n\"c@gmail,com\"\n"), true)
+	s := NewSession(readString(t, "Email\na@gmial.com\nb@hotmial.com\n\"c@gmail,com\"\nd@gmail\ne@gm\u0430il.com\nf@gmx.de.de\n"), true)
 	s.Check(context.Background(), startChecker(t, zone), nil)
-	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax} {
+	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNXDomain} {
 		r := s.Rows[i]
 		if r.Reason != want || r.Suggestion != "" {
 			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr.Raw, r.Reason, r.Suggestion, want)
@@ -235,6 +235,83 @@ func TestSessionChecksOwnDomainsFirst(t *testing.T) {
 	for i := 1; i < len(dones); i++ {
 		if dones[i] < dones[i-1] {
 			t.Fatalf("progress went back: %v", dones)
+		}
+	}
+}
+
+// accuracyZone is a world with role, disposable and typo domains.
+const accuracyZone = `
+$TTL 300
+mx.hosting.net.         A     192.0.2.10
+good.com.               MX    10 mx.hosting.net.
+aonly.com.              A     192.0.2.20
+gmail.com.              MX    5 mx.hosting.net.
+hotmail.com.            MX    5 mx.hosting.net.
+daum.net.               MX    5 mx.hosting.net.
+gmial.com.              MX    10 mx.hosting.net.
+duam.net.               MX    10 mx.hosting.net.
+mailinator.com.         MX    10 mx.hosting.net.
+mx.mailinator.com.      MX    10 mx.hosting.net.
+yopmail.com.            MX    10 mx.hosting.net.
+fastmail.com.           MX    10 mx.hosting.net.
+flaky.com.              MX    10 mx.hosting.net.
+;@fault flaky.com. servfail
+`
+
+// TestSessionRoleAndDisposable: the reasons a row can have at once, and
+// which one it gets.
+func TestSessionRoleAndDisposable(t *testing.T) {
+	tests := []struct {
+		email      string
+		reason     Reason
+		suggestion string
+	}{
+		{"info@good.com", ReasonRole, ""},
+		{"Info+news@good.com", ReasonRole, ""},
+		{"NOREPLY@good.com", ReasonRole, ""},
+		{"info.kim@good.com", ReasonOK, ""},
+		{"salesforce@good.com", ReasonOK, ""},
+		{"postmaster@aonly.com", ReasonRole, ""}, // outranks implicit_mx
+		{"info@flaky.com", ReasonRole, ""},       // outranks what DNS does not know
+		{"info@gone.com", ReasonNXDomain, ""},    // cannot receive mail
+		{"info@gmial.com", ReasonTypoSuspect, "info@gmail.com"},
+		{"anna@mailinator.com", ReasonDisposable, ""}, // a disposable service
+		{"anna@mx.mailinator.com", ReasonDisposable, ""},
+		{"info@mailinator.com", ReasonDisposable, ""}, // outranks role
+		{"anna@yopmail.com", ReasonDisposable, ""},
+		{"anna@gmial.com", ReasonTypoSuspect, "anna@gmail.com"}, // a disposable service's typo of a provider
+		{"anna@duam.net", ReasonTypoSuspect, "anna@daum.net"},
+		{"anna@hotmai.com", ReasonNXDomain, "anna@hotmail.com"}, // DNS outranks both
+		{"anna@fastmail.com", ReasonOK, ""},                     // a privacy provider
+	}
+	var csv strings.Builder
+	csv.WriteString("Email\n")
+	for _, tt := range tests {
+		csv.WriteString(tt.email + "\n")
+	}
+	s := NewSession(readString(t, csv.String()), true)
+	s.Check(context.Background(), startChecker(t, accuracyZone), nil)
+	for i, tt := range tests {
+		r := s.Rows[i]
+		if r.Reason != tt.reason || r.Suggestion != tt.suggestion {
+			t.Errorf("%s: %s %q, want %s %q", tt.email, r.Reason, r.Suggestion, tt.reason, tt.suggestion)
+		}
+		if j := s.Judge(tt.email); j.Reason != r.Reason || j.Suggestion != r.Suggestion {
+			t.Errorf("Judge(%s) = %s %q, the row %s %q", tt.email, j.Reason, j.Suggestion, r.Reason, r.Suggestion)
+		}
+	}
+
+	// Without DNS, role and disposable are known all the same, and a
+	// provider's typo keeps its suggestion.
+	off := NewSession(readString(t, "Email\ninfo@good.com\nanna@mailinator.com\nanna@gmial.com\njo@good.com\n"), false)
+	off.Check(context.Background(), nil, nil)
+	want := []struct {
+		reason     Reason
+		suggestion string
+	}{{ReasonRole, ""}, {ReasonDisposable, ""}, {ReasonNotChecked, "anna@gmail.com"}, {ReasonNotChecked, ""}}
+	for i, w := range want {
+		if r := off.Rows[i]; r.Reason != w.reason || r.Suggestion != w.suggestion {
+			t.Errorf("DNS off: %s: %s %q, want %s %q", r.Addr.Raw, r.Reason, r.Suggestion, w.reason, w.suggestion)
 		}
 	}
 }

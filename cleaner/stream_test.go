@@ -30,6 +30,22 @@ const streamExtra = "x@hotmial.com,fixed to a later row\r\n" +
 	"z@good.com,Caf\xe9\r\n" +
 	"-1+1,@SUM(A1)\r\n"
 
+// streamUnicode is a list in UTF-8 with the cases of accuracy: a repeat
+// in another Unicode form, addresses written in punycode and in capitals,
+// role and disposable addresses, and typos of each shape.
+const streamUnicode = "Email,Name\r\n" +
+	"zo\u00eb@good.com,composed\r\n" +
+	"ZOE\u0308@GOOD.COM,decomposed: a repeat\r\n" +
+	"bob@xn--mnchen-3ya.de,punycode kept\r\n" +
+	"RAJ@GOOD.COM,capitals kept\r\n" +
+	"info@good.com,role\r\n" +
+	"anna@mailinator.com,disposable\r\n" +
+	"a@gmial.com,typo suspect\r\n" +
+	"b@gmail,typo: one label\r\n" +
+	"c@gm\u0430il.com,typo: lookalike\r\n" +
+	"zo\u00eb@hotmial.com,fixed\r\n" +
+	"zoe\u0308@hotmail.com,the fix repeats it\r\n"
+
 // TestStreamSameAsSession cleans lists in passes a few hundred bytes at a
 // time and requires the outputs, counts and summary that cleaning them in
 // memory gives, byte for byte.
@@ -53,6 +69,7 @@ func TestStreamSameAsSession(t *testing.T) {
 	}{
 		{"session list", sessionList + streamExtra, sessionZone, false},
 		{"session list with evidence and history", sessionList + streamExtra, sessionZone, true},
+		{"unicode", streamUnicode, sessionZone + "mailinator.com. MX 10 mx.hosting.net.\n", false},
 		{"demo", string(demo), string(demoZone), false},
 		{"headerless", "a@good.com,1\nb@gmial.com,2\na@good.com,3\n", sessionZone, false},
 		{"long", long.String(), sessionZone, false},
@@ -82,6 +99,7 @@ func TestStreamSameAsSession(t *testing.T) {
 		{},
 		{Policy: Policy{Fix: true}},
 		{Policy: Policy{Fix: true, DropRisky: true, DropPersistent: true}, EscapeFormulas: true},
+		{Policy: Policy{Fix: true, FixSuspects: true}},
 	}
 	for _, list := range lists {
 		dir := t.TempDir()

@@ -33,6 +33,8 @@ const (
 	ReasonOK          Reason = "ok"                            // valid
 	ReasonImplicitMX  Reason = "implicit_mx"                   // risky
 	ReasonTypoSuspect Reason = "typo_suspect"                  // risky
+	ReasonDisposable  Reason = "disposable"                    // risky
+	ReasonRole        Reason = "role"                          // risky
 	ReasonSyntax      Reason = Reason(address.ReasonSyntax)    // invalid; "syntax"
 	ReasonBadDomain   Reason = Reason(address.ReasonBadDomain) // invalid; "bad_domain"
 	ReasonNXDomain    Reason = "nxdomain"                      // invalid
@@ -63,7 +65,7 @@ type Row struct {
 	Suggestion string // a whole corrected address, "" when none is likely
 	// SuggestionRoutes is true when the suggestion's domain is known to
 	// route mail (checked in DNS, or an embedded provider when DNS is off);
-	// only such suggestions are applied by -fix.
+	// only such suggestions are applied by the batch policy (Policy.Action).
 	SuggestionRoutes bool
 	// Evidence is true when a suppression file the session was given
 	// names the address (Session.Evidence), whether or not it suppresses
@@ -103,7 +105,7 @@ func verdictOf(r Reason) Verdict {
 	switch r {
 	case ReasonOK:
 		return VerdictValid
-	case ReasonImplicitMX, ReasonTypoSuspect:
+	case ReasonImplicitMX, ReasonTypoSuspect, ReasonDisposable, ReasonRole:
 		return VerdictRisky
 	case ReasonDNSError, ReasonNotChecked:
 		return VerdictUnknown
@@ -118,7 +120,7 @@ func verdictOf(r Reason) Verdict {
 
 // Reasons lists every reason in the order reports and summaries show them.
 var Reasons = []Reason{
-	ReasonOK, ReasonImplicitMX, ReasonTypoSuspect,
+	ReasonOK, ReasonImplicitMX, ReasonTypoSuspect, ReasonDisposable, ReasonRole,
 	ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX,
 	ReasonDNSError, ReasonNotChecked, ReasonDuplicate,
 	ReasonHardBounce, ReasonUnsubscribed, ReasonComplaint, ReasonListed,

@@ -285,5 +285,5 @@ func policyText(p cleaner.Policy) string {
 		}
 		return "off"
 	}
-	return "-fix " + onOff(p.Fix) + ", -drop-risky " + onOff(p.DropRisky)
+	return "-fix " + onOff(p.Fix) + ", -fix-suspects " + onOff(p.FixSuspects) + ", -drop-risky " + onOff(p.DropRisky)
 }

@@ -272,6 +272,33 @@ func TestReviewFilters(t *testing.T) {
 	}
 }
 
+// TestReviewRoleAndDisposable: role and disposable addresses get a tab
+// each, and the detail pane says why they matter.
+func TestReviewRoleAndDisposable(t *testing.T) {
+	list := "email\nann@gmail.com\ninfo@contoso.com\nanna@mailinator.com\nSupport+x@contoso.com\n"
+	tt := atReview(t, Options{Path: writeList(t, list)})
+	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	var labels []string
+	for _, f := range tt.m.review.filters {
+		labels = append(labels, f.label())
+	}
+	if want := []string{"all flagged", "disposable address", "role address"}; !slices.Equal(labels, want) {
+		t.Fatalf("tabs = %q, want %q", labels, want)
+	}
+	tt.press("tab") // disposable address
+	tt.press("enter")
+	if v := tt.view(); !strings.Contains(v, "row 3 · anna@mailinator.com") || !strings.Contains(v, "expires") {
+		t.Errorf("details of the disposable address:\n%s", v)
+	}
+	tt.press("tab") // role address
+	if got := tt.m.review.shown; !slices.Equal(got, []int{1, 3}) {
+		t.Errorf("role filter shows %v, want rows 2 and 4", got)
+	}
+	if v := tt.view(); !strings.Contains(v, "row 2 · info@contoso.com") || !strings.Contains(v, "Mailchimp refuses") || !strings.Contains(v, "export will keep it") {
+		t.Errorf("details of the role address:\n%s", v)
+	}
+}
+
 func TestReviewDetails(t *testing.T) {
 	tt := atReview(t, Options{})
 	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Reason says why a cell fails the checks an address can pass on its own;
@@ -63,17 +64,25 @@ func (a Address) Domain() string {
 	return ""
 }
 
+// Written is the address as the cell has it, without the white space and
+// invisible characters around it, which no address holds: what the cleaned
+// file keeps for a row that is not corrected. Case, punycode and Unicode
+// forms stay as typed (bob@xn--mnchen-3ya.de is not bob@münchen.de, which
+// many ESPs refuse at import).
+func (a Address) Written() string { return trim(a.Raw) }
+
 // Key is the address's duplicate key: the normalised address lower-cased
-// entirely, as ESPs compare addresses case-insensitively; "" when the cell
-// is not an address. It is worked out when asked for, not kept: a list
-// holds a million addresses, most of them in lower case already, which
-// strings.ToLower then returns as they are; lowerASCIIOnly tells those
-// apart eight bytes at a time.
+// entirely, as ESPs compare addresses case-insensitively, in Unicode's
+// composed form (NFC), so that a Zoë typed with ë as one character and as e
+// with a combining diaeresis is one address; "" when the cell is not an
+// address. It is worked out when asked for, not kept: a list holds a
+// million addresses, most of them in lower-case ASCII already, which need
+// neither; lowerASCIIOnly tells those apart eight bytes at a time.
 func (a Address) Key() string {
 	if lowerASCIIOnly(a.Email) {
 		return a.Email
 	}
-	return strings.ToLower(a.Email)
+	return norm.NFC.String(strings.ToLower(a.Email))
 }
 
 // lowerASCIIOnly reports whether s is ASCII without an upper-case

@@ -25,7 +25,7 @@ func TestParseAddressValid(t *testing.T) {
 		{`"a\"b"@example.com`, `"a\"b"@example.com`, "example.com", "example.com", `"a\"b"@example.com`},
 		{"ÑOÑO@example.com", "ÑOÑO@example.com", "example.com", "example.com", "ñoño@example.com"},
 		{"伊昭傑@郵件.台灣", "伊昭傑@郵件.台灣", "郵件.台灣", "xn--5nqv22n.xn--kpry57d", "伊昭傑@郵件.台灣"},
-		{"héllo\u0301@example.com", "héllo\u0301@example.com", "example.com", "example.com", "héllo\u0301@example.com"}, // combining accent after a letter
+		{"héllo\u0301@example.com", "héllo\u0301@example.com", "example.com", "example.com", "h\u00e9ll\u00f3@example.com"}, // combining accent after a letter, composed in the key
 		{strings.Repeat("a", 64) + "@example.com", strings.Repeat("a", 64) + "@example.com", "example.com", "example.com", strings.Repeat("a", 64) + "@example.com"},
 		// Trimming: spaces of every kind, zero-width characters, line ends.
 		{"  jo@example.com\t", "jo@example.com", "example.com", "example.com", "jo@example.com"},
@@ -432,6 +432,39 @@ func TestAddressParts(t *testing.T) {
 		a := Parse(tt.raw)
 		if a.Local() != tt.local || a.Domain() != tt.domain {
 			t.Errorf("Parse(%q): local %q domain %q, want %q %q", tt.raw, a.Local(), a.Domain(), tt.local, tt.domain)
+		}
+	}
+}
+
+// TestKeyNFC: an address typed with composed and with decomposed letters
+// is one address, and a key is in the composed form.
+func TestKeyNFC(t *testing.T) {
+	composed := Parse("Zo\u00eb.Lambert@web.de")
+	decomposed := Parse("zoe\u0308.lambert@WEB.DE")
+	if composed.Email == decomposed.Email {
+		t.Fatal("the test needs two spellings")
+	}
+	if composed.Key() != decomposed.Key() || composed.Key() != "zo\u00eb.lambert@web.de" {
+		t.Errorf("keys %q and %q, want both %q", composed.Key(), decomposed.Key(), "zo\u00eb.lambert@web.de")
+	}
+	if a, b := Parse("j\u00f6rg@b\u00fccher.de"), Parse("jo\u0308rg@xn--bcher-kva.de"); a.Key() != b.Key() {
+		t.Errorf("keys %q and %q differ", a.Key(), b.Key())
+	}
+}
+
+// TestWritten: the address as typed, only the blanks around it dropped.
+func TestWritten(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"bob@xn--mnchen-3ya.de", "bob@xn--mnchen-3ya.de"},
+		{"bob@M\u00fcnchen.DE", "bob@M\u00fcnchen.DE"},
+		{"RAJ.PATEL@GMAIL.COM", "RAJ.PATEL@GMAIL.COM"},
+		{"zoe\u0308@web.de", "zoe\u0308@web.de"},
+		{"\u00a0sofia@libero.it\u200b ", "sofia@libero.it"},
+		{"  tom@yahoo.co.uk  ", "tom@yahoo.co.uk"},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.raw).Written(); got != tt.want {
+			t.Errorf("Parse(%q).Written() = %q, want %q", tt.raw, got, tt.want)
 		}
 	}
 }

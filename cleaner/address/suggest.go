@@ -25,10 +25,20 @@ import (
 //     single domain, whose exact name was typed under a country's suffix
 //     (gmail.co.uk, gmail.com.br).
 //  2. Repairs that keep what was typed, fewest edits first: a dot moved
-//     (examplec.om), a top-level domain typed twice (x.com.com, x.con.com,
-//     gmail.com.co), a suffix slip on any domain (x.cmo, x.co.ukk, x.couk,
-//     x.co.ar for x.com.ar), and a provider on .com, .net or .org whose name
-//     was typed under a suffix that does not exist (gmial.cpn).
+//     (examplec.om), a suffix typed twice (gmx.de.de, x.com.com,
+//     x.con.com, gmail.com.co, x.co.uk.co.uk), a suffix slip on any domain
+//     (x.cmo, x.co.ukk, x.couk, x.co.ar for x.com.ar), and a provider on
+//     .com, .net or .org whose name was typed under a suffix that does not
+//     exist (gmial.cpn).
+//
+// A domain typed with Cyrillic or Greek letters that imitate Latin ones
+// (gmаil.com with a Cyrillic а) is read with the Latin letters first
+// (lookalike.go), and that domain is suggested in turn.
+//
+// A domain typed as one label is matched on its own (labelMatches): a
+// dictionary domain with its dot dropped (webde, liberoit), or a name
+// typed without its suffix (gmail, t-online, a company's name the list
+// uses with one).
 //
 // The caller resolves the candidates and keeps the first that routes, so a
 // later candidate that merely might exist costs a lookup at most; but the
@@ -47,14 +57,22 @@ const (
 	SourceProvider = "provider" // near a well-known mailbox provider
 	SourceTLD      = "tld"      // a top-level domain or suffix slip
 	SourceList     = "list"     // near a domain common in the list
+	// SourceLookalike is a domain typed with letters of another script
+	// that imitate Latin ones, given with the Latin letters.
+	SourceLookalike = "lookalike"
 )
 
-// A domain is common in a list when it has at least listMinRows rows. A
-// common domain is offered for a rarer near miss only when it has at least
-// listRatio times the rows of the near miss, so that two real domains of
-// similar weight (acme.com and acne.com) are never merged. A common domain
-// is never Suspect: a list with dozens of rows at one domain is telling us
-// that the domain is real for these subscribers.
+// A domain is common in a list when it has at least listMinRows rows, and
+// so is another domain with some rows and the same name (left of the
+// suffix) as a common domain (acmecorp.com with 8 rows beside acmecorp.net
+// with 11): a company's domains count together, so that the domain a slip
+// most likely came from is offered rather than the more frequent one. A
+// common domain is offered for a near miss only when it has more rows than
+// the near miss and its name listRatio times as many, so that two real
+// domains of similar weight (acme.com and acne.com) are never merged. A
+// domain of listMinRows rows is never Suspect: a list with dozens of rows
+// at one domain is telling us that the domain is real for these
+// subscribers.
 const (
 	listMinRows = 10
 	listRatio   = 10
@@ -74,12 +92,15 @@ const (
 // Candidate is a corrected domain proposed for a domain that looks misspelled.
 type Candidate struct {
 	Domain string // the corrected domain, ASCII lower case
-	Source string // "provider" (near a well-known mailbox provider), "tld" (a TLD/suffix slip), "list" (near a domain common in this list)
+	Source string // "provider" (near a well-known mailbox provider), "tld" (a TLD/suffix slip), "list" (near a domain common in this list), "lookalike" (the Latin letters of lookalikes)
 	Edits  int    // edit distance (optimal string alignment)
 }
 
 //go:embed providers.txt
 var providersText string
+
+//go:embed nearproviders.txt
+var nearProvidersText string
 
 // entry is a dictionary domain split at its public suffix.
 type entry struct {
@@ -89,17 +110,21 @@ type entry struct {
 	labels int    // labels in suffix
 	order  int    // position in the dictionary: provider rank, then list rows
 	count  int    // rows in the list; 0 for a provider
+	// nameCount is the rows of the list's domains with the same name, of
+	// two rows or more, providers aside; 0 for a provider.
+	nameCount int
 
 	nameSet, domainSet uint64 // byteSet of name and domain
 }
 
 var (
-	providers        []entry        // in rank order
-	providerRank     map[string]int // domain to rank
-	countryTLDs      []string       // two-letter TLDs of the providers, in rank order
-	providerSuffixes []string       // suffixes of the providers, in rank order
-	soleDomains      map[string]int // name to the index in providers of its only domain: see init
-	suspectOf        []int          // the indices in providers of the first topProviders providers with a name of minName letters or more
+	providers        []entry         // in rank order
+	providerRank     map[string]int  // domain to rank
+	countryTLDs      []string        // two-letter TLDs of the providers, in rank order
+	providerSuffixes []string        // suffixes of the providers, in rank order
+	soleDomains      map[string]int  // name to the index in providers of its only domain: see init
+	suspectOf        []int           // the indices in providers of the first topProviders providers with a name of minName letters or more
+	nearProviders    map[string]bool // real domains one edit from a provider's: never Suspect
 )
 
 func init() {
@@ -128,6 +153,7 @@ func init() {
 			countryTLDs = append(countryTLDs, tld)
 		}
 	}
+	nearProviders = domainSet(nearProvidersText)
 	// The first topProviders providers that have a single domain, on .com, .net or
 	// .org, and a name of minName letters or more (gmail.com,
 	// icloud.com, comcast.net).
@@ -395,15 +421,33 @@ func NewSuggester(counts map[string]int) *Suggester {
 			i += 1 + j
 		}
 	}
+	// The names of the common domains, with the rows of the domains of the
+	// list with one of them: a company's other domains count with it, once
+	// they have a few rows (most domains of a long list have one).
+	nameRows := make(map[string]int)
+	for d, n := range s.counts {
+		if n >= listMinRows && !IsProvider(d) {
+			nameRows[s.nameOf(d)] = 0
+		}
+	}
 	var common []entry
 	for d, n := range s.counts {
-		if n < listMinRows || IsProvider(d) {
+		if n < 2 || IsProvider(d) {
 			continue
 		}
+		name := s.nameOf(d)
+		rows, sibling := nameRows[name]
+		if !sibling {
+			continue
+		}
+		nameRows[name] = rows + n
 		if e, ok := newEntry(d, 0, s.suffixes); ok {
 			e.count = n
 			common = append(common, e)
 		}
+	}
+	for i := range common {
+		common[i].nameCount = nameRows[common[i].name]
 	}
 	slices.SortFunc(common, func(a, b entry) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.domain, b.domain))
@@ -428,7 +472,6 @@ func NewSuggester(counts map[string]int) *Suggester {
 	nameIndex := make(map[string]int32)
 	s.domainIndex = make(map[string]int32, len(all))
 	for i, e := range all {
-		s.domainIndex[e.domain] = int32(i)
 		n, ok := nameIndex[e.name]
 		if !ok {
 			n = int32(len(s.names))
@@ -442,6 +485,13 @@ func NewSuggester(counts map[string]int) *Suggester {
 		}
 		s.names[n].entries = append(s.names[n].entries, int32(i))
 		s.names[n].provider = s.names[n].provider || e.count == 0
+		if e.count > 0 && e.count < listMinRows {
+			// Another domain of a common domain's name: found through
+			// the name, not by a dot moved in its domain (which costs
+			// building an index of its deletions).
+			continue
+		}
+		s.domainIndex[e.domain] = int32(i)
 		k := len(domainHashes)
 		domainHashes = distinctFrom(deletions(domainHashes, e.domain, 1), k)
 		for range domainHashes[k:] {
@@ -454,6 +504,30 @@ func NewSuggester(counts map[string]int) *Suggester {
 	s.nameNear = s.byName.groups(len(s.names))
 	s.domainNear = s.byDomain.groups(len(s.all))
 	return s
+}
+
+// nameOf returns what is left of a domain of the list's (one of
+// s.counts) when its longest public suffix is cut off, or "" when it has
+// none.
+func (s *Suggester) nameOf(d string) string {
+	for i := strings.IndexByte(d, '.'); i >= 0; {
+		if s.suffixes[d[i+1:]] {
+			return d[:i]
+		}
+		j := strings.IndexByte(d[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return ""
+}
+
+// eligible reports whether e may be offered for a domain of typed rows:
+// a provider always, a list domain when it has more rows and its name
+// listRatio times as many.
+func eligible(e *entry, typed int) bool {
+	return e.count == 0 || e.count > typed && e.nameCount >= listRatio*max(typed, 1)
 }
 
 // distinctFrom sorts hs[k:] and drops repeats from it: a string with a
@@ -490,16 +564,31 @@ func deletions(dst []uint64, s string, k int) []uint64 {
 // Suggest returns candidate corrections for a domain that does NOT route (or is malformed), best first; nil when none is likely. The caller keeps the first candidate whose domain routes.
 func (s *Suggester) Suggest(domain string) []Candidate {
 	d := normalize(domain)
-	q, ok := parseQueryKnown(d, s.suffixes)
-	if !ok || IsProvider(d) {
-		return nil
+	if plain, n, ok := withoutLookalikes(d); ok {
+		return s.suggestPlain(plain, n)
 	}
-	m := matcher{q: q, s: s, floor: listRatio * max(s.counts[d], 1)}
+	typed := s.counts[d]
+	var groups [][]rawCandidate
+	suffix := "" // the typed public suffix, if any
+	if label, ok := oneLabel(d); ok {
+		groups = [][]rawCandidate{s.labelMatches(label, typed)}
+	} else {
+		q, ok := parseQueryKnown(d, s.suffixes)
+		if !ok || IsProvider(d) {
+			return nil
+		}
+		if q.real >= 0 {
+			suffix = q.splits[q.real].suffix
+		}
+		m := matcher{q: q, s: s, typed: typed}
+		groups = [][]rawCandidate{m.dictionaryMatches(), m.repairs()}
+	}
 	var out []Candidate
-	for _, group := range [][]rawCandidate{m.dictionaryMatches(), m.repairs()} {
-		slices.SortStableFunc(group, func(a, b rawCandidate) int {
-			return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.order, b.order))
-		})
+	for _, group := range groups {
+		for k := range group {
+			group[k].likeliness(d, suffix)
+		}
+		slices.SortStableFunc(group, compareCandidates)
 		for _, f := range group {
 			if f.domain != d && !slices.ContainsFunc(out, func(c Candidate) bool { return c.Domain == f.domain }) {
 				out = append(out, Candidate{Domain: f.domain, Source: f.source, Edits: f.edits})
@@ -509,15 +598,115 @@ func (s *Suggester) Suggest(domain string) []Candidate {
 	return out
 }
 
-// Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, or a domain common in the list, is never suspect.
+// suggestPlain returns the candidates for a domain typed with n lookalike
+// letters of another script, given as plain, the domain with the Latin
+// letters they imitate: plain itself when it can be a domain, then what
+// Suggest gives for plain, each n slips further.
+func (s *Suggester) suggestPlain(plain string, n int) []Candidate {
+	var out []Candidate
+	if ok, _, _ := checkDomain(plain); ok {
+		src := SourceLookalike
+		switch {
+		case IsProvider(plain):
+			src = SourceProvider
+		case s.counts[plain] > 0:
+			src = SourceList
+		}
+		out = append(out, Candidate{Domain: plain, Source: src, Edits: n})
+	}
+	for _, c := range s.Suggest(plain) {
+		c.Edits += n
+		out = append(out, c)
+	}
+	return out
+}
+
+// oneLabel reports whether d is a single label of letters, digits and
+// hyphens (gmail, webde), and returns it.
+func oneLabel(d string) (string, bool) {
+	if d == "" || len(d) > maxLabel {
+		return "", false
+	}
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return "", false
+		}
+	}
+	return d, true
+}
+
+// labelMatches finds the dictionary domains that a domain typed as one
+// label, with typed rows in the list, is a slip of: a domain of two labels
+// with its dot dropped (webde, liberoit, t-onlinede), one slip; or a name
+// of minName letters or more typed without its suffix (gmail, t-online, or
+// a company's name the list uses with one), one slip plus the name's
+// edits, as for a suffix cut short. A name gets the first of its domains
+// (by rank, or the list's rows). Shorter labels are left alone: they are
+// words too (mail, home, free, live), several providers share them, and
+// they are as near longer names (mail and gmail). The other domains of a
+// common domain's name are not indexed by their deletions, and so are
+// not found with their dot dropped.
+func (s *Suggester) labelMatches(label string, typed int) []rawCandidate {
+	var found []rawCandidate
+	add := func(e *entry, cost int) {
+		found = append(found, rawCandidate{domain: e.domain, suffix: e.suffix, source: e.source(), cost: cost,
+			edits: within(label, e.domain, len(label)+len(e.domain)), order: e.order})
+	}
+	var hash [1]uint64
+	var buf [256]int32
+	for _, i := range s.byDomain.get(buf[:0], deletions(hash[:0], label, 0)[0]) {
+		if e := &s.all[i]; e.labels == 1 && e.name+e.suffix == label && eligible(e, typed) {
+			add(e, 1)
+		}
+	}
+	set := byteSet(label)
+	names := s.nearNames(buf[:0], label)
+	slices.Sort(names)
+	for _, n := range slices.Compact(names) {
+		var best *entry
+		for _, i := range s.names[n].entries {
+			if e := &s.all[i]; eligible(e, typed) && (best == nil || e.order < best.order) {
+				best = e
+			}
+		}
+		if best == nil || len(best.name) < minName || len(label) < minName {
+			continue
+		}
+		if allow := nameAllow(label, best.name); withinSets(label, best.name, set, best.nameSet, allow) <= allow {
+			add(best, 1+within(label, best.name, allow))
+		}
+	}
+	return found
+}
+
+// Suspect reports a near miss of a well-known provider for a domain that DOES route (typosquatters such as gmial.com): strict — a provider itself, a domain common in the list, or a real domain that merely sits near a provider (nearproviders.txt) is never suspect.
 //
-// Only the name may differ, by one edit, from the name of one of the
-// first topProviders providers under the very same suffix, that
-// name must have at least minName letters, and the domain must be
-// registered directly under that suffix (no subdomain).
+// The domain must be registered directly under its suffix (no
+// subdomain) and read as one slip of one of the first topProviders
+// providers whose name has at least minName letters: its name one edit
+// from the provider's under the very same suffix, the first letter kept
+// (people seldom mistype it, and real domains often share the rest of a
+// provider's name: cloud.com, 11mail.com); or the provider's exact name
+// under its .com, .net or .org with a letter dropped (hotmail.om,
+// outlook.cm, gmail.ne), country domains whose registries have answered
+// for any name and hold no one's mailbox at a provider's name. Not .co,
+// which many companies use as a generic suffix of their own.
+//
+// A domain of a disposable-address service (IsDisposable) is nobody's own
+// domain, and the services register typos of providers to catch their
+// mail (gmial.com, duam.net): one is suspect when its name is one edit
+// from that of any provider under the same suffix, the first letter kept,
+// as the suggester allows for names of three letters or more (duam.net is
+// daum.net).
 func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 	d := normalize(domain)
-	if IsProvider(d) || s.counts[d] >= listMinRows {
+	if IsProvider(d) || nearProviders[d] || s.counts[d] >= listMinRows {
+		return Candidate{}, false
+	}
+	if plain, n, ok := withoutLookalikes(d); ok {
+		if IsProvider(plain) {
+			return Candidate{Domain: plain, Source: SourceProvider, Edits: n}, true
+		}
 		return Candidate{}, false
 	}
 	q, ok := parseQueryKnown(d, s.suffixes)
@@ -529,8 +718,29 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 		return Candidate{}, false
 	}
 	for _, i := range suspectOf {
-		if e := &providers[i]; e.suffix == sp.suffix && withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
-			return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+		e := &providers[i]
+		switch {
+		case e.suffix == sp.suffix:
+			if sp.name[0] != e.name[0] || withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) != 1 {
+				continue
+			}
+		case sp.name == e.name:
+			if sp.suffix == "co" || !isConfusedTLD(e.suffix) || len(sp.suffix) != len(e.suffix)-1 || within(sp.suffix, e.suffix, 1) != 1 {
+				continue
+			}
+		default:
+			continue
+		}
+		return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+	}
+	// Only a listed domain itself can be read so: a subdomain of one has a
+	// dot in its name.
+	if disposableVerdicts()[d] {
+		for i := range providers {
+			if e := &providers[i]; e.suffix == sp.suffix && nameEdits(len(e.name)) > 0 && sp.name[0] == e.name[0] &&
+				withinSets(sp.name, e.name, sp.nameSet, e.nameSet, 1) == 1 {
+				return Candidate{Domain: e.domain, Source: SourceProvider, Edits: 1}, true
+			}
 		}
 	}
 	return Candidate{}, false
@@ -539,10 +749,64 @@ func (s *Suggester) Suspect(domain string) (Candidate, bool) {
 // rawCandidate is a candidate before ordering.
 type rawCandidate struct {
 	domain string
+	suffix string // its public suffix, when known ("" for a repair's)
 	source string
 	cost   int // slips as the dictionary matching counts them, or edits for a repair
 	edits  int // the optimal string alignment distance (osa) from the typed domain
-	order  int // dictionary or suffix rank: breaks ties in cost
+	order  int // dictionary or suffix rank: breaks the last ties
+
+	// How likely the slip is beyond its cost, as likeliness finds it:
+	// each true makes it less likely.
+	firstLetter   bool // the first letter was not typed first (nor second, after a neighbouring key or in a swap)
+	suffixChanged bool // the typed suffix is not kept
+	keyFar        bool // one letter typed for another that is not next to it on a keyboard
+}
+
+// likeliness fills in how likely the slip from the typed domain d, whose
+// public suffix is suffix ("" when it has none), to c is.
+func (c *rawCandidate) likeliness(d, suffix string) {
+	c.firstLetter = d[0] != c.domain[0] && (len(d) < 2 || d[1] != c.domain[0] ||
+		len(c.domain) < 2 || d[0] != c.domain[1] && !keysAdjacent(d[0], c.domain[0]))
+	c.suffixChanged = suffix == "" || c.suffix != suffix
+	c.keyFar = false
+	if len(d) == len(c.domain) {
+		diff := -1
+		for i := 0; i < len(d); i++ {
+			if d[i] != c.domain[i] {
+				if diff >= 0 {
+					return // more than one letter replaced
+				}
+				diff = i
+			}
+		}
+		c.keyFar = diff >= 0 && !keysAdjacent(d[diff], c.domain[diff])
+	}
+}
+
+// compareCandidates orders candidates by how likely their slip is: cost
+// first, then the first letter typed (first, or second after a
+// neighbouring key or in a swap: ygmail.com, mgail.com; gmail.de is
+// gmail.com before mail.de), the typed suffix kept and a
+// neighbouring key struck, and last by rank (providers by popularity, list
+// domains by rows): how common the target is only breaks ties.
+func compareCandidates(a, b rawCandidate) int {
+	return cmp.Or(
+		cmp.Compare(a.cost, b.cost),
+		compareBool(a.firstLetter, b.firstLetter),
+		compareBool(a.suffixChanged, b.suffixChanged),
+		compareBool(a.keyFar, b.keyFar),
+		cmp.Compare(a.order, b.order))
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // suffixSplit is a domain cut into name and suffix after some label.
@@ -710,13 +974,12 @@ func lastLabel(d string) string {
 type matcher struct {
 	q     query
 	s     *Suggester
-	floor int // rows a list domain needs to be offered
+	typed int // rows of the typed domain in the list
 }
 
-// eligible reports whether e may be offered: a provider always, a list
-// domain when it has listRatio times the rows of the typed one.
+// eligible reports whether e may be offered for the typed domain.
 func (m *matcher) eligible(e *entry) bool {
-	return e.count == 0 || e.count >= m.floor
+	return eligible(e, m.typed)
 }
 
 // nearNames appends to dst the names (indices in s.names) within two edits
@@ -874,7 +1137,7 @@ func (q *query) nameWithinOne(e *entry) (int, bool) {
 
 // found makes the candidate for a dictionary entry.
 func (q *query) found(e *entry, cost int) rawCandidate {
-	return rawCandidate{domain: e.domain, source: e.source(), cost: cost, edits: within(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
+	return rawCandidate{domain: e.domain, suffix: e.suffix, source: e.source(), cost: cost, edits: within(q.domain, e.domain, len(q.domain)+len(e.domain)), order: e.order}
 }
 
 // repairs proposes corrections that keep part of what was typed: suffix
@@ -887,9 +1150,9 @@ func (q *query) found(e *entry, cost int) rawCandidate {
 func (m *matcher) repairs() []rawCandidate {
 	q := &m.q
 	var found []rawCandidate
-	add := func(domain, source string, order int) {
+	add := func(domain, suffix, source string, order int) {
 		n := within(q.domain, domain, len(q.domain)+len(domain))
-		found = append(found, rawCandidate{domain: domain, source: source, cost: n, edits: n, order: order})
+		found = append(found, rawCandidate{domain: domain, suffix: suffix, source: source, cost: n, edits: n, order: order})
 	}
 	var buf [256]int32
 	if sp := q.splits[0]; !sp.real {
@@ -899,7 +1162,7 @@ func (m *matcher) repairs() []rawCandidate {
 			for _, i := range m.s.names[n].entries {
 				e := &m.s.all[i]
 				if allow := nameAllow(sp.name, e.name); isConfusedTLD(e.suffix) && m.eligible(e) && withinSets(sp.name, e.name, sp.nameSet, e.nameSet, allow) <= allow {
-					add(e.domain, e.source(), e.order)
+					add(e.domain, e.suffix, e.source(), e.order)
 				}
 			}
 		}
@@ -912,7 +1175,7 @@ func (m *matcher) repairs() []rawCandidate {
 		if IsProvider(r.domain) {
 			src = SourceProvider
 		}
-		add(r.domain, src, len(m.s.all)+r.order) // after any dictionary entry
+		add(r.domain, "", src, len(m.s.all)+r.order) // after any dictionary entry
 	}
 	return found
 }
@@ -959,14 +1222,22 @@ func (q *query) suffixRepairs() []suffixRepair {
 			add(name[:len(name)-1], t, 0)
 		}
 	}
-	// A top-level domain typed twice, one copy possibly slipped:
-	// x.com.com, x.con.com, x.com.co.
+	// A suffix typed twice (gmx.de.de, x.com.com, x.co.uk.co.uk), or a
+	// generic top-level domain typed twice with one copy slipped
+	// (x.con.com, x.com.co).
 	if n >= 3 {
 		prev := q.labels[n-2]
-		for _, g := range []string{prev, last} {
-			if isConfusedTLD(g) && within(prev, last, 1) <= 1 {
-				add(q.splits[1].name, g, 0)
-				break
+		switch {
+		case prev == last:
+			add(q.splits[1].name, last, 0)
+		case n >= 5 && q.labels[n-4] == prev && q.labels[n-3] == last && isSuffix(prev+"."+last):
+			add(q.splits[3].name, prev+"."+last, 0)
+		default:
+			for _, g := range []string{prev, last} {
+				if isConfusedTLD(g) && within(prev, last, 1) <= 1 {
+					add(q.splits[1].name, g, 0)
+					break
+				}
 			}
 		}
 	}

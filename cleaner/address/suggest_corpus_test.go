@@ -189,7 +189,8 @@ func typoCorpusPair(suite string, row []string) (typo, want string, ok bool) {
 // that route: none may be Suspect. The corpus lists of well-known providers
 // must also get no suggestion if they did not route; AfterShip's 4,479
 // free-mail domains, most of them small or long gone and some of them
-// typosquats themselves (yaho.com, hitmail.com), are reported.
+// typosquats themselves, are reported: three are Suspect, and rightly so
+// (hitmail.com, sbcglbal.net, yaho.com).
 func TestSuggestCorpusValid(t *testing.T) {
 	dir := corpora.Dir(t, "domains")
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
@@ -222,7 +223,7 @@ func TestSuggestCorpusValid(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d domains, %d Suspect, %d would get a suggestion if they did not route", list, n, suspect, suggest)
-		if free && suspect > 7 || !free && suspect > 0 {
+		if free && suspect > 3 || !free && suspect > 0 {
 			t.Errorf("%s: %d Suspect, more than before", list, suspect)
 		}
 		// mailw.com, itself one letter from mail.com, is the one such

@@ -81,6 +81,12 @@ func TestSuggestFirstCandidate(t *testing.T) {
 		{"examplec.om", "example.com", SourceTLD},
 		{"example.con.com", "example.com", SourceTLD},
 		{"gmail.com.co", "gmail.com", SourceProvider},
+		{"gmx.de.de", "gmx.de", SourceProvider}, // a country's suffix typed twice
+		{"web.de.de", "web.de", SourceProvider},
+		{"yahoo.co.uk.uk", "yahoo.co.uk", SourceProvider},
+		{"yahoo.co.uk.co.uk", "yahoo.co.uk", SourceProvider},
+		{"example.fr.fr", "example.fr", SourceTLD},
+		{"example.com.au.com.au", "example.com.au", SourceTLD},
 		{"gmail.co.uk", "gmail.com", SourceProvider},  // Gmail has one domain
 		{"gmail.com.br", "gmail.com", SourceProvider}, // and a popular one
 		{"gmail.de", "gmail.com", SourceProvider},     // beats email.de, as near
@@ -112,7 +118,10 @@ func TestSuggestNothing(t *testing.T) {
 		{"hotmail.co.uk", "a provider"},
 		{"yahoo.com.ar", "a provider"},
 		{"", "empty"},
-		{"gmail", "no dot: the syntax checker's"},
+		{"mail", "a one-label word of four letters: mail.com, mail.ru or gmail.com"},
+		{"aol", "a one-label name of three letters"},
+		{"localhost", "nothing near"},
+		{"admin", "nothing near"},
 		{"gmail..com", "empty label"},
 		{"gmail,com", "not a domain character"},
 		{"example.ry", "one edit from .ru, .re and .rw alike"},
@@ -127,6 +136,46 @@ func TestSuggestNothing(t *testing.T) {
 		if got := s.Suggest(tt.domain); got != nil {
 			t.Errorf("Suggest(%q) = %v, want nil (%s)", tt.domain, got, tt.why)
 		}
+	}
+}
+
+// TestSuggestOneLabel: a domain typed as one label, the provider's or a
+// company's name without its suffix, or with the dot before a country code
+// dropped.
+func TestSuggestOneLabel(t *testing.T) {
+	tests := []struct {
+		label, want, source string
+	}{
+		{"gmail", "gmail.com", SourceProvider},
+		{"GMAIL", "gmail.com", SourceProvider},
+		{"gmail.", "gmail.com", SourceProvider}, // as Parse leaves a trailing dot
+		{"yahoo", "yahoo.com", SourceProvider},  // the first of Yahoo's domains
+		{"icloud", "icloud.com", SourceProvider},
+		{"naver", "naver.com", SourceProvider},
+		{"t-online", "t-online.de", SourceProvider},
+		{"hotmail", "hotmail.com", SourceProvider},
+		{"outlook", "outlook.com", SourceProvider},
+		{"gmial", "gmail.com", SourceProvider}, // and misspelt
+		{"brightwaterlabs", "brightwaterlabs.com", SourceList},
+		{"brightwaterlab", "brightwaterlabs.com", SourceList},
+		{"webde", "web.de", SourceProvider}, // the dot before a country code dropped
+		{"liberoit", "libero.it", SourceProvider},
+		{"orangefr", "orange.fr", SourceProvider},
+		{"gmxde", "gmx.de", SourceProvider},
+		{"yandexru", "yandex.ru", SourceProvider},
+		{"t-onlinede", "t-online.de", SourceProvider},
+		{"hotmailfr", "hotmail.fr", SourceProvider},
+	}
+	s := NewSuggester(map[string]int{"brightwaterlabs.com": 70, "brightwaterlabs.co.uk": 12})
+	for _, tt := range tests {
+		got := s.Suggest(tt.label)
+		if len(got) == 0 || got[0].Domain != tt.want || got[0].Source != tt.source {
+			t.Errorf("Suggest(%q) = %v, want first %s (%s)", tt.label, got, tt.want, tt.source)
+		}
+	}
+	// A company's name the list uses too rarely is nobody's intent for sure.
+	if got := NewSuggester(map[string]int{"brightwaterlabs.com": listMinRows - 1}).Suggest("brightwaterlabs"); got != nil {
+		t.Errorf("Suggest(brightwaterlabs) with %d rows at brightwaterlabs.com = %v, want nil", listMinRows-1, got)
 	}
 }
 
@@ -208,8 +257,31 @@ func TestSuggesterSuspect(t *testing.T) {
 		{"ymail.com", nil, ""},                             // a provider one edit from gmail.com
 		{"gmial.com", map[string]int{"gmial.com": 50}, ""}, // common in the list
 		{"gmial.com", map[string]int{"gmial.com": listMinRows - 1}, "gmail.com"},
-		{"gmila.com", nil, ""},      // two edits: only one is allowed on a domain that routes
-		{"gmail.co", nil, ""},       // a suffix slip that routes is someone's domain
+		{"gmila.com", nil, ""}, // two edits: only one is allowed on a domain that routes
+		{"gmail.co", nil, ""},  // .co is many companies' generic suffix
+		{"hotmail.om", nil, "hotmail.com"},
+		{"outlook.om", nil, "outlook.com"},
+		{"gmail.cm", nil, "gmail.com"},
+		{"comcast.ne", nil, "comcast.net"},
+		{"hotmial.om", nil, ""},    // two slips
+		{"hotmail.de", nil, ""},    // a provider
+		{"hotmail.ch", nil, ""},    // a country's suffix is no slip of .com
+		{"cloud.com", nil, ""},     // first letter: icloud.com
+		{"qmail.com", nil, ""},     // first letter: gmail.com
+		{"vahoo.com", nil, ""},     // first letter: yahoo.com
+		{"mgail.com", nil, ""},     // a swap that moves the first letter
+		{"uymail.com", nil, ""},    // first letter: ymail.com
+		{"libera.it", nil, ""},     // nearproviders.txt: one letter from libero.it
+		{"earthling.net", nil, ""}, // nearproviders.txt: one letter from earthlink.net
+		// Disposable-address services that registered a provider's typo:
+		// any provider's name of three letters or more, one edit away.
+		{"hotmai.com", nil, "hotmail.com"},
+		{"duam.net", nil, "daum.net"},
+		{"wallm.com", nil, "walla.com"},
+		{"dual.net", nil, ""},       // not disposable: daum's name is under five letters
+		{"yopmail.com", nil, ""},    // disposable, but two edits from ymail.com
+		{"tmail.com", nil, ""},      // disposable, but the first letter of gmail.com
+		{"mailinator.com", nil, ""}, // disposable, near nothing
 		{"aim.com", nil, ""},        // a provider
 		{"aom.com", nil, ""},        // near aol.com, but three letters is too short to tell
 		{"lve.com", nil, ""},        // near live.com, four letters
@@ -231,9 +303,9 @@ func TestSuggesterSuspect(t *testing.T) {
 	}
 }
 
-// BenchmarkSuggest runs Suggest over a mix of typos, domains near nothing
-// and company domains, with 300 common domains in the list.
-func BenchmarkSuggest(b *testing.B) {
+// benchSuggester is a Suggester of a list with 300 common domains, random
+// names under a few suffixes, for the benchmarks.
+func benchSuggester() *Suggester {
 	r := rand.New(rand.NewPCG(1, 2))
 	counts := make(map[string]int)
 	for len(counts) < 300 {
@@ -243,7 +315,33 @@ func BenchmarkSuggest(b *testing.B) {
 		}
 		counts[string(name)+[]string{".com", ".net", ".org", ".co.uk", ".de"}[r.IntN(5)]] = 10 + r.IntN(500)
 	}
-	s := NewSuggester(counts)
+	return NewSuggester(counts)
+}
+
+// TestNearProviders checks the embedded list of real domains near a
+// provider: each is one edit from a provider's domain (else its line would
+// say nothing), none is a provider (which is never suspect anyway), and
+// none is Suspect.
+func TestNearProviders(t *testing.T) {
+	if len(nearProviders) == 0 {
+		t.Fatal("nearproviders.txt lists no domain")
+	}
+	s := NewSuggester(nil)
+	for d := range nearProviders {
+		near := slices.ContainsFunc(providers, func(e entry) bool { return within(d, e.domain, 1) == 1 })
+		if !near || IsProvider(d) {
+			t.Errorf("nearproviders.txt: %s is a provider or not one edit from one", d)
+		}
+		if c, ok := s.Suspect(d); ok {
+			t.Errorf("Suspect(%q) = %v, want false", d, c)
+		}
+	}
+}
+
+// BenchmarkSuggest runs Suggest over a mix of typos, domains near nothing
+// and company domains, with 300 common domains in the list.
+func BenchmarkSuggest(b *testing.B) {
+	s := benchSuggester()
 	domains := []string{
 		"gmial.com", "hotmial.co.uk", "yahoo.cmo", "example.co.ukk", "northwind.con",
 		"acme-industries.com", "mail.example.org", "xn--bcher-kva.de", "gmail.edd", "qwertyuiop.net",
@@ -251,6 +349,21 @@ func BenchmarkSuggest(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		s.Suggest(domains[i%len(domains)])
+	}
+}
+
+// BenchmarkSuspect runs Suspect over the kind of domains that route, as a
+// list's rows give them: providers, company domains, a subdomain, an
+// international domain and typosquats.
+func BenchmarkSuspect(b *testing.B) {
+	s := benchSuggester()
+	domains := []string{
+		"gmail.com", "gmial.com", "yahoo.co.uk", "acme-industries.com", "mail.example.org",
+		"xn--bcher-kva.de", "northwindtraders.com", "hotmail.om", "qwertyuiop.net", "cloud.com",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.Suspect(domains[i%len(domains)])
 	}
 }
 
@@ -333,5 +446,78 @@ func TestSuggestGroupsBudget(t *testing.T) {
 	}
 	if got := s.Suggest("abdd.com"); len(got) == 0 {
 		t.Error("Suggest(abdd.com) found nothing among abd.com and its neighbours")
+	}
+}
+
+// TestSuggestRanking: candidates are ranked by how likely the slip is
+// (edits, the first letter typed, the typed suffix kept, a neighbouring
+// key), and only then by how common the target is.
+func TestSuggestRanking(t *testing.T) {
+	tests := []struct {
+		name   string
+		counts map[string]int
+		typo   string
+		want   string
+	}{
+		// One swap with the suffix kept, against two slips to a domain with
+		// more rows; acmecorp.com has fewer than listMinRows rows, but
+		// its name has more.
+		{"closer beats more rows", map[string]int{"acmecorp.com": 8, "acmecorp.net": 11, "acmecrop.com": 1}, "acmecrop.com", "acmecorp.com"},
+		{"closer beats far more rows", map[string]int{"acmecorp.com": 20, "acmecorp.net": 300}, "acmecrop.com", "acmecorp.com"},
+		{"net typed", map[string]int{"acmecorp.com": 300, "acmecorp.net": 20}, "acmecrop.net", "acmecorp.net"},
+		// w is next to e, not to d: northwine.com, though northwind.com
+		// has more rows; f is next to d.
+		{"neighbouring key", map[string]int{"northwind.com": 300, "northwine.com": 100}, "northwinw.com", "northwine.com"},
+		{"neighbouring key too", map[string]int{"northwind.com": 100, "northwine.com": 300}, "northwinf.com", "northwind.com"},
+		{"equally near keys: rows", map[string]int{"northwind.com": 100, "northwine.com": 300}, "northwinr.com", "northwine.com"},
+		{"stray key before the first letter", nil, "ygmail.com", "gmail.com"},
+		{"first letter kept", nil, "gmail.de", "gmail.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NewSuggester(tt.counts).Suggest(tt.typo)
+			if len(got) == 0 || got[0].Domain != tt.want {
+				t.Errorf("Suggest(%q) with %v = %v, want first %s", tt.typo, tt.counts, got, tt.want)
+			}
+		})
+	}
+	// A company's domain with too few rows of its own, or a name too rare,
+	// is not offered.
+	for _, counts := range []map[string]int{
+		{"acmecorp.com": 1, "acmecorp.net": 11, "acmecrop.com": 1},
+		{"acmecorp.com": 4, "acmecorp.net": 5, "acmecrop.com": 1},
+	} {
+		if got := NewSuggester(counts).Suggest("acmecrop.com"); len(got) > 0 && got[0].Domain == "acmecorp.com" {
+			t.Errorf("Suggest(acmecrop.com) with %v = %v, want no acmecorp.com first", counts, got)
+		}
+	}
+}
+
+// TestCompareCandidates: at equal cost, a kept suffix comes before a
+// changed one, whatever the rank.
+func TestCompareCandidates(t *testing.T) {
+	kept := rawCandidate{domain: "acme.de", suffix: "de", cost: 1, order: 9}
+	changed := rawCandidate{domain: "acme.com", suffix: "com", cost: 1, order: 0}
+	kept.likeliness("acne.de", "de")
+	changed.likeliness("acne.de", "de")
+	if compareCandidates(kept, changed) >= 0 {
+		t.Errorf("acme.de after acme.com for acne.de: %+v, %+v", kept, changed)
+	}
+	changed.cost = 0
+	if compareCandidates(kept, changed) <= 0 {
+		t.Error("a costlier slip first")
+	}
+}
+
+func TestKeysAdjacent(t *testing.T) {
+	for _, p := range []string{"as", "sa", "qw", "qa", "az", "sx", "de", "dr", "fr", "ft", "fv", "fc", "mn", "mj", "mk", "op", "ol", "pl", "12", "1q", "0p", "yz", "wz", "aq", "io", "9o", "-p"} {
+		if !keysAdjacent(p[0], p[1]) {
+			t.Errorf("keysAdjacent(%q, %q) = false, want true", p[0], p[1])
+		}
+	}
+	for _, p := range []string{"aa", "ad", "qs", "fe", "sc", "ae", "mo", "ml", "zm", "1w", ".a", "a."} {
+		if keysAdjacent(p[0], p[1]) {
+			t.Errorf("keysAdjacent(%q, %q) = true, want false", p[0], p[1])
+		}
 	}
 }
