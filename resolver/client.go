@@ -150,6 +150,10 @@ func (c *Checker) exchange(ctx context.Context, server int, fqdn string, qtype u
 	rtt := time.Since(sent)
 
 	switch {
+	case err == nil && r.Rcode != dns.RcodeSuccess && r.Rcode != dns.RcodeNameError:
+		// A reply, but no answer: under load, the sign of a rate limit.
+		c.answers.Add(1)
+		c.limit.release(sent, rtt, refused)
 	case err == nil:
 		c.answers.Add(1)
 		c.limit.release(sent, rtt, answered)

@@ -2,6 +2,7 @@ package resolver
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,40 +32,81 @@ const farSlowStart = 5 * time.Millisecond
 // baseline is the lowest window mean of the current and previous epoch.
 const baselineEpoch = 5 * time.Second
 
+// The pace, a cap on queries a second for a server that limits their rate
+// (see limiter).
+const (
+	minRate      = 20                     // queries a second: the pace never goes below
+	paceStep     = 100 * time.Millisecond // how often the pace may grow
+	paceGrowth   = 50                     // by 1/paceGrowth of itself
+	rateSpan     = 500 * time.Millisecond // the answers of this long past give the rate the server sustains
+	rateBuckets  = 5                      // in buckets of rateSpan/rateBuckets
+	trialSpan    = 300 * time.Millisecond // how long each step of a trial sends at its pace
+	trialMin     = 16                     // outcomes a step needs to be judged
+	failWindow   = 32                     // outcomes that are judged together for failures
+	failMargin   = 0.05                   // failures above their baseline that count as overload, plus noise
+	failNoiseSDs = 2                      // the noise: this many standard deviations of the window's fraction
+	limitedFor   = 2 * time.Second        // how long after a sign of the rate limit a failure is blamed on it
+	maxCuts      = 3                      // cuts in a row to the answers a second before another trial
+)
+
 // An outcome is what became of one query, as feedback to the limiter.
 type outcome int
 
 const (
 	answered outcome = iota // a reply came; its round-trip time is a latency sample
-	timedOut                // no reply before the timeout: a sign of overload
+	timedOut                // no reply before the timeout: a sign of overload, or of loss
+	refused                 // SERVFAIL or REFUSED: a sign of a rate limit, or of a broken domain
 	failed                  // any other end (refused connection, cancellation): no signal
 )
 
-// A limiter caps the number of queries in flight. With a fixed limit it is a
-// FIFO semaphore. When adaptive it adjusts the limit once per window of
-// about one round trip's worth of outcomes (AIMD):
+// A limiter caps the number of queries in flight and, once a server has
+// shown that it limits the rate of queries, the number of queries a
+// second. With a fixed limit it is a FIFO semaphore and nothing else. When
+// adaptive it adjusts the limit once per window of about one round trip's
+// worth of outcomes (AIMD):
 //
 //   - it doubles the limit per window (slow start; four times it when the
 //     window's mean round-trip time is farSlowStart or more, where each
 //     window is a long wait) and later grows it by
 //     1/16 per window while the window's mean round-trip time stays under
-//     2×baseline+slack, the window had no more timeouts than a few dead
-//     names explain, and the limit was actually reached (growing an unused
-//     limit proves nothing); by a quarter on a far path whose mean is
-//     within a quarter of the baseline, where no queue is building;
+//     2×baseline+slack and the limit was actually reached (growing an
+//     unused limit proves nothing); by a quarter on a far path whose mean
+//     is within a quarter of the baseline, where no queue is building;
 //   - it cuts the limit by 10% when the mean round-trip time exceeds that
 //     bound: queues are building, in the server's socket or in our own CPU.
 //     The baseline is the lowest window mean of the last 5 to 10 seconds,
-//     and is reset when the limit is at its floor and latency still high;
-//   - it halves the limit when at least 2 and at least 5% of the window's
-//     outcomes are timeouts. A lone timeout is a dead name, not congestion.
-//     Timeouts of queries sent before the last cut are not counted again.
+//     and is reset when the limit is at its floor and latency still high.
+//
+// Failures (timeouts, SERVFAIL, REFUSED) are judged apart, per 32
+// outcomes: more than usual (at least 2, and a fraction above the failure
+// baseline by 5% plus two standard deviations) is overload, or not, and a
+// trial tells which. The baseline is an average of the windows that were
+// not overload. It paces the queries at half the rate they were sent
+// at for 300 ms, then at a quarter, and compares the two steps:
+//
+//   - when the answers a second held while the queries were halved, or the
+//     failures fell by half from one step to the next or from before the
+//     trial to its first step, the server answers what it can and refuses or
+//     drops the rest: it limits the rate (public resolvers do, per
+//     client). The pace becomes a little under the answers a second, grows
+//     by 2% every 100 ms while queries wait for it (by a quarter up to 90%
+//     of the rate found, when far under it), and is cut to the
+//     answers a second again whenever failures are more than usual, which
+//     keeps the queries about at the server's cap; only after three such
+//     cuts in a row is another trial made;
+//   - when the answers fell with the queries and the failures stayed, the
+//     failures are not of our making: a lossy path, or domains whose
+//     servers are broken. The pace is lifted, and their fraction becomes
+//     the failure baseline, so that 30% of queries lost on the way neither
+//     slows the checks nor starts another trial.
 //
 // The figures behind it (issue 2): on loopback 64 in flight answered 58,000
 // queries/s but 256 collapsed to 5,000/s through socket overflow and
 // timeouts; 30 ms away, 64 in flight were 4 times slower than 256. Latency
 // stops the growth before the loopback collapse, and only the 30 ms path
-// lets the limit grow high.
+// lets the limit grow high. A limit on queries in flight cannot hold a
+// server to a rate (issue 15): on loopback even the floor of 8 sends tens
+// of thousands a second, which is why the pace exists.
 type limiter struct {
 	mu       sync.Mutex
 	limit    int          // changed only through setLimit
@@ -77,13 +119,94 @@ type limiter struct {
 	minCur      time.Duration // lowest window mean round-trip time of this epoch
 	minPrev     time.Duration // and of the previous one; 0 when unknown
 	epochStart  time.Time
-	lastCut     time.Time // when the limit was last cut
-	winOutcomes int       // answers and counted timeouts in this window
-	winAnswers  int
-	winTimeouts int
-	winRTT      time.Duration // sum of this window's round-trip times
+	winOutcomes int // answers in this window
+	winRTT      time.Duration
 	winFull     bool          // the limit was reached during this window
 	grown       chan struct{} // closed when the limit next grows; nil until growth asks for it
+
+	fwOutcomes, fwFailures int       // the current window of failures
+	fwSince                time.Time // queries sent before this are not judged
+	failBase               float64   // the fraction of failures that is not of our making
+	patience               time.Duration
+	trial                  *trial // the trial under way, if any
+
+	rate     float64   // the pace in queries a second; 0 when not paced
+	next     time.Time // when the next paced query may go
+	paced    bool      // a query waited for the pace since it last grew
+	grewPace time.Time // when the pace last grew
+	limited  time.Time // when the server last showed it limits the rate
+	found    float64   // the answers a second it held to in the trial that showed it; 0 before
+	cuts     int       // cuts of the pace since a window without overload
+	answers  rateMeter
+	sent     rateMeter
+}
+
+// A trial is the experiment that tells a rate limit from failures that
+// are not of our making: two steps of trialSpan, the second at half the
+// pace of the first. Each step counts the outcomes of the queries sent
+// during it.
+type trial struct {
+	start  time.Time
+	pace   float64 // of the first step
+	before float64 // the answers a second before it
+	frac   float64 // the fraction of failures that started it
+	steps  [2]struct{ outcomes, answers, failures int }
+}
+
+// step returns the index of the step in which a query sent at sent went,
+// or -1 when it went before the trial or after its second step.
+func (t *trial) step(sent time.Time) int {
+	d := sent.Sub(t.start)
+	if d < 0 || d >= 2*trialSpan {
+		return -1
+	}
+	return int(d / trialSpan)
+}
+
+// A rateMeter counts events in buckets over the last rateSpan.
+type rateMeter struct {
+	counts [rateBuckets]int
+	bucket int       // index of the current bucket
+	at     time.Time // when it began
+	born   time.Time
+}
+
+// add counts one event at now.
+func (m *rateMeter) add(now time.Time) {
+	m.roll(now)
+	m.counts[m.bucket]++
+}
+
+// roll moves the current bucket on to now, emptying the buckets it passes.
+func (m *rateMeter) roll(now time.Time) {
+	if m.born.IsZero() {
+		m.born, m.at = now, now
+	}
+	width := rateSpan / rateBuckets
+	if now.Sub(m.at) >= rateSpan+width {
+		m.counts, m.at = [rateBuckets]int{}, now
+		return
+	}
+	for now.Sub(m.at) >= width {
+		m.bucket = (m.bucket + 1) % rateBuckets
+		m.counts[m.bucket] = 0
+		m.at = m.at.Add(width)
+	}
+}
+
+// perSecond returns the events a second over the last rateSpan, or over
+// the meter's life when it is shorter.
+func (m *rateMeter) perSecond(now time.Time) float64 {
+	m.roll(now)
+	n := 0
+	for _, c := range m.counts {
+		n += c
+	}
+	span := min(rateSpan, now.Sub(m.born))
+	if span < rateSpan/rateBuckets {
+		span = rateSpan / rateBuckets
+	}
+	return float64(n) / span.Seconds()
 }
 
 // A waiter is a goroutine blocked in acquire. Its channel is buffered so
@@ -133,10 +256,17 @@ func (l *limiter) currentLimit() int {
 	return int(l.current.Load())
 }
 
-// acquire blocks until a query may be sent or ctx is done. Every successful
-// acquire must be paired with one release.
+// acquire blocks until a query may be sent or ctx is done: until the pace
+// lets it go, then until a slot is free. Every successful acquire must be
+// paired with one release.
 func (l *limiter) acquire(ctx context.Context) error {
+	if err := l.pace(ctx); err != nil {
+		return err
+	}
 	l.mu.Lock()
+	if l.adaptive {
+		l.sent.add(time.Now())
+	}
 	if l.inFlight < l.limit && len(l.waiters) == 0 {
 		l.inFlight++
 		if l.inFlight == l.limit {
@@ -173,6 +303,28 @@ func (l *limiter) acquire(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// pace waits until the pace lets one more query go, or ctx is done. The
+// queries are spaced evenly: each takes the next free instant.
+func (l *limiter) pace(ctx context.Context) error {
+	l.mu.Lock()
+	if l.rate == 0 {
+		l.mu.Unlock()
+		return nil
+	}
+	now := time.Now()
+	at := now
+	if l.next.After(now) {
+		at = l.next
+		l.paced = true
+	}
+	l.next = at.Add(time.Duration(float64(time.Second) / l.rate))
+	l.mu.Unlock()
+	if at == now {
+		return nil
+	}
+	return sleep(ctx, at.Sub(now))
+}
+
 // release frees the slot of a query sent at sent, reporting what became of
 // it and, for an answer, its round-trip time.
 func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
@@ -197,57 +349,201 @@ func (l *limiter) handOver() {
 	}
 }
 
-// observe adds one outcome to the window and adjusts the limit when the
-// window is complete. l.mu must be held.
+// observe takes in one outcome: an answer's round-trip time for the limit
+// on queries in flight, any answer or failure for the pace. l.mu must be
+// held.
 func (l *limiter) observe(sent time.Time, rtt time.Duration, o outcome) {
-	switch o {
-	case answered:
-		l.winAnswers++
-		l.winRTT += rtt
-	case timedOut:
-		if sent.Before(l.lastCut) {
-			return
-		}
-		l.winTimeouts++
-	default:
+	if o == failed {
 		return
 	}
+	now := time.Now()
+	if o == answered {
+		l.answers.add(now)
+	} else if o == timedOut {
+		l.patience = max(l.patience, rtt)
+	}
+	l.judgeFailures(now, sent, o != answered)
+	if o == answered {
+		l.observeRTT(rtt)
+	}
+}
+
+// observeRTT adds an answer's round-trip time to the window and adjusts
+// the limit when the window is complete. l.mu must be held.
+func (l *limiter) observeRTT(rtt time.Duration) {
 	l.winOutcomes++
+	l.winRTT += rtt
 	if l.winOutcomes < max(l.limit, minInFlight) {
 		return
 	}
-
-	switch {
-	case l.winTimeouts >= 2 && l.winTimeouts*20 >= l.winOutcomes:
-		l.cut(l.limit / 2)
-	case l.winAnswers > 0:
-		mean := l.winRTT / time.Duration(l.winAnswers)
-		base := l.baseline(mean)
-		switch slow := mean > 2*base+latencySlack; {
-		case slow && l.limit > minInFlight:
-			l.cut(l.limit * 9 / 10)
-		case slow:
-			// Slow even at the floor: the latency is not of our making (a
-			// busy machine, a slower path). Take it as the new baseline.
-			l.minCur, l.minPrev = mean, 0
-		case l.winFull && l.slowStart && mean >= farSlowStart:
-			l.setLimit(min(4*l.limit, maxInFlight))
-		case l.winFull && l.slowStart:
-			l.setLimit(min(2*l.limit, maxInFlight))
-		case l.winFull && mean >= farSlowStart && mean <= base+base/4:
-			// Far, and answering as fast as at its best: what cut the
-			// limit has passed. A burst of CPU work beside slow start
-			// (measured with the checks started before the session's
-			// corrections were found) cut it at 128 of the 2,048 a 30 ms
-			// path fills; growing a sixteenth per window then took 1.3 s
-			// to reach 1,091, a quarter 0.7 s to reach 2,048.
-			l.setLimit(min(l.limit+max(1, l.limit/4), maxInFlight))
-		case l.winFull:
-			l.setLimit(min(l.limit+max(1, l.limit/16), maxInFlight))
-		}
-	}
-	l.winOutcomes, l.winAnswers, l.winTimeouts, l.winRTT = 0, 0, 0, 0
+	mean := l.winRTT / time.Duration(l.winOutcomes)
+	l.winOutcomes, l.winRTT = 0, 0
+	full := l.winFull
 	l.winFull = l.inFlight >= l.limit
+	base := l.baseline(mean)
+	switch slow := mean > 2*base+latencySlack; {
+	case slow && l.limit > minInFlight:
+		l.cut(l.limit * 9 / 10)
+	case slow:
+		// Slow even at the floor: the latency is not of our making (a
+		// busy machine, a slower path). Take it as the new baseline.
+		l.minCur, l.minPrev = mean, 0
+	case full && l.slowStart && mean >= farSlowStart:
+		l.setLimit(min(4*l.limit, maxInFlight))
+	case full && l.slowStart:
+		l.setLimit(min(2*l.limit, maxInFlight))
+	case full && mean >= farSlowStart && mean <= base+base/4:
+		// Far, and answering as fast as at its best: what cut the
+		// limit has passed. A burst of CPU work beside slow start
+		// (measured with the checks started before the session's
+		// corrections were found) cut it at 128 of the 2,048 a 30 ms
+		// path fills; growing a sixteenth per window then took 1.3 s
+		// to reach 1,091, a quarter 0.7 s to reach 2,048.
+		l.setLimit(min(l.limit+max(1, l.limit/4), maxInFlight))
+	case full:
+		l.setLimit(min(l.limit+max(1, l.limit/16), maxInFlight))
+	}
+}
+
+// judgeFailures counts one outcome of a query sent at sent, failure or
+// not, towards the trial under way or the window of failures, and acts on
+// a complete trial or window. l.mu must be held.
+func (l *limiter) judgeFailures(now, sent time.Time, failure bool) {
+	if t := l.trial; t != nil {
+		if k := t.step(sent); k >= 0 {
+			st := &t.steps[k]
+			st.outcomes++
+			if failure {
+				st.failures++
+			} else {
+				st.answers++
+			}
+		}
+		l.endTrial(now)
+		return
+	}
+	l.growPace(now)
+	if sent.Before(l.fwSince) {
+		return
+	}
+	l.fwOutcomes++
+	if failure {
+		l.fwFailures++
+	}
+	if l.fwOutcomes < failWindow {
+		return
+	}
+	frac := float64(l.fwFailures) / float64(l.fwOutcomes)
+	overload := l.fwFailures >= 2 && frac > l.failThreshold(l.fwOutcomes)
+	l.fwOutcomes, l.fwFailures = 0, 0
+	switch {
+	case !overload:
+		// The baseline follows the usual failures, slowly: the noise of
+		// one window must not move it.
+		l.failBase += (frac - l.failBase) / 16
+	case l.found > 0 && l.cuts < maxCuts:
+		// The server has shown its rate limit: back to what it answers,
+		// at once.
+		if r := max(l.answers.perSecond(now)*0.95, minRate); l.rate == 0 || r < l.rate {
+			l.setPace(now, r)
+		}
+		l.limited = now
+		l.fwSince = now
+		l.cuts++
+		return
+	default:
+		l.trial = &trial{start: now, pace: max(l.sent.perSecond(now)/2, minRate), before: l.answers.perSecond(now), frac: frac}
+		l.setPace(now, l.trial.pace)
+	}
+	l.cuts = 0
+}
+
+// endTrial moves a trial on: its second step starts after the first's
+// trialSpan, and it is judged once both steps have had their outcomes
+// (their failures come up to patience after the last query). l.mu must be
+// held.
+func (l *limiter) endTrial(now time.Time) {
+	t := l.trial
+	d := now.Sub(t.start)
+	if d >= trialSpan && l.rate == t.pace {
+		l.setPace(now, max(t.pace/2, minRate))
+	}
+	if d < 2*trialSpan+l.patience || t.steps[0].outcomes < trialMin || t.steps[1].outcomes < trialMin {
+		if d < 4*trialSpan+2*l.patience {
+			return
+		}
+		// Too few outcomes for a verdict: the checks are ending, or
+		// waiting for something else.
+	}
+	l.trial = nil
+	l.fwSince = now
+	a, b := t.steps[0], t.steps[1]
+	fracA := float64(a.failures) / float64(max(a.outcomes, 1))
+	fracB := float64(b.failures) / float64(max(b.outcomes, 1))
+	if a.answers > 0 && b.answers*4 >= a.answers*3 || fracA < t.frac/2 || fracB < fracA/2 {
+		// Half the queries, as many answers, or far fewer failures: the
+		// server answers at its rate whatever we send. The rate is what
+		// it answered before the trial, or during it if more.
+		found := max(t.before, float64(max(a.answers, b.answers))/trialSpan.Seconds())
+		l.limited, l.found = now, found
+		l.setPace(now, max(found*0.95, minRate))
+		return
+	}
+	// The answers fell with the queries: the failures are the path's or
+	// the names'.
+	l.failBase = max(l.failBase, (fracA+fracB)/2)
+	l.setPace(now, 0)
+}
+
+// setPace sets the pace to rate queries a second, or lifts it for 0.
+// l.mu must be held.
+func (l *limiter) setPace(now time.Time, rate float64) {
+	l.rate = rate
+	l.grewPace, l.paced = now, false
+}
+
+// failThreshold is the fraction of failures among n outcomes above which
+// they show overload: the baseline, plus failMargin, plus the noise of a
+// fraction of n. l.mu must be held.
+func (l *limiter) failThreshold(n int) float64 {
+	b := l.failBase
+	return b + failMargin + failNoiseSDs*math.Sqrt(b*(1-b)/float64(n))
+}
+
+// growPace raises the pace by 1/paceGrowth once per paceStep while it
+// holds the queries back: they wait for it, and go at nearly its rate.
+// l.mu must be held.
+func (l *limiter) growPace(now time.Time) {
+	if l.rate == 0 || now.Sub(l.grewPace) < paceStep {
+		return
+	}
+	switch {
+	case !l.paced || l.sent.perSecond(now) < l.rate*0.9:
+	case l.rate < l.found*0.9:
+		// Far under the rate the server was found to answer: back to it
+		// in a few steps.
+		l.rate = min(l.rate*1.25, l.found*0.9)
+	default:
+		l.rate += max(1, l.rate/paceGrowth)
+	}
+	l.grewPace, l.paced = now, false
+}
+
+// congested reports whether the server showed its rate limit less than
+// limitedFor ago: a failed attempt then says nothing about its name, and
+// is retried later without counting against the retries.
+func (l *limiter) congested() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.limited.IsZero() && time.Since(l.limited) < limitedFor
+}
+
+// rateLimit reports whether the server ever showed that it limits the
+// rate of queries, and the answers a second it held to when it last did.
+func (l *limiter) rateLimit() (bool, float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.limited.IsZero(), l.found
 }
 
 // baseline returns the lowest window mean round-trip time of the last one
@@ -272,7 +568,6 @@ func (l *limiter) baseline(mean time.Duration) time.Duration {
 func (l *limiter) cut(n int) {
 	l.setLimit(max(n, minInFlight))
 	l.slowStart = false
-	l.lastCut = time.Now()
 }
 
 // snapshot returns the queries in flight and the current limit.
