@@ -18,12 +18,21 @@ type Config struct {
 	Timeout     time.Duration // per attempt; 0 means the default of 2s
 	Retries     int           // extra attempts after the first on SERVFAIL/REFUSED/timeout/malformed
 	Concurrency int           // 0: adapt; N>0 pins the number of queries in flight
+	// Private says the servers serve a private world that need not know
+	// the big mail providers (a company's own resolver, the -zone world):
+	// their probes ask only a name that cannot exist (see Prove).
+	Private bool
+	// RetryPause is how long Check waits, once every domain had its
+	// turn, before it asks again about those that ended in dns_error; 0
+	// means DefaultRetryPause, a negative value no second try.
+	RetryPause time.Duration
 }
 
 // The defaults of DefaultConfig, also used by NewChecker for a zero Timeout.
 const (
-	DefaultTimeout = 2 * time.Second
-	DefaultRetries = 2
+	DefaultTimeout    = 2 * time.Second
+	DefaultRetries    = 2
+	DefaultRetryPause = 2 * time.Second
 )
 
 // DefaultResolvConf is where DefaultConfig reads the system's servers from.
@@ -128,6 +137,9 @@ func (cfg Config) validate() (Config, error) {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.RetryPause == 0 {
+		cfg.RetryPause = DefaultRetryPause
 	}
 	if cfg.Retries < 0 {
 		return cfg, fmt.Errorf("resolver: negative retry count %d", cfg.Retries)

@@ -85,8 +85,9 @@ const (
 // at for 300 ms, then at a quarter, and compares the two steps:
 //
 //   - when the answers a second held while the queries were halved, or the
-//     failures fell by half from one step to the next or from before the
-//     trial to its first step, the server answers what it can and refuses or
+//     failures fell by half from one step to the next (or by three
+//     quarters from before the trial to its first step), the server
+//     answers what it can and refuses or
 //     drops the rest: it limits the rate (public resolvers do, per
 //     client). The pace becomes a little under the answers a second, grows
 //     by 2% every 100 ms while queries wait for it (by a quarter up to 90%
@@ -96,7 +97,8 @@ const (
 //     cuts in a row is another trial made;
 //   - when the answers fell with the queries and the failures stayed, the
 //     failures are not of our making: a lossy path, or domains whose
-//     servers are broken. The pace is lifted, and their fraction becomes
+//     servers are broken; so when the steps had too few queries to send
+//     for the pace to hold them back, which shows nothing. The pace is lifted, and their fraction becomes
 //     the failure baseline, so that 30% of queries lost on the way neither
 //     slows the checks nor starts another trial.
 //
@@ -109,6 +111,7 @@ const (
 // of thousands a second, which is why the pace exists.
 type limiter struct {
 	mu       sync.Mutex
+	ceiling  int          // the highest limit: maxInFlight, or less where file descriptors are few
 	limit    int          // changed only through setLimit
 	current  atomic.Int64 // limit, for reading without mu
 	adaptive bool
@@ -216,15 +219,15 @@ type waiter struct{ ready chan struct{} }
 var waiterPool = sync.Pool{New: func() any { return &waiter{ready: make(chan struct{}, 1)} }}
 
 // newLimiter returns a limiter pinned at fixed queries in flight, or an
-// adaptive one when fixed is 0.
-func newLimiter(fixed int) *limiter {
-	l := &limiter{}
+// adaptive one when fixed is 0 that never lets more than ceiling fly.
+func newLimiter(fixed, ceiling int) *limiter {
+	l := &limiter{ceiling: ceiling}
 	if fixed > 0 {
 		l.setLimit(fixed)
 		return l
 	}
 	l.adaptive, l.slowStart = true, true
-	l.setLimit(startInFlight)
+	l.setLimit(min(startInFlight, ceiling))
 	return l
 }
 
@@ -389,9 +392,9 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 		// busy machine, a slower path). Take it as the new baseline.
 		l.minCur, l.minPrev = mean, 0
 	case full && l.slowStart && mean >= farSlowStart:
-		l.setLimit(min(4*l.limit, maxInFlight))
+		l.setLimit(min(4*l.limit, l.ceiling))
 	case full && l.slowStart:
-		l.setLimit(min(2*l.limit, maxInFlight))
+		l.setLimit(min(2*l.limit, l.ceiling))
 	case full && mean >= farSlowStart && mean <= base+base/4:
 		// Far, and answering as fast as at its best: what cut the
 		// limit has passed. A burst of CPU work beside slow start
@@ -399,9 +402,9 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 		// corrections were found) cut it at 128 of the 2,048 a 30 ms
 		// path fills; growing a sixteenth per window then took 1.3 s
 		// to reach 1,091, a quarter 0.7 s to reach 2,048.
-		l.setLimit(min(l.limit+max(1, l.limit/4), maxInFlight))
+		l.setLimit(min(l.limit+max(1, l.limit/4), l.ceiling))
 	case full:
-		l.setLimit(min(l.limit+max(1, l.limit/16), maxInFlight))
+		l.setLimit(min(l.limit+max(1, l.limit/16), l.ceiling))
 	}
 }
 
@@ -480,7 +483,15 @@ func (l *limiter) endTrial(now time.Time) {
 	a, b := t.steps[0], t.steps[1]
 	fracA := float64(a.failures) / float64(max(a.outcomes, 1))
 	fracB := float64(b.failures) / float64(max(b.outcomes, 1))
-	if a.answers > 0 && b.answers*4 >= a.answers*3 || fracA < t.frac/2 || fracB < fracA/2 {
+	// A step shows something only when the pace held the queries back:
+	// when there were fewer to send (the checks ending, a small list
+	// whose few broken domains started the trial), it shows nothing.
+	held := func(st int, pace float64) bool {
+		return st >= trialMin && float64(st) >= 0.8*pace*trialSpan.Seconds()
+	}
+	heldA, heldB := held(a.outcomes, t.pace), held(b.outcomes, t.pace/2)
+	if heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || a.failures >= 4 && fracB < fracA/2) ||
+		heldA && a.outcomes >= 2*trialMin && t.frac >= 0.25 && fracA <= t.frac/4 {
 		// Half the queries, as many answers, or far fewer failures: the
 		// server answers at its rate whatever we send. The rate is what
 		// it answered before the trial, or during it if more.

@@ -39,7 +39,7 @@ func window(t *testing.T, l *limiter, rtt time.Duration, timeouts int) int {
 }
 
 func TestLimiterAdapts(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	if got := window(t, l, 100*time.Microsecond, 0); got != 2*startInFlight {
 		t.Fatalf("after a good window in slow start: limit %d, want %d", got, 2*startInFlight)
 	}
@@ -72,7 +72,7 @@ func TestLimiterAdapts(t *testing.T) {
 // the limit grows by a quarter while the round trip is as good as at its
 // best, and by a sixteenth when it is merely under the bound.
 func TestLimiterFarSlowStart(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	for _, step := range []struct {
 		what string
 		rtt  time.Duration
@@ -92,7 +92,7 @@ func TestLimiterFarSlowStart(t *testing.T) {
 }
 
 func TestLimiterGrowsOnlyWhenUsed(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	for range 5 * startInFlight {
 		fill(t, l, 1)
 		l.release(time.Now(), time.Millisecond, answered)
@@ -103,7 +103,7 @@ func TestLimiterGrowsOnlyWhenUsed(t *testing.T) {
 }
 
 func TestLimiterPinned(t *testing.T) {
-	l := newLimiter(3)
+	l := newLimiter(3, maxInFlight)
 	for range 10 {
 		window(t, l, time.Second, 2)
 	}
@@ -113,7 +113,7 @@ func TestLimiterPinned(t *testing.T) {
 }
 
 func TestLimiterBlocksAndHandsOver(t *testing.T) {
-	l := newLimiter(2)
+	l := newLimiter(2, maxInFlight)
 	fill(t, l, 2)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -151,7 +151,7 @@ func TestLimiterBlocksAndHandsOver(t *testing.T) {
 }
 
 func TestLimiterFollowsExternalSlowdown(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	window(t, l, 100*time.Microsecond, 0)
 	// The machine becomes busy: every answer now takes 20 ms, whatever we do.
 	for range 100 {
@@ -165,7 +165,7 @@ func TestLimiterFollowsExternalSlowdown(t *testing.T) {
 // TestLimiterGrowthSignal: the channel of growth is closed when the limit
 // grows, and only then.
 func TestLimiterGrowthSignal(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	closed := func(ch <-chan struct{}) bool {
 		select {
 		case <-ch:
@@ -283,7 +283,7 @@ func TestLimiterFindsRateLimit(t *testing.T) {
 	for _, drop := range []bool{false, true} {
 		t.Run(map[bool]string{false: "refused", true: "dropped"}[drop], func(t *testing.T) {
 			t.Parallel()
-			l := newLimiter(0)
+			l := newLimiter(0, maxInFlight)
 			answers, failures := drive(l, &capModel{rate: rate, drop: drop}, 4*time.Second)
 			limited, found := l.rateLimit()
 			t.Logf("last second: %d answers, %d failures; found %.0f/s, pace %.0f/s", answers, failures, found, l.rate)
@@ -305,7 +305,7 @@ func TestLimiterFindsRateLimit(t *testing.T) {
 // become the failure baseline.
 func TestLimiterToleratesLoss(t *testing.T) {
 	t.Parallel()
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	answers, failures := drive(l, &capModel{loss: 0.3}, 3*time.Second)
 	limited, _ := l.rateLimit()
 	t.Logf("last second: %d answers, %d failures; baseline %.2f, pace %.0f/s", answers, failures, l.failBase, l.rate)
