@@ -74,7 +74,7 @@ func startCheckerFor(t *testing.T, zone string, private bool) *resolver.Checker 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	cfg := resolver.Config{Servers: []string{srv.Addr()}, Timeout: 300 * time.Millisecond, Retries: 1, Private: private,
+	cfg := resolver.Config{Servers: []string{srv.Addr()}, Timeout: time.Second, Retries: 1, Private: private,
 		RetryPause: 10 * time.Millisecond} // flaky.com fails again at once
 
 	c, err := resolver.NewChecker(cfg)

@@ -71,6 +71,7 @@ func NewChecker(cfg Config) (*Checker, error) {
 		conns: newConnPool(cfg.Servers, ceiling),
 		rtt:   make([]rttEstimate, len(cfg.Servers)),
 	}
+	c.limit.maxWait = 2 * cfg.Timeout // over UDP, then TCP
 	c.life, c.endLife = context.WithCancel(context.Background())
 	c.trust = newTrust(c)
 	return c, nil
@@ -213,7 +214,9 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 		}
 		flush()
 		if len(again) > 0 && ctx.Err() == nil {
-			if sleep(ctx, c.cfg.RetryPause) == nil && c.trust.anyUsable(ctx) {
+			// Unless no server is left to ask: one that stopped answering is
+			// not waited for again.
+			if c.trust.anyUsable() && sleep(ctx, c.cfg.RetryPause) == nil {
 				names := make([]string, len(again))
 				for i, r := range again {
 					c.forget(r.Result)

@@ -58,7 +58,7 @@ func rcodeName(rcode int) string {
 // that is otherwise fast, the time of the usual slow authority: the
 // demo's 300 ms one is answered at the second attempt.
 const (
-	initialRTO = time.Second
+	initialRTO = 500 * time.Millisecond
 	minRTO     = 250 * time.Millisecond
 )
 
@@ -200,13 +200,13 @@ func sleep(ctx context.Context, d time.Duration) error {
 // of the attempt goes to the limiter, to the server's round-trip estimate
 // and to its trust.
 func (c *Checker) exchange(ctx context.Context, server int, fqdn string, qtype uint16, timeout time.Duration) (*dns.Msg, time.Duration, error) {
-	if err := c.limit.acquire(ctx); err != nil {
+	sent, err := c.limit.acquire(ctx)
+	if err != nil {
 		return nil, 0, err
 	}
 	m := newQuery(fqdn, qtype)
 	defer queryPool.Put(m)
 
-	sent := time.Now()
 	r, truncated, err := c.exchangeUDP(ctx, server, m, sent.Add(timeout))
 	if err == nil && !truncated {
 		c.rtt[server].sample(time.Since(sent))

@@ -32,7 +32,7 @@ type Config struct {
 const (
 	DefaultTimeout    = 2 * time.Second
 	DefaultRetries    = 2
-	DefaultRetryPause = 2 * time.Second
+	DefaultRetryPause = time.Second
 )
 
 // DefaultResolvConf is where DefaultConfig reads the system's servers from.

@@ -37,16 +37,21 @@ const baselineEpoch = 5 * time.Second
 const (
 	minRate      = 20                     // queries a second: the pace never goes below
 	paceStep     = 100 * time.Millisecond // how often the pace may grow
-	paceGrowth   = 50                     // by 1/paceGrowth of itself
+	paceGrowth   = 25                     // by 1/paceGrowth of itself
 	rateSpan     = 500 * time.Millisecond // the answers of this long past give the rate the server sustains
 	rateBuckets  = 5                      // in buckets of rateSpan/rateBuckets
 	trialSpan    = 300 * time.Millisecond // how long each step of a trial sends at its pace
 	trialMin     = 16                     // outcomes a step needs to be judged
+	trialRate    = 200                    // queries a second below which no trial is made: the failures are taken as usual
 	failWindow   = 32                     // outcomes that are judged together for failures
 	failMargin   = 0.05                   // failures above their baseline that count as overload, plus noise
 	failNoiseSDs = 2                      // the noise: this many standard deviations of the window's fraction
 	limitedFor   = 2 * time.Second        // how long after a sign of the rate limit a failure is blamed on it
 	maxCuts      = 3                      // cuts in a row to the answers a second before another trial
+	paceCredit   = 20 * time.Millisecond  // how far the pace lets queries catch up when they fell behind it
+	paceAhead    = 20 * time.Millisecond  // how far ahead a query may take its instant
+	cohortWidth  = 50 * time.Millisecond  // queries are judged by when they were sent, in cohorts this wide
+	cohorts      = 256                    // cohorts remembered: 12.8 s, more than any query waits
 )
 
 // An outcome is what became of one query, as feedback to the limiter.
@@ -79,8 +84,8 @@ const (
 //
 // Failures (timeouts, SERVFAIL, REFUSED) are judged apart, per 32
 // outcomes: more than usual (at least 2, and a fraction above the failure
-// baseline by 5% plus two standard deviations) is overload, or not, and a
-// trial tells which. The baseline is an average of the windows that were
+// baseline by 5% plus two standard deviations) at 200 queries a second or
+// more is overload, or not, and a trial tells which. The baseline is an average of the windows that were
 // not overload. It paces the queries at half the rate they were sent
 // at for 300 ms, then at a quarter, and compares the two steps:
 //
@@ -127,11 +132,14 @@ type limiter struct {
 	winFull     bool          // the limit was reached during this window
 	grown       chan struct{} // closed when the limit next grows; nil until growth asks for it
 
-	fwOutcomes, fwFailures int       // the current window of failures
-	fwSince                time.Time // queries sent before this are not judged
-	failBase               float64   // the fraction of failures that is not of our making
-	patience               time.Duration
-	trial                  *trial // the trial under way, if any
+	cohort     [cohorts]cohort
+	judged     int64         // the next cohort to judge
+	maxWait    time.Duration // the longest a query waits for its outcome; 0 when unbounded
+	fwOutcomes int           // the current window of failures: its outcomes...
+	fwFailures int           // ...and failures
+	fwSince    time.Time     // queries sent before this are not judged
+	failBase   float64       // the fraction of failures that is not of our making
+	trial      *trial        // the trial under way, if any
 
 	rate     float64   // the pace in queries a second; 0 when not paced
 	next     time.Time // when the next paced query may go
@@ -142,6 +150,16 @@ type limiter struct {
 	cuts     int       // cuts of the pace since a window without overload
 	answers  rateMeter
 	sent     rateMeter
+}
+
+// A cohort is the queries sent during one cohortWidth: they are judged
+// together once every one of them has had its outcome, so that the
+// timeouts, which come long after the answers, count with the answers of
+// their time. Judged as they came, a burst of queries (the start, the
+// proof) made a window of its late timeouts alone.
+type cohort struct {
+	k                             int64 // the cohort's number: its start in cohortWidths since 1970
+	sent, done, answers, failures int
 }
 
 // A trial is the experiment that tells a rate limit from failures that
@@ -157,7 +175,8 @@ type trial struct {
 }
 
 // step returns the index of the step in which a query sent at sent went,
-// or -1 when it went before the trial or after its second step.
+// or -1 when it went before the trial or after its second step; the steps
+// count whole cohorts.
 func (t *trial) step(sent time.Time) int {
 	d := sent.Sub(t.start)
 	if d < 0 || d >= 2*trialSpan {
@@ -260,23 +279,22 @@ func (l *limiter) currentLimit() int {
 }
 
 // acquire blocks until a query may be sent or ctx is done: until the pace
-// lets it go, then until a slot is free. Every successful acquire must be
-// paired with one release.
-func (l *limiter) acquire(ctx context.Context) error {
+// lets it go, then until a slot is free. It returns when the query is
+// sent, as far as the limiter knows: pass it to release. Every successful
+// acquire must be paired with one release.
+func (l *limiter) acquire(ctx context.Context) (time.Time, error) {
 	if err := l.pace(ctx); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	l.mu.Lock()
-	if l.adaptive {
-		l.sent.add(time.Now())
-	}
 	if l.inFlight < l.limit && len(l.waiters) == 0 {
 		l.inFlight++
 		if l.inFlight == l.limit {
 			l.winFull = true
 		}
+		sent := l.stamp()
 		l.mu.Unlock()
-		return nil
+		return sent, nil
 	}
 	l.winFull = true
 	w := waiterPool.Get().(*waiter)
@@ -286,7 +304,10 @@ func (l *limiter) acquire(ctx context.Context) error {
 	select {
 	case <-w.ready:
 		waiterPool.Put(w)
-		return nil
+		l.mu.Lock()
+		sent := l.stamp()
+		l.mu.Unlock()
+		return sent, nil
 	case <-ctx.Done():
 	}
 	l.mu.Lock()
@@ -295,7 +316,7 @@ func (l *limiter) acquire(ctx context.Context) error {
 			l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
 			l.mu.Unlock()
 			waiterPool.Put(w)
-			return ctx.Err()
+			return time.Time{}, ctx.Err()
 		}
 	}
 	l.mu.Unlock()
@@ -303,29 +324,62 @@ func (l *limiter) acquire(ctx context.Context) error {
 	<-w.ready
 	waiterPool.Put(w)
 	l.release(time.Time{}, 0, failed)
-	return ctx.Err()
+	return time.Time{}, ctx.Err()
+}
+
+// stamp records a query sent now in its cohort and returns now. l.mu must
+// be held.
+func (l *limiter) stamp() time.Time {
+	now := time.Now()
+	if l.adaptive {
+		l.sent.add(now)
+		k := now.UnixNano() / int64(cohortWidth)
+		if c := &l.cohort[k%cohorts]; c.k == k {
+			c.sent++
+		} else {
+			*c = cohort{k: k, sent: 1}
+		}
+	}
+	return now
 }
 
 // pace waits until the pace lets one more query go, or ctx is done. The
-// queries are spaced evenly: each takes the next free instant.
+// queries are spaced evenly: each takes the next instant, or one up to
+// paceCredit past when queries fell behind it, so that a goroutine that
+// woke late does not cost the pace its turn. No instant is taken more than
+// paceAhead ahead: a goroutine further back in line waits to take one, so
+// that a new pace (a trial's second step, a cut) holds at once rather than
+// after the instants already taken at the old one.
 func (l *limiter) pace(ctx context.Context) error {
-	l.mu.Lock()
-	if l.rate == 0 {
+	for {
+		l.mu.Lock()
+		if l.rate == 0 {
+			l.mu.Unlock()
+			return nil
+		}
+		now := time.Now()
+		at := now.Add(-paceCredit)
+		if l.next.After(at) {
+			at = l.next
+		}
+		if ahead := at.Sub(now); ahead > paceAhead {
+			l.paced = true
+			l.mu.Unlock()
+			if err := sleep(ctx, ahead-paceAhead); err != nil {
+				return err
+			}
+			continue
+		}
+		if at.After(now) {
+			l.paced = true
+		}
+		l.next = at.Add(time.Duration(float64(time.Second) / l.rate))
 		l.mu.Unlock()
-		return nil
+		if !at.After(now) {
+			return nil
+		}
+		return sleep(ctx, at.Sub(now))
 	}
-	now := time.Now()
-	at := now
-	if l.next.After(now) {
-		at = l.next
-		l.paced = true
-	}
-	l.next = at.Add(time.Duration(float64(time.Second) / l.rate))
-	l.mu.Unlock()
-	if at == now {
-		return nil
-	}
-	return sleep(ctx, at.Sub(now))
 }
 
 // release frees the slot of a query sent at sent, reporting what became of
@@ -353,22 +407,32 @@ func (l *limiter) handOver() {
 }
 
 // observe takes in one outcome: an answer's round-trip time for the limit
-// on queries in flight, any answer or failure for the pace. l.mu must be
-// held.
+// on queries in flight, any outcome for its cohort. l.mu must be held.
 func (l *limiter) observe(sent time.Time, rtt time.Duration, o outcome) {
-	if o == failed {
-		return
-	}
 	now := time.Now()
+	if !sent.IsZero() {
+		k := sent.UnixNano() / int64(cohortWidth)
+		if c := &l.cohort[k%cohorts]; c.k == k {
+			c.done++
+			switch o {
+			case answered:
+				c.answers++
+			case timedOut, refused:
+				c.failures++
+			}
+		}
+	}
 	if o == answered {
 		l.answers.add(now)
-	} else if o == timedOut {
-		l.patience = max(l.patience, rtt)
-	}
-	l.judgeFailures(now, sent, o != answered)
-	if o == answered {
 		l.observeRTT(rtt)
 	}
+	if t := l.trial; t != nil && now.Sub(t.start) >= trialSpan && l.rate == t.pace {
+		l.setPace(now, max(t.pace/2, minRate)) // the trial's second step
+	}
+	if l.trial == nil {
+		l.growPace(now)
+	}
+	l.judgeCohorts(now)
 }
 
 // observeRTT adds an answer's round-trip time to the window and adjusts
@@ -408,46 +472,67 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 	}
 }
 
-// judgeFailures counts one outcome of a query sent at sent, failure or
-// not, towards the trial under way or the window of failures, and acts on
-// a complete trial or window. l.mu must be held.
-func (l *limiter) judgeFailures(now, sent time.Time, failure bool) {
-	if t := l.trial; t != nil {
-		if k := t.step(sent); k >= 0 {
-			st := &t.steps[k]
-			st.outcomes++
-			if failure {
-				st.failures++
-			} else {
-				st.answers++
-			}
+// judgeCohorts judges, in order, the cohorts before now whose queries
+// have all had their outcome (or could have, after maxWait), adding each
+// to the trial under way or to the window of failures. l.mu must be held.
+func (l *limiter) judgeCohorts(now time.Time) {
+	nowK := now.UnixNano() / int64(cohortWidth)
+	if l.judged == 0 || l.judged < nowK-cohorts+1 {
+		l.judged = max(l.judged, nowK-cohorts+1)
+	}
+	for ; l.judged < nowK; l.judged++ {
+		start := time.Unix(0, l.judged*int64(cohortWidth))
+		c := &l.cohort[l.judged%cohorts]
+		if c.k == l.judged && c.done < c.sent && (l.maxWait == 0 || now.Before(start.Add(cohortWidth+l.maxWait))) {
+			return // waiting for outcomes
 		}
-		l.endTrial(now)
-		return
+		if t := l.trial; t != nil && !start.Before(t.start.Add(2*trialSpan)) {
+			l.endTrial(now)
+		}
+		if c.k != l.judged || c.answers+c.failures == 0 {
+			continue
+		}
+		if t := l.trial; t != nil {
+			if k := t.step(start); k >= 0 {
+				st := &t.steps[k]
+				st.outcomes += c.answers + c.failures
+				st.answers += c.answers
+				st.failures += c.failures
+			}
+			continue
+		}
+		if start.Before(l.fwSince) {
+			continue
+		}
+		l.fwOutcomes += c.answers + c.failures
+		l.fwFailures += c.failures
+		if l.fwOutcomes >= failWindow {
+			l.judgeWindow(now)
+		}
 	}
-	l.growPace(now)
-	if sent.Before(l.fwSince) {
-		return
-	}
-	l.fwOutcomes++
-	if failure {
-		l.fwFailures++
-	}
-	if l.fwOutcomes < failWindow {
-		return
-	}
+}
+
+// judgeWindow acts on a complete window of failures: more than usual
+// starts a trial, or, once the server has shown its rate limit, cuts the
+// pace to it. l.mu must be held.
+func (l *limiter) judgeWindow(now time.Time) {
 	frac := float64(l.fwFailures) / float64(l.fwOutcomes)
 	overload := l.fwFailures >= 2 && frac > l.failThreshold(l.fwOutcomes)
 	l.fwOutcomes, l.fwFailures = 0, 0
+	sendRate := l.sent.perSecond(now)
 	switch {
-	case !overload:
+	case !overload || l.found == 0 && sendRate < trialRate:
 		// The baseline follows the usual failures, slowly: the noise of
-		// one window must not move it.
+		// one window must not move it. Failures at a trickle of queries
+		// (the proof, a second try, a small list's broken domains) are
+		// not a rate limit worth slowing down for.
 		l.failBase += (frac - l.failBase) / 16
 	case l.found > 0 && l.cuts < maxCuts:
 		// The server has shown its rate limit: back to what it answers,
-		// at once.
-		if r := max(l.answers.perSecond(now)*0.95, minRate); l.rate == 0 || r < l.rate {
+		// at once, but to no less than half the pace: when the answers
+		// fall with the pace, something else is failing, and the third
+		// cut in a row makes a trial.
+		if r := max(l.answers.perSecond(now)*0.95, l.rate/2, minRate); l.rate == 0 || r < l.rate {
 			l.setPace(now, r)
 		}
 		l.limited = now
@@ -455,29 +540,16 @@ func (l *limiter) judgeFailures(now, sent time.Time, failure bool) {
 		l.cuts++
 		return
 	default:
-		l.trial = &trial{start: now, pace: max(l.sent.perSecond(now)/2, minRate), before: l.answers.perSecond(now), frac: frac}
+		l.trial = &trial{start: now, pace: max(sendRate/2, minRate), before: l.answers.perSecond(now), frac: frac}
 		l.setPace(now, l.trial.pace)
 	}
 	l.cuts = 0
 }
 
-// endTrial moves a trial on: its second step starts after the first's
-// trialSpan, and it is judged once both steps have had their outcomes
-// (their failures come up to patience after the last query). l.mu must be
-// held.
+// endTrial judges a trial whose cohorts have all been judged.
+// l.mu must be held.
 func (l *limiter) endTrial(now time.Time) {
 	t := l.trial
-	d := now.Sub(t.start)
-	if d >= trialSpan && l.rate == t.pace {
-		l.setPace(now, max(t.pace/2, minRate))
-	}
-	if d < 2*trialSpan+l.patience || t.steps[0].outcomes < trialMin || t.steps[1].outcomes < trialMin {
-		if d < 4*trialSpan+2*l.patience {
-			return
-		}
-		// Too few outcomes for a verdict: the checks are ending, or
-		// waiting for something else.
-	}
 	l.trial = nil
 	l.fwSince = now
 	a, b := t.steps[0], t.steps[1]
@@ -490,8 +562,8 @@ func (l *limiter) endTrial(now time.Time) {
 		return st >= trialMin && float64(st) >= 0.8*pace*trialSpan.Seconds()
 	}
 	heldA, heldB := held(a.outcomes, t.pace), held(b.outcomes, t.pace/2)
-	if heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || a.failures >= 4 && fracB < fracA/2) ||
-		heldA && a.outcomes >= 2*trialMin && t.frac >= 0.25 && fracA <= t.frac/4 {
+	if heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || fracB < fracA/2 && fell(fracA, a.outcomes, fracB, b.outcomes)) ||
+		heldA && t.frac >= 0.25 && fracA <= t.frac/4 && fell(t.frac, failWindow, fracA, a.outcomes) {
 		// Half the queries, as many answers, or far fewer failures: the
 		// server answers at its rate whatever we send. The rate is what
 		// it answered before the trial, or during it if more.
@@ -501,9 +573,18 @@ func (l *limiter) endTrial(now time.Time) {
 		return
 	}
 	// The answers fell with the queries: the failures are the path's or
-	// the names'.
+	// the names', and any rate limit found before was mistaken.
 	l.failBase = max(l.failBase, (fracA+fracB)/2)
+	l.found, l.limited = 0, time.Time{}
 	l.setPace(now, 0)
+}
+
+// fell reports whether a fraction of failures fell from a among na
+// outcomes to b among nb by more than chance explains: by three standard
+// errors of the difference.
+func fell(a float64, na int, b float64, nb int) bool {
+	p := (a*float64(na) + b*float64(nb)) / float64(na+nb)
+	return a-b > 3*math.Sqrt(p*(1-p)*(1/float64(na)+1/float64(nb)))
 }
 
 // setPace sets the pace to rate queries a second, or lifts it for 0.

@@ -14,7 +14,7 @@ func fill(t *testing.T, l *limiter, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for i := range n {
-		if err := l.acquire(ctx); err != nil {
+		if _, err := l.acquire(ctx); err != nil {
 			t.Fatalf("slot %d of %d: %v", i+1, n, err)
 		}
 	}
@@ -118,12 +118,12 @@ func TestLimiterBlocksAndHandsOver(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancelled := make(chan error)
-	go func() { cancelled <- l.acquire(ctx) }()
+	go func() { _, err := l.acquire(ctx); cancelled <- err }()
 	var wg sync.WaitGroup
 	const waiters = 5
 	for range waiters {
 		wg.Go(func() {
-			if err := l.acquire(context.Background()); err != nil {
+			if _, err := l.acquire(context.Background()); err != nil {
 				t.Error(err)
 			}
 			l.release(time.Now(), time.Millisecond, answered)
@@ -248,10 +248,10 @@ func drive(l *limiter, m *capModel, d time.Duration) (answers, failures int) {
 	for range 16 {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				if l.acquire(ctx) != nil {
+				sent, err := l.acquire(ctx)
+				if err != nil {
 					return
 				}
-				sent := time.Now()
 				o := m.outcome(sent)
 				rtt := 100 * time.Microsecond
 				if o == timedOut {

@@ -131,10 +131,9 @@ type serverTrust struct {
 
 // A round is one probe of every server that is not untrusted.
 type round struct {
-	start  time.Time
-	done   chan struct{}
-	extra  [][]string // per server, domains it said route, to ask again
-	revive bool       // probe the silent servers too
+	start time.Time
+	done  chan struct{}
+	extra [][]string // per server, domains it said route, to ask again
 }
 
 // trust is a Checker's trust in its servers.
@@ -199,7 +198,7 @@ func (t *trust) prove(ctx context.Context) error {
 	}
 	if !t.proving {
 		t.proving = true
-		r := t.startRound(false, false)
+		r := t.startRound(false)
 		go func() {
 			<-r.done
 			t.mu.Lock()
@@ -349,18 +348,16 @@ func (t *trust) requestRound() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.round == nil {
-		t.startRound(true, false)
+		t.startRound(true)
 		return
 	}
 	t.flush = true
 }
 
 // startRound starts a round and returns it; withKnown adds, for a server
-// in a wave, the domains it said route; revive probes the silent servers
-// too, which a round skips otherwise: each of their probes waits out its
-// timeouts, and nothing rests on them. t.mu must be held.
-func (t *trust) startRound(withKnown, revive bool) *round {
-	r := &round{start: time.Now(), done: make(chan struct{}), extra: make([][]string, len(t.servers)), revive: revive}
+// in a wave, the domains it said route. t.mu must be held.
+func (t *trust) startRound(withKnown bool) *round {
+	r := &round{start: time.Now(), done: make(chan struct{}), extra: make([][]string, len(t.servers))}
 	for i, s := range t.servers {
 		s.mu.Lock()
 		if withKnown && time.Since(s.lastWave) < waveRoundsEvery {
@@ -376,14 +373,15 @@ func (t *trust) startRound(withKnown, revive bool) *round {
 	return r
 }
 
-// run probes, at once, every server that is neither untrusted nor (unless
-// the round revives them) silent, and records the verdicts.
+// run probes, at once, every server that is neither untrusted nor silent
+// (each probe of a silent one would wait out its timeouts, and nothing
+// rests on it: it is not asked again), and records the verdicts.
 func (t *trust) run(r *round, witnesses []string) {
 	verdicts := make([]probeVerdict, len(t.servers))
 	probed := make([]bool, len(t.servers))
 	var wg sync.WaitGroup
 	for i, s := range t.servers {
-		if st := s.state.Load(); st == untrusted || st == silent && !r.revive {
+		if st := s.state.Load(); st == untrusted || st == silent {
 			continue
 		}
 		probed[i] = true
@@ -467,7 +465,7 @@ func (t *trust) settle(ctx context.Context, r Result, at time.Time, urgent bool)
 		}
 		t.mu.Lock()
 		if t.round == nil && (urgent || t.flush || time.Since(t.lastRound) >= roundEvery) {
-			t.startRound(false, false)
+			t.startRound(false)
 		}
 		// Wait for the round under way to end, or for the next one to
 		// start (a Check's last Results ask for one at once).
@@ -537,32 +535,14 @@ func (t *trust) restsOn(r Result) []int {
 	return on
 }
 
-// anyUsable reports whether a lookup could ask a server now; when none is
-// usable it makes a round first, which brings back a server that answers
-// again.
-func (t *trust) anyUsable(ctx context.Context) bool {
-	has := func() bool {
-		for i := range t.servers {
-			if t.usable(i) {
-				return true
-			}
+// anyUsable reports whether a lookup could ask a server now.
+func (t *trust) anyUsable() bool {
+	for i := range t.servers {
+		if t.usable(i) {
+			return true
 		}
-		return false
 	}
-	if has() {
-		return true
-	}
-	t.mu.Lock()
-	if t.round == nil {
-		t.startRound(false, true)
-	}
-	done := t.round.done
-	t.mu.Unlock()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
-	return has()
+	return false
 }
 
 // Notes says, in plain words, what the servers did that the user must
