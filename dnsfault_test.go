@@ -341,6 +341,9 @@ func TestDNSFaults(t *testing.T) {
 			if tt.dead && !strings.Contains(res.stderr, "dns_error") {
 				t.Errorf("summary does not say why rows are unknown:\n%s", res.stderr)
 			}
+			if said := strings.Contains(res.stderr, "warning: the DNS server "+srv.Addr()+" did not answer"); said != tt.dead {
+				t.Errorf("says the server did not answer: %v, want %v:\n%s", said, tt.dead, res.stderr)
+			}
 		})
 	}
 }

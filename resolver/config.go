@@ -69,9 +69,12 @@ func ServersFromResolvConf(path string) ([]string, error) {
 }
 
 // ParseServers parses the value of the -dns flag: a comma-separated list of
-// host:port or host, where the port defaults to 53 and an IPv6 address with a
+// IP:port or IP, where the port defaults to 53 and an IPv6 address with a
 // port is written in brackets ("[2001:db8::1]:5353"). A bare IPv6 address
-// ("2001:db8::1") is taken whole, with port 53.
+// ("2001:db8::1") is taken whole, with port 53. A server is named by its
+// address, as in resolv.conf: a host name would need a DNS server to find
+// it, and a typo ("-dns nonsense") would be taken for one. Only localhost
+// is a name, which the hosts file gives.
 func ParseServers(spec string) ([]string, error) {
 	var servers []string
 	for item := range strings.SplitSeq(spec, ",") {
@@ -116,10 +119,10 @@ func parseServer(item string) (string, error) {
 	if strings.HasPrefix(item, "[") {
 		return "", fmt.Errorf("%q: %q is not an IPv6 address", item, host)
 	}
-	if !isHostName(host) {
-		return "", fmt.Errorf("%q: %q is neither an IP address nor a host name", item, host)
+	if !strings.EqualFold(host, "localhost") {
+		return "", fmt.Errorf("%q: %q is not an IP address: name a DNS server by its address, as in /etc/resolv.conf (such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353)", item, host)
 	}
-	return net.JoinHostPort(host, port), nil
+	return net.JoinHostPort("localhost", port), nil
 }
 
 // validate checks a configuration and fills in the defaults of zero fields.
@@ -149,25 +152,4 @@ func (cfg Config) validate() (Config, error) {
 	}
 	cfg.Servers = append([]string(nil), cfg.Servers...)
 	return cfg, nil
-}
-
-// isHostName reports whether s is a host name by RFC 1123: dot-separated
-// labels of letters, digits and inner hyphens, 1 to 63 bytes each, with an
-// optional trailing dot.
-func isHostName(s string) bool {
-	s = strings.TrimSuffix(s, ".")
-	if s == "" || len(s) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(s, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, r := range label {
-			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -20,7 +20,7 @@ func TestParseServers(t *testing.T) {
 		{"[::1]", []string{"[::1]:53"}},
 		{"2001:db8::1", []string{"[2001:db8::1]:53"}},
 		{"localhost:5353", []string{"localhost:5353"}},
-		{"dns.example", []string{"dns.example:53"}},
+		{"LocalHost", []string{"localhost:53"}},
 	}
 	for _, tt := range tests {
 		got, err := ParseServers(tt.spec)
@@ -28,7 +28,8 @@ func TestParseServers(t *testing.T) {
 			t.Errorf("ParseServers(%q) = %q, %v; want %q", tt.spec, got, err, tt.want)
 		}
 	}
-	for _, spec := range []string{"", ",", "127.0.0.1,", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:dns", "[127.0.0.1]:53", "[dns.example]", ":53", "bad_host!:53", "[::1"} {
+	for _, spec := range []string{"", ",", "127.0.0.1,", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:dns", "[127.0.0.1]:53", "[dns.example]", ":53", "bad_host!:53", "[::1",
+		"nonsense", "dns.example", "dns.example:53", "off,127.0.0.1"} {
 		if got, err := ParseServers(spec); err == nil {
 			t.Errorf("ParseServers(%q) = %q, want an error", spec, got)
 		}
