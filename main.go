@@ -237,6 +237,25 @@ func execute(c config, stderr io.Writer) error {
 		if checker != nil {
 			opt.Checker = checker
 		}
+		var others []func()
+		defer func() {
+			for _, stop := range others {
+				stop()
+			}
+		}()
+		opt.NewChecker = func(dns string) (ui.Checker, error) {
+			other := c
+			other.dns, other.zone = dns, ""
+			if _, err := resolver.ParseServers(dns); err != nil {
+				return nil, err
+			}
+			ch, stop, err := other.newChecker()
+			if err != nil {
+				return nil, err
+			}
+			others = append(others, stop)
+			return ch, nil
+		}
 		if err := ui.Run(ctx, opt); err != nil {
 			if ctx.Err() != nil {
 				return errors.New("interrupted")
