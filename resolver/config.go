@@ -83,6 +83,9 @@ func ParseServers(spec string) ([]string, error) {
 			return nil, fmt.Errorf("resolver: server list %q: empty entry", spec)
 		}
 		server, err := parseServer(item)
+		if err != nil && item == strings.TrimSpace(spec) {
+			return nil, fmt.Errorf("resolver: %w", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("resolver: server list %q: %w", spec, err)
 		}
@@ -120,7 +123,7 @@ func parseServer(item string) (string, error) {
 		return "", fmt.Errorf("%q: %q is not an IPv6 address", item, host)
 	}
 	if !strings.EqualFold(host, "localhost") {
-		return "", fmt.Errorf("%q: %q is not an IP address: name a DNS server by its address, as in /etc/resolv.conf (such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353)", item, host)
+		return "", fmt.Errorf("%q is not an IP address: name a DNS server by its address, as in /etc/resolv.conf (such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353)", item)
 	}
 	return net.JoinHostPort("localhost", port), nil
 }
