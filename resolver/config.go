@@ -35,15 +35,17 @@ const (
 	DefaultRetryPause = time.Second
 )
 
-// DefaultResolvConf is where DefaultConfig reads the system's servers from.
+// DefaultResolvConf is where DefaultConfig reads the system's servers from,
+// except on Windows, which has none: there the network adapters name them.
 const DefaultResolvConf = "/etc/resolv.conf"
 
 // DefaultConfig returns the configuration used when the user gives no flags:
-// the servers of /etc/resolv.conf, a 2s timeout per attempt, 2 retries and
-// adaptive concurrency. When resolv.conf cannot be read, Servers is empty and
-// NewChecker reports that, so the caller can tell the user to pass servers.
+// the system's servers (those of /etc/resolv.conf; on Windows, those of the
+// network adapters), a 2s timeout per attempt, 2 retries and adaptive
+// concurrency. When the system names none, Servers is empty and NewChecker
+// reports that, so the caller can tell the user to pass servers.
 func DefaultConfig() Config {
-	servers, _ := ServersFromResolvConf(DefaultResolvConf)
+	servers, _ := systemServers()
 	return Config{
 		Servers: servers,
 		Timeout: DefaultTimeout,

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,5 +68,20 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if cfg.Timeout != 2*time.Second || cfg.Retries != 0 || cfg.Concurrency != 0 {
 		t.Errorf("validated zero config = %+v, want a 2s timeout and the rest as given", cfg)
+	}
+}
+
+// TestSystemServers: where the system names servers, DefaultConfig has
+// them, as host:port.
+func TestSystemServers(t *testing.T) {
+	servers, err := systemServers()
+	if err != nil {
+		t.Skipf("the system names no DNS server here: %v", err)
+	}
+	if got := DefaultConfig().Servers; !slices.Equal(got, servers) {
+		t.Errorf("DefaultConfig().Servers = %q, want the system's %q", got, servers)
+	}
+	if _, err := ParseServers(strings.Join(servers, ",")); err != nil {
+		t.Errorf("the system's servers %q do not parse as -dns would: %v", servers, err)
 	}
 }
