@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -268,5 +269,32 @@ func TestDNSServerNamedByAddress(t *testing.T) {
 		if res.code != 2 || !strings.Contains(res.stderr, "not an IP address") {
 			t.Errorf("-dns %s: exit %d, want 2 and a usage error; stderr:\n%s", spec, res.code, res.stderr)
 		}
+	}
+}
+
+// TestFewOpenFiles: under ulimit -n 256, a run whose server answers in
+// 100 ms, which would fly a thousand queries or more, keeps to what the
+// open files allow, and still exports (issue 15: under ulimit -n 1024 at
+// 200 ms the export failed with "too many open files").
+func TestFewOpenFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no limit on open files to set")
+	}
+	t.Parallel()
+	w := newResolverWorld(3000, true)
+	srv := w.start(t, dnstest.Fault{Delay: 100 * time.Millisecond})
+	input := w.input(t)
+	out := defaultOutputs(input)
+	out.report = filepath.Join(filepath.Dir(input), "report.csv")
+	cmd := childCmd(t, "-batch", "-dns", srv.Addr(), "-report", out.report, input)
+	cmd.Env = append(cmd.Env, childFiles+"=256")
+	res := runChild(t, cmd, trustBudget())
+	if res.code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	t.Logf("took %v", res.took.Round(time.Millisecond))
+	rep := checkAccounting(t, out, 3000)
+	if unknown := w.checkNoDNSRemoval(t, rep); unknown != 0 {
+		t.Errorf("%d rows unknown:\n%s", unknown, res.stderr)
 	}
 }
