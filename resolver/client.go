@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -69,7 +70,22 @@ const (
 const (
 	congestedRetries = 4
 	congestedBackoff = 250 * time.Millisecond
+	maxLossRetries   = 5
 )
+
+// lossRetries is how many more attempts a lookup makes after timeouts on
+// a path that loses queries: as many as bring the chance that all are lost
+// under 1%, given the loss seen, on top of the retries, at most
+// maxLossRetries. The timeout stays that of the last retry. At 50% loss,
+// three attempts lose one lookup in eight.
+func (c *Checker) lossRetries() int {
+	loss := c.limit.loss()
+	if loss < 0.05 {
+		return 0
+	}
+	need := int(math.Ceil(math.Log(0.01)/math.Log(min(loss, 0.9)))) - 1 - c.cfg.Retries
+	return max(0, min(need, maxLossRetries))
+}
 
 // lookup asks the servers about name and qtype until one gives a
 // definitive answer (NOERROR or NXDOMAIN) or 1+Retries attempts have
@@ -90,7 +106,8 @@ func (c *Checker) lookupOn(server, retries int) askFunc {
 	}
 }
 
-// ask is lookup, pinned to one server when pin is not -1.
+// ask is lookup, pinned to one server when pin is not -1. On a path that
+// loses queries, timeouts get lossRetries more attempts.
 func (c *Checker) ask(ctx context.Context, name string, qtype uint16, pin, retries int) (*dns.Msg, Lookup, error) {
 	lk := Lookup{Name: name, Type: dns.TypeToString[qtype]}
 	fqdn := dns.Fqdn(name)
@@ -109,7 +126,7 @@ func (c *Checker) ask(ctx context.Context, name string, qtype uint16, pin, retri
 			}
 		}
 		var r *dns.Msg
-		r, lk.RTT, err = c.exchange(ctx, server, fqdn, qtype, c.rtt[server].timeout(tries, c.cfg.Timeout))
+		r, lk.RTT, err = c.exchange(ctx, server, fqdn, qtype, c.rtt[server].timeout(min(tries, retries), c.cfg.Timeout))
 		lk.Attempts = attempt + 1
 		lk.Server = c.cfg.Servers[server]
 		lk.Rcode, lk.Err = "", ""
@@ -141,7 +158,7 @@ func (c *Checker) ask(ctx context.Context, name string, qtype uint16, pin, retri
 		} else {
 			tries++
 		}
-		if tries > retries {
+		if tries > retries && !(errors.Is(err, errTimeout) && tries <= retries+c.lossRetries()) {
 			return nil, lk, err
 		}
 		c.retries.Add(1)

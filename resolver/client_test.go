@@ -234,3 +234,17 @@ func TestSocketsOutliveTheirContext(t *testing.T) {
 		t.Errorf("stats %+v, want no timeouts or retries", st)
 	}
 }
+
+// TestLossRetries: on a lossy path timeouts get enough attempts more that
+// a lookup is lost less than once in a hundred, within a bound.
+func TestLossRetries(t *testing.T) {
+	c := newTestChecker(t, testConfig("127.0.0.1:53"))
+	for loss, want := range map[float64]int{0: 0, 0.03: 0, 0.1: 0, 0.2: 0, 0.3: 1, 0.5: 4, 0.9: maxLossRetries} {
+		c.limit.mu.Lock()
+		c.limit.failBase = loss
+		c.limit.mu.Unlock()
+		if got := c.lossRetries(); got != want {
+			t.Errorf("loss %.2f: %d more attempts, want %d", loss, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"sync"
@@ -630,12 +631,20 @@ func (l *limiter) congested() bool {
 	return !l.limited.IsZero() && time.Since(l.limited) < limitedFor
 }
 
+// loss returns the fraction of queries that fail whatever the pace: the
+// failure baseline.
+func (l *limiter) loss() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.failBase
+}
+
 // rateLimit reports whether the server ever showed that it limits the
-// rate of queries, and the answers a second it held to when it last did.
+// rate of queries, and the pace the queries keep to under it.
 func (l *limiter) rateLimit() (bool, float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return !l.limited.IsZero(), l.found
+	return !l.limited.IsZero(), cmp.Or(l.rate, l.found)
 }
 
 // baseline returns the lowest window mean round-trip time of the last one

@@ -562,7 +562,7 @@ func (c *Checker) Notes() []string {
 		}
 	}
 	if limited, rate := c.limit.rateLimit(); limited {
-		notes = append(notes, fmt.Sprintf("the DNS server limited the rate of questions, to about %.0f a second: the checks slowed down to keep under it", rate))
+		notes = append(notes, fmt.Sprintf("the DNS server limited the rate of questions: the checks slowed down to keep under it, at about %.0f a second", rate))
 	}
 	return notes
 }
