@@ -103,8 +103,10 @@ const (
 //     cuts in a row is another trial made;
 //   - when the answers fell with the queries and the failures stayed, the
 //     failures are not of our making: a lossy path, or domains whose
-//     servers are broken; so when the steps had too few queries to send
-//     for the pace to hold them back, which shows nothing. The pace is lifted, and their fraction becomes
+//     servers are broken;
+//   - when the steps had too few queries to send for the pace to hold
+//     them back, the trial shows nothing: the first step's pace stays,
+//     and failures that stay more than usual make another trial. The pace is lifted, and their fraction becomes
 //     the failure baseline, so that 30% of queries lost on the way neither
 //     slows the checks nor starts another trial.
 //
@@ -144,6 +146,7 @@ type limiter struct {
 
 	rate     float64   // the pace in queries a second; 0 when not paced
 	next     time.Time // when the next paced query may go
+	queued   int       // goroutines waiting beyond paceAhead
 	paced    bool      // a query waited for the pace since it last grew
 	grewPace time.Time // when the pace last grew
 	limited  time.Time // when the server last showed it limits the rate
@@ -217,17 +220,20 @@ func (m *rateMeter) roll(now time.Time) {
 	}
 }
 
-// perSecond returns the events a second over the last rateSpan, or over
-// the meter's life when it is shorter.
+// perSecond returns the events a second over the last rateSpan or so, or
+// over the meter's life when it is shorter.
 func (m *rateMeter) perSecond(now time.Time) float64 {
 	m.roll(now)
 	n := 0
 	for _, c := range m.counts {
 		n += c
 	}
-	span := min(rateSpan, now.Sub(m.born))
-	if span < rateSpan/rateBuckets {
-		span = rateSpan / rateBuckets
+	// The buckets span the full ones before the current one, and the
+	// part of the current one gone by.
+	width := rateSpan / rateBuckets
+	span := min((rateBuckets-1)*width+now.Sub(m.at), now.Sub(m.born))
+	if span < width {
+		span = width
 	}
 	return float64(n) / span.Seconds()
 }
@@ -363,10 +369,19 @@ func (l *limiter) pace(ctx context.Context) error {
 		if l.next.After(at) {
 			at = l.next
 		}
+		interval := time.Duration(float64(time.Second) / l.rate)
 		if ahead := at.Sub(now); ahead > paceAhead {
+			// Wait about until this goroutine's turn, behind those
+			// already waiting, rather than all waking at each instant.
 			l.paced = true
+			l.queued++
+			wait := ahead - paceAhead + time.Duration(l.queued-1)*interval
 			l.mu.Unlock()
-			if err := sleep(ctx, ahead-paceAhead); err != nil {
+			err := sleep(ctx, wait)
+			l.mu.Lock()
+			l.queued--
+			l.mu.Unlock()
+			if err != nil {
 				return err
 			}
 			continue
@@ -374,7 +389,7 @@ func (l *limiter) pace(ctx context.Context) error {
 		if at.After(now) {
 			l.paced = true
 		}
-		l.next = at.Add(time.Duration(float64(time.Second) / l.rate))
+		l.next = at.Add(interval)
 		l.mu.Unlock()
 		if !at.After(now) {
 			return nil
@@ -558,13 +573,23 @@ func (l *limiter) endTrial(now time.Time) {
 	fracB := float64(b.failures) / float64(max(b.outcomes, 1))
 	// A step shows something only when the pace held the queries back:
 	// when there were fewer to send (the checks ending, a small list
-	// whose few broken domains started the trial), it shows nothing.
+	// whose few broken domains started the trial, workers waiting on
+	// something else), it shows nothing.
 	held := func(st int, pace float64) bool {
 		return st >= trialMin && float64(st) >= 0.8*pace*trialSpan.Seconds()
 	}
 	heldA, heldB := held(a.outcomes, t.pace), held(b.outcomes, t.pace/2)
-	if heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || fracB < fracA/2 && fell(fracA, a.outcomes, fracB, b.outcomes)) ||
-		heldA && t.frac >= 0.25 && fracA <= t.frac/4 && fell(t.frac, failWindow, fracA, a.outcomes) {
+	limited := heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || fracB < fracA/2 && fell(fracA, a.outcomes, fracB, b.outcomes)) ||
+		heldA && t.frac >= 0.25 && fracA <= t.frac/4 && fell(t.frac, failWindow, fracA, a.outcomes)
+	if !limited && !(heldA && heldB) {
+		// The queries did not keep to the pace: nothing is shown either
+		// way. Keep the first step's pace, half what was sent before,
+		// which a server that limits the rate needs; another trial
+		// follows if failures stay more than usual.
+		l.setPace(now, t.pace)
+		return
+	}
+	if limited {
 		// Half the queries, as many answers, or far fewer failures: the
 		// server answers at its rate whatever we send. The rate is what
 		// it answered before the trial, or during it if more.
