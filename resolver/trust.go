@@ -40,9 +40,9 @@ import (
 // server starts a round at once, in which the server is also asked again
 // about domains it said route earlier in the run.
 //
-// A server that gives no reply to anything for deadAfter is silent: it is
-// skipped, and when no server is left, lookups fail at once instead of
-// each waiting out its timeouts.
+// A server that gives no reply to the queries sent it over deadAfter is
+// silent: it is skipped, and when no server is left, lookups fail at once
+// instead of each waiting out its timeouts.
 
 // DefaultWitnesses are the big mail providers a server is asked about when
 // the caller names none.
@@ -84,7 +84,7 @@ func (e *TrustError) Unwrap() error {
 const (
 	roundEvery      = time.Second     // probe rounds, while Results wait for one, at most this often
 	deadAfter       = 3 * time.Second // a server with no reply for this long is silent...
-	deadQueries     = 8               // ...once this many queries in a row went unanswered
+	deadQueries     = 8               // ...once this many queries in a row, sent over half that time, went unanswered
 	probeRetries    = 3               // a probe's lookups are patient: four attempts
 	maxUnsure       = 3               // rounds in a row that could not confirm a server before its held Results are given up
 	waveWindow      = 128             // a server's last domains judged for a wave
@@ -116,9 +116,10 @@ type serverTrust struct {
 	passed      time.Time     // start of the last round it passed
 	unsure      int           // rounds in a row that could not confirm it
 	unsureSince time.Time     // start of the first of them
-	firstSent   time.Time     // its first query
 	lastReply   time.Time     // its last reply, of any kind
-	unanswered  int           // queries since, that got none
+	unanswered  int           // queries in a row that got none...
+	quietFirst  time.Time     // ...the first of them sent then...
+	quietLast   time.Time     // ...and the last
 	died        chan struct{} // closed when it is found silent
 	ring        [waveWindow]bool
 	ringPos     int
@@ -263,16 +264,17 @@ func (t *trust) noServer() error {
 }
 
 // observe takes in what became of one query to server i, sent at sent:
-// replied is false when nothing came back. Enough silence makes the
-// server silent; any reply brings a silent server back.
+// replied is false when nothing came back. A server is silent once
+// deadQueries queries in a row went unanswered, the first deadAfter ago,
+// and they were sent over half that time at least: a burst of queries
+// dropped at once by a server that limits the rate, while the checks wait
+// for their timeouts, is not silence. A reply, even a late one, brings a
+// silent server back.
 func (t *trust) observe(i int, replied bool, sent time.Time) {
 	s := t.servers[i]
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.firstSent.IsZero() {
-		s.firstSent = sent
-	}
 	if replied {
 		s.lastReply, s.unanswered = now, 0
 		if s.state.Load() == silent {
@@ -282,21 +284,28 @@ func (t *trust) observe(i int, replied bool, sent time.Time) {
 		}
 		return
 	}
+	if s.unanswered == 0 || sent.Before(s.quietFirst) {
+		s.quietFirst = sent
+	}
+	if s.unanswered == 0 || sent.After(s.quietLast) {
+		s.quietLast = sent
+	}
 	s.unanswered++
-	quiet := s.lastReply
-	if quiet.IsZero() {
-		quiet = s.firstSent
+	quiet := now.Sub(s.quietFirst)
+	if s.unanswered < deadQueries || quiet < deadAfter || s.quietLast.Sub(s.quietFirst) < deadAfter/2 {
+		return
 	}
-	if s.unanswered >= deadQueries && now.Sub(quiet) >= deadAfter && s.state.Load() != untrusted && s.state.Load() != silent {
-		s.state.Store(silent)
-		s.when = now.Sub(t.born)
-		if s.lastReply.IsZero() {
-			s.what = fmt.Sprintf("did not answer (nothing came back to %d questions in %s)", s.unanswered, seconds(now.Sub(quiet)))
-		} else {
-			s.what = fmt.Sprintf("stopped answering (nothing came back to %d questions in %s)", s.unanswered, seconds(now.Sub(quiet)))
-		}
-		close(s.died)
+	if st := s.state.Load(); st == untrusted || st == silent {
+		return
 	}
+	s.state.Store(silent)
+	s.when = now.Sub(t.born)
+	if s.lastReply.IsZero() {
+		s.what = fmt.Sprintf("did not answer (nothing came back to %d questions in %s)", s.unanswered, seconds(quiet))
+	} else {
+		s.what = fmt.Sprintf("stopped answering (nothing came back to %d questions in %s)", s.unanswered, seconds(quiet))
+	}
+	close(s.died)
 }
 
 // noteResult takes in a fresh Result: a domain that routes is kept to ask

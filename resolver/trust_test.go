@@ -340,3 +340,31 @@ func TestQueryCeiling(t *testing.T) {
 		t.Errorf("limit %d open files: ceiling %d leaves too few", n, got)
 	}
 }
+
+// TestSilence: a server is silent when the queries sent it over a few
+// seconds went unanswered, not when a burst of them was dropped at once
+// while the checks waited out its timeouts; a reply brings it back.
+func TestSilence(t *testing.T) {
+	c := newTestChecker(t, testConfig(closedPort(t)))
+	tr := c.trust
+	sent := time.Now().Add(-2 * deadAfter)
+	for range 2 * deadQueries {
+		tr.observe(0, false, sent) // one burst, long ago
+	}
+	if !tr.usable(0) {
+		t.Fatal("a burst of queries dropped at once made the server silent")
+	}
+	for k := range deadQueries {
+		tr.observe(0, false, sent.Add(time.Duration(k)*deadAfter/deadQueries))
+	}
+	if tr.usable(0) {
+		t.Fatal("queries unanswered over 3 s did not make the server silent")
+	}
+	if notes := c.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "did not answer") {
+		t.Errorf("notes %q", notes)
+	}
+	tr.observe(0, true, time.Now())
+	if !tr.usable(0) {
+		t.Error("a reply did not bring the server back")
+	}
+}
