@@ -151,7 +151,7 @@ func TestLyingServerWritesNothing(t *testing.T) {
 			if res.code != 1 {
 				t.Errorf("exit %d, want 1; stderr:\n%s", res.code, res.stderr)
 			}
-			says := append([]string{"the DNS server " + srv.Addr(), "Nothing was written", "-dns host:port", "-dns off"}, tt.says...)
+			says := append([]string{"the DNS server " + srv.Addr(), "Nothing was written", "-dns and its address", "-dns off"}, tt.says...)
 			for _, s := range says {
 				if !strings.Contains(res.stderr, s) {
 					t.Errorf("stderr does not say %q:\n%s", s, res.stderr)

@@ -199,7 +199,7 @@ func (c config) newChecker() (*resolver.Checker, func(), error) {
 		rc.Servers = servers
 	}
 	if len(rc.Servers) == 0 {
-		return nil, noop, errors.New("no DNS servers: the system names none; use -dns host:port, or -dns off")
+		return nil, noop, errors.New("no DNS servers: the system names none; use -dns and a server's address, or -dns off")
 	}
 	ch, err := resolver.NewChecker(rc)
 	if err != nil {
@@ -357,7 +357,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 // untrusted says what to do about a DNS server that failed its proof.
 func untrusted(err error) error {
 	advice := "Nothing was written: no domain was judged on its word. Check the list with another DNS server " +
-		"(-dns host:port, such as your provider's or a public resolver), or without DNS checks (-dns off)."
+		"(-dns and its address, such as your provider's or a public resolver's), or without DNS checks (-dns off)."
 	var te *resolver.TrustError
 	if errors.As(err, &te) && te.Witness != "" {
 		advice += " Only if this server serves a private network that cannot know " + te.Witness + ", add -private-dns."
