@@ -42,6 +42,7 @@ func main() {
 type config struct {
 	batch          bool
 	dns            string
+	privateDNS     bool
 	zone           string
 	timeout        time.Duration
 	retries        int
@@ -107,7 +108,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&c.batch, "batch", false, "run without the terminal UI and write the outputs")
-	fs.StringVar(&c.dns, "dns", "", "DNS servers as host:port[,host:port] (default: /etc/resolv.conf), or off to skip DNS checks")
+	fs.StringVar(&c.dns, "dns", "", "DNS servers by address, as IP or IP:port[,IP:port] (default: the system's), or off to skip DNS checks")
+	fs.BoolVar(&c.privateDNS, "private-dns", false, "the DNS server serves a private network and cannot know the big mail providers: do not ask it about them first\n(it is still asked about a name that cannot exist)")
 	fs.StringVar(&c.zone, "zone", "", "check against this zone `file` served on loopback instead of real DNS (offline demo)")
 	fs.DurationVar(&c.timeout, "timeout", def.Timeout, "time to wait for each DNS answer")
 	fs.IntVar(&c.retries, "retries", def.Retries, "retries of a DNS query after a temporary failure")
@@ -148,6 +150,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.dropPersistent && c.history == "off" {
 		return c, fmt.Errorf("%w: -drop-persistent goes by the domain history, which -history off turns off", errUsage)
+	}
+	if c.dns != "" && c.dns != "off" {
+		if _, err := resolver.ParseServers(c.dns); err != nil {
+			return c, fmt.Errorf("%w: -dns: %v", errUsage, err)
+		}
 	}
 	if c.retries < 0 || c.concurrency < 0 || c.timeout <= 0 {
 		return c, fmt.Errorf("%w: -retries and -concurrency must not be negative, -timeout must be positive", errUsage)
@@ -224,16 +231,17 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 }
 
 // newChecker builds the DNS checker the flags ask for: nil with -dns off, a
-// loopback server for -zone (stopped by the returned func), or the servers
-// of -dns or /etc/resolv.conf.
+// loopback server for -zone (stopped by the returned func), which is a
+// private world, or the servers of -dns or /etc/resolv.conf.
 func (c config) newChecker() (*resolver.Checker, func(), error) {
 	noop := func() {}
 	rc := resolver.DefaultConfig()
-	rc.Timeout, rc.Retries, rc.Concurrency = c.timeout, c.retries, c.concurrency
+	rc.Timeout, rc.Retries, rc.Concurrency, rc.Private = c.timeout, c.retries, c.concurrency, c.privateDNS
 	switch {
 	case c.dns == "off":
 		return nil, noop, nil
 	case c.zone != "":
+		rc.Private = true
 		srv, err := dnstest.StartFile(c.zone)
 		if err != nil {
 			return nil, noop, err
@@ -253,7 +261,7 @@ func (c config) newChecker() (*resolver.Checker, func(), error) {
 		rc.Servers = servers
 	}
 	if len(rc.Servers) == 0 {
-		return nil, noop, errors.New("no DNS servers: /etc/resolv.conf names none; use -dns host:port, or -dns off")
+		return nil, noop, errors.New("no DNS servers: the system names none; use -dns and a server's address, or -dns off")
 	}
 	ch, err := resolver.NewChecker(rc)
 	if err != nil {
@@ -295,6 +303,25 @@ func execute(c config, stderr io.Writer) error {
 		}
 		if checker != nil {
 			opt.Checker = checker
+		}
+		var others []func()
+		defer func() {
+			for _, stop := range others {
+				stop()
+			}
+		}()
+		opt.NewChecker = func(dns string) (ui.Checker, error) {
+			other := c
+			other.dns, other.zone = dns, ""
+			if _, err := resolver.ParseServers(dns); err != nil {
+				return nil, err
+			}
+			ch, stop, err := other.newChecker()
+			if err != nil {
+				return nil, err
+			}
+			others = append(others, stop)
+			return ch, nil
 		}
 		if err := ui.Run(ctx, opt); err != nil {
 			if ctx.Err() != nil {
@@ -362,6 +389,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	var dc cleaner.DomainChecker
 	if checker != nil {
 		dc = checker
+		if err := checker.Prove(ctx, sess.Witnesses(3)); err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
+			if ctx.Err() != nil {
+				return errors.New("interrupted before the checks finished: nothing was written")
+			}
+			return untrusted(err)
+		}
 	}
 	sess.Suppress(sp)
 	sess.Check(ctx, dc, batchProgress(stderr))
@@ -386,6 +419,11 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if res.Paths.Report != "" {
 		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
 	}
+	if checker != nil {
+		for _, n := range checker.Notes() {
+			fmt.Fprintln(stderr, "warning:", n)
+		}
+	}
 	if hist != nil {
 		if err := hist.Save(time.Now()); err != nil {
 			// The outputs are written: the run succeeded all the same.
@@ -395,6 +433,17 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	return nil
+}
+
+// untrusted says what to do about a DNS server that failed its proof.
+func untrusted(err error) error {
+	advice := "Nothing was written: no domain was judged on its word. Check the list with another DNS server " +
+		"(-dns and its address, such as your provider's or a public resolver's), or without DNS checks (-dns off)."
+	var te *resolver.TrustError
+	if errors.As(err, &te) && te.Witness != "" {
+		advice += " Only if this server serves a private network that cannot know " + te.Witness + ", add -private-dns."
+	}
+	return fmt.Errorf("%w.\n%s", err, advice)
 }
 
 // readPipe reads the list from a pipe or device (listclean -batch

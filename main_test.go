@@ -36,6 +36,7 @@ import (
 const (
 	childEnv   = "LISTCLEAN_TEST_MAIN"
 	childFsize = "LISTCLEAN_TEST_FSIZE"
+	childFiles = "LISTCLEAN_TEST_NOFILE"
 	childHWM   = "LISTCLEAN_TEST_HWM"
 )
 
@@ -48,6 +49,16 @@ func TestMain(m *testing.M) {
 			}
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "test child: setting RLIMIT_FSIZE:", err)
+				os.Exit(3)
+			}
+		}
+		if v := os.Getenv(childFiles); v != "" {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err == nil {
+				err = setOpenFileLimit(n)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "test child: setting RLIMIT_NOFILE:", err)
 				os.Exit(3)
 			}
 		}

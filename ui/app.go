@@ -29,16 +29,26 @@ import (
 
 // Checker is what the UI needs from DNS; *resolver.Checker satisfies it.
 type Checker interface {
+	// Prove asks the servers about names whose truth is known before any
+	// verdict (see resolver.Checker.Prove).
+	Prove(ctx context.Context, witnesses []string) error
 	Check(ctx context.Context, domains []string) <-chan resolver.Result
+	Recheck(ctx context.Context, domains []string) <-chan resolver.Result
 	CheckDomain(ctx context.Context, domain string) resolver.Result
 	Stats() resolver.Stats
+	// Notes says what the servers did that the user must know.
+	Notes() []string
 }
 
 // Options configure a run of the UI.
 type Options struct {
-	Path           string              // the list to open; "" opens the file picker
-	Read           cleaner.ReadOptions // how to read it
-	Checker        Checker             // nil when DNS checks are off (-dns off)
+	Path    string              // the list to open; "" opens the file picker
+	Read    cleaner.ReadOptions // how to read it
+	Checker Checker             // nil when DNS checks are off (-dns off)
+	// NewChecker makes a Checker for other servers, given as for -dns,
+	// when the user picks another server for one that failed its proof;
+	// nil offers no such choice.
+	NewChecker     func(dns string) (Checker, error)
 	Policy         cleaner.Policy      // what export does with rows the user did not decide on
 	Paths          cleaner.ExportPaths // empty fields: cleaner.DefaultPaths of the input
 	Force          bool                // overwrite existing output files without asking
@@ -128,6 +138,9 @@ type (
 	goSummaryMsg struct{}
 	// goBackMsg returns from the export screen.
 	goBackMsg struct{}
+	// rejudgedMsg brings the summary of the rows judged anew after the
+	// unknown rows were checked again.
+	rejudgedMsg struct{ summary cleaner.Summary }
 )
 
 // Model is the root model: it owns the screens, the window size, the
@@ -266,6 +279,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.export.start()
 	case goBackMsg:
 		m.current = m.previous
+		return nil
+	case rejudgedMsg:
+		m.summary = newSummaryScreen(m.c, m.review.session, msg.summary)
 		return nil
 	}
 	return m.current.update(msg)

@@ -82,10 +82,11 @@ func (term *terminal) waitFor(want ...string) {
 func (term *terminal) press(k string)    { term.tm.Send(keyPress(k)) }
 func (term *terminal) typeText(s string) { term.tm.Type(s) }
 
-// newDNS starts a DNS server for testZone and a checker that asks it.
+// newDNS starts a DNS server for testZone, with the big providers that a
+// checker asks about before it trusts a server, and a checker that asks it.
 func newDNS(t *testing.T) Checker {
 	t.Helper()
-	srv, err := dnstest.Start(testZone)
+	srv, err := dnstest.Start(testZone + dnstest.WitnessZone)
 	if err != nil {
 		t.Fatal(err)
 	}
