@@ -16,6 +16,7 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 // The columns added to the removed file, after the list's own.
@@ -53,7 +54,8 @@ type ExportResult struct {
 }
 
 // ReportRow is one line of the report; the columns are a contract that
-// scripts depend on.
+// scripts depend on. Email is the row's address cell as printable.String
+// shows it: as the file has it unless it holds control characters.
 type ReportRow struct {
 	Row        int    `csv:"row"`
 	Email      string `csv:"email"`
@@ -247,6 +249,8 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 // removed writes the removed rows with the verdict, reason and suggestion,
 // after the header if header is set. The header and every row are padded
 // to one width so that the added columns line up even when rows are ragged.
+// The row's own cells are written as they were read; the suggestion, the
+// tool's own, is shown by printable.String and guarded against formulas.
 func (e *exportRows) removed(w io.Writer, header bool) error {
 	l := e.s.List
 	var h []string
@@ -287,7 +291,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			dst = enc.AppendComma(dst)
 			dst = enc.AppendField(dst, string(o.Reason), false)
 			dst = enc.AppendComma(dst)
-			dst = enc.AppendCell(dst, e.s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendCell(dst, printable.String(e.s.Rows[i].Suggestion), true, false)
 			dst = enc.AppendEOL(dst)
 		}
 		return dst, nil
@@ -295,6 +299,10 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 }
 
 // report writes one report row per row, after the header if header is set.
+// Every cell is the tool's own: the address as the file has it is shown
+// by printable.String, so that a report printed or opened in a terminal
+// runs no escape sequence, and guarded against formulas, as the
+// suggestion is.
 //
 // ReportRow defines the table: gocsv writes its header and reads it back
 // (ReadReport). The rows themselves are encoded here, field by field in the
@@ -316,13 +324,13 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, s.Rows[i].Addr.Raw, true, false)
+			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Addr.Raw), true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Verdict), false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Reason), false)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Suggestion), true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Action), false)
 			dst = append(dst, '\n')
