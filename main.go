@@ -24,6 +24,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/cleaner/printable"
 	"github.com/listclean/listclean/resolver"
 	"github.com/listclean/listclean/resolver/dnstest"
 	"github.com/listclean/listclean/ui"
@@ -65,23 +66,23 @@ func run(args []string, stderr io.Writer) int {
 	if err == nil {
 		err = execute(cfg, stderr)
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "listclean:", err)
-		return 2
-	default:
-		fmt.Fprintln(stderr, "listclean:", err)
-		return 1
 	}
+	// An error may name a file or quote a cell: printable, as all the
+	// command prints of them.
+	fmt.Fprintln(stderr, "listclean:", printable.String(err.Error()))
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	def := resolver.DefaultConfig()
 	fs := flag.NewFlagSet("listclean", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(printableLines{stderr}) // it names a flag as it was given
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage:\n  listclean [flags] [FILE]        review in the terminal UI\n  listclean -batch [flags] FILE   clean without the UI\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -264,7 +265,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
 			return st.Export(ctx, o)
 		}
-		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", c.file, st.Rows())
+		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", printable.String(c.file), st.Rows())
 	} else {
 		defer collectAtLimit()()
 		var l *cleaner.List
@@ -284,7 +285,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	for _, n := range list.Notes {
-		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
+		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(c.file), printable.String(n))
 	}
 	exp := c.exportOptions(c.file)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
@@ -309,9 +310,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return err
 	}
 	fmt.Fprintf(stderr, "wrote %s: %d rows kept, %d fixed\nwrote %s: %d rows removed\n",
-		res.Paths.Cleaned, res.Kept, res.Fixed, res.Paths.Removed, res.Removed)
+		printable.String(res.Paths.Cleaned), res.Kept, res.Fixed, printable.String(res.Paths.Removed), res.Removed)
 	if res.Paths.Report != "" {
-		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
+		fmt.Fprintf(stderr, "wrote %s\n", printable.String(res.Paths.Report))
 	}
 	return nil
 }
@@ -356,4 +357,28 @@ func batchProgress(stderr io.Writer) func(resolver.Result, int, int) {
 			}
 		}
 	}
+}
+
+// printableLines writes to w what it is given, shown by printable.String
+// line by line, the line ends and tabs that lay out the flag package's
+// messages and usage kept.
+type printableLines struct{ w io.Writer }
+
+func (p printableLines) Write(b []byte) (int, error) {
+	n := len(b)
+	var out []byte
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, "\n\t")
+		if i < 0 {
+			i = len(b)
+		}
+		out = append(out, printable.String(string(b[:i]))...)
+		if i < len(b) {
+			out = append(out, b[i])
+			i++
+		}
+		b = b[i:]
+	}
+	_, err := p.w.Write(out)
+	return n, err
 }
