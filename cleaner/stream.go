@@ -316,7 +316,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 		paths = append(paths, opt.Paths.Report)
 	}
 	sum := newSummaryTotal()
-	err = csvfile.WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
+	err = csvfile.WriteFilesAtomicTogether(csvfile.WriteOptions{Force: opt.Force}, paths, func(ws []io.Writer) error {
 		return st.each(ctx, dups, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
 			pl := rowPlan{s: cs, policy: opt.Policy, dupFix: dupFix, first: first}

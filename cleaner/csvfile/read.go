@@ -915,12 +915,17 @@ func readDuplicateHeader(header []string) error {
 	return nil
 }
 
-// readUnwrapPath drops the operation and path from a *fs.PathError, which
-// ReadError already shows.
+// readUnwrapPath drops the operation and paths from a *fs.PathError or an
+// *os.LinkError, which ReadError already shows, or which name a temporary
+// file rather than the output a message is about.
 func readUnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
