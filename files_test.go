@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -704,6 +705,45 @@ func TestConcurrentRunsNoClobber(t *testing.T) {
 			recs := readCSV(t, p)
 			if len(recs) != 2001 || !strings.HasPrefix(recs[1][0], prefix) && !strings.HasPrefix(recs[1][0], "not-an-email-"+prefix) {
 				t.Errorf("pair %d: %s holds %d records starting %q: not all the winning run's (%s)", pair, p, len(recs), recs[min(1, len(recs)-1)], lists[won])
+			}
+		}
+	}
+}
+
+// TestOutputMode: the outputs take the input's permission bits, less the
+// umask: a list readable by its owner alone does not become readable by
+// every user of the machine.
+func TestOutputMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits")
+	}
+	t.Parallel()
+	tests := []struct {
+		input fs.FileMode
+		umask string
+		want  fs.FileMode
+	}{
+		{0o600, "022", 0o600},
+		{0o640, "022", 0o640},
+		{0o644, "077", 0o600},
+		{0o644, "022", 0o644},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(smallList))
+		if err := os.Chmod(input, tt.input); err != nil {
+			t.Fatal(err)
+		}
+		report := filepath.Join(dir, "report.csv")
+		cmd := childCmd(t, "-batch", "-dns", "off", "-report", report, input)
+		cmd.Env = append(cmd.Env, childUmask+"="+tt.umask)
+		if res := runChild(t, cmd, runBudget); res.code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+		}
+		out := defaultOutputs(input)
+		for _, p := range []string{out.cleaned, out.removed, report} {
+			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != tt.want {
+				t.Errorf("input %v, umask %s: %s has mode %v (%v), want %v", tt.input, tt.umask, filepath.Base(p), fi.Mode().Perm(), err, tt.want)
 			}
 		}
 	}

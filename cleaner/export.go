@@ -138,7 +138,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 	if opt.Paths.Report != "" {
 		outs = append(outs, csvfile.Output{Path: opt.Paths.Report, Write: func(w io.Writer) error { return e.report(w, true) }})
 	}
-	if err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: opt.Force}, outs...); err != nil {
+	if err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: opt.Force, Perm: s.List.Perm}, outs...); err != nil {
 		return res, fmt.Errorf("exporting: %w", err)
 	}
 	return res, nil

@@ -60,6 +60,10 @@ type List struct {
 	Encoding  string   // "UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE" or "UTF-16BE"
 	CRLF      bool     // the file used CRLF line endings
 	Notes     []string // what the user should be told, e.g. "not valid UTF-8: read as Windows-1252"
+	// Perm is the permission bits of the file read (ReadFile), which the
+	// outputs take, so that they are no more readable than it; 0 for a
+	// list read from a pipe or a reader (Read).
+	Perm fs.FileMode
 }
 
 // ReadError is a read failure with the position, printed as
@@ -105,7 +109,11 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 	if fi.Size() > limit {
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
 	}
-	return readFrom(f, path, opt, fi.Size())
+	l, err := readFrom(f, path, opt, fi.Size())
+	if l != nil && fi.Mode().IsRegular() {
+		l.Perm = fi.Mode().Perm()
+	}
+	return l, err
 }
 
 // Open opens the file at path for reading a list from, with what it is; a
