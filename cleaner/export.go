@@ -67,9 +67,10 @@ type ReportRow struct {
 
 // CheckPaths refuses an export before anything is written: an output that is
 // the input (by any spelling or link), two outputs that are the same file,
-// an output whose folder does not exist, something other than a file at an
-// output path, and, without force, an output that exists already (the error
-// wraps ErrExists).
+// an output whose folder does not exist or takes no new file (see
+// CheckWritable), something other than a file at an output path, and,
+// without force, an output that exists already (the error wraps
+// ErrExists).
 func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 	outs := []string{p.Cleaned, p.Removed}
 	if p.Report != "" {
@@ -95,11 +96,36 @@ func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 				return fmt.Errorf("refusing to write %s: it is not a regular file", out)
 			}
 		}
-		if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
-			return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
+		if err := checkWritable(out); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// CheckWritable reports whether every output of p can be written, before
+// the work that makes them: its folder exists and takes a new file, which
+// a probe beside the output, made and removed, shows (a read-only folder,
+// a file system mounted read-only or out of inodes does not). It says
+// nothing of the outputs that exist: see CheckPaths.
+func CheckWritable(p ExportPaths) error {
+	for _, out := range []string{p.Cleaned, p.Removed, p.Report} {
+		if out == "" {
+			continue
+		}
+		if err := checkWritable(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkWritable is CheckWritable for one output.
+func checkWritable(out string) error {
+	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
+	}
+	return csvfile.CheckWritable(out)
 }
 
 // Export writes the cleaned list, the removed rows with their reasons and,
