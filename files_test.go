@@ -257,8 +257,9 @@ func childRunnable(t *testing.T) (base, exe string) {
 
 // TestReadOnlyFolder: a list in a folder the user cannot write to. The
 // outputs next to it cannot be created: the run says so, naming the path,
-// and leaves the input untouched. Root writes anywhere whatever the modes,
-// so as root the command runs as the user nobody.
+// before any DNS query (a probe file, not the end of the work, finds it
+// out), and leaves the input untouched. Root writes anywhere whatever the
+// modes, so as root the command runs as the user nobody.
 func TestReadOnlyFolder(t *testing.T) {
 	t.Parallel()
 	base, exe := childRunnable(t)
@@ -268,7 +269,8 @@ func TestReadOnlyFolder(t *testing.T) {
 	if err := os.Chmod(ro, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-batch", "-dns", "off", input)
+	srv := startFaultServer(t)
+	cmd := exec.Command(exe, "-batch", "-dns", srv.Addr(), input)
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	if os.Geteuid() == 0 {
 		runAsNobody(cmd)
@@ -297,6 +299,9 @@ func TestReadOnlyFolder(t *testing.T) {
 	}
 	if d := before.diff(takeSnapshot(t, ro)); d != "" {
 		t.Errorf("the failed run changed the read-only folder: %s", d)
+	}
+	if n := srv.Queries(); n > 0 {
+		t.Errorf("%d DNS queries were sent before the run found it could not write its outputs", n)
 	}
 }
 
@@ -473,7 +478,7 @@ func TestKillMidExport(t *testing.T) {
 		var stderr syncBuffer
 		cmd.Stderr = &stderr
 		tr := killTrial{states: map[string]string{}}
-		tempsBefore := countTemps(dir) // left by earlier trials
+		tempsBefore := tempsOver(dir, 64<<10) // left by earlier trials
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -490,7 +495,9 @@ func TestKillMidExport(t *testing.T) {
 			time.Sleep(time.Duration(rng.Int64N(int64(full))))
 		case 1:
 			tr.how = "while writing a temporary file"
-			waitFor(deadline, func() bool { return countTemps(dir) > tempsBefore })
+			// Not the probe of the folder before the work: a file that
+			// has taken some rows.
+			waitFor(deadline, func() bool { return tempsOver(dir, 64<<10) > tempsBefore })
 			time.Sleep(time.Duration(rng.Int64N(int64(full / 10))))
 		case 2:
 			tr.how = "after the first rename"
@@ -565,6 +572,21 @@ func countTemps(dir string) int {
 	return n
 }
 
+// tempsOver counts the temporary files of atomic writes in dir that hold
+// more than size bytes.
+func tempsOver(dir string, size int64) int {
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp-") {
+			if fi, err := e.Info(); err == nil && fi.Size() > size {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 func mkdir(t *testing.T, p string) {
 	t.Helper()
 	if err := os.Mkdir(p, 0o755); err != nil {
@@ -631,7 +653,9 @@ func TestTempFilesBesideOutputs(t *testing.T) {
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
-	waitFor(time.Now().Add(slow(30*time.Second)), func() bool { return countTemps(dir) > 0 || countTemps(tmp) > 0 })
+	// Killed once a temporary file has taken some rows: an export, not
+	// the probe of the folder before the work.
+	waitFor(time.Now().Add(slow(30*time.Second)), func() bool { return tempsOver(dir, 64<<10) > 0 || countTemps(tmp) > 0 })
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-waited
 	if n := countTemps(dir); n == 0 {

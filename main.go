@@ -7,6 +7,9 @@
 //
 //	listclean [flags] [FILE]          review in the terminal UI
 //	listclean -batch [flags] FILE     clean without the UI, for scripts
+//
+// FILE - reads the list from standard input; then, as for a pipe or a
+// process substitution, -out and -removed say where the outputs go.
 package main
 
 import (
@@ -18,6 +21,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -206,6 +211,21 @@ func execute(c config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.file != "" && unnamedInput(c.file) {
+		switch {
+		case c.file == "-" && !c.batch:
+			return fmt.Errorf("%w: the terminal UI reads keys, not a list, from standard input; use -batch", errUsage)
+		case c.out == "" || c.removed == "":
+			return fmt.Errorf("%w: %s is not a file in a folder, where the outputs would go: give -out and -removed", errUsage, inputName(c.file))
+		}
+	}
+	if c.file != "" {
+		// Before any DNS query: an output that cannot be written stops
+		// the run now, not after the checks.
+		if err := cleaner.CheckWritable(c.exportOptions(c.file).Paths); err != nil {
+			return err
+		}
+	}
 	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
 		return fmt.Errorf("%s: %w: %.1f GiB is more than the terminal UI holds (1.0 GiB); clean it with -batch, which reads it in passes",
 			c.file, cleaner.ErrFileTooLarge, float64(fi.Size())/(1<<30))
@@ -251,8 +271,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		sess   *cleaner.Session
 		export func(cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error)
 	)
+	name := inputName(c.file)
 	fi, statErr := os.Stat(c.file)
-	regular := statErr == nil && fi.Mode().IsRegular()
+	regular := c.file != "-" && statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
 		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
 		if err != nil {
@@ -265,12 +286,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
 			return st.Export(ctx, o)
 		}
-		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", printable.String(c.file), st.Rows())
+		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", printable.String(name), st.Rows())
 	} else {
 		defer collectAtLimit()()
 		var l *cleaner.List
 		var err error
-		if regular || statErr != nil {
+		if regular || statErr != nil && c.file != "-" {
 			l, err = cleaner.ReadFile(c.file, readOpt)
 		} else {
 			l, err = readPipe(c.file, readOpt)
@@ -285,7 +306,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	for _, n := range list.Notes {
-		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(c.file), printable.String(n))
+		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(name), printable.String(n))
 	}
 	exp := c.exportOptions(c.file)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
@@ -317,16 +338,52 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	return nil
 }
 
-// readPipe reads the list from a pipe or device (listclean -batch
-// <(zcat list.csv.gz)), which cannot be read twice and so is held in
-// memory: up to cleaner.StreamAbove of it, read whole before it is parsed
-// so that a longer input is refused in little memory.
-func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return cleaner.ReadFile(path, opt) // for its message
+// stdinName is how messages name standard input, the input "-".
+const stdinName = "standard input"
+
+// inputName is how messages name the input path.
+func inputName(path string) string {
+	if path == "-" {
+		return stdinName
 	}
-	defer f.Close()
+	return path
+}
+
+// unnamedInput reports whether the input at path is not a file in a
+// folder of the user's, beside which the outputs could go: standard input
+// ("-"), or a path in /dev or /proc, or a link to one: /dev/stdin (even
+// when it is a file given with <), a pipe or a process substitution
+// (/dev/fd/63), a terminal. A named pipe in a folder of the user's is a
+// file in a folder.
+func unnamedInput(path string) bool {
+	if path == "-" {
+		return true
+	}
+	system := func(p string) bool {
+		abs, err := filepath.Abs(p)
+		return err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/"))
+	}
+	if system(path) {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(path)
+	return err == nil && system(real)
+}
+
+// readPipe reads the list from standard input ("-"), a pipe or a device
+// (listclean -batch <(zcat list.csv.gz)), which cannot be read twice and
+// so is held in memory: up to cleaner.StreamAbove of it, read whole before
+// it is parsed so that a longer input is refused in little memory.
+func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
+	f := os.Stdin
+	if path != "-" {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return cleaner.ReadFile(path, opt) // for its message
+		}
+		defer f.Close()
+	}
+	path = inputName(path)
 	// One buffer of the largest size, not one grown by doubling: the pages
 	// never written to take no memory.
 	buf := make([]byte, cleaner.StreamAbove+1)
