@@ -167,6 +167,8 @@ func TestOddButValidInput(t *testing.T) {
 		check func(t *testing.T, cleaned [][]string)
 		// headerless: the input has no header line.
 		headerless bool
+		// cleanedBytes is in the cleaned file as it is written.
+		cleanedBytes string
 	}{
 		{
 			name:  "whole file in Windows-1252",
@@ -193,6 +195,32 @@ func TestOddButValidInput(t *testing.T) {
 			rows:       1,
 			note:       "no header line",
 			headerless: true,
+		},
+		{
+			// As spreadsheets and Python's csv read it: three rows, and
+			// Bob's address is checked, not merged into Ann's name.
+			name:  "a lone CR among CRLFs",
+			input: "email,name\r\nann@gmail.com,Ann\rbob@example.com,Bob\r\ncat@yahoo.com,Cat\r\n",
+			rows:  3,
+			check: func(t *testing.T, cleaned [][]string) {
+				if len(cleaned) != 4 || cleaned[1][1] != "Ann" || cleaned[2][0] != "bob@example.com" {
+					t.Errorf("rows merged: %q", cleaned)
+				}
+			},
+			cleanedBytes: "ann@gmail.com,Ann\r\nbob@example.com,Bob\r\n",
+		},
+		{
+			name:         "CR line ends (Excel's CSV (Macintosh))",
+			input:        "email,name\rann@alderbrook.org,Ann\rbob@alderbrook.org,\"Bob\nB.\"\r",
+			rows:         2,
+			note:         "lines end in CR alone",
+			cleanedBytes: "email,name\r\nann@alderbrook.org,Ann\r\nbob@alderbrook.org,\"Bob\nB.\"\r\n",
+		},
+		{
+			name:         "quoted line breaks of the other kind",
+			input:        "Email,Note\nann@alderbrook.org,\"two\r\nlines\"\nbob@alderbrook.org,\"cr\ralone\"\n",
+			rows:         2,
+			cleanedBytes: "ann@alderbrook.org,\"two\r\nlines\"\nbob@alderbrook.org,\"cr\ralone\"\n",
 		},
 		{
 			name:  "ragged rows, blank lines, CRLF",
@@ -229,6 +257,9 @@ func TestOddButValidInput(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t, readCSV(t, out.cleaned))
+			}
+			if b := mustRead(t, out.cleaned); !strings.Contains(string(b), tt.cleanedBytes) {
+				t.Errorf("the cleaned file is\n%q\nwant it to hold\n%q", b, tt.cleanedBytes)
 			}
 		})
 	}

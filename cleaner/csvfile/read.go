@@ -142,14 +142,20 @@ func Open(path string) (*os.File, fs.FileInfo, error) {
 // valid UTF-8 beyond ASCII is read as Windows-1252 and a Note says so;
 // UTF-8 text (valid non-ASCII UTF-8, or a UTF-8 byte-order mark) with bytes
 // that are not UTF-8 is an error at the first of them (ErrMixedEncoding),
-// since which characters they stand for cannot be known. Lines may end in LF or CRLF. A first line "sep=X" (Excel's
-// delimiter hint) sets the delimiter and is skipped; otherwise, unless
-// opt.Delimiter is set, the delimiter is the one of , ; tab | that splits the
-// first records most consistently (outside quotes), ',' if none does.
+// since which characters they stand for cannot be known.
 //
-// Records are parsed by encoding/csv (RFC 4180: quoted fields may hold
-// delimiters, doubled quotes and newlines; blank lines are skipped). Rows
-// with more or fewer fields than the header are kept exactly as they are.
+// Lines may end in LF, CRLF or a CR alone, as spreadsheets read them: a CR
+// alone outside quotes ends a record (Excel's "CSV (Macintosh)" ends every
+// line so), and a quoted cell keeps its line breaks byte for byte. A first
+// line "sep=X" (Excel's delimiter hint) sets the delimiter and is skipped;
+// otherwise, unless opt.Delimiter is set, the delimiter is the one of , ;
+// tab | that splits the first records most consistently (outside quotes),
+// ',' if none does.
+//
+// Records are parsed as encoding/csv parses them (RFC 4180: quoted fields
+// may hold delimiters, doubled quotes and newlines; blank lines are
+// skipped), but for those line ends. Rows with more or fewer fields than
+// the header are kept exactly as they are.
 // A quote inside an unquoted field (Bob "the builder" Smith, as hand-made
 // files have) is read as an ordinary character and a Note says where: such
 // a field ends at the next delimiter, so nothing else can change. Every
@@ -351,12 +357,12 @@ type readParsed struct {
 	notes    []string
 }
 
-// readCSV parses input as encoding/csv does. Rows share a few large
+// readCSV parses input as encoding/csv does, but that quoted fields keep
+// their line breaks as they are (see readSplit). Rows share a few large
 // backing arrays rather than one allocation each. The records slice and
-// lines are scratch's when it is not nil and they are long enough. With
-// keep set, input is the caller's to give away: readCSV may rewrite it,
-// nothing else may write it again, and the fields may be its own bytes
-// (see readSplit).
+// lines are scratch's when it is not nil and they are long enough. readCSV
+// may rewrite input. With keep set, input is the caller's to give away:
+// nothing else may write it again, and the fields may be its own bytes.
 func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs [][]string, lines []int, err error) {
 	// A record is made of whole lines, so a line longer than the longest
 	// record is refused before encoding/csv splits it into millions of
@@ -377,16 +383,16 @@ func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs []
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
-	if keep && delim < utf8.RuneSelf {
-		if recs, lines, ok := readSplit(input, byte(delim), scratch, n); ok {
-			return recs, lines, nil
-		}
+	if recs, lines, ok := readSplit(input, delim, scratch, n, keep); ok {
+		return recs, lines, nil
 	}
 	return readCSVReader(input, delim, scratch, n)
 }
 
 // readCSVReader is readCSV with encoding/csv, given n, the most records
-// input can have.
+// input can have: what it reports for an input that readSplit declines,
+// the error and its position. (It reads a CRLF inside quotes as an LF, but
+// readSplit declines no input that it reads without an error.)
 func readCSVReader(input []byte, delim rune, scratch *readScratch, n int) (recs [][]string, lines []int, err error) {
 	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
 		recs, lines = scratch.recs[:0], scratch.lines[:0]
@@ -656,14 +662,18 @@ func readBinaryHint(data []byte) string {
 }
 
 // readSepLine recognises Excel's delimiter hint, a first line "sep=X", and
-// returns X and the length of the line.
+// returns X and the length of the line, which may end in a CR alone.
 func readSepLine(text []byte) (delim rune, n int) {
 	if !bytes.HasPrefix(text, []byte("sep=")) {
 		return 0, 0
 	}
 	d, size := utf8.DecodeRune(text[4:])
 	end := 4 + size
-	if eol := readEOL(text, end); readValidDelim(d) && (eol > 0 || end == len(text)) {
+	eol := readEOL(text, end)
+	if eol == 0 && end < len(text) && text[end] == '\r' {
+		eol = 1 // a CR alone, which reading the chunks makes an LF
+	}
+	if readValidDelim(d) && (eol > 0 || end == len(text)) {
 		return d, end + eol
 	}
 	return 0, 0
@@ -705,8 +715,9 @@ func readSniff(text []byte, all bool) rune {
 }
 
 // readCountDelims counts d outside quotes in each of the first 100 records
-// of text, skipping blank lines. The last record is left out unless
-// complete, as text may end in the middle of it.
+// of text, skipping blank lines. A record ends at an LF or a CR not
+// followed by one. The last record is left out unless complete, as text
+// may end in the middle of it.
 func readCountDelims(text []byte, d byte, complete bool) []int {
 	var counts []int
 	n, atField, blank := 0, true, true
@@ -722,7 +733,7 @@ func readCountDelims(text []byte, d byte, complete bool) []int {
 		case c == d:
 			n++
 			atField, blank = true, false
-		case c == '\n':
+		case c == '\n' || c == '\r' && i+1 < len(text) && text[i+1] != '\n':
 			if !blank {
 				counts = append(counts, n)
 			}

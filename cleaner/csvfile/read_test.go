@@ -53,11 +53,44 @@ func TestReadList(t *testing.T) {
 		rows:   [][]string{{"a@x.com", "line one\nline two", `"Editors"`}, {"b@y.org", "Doe, J", "x\n\ny"}, {"c@z.net", "", ""}},
 		lines:  []int{2, 4, 7}, col: 0, by: "header", delim: ',', enc: "UTF-8",
 	}, {
-		name:   "quoted CRLF inside a field",
+		name:   "quoted CRLF inside a field kept",
 		in:     "email,note\r\na@x.com,\"one\r\ntwo\"\r\nb@y.org,x\r\n",
 		header: []string{"email", "note"},
-		rows:   [][]string{{"a@x.com", "one\ntwo"}, {"b@y.org", "x"}},
+		rows:   [][]string{{"a@x.com", "one\r\ntwo"}, {"b@y.org", "x"}},
 		lines:  []int{2, 4}, col: 0, by: "header", delim: ',', enc: "UTF-8", crlf: true,
+	}, {
+		name:   "quoted CRLF in an LF file kept",
+		in:     "email,note\na@x.com,\"one\r\ntwo\"\nb@y.org,x\n",
+		header: []string{"email", "note"},
+		rows:   [][]string{{"a@x.com", "one\r\ntwo"}, {"b@y.org", "x"}},
+		lines:  []int{2, 4}, col: 0, by: "header", delim: ',', enc: "UTF-8",
+	}, {
+		name:   "quoted LF in a CRLF file kept",
+		in:     "email,note\r\na@x.com,\"one\ntwo\"\r\nb@y.org,\"x\ry\"\r\n",
+		header: []string{"email", "note"},
+		rows:   [][]string{{"a@x.com", "one\ntwo"}, {"b@y.org", "x\ry"}},
+		lines:  []int{2, 4}, col: 0, by: "header", delim: ',', enc: "UTF-8", crlf: true,
+	}, {
+		// As spreadsheets and Python's csv read it: three rows, not
+		// Bob's inside Ann's name.
+		name:   "a lone CR ends a record",
+		in:     "email,name\r\nann@gmail.com,Ann\rbob@example.com,Bob\r\ncat@yahoo.com,Cat\r\n",
+		header: []string{"email", "name"},
+		rows:   [][]string{{"ann@gmail.com", "Ann"}, {"bob@example.com", "Bob"}, {"cat@yahoo.com", "Cat"}},
+		lines:  []int{2, 3, 4}, col: 0, by: "header", delim: ',', enc: "UTF-8", crlf: true,
+	}, {
+		name:   "a lone CR after a closing quote",
+		in:     "email,name\n\"ann@gmail.com\",\"Ann\"\r\"bob@example.com\",Bob\n",
+		header: []string{"email", "name"},
+		rows:   [][]string{{"ann@gmail.com", "Ann"}, {"bob@example.com", "Bob"}},
+		lines:  []int{2, 3}, col: 0, by: "header", delim: ',', enc: "UTF-8",
+	}, {
+		name:   "CR line ends (Excel's CSV (Macintosh))",
+		in:     "email;name;note\rann@gmail.com;Ann;\"two\nlines\"\rbob@example.com;Bob;\"x\ry\"\r",
+		header: []string{"email", "name", "note"},
+		rows:   [][]string{{"ann@gmail.com", "Ann", "two\nlines"}, {"bob@example.com", "Bob", "x\ry"}},
+		lines:  []int{2, 4}, col: 0, by: "header", delim: ';', enc: "UTF-8", crlf: true,
+		notes: []string{"lines end in CR alone"},
 	}, {
 		name:   "ragged rows kept and blank lines skipped",
 		in:     "email,name,note\nragged@x.com\n\nfull@x.com,Bob,a note\nlong@x.com,Ann,n,extra,more\n\n",
@@ -492,6 +525,29 @@ func TestReadSniff(t *testing.T) {
 
 // TestReadRoundTrip reads lists and writes them back with their own
 // delimiter and line ends: reading the output gives the same records.
+// TestReadWriteLineBreaksExact reads lists whose quoted cells hold line
+// breaks of the other kind than the file's, and writes them back: the
+// output is the input, byte for byte.
+func TestReadWriteLineBreaksExact(t *testing.T) {
+	for _, in := range []string{
+		"email,note\na@x.com,\"one\r\ntwo\"\nb@x.com,\"cr\ralone\"\n",
+		"email,note\r\na@x.com,\"one\ntwo\"\r\nb@x.com,\"both\r\nand\n\"\r\n",
+		"email,note\r\na@x.com,\"one\r\r\ntwo\"\r\n",
+	} {
+		l, err := Read(strings.NewReader(in), "in.csv", ReadOptions{})
+		if err != nil {
+			t.Fatalf("Read(%q): %v", in, err)
+		}
+		var buf bytes.Buffer
+		if err := l.NewWriter(&buf).WriteAll(append([][]string{l.Header}, l.Rows...)); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != in {
+			t.Errorf("read and written back:\n got %q\nwant %q", buf.String(), in)
+		}
+	}
+}
+
 func TestReadRoundTrip(t *testing.T) {
 	inputs := []string{
 		"email,name\na@x.com,Ann\n",
@@ -503,7 +559,8 @@ func TestReadRoundTrip(t *testing.T) {
 		"email,name\nm@x.de,M\xfcller\n", // Windows-1252
 		"sep=,\nemail,\"sep=;\"\na@x.com,\"\uFEFFx\"\n",
 		"\"sep=;\"\na@x.com\n",
-		"a@x.com,Ann\nb@x.com,Bob\n", // no header line
+		"a@x.com,Ann\nb@x.com,Bob\n",                          // no header line
+		"email,n\rann@x.com,\"a\r\nb\"\rbob@x.com,\"c\rd\"\r", // CR line ends
 	}
 	for _, in := range inputs {
 		l, err := Read(strings.NewReader(in), "in.csv", ReadOptions{})

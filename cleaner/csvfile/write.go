@@ -403,11 +403,12 @@ func writeCanonical(path string) string {
 }
 
 // A RecordWriter writes CSV records like encoding/csv's Writer, with the
-// same methods, but so that encoding/csv's Reader (and so Read) gives back
-// every record exactly: a record of one empty field is written as "" rather
-// than as a blank line, which readers skip; a carriage return inside a
-// field is kept in CRLF mode; a field starting with a space, a byte-order
-// mark or "sep=" is quoted.
+// same methods, but so that Read, as spreadsheets, gives back every record
+// exactly: a record of one empty field is written as "" rather than as a
+// blank line, which readers skip; a field's line breaks, quoted, are
+// written as they are, whatever the line ends of the records, as Read
+// keeps them; a field starting with a space, a byte-order mark or "sep="
+// is quoted.
 type RecordWriter struct {
 	w   *bufio.Writer
 	enc *Encoder
@@ -613,28 +614,17 @@ func (e *Encoder) AppendCell(dst []byte, c string, escape, only bool) []byte {
 }
 
 // appendQuoted appends field's bytes as they go between quotes: quotes
-// doubled, and line feeds written so that a reader gives them back.
+// doubled, everything else, line breaks included, as it is.
 func (e *Encoder) appendQuoted(dst []byte, field string) []byte {
-	start := 0
-	for i := 0; i < len(field); i++ {
-		switch c := field[i]; {
-		case c == '"':
-			dst = append(dst, field[start:i]...)
-			dst = append(dst, '"', '"')
-			start = i + 1
-		case c == '\n':
-			// A reader turns every CRLF into LF, so "\r\n" in a field
-			// is written "\r\r\n".
-			dst = append(dst, field[start:i]...)
-			if e.crlf || i > 0 && field[i-1] == '\r' {
-				dst = append(dst, '\r', '\n')
-			} else {
-				dst = append(dst, '\n')
-			}
-			start = i + 1
+	for {
+		i := strings.IndexByte(field, '"')
+		if i < 0 {
+			return append(dst, field...)
 		}
+		dst = append(dst, field[:i+1]...)
+		dst = append(dst, '"')
+		field = field[i+1:]
 	}
-	return append(dst, field[start:]...)
 }
 
 // startNeedsQuotes reports whether a field that is not empty must be
