@@ -238,7 +238,10 @@ func execute(c config, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Interrupted, terminated or hung up on (its terminal closed), the run
+	// stops as it does on ctrl+c: it says so and exits 1, its temporary
+	// files removed.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()
 	if !c.batch {
 		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas}
@@ -252,7 +255,8 @@ func execute(c config, stderr io.Writer) error {
 		}
 		if err := ui.Run(ctx, opt); err != nil {
 			if ctx.Err() != nil {
-				return errors.New("interrupted")
+				// The cause names the signal: "terminated signal received".
+				return fmt.Errorf("interrupted (%v): what was not exported is lost", context.Cause(ctx))
 			}
 			return err
 		}
