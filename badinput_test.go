@@ -96,6 +96,12 @@ func TestBadInput(t *testing.T) {
 			return writeFile(t, filepath.Join(dir, "list.csv"),
 				[]byte("Email,Name,Name,Tag\nann@alderbrook.org,Ann,Smith,a\n"))
 		}, []string{`list.csv:1: duplicate header name: columns 2 "Name" and 3 "Name"; rename one`}},
+		// The same name to -column, which picks a column by name, case
+		// and spaces aside.
+		{"duplicate header names but for case and spaces", func(t *testing.T, dir string) string {
+			return writeFile(t, filepath.Join(dir, "list.csv"),
+				[]byte("Email,name,Tag,Name \nann@alderbrook.org,Ann,a,Smith\n"))
+		}, []string{`list.csv:1: duplicate header name: columns 2 "name" and 4 "Name ", which only case or spaces tell apart; rename one`}},
 		{"2 GB of NUL bytes", func(t *testing.T, dir string) string {
 			// A sparse file, no disk space: read in passes, it stops at
 			// the first chunk.
@@ -354,5 +360,27 @@ func TestHugeLine(t *testing.T) {
 	// refused as soon as it is longer than 16 MiB.
 	if want := int64(4 * size); !raceEnabled && res.maxRSS > want {
 		t.Fatalf("peak memory %d MiB for a 100 MB line, want at most %d MiB", res.maxRSS>>20, want>>20)
+	}
+}
+
+// TestDelimiterNotTheFiles: -delimiter with a delimiter that leaves the
+// header one column, where another splits it, would make every row one
+// cell and remove it as a syntax error: the run stops at once with a hint.
+func TestDelimiterNotTheFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte("Email,First Name\nann@alderbrook.org,Ann\nbob@alderbrook.org,Bob\n"))
+	before := takeSnapshot(t, dir)
+	res := runCLI(t, runBudget, "-batch", "-dns", "off", "-delimiter", ";", input)
+	want := input + `:1: not this file's delimiter: ';' leaves the first line one column, while ',' splits it into 2; choose ','`
+	if res.code != 1 || !strings.Contains(res.stderr, want) {
+		t.Errorf("exit %d, want 1 saying %q; stderr:\n%s", res.code, want, res.stderr)
+	}
+	if d := before.diff(takeSnapshot(t, dir)); d != "" {
+		t.Errorf("the refused run changed the folder: %s", d)
+	}
+	// The file's own delimiter, given, is read.
+	if res := runCLI(t, runBudget, "-batch", "-dns", "off", "-delimiter", ",", input); res.code != 0 {
+		t.Errorf("-delimiter ,: exit %d; stderr:\n%s", res.code, res.stderr)
 	}
 }

@@ -373,17 +373,24 @@ func (s *RecordStream) start() error {
 		text, _, _, _, _ = readWindows1252(sample)
 	}
 	start := 0
+	given := s.p.delim != 0
 	if d, n := readSepLine(text); n > 0 {
 		start, s.sepLine = n, 1
 		if s.p.delim == 0 {
 			s.p.delim = d
 		}
 	}
+	complete := s.eof && len(sample) == len(s.buf)
 	if s.p.delim == 0 {
-		s.p.delim = readSniff(text[start:], s.eof && len(sample) == len(s.buf))
+		s.p.delim = readSniff(text[start:], complete)
 	}
 	if !readValidDelim(s.p.delim) {
 		return &ReadError{File: s.name, Err: fmt.Errorf("invalid delimiter %q", s.p.delim)}
+	}
+	if given {
+		if err := readCheckDelim(text[start:], s.p.delim, complete); err != nil {
+			return &ReadError{File: s.name, Line: 1 + s.sepLine, Err: err}
+		}
 	}
 	s.sep = []byte(string(s.p.delim))
 	if s.p.delim >= utf8.RuneSelf && !utf8.Valid(sample) {

@@ -44,8 +44,12 @@ var (
 	// its characters cannot be read for sure. A file wholly in
 	// Windows-1252 is read as such.
 	ErrMixedEncoding = errors.New("invalid UTF-8 in UTF-8 text")
-	// ErrDuplicateHeader: two columns have the same (non-empty) name.
+	// ErrDuplicateHeader: two columns have the same (non-empty) name,
+	// case and surrounding spaces aside.
 	ErrDuplicateHeader = errors.New("duplicate header name")
+	// ErrWrongDelimiter: the delimiter asked for leaves the first line
+	// one column, where another delimiter splits it.
+	ErrWrongDelimiter = errors.New("not this file's delimiter")
 )
 
 // List is a subscriber list as read from a CSV file.
@@ -714,6 +718,30 @@ func readSniff(text []byte, all bool) rune {
 	return best
 }
 
+// readCheckDelim returns an error wrapping ErrWrongDelimiter when d, the
+// delimiter asked for, leaves the first record of text one field while one
+// of readDelimiters splits it: every row would be one cell, and the email
+// column the whole line. complete says text is the whole input. A
+// delimiter of several bytes is not checked.
+func readCheckDelim(text []byte, d rune, complete bool) error {
+	fields := func(c byte) int {
+		if counts := readCountDelims(text, c, complete); len(counts) > 0 {
+			return counts[0] + 1
+		}
+		return 0 // no whole record to tell by
+	}
+	if d >= utf8.RuneSelf || fields(byte(d)) != 1 {
+		return nil
+	}
+	for _, other := range readDelimiters {
+		if n := fields(other); n > 1 {
+			return fmt.Errorf("%w: %q leaves the first line one column, while %q splits it into %d; choose %q, or let the delimiter be found",
+				ErrWrongDelimiter, d, rune(other), n, rune(other))
+		}
+	}
+	return nil
+}
+
 // readCountDelims counts d outside quotes in each of the first 100 records
 // of text, skipping blank lines. A record ends at an LF or a CR not
 // followed by one. The last record is left out unless complete, as text
@@ -915,23 +943,42 @@ func readHeaderList(header []string) string {
 }
 
 // readDuplicateHeader returns an error wrapping ErrDuplicateHeader when two
-// columns of header have the same name (ignoring surrounding spaces, which
-// a spreadsheet does not show; empty names, as Excel gives unnamed
-// columns, do not count). Names that differ in case are told apart, as a
-// spreadsheet does.
+// columns of header have the same name, with their positions. Names are
+// compared as a column is picked by name (readColumnSpec, -column): their
+// surrounding spaces, which a spreadsheet does not show, and their case
+// aside, so that "name", "name " and "Name" are one name, which would
+// leave -column name, an ESP's import and a person reading the file
+// unsure which column is meant. Empty names, as Excel gives unnamed
+// columns, do not count.
 func readDuplicateHeader(header []string) error {
 	seen := make(map[string]int, len(header))
 	for c, h := range header {
-		key := strings.TrimSpace(h)
+		key := readFoldKey(strings.TrimSpace(h))
 		if key == "" {
 			continue
 		}
 		if first, dup := seen[key]; dup {
-			return fmt.Errorf("%w: columns %d %q and %d %q; rename one so that every column has its own name", ErrDuplicateHeader, first+1, header[first], c+1, h)
+			how := ""
+			if h != header[first] {
+				how = ", which only case or spaces tell apart"
+			}
+			return fmt.Errorf("%w: columns %d %q and %d %q%s; rename one so that every column has its own name", ErrDuplicateHeader, first+1, header[first], c+1, h, how)
 		}
 		seen[key] = c
 	}
 	return nil
+}
+
+// readFoldKey returns s with each letter in one case of its own: two
+// strings have the same key exactly when strings.EqualFold holds of them.
+func readFoldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 // readUnwrapPath drops the operation and paths from a *fs.PathError or an

@@ -215,6 +215,15 @@ func TestReadList(t *testing.T) {
 		lines: []int{1}, col: 1, by: "content", delim: ',', enc: "UTF-8",
 		notes: []string{"no header line"},
 	}, {
+		// No delimiter splits the first line: the one given is as good
+		// as any.
+		name:   "a delimiter given, one column",
+		in:     "email\na@x.com\n",
+		opt:    ReadOptions{Delimiter: ';'},
+		header: []string{"email"},
+		rows:   [][]string{{"a@x.com"}},
+		lines:  []int{2}, col: 0, by: "header", delim: ';', enc: "UTF-8",
+	}, {
 		name:   "unnamed columns",
 		in:     "email,tag,,\na@x.com,1,,\n",
 		header: []string{"email", "tag", "", ""},
@@ -310,8 +319,8 @@ func TestReadErrors(t *testing.T) {
 			is: ErrNoEmailColumn, msg: []string{`no header names an email address and no column holds addresses (headers: "Name", "Phone")`}, list: true,
 		},
 		{
-			name: "ambiguous email header", in: "Email,Name,email\na@x.com,Ann,b@x.com\n",
-			is: ErrNoEmailColumn, msg: []string{`columns 1 "Email" and 3 "email" are both named like it`}, list: true,
+			name: "ambiguous email header", in: "Email,Name,E-mail\na@x.com,Ann,b@x.com\n",
+			is: ErrNoEmailColumn, msg: []string{`columns 1 "Email" and 3 "E-mail" are both named like it`}, list: true,
 		},
 		{
 			name: "no such column name", in: "email,name\na@x.com,Ann\n", opt: ReadOptions{Column: "mail"},
@@ -330,10 +339,30 @@ func TestReadErrors(t *testing.T) {
 			line: 2, col: 9, is: ErrMixedEncoding, msg: []string{"(byte 0xFC)"},
 		},
 		{
-			name: "duplicate header names", in: "email,Tag,tag, Tag ,,\na@x.com,1,2,3,,\n",
-			line: 1, is: ErrDuplicateHeader, msg: []string{`columns 2 "Tag" and 4 " Tag "; rename one`},
+			name: "duplicate header names", in: "email,Tag, Tag ,,\na@x.com,1,2,,\n",
+			line: 1, is: ErrDuplicateHeader, msg: []string{`columns 2 "Tag" and 3 " Tag ", which only case or spaces tell apart; rename one`},
+		},
+		{
+			name: "duplicate header names but for case", in: "email,name,Tag,NAME\na@x.com,1,2,3\n",
+			line: 1, is: ErrDuplicateHeader, msg: []string{`columns 2 "name" and 4 "NAME"`},
+		},
+		{
+			name: "duplicate header names but for case and spaces", in: "email,Name ,name\na@x.com,1,2\n",
+			line: 1, is: ErrDuplicateHeader, msg: []string{`columns 2 "Name " and 3 "name"`},
+		},
+		{
+			name: "duplicate header names, folded letters", in: "email,Kelvin,\u212Aelvin\na@x.com,1,2\n",
+			line: 1, is: ErrDuplicateHeader, msg: []string{"columns 2 \"Kelvin\" and 3 \"\u212Aelvin\""},
 		},
 		{name: "invalid delimiter", in: "a,b\n", opt: ReadOptions{Delimiter: '"'}, msg: []string{`invalid delimiter '"'`}},
+		{
+			name: "a delimiter not the file's", in: "\"email\",name,note\na@x.com,Ann,x\n", opt: ReadOptions{Delimiter: ';'},
+			line: 1, is: ErrWrongDelimiter, msg: []string{`';' leaves the first line one column, while ',' splits it into 3; choose ','`},
+		},
+		{
+			name: "a delimiter not the file's, after its sep= line", in: "sep=;\r\nemail\tname\r\na@x.com\tAnn\r\n", opt: ReadOptions{Delimiter: '|'},
+			line: 2, is: ErrWrongDelimiter, msg: []string{`'|' leaves the first line one column, while '\t' splits it into 2`},
+		},
 		{name: "too large", in: "email\na@x.com\n", opt: ReadOptions{MaxBytes: 8}, is: ErrFileTooLarge, msg: []string{"more than 8 bytes"}},
 		{
 			name: "record too long", in: "email,note\na@x.com,ok\nb@x.com," + strings.Repeat("x", readMaxRecord) + "\n",
@@ -437,7 +466,7 @@ func TestReadErrorString(t *testing.T) {
 }
 
 func TestReadSetEmailColumn(t *testing.T) {
-	l, err := Read(strings.NewReader("Name,Email,Work,work\nAnn,a@x.com,a@w.com,x\nBob\n"), "in.csv", ReadOptions{})
+	l, err := Read(strings.NewReader("Name,Email,Work,Home\nAnn,a@x.com,a@w.com,x\nBob\n"), "in.csv", ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +479,7 @@ func TestReadSetEmailColumn(t *testing.T) {
 		{spec: "email", col: 1, cells: []string{"a@x.com", ""}},
 		{spec: "3", col: 2, cells: []string{"a@w.com", ""}},
 		{spec: " NAME ", col: 0, cells: []string{"Ann", "Bob"}},
-		{spec: "work", err: `in.csv: no email column: columns 3 and 4 are both named "work"; choose one by number`},
+		{spec: "home ", col: 3, cells: []string{"x", ""}},
 		{spec: "5", err: "in.csv: no email column: there is no column 5; the file has 4"},
 		{spec: "0", err: "there is no column 0"},
 		{spec: "", err: `no column named ""`},
