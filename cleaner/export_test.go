@@ -73,7 +73,7 @@ func TestPlanFixThatDuplicates(t *testing.T) {
 			t.Errorf("row %d: %s, want %s", i+1, o.Action, want[i])
 		}
 	}
-	if plan[0].Reason != ReasonDuplicate || plan[2].Email != "b@gmail.com" {
+	if plan[0].Reason != ReasonDuplicate || plan[0].Verdict != VerdictDuplicate || plan[2].Email != "b@gmail.com" {
 		t.Errorf("plan = %+v", plan)
 	}
 
@@ -81,7 +81,7 @@ func TestPlanFixThatDuplicates(t *testing.T) {
 	// nothing: row 3 fixed to the address row 2 keeps is a duplicate.
 	s.Decide([]int{2}, Decision{Action: ActionFix, Email: "a@gmail.com"})
 	plan = s.Plan(Policy{})
-	if o := plan[2]; o.Action != ActionRemove || o.Reason != ReasonDuplicate {
+	if o := plan[2]; o.Action != ActionRemove || o.Reason != ReasonDuplicate || o.Verdict != VerdictDuplicate {
 		t.Errorf("row 3 fixed by the user to a kept address: %+v, want removed as a duplicate", o)
 	}
 }
