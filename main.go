@@ -219,9 +219,10 @@ func execute(c config, stderr io.Writer) error {
 			return fmt.Errorf("%w: %s is not a file in a folder, where the outputs would go: give -out and -removed", errUsage, inputName(c.file))
 		}
 	}
-	if c.file != "" {
-		// Before any DNS query: an output that cannot be written stops
-		// the run now, not after the checks.
+	if _, err := os.Stat(c.file); c.file == "-" || err == nil {
+		// Before any DNS query, and before a large file is read: an
+		// output that cannot be written stops the run now. (A missing
+		// input is reported as such when it is read.)
 		if err := cleaner.CheckWritable(c.exportOptions(c.file).Paths); err != nil {
 			return err
 		}
