@@ -7,6 +7,9 @@
 //
 //	listclean [flags] [FILE]          review in the terminal UI
 //	listclean -batch [flags] FILE     clean without the UI, for scripts
+//
+// FILE - reads the list from standard input; then, as for a pipe or a
+// process substitution, -out and -removed say where the outputs go.
 package main
 
 import (
@@ -18,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +30,7 @@ import (
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/cleaner/history"
+	"github.com/listclean/listclean/cleaner/printable"
 	"github.com/listclean/listclean/resolver"
 	"github.com/listclean/listclean/resolver/dnstest"
 	"github.com/listclean/listclean/ui"
@@ -86,23 +91,23 @@ func run(args []string, stderr io.Writer) int {
 	if err == nil {
 		err = execute(cfg, stderr)
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "listclean:", err)
-		return 2
-	default:
-		fmt.Fprintln(stderr, "listclean:", err)
-		return 1
 	}
+	// An error may name a file or quote a cell: printable, as all the
+	// command prints of them.
+	fmt.Fprintln(stderr, "listclean:", printable.String(err.Error()))
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	def := resolver.DefaultConfig()
 	fs := flag.NewFlagSet("listclean", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(printableLines{stderr}) // it names a flag as it was given
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage:\n  listclean [flags] [FILE]        review in the terminal UI\n  listclean -batch [flags] FILE   clean without the UI\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -275,6 +280,22 @@ func execute(c config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.file != "" && unnamedInput(c.file) {
+		switch {
+		case c.file == "-" && !c.batch:
+			return fmt.Errorf("%w: the terminal UI reads keys, not a list, from standard input; use -batch", errUsage)
+		case c.out == "" || c.removed == "":
+			return fmt.Errorf("%w: %s is not a file in a folder, where the outputs would go: give -out and -removed", errUsage, inputName(c.file))
+		}
+	}
+	if _, err := os.Stat(c.file); c.file == "-" || err == nil {
+		// Before any DNS query, and before a large file is read: an
+		// output that cannot be written stops the run now. (A missing
+		// input is reported as such when it is read.)
+		if err := cleaner.CheckWritable(c.exportOptions(c.file).Paths); err != nil {
+			return err
+		}
+	}
 	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
 		return fmt.Errorf("%s: %w: %.1f GiB is more than the terminal UI holds (1.0 GiB); clean it with -batch, which reads it in passes",
 			c.file, cleaner.ErrFileTooLarge, float64(fi.Size())/(1<<30))
@@ -291,7 +312,10 @@ func execute(c config, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Interrupted, terminated or hung up on (its terminal closed), the run
+	// stops as it does on ctrl+c: it says so and exits 1, its temporary
+	// files removed.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()
 	if !c.batch {
 		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas,
@@ -325,7 +349,8 @@ func execute(c config, stderr io.Writer) error {
 		}
 		if err := ui.Run(ctx, opt); err != nil {
 			if ctx.Err() != nil {
-				return errors.New("interrupted")
+				// The cause names the signal: "terminated signal received".
+				return fmt.Errorf("interrupted (%v): what was not exported is lost", context.Cause(ctx))
 			}
 			return err
 		}
@@ -346,8 +371,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		sess   *cleaner.Session
 		export func(cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error)
 	)
+	name := inputName(c.file)
 	fi, statErr := os.Stat(c.file)
-	regular := statErr == nil && fi.Mode().IsRegular()
+	regular := c.file != "-" && statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
 		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
 		if err != nil {
@@ -360,12 +386,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
 			return st.Export(ctx, o)
 		}
-		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", c.file, st.Rows())
+		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", printable.String(name), st.Rows())
 	} else {
 		defer collectAtLimit()()
 		var l *cleaner.List
 		var err error
-		if regular || statErr != nil {
+		if regular || statErr != nil && c.file != "-" {
 			l, err = cleaner.ReadFile(c.file, readOpt)
 		} else {
 			l, err = readPipe(c.file, readOpt)
@@ -380,7 +406,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	for _, n := range list.Notes {
-		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
+		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(name), printable.String(n))
 	}
 	exp := c.exportOptions(c.file)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
@@ -415,9 +441,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return err
 	}
 	fmt.Fprintf(stderr, "wrote %s: %d rows kept, %d fixed\nwrote %s: %d rows removed\n",
-		res.Paths.Cleaned, res.Kept, res.Fixed, res.Paths.Removed, res.Removed)
+		printable.String(res.Paths.Cleaned), res.Kept, res.Fixed, printable.String(res.Paths.Removed), res.Removed)
 	if res.Paths.Report != "" {
-		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
+		fmt.Fprintf(stderr, "wrote %s\n", printable.String(res.Paths.Report))
 	}
 	if checker != nil {
 		for _, n := range checker.Notes() {
@@ -446,16 +472,52 @@ func untrusted(err error) error {
 	return fmt.Errorf("%w.\n%s", err, advice)
 }
 
-// readPipe reads the list from a pipe or device (listclean -batch
-// <(zcat list.csv.gz)), which cannot be read twice and so is held in
-// memory: up to cleaner.StreamAbove of it, read whole before it is parsed
-// so that a longer input is refused in little memory.
-func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return cleaner.ReadFile(path, opt) // for its message
+// stdinName is how messages name standard input, the input "-".
+const stdinName = "standard input"
+
+// inputName is how messages name the input path.
+func inputName(path string) string {
+	if path == "-" {
+		return stdinName
 	}
-	defer f.Close()
+	return path
+}
+
+// unnamedInput reports whether the input at path is not a file in a
+// folder of the user's, beside which the outputs could go: standard input
+// ("-"), or a path in /dev or /proc, or a link to one: /dev/stdin (even
+// when it is a file given with <), a pipe or a process substitution
+// (/dev/fd/63), a terminal. A named pipe in a folder of the user's is a
+// file in a folder.
+func unnamedInput(path string) bool {
+	if path == "-" {
+		return true
+	}
+	system := func(p string) bool {
+		abs, err := filepath.Abs(p)
+		return err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/"))
+	}
+	if system(path) {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(path)
+	return err == nil && system(real)
+}
+
+// readPipe reads the list from standard input ("-"), a pipe or a device
+// (listclean -batch <(zcat list.csv.gz)), which cannot be read twice and
+// so is held in memory: up to cleaner.StreamAbove of it, read whole before
+// it is parsed so that a longer input is refused in little memory.
+func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
+	f := os.Stdin
+	if path != "-" {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return cleaner.ReadFile(path, opt) // for its message
+		}
+		defer f.Close()
+	}
+	path = inputName(path)
 	// One buffer of the largest size, not one grown by doubling: the pages
 	// never written to take no memory.
 	buf := make([]byte, cleaner.StreamAbove+1)
@@ -486,4 +548,28 @@ func batchProgress(stderr io.Writer) func(resolver.Result, int, int) {
 			}
 		}
 	}
+}
+
+// printableLines writes to w what it is given, shown by printable.String
+// line by line, the line ends and tabs that lay out the flag package's
+// messages and usage kept.
+type printableLines struct{ w io.Writer }
+
+func (p printableLines) Write(b []byte) (int, error) {
+	n := len(b)
+	var out []byte
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, "\n\t")
+		if i < 0 {
+			i = len(b)
+		}
+		out = append(out, printable.String(string(b[:i]))...)
+		if i < len(b) {
+			out = append(out, b[i])
+			i++
+		}
+		b = b[i:]
+	}
+	_, err := p.w.Write(out)
+	return n, err
 }

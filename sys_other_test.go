@@ -16,3 +16,5 @@ func setOpenFileLimit(n uint64) error { return errUnsupported }
 func runAsNobody(cmd *exec.Cmd) {}
 
 func mkfifo(path string) error { return errUnsupported }
+
+func setUmask(mask int) error { return errUnsupported }

@@ -26,3 +26,9 @@ func runAsNobody(cmd *exec.Cmd) {
 }
 
 func mkfifo(path string) error { return syscall.Mkfifo(path, 0o644) }
+
+// setUmask sets this process's umask.
+func setUmask(mask int) error {
+	syscall.Umask(mask)
+	return nil
+}

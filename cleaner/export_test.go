@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 func TestPolicyAction(t *testing.T) {
@@ -91,7 +92,7 @@ func TestPlanFixThatDuplicates(t *testing.T) {
 			t.Errorf("row %d: %s, want %s", i+1, o.Action, want[i])
 		}
 	}
-	if plan[0].Reason != ReasonDuplicate || plan[2].Email != "b@gmail.com" {
+	if plan[0].Reason != ReasonDuplicate || plan[0].Verdict != VerdictDuplicate || plan[2].Email != "b@gmail.com" {
 		t.Errorf("plan = %+v", plan)
 	}
 
@@ -99,7 +100,7 @@ func TestPlanFixThatDuplicates(t *testing.T) {
 	// nothing: row 3 fixed to the address row 2 keeps is a duplicate.
 	s.Decide([]int{2}, Decision{Action: ActionFix, Email: "a@gmail.com"})
 	plan = s.Plan(Policy{})
-	if o := plan[2]; o.Action != ActionRemove || o.Reason != ReasonDuplicate {
+	if o := plan[2]; o.Action != ActionRemove || o.Reason != ReasonDuplicate || o.Verdict != VerdictDuplicate {
 		t.Errorf("row 3 fixed by the user to a kept address: %+v, want removed as a duplicate", o)
 	}
 }
@@ -265,14 +266,16 @@ func TestExportRefuses(t *testing.T) {
 
 // TestReportReadsBack writes a report of addresses that need quoting or
 // escaping, and reads it back with ReadReport (gocsv): every row must come
-// back as the address was written in the list, escaped as a formula where
-// it starts like one.
+// back as the address was written in the list, shown by printable.String
+// (control characters and escape sequences as \x1b and the like) and
+// escaped as a formula where it starts like one.
 func TestReportReadsBack(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
 	raws := []string{
 		"plain@x.com", " lead@x.com", "a,b@x.com", `"q""q"@x.com`, "line\nbreak@x.com",
 		"crlf\r\nbreak@x.com", "\uFEFFbom@x.com", "sep=@x.com", "=cmd@x.com", "-1@x.com", "",
+		"b@[1.2.3.4\x1b]0;pwned\a]", "\x1b]52;c;cHduZWQ=\a@x.com",
 	}
 	var list bytes.Buffer
 	cw := csv.NewWriter(&list)
@@ -297,11 +300,17 @@ func TestReportReadsBack(t *testing.T) {
 	}
 	for i, r := range report {
 		raw := l.Rows[i][l.EmailCol]
-		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(raw), Verdict: string(s.Rows[i].Verdict()),
+		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(printable.String(raw)), Verdict: string(s.Rows[i].Verdict()),
 			Reason: string(s.Rows[i].Reason), Suggestion: csvfile.EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
 		if r != want {
 			t.Errorf("report row %d = %+v, want %+v", i+1, r, want)
 		}
+		if strings.ContainsAny(r.Email, "\x1b\a\r\n") {
+			t.Errorf("report row %d holds control characters: %q", i+1, r.Email)
+		}
+	}
+	if got, want := report[len(report)-2].Email, `b@[1.2.3.4\x1b]0;pwned\a]`; got != want {
+		t.Errorf("report email %q, want %q", got, want)
 	}
 }
 

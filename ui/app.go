@@ -63,11 +63,13 @@ type Options struct {
 
 // Run runs the program until the user quits or ctx is cancelled. The
 // terminal is restored on every way out, errors and ctrl+c included.
-// NO_COLOR, when set to anything, turns colours off.
+// NO_COLOR, when set to anything, turns colours off. Signals are the
+// caller's to handle, through ctx: Bubble Tea's own handler, which quits
+// on SIGTERM as if the user had, is off.
 func Run(ctx context.Context, opt Options) error {
 	m := New(opt)
 	defer m.stop()
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if os.Getenv("NO_COLOR") != "" {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}

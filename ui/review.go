@@ -886,7 +886,7 @@ func (r *reviewScreen) suppressionEvidence(i int) []string {
 			out = append(out, fmt.Sprintf("and %s more", plural(len(ordered)-k, "record", "records")))
 			break
 		}
-		out = append(out, sanitize(cleaner.EvidenceText(rec)))
+		out = append(out, cleaner.EvidenceText(rec))
 		if d := strings.TrimSpace(sanitize(rec.Diagnostic)); d != "" {
 			out = append(out, "“"+clip(d, maxDiagnostic)+"”")
 		}
