@@ -169,6 +169,25 @@ func TestStatusRules(t *testing.T) {
 			status: StatusDNSError, hosts: []string{"a.test=dns_error"},
 		},
 		{
+			name: "records of an unasked type at the owner name are skipped, not followed as CNAMEs",
+			dns: fakeDNS{
+				"d.test MX": {rrs: []string{
+					"d.test. RRSIG MX 13 2 300 20300101000000 20200101000000 12345 d.test. c2lnbmF0dXJl",
+					"d.test. MX 10 a.test.",
+				}},
+				"a.test A": {rrs: []string{`a.test. TXT "not an address"`, "a.test. A 192.0.2.1"}},
+			},
+			status: StatusOK, hosts: []string{"a.test=resolved"},
+		},
+		{
+			name: "an MX answer with only other types at the owner name has no MX records",
+			dns: fakeDNS{
+				"d.test MX":   {rrs: []string{"d.test. A 192.0.2.9", `d.test. TXT "v=spf1 -all"`}},
+				"d.test AAAA": {rrs: []string{"d.test. A 192.0.2.9", "d.test. AAAA 2001:db8::9"}},
+			},
+			status: StatusImplicitMX,
+		},
+		{
 			name:   "records of the wrong owner are ignored",
 			dns:    fakeDNS{"d.test MX": {rrs: []string{"x.test. MX 10 a.test."}}},
 			status: StatusNoMail,
