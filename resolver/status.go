@@ -34,7 +34,7 @@ type hostResult struct {
 	State   string   // one of the Host* constants
 	Addrs   []string // A then AAAA addresses
 	Lookups []Lookup // the questions asked
-	Err     string   // for HostDNSError: the last temporary failure
+	Err     string   // for HostDNSError: the first temporary failure
 }
 
 // checkDomain decides the status of domain (lower case, no trailing dot):
