@@ -203,7 +203,11 @@ func routable(s string) bool {
 // dnsError marks r as StatusDNSError because of the failed lookup lk.
 func dnsError(r Result, what string, lk Lookup, err error) Result {
 	r.Status = StatusDNSError
-	r.Err = fmt.Sprintf("%s: %v (%d attempts)", what, err, lk.Attempts)
+	attempts := "attempts"
+	if lk.Attempts == 1 {
+		attempts = "attempt"
+	}
+	r.Err = fmt.Sprintf("%s: %v (%d %s)", what, err, lk.Attempts, attempts)
 	return r
 }
 

@@ -305,3 +305,13 @@ func TestInvalidHost(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSErrorAttempts: the error of a failed lookup counts its attempts
+// in words that agree with the number.
+func TestDNSErrorAttempts(t *testing.T) {
+	for n, want := range map[int]string{1: "MX lookup: refused (1 attempt)", 3: "MX lookup: refused (3 attempts)"} {
+		if got := dnsError(Result{}, "MX lookup", Lookup{Attempts: n}, errors.New("refused")).Err; got != want {
+			t.Errorf("%d attempts: %q, want %q", n, got, want)
+		}
+	}
+}
