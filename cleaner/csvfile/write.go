@@ -25,6 +25,10 @@ var errWriteNotFile = errors.New("exists and is not a regular file")
 type Output struct {
 	Path  string
 	Write func(w io.Writer) error
+	// Mode is the permissions of the file when it is new (0600 for a
+	// file only its owner should read); 0 gives 0644. A file replaced
+	// keeps its own.
+	Mode fs.FileMode
 }
 
 // WriteFilesAtomic writes each output through a temporary file in the same
@@ -43,14 +47,15 @@ type Output struct {
 // A temporary file is named ".NAME.tmp-PID-XXXX"; only a process killed
 // outright leaves one behind, and the next write of NAME removes those of
 // processes that no longer run. A new file gets the mode of the file it
-// replaces, else 0644. A symbolic link at a path is replaced by the file,
+// replaces, else its Output's Mode, else 0644. A symbolic link at a path is replaced by the file,
 // never written through. Errors are *fs.PathError values naming the path.
 func WriteFilesAtomic(force bool, outs ...Output) error {
 	paths := make([]string, len(outs))
+	modes := make([]fs.FileMode, len(outs))
 	for k, o := range outs {
-		paths[k] = o.Path
+		paths[k], modes[k] = o.Path, o.Mode
 	}
-	return writeFilesAtomic(force, paths, func(ws []io.Writer, written func(k int)) error {
+	return writeFilesAtomic(force, paths, modes, func(ws []io.Writer, written func(k int)) error {
 		for k, o := range outs {
 			if err := o.Write(ws[k]); err != nil {
 				return &fs.PathError{Op: "write", Path: o.Path, Err: err}
@@ -66,16 +71,17 @@ func WriteFilesAtomic(force bool, outs ...Output) error {
 // path, in order. Its error is returned as it is: say there which output
 // it concerns.
 func WriteFilesAtomicTogether(force bool, paths []string, write func(ws []io.Writer) error) error {
-	return writeFilesAtomic(force, paths, func(ws []io.Writer, _ func(int)) error { return write(ws) })
+	return writeFilesAtomic(force, paths, nil, func(ws []io.Writer, _ func(int)) error { return write(ws) })
 }
 
-// writeFilesAtomic creates the temporary files of paths, has write write
+// writeFilesAtomic creates the temporary files of paths (with modes[k] for
+// a new file, when modes is not nil), has write write
 // them, syncs them and renames them into place. write calls written(k)
 // once it is done with output k, which starts syncing it in the
 // background; the outputs it has not said it is done with are synced at
 // once after it returns. Syncing a large file takes tens of milliseconds,
 // which writing the next one hides.
-func writeFilesAtomic(force bool, paths []string, write func(ws []io.Writer, written func(k int)) error) error {
+func writeFilesAtomic(force bool, paths []string, modes []fs.FileMode, write func(ws []io.Writer, written func(k int)) error) error {
 	staged := make([]*writeStaged, 0, len(paths))
 	var finishing sync.WaitGroup
 	finished := make([]bool, len(paths)) // finish started
@@ -92,7 +98,11 @@ func writeFilesAtomic(force bool, paths []string, write func(ws []io.Writer, wri
 	}()
 	ws := make([]io.Writer, len(paths))
 	for k, p := range paths {
-		s, err := writeCreate(p, force)
+		var mode fs.FileMode
+		if modes != nil {
+			mode = modes[k]
+		}
+		s, err := writeCreate(p, force, mode)
 		if err != nil {
 			return err
 		}
@@ -138,9 +148,13 @@ type writeStaged struct {
 }
 
 // writeCreate creates the temporary file beside path (".NAME.tmp-PID-XXXX")
-// that path's output is written to, refusing what WriteFilesAtomic refuses.
-func writeCreate(path string, force bool) (*writeStaged, error) {
+// that path's output is written to, refusing what WriteFilesAtomic refuses;
+// newMode is the mode it gets unless it replaces a file (0: 0644).
+func writeCreate(path string, force bool, newMode fs.FileMode) (*writeStaged, error) {
 	mode := fs.FileMode(0o644)
+	if newMode != 0 {
+		mode = newMode
+	}
 	if fi, err := os.Lstat(path); err == nil {
 		if !force {
 			return nil, &fs.PathError{Op: "write", Path: path, Err: ErrExists}

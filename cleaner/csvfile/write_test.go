@@ -53,8 +53,11 @@ func TestWriteFileAtomic(t *testing.T) {
 		is      error  // errors.Is target, nil for success
 		want    string // the file afterwards
 		mode    fs.FileMode
+		newMode fs.FileMode // Output.Mode
 	}{
 		{name: "new file", write: writeString("new\n"), want: "new\n", mode: 0o644},
+		{name: "new private file", newMode: 0o600, write: writeString("new\n"), want: "new\n", mode: 0o600},
+		{name: "replaced private file keeps its mode", old: "old\n", oldMode: 0o640, newMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o640},
 		{name: "existing refused", old: "old\n", oldMode: 0o644, write: writeString("new\n"), is: ErrExists, want: "old\n", mode: 0o644},
 		{name: "existing replaced with force", old: "old\n", oldMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o600},
 		{name: "write error keeps the old file", old: "old\n", oldMode: 0o644, force: true, write: func(w io.Writer) error {
@@ -75,7 +78,7 @@ func TestWriteFileAtomic(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := writeFileAtomic(path, tt.force, tt.write)
+			err := WriteFilesAtomic(tt.force, Output{Path: path, Write: tt.write, Mode: tt.newMode})
 			if tt.is == nil && err != nil || tt.is != nil && !errors.Is(err, tt.is) {
 				t.Fatalf("writeFileAtomic = %v, want %v", err, tt.is)
 			}
