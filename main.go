@@ -51,6 +51,7 @@ type config struct {
 	out            string
 	removed        string
 	report         string
+	changes        string
 	fix            bool
 	fixSuspects    bool
 	dropRisky      bool
@@ -117,6 +118,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input)")
 	fs.StringVar(&c.removed, "removed", "", "removed rows `file` (default NAME.removed.csv next to the input)")
 	fs.StringVar(&c.report, "report", "", "write a report `file` with one row per input row")
+	fs.StringVar(&c.changes, "changes", "", "the changes `file`, written when a row is corrected: its old and new address (default NAME.changes.csv beside the cleaned list)")
 	fs.BoolVar(&c.fix, "fix", false, "correct the invalid rows (which cannot receive mail as written) whose suggested domain routes mail")
 	fs.BoolVar(&c.fixSuspects, "fix-suspects", false, "also correct typo suspects, whose own domain routes mail: a wrong guess sends their mail to a stranger")
 	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects, disposable and role addresses) instead of keeping them")
@@ -170,9 +172,10 @@ func (c config) readOptions() (cleaner.ReadOptions, error) {
 	return opt, nil
 }
 
-// exportOptions turns the output flags into cleaner options for input.
-func (c config) exportOptions(input string) cleaner.ExportOptions {
-	p := cleaner.DefaultPaths(input)
+// exportOptions turns the output flags into cleaner options for the list
+// in the file input, separated by delim.
+func (c config) exportOptions(input string, delim rune) cleaner.ExportOptions {
+	p := cleaner.DefaultPaths(input, delim)
 	if c.out != "" {
 		p.Cleaned = c.out
 	}
@@ -180,12 +183,21 @@ func (c config) exportOptions(input string) cleaner.ExportOptions {
 		p.Removed = c.removed
 	}
 	p.Report = c.report
+	p.Changes = cleaner.ChangesPath(p.Cleaned)
+	if c.changes != "" {
+		p.Changes = c.changes
+	}
 	return cleaner.ExportOptions{
 		Paths:          p,
-		Policy:         cleaner.Policy{Fix: c.fix, FixSuspects: c.fixSuspects, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent},
+		Policy:         c.policy(),
 		Force:          c.force,
 		EscapeFormulas: c.escapeFormulas,
 	}
+}
+
+// policy is the batch policy the flags set.
+func (c config) policy() cleaner.Policy {
+	return cleaner.Policy{Fix: c.fix, FixSuspects: c.fixSuspects, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent}
 }
 
 // memory reads what listclean knows beside the list, before any DNS work:
@@ -288,11 +300,9 @@ func execute(c config, stderr io.Writer) error {
 	if !c.batch {
 		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas,
 			Suppressions: sp, History: hist}
-		exp := c.exportOptions(c.file)
-		opt.Policy = exp.Policy
-		if c.out != "" || c.removed != "" || c.report != "" {
-			opt.Paths = exp.Paths
-		}
+		// The paths the flags name; the export screen fills in the rest.
+		opt.Paths = cleaner.ExportPaths{Cleaned: c.out, Removed: c.removed, Report: c.report, Changes: c.changes}
+		opt.Policy = c.policy()
 		if checker != nil {
 			opt.Checker = checker
 		}
@@ -355,7 +365,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	for _, n := range list.Notes {
 		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
 	}
-	exp := c.exportOptions(c.file)
+	exp := c.exportOptions(c.file, list.Delimiter)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
 		return err
 	}
@@ -381,10 +391,13 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if err := sum.WriteText(stderr, 10, time.Since(start)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s: %d rows kept, %d fixed\nwrote %s: %d rows removed\n",
+	fmt.Fprintf(stderr, "wrote %s: %d rows kept (%d of them corrected)\nwrote %s: %d rows removed\n",
 		res.Paths.Cleaned, res.Kept, res.Fixed, res.Paths.Removed, res.Removed)
 	if res.Paths.Report != "" {
 		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
+	}
+	if res.Paths.Changes != "" {
+		fmt.Fprintf(stderr, "wrote %s: the %d corrected rows, old and new address\n", res.Paths.Changes, res.Fixed)
 	}
 	if hist != nil {
 		if err := hist.Save(time.Now()); err != nil {

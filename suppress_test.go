@@ -158,8 +158,8 @@ func TestSuppressFormats(t *testing.T) {
 						t.Errorf("row %d %s: %s %s %q, want as without evidence (%s %s) with detail %q…", r.row, r.email, r.reason, r.action, r.detail, b.reason, b.action, w.detail)
 					}
 				default:
-					if r.reason != b.reason || r.action != b.action || r.detail != "" {
-						t.Errorf("row %d %s, not in the sample: %s %s %q, want %s %s", r.row, r.email, r.reason, r.action, r.detail, b.reason, b.action)
+					if r.reason != b.reason || r.action != b.action || r.detail != b.detail {
+						t.Errorf("row %d %s, not in the sample: %s %s %q, want %s %s %q", r.row, r.email, r.reason, r.action, r.detail, b.reason, b.action, b.detail)
 					}
 				}
 			}

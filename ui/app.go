@@ -40,7 +40,7 @@ type Options struct {
 	Read           cleaner.ReadOptions // how to read it
 	Checker        Checker             // nil when DNS checks are off (-dns off)
 	Policy         cleaner.Policy      // what export does with rows the user did not decide on
-	Paths          cleaner.ExportPaths // empty fields: cleaner.DefaultPaths of the input
+	Paths          cleaner.ExportPaths // empty fields: cleaner.DefaultPaths of the input (the changes file beside the cleaned list)
 	Force          bool                // overwrite existing output files without asking
 	EscapeFormulas bool                // guard the list's cells against spreadsheet formulas
 	// Suppressions is the evidence of -suppress, read already (nil for

@@ -32,17 +32,8 @@ type (
 // plan counts what goes where and checks the paths, in the background.
 func plan(s *cleaner.Session, policy cleaner.Policy, paths cleaner.ExportPaths, force bool) tea.Cmd {
 	return func() tea.Msg {
-		var m planMsg
-		for _, o := range s.Plan(policy) {
-			switch o.Action {
-			case cleaner.ActionKeep:
-				m.kept++
-			case cleaner.ActionFix:
-				m.fixed++
-			default:
-				m.removed++
-			}
-		}
+		c := s.Plan(policy).Count()
+		m := planMsg{kept: c.Kept - c.Corrected, fixed: c.Corrected, removed: c.Removed}
 		m.err = s.CheckPaths(paths, force)
 		for _, p := range []string{paths.Cleaned, paths.Removed, paths.Report} {
 			if _, err := os.Lstat(p); p != "" && err == nil {
@@ -89,12 +80,15 @@ type exportScreen struct {
 
 func newExportScreen(c *common, s *cleaner.Session) *exportScreen {
 	p := c.opt.Paths
-	d := cleaner.DefaultPaths(s.List.Name)
+	d := cleaner.DefaultPaths(s.List.Name, s.List.Delimiter)
 	if p.Cleaned == "" {
 		p.Cleaned = d.Cleaned
 	}
 	if p.Removed == "" {
 		p.Removed = d.Removed
+	}
+	if p.Changes == "" {
+		p.Changes = cleaner.ChangesPath(p.Cleaned)
 	}
 	return &exportScreen{c: c, session: s, paths: p}
 }
@@ -232,7 +226,7 @@ func (x *exportScreen) view() string {
 		r := x.result
 		line(st.Success.Render("✓ Files written"))
 		line("")
-		files(r.Kept, r.Fixed, r.Removed, r.Paths)
+		files(r.Kept-r.Fixed, r.Fixed, r.Removed, r.Paths)
 		line("")
 		line(st.Muted.Render("q quits · esc goes back to the review"))
 		return b.String()
