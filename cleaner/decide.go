@@ -2,6 +2,7 @@ package cleaner
 
 import (
 	"strings"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 )
@@ -73,18 +74,27 @@ type Decision struct {
 
 // change is one row's decision before an undoable step changed it.
 type change struct {
-	row  int
-	prev Decision
-	had  bool
+	row    int
+	prev   Decision
+	prevAt time.Time
+	had    bool
+}
+
+// set records d for row i, taken now, and returns the change that undoes
+// it.
+func (s *Session) set(i int, d Decision, now time.Time) change {
+	prev, had := s.decisions[i]
+	c := change{row: i, prev: prev, prevAt: s.decidedAt[i], had: had}
+	s.decisions[i], s.decidedAt[i] = d, now
+	return c
 }
 
 // Decide records d for every row in rows as one step that Undo takes back.
 func (s *Session) Decide(rows []int, d Decision) {
+	now := time.Now()
 	step := make([]change, 0, len(rows))
 	for _, i := range rows {
-		prev, had := s.decisions[i]
-		step = append(step, change{row: i, prev: prev, had: had})
-		s.decisions[i] = d
+		step = append(step, s.set(i, d, now))
 	}
 	if len(step) > 0 {
 		s.undo = append(s.undo, step)
@@ -103,9 +113,10 @@ func (s *Session) Undo() []int {
 	for k := len(step) - 1; k >= 0; k-- {
 		c := step[k]
 		if c.had {
-			s.decisions[c.row] = c.prev
+			s.decisions[c.row], s.decidedAt[c.row] = c.prev, c.prevAt
 		} else {
 			delete(s.decisions, c.row)
+			delete(s.decidedAt, c.row)
 		}
 		rows = append(rows, c.row)
 	}
@@ -162,6 +173,7 @@ func (s *Session) DecideLike(i int) []int {
 	}
 	var step []change
 	var changed []int
+	now := time.Now()
 	for _, j := range s.SameDomainAndReason(i) {
 		dj := d
 		if d.Action == ActionFix && j != i {
@@ -178,12 +190,10 @@ func (s *Session) DecideLike(i int) []int {
 				continue
 			}
 		}
-		prev, had := s.decisions[j]
-		if had && prev == dj {
+		if prev, had := s.decisions[j]; had && prev == dj {
 			continue
 		}
-		step = append(step, change{row: j, prev: prev, had: had})
-		s.decisions[j] = dj
+		step = append(step, s.set(j, dj, now))
 		changed = append(changed, j)
 	}
 	if len(step) > 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/resolver"
@@ -43,8 +44,9 @@ type Session struct {
 	corr      *corrections
 	corrPanic any // what finding them panicked with, raised again by corrections()
 
-	decisions map[int]Decision // the user's decisions by row index
-	undo      [][]change       // one entry per Decide call, newest last
+	decisions map[int]Decision  // the user's decisions by row index
+	decidedAt map[int]time.Time // when each was taken, for the decisions file
+	undo      [][]change        // one entry per Decide call, newest last
 
 	suppress *Suppressions // the user's evidence (Suppress); nil when none was given
 
@@ -78,6 +80,7 @@ func NewSession(l *List, dns bool) *Session {
 		dns:       dns,
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
+		decidedAt: make(map[int]time.Time),
 	}
 	// Parsing is most of the work per row, and each row is parsed on its
 	// own, along with a hash of its duplicate key (0 when the address did

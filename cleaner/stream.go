@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/cleaner/csvfile"
@@ -133,6 +134,7 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 		domains:   t.domains,
 		corr:      findCorrections(t, dns),
 		decisions: make(map[int]Decision),
+		decidedAt: make(map[int]time.Time),
 	}
 	return st, nil
 }
