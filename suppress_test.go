@@ -197,7 +197,7 @@ func TestSuppressAllStream(t *testing.T) {
 		}
 		reports[k] = checkAccounting(t, out, len(suppressList))
 		for _, want := range []string{
-			"  suppressed      11\n    hard_bounce          6\n    unsubscribed         1\n    complaint            1\n    listed               3\n",
+			"  suppressed      11\n    hard_bounce          6  hard bounced before\n    unsubscribed         1  unsubscribed\n    complaint            1  marked as spam\n    listed               3  on a suppression list\n",
 			"Suppression files: 22 files, 44 records about 13 addresses; 13 addresses on the list (14 rows)\n",
 		} {
 			if !strings.Contains(res.stderr, want) {

@@ -113,7 +113,9 @@ func TestSessionSuppressed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range []string{
-		"  suppressed       7\n    hard_bounce          4\n    unsubscribed         1\n    complaint            1\n    listed               1\n",
+		"  suppressed       7\n    hard_bounce          4  hard bounced before\n    unsubscribed         1  unsubscribed\n    complaint            1  marked as spam\n    listed               1  on a suppression list\n",
+		"  invalid          7  cannot receive mail\n    syntax               2  not an email address\n",
+		"1 row is unknown (DNS errors or not checked): kept, not removed\n",
 		"Suppression files: 5 files, 10 records about 10 addresses; 8 addresses on the list (9 rows)\n",
 	} {
 		if !strings.Contains(b.String(), line) {
