@@ -61,6 +61,9 @@ type config struct {
 	suppress       pathsFlag
 	history        string
 	dropPersistent bool
+	header         bool
+	noHeader       bool
+	decisions      string
 	file           string
 }
 
@@ -115,7 +118,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.concurrency, "concurrency", 0, "DNS queries in flight (0 adapts to the server)")
 	fs.StringVar(&c.column, "column", "", "the email column: a header `name` or a 1-based number (default: detected)")
 	fs.StringVar(&c.delimiter, "delimiter", "", "field delimiter: , ; tab or | (default: detected)")
-	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input)")
+	fs.BoolVar(&c.header, "header", false, "the first line is a header line, whatever it holds (default: detected)")
+	fs.BoolVar(&c.noHeader, "no-header", false, "the file has no header line: the first line is a row (default: detected, a first line holding an address is a row)")
+	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input; .tsv or .txt for such an input)")
 	fs.StringVar(&c.removed, "removed", "", "removed rows `file` (default NAME.removed.csv next to the input)")
 	fs.StringVar(&c.report, "report", "", "write a report `file` with one row per input row")
 	fs.StringVar(&c.changes, "changes", "", "the changes `file`, written when a row is corrected: its old and new address (default NAME.changes.csv beside the cleaned list)")
@@ -128,19 +133,27 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.suppress, "suppress", "remove the addresses that this `file` or folder says bounced hard, unsubscribed or complained: an ESP's suppression or bounce export, a Postfix or Exim log, bounce emails (repeatable)")
 	fs.StringVar(&c.history, "history", "", "the domain history `file` kept from run to run, or off (default: $LISTCLEAN_HISTORY, else listclean/domains.csv in the user's state folder)")
 	fs.BoolVar(&c.dropPersistent, "drop-persistent", false, "remove rows whose domain's dns_error or bad_mx persists across runs (from the domain history)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&c.decisions, "decisions", "", "with -batch, apply the decisions of a review saved in this `file` (NAME.decisions.csv beside the list it was taken on)")
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
 		}
 		return c, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	switch {
-	case fs.NArg() > 1:
-		return c, fmt.Errorf("%w: one input file at a time, got %d", errUsage, fs.NArg())
-	case fs.NArg() == 1:
-		c.file = fs.Arg(0)
+	case len(files) > 1:
+		return c, fmt.Errorf("%w: one input file at a time, got %d: %s", errUsage, len(files), strings.Join(files, ", "))
+	case len(files) == 1:
+		c.file = files[0]
 	case c.batch:
 		return c, fmt.Errorf("%w: -batch needs an input FILE", errUsage)
+	}
+	if c.header && c.noHeader {
+		return c, fmt.Errorf("%w: -header and -no-header cannot be used together", errUsage)
+	}
+	if c.decisions != "" && c.stream {
+		return c, fmt.Errorf("%w: -decisions works on a list held in memory, not with -stream", errUsage)
 	}
 	if c.stream && !c.batch {
 		return c, fmt.Errorf("%w: -stream works with -batch only", errUsage)
@@ -157,9 +170,38 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
-// readOptions turns -delimiter and -column into cleaner options.
+// parseArgs parses the flags of args, before and after the file names
+// (listclean my-list.csv -fix), and returns the file names. After "--"
+// every argument is a file name.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(files, rest...), nil
+		}
+		if len(rest) == 0 {
+			break
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
+	return files, nil
+}
+
+// readOptions turns -delimiter, -column, -header and -no-header into
+// cleaner options.
 func (c config) readOptions() (cleaner.ReadOptions, error) {
 	opt := cleaner.ReadOptions{Column: c.column}
+	switch {
+	case c.header:
+		opt.Header = cleaner.HeaderFirstLine
+	case c.noHeader:
+		opt.Header = cleaner.HeaderNone
+	}
 	switch c.delimiter {
 	case "":
 	case ",", ";", "|":
@@ -329,9 +371,20 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		sess   *cleaner.Session
 		export func(cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error)
 	)
+	var saved *cleaner.SavedDecisions
+	if c.decisions != "" {
+		var err error
+		if saved, err = cleaner.LoadDecisions(c.decisions); err != nil {
+			return fmt.Errorf("-decisions: %w", err)
+		}
+	}
 	fi, statErr := os.Stat(c.file)
 	regular := statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
+		if saved != nil {
+			return fmt.Errorf("%s: %.0f MiB is cleaned in passes over the file, which -decisions does not work with (it needs the list in memory, up to 256 MiB)",
+				c.file, float64(fi.Size())/(1<<20))
+		}
 		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -365,6 +418,13 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	for _, n := range list.Notes {
 		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
 	}
+	if saved != nil {
+		var fp cleaner.Fingerprint
+		if regular {
+			fp, _ = cleaner.FingerprintFile(c.file) // unknown, as for a pipe, if it cannot be read again
+		}
+		fmt.Fprintln(stderr, "decisions: "+restoreText(saved, fp, sess.Restore(saved)))
+	}
 	exp := c.exportOptions(c.file, list.Delimiter)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
 		return err
@@ -391,14 +451,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if err := sum.WriteText(stderr, 10, time.Since(start)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s: %d rows kept (%d of them corrected)\nwrote %s: %d rows removed\n",
-		res.Paths.Cleaned, res.Kept, res.Fixed, res.Paths.Removed, res.Removed)
-	if res.Paths.Report != "" {
-		fmt.Fprintf(stderr, "wrote %s\n", res.Paths.Report)
-	}
-	if res.Paths.Changes != "" {
-		fmt.Fprintf(stderr, "wrote %s: the %d corrected rows, old and new address\n", res.Paths.Changes, res.Fixed)
-	}
+	io.WriteString(stderr, writtenText(res, c.file))
 	if hist != nil {
 		if err := hist.Save(time.Now()); err != nil {
 			// The outputs are written: the run succeeded all the same.
@@ -408,6 +461,61 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	return nil
+}
+
+// restoreText says what applying saved decisions to the list of
+// fingerprint fp did.
+func restoreText(saved *cleaner.SavedDecisions, fp cleaner.Fingerprint, r cleaner.Restored) string {
+	n := len(saved.Records)
+	if n == 0 {
+		return saved.Path + " holds no decision"
+	}
+	if fp == saved.Input && r.Applied() == n {
+		return fmt.Sprintf("applied %s of %s, taken on this very list", plural(n, "decision", "decisions"), saved.Path)
+	}
+	var b strings.Builder
+	if fp != saved.Input {
+		fmt.Fprintf(&b, "%s was saved for another version of the list (%d bytes then, %d now); ", saved.Path, saved.Input.Size, fp.Size)
+	}
+	fmt.Fprintf(&b, "applied %d of %s: %d to the rows they were taken on", r.Applied(), plural(n, "decision", "decisions"), r.ByRow)
+	if r.ByAddress > 0 {
+		fmt.Fprintf(&b, ", %d to rows that moved (found by their address)", r.ByAddress)
+	}
+	switch {
+	case r.Missing == 1:
+		b.WriteString("; 1 decision not applied: no row holds its address any more")
+	case r.Missing > 1:
+		fmt.Fprintf(&b, "; %d decisions not applied: no row holds their address any more", r.Missing)
+	}
+	return b.String()
+}
+
+// writtenText says, at the end of a run, what was written and what was
+// not: every row is in the cleaned list or the removed rows.
+func writtenText(res cleaner.ExportResult, input string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wrote %s: %s kept (%d of them corrected)\n", res.Paths.Cleaned, plural(res.Kept, "row", "rows"), res.Fixed)
+	fmt.Fprintf(&b, "wrote %s: %s removed\n", res.Paths.Removed, plural(res.Removed, "row", "rows"))
+	if res.Paths.Report != "" {
+		fmt.Fprintf(&b, "wrote %s: a line per row\n", res.Paths.Report)
+	}
+	var not []string
+	if res.Paths.Changes != "" {
+		fmt.Fprintf(&b, "wrote %s: the old and new address of each corrected row; suppress or delete the old ones in your email platform\n", res.Paths.Changes)
+	} else {
+		not = append(not, "a changes file (no row was corrected)")
+	}
+	not = append(not, "the input "+input+", which is left as it was")
+	fmt.Fprintf(&b, "not written: %s\n", strings.Join(not, "; "))
+	return b.String()
+}
+
+// plural returns "1 row" or "2 rows".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // readPipe reads the list from a pipe or device (listclean -batch
