@@ -73,15 +73,4 @@ func removeStaleChanges(path string, force bool) error {
 }
 
 // ReadChanges reads a changes file written by Export.
-func ReadChanges(path string) ([]ChangeRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading changes: %w", err)
-	}
-	defer f.Close()
-	var rows []ChangeRow
-	if err := gocsv.UnmarshalFile(f, &rows); err != nil {
-		return nil, fmt.Errorf("reading changes %s: %w", path, err)
-	}
-	return rows, nil
-}
+func ReadChanges(path string) ([]ChangeRow, error) { return readTable[ChangeRow](path, "changes") }

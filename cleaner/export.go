@@ -497,15 +497,19 @@ func writeChunkedAppend(w io.Writer, n int, encode func(dst []byte, lo, hi int) 
 }
 
 // ReadReport reads a report written by Export.
-func ReadReport(path string) ([]ReportRow, error) {
+func ReadReport(path string) ([]ReportRow, error) { return readTable[ReportRow](path, "report") }
+
+// readTable reads one of the tables the tool writes (what names it in
+// errors) into rows of type T.
+func readTable[T any](path, what string) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading report: %w", err)
+		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
 	defer f.Close()
-	var rows []ReportRow
+	var rows []T
 	if err := gocsv.UnmarshalFile(f, &rows); err != nil {
-		return nil, fmt.Errorf("reading report %s: %w", path, err)
+		return nil, fmt.Errorf("reading %s %s: %w", what, path, err)
 	}
 	return rows, nil
 }
