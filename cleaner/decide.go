@@ -123,6 +123,39 @@ func (s *Session) Undo() []int {
 	return rows
 }
 
+// Acceptable returns the rows among rows, in their order, whose suggestion
+// a bulk accept takes: rows without a decision of the user's, not
+// suppressed (the user's evidence is about the row as it is, and the
+// policy never corrects such a row either), whose suggestion's domain is
+// known to route mail.
+func (s *Session) Acceptable(rows []int) []int {
+	var out []int
+	for _, i := range rows {
+		r := &s.Rows[i]
+		if _, decided := s.decisions[i]; decided || r.Suggestion == "" || !r.SuggestionRoutes || r.Verdict() == VerdictSuppressed {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// AcceptSuggestions decides to correct each row of rows to its own
+// suggestion, as one step that Undo takes back. Rows without a suggestion
+// are left as they are.
+func (s *Session) AcceptSuggestions(rows []int) {
+	now := time.Now()
+	var step []change
+	for _, i := range rows {
+		if sugg := s.Rows[i].Suggestion; sugg != "" {
+			step = append(step, s.set(i, Decision{Action: ActionFix, Email: sugg}, now))
+		}
+	}
+	if len(step) > 0 {
+		s.undo = append(s.undo, step)
+	}
+}
+
 // Decision returns the user's decision for row i, if there is one.
 func (s *Session) Decision(i int) (Decision, bool) {
 	d, ok := s.decisions[i]

@@ -139,3 +139,24 @@ func TestVerdictTable(t *testing.T) {
 		t.Error("Verdicts lacks suppressed")
 	}
 }
+
+// TestAcceptSuggestions: a bulk accept takes the suggestion of every
+// undecided row whose suggestion routes, leaves the others, and is one
+// step that Undo takes back.
+func TestAcceptSuggestions(t *testing.T) {
+	s := likeSession(t) // rows 0-2 at gmial.com (suggestion gmail.com), row 3 without one
+	s.Decide([]int{1}, Decision{Action: ActionRemove})
+	rows := s.Acceptable([]int{0, 1, 2, 3, 4})
+	if !slices.Equal(rows, []int{0, 2}) {
+		t.Fatalf("Acceptable = %v, want [0 2]: undecided rows with a suggestion", rows)
+	}
+	s.AcceptSuggestions(rows)
+	for i, want := range map[int]Decision{0: {ActionFix, "ann@gmail.com"}, 1: {Action: ActionRemove}, 2: {ActionFix, "carl@gmail.com"}} {
+		if got, _ := s.Decision(i); got != want {
+			t.Errorf("row %d: %+v, want %+v", i, got, want)
+		}
+	}
+	if undone := s.Undo(); len(undone) != 2 || s.Decided() != 1 {
+		t.Errorf("Undo took back %v, leaving %d decisions; want the two accepts, leaving 1", undone, s.Decided())
+	}
+}
