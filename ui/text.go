@@ -155,20 +155,25 @@ func bar(n, total, w int) string {
 	return s
 }
 
-// fitAddress is fit for an email address: when it is too long, the local
-// part is shortened first, so that the domain, where most mistakes are,
-// stays in view.
+// fitAddress is fit for an email address: when it is too long, the part
+// around the @ stays in view, where most mistakes are: the end of the local
+// part, every @ (keisha.brooks@@gmail.com shows both) and the domain, which
+// is cut at its end only when even it does not fit. The start of the local
+// part gives way first.
 func fitAddress(s string, w int) string {
-	at := strings.LastIndexByte(s, '@')
+	at := strings.IndexByte(s, '@')
 	if at < 0 || width(s) <= w {
 		return fit(s, w)
 	}
-	local, domain := s[:at], s[at:]
-	keep := w - width(domain) - 1
-	if keep < 3 {
-		return fit(s, w)
+	local, rest := s[:at], s[at:] // rest: every @ and the domain
+	// The last few characters of the local part, then the rest.
+	tailW := min(3, width(local))
+	tail := ansi.TruncateLeft(local, width(local)-tailW, "")
+	if width(rest)+tailW+1 >= w {
+		return fit("…"+tail+rest, w)
 	}
-	return fit(ansi.Truncate(local, keep, "")+"…"+domain, w)
+	head := ansi.Truncate(local, w-width(rest)-tailW-1, "")
+	return fit(head+"…"+tail+rest, w)
 }
 
 // wrap breaks plain text into lines of at most w cells, at spaces only (so
