@@ -133,7 +133,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.suppress, "suppress", "remove the addresses that this `file` or folder says bounced hard, unsubscribed or complained: an ESP's suppression or bounce export, a Postfix or Exim log, bounce emails (repeatable)")
 	fs.StringVar(&c.history, "history", "", "the domain history `file` kept from run to run, or off (default: $LISTCLEAN_HISTORY, else listclean/domains.csv in the user's state folder)")
 	fs.BoolVar(&c.dropPersistent, "drop-persistent", false, "remove rows whose domain's dns_error or bad_mx persists across runs (from the domain history)")
-	fs.StringVar(&c.decisions, "decisions", "", "with -batch, apply the decisions of a review saved in this `file` (NAME.decisions.csv beside the list it was taken on)")
+	fs.StringVar(&c.decisions, "decisions", "", "the decisions `file` of a review (default NAME.decisions.csv beside the list): the terminal UI resumes from it and saves to it; with -batch, its decisions are applied")
 	files, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -337,18 +337,25 @@ func execute(c config, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) ends the run as ctrl+c does: the terminal
+	// UI saves the latest decisions on its way out.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()
 	if !c.batch {
 		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas,
-			Suppressions: sp, History: hist}
+			Suppressions: sp, History: hist, Decisions: c.decisions}
 		// The paths the flags name; the export screen fills in the rest.
 		opt.Paths = cleaner.ExportPaths{Cleaned: c.out, Removed: c.removed, Report: c.report, Changes: c.changes}
 		opt.Policy = c.policy()
 		if checker != nil {
 			opt.Checker = checker
 		}
-		if err := ui.Run(ctx, opt); err != nil {
+		said, err := ui.Run(ctx, opt)
+		for _, line := range strings.SplitAfter(strings.TrimSuffix(said, "\n"), "\n") {
+			fmt.Fprint(stderr, "listclean: "+line)
+		}
+		fmt.Fprintln(stderr)
+		if err != nil {
 			if ctx.Err() != nil {
 				return errors.New("interrupted")
 			}

@@ -23,18 +23,18 @@ func TestQuitAsksWhileDecisionsAreNotExported(t *testing.T) {
 
 	tt = atReview(t, Options{})
 	tt.press("x", "q")
-	if tt.quit || !tt.m.confirmQuit {
+	if tt.quit || tt.m.c.prompt == nil {
 		t.Fatal("q with unexported decisions quit without asking")
 	}
-	if !strings.Contains(tt.view(), "not exported. Quit anyway?") {
+	if !strings.Contains(tt.view(), "Your decisions are saved in list.decisions.csv but not exported") {
 		t.Errorf("no question in:\n%s", tt.view())
 	}
 	tt.press("k") // neither yes nor no: nothing happens
-	if tt.m.review.session.Decided() != 1 || !tt.m.confirmQuit {
+	if tt.m.review.session.Decided() != 1 || tt.m.c.prompt == nil {
 		t.Error("a key other than y or n acted while asking")
 	}
 	tt.press("n")
-	if tt.quit || tt.m.confirmQuit {
+	if tt.quit || tt.m.c.prompt != nil {
 		t.Fatal("n did not cancel the question")
 	}
 	tt.press("q", "y")
@@ -57,12 +57,13 @@ func TestCtrlCQuitsAtOnce(t *testing.T) {
 
 func TestHelpToggles(t *testing.T) {
 	tt := atReview(t, Options{})
-	if strings.Contains(tt.view(), "same domain+reason") {
+	if strings.Contains(tt.view(), "same for domain") {
 		t.Fatal("full help shown from the start")
 	}
 	tt.press("?")
 	v := tt.view()
-	for _, want := range []string{"same domain+reason", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now"} {
+	for _, want := range []string{"same for domain", "accept all in tab", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now",
+		"(remove) in brackets: what export does unless you decide · remove: your decision"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("full help lacks %q:\n%s", want, v)
 		}
@@ -71,7 +72,7 @@ func TestHelpToggles(t *testing.T) {
 		t.Errorf("with full help the view is %d lines, want 30", got)
 	}
 	tt.press("?")
-	if strings.Contains(tt.view(), "same domain+reason") {
+	if strings.Contains(tt.view(), "same for domain") {
 		t.Error("? did not hide the full help")
 	}
 }
@@ -161,7 +162,7 @@ func TestCheckingShowsProgressAndCancels(t *testing.T) {
 		t.Fatalf("screen %q, want the checks running", tt.m.current.name())
 	}
 	v := tt.view()
-	for _, want := range []string{"Checking 6 domains in DNS", "0%", "Domains    0 of 6", "Rows       3 of 10", "Queries/s", "Time left", "invalid", "waiting", "esc stop checking"} {
+	for _, want := range []string{"Checking the list's 6 domains in DNS", "0%", "Domains    0 of 6", "Rows       3 of 10", "Queries/s", "Time left", "cannot receive mail", "waiting for DNS", "esc stop checking"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("checking screen lacks %q:\n%s", want, v)
 		}
@@ -172,7 +173,7 @@ func TestCheckingShowsProgressAndCancels(t *testing.T) {
 	if tt.m.current != tt.m.summary {
 		t.Fatalf("after esc: screen %q, want the summary", tt.m.current.name())
 	}
-	s := tt.m.summary.session
+	s := tt.m.c.session
 	if got := s.Rows[0].Reason; got != cleaner.ReasonNotChecked {
 		t.Errorf("an unchecked row has reason %q, want not_checked", got)
 	}
@@ -203,8 +204,9 @@ func TestSummary(t *testing.T) {
 	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
 	tt.press("enter")
 	v := tt.view()
-	for _, want := range []string{"10 rows", "valid", "risky", "invalid", "unknown", "duplicate", "domain does not exist",
-		"Domains that fail most often", "gmial.com", "suggested corrections wait"} {
+	for _, want := range []string{"10 rows, 6 domains", "deliverable", "risky", "cannot receive mail", "unknown", "repeated address", "domain does not exist",
+		"Domains that fail most often", "gmial.com", "2 suggested corrections wait for review (of 2)",
+		"0 decisions by you · export now: 4 kept (0 corrected), 6 removed"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
 		}
@@ -224,7 +226,9 @@ func TestExport(t *testing.T) {
 		t.Fatalf("w: screen %q, want export", tt.m.current.name())
 	}
 	v := tt.view()
-	for _, want := range []string{"list.cleaned.csv", "list.removed.csv", "1 corrected", "2 rows decided by you"} {
+	for _, want := range []string{"list.cleaned.csv", "list.removed.csv", "1 of them corrected", "2 rows follow your decisions",
+		"list.changes.csv", "old and new address of the 1 corrected row", "Rows you did not decide on (8)",
+		"1 [ ] correct the typos that cannot receive mail (0 rows)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("export screen lacks %q:\n%s", want, v)
 		}
@@ -253,12 +257,12 @@ func TestExport(t *testing.T) {
 		t.Fatalf("esc after export: screen %q, want review", tt.m.current.name())
 	}
 	tt.press("k", "w", "enter")
-	if tt.m.export.phase != confirming || !strings.Contains(tt.view(), "Overwrite?") {
+	if tt.m.c.prompt == nil || !strings.Contains(tt.view(), "list.cleaned.csv, list.removed.csv and list.changes.csv are already there. Overwrite?") {
 		t.Fatalf("no overwrite question:\n%s", tt.view())
 	}
 	tt.press("n")
-	if tt.m.export.phase != ready {
-		t.Fatal("n did not cancel the overwrite")
+	if tt.m.export.phase != ready || !strings.Contains(tt.view(), "Nothing was written") {
+		t.Fatalf("n did not cancel the overwrite, or did not say so:\n%s", tt.view())
 	}
 	tt.press("enter", "y")
 	if tt.m.export.phase != written {

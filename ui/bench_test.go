@@ -43,7 +43,8 @@ func benchModel(b *testing.B, n int) *Model {
 	s.JudgeAll()
 	m := New(Options{Path: l.Name, Checker: &fakeChecker{}})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.review = newReviewScreen(m.c, s, newFilters(s))
+	m.c.session = s
+	m.review = newReviewScreen(m.c, newFilters(s))
 	m.current = m.review
 	return m
 }

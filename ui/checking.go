@@ -37,7 +37,7 @@ type (
 		at      time.Time
 	}
 	// judgedMsg brings the session with every row judged, its summary,
-	// and the review's filters.
+	// and the review's tabs.
 	judgedMsg struct {
 		session *cleaner.Session
 		summary cleaner.Summary
@@ -153,6 +153,7 @@ type checkingScreen struct {
 	tally tally
 	rows  int // rows in the list
 	total int // distinct domains to check
+	own   int // of total, the list's own domains (the others are those of corrections)
 	done  int // domains checked
 
 	began   time.Time
@@ -197,7 +198,7 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 	case sessionMsg:
 		s.session, s.tally = msg.session, msg.tally
 		domains := msg.domains
-		s.total = len(domains)
+		s.total, s.own = len(domains), msg.session.RowDomains()
 		if s.c.opt.Checker == nil || s.total == 0 {
 			return s.judge()
 		}
@@ -271,11 +272,15 @@ func (s *checkingScreen) view() string {
 		b.WriteString(" " + s.c.spin.View() + " " + what + "\n")
 		return b.String()
 	}
-	title := "Checking " + plural(s.total, "domain", "domains") + " in DNS"
-	if s.phase == cancelling {
-		title = "Stopping the checks…"
+	title := "Checking the list's " + plural(s.own, "domain", "domains") + " in DNS"
+	more := ""
+	if n := s.total - s.own; n > 0 {
+		more = ", and " + plural(n, "domain", "domains") + " of suggested corrections"
 	}
-	b.WriteString(" " + st.Heading.Render(title) + "\n\n")
+	if s.phase == cancelling {
+		title, more = "Stopping the checks…", ""
+	}
+	b.WriteString(clip(" "+st.Heading.Render(title)+st.Muted.Render(more), s.c.width) + "\n\n")
 	s.bar.SetWidth(min(s.c.width-2, 72))
 	pct := 0.0
 	if s.total > 0 {
@@ -306,13 +311,13 @@ func (s *checkingScreen) view() string {
 		}
 	}
 	b.WriteString("\n")
-	barW := max(min(s.c.width-30, 40), 5)
+	barW := max(min(s.c.width-33, 40), 5)
 	for _, v := range cleaner.Verdicts {
 		n := s.tally.counts[v]
-		b.WriteString(" " + st.Verdict(v).Render(fmt.Sprintf("%-10s", v)) + fmt.Sprintf(" %9s  ", num(n)) +
-			st.Verdict(v).Render(bar(n, s.rows, barW)) + "\n")
+		b.WriteString(clip(" "+st.Verdict(v).Render(fit(v.Words(), 19))+fmt.Sprintf(" %9s  ", num(n))+
+			st.Verdict(v).Render(bar(n, s.rows, barW)), s.c.width) + "\n")
 	}
-	b.WriteString(" " + st.Muted.Render(fmt.Sprintf("%-10s %9s", "waiting", num(s.tally.waiting))) + "\n")
+	b.WriteString(" " + st.Muted.Render(fmt.Sprintf("%-19s %9s", "waiting for DNS", num(s.tally.waiting))) + "\n")
 	if s.phase == checking {
 		b.WriteString("\n " + st.Muted.Render(clip("esc stops: what was checked is kept, the rest is marked unknown", s.c.width-2)) + "\n")
 	}

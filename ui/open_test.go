@@ -59,9 +59,15 @@ func TestOpenSanitizesNames(t *testing.T) {
 		t.Fatalf("screen %q, want open", tt.m.current.name())
 	}
 
+	// Only folders and lists are listed: the .pdf is counted, not shown.
+	checkSafe(t, tt, "lists only", "1 other file hidden, tab shows")
+	if strings.Contains(tt.view(), ".pdf") {
+		t.Errorf("a file that is not a list is listed:\n%s", tt.view())
+	}
+	tt.press("tab") // every file
 	// Folders come first: the cursor is on the hostile folder, the file
 	// and the link are plain rows.
-	want := []string{"d-evil  name", "evil  name.csv", "ok.csv", "x-evil  name.pdf"}
+	want := []string{"d-evil  name/", "evil  name.csv", "ok.csv", "x-evil  name.pdf"}
 	if link {
 		want = append(want, "link.csv → ", "t-evil  name.csv")
 	}

@@ -106,7 +106,7 @@ func TestProgram(t *testing.T) {
 	path := writeList(t, testList)
 	term := startProgram(t, Options{Path: path, Checker: newDNS(t)}, 80, 24)
 
-	term.waitFor("Columns", "Email column  email (column 1) · found by its header", "bob@gmial.com")
+	term.waitFor("Columns", "Email column email (column 1) · found by its header", "bob@gmial.com")
 	term.press("enter")
 	term.waitFor("Summary", "10 rows", "Domains that fail most often", "gmial.com", "domain does not exist")
 
@@ -117,12 +117,12 @@ func TestProgram(t *testing.T) {
 	}
 
 	term.press("a")
-	term.waitFor("Row 2 will be written as bob@gmail.com")
-	term.press("A") // row 3 is like row 2: gmial.com, domain does not exist
-	term.waitFor("Fix 1 more row like row 2: at gmial.com (domain does not exist)")
+	term.waitFor("Row 2 will be corrected to bob@gmail.com")
+	term.press("L") // row 3 is like row 2: gmial.com, domain does not exist
+	term.waitFor("Correct 1 more row like row 2: at gmial.com (domain does not")
 	term.press("down")
 	term.press("x")
-	term.waitFor("Row 4 will go to the removed file")
+	term.waitFor("Row 4 will be removed: domain does not exist")
 	term.press("u")
 	term.waitFor("Undid the decision on row 4")
 	term.press("e")
@@ -130,14 +130,14 @@ func TestProgram(t *testing.T) {
 	term.press("ctrl+u")
 	term.typeText("dan@example.org")
 	term.press("enter")
-	term.waitFor("Row 4 will be written as dan@example.org")
+	term.waitFor("Row 4 will be corrected to dan@example.org")
 
 	term.press("enter")
 	term.waitFor("row 4 · dan@nowhere-at-all.com", "550 5.4.4 Unable to route", "nowhere-at-all.com: nxdomain", "NXDOMAIN")
 	term.press("enter")
 
 	term.press("w")
-	term.waitFor("Where the rows go", "list.cleaned.csv", "7 rows, 3 corrected", "3 rows decided by you")
+	term.waitFor("Where the rows go", "list.cleaned.csv", "7 rows, 3 of them corrected", "3 rows follow your decisions")
 	term.press("enter")
 	term.waitFor("Files written")
 	term.press("q")
@@ -176,7 +176,7 @@ func TestProgramBatchPolicyOnExport(t *testing.T) {
 	term.press("enter")
 	term.waitFor("Summary", "Domains that fail most often")
 	term.press("w")
-	term.waitFor("list.cleaned.csv exists already", "-fix on")
+	term.waitFor("list.cleaned.csv is already there", "1 [x] correct the typos that cannot receive mail (2 rows)")
 	term.press("enter")
 	term.waitFor("Overwrite?")
 	term.press("y")
