@@ -74,6 +74,9 @@ type Plan struct {
 	// corrected holds the rows that stay corrected to an address other
 	// rows are removed for (the values of dupOf that are corrections).
 	corrected map[int]bool
+	// displaced is dupOf the other way round: the rows removed for each
+	// row that stays, in list order.
+	displaced map[int][]int
 	first     int // the list's index of s's first row: dupOf is by the list's index
 }
 
@@ -135,10 +138,12 @@ func (pl *Plan) settle(rows []int, stays int, fixed func(int) bool) {
 	if pl.dupOf == nil {
 		pl.dupOf = make(map[int]int)
 		pl.corrected = make(map[int]bool)
+		pl.displaced = make(map[int][]int)
 	}
 	for _, i := range rows {
 		if i != stays {
 			pl.dupOf[i] = stays
+			pl.displaced[stays] = append(pl.displaced[stays], i)
 		}
 	}
 	if fixed(stays) {
@@ -220,10 +225,8 @@ func (pl *Plan) Outcome(i int) Outcome {
 // decision on row i did to other rows.
 func (pl *Plan) Displaced(i int) []int {
 	var rows []int
-	for j, stays := range pl.dupOf {
-		if stays == pl.first+i {
-			rows = append(rows, j-pl.first)
-		}
+	for _, j := range pl.displaced[pl.first+i] {
+		rows = append(rows, j-pl.first)
 	}
 	slices.Sort(rows)
 	return rows

@@ -362,7 +362,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	err = csvfile.WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
 		err := st.each(ctx, dups, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
-			cpl := Plan{s: cs, policy: opt.Policy, dupOf: pl.dupOf, corrected: pl.corrected, first: first}
+			cpl := Plan{s: cs, policy: opt.Policy, dupOf: pl.dupOf, corrected: pl.corrected, displaced: pl.displaced, first: first}
 			e := exportRows{s: cs, plan: &cpl, opt: opt, width: width, first: first}
 			if err := e.cleaned(ws[0], first == 0); err != nil {
 				return &fs.PathError{Op: "write", Path: paths[0], Err: err}

@@ -401,11 +401,11 @@ func (m *Model) judged(msg judgedMsg) tea.Cmd {
 // of the list.
 func (m *Model) askResume(saved *cleaner.SavedDecisions) {
 	k := m.c.keys
-	n := plural(len(saved.Records), "decision", "decisions")
+	n := plural(len(saved.Records), "decision was", "decisions were")
 	m.c.prompt = &prompt{
-		text: fmt.Sprintf("The list changed since your %s were saved on %s (in %s). Apply them to the rows that hold the same addresses, or start afresh?",
+		text: fmt.Sprintf("The list changed since your %s saved on %s (in %s). Apply them to the rows that hold the same addresses, or start afresh?",
 			n, saved.Latest.Local().Format("2 Jan 15:04"), sanitize(baseName(saved.Path))),
-		short: fmt.Sprintf("List changed since your %s were saved.", n),
+		short: fmt.Sprintf("The list changed since your %s saved.", n),
 		choices: []choice{
 			{k.Apply, "apply them", func() tea.Cmd {
 				r := m.c.session.Restore(saved)
@@ -424,7 +424,7 @@ func (m *Model) askResume(saved *cleaner.SavedDecisions) {
 func restoredText(r cleaner.Restored) string {
 	s := plural(r.Applied(), "decision", "decisions") + " applied"
 	if r.ByAddress > 0 {
-		s += fmt.Sprintf(" (%d to rows that moved, by their address)", r.ByAddress)
+		s += fmt.Sprintf(" (%d to rows that moved)", r.ByAddress)
 	}
 	switch {
 	case r.Missing == 1:

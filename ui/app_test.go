@@ -323,3 +323,63 @@ func TestOpenTooLarge(t *testing.T) {
 		t.Errorf("no way out for a file too large:\n%s", tt.view())
 	}
 }
+
+// TestColumnsWarnsAndAsks: a column where few values look like addresses
+// is flagged, and checking it is asked about first; h makes the first line
+// a row, and back again.
+func TestColumnsWarnsAndAsks(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
+	if v := tt.view(); !strings.Contains(v, "9 of 10 values look like addresses") || strings.Contains(v, "is this the email column?") {
+		t.Errorf("the email column's count:\n%s", v)
+	}
+	tt.press("right") // name
+	if v := tt.view(); !strings.Contains(v, "! 0 of 10 values look like addresses: is this the email column?") {
+		t.Errorf("no warning on the name column:\n%s", v)
+	}
+	tt.press("enter")
+	if tt.m.current != tt.m.columns || tt.m.c.prompt == nil || !strings.Contains(tt.view(), "Only 0 of 10 values in name look like addresses") {
+		t.Fatalf("enter on the name column did not ask:\n%s", tt.view())
+	}
+	tt.press("n")
+	if tt.m.current != tt.m.columns || tt.m.c.prompt != nil {
+		t.Fatalf("n did not stay on the columns")
+	}
+	tt.press("left", "h")
+	if v := tt.view(); !strings.Contains(v, "Header line  no: the first line is a row") || !strings.Contains(v, "11") {
+		t.Errorf("h did not make the first line a row:\n%s", v)
+	}
+	tt.press("h", "enter")
+	if tt.m.current != tt.m.summary || len(tt.m.c.session.Rows) != 10 {
+		t.Errorf("after h twice and enter: screen %q", tt.m.current.name())
+	}
+}
+
+// TestPromptsFit: every question fits a terminal of 40 by 10, answers
+// included.
+func TestPromptsFit(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	check := func(step string, answers ...string) {
+		t.Helper()
+		v := tt.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) != 10 {
+			t.Errorf("%s: %d lines, want 10:\n%s", step, len(lines), v)
+		}
+		for _, l := range lines {
+			if w := lipgloss.Width(l); w > 40 {
+				t.Errorf("%s: a line of %d cells: %q", step, w, l)
+			}
+		}
+		for _, a := range answers {
+			if !strings.Contains(v, a) {
+				t.Errorf("%s: the answer %q is not on screen:\n%s", step, a, v)
+			}
+		}
+	}
+	tt.press("A")
+	check("bulk accept", "y accept 2", "n no")
+	tt.press("n", "x", "q")
+	check("quit", "y quit", "n stay")
+	tt.press("n")
+}

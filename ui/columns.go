@@ -180,14 +180,20 @@ func (s *columnsScreen) view() string {
 	if l.EmailCol >= 0 {
 		hits, filled := s.columnHits(l.EmailCol)
 		looks := fmt.Sprintf("%s of %s values look like addresses", num(hits), num(filled))
+		if w < 60 {
+			looks = fmt.Sprintf("%s of %s look like addresses", num(hits), num(filled))
+		}
 		if filled > 0 && float64(hits) < fewAddresses*float64(filled) {
 			looks = st.Warning.Render("! " + looks + ": is this the email column?")
 		}
 		field("", looks)
 	}
-	header := "yes: the first line names the columns"
+	header, data := "yes: the first line names the columns", "no: the first line is a row"
+	if w < 60 {
+		header, data = "yes", "no, the first line is a row"
+	}
 	if l.Header == nil {
-		header = "no: the first line is a row"
+		header = data
 	}
 	field("Header line", header+st.Muted.Render(" · h changes"))
 	format := delimiterName(l.Delimiter) + " · " + sanitize(l.Encoding)
@@ -218,7 +224,11 @@ func (s *columnsScreen) view() string {
 	if roomy {
 		b.WriteString("\n")
 	}
-	b.WriteString(clip(" "+st.Heading.Render("Preview")+st.Muted.Render(" · ← → picks another email column"), w) + "\n")
+	pick := " · ← → picks another email column"
+	if w < 60 {
+		pick = " · ← → email column"
+	}
+	b.WriteString(clip(" "+st.Heading.Render("Preview")+st.Muted.Render(pick), w) + "\n")
 	used := strings.Count(b.String(), "\n")
 	b.WriteString(s.table(max(s.c.bodyH-used-1, 0)))
 	return b.String()

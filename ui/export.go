@@ -321,7 +321,7 @@ func (x *exportScreen) view() string {
 		file("Cleaned list", what, paths.Cleaned)
 		what = plural(removed, "row", "rows")
 		if repeats > 0 {
-			what += fmt.Sprintf(", %s a correction repeats", num(repeats))
+			what += fmt.Sprintf(", %s as a repeat after a correction", num(repeats))
 		}
 		file("Removed rows", what, paths.Removed)
 		if paths.Report != "" {
@@ -329,6 +329,8 @@ func (x *exportScreen) view() string {
 		}
 		if changes {
 			file("Changes", "old and new address of the "+plural(fixed, "corrected row", "corrected rows"), paths.Changes)
+		} else {
+			line(st.Label.Render(fmt.Sprintf("%-13s", "Changes")) + st.Muted.Render("none: no row is corrected"))
 		}
 	}
 	if roomy {

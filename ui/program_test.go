@@ -79,7 +79,12 @@ func (term *terminal) waitFor(want ...string) {
 	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
-func (term *terminal) press(k string)    { term.tm.Send(keyPress(k)) }
+func (term *terminal) press(keys ...string) {
+	for _, k := range keys {
+		term.tm.Send(keyPress(k))
+	}
+}
+
 func (term *terminal) typeText(s string) { term.tm.Type(s) }
 
 // newDNS starts a DNS server for testZone and a checker that asks it.

@@ -206,7 +206,7 @@ func (r *reviewScreen) paneHeight() int {
 		return 0
 	}
 	room := r.c.bodyH - 3 // tabs, table header, status line
-	return max(room-max(room/3, 3), 0)
+	return max(room-max(room/3, 2), 0)
 }
 
 // tableHeight is the number of rows on screen.
@@ -522,13 +522,25 @@ func (r *reviewScreen) askAcceptAll() {
 		choices = append(choices, choice{yes, "accept " + num(len(tab)), func() tea.Cmd { return r.acceptAll(tab) }})
 	} else {
 		text = "No suggestion waits " + where + "; accept those of the whole list"
+		tab = whole
+	}
+	suspects := 0
+	for _, i := range tab {
+		if r.session.Rows[i].Reason == cleaner.ReasonTypoSuspect {
+			suspects++
+		}
+	}
+	warn := ""
+	if suspects > 0 {
+		warn = " " + plural(suspects, "is a likely typo", "are likely typos") +
+			" at a domain that routes mail: if a guess is wrong, the mail goes to a stranger."
 	}
 	if len(whole) > len(tab) {
 		choices = append(choices, choice{all, fmt.Sprintf("whole list (%s)", num(len(whole))), func() tea.Cmd { return r.acceptAll(whole) }})
 	}
 	choices = append(choices, choice{no, "no", nil})
 	r.c.prompt = &prompt{
-		text:    text + "? Rows you decided on stay as they are; u undoes it in one step.",
+		text:    text + "?" + warn + " Rows you decided on stay as they are; u undoes it in one step.",
 		short:   text + "?",
 		choices: choices,
 	}
@@ -545,9 +557,10 @@ func (r *reviewScreen) acceptAll(rows []int) tea.Cmd {
 		if o := pl.Outcome(i); o.Action == cleaner.ActionRemove {
 			repeats++
 		}
+		repeats += len(pl.Displaced(i))
 	}
 	if repeats > 0 {
-		msg += fmt.Sprintf(" · %s then repeat another row: see the detail pane", plural(repeats, "row", "rows"))
+		msg += fmt.Sprintf(" · %s then removed as a repeat: ! marks it", plural(repeats, "row is", "rows are"))
 	}
 	r.say(msg)
 	return cmd
@@ -664,13 +677,32 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 // columns are the widths of the table's columns.
 type columns struct{ num, addr, reason, sugg, decision int }
 
+// narrow is the width below which the table leaves the suggestion out:
+// the detail pane and the status line give it.
+const narrow = 70
+
 func (r *reviewScreen) columns() columns {
 	c := columns{num: len(strconv.Itoa(len(r.session.Rows))), decision: 10}
 	rest := r.c.width - 2 - c.num - c.decision - 4
+	if r.c.width < narrow {
+		rest++ // one space fewer
+		c.reason = min(max(rest/3, 6), 21)
+		c.addr = rest - c.reason
+		return c
+	}
 	c.reason = min(max(rest*2/5, 10), 21) // 21: the longest label
 	c.addr = (rest - c.reason) * 55 / 100
 	c.sugg = rest - c.reason - c.addr
 	return c
+}
+
+// cells joins a table line's cells, one space apart, leaving out the
+// suggestion when the table has no room for it.
+func (cw columns) cells(num, addr, reason, sugg, decision string) string {
+	if cw.sugg == 0 {
+		return num + " " + addr + " " + reason + " " + decision
+	}
+	return num + " " + addr + " " + reason + " " + sugg + " " + decision
 }
 
 func (r *reviewScreen) view() string {
@@ -679,8 +711,8 @@ func (r *reviewScreen) view() string {
 	b.WriteByte('\n')
 	cw := r.columns()
 	st := r.c.styles
-	b.WriteString(st.Header.Render(clip("  "+fit("#", cw.num)+" "+fit("address", cw.addr)+" "+fit("reason", cw.reason)+" "+
-		fit("suggestion", cw.sugg)+" "+fit("decision", cw.decision), r.c.width)))
+	b.WriteString(st.Header.Render(clip("  "+cw.cells(fit("#", cw.num), fit("address", cw.addr), fit("reason", cw.reason),
+		fit("suggestion", cw.sugg), fit("decision", cw.decision)), r.c.width)))
 	b.WriteByte('\n')
 	h := r.tableHeight()
 	if r.mode != browsing && r.failed {
@@ -775,22 +807,22 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 		if !decided {
 			decision = "(" + r.c.policyAction(i).Words() + ")"
 		}
-		if o := r.c.currentPlan().Outcome(i); o.KeptDespite() || o.Correction != "" || o.ByCorrection {
+		if r.attention(i) {
 			mark = "!"
 		}
 	}
 	num := strconv.Itoa(i + 1)
 	num = strings.Repeat(" ", max(cw.num-len(num), 0)) + num
 	if selected {
-		line := "› " + num + " " + fitAddress(addr, cw.addr) + " " + fit(reason, cw.reason) + " " + fitAddress(sugg, cw.sugg) + " " + fit(decision, cw.decision-1) + mark
+		line := "› " + cw.cells(num, fitAddress(addr, cw.addr), fit(reason, cw.reason), fitAddress(sugg, cw.sugg), fit(decision, cw.decision-1)+mark)
 		return st.Selected.Render(fit(line, r.c.width))
 	}
 	ds := st.Auto
 	if decided {
 		ds = st.Decided
 	}
-	return clip("  "+st.Muted.Render(num)+" "+fitAddress(addr, cw.addr)+" "+st.Verdict(row.Verdict()).Render(fit(reason, cw.reason))+" "+
-		fitAddress(sugg, cw.sugg)+" "+ds.Render(fit(decision, cw.decision-1))+st.Warning.Render(mark), r.c.width)
+	return clip("  "+cw.cells(st.Muted.Render(num), fitAddress(addr, cw.addr), st.Verdict(row.Verdict()).Render(fit(reason, cw.reason)),
+		fitAddress(sugg, cw.sugg), ds.Render(fit(decision, cw.decision-1))+st.Warning.Render(mark)), r.c.width)
 }
 
 // address is row i's address as written, made safe to show; a lookalike
@@ -833,7 +865,7 @@ func (r *reviewScreen) paneView(h int) string {
 	plainText := func(s ...string) string { return strings.Join(s, "") }
 	add("Verdict", verdictText(row), st.Verdict(row.Verdict()).Render)
 	outcome := st.Value.Render
-	if o := r.c.currentPlan().Outcome(i); o.KeptDespite() || o.Correction != "" || o.ByCorrection {
+	if r.attention(i) {
 		outcome = st.Warning.Render
 	}
 	add("Export", r.decisionText(i), outcome)
@@ -846,7 +878,7 @@ func (r *reviewScreen) paneView(h int) string {
 	if row.DupOf >= 0 {
 		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(int(row.DupOf))), plainText)
 	}
-	if f := r.fields(i); f != "" {
+	if f := r.fields(i, 2*textW); f != "" {
 		add("Row", f, plainText)
 	}
 	// The user's own evidence and the domain's history come first: they
@@ -875,7 +907,10 @@ func (r *reviewScreen) paneView(h int) string {
 		add(label, l, st.Muted.Render)
 	}
 	if len(out) > h {
-		out = append(out[:h-1], " "+st.Muted.Render("… a taller window shows more"))
+		out = out[:h]
+		if h >= 5 {
+			out[h-1] = " " + st.Muted.Render("… a taller window shows more")
+		}
 	}
 	return lines(strings.Join(out, "\n"), h)
 }
@@ -895,12 +930,9 @@ func verdictText(row *cleaner.Row) string {
 	return words + " (" + codes + ")"
 }
 
-// maxFieldsLen is how much of a row's other cells the detail pane shows.
-const maxFieldsLen = 400
-
-// fields lists row i's other cells, with their column names: what a
-// person weighs a row by (name, company, sign-up date).
-func (r *reviewScreen) fields(i int) string {
+// fields lists row i's other cells, with their column names, in about
+// most cells: what a person weighs a row by (name, company, sign-up date).
+func (r *reviewScreen) fields(i, most int) string {
 	l := r.session.List
 	var parts []string
 	n := 0
@@ -914,7 +946,7 @@ func (r *reviewScreen) fields(i int) string {
 			name = strings.TrimSpace(sanitize(l.Header[k]))
 		}
 		part := name + ": " + cell
-		if n += width(part); n > maxFieldsLen {
+		if n += width(part) + 3; n > most {
 			parts = append(parts, "…")
 			break
 		}
@@ -960,17 +992,28 @@ func (r *reviewScreen) decisionText(i int) string {
 	pl := r.c.currentPlan()
 	o := pl.Outcome(i)
 	s := "Row " + strconv.Itoa(i+1) + " will be " + sanitize(pl.Text(i))
-	for _, j := range pl.Displaced(i) {
-		s += fmt.Sprintf("; row %d will be removed, as it holds the same address", j+1)
-	}
 	row := r.session.Rows[i]
 	switch {
 	case o.By == cleaner.ByYou:
-		return s + " (your decision)"
+		s += " (your decision)"
 	case row.Persistent && row.Verdict() == cleaner.VerdictUnknown && o.Action == cleaner.ActionRemove:
-		return s + ": its DNS failure persists across runs (the default chosen on the export screen; decide to change it)"
+		s += ": its DNS failure persists across runs (the default chosen on the export screen; decide to change it)"
+	default:
+		s += " (the default until you decide)"
 	}
-	return s + " (the default until you decide)"
+	for _, j := range pl.Displaced(i) {
+		s += fmt.Sprintf("; row %d will be removed, as it holds the same address", j+1)
+	}
+	return s
+}
+
+// attention reports whether export does something with row i the user
+// should know of: keep it though it cannot receive mail or repeats another
+// row, or remove a row because a correction repeats it.
+func (r *reviewScreen) attention(i int) bool {
+	pl := r.c.currentPlan()
+	o := pl.Outcome(i)
+	return o.KeptDespite() || o.Correction != "" || o.ByCorrection || len(pl.Displaced(i)) > 0
 }
 
 // maxEvidence is how many records of one address the detail pane lists,

@@ -157,23 +157,27 @@ func bar(n, total, w int) string {
 
 // fitAddress is fit for an email address: when it is too long, the part
 // around the @ stays in view, where most mistakes are: the end of the local
-// part, every @ (keisha.brooks@@gmail.com shows both) and the domain, which
-// is cut at its end only when even it does not fit. The start of the local
-// part gives way first.
+// part, every @ (keisha.brooks@@gmail.com shows both) and the domain. The
+// middle of the local part gives way first, then the end of the domain,
+// the local part keeping a few characters of each end.
 func fitAddress(s string, w int) string {
 	at := strings.IndexByte(s, '@')
 	if at < 0 || width(s) <= w {
 		return fit(s, w)
 	}
 	local, rest := s[:at], s[at:] // rest: every @ and the domain
-	// The last few characters of the local part, then the rest.
-	tailW := min(3, width(local))
-	tail := ansi.TruncateLeft(local, width(local)-tailW, "")
-	if width(rest)+tailW+1 >= w {
-		return fit("…"+tail+rest, w)
+	const ends = 3                // characters kept at each end of the local part
+	tail := ansi.TruncateLeft(local, max(width(local)-ends, 0), "")
+	room := w - width(rest) - width(tail) - 1 // for the start of the local part
+	if room < ends {
+		// Not even the domain fits: the ends of the local part, the @
+		// and the start of the domain.
+		if width(local) > 2*ends+1 {
+			local = ansi.Truncate(local, ends, "") + "…" + tail
+		}
+		return fit(local+rest, w)
 	}
-	head := ansi.Truncate(local, w-width(rest)-tailW-1, "")
-	return fit(head+"…"+tail+rest, w)
+	return fit(ansi.Truncate(local, room, "")+"…"+tail+rest, w)
 }
 
 // wrap breaks plain text into lines of at most w cells, at spaces only (so

@@ -56,7 +56,8 @@ func TestFitAddress(t *testing.T) {
 		{"keisha.brooks@@gmail.com", 22, "keisha.…oks@@gmail.com"},
 		{"keisha.brooks@@gmail.com", 18, "kei…oks@@gmail.com"},
 		// A domain too long for the room is cut at its end.
-		{"noreply@noreply.contoso.com", 12, "…ply@norepl…"},
+		{"noreply@noreply.contoso.com", 12, "noreply@nor…"},
+		{"dreynolds@meridianlogistics.com", 22, "dre…lds@meridianlogis…"},
 		{"no-at-sign-at-all", 8, "no-at-s…"},
 	}
 	for _, tt := range tests {
