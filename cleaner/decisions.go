@@ -236,11 +236,16 @@ func (s *Session) Restore(saved *SavedDecisions) Restored {
 	return res
 }
 
-// restore sets row i's decision as a record has it.
+// restore sets row i's decision as a record has it: a correction
+// normalised as the review's own are (a file edited by hand may hold
+// blanks around it).
 func (s *Session) restore(i int, r DecisionRecord) {
 	d := Decision{Action: Action(r.Decision)}
 	if d.Action == ActionFix {
 		d.Email = r.NewEmail
+		if a := address.Parse(r.NewEmail); a.Email != "" {
+			d.Email = a.Email
+		}
 	}
 	s.decisions[i], s.decidedAt[i] = d, r.DecidedAt
 }

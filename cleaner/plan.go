@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/listclean/listclean/cleaner/address"
 )
@@ -86,35 +87,47 @@ func (s *Session) Plan(p Policy) *Plan {
 	if !p.Fix && !p.FixSuspects && !s.decidedFix() {
 		return pl // no row is corrected: none can repeat an address through a correction
 	}
-	// The corrected rows, and the duplicate key of each correction.
-	fixKeys := make(map[string]bool)
-	for i := range s.Rows {
-		if act, email, _ := pl.decide(i); act == ActionFix {
-			fixKeys[address.Parse(email).Key()] = true
-		}
+	// The corrected rows, in list order, and the duplicate key of each
+	// correction.
+	type fix struct {
+		row int
+		key string
 	}
-	if len(fixKeys) == 0 {
+	var fixes []fix
+	fixKeys := make(map[string]bool)
+	policyFixes := p.Fix || p.FixSuspects
+	pl.each(func(int) bool { return policyFixes }, func(i int, act Action, email string) {
+		if act == ActionFix {
+			k := correctionKey(email)
+			fixes = append(fixes, fix{i, k})
+			fixKeys[k] = true
+		}
+	})
+	if len(fixes) == 0 {
 		return pl
 	}
 	// The rows the cleaned file would hold with each of those addresses,
 	// in list order: the corrected ones, and those kept as written. Only
-	// these keys are looked at, rather than every kept address of the list.
+	// these keys are looked for, rather than every kept address of the
+	// list remembered, and only at the domains the corrections go to.
+	atFixed := s.fixDomains(fixKeys)
 	groups := make(map[string][]int, len(fixKeys))
-	for i := range s.Rows {
-		act, email, _ := pl.decide(i)
-		var key string
+	next := 0 // the next of fixes
+	pl.each(func(i int) bool { return policyFixes || atFixed(i) }, func(i int, act Action, _ string) {
 		switch act {
 		case ActionFix:
-			key = address.Parse(email).Key()
+			k := fixes[next].key
+			next++
+			groups[k] = append(groups[k], i)
 		case ActionKeep:
-			if key = s.Rows[i].Addr.Key(); !fixKeys[key] {
-				continue
+			if !atFixed(i) {
+				return
 			}
-		default:
-			continue
+			if k := s.Rows[i].Addr.Key(); fixKeys[k] {
+				groups[k] = append(groups[k], i)
+			}
 		}
-		groups[key] = append(groups[key], i)
-	}
+	})
 	for _, rows := range groups {
 		if len(rows) < 2 {
 			continue
@@ -130,6 +143,67 @@ func (s *Session) Plan(p Policy) *Plan {
 	}
 	return pl
 }
+
+// each calls fn with the action of every row the user decided on, and of
+// every other row for which need is true, in list order, and the address
+// written for it, before corrections that repeat an address are settled,
+// as decide gives them. It walks the user's decisions in order beside the
+// rows rather than looking each row up among them: a list has a million
+// rows, and the plan is made again after every decision.
+func (pl *Plan) each(need func(i int) bool, fn func(i int, act Action, email string)) {
+	s := pl.s
+	decided := make([]int, 0, len(s.decisions))
+	for i := range s.decisions {
+		decided = append(decided, i)
+	}
+	slices.Sort(decided)
+	next := 0
+	for i := range s.Rows {
+		if next < len(decided) && decided[next] == i {
+			next++
+			act, email, _ := pl.decide(i)
+			fn(i, act, email)
+			continue
+		}
+		if !need(i) {
+			continue
+		}
+		r := &s.Rows[i]
+		switch act := pl.policy.Action(*r); act {
+		case ActionFix:
+			fn(i, act, r.Suggestion)
+		default:
+			fn(i, act, "")
+		}
+	}
+}
+
+// fixDomains returns whether row i is at one of the domains of keys, the
+// duplicate keys of corrections, as far as the session's index of its
+// domains can tell cheaply (else every row may be).
+func (s *Session) fixDomains(keys map[string]bool) func(i int) bool {
+	if s.rowDomain == nil || s.domainAt == nil {
+		return func(int) bool { return true }
+	}
+	at := make([]bool, len(s.domains))
+	seen := make(map[string]bool)
+	for k := range keys {
+		d := k[strings.LastIndexByte(k, '@')+1:]
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if j, ok := s.domainAt[address.Parse("x@"+d).ASCII]; ok {
+			at[j] = true
+		}
+	}
+	return func(i int) bool { j := s.rowDomain[i]; return j >= 0 && at[j] }
+}
+
+// correctionKey is the duplicate key of the address a row is corrected
+// to. Corrections are normalised addresses (a suggestion, an edit the
+// review checked, a restored decision), whose key needs no parsing.
+func correctionKey(email string) string { return address.Address{Email: email}.Key() }
 
 // settle records that of rows, all of which the cleaned file would hold
 // with one address, the row stays stays and the others are removed as its

@@ -36,6 +36,7 @@ type Session struct {
 	results   map[string]resolver.Result // DNS results by ASCII domain
 	domains   []string                   // the rows' own distinct ASCII domains, in order of first appearance
 	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
+	domainAt  map[string]int32           // each of domains' index in it; nil in a Stream's chunk
 
 	// The typo corrections, which NewSession finds in the background so
 	// that the checks of the rows' own domains can start meanwhile: read
@@ -111,7 +112,7 @@ func NewSession(l *List, dns bool) *Session {
 			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
 		}
 	})
-	s.domains = t.domains
+	s.domains, s.domainAt = t.domains, t.index
 	if dns {
 		// Made for all the results at once, rather than grown as they come.
 		s.results = make(map[string]resolver.Result, len(s.domains))

@@ -294,7 +294,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 			res.count(act)
 			switch act {
 			case ActionFix:
-				h := dups.sum(address.Parse(email).Key())
+				h := dups.sum(correctionKey(email))
 				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), h})
 				fixedSoFar[h] = true
 			case ActionKeep:
