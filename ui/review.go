@@ -821,8 +821,11 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 	if decided {
 		ds = st.Decided
 	}
+	if mark != " " {
+		mark = st.Warning.Render(mark)
+	}
 	return clip("  "+cw.cells(st.Muted.Render(num), fitAddress(addr, cw.addr), st.Verdict(row.Verdict()).Render(fit(reason, cw.reason)),
-		fitAddress(sugg, cw.sugg), ds.Render(fit(decision, cw.decision-1))+st.Warning.Render(mark)), r.c.width)
+		fitAddress(sugg, cw.sugg), ds.Render(fit(decision, cw.decision-1))+mark), r.c.width)
 }
 
 // address is row i's address as written, made safe to show; a lookalike
