@@ -302,6 +302,7 @@ func (x *exportScreen) view() string {
 		}
 	}
 	roomy := x.c.bodyH >= 20
+	short := x.c.bodyH < 16 // one line per file, and no heading
 	gap := func() {
 		if roomy {
 			line("")
@@ -309,6 +310,10 @@ func (x *exportScreen) view() string {
 	}
 	// file shows one output: what goes there, then where it is.
 	file := func(label, what, path string) {
+		if short {
+			line(st.Label.Render(fmt.Sprintf("%-13s", label)) + st.Value.Render(what) + st.Muted.Render(" → "+sanitize(filepath.Base(path))))
+			return
+		}
 		line(st.Label.Render(fmt.Sprintf("%-13s", label)) + st.Value.Render(what))
 		line(fmt.Sprintf("%-13s", "") + clipLeft(sanitize(path), w-15))
 	}
@@ -360,7 +365,9 @@ func (x *exportScreen) view() string {
 	}
 	p := x.plan
 	c := p.count
-	line(st.Heading.Render("Where the rows go"))
+	if !short {
+		line(st.Heading.Render("Where the rows go"))
+	}
 	gap()
 	files(c.Kept, c.Corrected, c.Removed, c.Repeats, x.paths, c.Corrected > 0)
 	gap()
