@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -372,5 +374,70 @@ func TestExportWaitsForPendingEdit(t *testing.T) {
 	tt.press("w")
 	if tt.m.current != tt.m.export {
 		t.Errorf("w after the check: screen %q, want export", tt.m.current.name())
+	}
+}
+
+// TestReviewLookalikeDomain: a domain that imitates gmail.com with a
+// Cyrillic letter is shown in punycode in the table, and the pane says
+// what it imitates.
+func TestReviewLookalikeDomain(t *testing.T) {
+	tt := atReview(t, Options{Path: writeList(t, "email\nann@gmail.com\njo@gm\u0430il.com\n")})
+	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	tt.press("enter")
+	v := tt.view()
+	for _, want := range []string{"jo@xn--gmil-63d.com", "Domain    gm\u0430il.com is xn--gmil-63d.com, not gmail.com: it imitates it"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// TestReviewKeptDespite: keeping a row that cannot receive mail, or a
+// repeat, is done, with a warning in the table, the pane and the summary.
+func TestReviewKeptDespite(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	tt.press("down", "down", "k") // row 4, dan@nowhere-at-all.com
+	if v := tt.view(); !strings.Contains(v, "Row 4 will be kept as written, though domain does not exist") || !strings.Contains(v, "keep     !") {
+		t.Errorf("keeping an invalid row is not warned about:\n%s", v)
+	}
+	tt.press("down", "k") // row 6, a repeat of row 1
+	if v := tt.view(); !strings.Contains(v, "Row 6 will be kept, though it repeats row 1") {
+		t.Errorf("keeping a repeat is not warned about:\n%s", v)
+	}
+	tt.press("esc")
+	if v := tt.view(); !strings.Contains(v, "2 rows you keep cannot receive mail, are suppressed or repeat another row") {
+		t.Errorf("the summary does not warn:\n%s", v)
+	}
+}
+
+// TestDecisionsSavedAtOnceAndOnExit: a decision is saved by the command
+// that follows it; one whose command never ran (the program ended first)
+// is saved by the flush that Run does on every way out.
+func TestDecisionsSavedAtOnceAndOnExit(t *testing.T) {
+	path := writeList(t, testList)
+	tt := atReview(t, Options{Path: path})
+	decisions := filepath.Join(filepath.Dir(path), "list.decisions.csv")
+	tt.press("x")
+	saved, err := cleaner.LoadDecisions(decisions)
+	if err != nil || len(saved.Records) != 1 {
+		t.Fatalf("after x: %+v, %v; want the decision saved", saved, err)
+	}
+	if fi, err := os.Stat(decisions); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("decisions file mode: %v, %v", fi, err)
+	}
+	// k, whose save command is dropped, as when ctrl+c ends the program
+	// before it runs.
+	tt.m.Update(keyPress("k"))
+	if saved, _ := cleaner.LoadDecisions(decisions); len(saved.Records) != 1 {
+		t.Fatalf("the save ran: %d records", len(saved.Records))
+	}
+	tt.m.c.flushDecisions()
+	saved, err = cleaner.LoadDecisions(decisions)
+	if err != nil || len(saved.Records) != 2 {
+		t.Fatalf("after the flush: %+v, %v; want both decisions", saved, err)
+	}
+	if got := tt.m.exitText(); !strings.Contains(got, "2 decisions saved in "+decisions) || !strings.Contains(got, "nothing exported") {
+		t.Errorf("exit text %q", got)
 	}
 }
