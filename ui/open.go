@@ -80,7 +80,7 @@ func loadEvidence(path string) tea.Cmd {
 type evidenceSource struct {
 	path  string
 	files suppression.Files
-	flag  bool // the files of -suppress, which the open screen does not drop
+	flag  bool // the files given on the command line (-suppress), which the open screen does not drop
 }
 
 // openScreen is the first step: the file given on the command line being
@@ -164,7 +164,7 @@ func (o *openScreen) evidenceLine() string {
 	for _, src := range o.sources {
 		name := sanitize(filepath.Base(src.path))
 		if src.flag {
-			name = src.path
+			name = "from the command line"
 		}
 		n := 0
 		for _, f := range src.files {
