@@ -56,11 +56,14 @@ func (s *columnsScreen) busy() bool   { return false }
 
 func (s *columnsScreen) help() helpKeys {
 	k := s.c.keys
-	cont, back := k.Continue, k.Back
+	cont, back, header := k.Continue, k.Back, k.Header
 	cont.SetHelp("enter", "check addresses")
 	back.SetHelp("esc", "other file")
+	header.SetHelp("h", "header line")
+	// ← and → in one entry on the short line, which must keep enter.
+	column := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "email column"))
 	return helpKeys{
-		short: []key.Binding{k.Left, k.Right, k.Header, cont, back},
+		short: []key.Binding{cont, column, header, back},
 		full:  [][]key.Binding{{k.Left, k.Right, k.Header}, {cont, back}},
 	}
 }
