@@ -479,6 +479,10 @@ func (m *Model) askQuit() {
 		short:   "Decisions saved, not exported. Quit?",
 		choices: []choice{{yes, "quit", m.quit}, {no, "stay", nil}},
 	}
+	if err := m.c.store.err; err != nil {
+		m.c.prompt.text = "Your decisions could not be saved (" + errorText(err) + ") and are not exported: quitting loses them. Quit?"
+		m.c.prompt.short = "Decisions not saved, not exported. Quit?"
+	}
 }
 
 // quit stops background work and ends the program.

@@ -383,3 +383,26 @@ func TestPromptsFit(t *testing.T) {
 	check("quit", "y quit", "n stay")
 	tt.press("n")
 }
+
+// TestDecisionsNotSaved: when the decisions file cannot be written, the
+// review says so, and quitting warns that the decisions are lost.
+func TestDecisionsNotSaved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(path, []byte(testList), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A folder where the decisions file would go: it cannot be written.
+	if err := os.Mkdir(filepath.Join(dir, "list.decisions.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tt := atReview(t, Options{Path: path})
+	tt.press("x", "down")
+	if v := tt.view(); !strings.Contains(v, "Your decisions could not be saved") {
+		t.Errorf("the review does not say the decisions were not saved:\n%s", v)
+	}
+	tt.press("q")
+	if v := tt.view(); !strings.Contains(v, "quitting loses them") {
+		t.Errorf("quitting does not warn:\n%s", v)
+	}
+}
