@@ -96,6 +96,12 @@ func TestBadInput(t *testing.T) {
 			return writeFile(t, filepath.Join(dir, "list.csv"),
 				[]byte("Email,Name,Name,Tag\nann@alderbrook.org,Ann,Smith,a\n"))
 		}, []string{`list.csv:1: duplicate header name: columns 2 "Name" and 3 "Name"; rename one`}},
+		// The same name to -column, which picks a column by name, case
+		// and spaces aside.
+		{"duplicate header names but for case and spaces", func(t *testing.T, dir string) string {
+			return writeFile(t, filepath.Join(dir, "list.csv"),
+				[]byte("Email,name,Tag,Name \nann@alderbrook.org,Ann,a,Smith\n"))
+		}, []string{`list.csv:1: duplicate header name: columns 2 "name" and 4 "Name ", which only case or spaces tell apart; rename one`}},
 		{"2 GB of NUL bytes", func(t *testing.T, dir string) string {
 			// A sparse file, no disk space: read in passes, it stops at
 			// the first chunk.
@@ -167,6 +173,8 @@ func TestOddButValidInput(t *testing.T) {
 		check func(t *testing.T, cleaned [][]string)
 		// headerless: the input has no header line.
 		headerless bool
+		// cleanedBytes is in the cleaned file as it is written.
+		cleanedBytes string
 	}{
 		{
 			name:  "whole file in Windows-1252",
@@ -193,6 +201,32 @@ func TestOddButValidInput(t *testing.T) {
 			rows:       1,
 			note:       "no header line",
 			headerless: true,
+		},
+		{
+			// As spreadsheets and Python's csv read it: three rows, and
+			// Bob's address is checked, not merged into Ann's name.
+			name:  "a lone CR among CRLFs",
+			input: "email,name\r\nann@gmail.com,Ann\rbob@example.com,Bob\r\ncat@yahoo.com,Cat\r\n",
+			rows:  3,
+			check: func(t *testing.T, cleaned [][]string) {
+				if len(cleaned) != 4 || cleaned[1][1] != "Ann" || cleaned[2][0] != "bob@example.com" {
+					t.Errorf("rows merged: %q", cleaned)
+				}
+			},
+			cleanedBytes: "ann@gmail.com,Ann\r\nbob@example.com,Bob\r\n",
+		},
+		{
+			name:         "CR line ends (Excel's CSV (Macintosh))",
+			input:        "email,name\rann@alderbrook.org,Ann\rbob@alderbrook.org,\"Bob\nB.\"\r",
+			rows:         2,
+			note:         "lines end in CR alone",
+			cleanedBytes: "email,name\r\nann@alderbrook.org,Ann\r\nbob@alderbrook.org,\"Bob\nB.\"\r\n",
+		},
+		{
+			name:         "quoted line breaks of the other kind",
+			input:        "Email,Note\nann@alderbrook.org,\"two\r\nlines\"\nbob@alderbrook.org,\"cr\ralone\"\n",
+			rows:         2,
+			cleanedBytes: "ann@alderbrook.org,\"two\r\nlines\"\nbob@alderbrook.org,\"cr\ralone\"\n",
 		},
 		{
 			name:  "ragged rows, blank lines, CRLF",
@@ -229,6 +263,9 @@ func TestOddButValidInput(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t, readCSV(t, out.cleaned))
+			}
+			if b := mustRead(t, out.cleaned); !strings.Contains(string(b), tt.cleanedBytes) {
+				t.Errorf("the cleaned file is\n%q\nwant it to hold\n%q", b, tt.cleanedBytes)
 			}
 		})
 	}
@@ -323,5 +360,27 @@ func TestHugeLine(t *testing.T) {
 	// refused as soon as it is longer than 16 MiB.
 	if want := int64(4 * size); !raceEnabled && res.maxRSS > want {
 		t.Fatalf("peak memory %d MiB for a 100 MB line, want at most %d MiB", res.maxRSS>>20, want>>20)
+	}
+}
+
+// TestDelimiterNotTheFiles: -delimiter with a delimiter that leaves the
+// header one column, where another splits it, would make every row one
+// cell and remove it as a syntax error: the run stops at once with a hint.
+func TestDelimiterNotTheFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte("Email,First Name\nann@alderbrook.org,Ann\nbob@alderbrook.org,Bob\n"))
+	before := takeSnapshot(t, dir)
+	res := runCLI(t, runBudget, "-batch", "-dns", "off", "-delimiter", ";", input)
+	want := input + `:1: not this file's delimiter: ';' leaves the first line one column, while ',' splits it into 2; choose ','`
+	if res.code != 1 || !strings.Contains(res.stderr, want) {
+		t.Errorf("exit %d, want 1 saying %q; stderr:\n%s", res.code, want, res.stderr)
+	}
+	if d := before.diff(takeSnapshot(t, dir)); d != "" {
+		t.Errorf("the refused run changed the folder: %s", d)
+	}
+	// The file's own delimiter, given, is read.
+	if res := runCLI(t, runBudget, "-batch", "-dns", "off", "-delimiter", ",", input); res.code != 0 {
+		t.Errorf("-delimiter ,: exit %d; stderr:\n%s", res.code, res.stderr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -313,4 +314,78 @@ func TestPipeInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStdinInput reads a list from standard input ("-", /dev/stdin) and
+// from an inherited pipe (/dev/fd/3, as a process substitution gives):
+// with -out and -removed it is cleaned; without them the run stops at
+// once with a usage error that asks for them, and writes nothing, in
+// /dev least of all.
+func TestStdinInput(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no /dev/stdin")
+	}
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		input string
+		fd3   bool // the list comes on file descriptor 3, else on standard input
+	}{
+		{"dash", "-", false},
+		{"/dev/stdin", "/dev/stdin", false},
+		{"process substitution", "/dev/fd/3", true},
+	} {
+		for _, given := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s, outputs given %v", tt.name, given), func(t *testing.T) {
+				dir := t.TempDir()
+				out, removed := filepath.Join(dir, "out.csv"), filepath.Join(dir, "removed.csv")
+				args := []string{"-batch", "-dns", "off"}
+				if given {
+					args = append(args, "-out", out, "-removed", removed)
+				}
+				cmd := childCmd(t, append(args, tt.input)...)
+				cmd.Dir = dir
+				r, w, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.fd3 {
+					cmd.ExtraFiles = []*os.File{r}
+				} else {
+					cmd.Stdin = r
+				}
+				go func() {
+					w.WriteString(smallList)
+					w.Close()
+				}()
+				res := runChild(t, cmd, runBudget)
+				r.Close()
+				if given {
+					if res.code != 0 {
+						t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+					}
+					checkAccounting(t, outputs{cleaned: out, removed: removed}, 4)
+					return
+				}
+				if res.code != 2 || !strings.Contains(res.stderr, "give -out and -removed") {
+					t.Errorf("exit %d, want 2 asking for -out and -removed; stderr:\n%s", res.code, res.stderr)
+				}
+				for _, p := range []string{tt.input + ".cleaned.csv", "/dev/stdin.cleaned.csv", "/dev/fd/3.cleaned.csv"} {
+					if _, err := os.Lstat(p); err == nil {
+						os.Remove(p)
+						t.Errorf("%s was written", p)
+					}
+				}
+				if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+					t.Errorf("the refused run wrote %v", entries)
+				}
+			})
+		}
+	}
+	t.Run("terminal UI", func(t *testing.T) {
+		res := runCLI(t, runBudget, "-")
+		if res.code != 2 || !strings.Contains(res.stderr, "use -batch") {
+			t.Errorf("listclean -: exit %d, want 2 pointing to -batch; stderr:\n%s", res.code, res.stderr)
+		}
+	})
 }

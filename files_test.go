@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -255,8 +257,9 @@ func childRunnable(t *testing.T) (base, exe string) {
 
 // TestReadOnlyFolder: a list in a folder the user cannot write to. The
 // outputs next to it cannot be created: the run says so, naming the path,
-// and leaves the input untouched. Root writes anywhere whatever the modes,
-// so as root the command runs as the user nobody.
+// before any DNS query (a probe file, not the end of the work, finds it
+// out), and leaves the input untouched. Root writes anywhere whatever the
+// modes, so as root the command runs as the user nobody.
 func TestReadOnlyFolder(t *testing.T) {
 	t.Parallel()
 	base, exe := childRunnable(t)
@@ -266,7 +269,8 @@ func TestReadOnlyFolder(t *testing.T) {
 	if err := os.Chmod(ro, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-batch", "-dns", "off", input)
+	srv := startFaultServer(t)
+	cmd := exec.Command(exe, "-batch", "-dns", srv.Addr(), input)
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	if os.Geteuid() == 0 {
 		runAsNobody(cmd)
@@ -295,6 +299,9 @@ func TestReadOnlyFolder(t *testing.T) {
 	}
 	if d := before.diff(takeSnapshot(t, ro)); d != "" {
 		t.Errorf("the failed run changed the read-only folder: %s", d)
+	}
+	if n := srv.Queries(); n > 0 {
+		t.Errorf("%d DNS queries were sent before the run found it could not write its outputs", n)
 	}
 }
 
@@ -471,7 +478,7 @@ func TestKillMidExport(t *testing.T) {
 		var stderr syncBuffer
 		cmd.Stderr = &stderr
 		tr := killTrial{states: map[string]string{}}
-		tempsBefore := countTemps(dir) // left by earlier trials
+		tempsBefore := tempsOver(dir, 64<<10) // left by earlier trials
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -488,7 +495,9 @@ func TestKillMidExport(t *testing.T) {
 			time.Sleep(time.Duration(rng.Int64N(int64(full))))
 		case 1:
 			tr.how = "while writing a temporary file"
-			waitFor(deadline, func() bool { return countTemps(dir) > tempsBefore })
+			// Not the probe of the folder before the work: a file that
+			// has taken some rows.
+			waitFor(deadline, func() bool { return tempsOver(dir, 64<<10) > tempsBefore })
 			time.Sleep(time.Duration(rng.Int64N(int64(full / 10))))
 		case 2:
 			tr.how = "after the first rename"
@@ -563,6 +572,21 @@ func countTemps(dir string) int {
 	return n
 }
 
+// tempsOver counts the temporary files of atomic writes in dir that hold
+// more than size bytes.
+func tempsOver(dir string, size int64) int {
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp-") {
+			if fi, err := e.Info(); err == nil && fi.Size() > size {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 func mkdir(t *testing.T, p string) {
 	t.Helper()
 	if err := os.Mkdir(p, 0o755); err != nil {
@@ -576,4 +600,175 @@ func symlink(t *testing.T, target, link string) string {
 		t.Fatal(err)
 	}
 	return link
+}
+
+// deadPID returns the process ID of a process that has ended.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := exec.Command(exe, "-test.run=^$")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return gone.Process.Pid
+}
+
+// TestTempFilesBesideOutputs: outputs named without a folder, run in the
+// list's folder as the README has it, with $TMPDIR elsewhere. The
+// temporary files are made beside the outputs, never in $TMPDIR: a run
+// succeeds with $TMPDIR missing (a tmpfs the rename cannot cross fails the
+// same way), a run killed mid-export leaves nothing in $TMPDIR, and the
+// next run removes what the kill left beside the outputs and what an
+// earlier version left in $TMPDIR.
+func TestTempFilesBesideOutputs(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("needs SIGKILL")
+	}
+	t.Parallel()
+	dir, tmp := t.TempDir(), t.TempDir()
+	rows := 200_000
+	if raceEnabled || testing.Short() {
+		rows = 50_000
+	}
+	writeBigList(t, filepath.Join(dir, "list.csv"), rows)
+	args := []string{"-batch", "-dns", "off", "-force", "-out", "list.cleaned.csv", "-removed", "list.removed.csv", "-report", "report.csv", "list.csv"}
+	child := func(tmpdir string) *exec.Cmd {
+		cmd := childCmd(t, args...)
+		cmd.Dir = dir
+		cmd.Env = append(cmd.Env, "TMPDIR="+tmpdir)
+		return cmd
+	}
+
+	res := runChild(t, child(filepath.Join(tmp, "missing")), slow(60*time.Second))
+	if res.code != 0 {
+		t.Fatalf("with $TMPDIR missing: exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+
+	cmd := child(tmp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	// Killed once a temporary file has taken some rows: an export, not
+	// the probe of the folder before the work.
+	waitFor(time.Now().Add(slow(30*time.Second)), func() bool { return tempsOver(dir, 64<<10) > 0 || countTemps(tmp) > 0 })
+	cmd.Process.Signal(syscall.SIGKILL)
+	<-waited
+	if n := countTemps(dir); n == 0 {
+		t.Error("the killed run left no temporary file beside the outputs: it was not killed while exporting, or made them elsewhere")
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("the killed run left %d files in $TMPDIR: %v", len(entries), entries)
+	}
+
+	stale := filepath.Join(tmp, fmt.Sprintf(".list.cleaned.csv.tmp-%d-2147483647", deadPID(t)))
+	writeFile(t, stale, []byte("Email\nold@example.org\n"))
+	res = runChild(t, child(tmp), slow(60*time.Second))
+	if res.code != 0 {
+		t.Fatalf("the run after the kill: exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	if n := countTemps(dir); n > 0 {
+		t.Errorf("%d temporary files of the killed run remain beside the outputs", n)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("$TMPDIR still holds %v: an earlier version's stale temporary file was not removed", entries)
+	}
+}
+
+// TestConcurrentRunsNoClobber runs pairs of runs at once, of two lists,
+// without -force, writing the same outputs: in each pair exactly one
+// writes them, both of its own, and the other says that the outputs exist
+// and exits 1.
+func TestConcurrentRunsNoClobber(t *testing.T) {
+	t.Parallel()
+	pairs := 50
+	if raceEnabled || testing.Short() {
+		pairs = 10
+	}
+	src := t.TempDir()
+	lists := [2]string{filepath.Join(src, "a.csv"), filepath.Join(src, "b.csv")}
+	for k, p := range lists {
+		var b bytes.Buffer
+		b.WriteString("Email,Name\n")
+		for i := range 2000 {
+			fmt.Fprintf(&b, "%c%d@gmail.com,N%d\nnot-an-email-%c%d,M%d\n", 'a'+k, i, i, 'a'+k, i, i)
+		}
+		writeFile(t, p, b.Bytes())
+	}
+	for pair := range pairs {
+		dir := t.TempDir()
+		out, removed := filepath.Join(dir, "out.csv"), filepath.Join(dir, "removed.csv")
+		var results [2]childResult
+		var wg sync.WaitGroup
+		for k := range 2 {
+			wg.Go(func() {
+				results[k] = runChild(t, childCmd(t, "-batch", "-dns", "off", "-out", out, "-removed", removed, lists[k]), runBudget)
+			})
+		}
+		wg.Wait()
+		won := -1
+		for k, r := range results {
+			switch {
+			case r.code == 0 && won < 0:
+				won = k
+			case r.code == 0:
+				t.Fatalf("pair %d: both runs exited 0 and wrote the same outputs:\n%s\n%s", pair, results[0].stderr, results[1].stderr)
+			case r.code != 1 || !strings.Contains(r.stderr, "file exists and overwriting was not allowed"):
+				t.Fatalf("pair %d: run %d exited %d; want 1, saying the outputs exist:\n%s", pair, k, r.code, r.stderr)
+			}
+		}
+		if won < 0 {
+			t.Fatalf("pair %d: both runs failed:\n%s\n%s", pair, results[0].stderr, results[1].stderr)
+		}
+		prefix := string(rune('a' + won))
+		for _, p := range []string{out, removed} {
+			recs := readCSV(t, p)
+			if len(recs) != 2001 || !strings.HasPrefix(recs[1][0], prefix) && !strings.HasPrefix(recs[1][0], "not-an-email-"+prefix) {
+				t.Errorf("pair %d: %s holds %d records starting %q: not all the winning run's (%s)", pair, p, len(recs), recs[min(1, len(recs)-1)], lists[won])
+			}
+		}
+	}
+}
+
+// TestOutputMode: the outputs take the input's permission bits, less the
+// umask: a list readable by its owner alone does not become readable by
+// every user of the machine.
+func TestOutputMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits")
+	}
+	t.Parallel()
+	tests := []struct {
+		input fs.FileMode
+		umask string
+		want  fs.FileMode
+	}{
+		{0o600, "022", 0o600},
+		{0o640, "022", 0o640},
+		{0o644, "077", 0o600},
+		{0o644, "022", 0o644},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(smallList))
+		if err := os.Chmod(input, tt.input); err != nil {
+			t.Fatal(err)
+		}
+		report := filepath.Join(dir, "report.csv")
+		cmd := childCmd(t, "-batch", "-dns", "off", "-report", report, input)
+		cmd.Env = append(cmd.Env, childUmask+"="+tt.umask)
+		if res := runChild(t, cmd, runBudget); res.code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+		}
+		out := defaultOutputs(input)
+		for _, p := range []string{out.cleaned, out.removed, report} {
+			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != tt.want {
+				t.Errorf("input %v, umask %s: %s has mode %v (%v), want %v", tt.input, tt.umask, filepath.Base(p), fi.Mode().Perm(), err, tt.want)
+			}
+		}
+	}
 }

@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/listclean/listclean/resolver/dnstest"
 )
 
 // slow scales time limits: the race detector makes this code several times
@@ -391,4 +393,17 @@ func copyTo(t *testing.T, path string, r io.Reader, mode os.FileMode) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startZone serves zone on loopback until the test ends, with the big
+// providers a DNS server is proved with (dnstest.WitnessZone), as a real
+// resolver knows them.
+func startZone(t *testing.T, zone string) *dnstest.Server {
+	t.Helper()
+	srv, err := dnstest.Start(zone + dnstest.WitnessZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
 }

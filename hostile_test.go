@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -148,13 +149,16 @@ func TestFormulaInjection(t *testing.T) {
 // TestControlCharactersNotEchoed: cells with terminal escape sequences,
 // control characters and bidi overrides, in the header and in the rows,
 // never reach the terminal raw through the summary or the messages of the
-// batch mode.
+// batch mode, nor the report's cells: they are shown as escapes (\x1b).
+// The rows' own cells are written to the cleaned and removed files as
+// they were read.
 func TestControlCharactersNotEchoed(t *testing.T) {
 	nasty := []string{"\x1b[2J\x1b[H", "\x1b]0;pwned\x07", "\u009b31m", "\u202egpj.exe", "\a\b\x7f"}
 	tests := []struct {
 		name  string
 		input string
 		code  int
+		shown string // on stderr
 	}{
 		{"in the rows", "Email,Name\n" +
 			"a@x" + nasty[0] + ".com,n1\n" +
@@ -162,26 +166,87 @@ func TestControlCharactersNotEchoed(t *testing.T) {
 			"c@evil" + nasty[2] + ".com," + nasty[0] + "\n" +
 			"d@evil" + nasty[3] + ".com," + nasty[1] + "\n" +
 			"e@evil.c" + nasty[4] + "om,n5\n" +
-			nasty[0] + "f@gmail.com,n6\n", 0},
-		{"in the header, no email column", "Name" + nasty[0] + ",Notes" + nasty[1] + nasty[2] + "\nAnn,x\n", 1},
-		{"in the header, as the email column", "E-mail" + nasty[3] + ",Notes\nann@gmail.com,x\n", 0},
-		{"invalid UTF-8 and C1 controls", "Email,Name\nann@gmail.com,\x9b31m\x85\n", 0},
+			nasty[0] + "f@gmail.com,n6\n", 0, ""},
+		{"in the header, no email column", "Name" + nasty[0] + ",Notes" + nasty[1] + nasty[2] + "\nAnn,x\n", 1, `Name\x1b[2J\x1b[H`},
+		{"in the header, as the email column", "E-mail" + nasty[3] + ",Notes\nann@gmail.com,x\n", 0, ""},
+		{"invalid UTF-8 and C1 controls", "Email,Name\nann@gmail.com,\x9b31m\x85\n", 0, ""},
+		// The domain fails, and so is listed in the summary.
+		{"in a failing domain", "email\nb@[1.2.3.4\x1b]0;pwned\a]\nc@[\x1b]52;c;cHduZWQ=\a]\n", 0, `[1.2.3.4\x1b]0;pwned\a]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(tt.input))
-			res := runCLI(t, runBudget, "-batch", "-dns", "off", "-report", filepath.Join(dir, "r.csv"), input)
+			report := filepath.Join(dir, "r.csv")
+			res := runCLI(t, runBudget, "-batch", "-dns", "off", "-report", report, input)
 			if res.code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", res.code, tt.code, res.stderr)
 			}
-			for i, r := range res.stderr {
-				if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) {
-					t.Errorf("stderr holds %U at byte %d:\n%q", r, i, res.stderr)
-					break
+			controls := func(what, s string) {
+				for i, r := range s {
+					if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) {
+						t.Errorf("%s holds %U at byte %d:\n%q", what, r, i, s)
+						return
+					}
 				}
 			}
+			controls("stderr", res.stderr)
+			if !strings.Contains(res.stderr, tt.shown) {
+				t.Errorf("stderr does not show %s:\n%s", tt.shown, res.stderr)
+			}
+			if tt.code != 0 {
+				return
+			}
+			rows := readReport(t, report)
+			for _, r := range rows {
+				controls("the report's email column", r.email)
+			}
+			// The removed rows are the file's own, cells as they were.
+			var own []string
+			for _, rec := range readCSV(t, input)[1:] {
+				own = append(own, rec[0])
+			}
+			var removed []string
+			for _, rec := range readCSV(t, defaultOutputs(input).removed)[1:] {
+				removed = append(removed, rec[0])
+				controls("the removed file's listclean_ columns", strings.Join(rec[len(rec)-3:], ","))
+			}
+			for _, rec := range readCSV(t, defaultOutputs(input).cleaned)[1:] {
+				removed = append(removed, rec[0])
+			}
+			slices.Sort(own)
+			slices.Sort(removed)
+			if !slices.Equal(own, removed) {
+				t.Errorf("the outputs' email cells %q, want the file's own %q", removed, own)
+			}
 		})
+	}
+}
+
+// TestControlCharactersInArguments: a file name or a flag with escape
+// sequences (a script that runs over the files of a shared folder) is
+// shown as escapes in every message, the flag package's own included.
+func TestControlCharactersInArguments(t *testing.T) {
+	dir := t.TempDir()
+	name := "list\x1b]0;pwned\a\r\n.csv"
+	for _, tt := range []struct {
+		args  []string
+		code  int
+		shown string
+	}{
+		{[]string{"-batch", "-dns", "off", filepath.Join(dir, name)}, 1, `list\x1b]0;pwned\a\r\n.csv`},
+		{[]string{"-batch", "-\x1b[2Jfrobnicate", "x.csv"}, 2, `-\x1b[2Jfrobnicate`},
+	} {
+		res := runCLI(t, runBudget, tt.args...)
+		if res.code != tt.code {
+			t.Errorf("%q: exit %d, want %d; stderr:\n%s", tt.args, res.code, tt.code, res.stderr)
+		}
+		if strings.ContainsAny(res.stderr, "\x1b\a\r") {
+			t.Errorf("%q: stderr holds control characters:\n%q", tt.args, res.stderr)
+		}
+		if !strings.Contains(res.stderr, tt.shown) {
+			t.Errorf("%q: stderr does not show %s:\n%s", tt.args, tt.shown, res.stderr)
+		}
 	}
 }

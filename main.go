@@ -7,6 +7,9 @@
 //
 //	listclean [flags] [FILE]          review in the terminal UI
 //	listclean -batch [flags] FILE     clean without the UI, for scripts
+//
+// FILE - reads the list from standard input; then, as for a pipe or a
+// process substitution, -out and -removed say where the outputs go.
 package main
 
 import (
@@ -18,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +30,7 @@ import (
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/cleaner/history"
+	"github.com/listclean/listclean/cleaner/printable"
 	"github.com/listclean/listclean/resolver"
 	"github.com/listclean/listclean/resolver/dnstest"
 	"github.com/listclean/listclean/ui"
@@ -42,6 +47,7 @@ func main() {
 type config struct {
 	batch          bool
 	dns            string
+	privateDNS     bool
 	zone           string
 	timeout        time.Duration
 	retries        int
@@ -89,29 +95,30 @@ func run(args []string, stderr io.Writer) int {
 	if err == nil {
 		err = execute(cfg, stderr)
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "listclean:", err)
-		return 2
-	default:
-		fmt.Fprintln(stderr, "listclean:", err)
-		return 1
 	}
+	// An error may name a file or quote a cell: printable, as all the
+	// command prints of them.
+	fmt.Fprintln(stderr, "listclean:", printable.String(err.Error()))
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	def := resolver.DefaultConfig()
 	fs := flag.NewFlagSet("listclean", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(printableLines{stderr}) // it names a flag as it was given
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage:\n  listclean [flags] [FILE]        review in the terminal UI\n  listclean -batch [flags] FILE   clean without the UI\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&c.batch, "batch", false, "run without the terminal UI and write the outputs")
-	fs.StringVar(&c.dns, "dns", "", "DNS servers as host:port[,host:port] (default: /etc/resolv.conf), or off to skip DNS checks")
+	fs.StringVar(&c.dns, "dns", "", "DNS servers by address, as IP or IP:port[,IP:port] (default: the system's), or off to skip DNS checks")
+	fs.BoolVar(&c.privateDNS, "private-dns", false, "the DNS server serves a private network and cannot know the big mail providers: do not ask it about them first\n(it is still asked about a name that cannot exist)")
 	fs.StringVar(&c.zone, "zone", "", "check against this zone `file` served on loopback instead of real DNS (offline demo)")
 	fs.DurationVar(&c.timeout, "timeout", def.Timeout, "time to wait for each DNS answer")
 	fs.IntVar(&c.retries, "retries", def.Retries, "retries of a DNS query after a temporary failure")
@@ -163,6 +170,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.dropPersistent && c.history == "off" {
 		return c, fmt.Errorf("%w: -drop-persistent goes by the domain history, which -history off turns off", errUsage)
+	}
+	if c.dns != "" && c.dns != "off" {
+		if _, err := resolver.ParseServers(c.dns); err != nil {
+			return c, fmt.Errorf("%w: -dns: %v", errUsage, err)
+		}
 	}
 	if c.retries < 0 || c.concurrency < 0 || c.timeout <= 0 {
 		return c, fmt.Errorf("%w: -retries and -concurrency must not be negative, -timeout must be positive", errUsage)
@@ -278,16 +290,17 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 }
 
 // newChecker builds the DNS checker the flags ask for: nil with -dns off, a
-// loopback server for -zone (stopped by the returned func), or the servers
-// of -dns or /etc/resolv.conf.
+// loopback server for -zone (stopped by the returned func), which is a
+// private world, or the servers of -dns or /etc/resolv.conf.
 func (c config) newChecker() (*resolver.Checker, func(), error) {
 	noop := func() {}
 	rc := resolver.DefaultConfig()
-	rc.Timeout, rc.Retries, rc.Concurrency = c.timeout, c.retries, c.concurrency
+	rc.Timeout, rc.Retries, rc.Concurrency, rc.Private = c.timeout, c.retries, c.concurrency, c.privateDNS
 	switch {
 	case c.dns == "off":
 		return nil, noop, nil
 	case c.zone != "":
+		rc.Private = true
 		srv, err := dnstest.StartFile(c.zone)
 		if err != nil {
 			return nil, noop, err
@@ -307,7 +320,7 @@ func (c config) newChecker() (*resolver.Checker, func(), error) {
 		rc.Servers = servers
 	}
 	if len(rc.Servers) == 0 {
-		return nil, noop, errors.New("no DNS servers: /etc/resolv.conf names none; use -dns host:port, or -dns off")
+		return nil, noop, errors.New("no DNS servers: the system names none; use -dns and a server's address, or -dns off")
 	}
 	ch, err := resolver.NewChecker(rc)
 	if err != nil {
@@ -320,6 +333,24 @@ func execute(c config, stderr io.Writer) error {
 	readOpt, err := c.readOptions()
 	if err != nil {
 		return err
+	}
+	if c.file != "" && unnamedInput(c.file) {
+		switch {
+		case c.file == "-" && !c.batch:
+			return fmt.Errorf("%w: the terminal UI reads keys, not a list, from standard input; use -batch", errUsage)
+		case c.out == "" || c.removed == "":
+			return fmt.Errorf("%w: %s is not a file in a folder, where the outputs would go: give -out and -removed", errUsage, inputName(c.file))
+		}
+	}
+	if _, err := os.Stat(c.file); c.file == "-" || err == nil {
+		// Before any DNS query, and before a large file is read: an
+		// output that cannot be written stops the run now. (A missing
+		// input is reported as such when it is read.)
+		// The probe is made in the outputs' folders: their extension,
+		// which the delimiter read may change, does not matter yet.
+		if err := cleaner.CheckWritable(c.exportOptions(c.file, 0).Paths); err != nil {
+			return err
+		}
 	}
 	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
 		return fmt.Errorf("%s: %w: %.1f GiB is more than the terminal UI holds (1.0 GiB); clean it with -batch, which reads it in passes",
@@ -337,8 +368,10 @@ func execute(c config, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	// A closed terminal (SIGHUP) ends the run as ctrl+c does: the terminal
-	// UI saves the latest decisions on its way out.
+	// Interrupted, terminated or hung up on (its terminal closed), the run
+	// stops as it does on ctrl+c: it says so and exits 1, its temporary
+	// files removed; the terminal UI saves the latest decisions on its way
+	// out.
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()
 	if !c.batch {
@@ -350,14 +383,36 @@ func execute(c config, stderr io.Writer) error {
 		if checker != nil {
 			opt.Checker = checker
 		}
-		said, err := ui.Run(ctx, opt)
-		for _, line := range strings.SplitAfter(strings.TrimSuffix(said, "\n"), "\n") {
-			fmt.Fprint(stderr, "listclean: "+line)
+		var others []func()
+		defer func() {
+			for _, stop := range others {
+				stop()
+			}
+		}()
+		opt.NewChecker = func(dns string) (ui.Checker, error) {
+			other := c
+			other.dns, other.zone = dns, ""
+			if _, err := resolver.ParseServers(dns); err != nil {
+				return nil, err
+			}
+			ch, stop, err := other.newChecker()
+			if err != nil {
+				return nil, err
+			}
+			others = append(others, stop)
+			return ch, nil
 		}
-		fmt.Fprintln(stderr)
+		said, err := ui.Run(ctx, opt)
+		for _, line := range strings.Split(strings.TrimSuffix(said, "\n"), "\n") {
+			// It names files and quotes errors: printable, as all the
+			// command prints of them.
+			fmt.Fprintln(stderr, "listclean: "+printable.String(line))
+		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return errors.New("interrupted")
+				// The cause names the signal: "terminated signal received".
+				// What was written and saved is said above.
+				return fmt.Errorf("interrupted (%v)", context.Cause(ctx))
 			}
 			return err
 		}
@@ -385,8 +440,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 			return fmt.Errorf("-decisions: %w", err)
 		}
 	}
+	name := inputName(c.file)
 	fi, statErr := os.Stat(c.file)
-	regular := statErr == nil && fi.Mode().IsRegular()
+	regular := c.file != "-" && statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
 		if saved != nil {
 			return fmt.Errorf("%s: %.0f MiB is cleaned in passes over the file, which -decisions does not work with (it needs the list in memory, up to 256 MiB)",
@@ -403,12 +459,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
 			return st.Export(ctx, o)
 		}
-		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", c.file, st.Rows())
+		fmt.Fprintf(stderr, "note: %s: %d rows read in passes over the file, one chunk at a time\n", printable.String(name), st.Rows())
 	} else {
 		defer collectAtLimit()()
 		var l *cleaner.List
 		var err error
-		if regular || statErr != nil {
+		if regular || statErr != nil && c.file != "-" {
 			l, err = cleaner.ReadFile(c.file, readOpt)
 		} else {
 			l, err = readPipe(c.file, readOpt)
@@ -423,14 +479,14 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	for _, n := range list.Notes {
-		fmt.Fprintf(stderr, "note: %s: %s\n", c.file, n)
+		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(name), printable.String(n))
 	}
 	if saved != nil {
 		var fp cleaner.Fingerprint
 		if regular {
 			fp, _ = cleaner.FingerprintFile(c.file) // unknown, as for a pipe, if it cannot be read again
 		}
-		fmt.Fprintln(stderr, "decisions: "+restoreText(saved, fp, sess.Restore(saved)))
+		fmt.Fprintln(stderr, "decisions: "+printable.String(restoreText(saved, fp, sess.Restore(saved))))
 	}
 	exp := c.exportOptions(c.file, list.Delimiter)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
@@ -439,6 +495,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	var dc cleaner.DomainChecker
 	if checker != nil {
 		dc = checker
+		if err := checker.Prove(ctx, sess.Witnesses(3)); err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
+			if ctx.Err() != nil {
+				return errors.New("interrupted before the checks finished: nothing was written")
+			}
+			return untrusted(err)
+		}
 	}
 	sess.Suppress(sp)
 	sess.Check(ctx, dc, batchProgress(stderr))
@@ -458,7 +520,13 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if err := sum.WriteText(stderr, 10, time.Since(start)); err != nil {
 		return err
 	}
-	io.WriteString(stderr, writtenText(res, c.file))
+	// The paths are the user's: printable, as all the command prints.
+	io.WriteString(printableLines{stderr}, writtenText(res, name))
+	if checker != nil {
+		for _, n := range checker.Notes() {
+			fmt.Fprintln(stderr, "warning:", printable.String(n))
+		}
+	}
 	if hist != nil {
 		if err := hist.Save(time.Now()); err != nil {
 			// The outputs are written: the run succeeded all the same.
@@ -525,16 +593,63 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// readPipe reads the list from a pipe or device (listclean -batch
-// <(zcat list.csv.gz)), which cannot be read twice and so is held in
-// memory: up to cleaner.StreamAbove of it, read whole before it is parsed
-// so that a longer input is refused in little memory.
-func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return cleaner.ReadFile(path, opt) // for its message
+// untrusted says what to do about a DNS server that failed its proof.
+func untrusted(err error) error {
+	advice := "Nothing was written: no domain was judged on its word. Check the list with another DNS server " +
+		"(-dns and its address, such as your provider's or a public resolver's), or without DNS checks (-dns off)."
+	var te *resolver.TrustError
+	if errors.As(err, &te) && te.Witness != "" {
+		advice += " Only if this server serves a private network that cannot know " + te.Witness + ", add -private-dns."
 	}
-	defer f.Close()
+	return fmt.Errorf("%w.\n%s", err, advice)
+}
+
+// stdinName is how messages name standard input, the input "-".
+const stdinName = "standard input"
+
+// inputName is how messages name the input path.
+func inputName(path string) string {
+	if path == "-" {
+		return stdinName
+	}
+	return path
+}
+
+// unnamedInput reports whether the input at path is not a file in a
+// folder of the user's, beside which the outputs could go: standard input
+// ("-"), or a path in /dev or /proc, or a link to one: /dev/stdin (even
+// when it is a file given with <), a pipe or a process substitution
+// (/dev/fd/63), a terminal. A named pipe in a folder of the user's is a
+// file in a folder.
+func unnamedInput(path string) bool {
+	if path == "-" {
+		return true
+	}
+	system := func(p string) bool {
+		abs, err := filepath.Abs(p)
+		return err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/"))
+	}
+	if system(path) {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(path)
+	return err == nil && system(real)
+}
+
+// readPipe reads the list from standard input ("-"), a pipe or a device
+// (listclean -batch <(zcat list.csv.gz)), which cannot be read twice and
+// so is held in memory: up to cleaner.StreamAbove of it, read whole before
+// it is parsed so that a longer input is refused in little memory.
+func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
+	f := os.Stdin
+	if path != "-" {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return cleaner.ReadFile(path, opt) // for its message
+		}
+		defer f.Close()
+	}
+	path = inputName(path)
 	// One buffer of the largest size, not one grown by doubling: the pages
 	// never written to take no memory.
 	buf := make([]byte, cleaner.StreamAbove+1)
@@ -565,4 +680,28 @@ func batchProgress(stderr io.Writer) func(resolver.Result, int, int) {
 			}
 		}
 	}
+}
+
+// printableLines writes to w what it is given, shown by printable.String
+// line by line, the line ends and tabs that lay out the flag package's
+// messages and usage kept.
+type printableLines struct{ w io.Writer }
+
+func (p printableLines) Write(b []byte) (int, error) {
+	n := len(b)
+	var out []byte
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, "\n\t")
+		if i < 0 {
+			i = len(b)
+		}
+		out = append(out, printable.String(string(b[:i]))...)
+		if i < len(b) {
+			out = append(out, b[i])
+			i++
+		}
+		b = b[i:]
+	}
+	_, err := p.w.Write(out)
+	return n, err
 }

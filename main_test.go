@@ -28,7 +28,8 @@ import (
 // command as main does instead of the tests; childFsize, if set, is the
 // RLIMIT_FSIZE in bytes the child sets on itself first (a disk that fills
 // up); childHWM, if set, is a file where the child writes its peak
-// resident memory (VmHWM) before it exits.
+// resident memory (VmHWM) before it exits; childUmask, if set, is the
+// umask (octal) the child sets on itself first.
 //
 // The child measures its own peak because the rusage of a child process is
 // no use here: Go starts children with vfork semantics, and Linux counts
@@ -36,7 +37,9 @@ import (
 const (
 	childEnv   = "LISTCLEAN_TEST_MAIN"
 	childFsize = "LISTCLEAN_TEST_FSIZE"
+	childFiles = "LISTCLEAN_TEST_NOFILE"
 	childHWM   = "LISTCLEAN_TEST_HWM"
+	childUmask = "LISTCLEAN_TEST_UMASK"
 )
 
 func TestMain(m *testing.M) {
@@ -48,6 +51,26 @@ func TestMain(m *testing.M) {
 			}
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "test child: setting RLIMIT_FSIZE:", err)
+				os.Exit(3)
+			}
+		}
+		if v := os.Getenv(childFiles); v != "" {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err == nil {
+				err = setOpenFileLimit(n)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "test child: setting RLIMIT_NOFILE:", err)
+				os.Exit(3)
+			}
+		}
+		if v := os.Getenv(childUmask); v != "" {
+			n, err := strconv.ParseUint(v, 8, 32)
+			if err == nil {
+				err = setUmask(int(n))
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "test child: setting the umask:", err)
 				os.Exit(3)
 			}
 		}

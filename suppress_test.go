@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/listclean/listclean/resolver/dnstest"
 )
 
 // The suppression samples of package suppression, one file per format an
@@ -40,17 +38,6 @@ var suppressList = []string{
 // suppressed is what a sample says of one row: the reason, and the start of
 // the report's detail (kind, status code, date).
 type suppressed struct{ reason, detail string }
-
-// startZone serves zone on loopback until the test ends.
-func startZone(t *testing.T, zone string) *dnstest.Server {
-	t.Helper()
-	srv, err := dnstest.Start(zone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
-}
 
 // writeSuppressList writes suppressList in dir.
 func writeSuppressList(t *testing.T, dir string) string {

@@ -14,6 +14,11 @@ func setFileSizeLimit(n uint64) error {
 	return syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n})
 }
 
+// setOpenFileLimit sets this process's RLIMIT_NOFILE, as ulimit -n does.
+func setOpenFileLimit(n uint64) error {
+	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n})
+}
+
 // runAsNobody makes cmd run as the user nobody (65534), for a superuser,
 // whom file modes do not stop.
 func runAsNobody(cmd *exec.Cmd) {
@@ -21,3 +26,9 @@ func runAsNobody(cmd *exec.Cmd) {
 }
 
 func mkfifo(path string) error { return syscall.Mkfifo(path, 0o644) }
+
+// setUmask sets this process's umask.
+func setUmask(mask int) error {
+	syscall.Umask(mask)
+	return nil
+}

@@ -116,27 +116,114 @@ func TestDecideLikeNeedsADecisionAndADomain(t *testing.T) {
 	}
 }
 
-// TestVerdictTable checks the verdict of each reason, the suppressed ones
-// included, against the README's table.
+// TestDecideLikeEachRowItsOwn: a bulk fix of an accepted suggestion gives
+// every similar row its own suggestion, never row 0's domain with its
+// local part: a row without a suggestion of its own is left as it was,
+// and the rows after it are still fixed.
+func TestDecideLikeEachRowItsOwn(t *testing.T) {
+	s := likeSession(t)
+	s.Rows[1].Suggestion = "" // bob@gmial.com: nothing likely
+	s.Rows[2].Suggestion = "carl@gmx.com"
+	s.Decide([]int{0}, Decision{Action: ActionFix, Email: "ann@gmail.com"})
+	changed := s.DecideLike(0)
+	if !slices.Equal(changed, []int{2}) {
+		t.Errorf("changed %v, want [2]", changed)
+	}
+	if d, ok := s.Decision(1); ok {
+		t.Errorf("row 1, without a suggestion, decided %+v", d)
+	}
+	if d, _ := s.Decision(2); d != (Decision{ActionFix, "carl@gmx.com"}) {
+		t.Errorf("row 2: %+v, want its own suggestion carl@gmx.com", d)
+	}
+}
+
+// TestDecideLikeOverrides: a bulk decision replaces an earlier different
+// decision of a similar row, and counts a row that already had it as
+// unchanged; one that changes nothing is no step to undo.
+func TestDecideLikeOverrides(t *testing.T) {
+	s := likeSession(t)
+	s.Decide([]int{1}, Decision{Action: ActionKeep})
+	s.Decide([]int{2}, Decision{Action: ActionRemove})
+	s.Decide([]int{0}, Decision{Action: ActionRemove})
+	if changed := s.DecideLike(0); !slices.Equal(changed, []int{1}) {
+		t.Errorf("changed %v, want [1]: row 0 is the source, row 2 had the decision already", changed)
+	}
+	for i := range 3 {
+		if d, _ := s.Decision(i); d.Action != ActionRemove {
+			t.Errorf("row %d: %+v, want removed", i, d)
+		}
+	}
+	if changed := s.DecideLike(0); len(changed) > 0 {
+		t.Errorf("again: changed %v, want none", changed)
+	}
+	s.Undo()
+	if d, _ := s.Decision(1); d.Action != ActionKeep {
+		t.Errorf("after Undo, row 1: %+v, want its earlier keep", d)
+	}
+}
+
+// TestDecideNothing: a decision for no row is no step: there is nothing to
+// undo.
+func TestDecideNothing(t *testing.T) {
+	s := likeSession(t)
+	s.Decide(nil, Decision{Action: ActionRemove})
+	if rows := s.Undo(); rows != nil {
+		t.Errorf("Undo after deciding no row = %v, want nil", rows)
+	}
+}
+
+// TestPlanKeepsUnparsableAsItIs: a row whose address does not parse, kept
+// by the user, is written as the cell was, not as an empty cell.
+func TestPlanKeepsUnparsableAsItIs(t *testing.T) {
+	s := likeSession(t)
+	s.Decide([]int{4}, Decision{Action: ActionKeep})
+	o := s.Plan(Policy{}).Outcome(4)
+	if o.Action != ActionKeep || o.Email != "not an email" {
+		t.Errorf("row 4 kept: %+v, want the cell as it is", o)
+	}
+}
+
+// TestVerdictTable spells the verdict table out: every reason and the
+// verdict it belongs to, the one the report and the policy read.
 func TestVerdictTable(t *testing.T) {
 	want := map[Reason]Verdict{
-		ReasonOK: VerdictValid, ReasonImplicitMX: VerdictRisky, ReasonTypoSuspect: VerdictRisky,
-		ReasonSyntax: VerdictInvalid, ReasonBadDomain: VerdictInvalid, ReasonNXDomain: VerdictInvalid,
-		ReasonNoMail: VerdictInvalid, ReasonNullMX: VerdictInvalid, ReasonBadMX: VerdictInvalid,
-		ReasonDNSError: VerdictUnknown, ReasonNotChecked: VerdictUnknown, ReasonDuplicate: VerdictDuplicate,
-		ReasonHardBounce: VerdictSuppressed, ReasonUnsubscribed: VerdictSuppressed,
-		ReasonComplaint: VerdictSuppressed, ReasonListed: VerdictSuppressed,
+		ReasonOK:           VerdictValid,
+		ReasonImplicitMX:   VerdictRisky,
+		ReasonTypoSuspect:  VerdictRisky,
+		ReasonSyntax:       VerdictInvalid,
+		ReasonBadDomain:    VerdictInvalid,
+		ReasonNXDomain:     VerdictInvalid,
+		ReasonNoMail:       VerdictInvalid,
+		ReasonNullMX:       VerdictInvalid,
+		ReasonBadMX:        VerdictInvalid,
+		ReasonDNSError:     VerdictUnknown,
+		ReasonNotChecked:   VerdictUnknown,
+		ReasonDuplicate:    VerdictDuplicate,
+		ReasonDisposable:   VerdictRisky,
+		ReasonRole:         VerdictRisky,
+		ReasonHardBounce:   VerdictSuppressed,
+		ReasonUnsubscribed: VerdictSuppressed,
+		ReasonComplaint:    VerdictSuppressed,
+		ReasonListed:       VerdictSuppressed,
 	}
-	for r, v := range want {
-		if got := VerdictOf(r); got != v {
-			t.Errorf("VerdictOf(%s) = %s, want %s", r, got, v)
+	if len(want) != len(Reasons) {
+		t.Fatalf("the table has %d reasons, Reasons %d: add the new one here", len(want), len(Reasons))
+	}
+	for _, r := range Reasons {
+		if got := VerdictOf(r); got != want[r] {
+			t.Errorf("VerdictOf(%q) = %q, want %q", r, got, want[r])
 		}
-		if !slices.Contains(Reasons, r) {
-			t.Errorf("Reasons lacks %s", r)
+		if got := (Row{Reason: r}).Verdict(); got != want[r] {
+			t.Errorf("Row{Reason: %q}.Verdict() = %q, want %q", r, got, want[r])
 		}
 	}
-	if !slices.Contains(Verdicts, VerdictSuppressed) {
-		t.Error("Verdicts lacks suppressed")
+	if got := (Row{}).Verdict(); got != "" {
+		t.Errorf("an unjudged row's verdict %q, want none", got)
+	}
+	for _, v := range want {
+		if !slices.Contains(Verdicts, v) {
+			t.Errorf("Verdicts lacks %s", v)
+		}
 	}
 }
 

@@ -92,8 +92,8 @@ func (s *Session) DecisionRecords(fp Fingerprint) []DecisionRecord {
 }
 
 // SaveDecisions writes a decisions file at path, atomically (a crash
-// leaves the old file or the new one) and, when new, readable by its
-// owner only: it holds subscribers' addresses. The addresses are made
+// leaves the old file or the new one) and readable by its owner only: it
+// holds subscribers' addresses. The addresses are made
 // safe to open in a spreadsheet as the report's are; LoadDecisions reads
 // them back as they were.
 func SaveDecisions(path string, recs []DecisionRecord) error {
@@ -102,7 +102,7 @@ func SaveDecisions(path string, recs []DecisionRecord) error {
 		r.Email, r.NewEmail = csvfile.EscapeFormula(r.Email), csvfile.EscapeFormula(r.NewEmail)
 		out[k] = r
 	}
-	err := csvfile.WriteFilesAtomic(true, csvfile.Output{Path: path, Mode: 0o600, Write: func(w io.Writer) error {
+	err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: true}, csvfile.Output{Path: path, Mode: 0o600, Write: func(w io.Writer) error {
 		return gocsv.MarshalCSV(&out, gocsv.DefaultCSVWriter(w))
 	}})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 // The columns added to the removed file, after the list's own.
@@ -69,7 +70,8 @@ type ExportResult struct {
 }
 
 // ReportRow is one line of the report; the columns are a contract that
-// scripts depend on.
+// scripts depend on. Email is the row's address cell as printable.String
+// shows it: as the file has it unless it holds control characters.
 type ReportRow struct {
 	Row        int    `csv:"row"`
 	Email      string `csv:"email"`
@@ -85,10 +87,11 @@ type ReportRow struct {
 
 // CheckPaths refuses an export before anything is written: an output that is
 // the input (by any spelling or link), two outputs that are the same file,
-// an output whose folder does not exist, something other than a file at an
-// output path, and, without force, an output that exists already (the error
-// wraps ErrExists). The changes file counts as an output, though it is
-// written only when some row is corrected.
+// an output whose folder does not exist or takes no new file (see
+// CheckWritable), something other than a file at an output path, and,
+// without force, an output that exists already (the error wraps
+// ErrExists). The changes file counts as an output, though it is written
+// only when some row is corrected.
 func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 	outs := p.all()
 	for k, out := range outs {
@@ -111,8 +114,8 @@ func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 				return fmt.Errorf("refusing to write %s: it is not a regular file", out)
 			}
 		}
-		if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
-			return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
+		if err := checkWritable(out); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -127,6 +130,32 @@ func (p ExportPaths) all() []string {
 		}
 	}
 	return outs
+}
+
+// CheckWritable reports whether every output of p can be written, before
+// the work that makes them: its folder exists and takes a new file, which
+// a probe beside the output, made and removed, shows (a read-only folder,
+// a file system mounted read-only or out of inodes does not). It says
+// nothing of the outputs that exist: see CheckPaths. The changes file
+// counts, as in CheckPaths.
+func CheckWritable(p ExportPaths) error {
+	for _, out := range p.all() {
+		if out == "" {
+			continue
+		}
+		if err := checkWritable(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkWritable is CheckWritable for one output.
+func checkWritable(out string) error {
+	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
+	}
+	return csvfile.CheckWritable(out)
 }
 
 // Export writes the cleaned list, the removed rows with their reasons,
@@ -182,7 +211,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			return writeChanges(w, rows)
 		}})
 	}
-	if err := csvfile.WriteFilesAtomic(opt.Force, outs...); err != nil {
+	if err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: opt.Force, Perm: s.List.Perm}, outs...); err != nil {
 		return res, fmt.Errorf("exporting: %w", err)
 	}
 	if res.Fixed == 0 {
@@ -297,7 +326,9 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 // removed writes the removed rows with the verdict, reason, suggestion and
 // detail, after the header if header is set. The header and every row are
 // padded to one width so that the added columns line up even when rows are
-// ragged.
+// ragged. The row's own cells are written as they were read; the
+// suggestion and the detail, the tool's own, are shown by printable.String
+// and guarded against formulas.
 func (e *exportRows) removed(w io.Writer, header bool) error {
 	l := e.s.List
 	var h []string
@@ -338,9 +369,9 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			dst = enc.AppendComma(dst)
 			dst = enc.AppendField(dst, string(o.Reason), false)
 			dst = enc.AppendComma(dst)
-			dst = enc.AppendCell(dst, e.s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendCell(dst, printable.String(e.s.Rows[i].Suggestion), true, false)
 			dst = enc.AppendComma(dst)
-			dst = enc.AppendCell(dst, e.plan.detail(i, o), true, false)
+			dst = enc.AppendCell(dst, printable.String(e.plan.detail(i, o)), true, false)
 			dst = enc.AppendEOL(dst)
 		}
 		return dst, nil
@@ -348,6 +379,10 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 }
 
 // report writes one report row per row, after the header if header is set.
+// Every cell is the tool's own: the address as the file has it is shown
+// by printable.String, so that a report printed or opened in a terminal
+// runs no escape sequence, and guarded against formulas, as the
+// suggestion is.
 //
 // ReportRow defines the table: gocsv writes its header and reads it back
 // (ReadReport). The rows themselves are encoded here, field by field in the
@@ -369,17 +404,17 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, s.Rows[i].Addr.Raw, true, false)
+			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Addr.Raw), true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Verdict), false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Reason), false)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, s.Rows[i].Suggestion, true, false)
+			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Suggestion), true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Action), false)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, e.plan.detail(i, o), true, false)
+			dst = enc.AppendCell(dst, printable.String(e.plan.detail(i, o)), true, false)
 			dst = append(dst, '\n')
 		}
 		return dst, nil

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 func TestPolicyAction(t *testing.T) {
@@ -101,6 +102,14 @@ func TestPlanFixThatDuplicates(t *testing.T) {
 			if o.Action != w.act || o.Repeats != w.repeats || o.By != w.by || pl.Text(i) != w.text {
 				t.Errorf("%s: row %d: %s repeats %d by %s %q, want %s repeats %d by %s %q",
 					name, i+1, o.Action, o.Repeats, o.By, pl.Text(i), w.act, w.repeats, w.by, w.text)
+			}
+			// A row removed as a repeat is reported as a duplicate; a
+			// correction writes the address the screen names.
+			if w.act == ActionRemove && w.repeats >= 0 && (o.Reason != ReasonDuplicate || o.Verdict != VerdictDuplicate) {
+				t.Errorf("%s: row %d reported as %s/%s, want duplicate/duplicate", name, i+1, o.Verdict, o.Reason)
+			}
+			if w.act == ActionFix && "corrected to "+o.Email != w.text {
+				t.Errorf("%s: row %d written as %q, want %q", name, i+1, o.Email, w.text)
 			}
 		}
 	}
@@ -346,14 +355,16 @@ func TestExportRefuses(t *testing.T) {
 
 // TestReportReadsBack writes a report of addresses that need quoting or
 // escaping, and reads it back with ReadReport (gocsv): every row must come
-// back as the address was written in the list, escaped as a formula where
-// it starts like one.
+// back as the address was written in the list, shown by printable.String
+// (control characters and escape sequences as \x1b and the like) and
+// escaped as a formula where it starts like one.
 func TestReportReadsBack(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
 	raws := []string{
 		"plain@x.com", " lead@x.com", "a,b@x.com", `"q""q"@x.com`, "line\nbreak@x.com",
 		"crlf\r\nbreak@x.com", "\uFEFFbom@x.com", "sep=@x.com", "=cmd@x.com", "-1@x.com", "",
+		"b@[1.2.3.4\x1b]0;pwned\a]", "\x1b]52;c;cHduZWQ=\a@x.com",
 	}
 	var list bytes.Buffer
 	cw := csv.NewWriter(&list)
@@ -378,11 +389,17 @@ func TestReportReadsBack(t *testing.T) {
 	}
 	for i, r := range report {
 		raw := l.Rows[i][l.EmailCol]
-		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(raw), Verdict: string(s.Rows[i].Verdict()),
+		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(printable.String(raw)), Verdict: string(s.Rows[i].Verdict()),
 			Reason: string(s.Rows[i].Reason), Suggestion: csvfile.EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
 		if r != want {
 			t.Errorf("report row %d = %+v, want %+v", i+1, r, want)
 		}
+		if strings.ContainsAny(r.Email, "\x1b\a\r\n") {
+			t.Errorf("report row %d holds control characters: %q", i+1, r.Email)
+		}
+	}
+	if got, want := report[len(report)-2].Email, `b@[1.2.3.4\x1b]0;pwned\a]`; got != want {
+		t.Errorf("report email %q, want %q", got, want)
 	}
 }
 

@@ -117,6 +117,9 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %d rows, more than the %d a list can have; split it", ErrFileTooLarge, st.rows, streamMaxRows)}
 	}
 	st.head = l
+	if st.file.Mode().IsRegular() {
+		l.Perm = st.file.Mode().Perm()
+	}
 
 	// The encoding is known for sure, and its notes due, only at the end.
 	notes, err := rs.Finish()
@@ -359,7 +362,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	}
 	sum := newSummaryTotal()
 	var changed []ChangeRow
-	err = csvfile.WriteFilesAtomicTogether(opt.Force, paths, func(ws []io.Writer) error {
+	err = csvfile.WriteFilesAtomicTogether(csvfile.WriteOptions{Force: opt.Force, Perm: st.head.Perm}, paths, func(ws []io.Writer) error {
 		err := st.each(ctx, dups, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
 			cpl := Plan{s: cs, policy: opt.Policy, dupOf: pl.dupOf, corrected: pl.corrected, displaced: pl.displaced, first: first}

@@ -73,6 +73,10 @@ func TestStreamSameAsSession(t *testing.T) {
 		{"demo", string(demo), string(demoZone), false},
 		{"headerless", "a@good.com,1\nb@gmial.com,2\na@good.com,3\n", sessionZone, false},
 		{"long", long.String(), sessionZone, false},
+		// Line ends as spreadsheets read them: a CR alone ends a row, a
+		// quoted cell keeps its own.
+		{"CR line ends", "email,name,note\rann@good.com,Ann,\"two\r\nlines\"\rb@gmial.com,B,\"x\ny\"\r" + strings.Repeat("c@good.com,C,\"z\rz\"\r", 40), sessionZone, false},
+		{"a lone CR among CRLFs", "email,name\r\nann@good.com,Ann\rbob@gmial.com,Bob\r\n" + strings.Repeat("c@good.com,\"q\nq\"\r\n", 40), sessionZone, false},
 	}
 	// The history of the lists with memory: two earlier runs, read anew
 	// for each session, which records its own run in it.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 // Summary counts the verdicts of a session.
@@ -183,8 +185,9 @@ func sortFailing(f []DomainCount) {
 
 // WriteText prints the summary for a terminal or a log: rows, domains,
 // counts per verdict and reason (each code with its words, as screens show
-// them), the most frequent failing domains (at most top), and the time
-// taken.
+// them), the most frequent failing domains (at most top, each shown by
+// printable.String, since a domain that fails may hold any bytes of the
+// file), and the time taken.
 func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s, checked in %s\n", plural(sum.Rows, "row", "rows"), plural(sum.Domains, "distinct domain", "distinct domains"), took.Round(time.Millisecond))
@@ -225,7 +228,7 @@ func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 			if dc.Rows == 1 {
 				unit = "row"
 			}
-			fmt.Fprintf(&b, "  %-32s %-10s %5d %s\n", dc.Domain, dc.Reason, dc.Rows, unit)
+			fmt.Fprintf(&b, "  %-32s %-10s %5d %s\n", printable.String(dc.Domain), dc.Reason, dc.Rows, unit)
 		}
 	}
 	if len(sum.History) > 0 {

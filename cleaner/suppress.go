@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/printable"
 	"github.com/listclean/listclean/cleaner/suppression"
 )
 
@@ -111,7 +111,8 @@ func (s *Session) Detail(i int) string {
 //
 //	hard_bounce 5.4.4 on 2026-03-02 (mail.log, line 4)
 //
-// Control characters from the file's name are dropped.
+// Control characters from the file's name are shown as escapes
+// (printable.String).
 func EvidenceText(rec suppression.Record) string {
 	var b strings.Builder
 	b.WriteString(string(rec.Kind))
@@ -127,10 +128,5 @@ func EvidenceText(rec suppression.Record) string {
 		b.WriteString(strconv.Itoa(rec.Line))
 	}
 	b.WriteString(")")
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, b.String())
+	return printable.String(b.String())
 }

@@ -72,3 +72,34 @@ func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], comp
 	}
 	return f.val, false, nil
 }
+
+// peek returns the value of key when it is known, without computing it.
+func (c *flightCache[V]) peek(key string) (V, bool) {
+	c.mu.Lock()
+	f := c.m[key]
+	c.mu.Unlock()
+	var zero V
+	if f == nil {
+		return zero, false
+	}
+	select {
+	case <-f.done:
+		return f.val, f.ok
+	default:
+		return zero, false
+	}
+}
+
+// forget drops the value of key, once computed, so that the next get
+// computes it again. A computation under way is left to finish.
+func (c *flightCache[V]) forget(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.m[key]; f != nil {
+		select {
+		case <-f.done:
+			delete(c.m, key)
+		default:
+		}
+	}
+}

@@ -17,8 +17,8 @@ import (
 )
 
 // testZone is the world the checker tests run against; each case adds its
-// faults on top.
-const testZone = `
+// faults on top. It has the witnesses, so that its server is trusted.
+const testZone = dnstest.WitnessZone + `
 $ORIGIN test.
 $TTL 300
 mx.shared       A     192.0.2.10
@@ -121,6 +121,7 @@ func TestCheckDomainStatuses(t *testing.T) {
 		domain  string
 		zone    string                   // added to testZone
 		timeout time.Duration            // when not the testConfig one
+		slow    time.Duration            // delay every answer by this much
 		faults  map[string]dnstest.Fault // by name
 		status  Status                   // wanted
 		hosts   []string                 // wanted hostStates, when not nil
@@ -270,13 +271,21 @@ func TestCheckDomainStatuses(t *testing.T) {
 			},
 		},
 		{
-			name: "slow answer under the timeout", domain: "slow.test", status: StatusOK,
-			faults: map[string]dnstest.Fault{"slow.test": {Delay: 300 * time.Millisecond}},
+			// The server is slow: its probe taught the checker to wait.
+			name: "slow server under the timeout", domain: "slow.test", status: StatusOK,
+			slow: 300 * time.Millisecond,
 			check: func(t *testing.T, r Result, _ *Checker, _ *dnstest.Server) {
 				if lk := r.Lookups[0]; lk.Attempts != 1 {
 					t.Errorf("MX lookup = %+v, want 1 attempt", lk)
 				}
 			},
+		},
+		{
+			// One name is slow on a fast server, as a name the server must
+			// resolve first: asked again sooner than the timeout, it is
+			// answered all the same.
+			name: "slow name under the timeout", domain: "slow.test", status: StatusOK,
+			faults: map[string]dnstest.Fault{"slow.test": {Delay: 300 * time.Millisecond}},
 		},
 		{name: "not ASCII", domain: "bücher.de", status: StatusDNSError, errHas: "punycode"},
 		{name: "empty label", domain: "a..test", status: StatusDNSError, errHas: "not a valid domain"},
@@ -285,6 +294,7 @@ func TestCheckDomainStatuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := startServer(t, testZone+tt.zone)
+			srv.SetDefaultFault(dnstest.Fault{Delay: tt.slow})
 			for name, f := range tt.faults {
 				srv.SetFault(name, f)
 			}
@@ -336,20 +346,25 @@ func TestServerRotation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := testConfig(tt.dead, live.Addr())
-			cfg.Timeout = time.Second // spent once, on the dead server
+			cfg.Timeout = time.Second
 			c := newTestChecker(t, cfg)
+			// The probe finds the dead server; the lookups never wait for it.
+			if err := c.Prove(context.Background(), nil); err != nil {
+				t.Fatalf("Prove: %v", err)
+			}
 			for _, d := range []string{"ok.test", "ok2.test", "ok3.test", "nonexistent.test"} {
 				r := c.CheckDomain(context.Background(), d)
 				if r.Status.Temporary() {
 					t.Fatalf("%s: %q (%s), want an answer from the live server", d, r.Status, r.Err)
 				}
-				if got := r.Lookups[0].Server; got != live.Addr() {
-					t.Errorf("%s: answered by %s, want the live %s", d, got, live.Addr())
+				for _, lk := range r.Lookups {
+					if lk.Server != live.Addr() || lk.Attempts != 1 {
+						t.Errorf("%s: %s answered by %s after %d attempts, want the live %s at once", d, lk.Name, lk.Server, lk.Attempts, live.Addr())
+					}
 				}
 			}
-			// The dead server is skipped after it failed once.
-			if got := c.Stats().Retries; got != 1 {
-				t.Errorf("%d retries, want 1: the live server should be preferred after the first failure", got)
+			if notes := c.Notes(); len(notes) != 1 || !strings.Contains(notes[0], tt.dead+" did not answer") {
+				t.Errorf("notes %q, want one saying %s did not answer", notes, tt.dead)
 			}
 		})
 	}
@@ -459,6 +474,7 @@ func TestCheckStreamsEachDistinctDomainOnce(t *testing.T) {
 		t.Run(fmt.Sprintf("concurrency %d", conc), func(t *testing.T) {
 			cfg := testConfig(srv.Addr())
 			cfg.Concurrency = conc
+			cfg.RetryPause = 10 * time.Millisecond // servfail.test is asked again
 			c := newTestChecker(t, cfg)
 			want := map[string]Status{
 				"ok.test": StatusOK, "implicit.test": StatusImplicitMX, "nullmx.test": StatusNullMX,
@@ -563,10 +579,13 @@ func TestDistinct(t *testing.T) {
 // back for a minute here, so no domain finishes while the test runs.
 func TestCheckAddsWorkersWhenTheLimitGrows(t *testing.T) {
 	srv := startServer(t, testZone)
-	srv.SetDefaultFault(dnstest.Fault{Delay: time.Minute})
 	cfg := testConfig(srv.Addr())
 	cfg.Timeout = 2 * time.Minute
 	c := newTestChecker(t, cfg)
+	if err := c.Prove(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetDefaultFault(dnstest.Fault{Delay: time.Minute})
 	domains := make([]string, 4*startInFlight)
 	for i := range domains {
 		domains[i] = fmt.Sprintf("d%d.test", i)

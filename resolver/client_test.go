@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -154,22 +155,43 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-func TestNextServer(t *testing.T) {
+func TestPick(t *testing.T) {
 	tests := []struct {
-		server int
-		silent []bool
-		want   int
+		server, attempt int
+		preferred       int
+		silent          []bool
+		states          []int32 // of the servers' trust; nil for all unproven
+		want            int     // -1 for none
 	}{
-		{0, []bool{false, false, false}, 1},
-		{2, []bool{false, false, false}, 0},
-		{1, []bool{true, false}, 1},        // the dead one is skipped: the live one again
-		{0, []bool{false, true, false}, 2}, // skip the silent middle server
-		{1, []bool{true, true}, 0},         // all silent: plain rotation
-		{0, []bool{false}, 0},              // one server
+		{0, 0, 1, []bool{false, false, false}, nil, 1}, // the first attempt goes to the preferred one
+		{0, 1, 0, []bool{false, false, false}, nil, 1},
+		{2, 1, 0, []bool{false, false, false}, nil, 0},
+		{1, 1, 0, []bool{true, false}, nil, 1},        // the dead one is skipped: the live one again
+		{0, 1, 0, []bool{false, true, false}, nil, 2}, // skip the silent middle server
+		{1, 1, 0, []bool{true, true}, nil, 0},         // all silent: plain rotation
+		{0, 1, 0, []bool{false}, nil, 0},              // one server
+		// Servers that lied or stopped answering are never asked.
+		{0, 0, 0, []bool{false, false, false}, []int32{untrusted, trusted, trusted}, 1},
+		{1, 1, 0, []bool{false, false, false}, []int32{trusted, trusted, silent}, 0},
+		{0, 1, 0, []bool{false, true, false}, []int32{trusted, trusted, untrusted}, 0}, // the live one again
+		{0, 0, 0, []bool{false, false}, []int32{untrusted, silent}, -1},
 	}
 	for _, tt := range tests {
-		if got := nextServer(tt.server, tt.silent); got != tt.want {
-			t.Errorf("nextServer(%d, %v) = %d, want %d", tt.server, tt.silent, got, tt.want)
+		servers := make([]string, len(tt.silent))
+		for i := range servers {
+			servers[i] = fmt.Sprintf("127.0.0.1:%d", 1000+i)
+		}
+		c := newTestChecker(t, testConfig(servers...))
+		c.preferred.Store(int32(tt.preferred))
+		for i, st := range tt.states {
+			c.trust.servers[i].state.Store(st)
+		}
+		got, ok := c.pick(tt.server, tt.attempt, tt.silent)
+		if !ok {
+			got = -1
+		}
+		if got != tt.want {
+			t.Errorf("pick(%d, attempt %d, %v) with states %v = %d, want %d", tt.server, tt.attempt, tt.silent, tt.states, got, tt.want)
 		}
 	}
 }
@@ -198,9 +220,11 @@ func TestSocketsOutliveTheirContext(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		lookup(t, ctx)
-		srv.SetFault("ok.test", dnstest.Fault{Delay: 100 * time.Millisecond})
+		// Under minRTO, so that the answer comes before the attempt's
+		// timeout on this fast server.
+		srv.SetFault("ok.test", dnstest.Fault{Delay: minRTO / 2})
 		defer srv.SetFault("ok.test", dnstest.Fault{})
-		time.AfterFunc(30*time.Millisecond, cancel)
+		time.AfterFunc(minRTO/5, cancel)
 		lookup(t, context.Background())
 		if ctx.Err() == nil {
 			t.Fatal("the first context was not cancelled during the second query")
@@ -208,5 +232,19 @@ func TestSocketsOutliveTheirContext(t *testing.T) {
 	})
 	if st := c.Stats(); st.Timeouts != 0 || st.Retries != 0 {
 		t.Errorf("stats %+v, want no timeouts or retries", st)
+	}
+}
+
+// TestLossRetries: on a lossy path timeouts get enough attempts more that
+// a lookup is lost less than once in a hundred, within a bound.
+func TestLossRetries(t *testing.T) {
+	c := newTestChecker(t, testConfig("127.0.0.1:53"))
+	for loss, want := range map[float64]int{0: 0, 0.03: 0, 0.1: 0, 0.2: 0, 0.3: 1, 0.5: 4, 0.9: maxLossRetries} {
+		c.limit.mu.Lock()
+		c.limit.failBase = loss
+		c.limit.mu.Unlock()
+		if got := c.lossRetries(); got != want {
+			t.Errorf("loss %.2f: %d more attempts, want %d", loss, got, want)
+		}
 	}
 }

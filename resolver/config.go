@@ -18,23 +18,34 @@ type Config struct {
 	Timeout     time.Duration // per attempt; 0 means the default of 2s
 	Retries     int           // extra attempts after the first on SERVFAIL/REFUSED/timeout/malformed
 	Concurrency int           // 0: adapt; N>0 pins the number of queries in flight
+	// Private says the servers serve a private world that need not know
+	// the big mail providers (a company's own resolver, the -zone world):
+	// their probes ask only a name that cannot exist (see Prove).
+	Private bool
+	// RetryPause is how long Check waits, once every domain had its
+	// turn, before it asks again about those that ended in dns_error; 0
+	// means DefaultRetryPause, a negative value no second try.
+	RetryPause time.Duration
 }
 
 // The defaults of DefaultConfig, also used by NewChecker for a zero Timeout.
 const (
-	DefaultTimeout = 2 * time.Second
-	DefaultRetries = 2
+	DefaultTimeout    = 2 * time.Second
+	DefaultRetries    = 2
+	DefaultRetryPause = time.Second
 )
 
-// DefaultResolvConf is where DefaultConfig reads the system's servers from.
+// DefaultResolvConf is where DefaultConfig reads the system's servers from,
+// except on Windows, which has none: there the network adapters name them.
 const DefaultResolvConf = "/etc/resolv.conf"
 
 // DefaultConfig returns the configuration used when the user gives no flags:
-// the servers of /etc/resolv.conf, a 2s timeout per attempt, 2 retries and
-// adaptive concurrency. When resolv.conf cannot be read, Servers is empty and
-// NewChecker reports that, so the caller can tell the user to pass servers.
+// the system's servers (those of /etc/resolv.conf; on Windows, those of the
+// network adapters), a 2s timeout per attempt, 2 retries and adaptive
+// concurrency. When the system names none, Servers is empty and NewChecker
+// reports that, so the caller can tell the user to pass servers.
 func DefaultConfig() Config {
-	servers, _ := ServersFromResolvConf(DefaultResolvConf)
+	servers, _ := systemServers()
 	return Config{
 		Servers: servers,
 		Timeout: DefaultTimeout,
@@ -60,9 +71,12 @@ func ServersFromResolvConf(path string) ([]string, error) {
 }
 
 // ParseServers parses the value of the -dns flag: a comma-separated list of
-// host:port or host, where the port defaults to 53 and an IPv6 address with a
+// IP:port or IP, where the port defaults to 53 and an IPv6 address with a
 // port is written in brackets ("[2001:db8::1]:5353"). A bare IPv6 address
-// ("2001:db8::1") is taken whole, with port 53.
+// ("2001:db8::1") is taken whole, with port 53. A server is named by its
+// address, as in resolv.conf: a host name would need a DNS server to find
+// it, and a typo ("-dns nonsense") would be taken for one. Only localhost
+// is a name, which the hosts file gives.
 func ParseServers(spec string) ([]string, error) {
 	var servers []string
 	for item := range strings.SplitSeq(spec, ",") {
@@ -71,6 +85,9 @@ func ParseServers(spec string) ([]string, error) {
 			return nil, fmt.Errorf("resolver: server list %q: empty entry", spec)
 		}
 		server, err := parseServer(item)
+		if err != nil && item == strings.TrimSpace(spec) {
+			return nil, fmt.Errorf("resolver: %w", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("resolver: server list %q: %w", spec, err)
 		}
@@ -107,10 +124,10 @@ func parseServer(item string) (string, error) {
 	if strings.HasPrefix(item, "[") {
 		return "", fmt.Errorf("%q: %q is not an IPv6 address", item, host)
 	}
-	if !isHostName(host) {
-		return "", fmt.Errorf("%q: %q is neither an IP address nor a host name", item, host)
+	if !strings.EqualFold(host, "localhost") {
+		return "", fmt.Errorf("%q is not an IP address: name a DNS server by its address, as in /etc/resolv.conf (such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353)", item)
 	}
-	return net.JoinHostPort(host, port), nil
+	return net.JoinHostPort("localhost", port), nil
 }
 
 // validate checks a configuration and fills in the defaults of zero fields.
@@ -129,6 +146,9 @@ func (cfg Config) validate() (Config, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.RetryPause == 0 {
+		cfg.RetryPause = DefaultRetryPause
+	}
 	if cfg.Retries < 0 {
 		return cfg, fmt.Errorf("resolver: negative retry count %d", cfg.Retries)
 	}
@@ -137,25 +157,4 @@ func (cfg Config) validate() (Config, error) {
 	}
 	cfg.Servers = append([]string(nil), cfg.Servers...)
 	return cfg, nil
-}
-
-// isHostName reports whether s is a host name by RFC 1123: dot-separated
-// labels of letters, digits and inner hyphens, 1 to 63 bytes each, with an
-// optional trailing dot.
-func isHostName(s string) bool {
-	s = strings.TrimSuffix(s, ".")
-	if s == "" || len(s) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(s, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, r := range label {
-			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,7 +21,7 @@ func TestParseServers(t *testing.T) {
 		{"[::1]", []string{"[::1]:53"}},
 		{"2001:db8::1", []string{"[2001:db8::1]:53"}},
 		{"localhost:5353", []string{"localhost:5353"}},
-		{"dns.example", []string{"dns.example:53"}},
+		{"LocalHost", []string{"localhost:53"}},
 	}
 	for _, tt := range tests {
 		got, err := ParseServers(tt.spec)
@@ -28,7 +29,8 @@ func TestParseServers(t *testing.T) {
 			t.Errorf("ParseServers(%q) = %q, %v; want %q", tt.spec, got, err, tt.want)
 		}
 	}
-	for _, spec := range []string{"", ",", "127.0.0.1,", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:dns", "[127.0.0.1]:53", "[dns.example]", ":53", "bad_host!:53", "[::1"} {
+	for _, spec := range []string{"", ",", "127.0.0.1,", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:dns", "[127.0.0.1]:53", "[dns.example]", ":53", "bad_host!:53", "[::1",
+		"nonsense", "dns.example", "dns.example:53", "off,127.0.0.1"} {
 		if got, err := ParseServers(spec); err == nil {
 			t.Errorf("ParseServers(%q) = %q, want an error", spec, got)
 		}
@@ -66,5 +68,20 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if cfg.Timeout != 2*time.Second || cfg.Retries != 0 || cfg.Concurrency != 0 {
 		t.Errorf("validated zero config = %+v, want a 2s timeout and the rest as given", cfg)
+	}
+}
+
+// TestSystemServers: where the system names servers, DefaultConfig has
+// them, as host:port.
+func TestSystemServers(t *testing.T) {
+	servers, err := systemServers()
+	if err != nil {
+		t.Skipf("the system names no DNS server here: %v", err)
+	}
+	if got := DefaultConfig().Servers; !slices.Equal(got, servers) {
+		t.Errorf("DefaultConfig().Servers = %q, want the system's %q", got, servers)
+	}
+	if _, err := ParseServers(strings.Join(servers, ",")); err != nil {
+		t.Errorf("the system's servers %q do not parse as -dns would: %v", servers, err)
 	}
 }

@@ -1,7 +1,9 @@
 package resolver
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,42 +33,93 @@ const farSlowStart = 5 * time.Millisecond
 // baseline is the lowest window mean of the current and previous epoch.
 const baselineEpoch = 5 * time.Second
 
+// The pace, a cap on queries a second for a server that limits their rate
+// (see limiter).
+const (
+	minRate      = 20                     // queries a second: the pace never goes below
+	paceStep     = 100 * time.Millisecond // how often the pace may grow
+	paceGrowth   = 25                     // by 1/paceGrowth of itself
+	rateSpan     = 500 * time.Millisecond // the answers of this long past give the rate the server sustains
+	rateBuckets  = 5                      // in buckets of rateSpan/rateBuckets
+	trialSpan    = 300 * time.Millisecond // how long each step of a trial sends at its pace
+	trialMin     = 16                     // outcomes a step needs to be judged
+	trialRate    = 200                    // queries a second below which no trial is made: the failures are taken as usual
+	failWindow   = 32                     // outcomes that are judged together for failures
+	failMargin   = 0.05                   // failures above their baseline that count as overload, plus noise
+	failNoiseSDs = 2                      // the noise: this many standard deviations of the window's fraction
+	limitedFor   = 2 * time.Second        // how long after a sign of the rate limit a failure is blamed on it
+	maxCuts      = 3                      // cuts in a row to the answers a second before another trial
+	paceCredit   = 20 * time.Millisecond  // how far the pace lets queries catch up when they fell behind it
+	paceAhead    = 20 * time.Millisecond  // how far ahead a query may take its instant
+	cohortWidth  = 50 * time.Millisecond  // queries are judged by when they were sent, in cohorts this wide
+	cohorts      = 256                    // cohorts remembered: 12.8 s, more than any query waits
+)
+
 // An outcome is what became of one query, as feedback to the limiter.
 type outcome int
 
 const (
 	answered outcome = iota // a reply came; its round-trip time is a latency sample
-	timedOut                // no reply before the timeout: a sign of overload
+	timedOut                // no reply before the timeout: a sign of overload, or of loss
+	refused                 // SERVFAIL or REFUSED: a sign of a rate limit, or of a broken domain
 	failed                  // any other end (refused connection, cancellation): no signal
 )
 
-// A limiter caps the number of queries in flight. With a fixed limit it is a
-// FIFO semaphore. When adaptive it adjusts the limit once per window of
-// about one round trip's worth of outcomes (AIMD):
+// A limiter caps the number of queries in flight and, once a server has
+// shown that it limits the rate of queries, the number of queries a
+// second. With a fixed limit it is a FIFO semaphore and nothing else. When
+// adaptive it adjusts the limit once per window of about one round trip's
+// worth of outcomes (AIMD):
 //
 //   - it doubles the limit per window (slow start; four times it when the
 //     window's mean round-trip time is farSlowStart or more, where each
 //     window is a long wait) and later grows it by
 //     1/16 per window while the window's mean round-trip time stays under
-//     2×baseline+slack, the window had no more timeouts than a few dead
-//     names explain, and the limit was actually reached (growing an unused
-//     limit proves nothing); by a quarter on a far path whose mean is
-//     within a quarter of the baseline, where no queue is building;
+//     2×baseline+slack and the limit was actually reached (growing an
+//     unused limit proves nothing); by a quarter on a far path whose mean
+//     is within a quarter of the baseline, where no queue is building;
 //   - it cuts the limit by 10% when the mean round-trip time exceeds that
 //     bound: queues are building, in the server's socket or in our own CPU.
 //     The baseline is the lowest window mean of the last 5 to 10 seconds,
-//     and is reset when the limit is at its floor and latency still high;
-//   - it halves the limit when at least 2 and at least 5% of the window's
-//     outcomes are timeouts. A lone timeout is a dead name, not congestion.
-//     Timeouts of queries sent before the last cut are not counted again.
+//     and is reset when the limit is at its floor and latency still high.
+//
+// Failures (timeouts, SERVFAIL, REFUSED) are judged apart, per 32
+// outcomes: more than usual (at least 2, and a fraction above the failure
+// baseline by 5% plus two standard deviations) at 200 queries a second or
+// more is overload, or not, and a trial tells which. The baseline is an average of the windows that were
+// not overload. It paces the queries at half the rate they were sent
+// at for 300 ms, then at a quarter, and compares the two steps:
+//
+//   - when the answers a second held while the queries were halved, or the
+//     failures fell by half from one step to the next (or by three
+//     quarters from before the trial to its first step), the server
+//     answers what it can and refuses or
+//     drops the rest: it limits the rate (public resolvers do, per
+//     client). The pace becomes a little under the answers a second, grows
+//     by 2% every 100 ms while queries wait for it (by a quarter up to 90%
+//     of the rate found, when far under it), and is cut to the
+//     answers a second again whenever failures are more than usual, which
+//     keeps the queries about at the server's cap; only after three such
+//     cuts in a row is another trial made;
+//   - when the answers fell with the queries and the failures stayed, the
+//     failures are not of our making: a lossy path, or domains whose
+//     servers are broken;
+//   - when the steps had too few queries to send for the pace to hold
+//     them back, the trial shows nothing: the first step's pace stays,
+//     and failures that stay more than usual make another trial. The pace is lifted, and their fraction becomes
+//     the failure baseline, so that 30% of queries lost on the way neither
+//     slows the checks nor starts another trial.
 //
 // The figures behind it (issue 2): on loopback 64 in flight answered 58,000
 // queries/s but 256 collapsed to 5,000/s through socket overflow and
 // timeouts; 30 ms away, 64 in flight were 4 times slower than 256. Latency
 // stops the growth before the loopback collapse, and only the 30 ms path
-// lets the limit grow high.
+// lets the limit grow high. A limit on queries in flight cannot hold a
+// server to a rate (issue 15): on loopback even the floor of 8 sends tens
+// of thousands a second, which is why the pace exists.
 type limiter struct {
 	mu       sync.Mutex
+	ceiling  int          // the highest limit: maxInFlight, or less where file descriptors are few
 	limit    int          // changed only through setLimit
 	current  atomic.Int64 // limit, for reading without mu
 	adaptive bool
@@ -77,13 +130,112 @@ type limiter struct {
 	minCur      time.Duration // lowest window mean round-trip time of this epoch
 	minPrev     time.Duration // and of the previous one; 0 when unknown
 	epochStart  time.Time
-	lastCut     time.Time // when the limit was last cut
-	winOutcomes int       // answers and counted timeouts in this window
-	winAnswers  int
-	winTimeouts int
-	winRTT      time.Duration // sum of this window's round-trip times
+	winOutcomes int // answers in this window
+	winRTT      time.Duration
 	winFull     bool          // the limit was reached during this window
 	grown       chan struct{} // closed when the limit next grows; nil until growth asks for it
+
+	cohort     [cohorts]cohort
+	judged     int64         // the next cohort to judge
+	maxWait    time.Duration // the longest a query waits for its outcome; 0 when unbounded
+	fwOutcomes int           // the current window of failures: its outcomes...
+	fwFailures int           // ...and failures
+	fwSince    time.Time     // queries sent before this are not judged
+	failBase   float64       // the fraction of failures that is not of our making
+	trial      *trial        // the trial under way, if any
+
+	rate     float64   // the pace in queries a second; 0 when not paced
+	next     time.Time // when the next paced query may go
+	queued   int       // goroutines waiting beyond paceAhead
+	paced    bool      // a query waited for the pace since it last grew
+	grewPace time.Time // when the pace last grew
+	limited  time.Time // when the server last showed it limits the rate
+	found    float64   // the answers a second it held to in the trial that showed it; 0 before
+	cuts     int       // cuts of the pace since a window without overload
+	answers  rateMeter
+	sent     rateMeter
+}
+
+// A cohort is the queries sent during one cohortWidth: they are judged
+// together once every one of them has had its outcome, so that the
+// timeouts, which come long after the answers, count with the answers of
+// their time. Judged as they came, a burst of queries (the start, the
+// proof) made a window of its late timeouts alone.
+type cohort struct {
+	k                             int64 // the cohort's number: its start in cohortWidths since 1970
+	sent, done, answers, failures int
+}
+
+// A trial is the experiment that tells a rate limit from failures that
+// are not of our making: two steps of trialSpan, the second at half the
+// pace of the first. Each step counts the outcomes of the queries sent
+// during it.
+type trial struct {
+	start  time.Time
+	pace   float64 // of the first step
+	before float64 // the answers a second before it
+	frac   float64 // the fraction of failures that started it
+	steps  [2]struct{ outcomes, answers, failures int }
+}
+
+// step returns the index of the step in which a query sent at sent went,
+// or -1 when it went before the trial or after its second step; the steps
+// count whole cohorts.
+func (t *trial) step(sent time.Time) int {
+	d := sent.Sub(t.start)
+	if d < 0 || d >= 2*trialSpan {
+		return -1
+	}
+	return int(d / trialSpan)
+}
+
+// A rateMeter counts events in buckets over the last rateSpan.
+type rateMeter struct {
+	counts [rateBuckets]int
+	bucket int       // index of the current bucket
+	at     time.Time // when it began
+	born   time.Time
+}
+
+// add counts one event at now.
+func (m *rateMeter) add(now time.Time) {
+	m.roll(now)
+	m.counts[m.bucket]++
+}
+
+// roll moves the current bucket on to now, emptying the buckets it passes.
+func (m *rateMeter) roll(now time.Time) {
+	if m.born.IsZero() {
+		m.born, m.at = now, now
+	}
+	width := rateSpan / rateBuckets
+	if now.Sub(m.at) >= rateSpan+width {
+		m.counts, m.at = [rateBuckets]int{}, now
+		return
+	}
+	for now.Sub(m.at) >= width {
+		m.bucket = (m.bucket + 1) % rateBuckets
+		m.counts[m.bucket] = 0
+		m.at = m.at.Add(width)
+	}
+}
+
+// perSecond returns the events a second over the last rateSpan or so, or
+// over the meter's life when it is shorter.
+func (m *rateMeter) perSecond(now time.Time) float64 {
+	m.roll(now)
+	n := 0
+	for _, c := range m.counts {
+		n += c
+	}
+	// The buckets span the full ones before the current one, and the
+	// part of the current one gone by.
+	width := rateSpan / rateBuckets
+	span := min((rateBuckets-1)*width+now.Sub(m.at), now.Sub(m.born))
+	if span < width {
+		span = width
+	}
+	return float64(n) / span.Seconds()
 }
 
 // A waiter is a goroutine blocked in acquire. Its channel is buffered so
@@ -93,15 +245,15 @@ type waiter struct{ ready chan struct{} }
 var waiterPool = sync.Pool{New: func() any { return &waiter{ready: make(chan struct{}, 1)} }}
 
 // newLimiter returns a limiter pinned at fixed queries in flight, or an
-// adaptive one when fixed is 0.
-func newLimiter(fixed int) *limiter {
-	l := &limiter{}
+// adaptive one when fixed is 0 that never lets more than ceiling fly.
+func newLimiter(fixed, ceiling int) *limiter {
+	l := &limiter{ceiling: ceiling}
 	if fixed > 0 {
 		l.setLimit(fixed)
 		return l
 	}
 	l.adaptive, l.slowStart = true, true
-	l.setLimit(startInFlight)
+	l.setLimit(min(startInFlight, ceiling))
 	return l
 }
 
@@ -133,17 +285,23 @@ func (l *limiter) currentLimit() int {
 	return int(l.current.Load())
 }
 
-// acquire blocks until a query may be sent or ctx is done. Every successful
+// acquire blocks until a query may be sent or ctx is done: until the pace
+// lets it go, then until a slot is free. It returns when the query is
+// sent, as far as the limiter knows: pass it to release. Every successful
 // acquire must be paired with one release.
-func (l *limiter) acquire(ctx context.Context) error {
+func (l *limiter) acquire(ctx context.Context) (time.Time, error) {
+	if err := l.pace(ctx); err != nil {
+		return time.Time{}, err
+	}
 	l.mu.Lock()
 	if l.inFlight < l.limit && len(l.waiters) == 0 {
 		l.inFlight++
 		if l.inFlight == l.limit {
 			l.winFull = true
 		}
+		sent := l.stamp()
 		l.mu.Unlock()
-		return nil
+		return sent, nil
 	}
 	l.winFull = true
 	w := waiterPool.Get().(*waiter)
@@ -153,7 +311,10 @@ func (l *limiter) acquire(ctx context.Context) error {
 	select {
 	case <-w.ready:
 		waiterPool.Put(w)
-		return nil
+		l.mu.Lock()
+		sent := l.stamp()
+		l.mu.Unlock()
+		return sent, nil
 	case <-ctx.Done():
 	}
 	l.mu.Lock()
@@ -162,7 +323,7 @@ func (l *limiter) acquire(ctx context.Context) error {
 			l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
 			l.mu.Unlock()
 			waiterPool.Put(w)
-			return ctx.Err()
+			return time.Time{}, ctx.Err()
 		}
 	}
 	l.mu.Unlock()
@@ -170,7 +331,71 @@ func (l *limiter) acquire(ctx context.Context) error {
 	<-w.ready
 	waiterPool.Put(w)
 	l.release(time.Time{}, 0, failed)
-	return ctx.Err()
+	return time.Time{}, ctx.Err()
+}
+
+// stamp records a query sent now in its cohort and returns now. l.mu must
+// be held.
+func (l *limiter) stamp() time.Time {
+	now := time.Now()
+	if l.adaptive {
+		l.sent.add(now)
+		k := now.UnixNano() / int64(cohortWidth)
+		if c := &l.cohort[k%cohorts]; c.k == k {
+			c.sent++
+		} else {
+			*c = cohort{k: k, sent: 1}
+		}
+	}
+	return now
+}
+
+// pace waits until the pace lets one more query go, or ctx is done. The
+// queries are spaced evenly: each takes the next instant, or one up to
+// paceCredit past when queries fell behind it, so that a goroutine that
+// woke late does not cost the pace its turn. No instant is taken more than
+// paceAhead ahead: a goroutine further back in line waits to take one, so
+// that a new pace (a trial's second step, a cut) holds at once rather than
+// after the instants already taken at the old one.
+func (l *limiter) pace(ctx context.Context) error {
+	for {
+		l.mu.Lock()
+		if l.rate == 0 {
+			l.mu.Unlock()
+			return nil
+		}
+		now := time.Now()
+		at := now.Add(-paceCredit)
+		if l.next.After(at) {
+			at = l.next
+		}
+		interval := time.Duration(float64(time.Second) / l.rate)
+		if ahead := at.Sub(now); ahead > paceAhead {
+			// Wait about until this goroutine's turn, behind those
+			// already waiting, rather than all waking at each instant.
+			l.paced = true
+			l.queued++
+			wait := ahead - paceAhead + time.Duration(l.queued-1)*interval
+			l.mu.Unlock()
+			err := sleep(ctx, wait)
+			l.mu.Lock()
+			l.queued--
+			l.mu.Unlock()
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if at.After(now) {
+			l.paced = true
+		}
+		l.next = at.Add(interval)
+		l.mu.Unlock()
+		if !at.After(now) {
+			return nil
+		}
+		return sleep(ctx, at.Sub(now))
+	}
 }
 
 // release frees the slot of a query sent at sent, reporting what became of
@@ -197,57 +422,254 @@ func (l *limiter) handOver() {
 	}
 }
 
-// observe adds one outcome to the window and adjusts the limit when the
-// window is complete. l.mu must be held.
+// observe takes in one outcome: an answer's round-trip time for the limit
+// on queries in flight, any outcome for its cohort. l.mu must be held.
 func (l *limiter) observe(sent time.Time, rtt time.Duration, o outcome) {
-	switch o {
-	case answered:
-		l.winAnswers++
-		l.winRTT += rtt
-	case timedOut:
-		if sent.Before(l.lastCut) {
-			return
+	now := time.Now()
+	if !sent.IsZero() {
+		k := sent.UnixNano() / int64(cohortWidth)
+		if c := &l.cohort[k%cohorts]; c.k == k {
+			c.done++
+			switch o {
+			case answered:
+				c.answers++
+			case timedOut, refused:
+				c.failures++
+			}
 		}
-		l.winTimeouts++
-	default:
-		return
 	}
+	if o == answered {
+		l.answers.add(now)
+		l.observeRTT(rtt)
+	}
+	if t := l.trial; t != nil && now.Sub(t.start) >= trialSpan && l.rate == t.pace {
+		l.setPace(now, max(t.pace/2, minRate)) // the trial's second step
+	}
+	if l.trial == nil {
+		l.growPace(now)
+	}
+	l.judgeCohorts(now)
+}
+
+// observeRTT adds an answer's round-trip time to the window and adjusts
+// the limit when the window is complete. l.mu must be held.
+func (l *limiter) observeRTT(rtt time.Duration) {
 	l.winOutcomes++
+	l.winRTT += rtt
 	if l.winOutcomes < max(l.limit, minInFlight) {
 		return
 	}
+	mean := l.winRTT / time.Duration(l.winOutcomes)
+	l.winOutcomes, l.winRTT = 0, 0
+	full := l.winFull
+	l.winFull = l.inFlight >= l.limit
+	base := l.baseline(mean)
+	switch slow := mean > 2*base+latencySlack; {
+	case slow && l.limit > minInFlight:
+		l.cut(l.limit * 9 / 10)
+	case slow:
+		// Slow even at the floor: the latency is not of our making (a
+		// busy machine, a slower path). Take it as the new baseline.
+		l.minCur, l.minPrev = mean, 0
+	case full && l.slowStart && mean >= farSlowStart:
+		l.setLimit(min(4*l.limit, l.ceiling))
+	case full && l.slowStart:
+		l.setLimit(min(2*l.limit, l.ceiling))
+	case full && mean >= farSlowStart && mean <= base+base/4:
+		// Far, and answering as fast as at its best: what cut the
+		// limit has passed. A burst of CPU work beside slow start
+		// (measured with the checks started before the session's
+		// corrections were found) cut it at 128 of the 2,048 a 30 ms
+		// path fills; growing a sixteenth per window then took 1.3 s
+		// to reach 1,091, a quarter 0.7 s to reach 2,048.
+		l.setLimit(min(l.limit+max(1, l.limit/4), l.ceiling))
+	case full:
+		l.setLimit(min(l.limit+max(1, l.limit/16), l.ceiling))
+	}
+}
 
-	switch {
-	case l.winTimeouts >= 2 && l.winTimeouts*20 >= l.winOutcomes:
-		l.cut(l.limit / 2)
-	case l.winAnswers > 0:
-		mean := l.winRTT / time.Duration(l.winAnswers)
-		base := l.baseline(mean)
-		switch slow := mean > 2*base+latencySlack; {
-		case slow && l.limit > minInFlight:
-			l.cut(l.limit * 9 / 10)
-		case slow:
-			// Slow even at the floor: the latency is not of our making (a
-			// busy machine, a slower path). Take it as the new baseline.
-			l.minCur, l.minPrev = mean, 0
-		case l.winFull && l.slowStart && mean >= farSlowStart:
-			l.setLimit(min(4*l.limit, maxInFlight))
-		case l.winFull && l.slowStart:
-			l.setLimit(min(2*l.limit, maxInFlight))
-		case l.winFull && mean >= farSlowStart && mean <= base+base/4:
-			// Far, and answering as fast as at its best: what cut the
-			// limit has passed. A burst of CPU work beside slow start
-			// (measured with the checks started before the session's
-			// corrections were found) cut it at 128 of the 2,048 a 30 ms
-			// path fills; growing a sixteenth per window then took 1.3 s
-			// to reach 1,091, a quarter 0.7 s to reach 2,048.
-			l.setLimit(min(l.limit+max(1, l.limit/4), maxInFlight))
-		case l.winFull:
-			l.setLimit(min(l.limit+max(1, l.limit/16), maxInFlight))
+// judgeCohorts judges, in order, the cohorts before now whose queries
+// have all had their outcome (or could have, after maxWait), adding each
+// to the trial under way or to the window of failures. l.mu must be held.
+func (l *limiter) judgeCohorts(now time.Time) {
+	nowK := now.UnixNano() / int64(cohortWidth)
+	if l.judged == 0 || l.judged < nowK-cohorts+1 {
+		l.judged = max(l.judged, nowK-cohorts+1)
+	}
+	for ; l.judged < nowK; l.judged++ {
+		start := time.Unix(0, l.judged*int64(cohortWidth))
+		c := &l.cohort[l.judged%cohorts]
+		if c.k == l.judged && c.done < c.sent && (l.maxWait == 0 || now.Before(start.Add(cohortWidth+l.maxWait))) {
+			return // waiting for outcomes
+		}
+		if t := l.trial; t != nil && !start.Before(t.start.Add(2*trialSpan)) {
+			l.endTrial(now)
+		}
+		if c.k != l.judged || c.answers+c.failures == 0 {
+			continue
+		}
+		if t := l.trial; t != nil {
+			if k := t.step(start); k >= 0 {
+				st := &t.steps[k]
+				st.outcomes += c.answers + c.failures
+				st.answers += c.answers
+				st.failures += c.failures
+			}
+			continue
+		}
+		if start.Before(l.fwSince) {
+			continue
+		}
+		l.fwOutcomes += c.answers + c.failures
+		l.fwFailures += c.failures
+		if l.fwOutcomes >= failWindow {
+			l.judgeWindow(now)
 		}
 	}
-	l.winOutcomes, l.winAnswers, l.winTimeouts, l.winRTT = 0, 0, 0, 0
-	l.winFull = l.inFlight >= l.limit
+}
+
+// judgeWindow acts on a complete window of failures: more than usual
+// starts a trial, or, once the server has shown its rate limit, cuts the
+// pace to it. l.mu must be held.
+func (l *limiter) judgeWindow(now time.Time) {
+	frac := float64(l.fwFailures) / float64(l.fwOutcomes)
+	overload := l.fwFailures >= 2 && frac > l.failThreshold(l.fwOutcomes)
+	l.fwOutcomes, l.fwFailures = 0, 0
+	sendRate := l.sent.perSecond(now)
+	switch {
+	case !overload || l.found == 0 && sendRate < trialRate:
+		// The baseline follows the usual failures, slowly: the noise of
+		// one window must not move it. Failures at a trickle of queries
+		// (the proof, a second try, a small list's broken domains) are
+		// not a rate limit worth slowing down for.
+		l.failBase += (frac - l.failBase) / 16
+	case l.found > 0 && l.cuts < maxCuts:
+		// The server has shown its rate limit: back to what it answers,
+		// at once, but to no less than half the pace: when the answers
+		// fall with the pace, something else is failing, and the third
+		// cut in a row makes a trial.
+		if r := max(l.answers.perSecond(now)*0.95, l.rate/2, minRate); l.rate == 0 || r < l.rate {
+			l.setPace(now, r)
+		}
+		l.limited = now
+		l.fwSince = now
+		l.cuts++
+		return
+	default:
+		l.trial = &trial{start: now, pace: max(sendRate/2, minRate), before: l.answers.perSecond(now), frac: frac}
+		l.setPace(now, l.trial.pace)
+	}
+	l.cuts = 0
+}
+
+// endTrial judges a trial whose cohorts have all been judged.
+// l.mu must be held.
+func (l *limiter) endTrial(now time.Time) {
+	t := l.trial
+	l.trial = nil
+	l.fwSince = now
+	a, b := t.steps[0], t.steps[1]
+	fracA := float64(a.failures) / float64(max(a.outcomes, 1))
+	fracB := float64(b.failures) / float64(max(b.outcomes, 1))
+	// A step shows something only when the pace held the queries back:
+	// when there were fewer to send (the checks ending, a small list
+	// whose few broken domains started the trial, workers waiting on
+	// something else), it shows nothing.
+	held := func(st int, pace float64) bool {
+		return st >= trialMin && float64(st) >= 0.8*pace*trialSpan.Seconds()
+	}
+	heldA, heldB := held(a.outcomes, t.pace), held(b.outcomes, t.pace/2)
+	limited := heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || fracB < fracA/2 && fell(fracA, a.outcomes, fracB, b.outcomes)) ||
+		heldA && t.frac >= 0.25 && fracA <= t.frac/4 && fell(t.frac, failWindow, fracA, a.outcomes)
+	if !limited && !(heldA && heldB) {
+		// The queries did not keep to the pace: nothing is shown either
+		// way. Keep the first step's pace, half what was sent before,
+		// which a server that limits the rate needs; another trial
+		// follows if failures stay more than usual.
+		l.setPace(now, t.pace)
+		return
+	}
+	if limited {
+		// Half the queries, as many answers, or far fewer failures: the
+		// server answers at its rate whatever we send. The rate is what
+		// it answered before the trial, or during it if more.
+		found := max(t.before, float64(max(a.answers, b.answers))/trialSpan.Seconds())
+		l.limited, l.found = now, found
+		l.setPace(now, max(found*0.95, minRate))
+		return
+	}
+	// The answers fell with the queries: the failures are the path's or
+	// the names', and any rate limit found before was mistaken.
+	l.failBase = max(l.failBase, (fracA+fracB)/2)
+	l.found, l.limited = 0, time.Time{}
+	l.setPace(now, 0)
+}
+
+// fell reports whether a fraction of failures fell from a among na
+// outcomes to b among nb by more than chance explains: by three standard
+// errors of the difference.
+func fell(a float64, na int, b float64, nb int) bool {
+	p := (a*float64(na) + b*float64(nb)) / float64(na+nb)
+	return a-b > 3*math.Sqrt(p*(1-p)*(1/float64(na)+1/float64(nb)))
+}
+
+// setPace sets the pace to rate queries a second, or lifts it for 0.
+// l.mu must be held.
+func (l *limiter) setPace(now time.Time, rate float64) {
+	l.rate = rate
+	l.grewPace, l.paced = now, false
+}
+
+// failThreshold is the fraction of failures among n outcomes above which
+// they show overload: the baseline, plus failMargin, plus the noise of a
+// fraction of n. l.mu must be held.
+func (l *limiter) failThreshold(n int) float64 {
+	b := l.failBase
+	return b + failMargin + failNoiseSDs*math.Sqrt(b*(1-b)/float64(n))
+}
+
+// growPace raises the pace by 1/paceGrowth once per paceStep while it
+// holds the queries back: they wait for it, and go at nearly its rate.
+// l.mu must be held.
+func (l *limiter) growPace(now time.Time) {
+	if l.rate == 0 || now.Sub(l.grewPace) < paceStep {
+		return
+	}
+	switch {
+	case !l.paced || l.sent.perSecond(now) < l.rate*0.9:
+	case l.rate < l.found*0.9:
+		// Far under the rate the server was found to answer: back to it
+		// in a few steps.
+		l.rate = min(l.rate*1.25, l.found*0.9)
+	default:
+		l.rate += max(1, l.rate/paceGrowth)
+	}
+	l.grewPace, l.paced = now, false
+}
+
+// congested reports whether the server showed its rate limit less than
+// limitedFor ago: a failed attempt then says nothing about its name, and
+// is retried later without counting against the retries.
+func (l *limiter) congested() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.limited.IsZero() && time.Since(l.limited) < limitedFor
+}
+
+// loss returns the fraction of queries that fail whatever the pace: the
+// failure baseline.
+func (l *limiter) loss() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.failBase
+}
+
+// rateLimit reports whether the server ever showed that it limits the
+// rate of queries, and the pace the queries keep to under it.
+func (l *limiter) rateLimit() (bool, float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.limited.IsZero(), cmp.Or(l.rate, l.found)
 }
 
 // baseline returns the lowest window mean round-trip time of the last one
@@ -272,7 +694,6 @@ func (l *limiter) baseline(mean time.Duration) time.Duration {
 func (l *limiter) cut(n int) {
 	l.setLimit(max(n, minInFlight))
 	l.slowStart = false
-	l.lastCut = time.Now()
 }
 
 // snapshot returns the queries in flight and the current limit.

@@ -14,7 +14,7 @@ func fill(t *testing.T, l *limiter, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for i := range n {
-		if err := l.acquire(ctx); err != nil {
+		if _, err := l.acquire(ctx); err != nil {
 			t.Fatalf("slot %d of %d: %v", i+1, n, err)
 		}
 	}
@@ -39,7 +39,7 @@ func window(t *testing.T, l *limiter, rtt time.Duration, timeouts int) int {
 }
 
 func TestLimiterAdapts(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	if got := window(t, l, 100*time.Microsecond, 0); got != 2*startInFlight {
 		t.Fatalf("after a good window in slow start: limit %d, want %d", got, 2*startInFlight)
 	}
@@ -52,33 +52,12 @@ func TestLimiterAdapts(t *testing.T) {
 	if got := window(t, l, 100*time.Microsecond, 0); got != before+before/16 {
 		t.Fatalf("after a good window: limit %d, want %d", got, before+before/16)
 	}
-	// Many timeouts halve it.
-	before = l.limit
-	if got := window(t, l, 100*time.Microsecond, before/4); got != before/2 {
-		t.Fatalf("after a window of timeouts: limit %d, want %d", got, before/2)
-	}
-	// A lone timeout is a dead name, not congestion: it does not stop growth.
-	before = l.limit
-	if got := window(t, l, 100*time.Microsecond, 1); got <= before {
-		t.Fatalf("after a window with one timeout: limit %d, want above %d", got, before)
-	}
-	// Timeouts of queries sent before the last cut are not counted again.
-	l.cut(l.limit)
-	before = l.limit
-	fill(t, l, before)
-	sentEarlier := l.lastCut.Add(-time.Second)
-	for range before {
-		l.release(sentEarlier, 0, timedOut)
-	}
-	if l.limit != before {
-		t.Fatalf("old timeouts changed the limit from %d to %d", before, l.limit)
-	}
 	// The bounds hold.
-	for range 20 {
-		window(t, l, 100*time.Microsecond, l.limit)
+	for i := range 30 {
+		window(t, l, time.Millisecond<<i, 0) // ever slower
 	}
 	if l.limit != minInFlight {
-		t.Errorf("limit %d after many bad windows, want the floor %d", l.limit, minInFlight)
+		t.Errorf("limit %d after many slow windows, want the floor %d", l.limit, minInFlight)
 	}
 	for range 200 {
 		window(t, l, 100*time.Microsecond, 0)
@@ -93,7 +72,7 @@ func TestLimiterAdapts(t *testing.T) {
 // the limit grows by a quarter while the round trip is as good as at its
 // best, and by a sixteenth when it is merely under the bound.
 func TestLimiterFarSlowStart(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	for _, step := range []struct {
 		what string
 		rtt  time.Duration
@@ -113,7 +92,7 @@ func TestLimiterFarSlowStart(t *testing.T) {
 }
 
 func TestLimiterGrowsOnlyWhenUsed(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	for range 5 * startInFlight {
 		fill(t, l, 1)
 		l.release(time.Now(), time.Millisecond, answered)
@@ -124,7 +103,7 @@ func TestLimiterGrowsOnlyWhenUsed(t *testing.T) {
 }
 
 func TestLimiterPinned(t *testing.T) {
-	l := newLimiter(3)
+	l := newLimiter(3, maxInFlight)
 	for range 10 {
 		window(t, l, time.Second, 2)
 	}
@@ -134,17 +113,17 @@ func TestLimiterPinned(t *testing.T) {
 }
 
 func TestLimiterBlocksAndHandsOver(t *testing.T) {
-	l := newLimiter(2)
+	l := newLimiter(2, maxInFlight)
 	fill(t, l, 2)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancelled := make(chan error)
-	go func() { cancelled <- l.acquire(ctx) }()
+	go func() { _, err := l.acquire(ctx); cancelled <- err }()
 	var wg sync.WaitGroup
 	const waiters = 5
 	for range waiters {
 		wg.Go(func() {
-			if err := l.acquire(context.Background()); err != nil {
+			if _, err := l.acquire(context.Background()); err != nil {
 				t.Error(err)
 			}
 			l.release(time.Now(), time.Millisecond, answered)
@@ -172,7 +151,7 @@ func TestLimiterBlocksAndHandsOver(t *testing.T) {
 }
 
 func TestLimiterFollowsExternalSlowdown(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	window(t, l, 100*time.Microsecond, 0)
 	// The machine becomes busy: every answer now takes 20 ms, whatever we do.
 	for range 100 {
@@ -186,7 +165,7 @@ func TestLimiterFollowsExternalSlowdown(t *testing.T) {
 // TestLimiterGrowthSignal: the channel of growth is closed when the limit
 // grows, and only then.
 func TestLimiterGrowthSignal(t *testing.T) {
-	l := newLimiter(0)
+	l := newLimiter(0, maxInFlight)
 	closed := func(ch <-chan struct{}) bool {
 		select {
 		case <-ch:
@@ -212,5 +191,131 @@ func TestLimiterGrowthSignal(t *testing.T) {
 	window(t, l, 100*time.Microsecond, 0)
 	if !closed(g) {
 		t.Fatal("not closed after growing again")
+	}
+}
+
+// capModel is a server that answers at most rate queries a second (a token
+// bucket with a tenth of a second's burst), and refuses or drops the rest;
+// or, with loss set instead, loses that fraction of the queries whatever
+// their rate.
+type capModel struct {
+	mu     sync.Mutex
+	rate   float64
+	drop   bool    // over the cap: no answer (a timeout) rather than REFUSED
+	loss   float64 // lose this fraction at random
+	tokens float64
+	at     time.Time
+	n      uint64
+}
+
+// outcome decides the fate of one query sent now.
+func (m *capModel) outcome(now time.Time) outcome {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.n++
+	if m.loss > 0 {
+		// A fixed pattern with the right fraction: the n-th query is lost
+		// when the fraction's multiples step over an integer.
+		if uint64(float64(m.n)*m.loss) != uint64(float64(m.n-1)*m.loss) {
+			return timedOut
+		}
+		return answered
+	}
+	if m.at.IsZero() {
+		m.at, m.tokens = now, m.rate/10
+	}
+	m.tokens = min(m.tokens+now.Sub(m.at).Seconds()*m.rate, m.rate/10)
+	m.at = now
+	if m.tokens >= 1 {
+		m.tokens--
+		return answered
+	}
+	if m.drop {
+		return timedOut
+	}
+	return refused
+}
+
+// drive sends queries through l to m from 16 goroutines for d, and
+// returns the answers and failures of the last second.
+func drive(l *limiter, m *capModel, d time.Duration) (answers, failures int) {
+	const timeout = 50 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	lastSecond := time.Now().Add(d - time.Second)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				sent, err := l.acquire(ctx)
+				if err != nil {
+					return
+				}
+				o := m.outcome(sent)
+				rtt := 100 * time.Microsecond
+				if o == timedOut {
+					rtt = timeout
+				}
+				time.Sleep(rtt)
+				l.release(sent, rtt, o)
+				if sent.After(lastSecond) {
+					mu.Lock()
+					if o == answered {
+						answers++
+					} else {
+						failures++
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return answers, failures
+}
+
+// TestLimiterFindsRateLimit: against a server that refuses or drops what
+// exceeds its rate, the pace settles near that rate, few queries fail, and
+// the limiter says the server limited the rate.
+func TestLimiterFindsRateLimit(t *testing.T) {
+	const rate = 500
+	for _, drop := range []bool{false, true} {
+		t.Run(map[bool]string{false: "refused", true: "dropped"}[drop], func(t *testing.T) {
+			t.Parallel()
+			l := newLimiter(0, maxInFlight)
+			answers, failures := drive(l, &capModel{rate: rate, drop: drop}, 4*time.Second)
+			limited, found := l.rateLimit()
+			t.Logf("last second: %d answers, %d failures; found %.0f/s, pace %.0f/s", answers, failures, found, l.rate)
+			if !limited {
+				t.Errorf("the limiter did not find the rate limit")
+			}
+			if answers < rate*6/10 || answers > rate*12/10 {
+				t.Errorf("%d answers in the last second, want about %d", answers, rate)
+			}
+			if failures*5 > answers {
+				t.Errorf("%d failures for %d answers in the last second: the pace is not holding", failures, answers)
+			}
+		})
+	}
+}
+
+// TestLimiterToleratesLoss: a path that loses 30% of the queries whatever
+// their rate is not a rate limit: the pace is lifted again and the 30%
+// become the failure baseline.
+func TestLimiterToleratesLoss(t *testing.T) {
+	t.Parallel()
+	l := newLimiter(0, maxInFlight)
+	answers, failures := drive(l, &capModel{loss: 0.3}, 3*time.Second)
+	limited, _ := l.rateLimit()
+	t.Logf("last second: %d answers, %d failures; baseline %.2f, pace %.0f/s", answers, failures, l.failBase, l.rate)
+	if limited {
+		t.Errorf("random loss was taken for a rate limit")
+	}
+	if l.rate != 0 {
+		t.Errorf("queries still paced at %.0f/s", l.rate)
+	}
+	if l.failBase < 0.15 || l.failBase > 0.45 {
+		t.Errorf("failure baseline %.2f, want about 0.3", l.failBase)
 	}
 }

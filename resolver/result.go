@@ -14,7 +14,7 @@ const (
 	StatusImplicitMX Status = "implicit_mx" // no MX, but A or AAAA (RFC 5321 5.1)
 	StatusNullMX     Status = "null_mx"     // the only MX is "0 ." (RFC 7505)
 	StatusNoMail     Status = "no_mail"     // the domain exists with no MX, A or AAAA
-	StatusBadMX      Status = "bad_mx"      // MX records exist but no MX host resolves
+	StatusBadMX      Status = "bad_mx"      // MX records exist but no MX host resolves to an address mail can reach
 	StatusNXDomain   Status = "nxdomain"    // the domain does not exist
 	StatusDNSError   Status = "dns_error"   // only temporary failures after retries
 )
@@ -27,12 +27,13 @@ func (s Status) Temporary() bool { return s == StatusDNSError }
 
 // The states an MX host can be in after a check.
 const (
-	HostResolved  = "resolved"   // has at least one A or AAAA record
-	HostNXDomain  = "nxdomain"   // the host name does not exist
-	HostNoAddress = "no_address" // the host exists but has no A or AAAA
-	HostInvalid   = "invalid"    // localhost or an IP literal: never counts
-	HostDNSError  = "dns_error"  // only temporary failures looking it up
-	HostNotTried  = ""           // an earlier host already resolved
+	HostResolved   = "resolved"   // has at least one A or AAAA record that mail can reach
+	HostNXDomain   = "nxdomain"   // the host name does not exist
+	HostNoAddress  = "no_address" // the host exists but has no A or AAAA
+	HostUnroutable = "unroutable" // only loopback, unspecified, private or link-local addresses: no mail reaches them
+	HostInvalid    = "invalid"    // localhost or an IP literal: never counts
+	HostDNSError   = "dns_error"  // only temporary failures looking it up
+	HostNotTried   = ""           // an earlier host already resolved
 )
 
 // MXHost is one MX record of a domain and what became of looking up its host.

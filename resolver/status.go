@@ -137,10 +137,12 @@ func implicitMX(ctx context.Context, ask askFunc, r Result) (Result, error) {
 }
 
 // checkHost looks up an MX host's A records, then its AAAA records when it
-// has no A. It returns an error only when ctx was cancelled.
+// has no A that mail can reach. It returns an error only when ctx was
+// cancelled.
 func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error) {
 	var hr hostResult
 	nxdomain := false
+	var unroutable []string // addresses found that no mail can reach
 	for _, qtype := range []uint16{dns.TypeA, dns.TypeAAAA} {
 		msg, lk, err := ask(ctx, host, qtype)
 		hr.Lookups = append(hr.Lookups, lk)
@@ -154,10 +156,13 @@ func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error
 			continue
 		}
 		_, rrs := follow(msg, host, qtype)
-		if hr.Addrs = addresses(rrs); len(hr.Addrs) > 0 {
+		addrs := addresses(rrs)
+		if slices.ContainsFunc(addrs, routable) {
+			hr.Addrs = append(unroutable, addrs...)
 			hr.State, hr.Err = HostResolved, ""
 			return hr, nil
 		}
+		unroutable = append(unroutable, addrs...)
 		if msg.Rcode == dns.RcodeNameError {
 			nxdomain = true
 			if hr.Err == "" {
@@ -165,15 +170,34 @@ func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error
 			}
 		}
 	}
+	hr.Addrs = unroutable
 	switch {
 	case hr.Err != "":
 		hr.State = HostDNSError
+	case len(unroutable) > 0:
+		hr.State = HostUnroutable
 	case nxdomain:
 		hr.State = HostNXDomain
 	default:
 		hr.State = HostNoAddress
 	}
 	return hr, nil
+}
+
+// routable reports whether mail can reach an address from the Internet:
+// not loopback, unspecified (0.0.0.0, ::), private (RFC 1918, RFC 4193
+// ULA) or link-local. An MX host with only such addresses is a
+// misconfiguration that peers miss (Reacher #1469, python-email-validator
+// #134), or a filtering resolver's sinkhole. The documentation ranges
+// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) count as
+// routable: the demo and test worlds use them.
+func routable(s string) bool {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	return !(a.IsLoopback() || a.IsUnspecified() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast())
 }
 
 // dnsError marks r as StatusDNSError because of the failed lookup lk.

@@ -131,6 +131,44 @@ func TestStatusRules(t *testing.T) {
 			status: StatusOK, hosts: []string{"a.test=resolved"},
 		},
 		{
+			name: "MX hosts at loopback, private and link-local addresses only: bad_mx",
+			dns: fakeDNS{
+				"d.test MX":   {rrs: []string{"d.test. MX 10 a.test.", "d.test. MX 20 b.test.", "d.test. MX 30 c.test."}},
+				"a.test A":    {rrs: []string{"a.test. A 127.0.0.1"}},
+				"b.test A":    {rrs: []string{"b.test. A 10.1.2.3", "b.test. A 192.168.1.1"}},
+				"b.test AAAA": {rrs: []string{"b.test. AAAA fd00::1"}},
+				"c.test A":    {rrs: []string{"c.test. A 169.254.0.1", "c.test. A 0.0.0.0"}},
+				"c.test AAAA": {rrs: []string{"c.test. AAAA fe80::1", "c.test. AAAA ::"}},
+			},
+			status: StatusBadMX, hosts: []string{"a.test=unroutable", "b.test=unroutable", "c.test=unroutable"},
+		},
+		{
+			name: "a private A with a public AAAA routes",
+			dns: fakeDNS{
+				"d.test MX":   {rrs: []string{"d.test. MX 10 a.test."}},
+				"a.test A":    {rrs: []string{"a.test. A 172.16.0.1"}},
+				"a.test AAAA": {rrs: []string{"a.test. AAAA 2a00:1450::1"}},
+			},
+			status: StatusOK, hosts: []string{"a.test=resolved"},
+		},
+		{
+			name: "documentation ranges stay routable",
+			dns: fakeDNS{
+				"d.test MX": {rrs: []string{"d.test. MX 10 a.test.", "d.test. MX 20 b.test.", "d.test. MX 30 c.test."}},
+				"a.test A":  {rrs: []string{"a.test. A 203.0.113.5"}},
+			},
+			status: StatusOK, hosts: []string{"a.test=resolved", "b.test=", "c.test="},
+		},
+		{
+			name: "a private address and a temporary failure: unknown, not bad_mx",
+			dns: fakeDNS{
+				"d.test MX":   {rrs: []string{"d.test. MX 10 a.test."}},
+				"a.test A":    {rrs: []string{"a.test. A 192.168.0.9"}},
+				"a.test AAAA": temp,
+			},
+			status: StatusDNSError, hosts: []string{"a.test=dns_error"},
+		},
+		{
 			name:   "records of the wrong owner are ignored",
 			dns:    fakeDNS{"d.test MX": {rrs: []string{"x.test. MX 10 a.test."}}},
 			status: StatusNoMail,
@@ -152,6 +190,20 @@ func TestStatusRules(t *testing.T) {
 				t.Error("dns_error without Err")
 			}
 		})
+	}
+}
+
+func TestRoutable(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"192.0.2.1": true, "198.51.100.7": true, "203.0.113.9": true, "2001:db8::25": true, "8.8.8.8": true, "2a00:1450::1": true,
+		"127.0.0.1": false, "127.1.2.3": false, "::1": false, "0.0.0.0": false, "::": false,
+		"10.0.0.1": false, "172.16.5.4": false, "172.31.255.255": false, "192.168.0.1": false, "fd12::1": false, "fc00::1": false,
+		"169.254.1.1": false, "fe80::1": false, "::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false,
+		"172.32.0.1": true, "not an address": false,
+	} {
+		if got := routable(addr); got != want {
+			t.Errorf("routable(%q) = %v, want %v", addr, got, want)
+		}
 	}
 }
 

@@ -31,9 +31,15 @@ import (
 
 // Checker is what the UI needs from DNS; *resolver.Checker satisfies it.
 type Checker interface {
+	// Prove asks the servers about names whose truth is known before any
+	// verdict (see resolver.Checker.Prove).
+	Prove(ctx context.Context, witnesses []string) error
 	Check(ctx context.Context, domains []string) <-chan resolver.Result
+	Recheck(ctx context.Context, domains []string) <-chan resolver.Result
 	CheckDomain(ctx context.Context, domain string) resolver.Result
 	Stats() resolver.Stats
+	// Notes says what the servers did that the user must know.
+	Notes() []string
 }
 
 // Options configure a run of the UI.
@@ -41,6 +47,10 @@ type Options struct {
 	Path    string              // the list to open; "" opens the file picker
 	Read    cleaner.ReadOptions // how to read it
 	Checker Checker             // nil when DNS checks are off (-dns off)
+	// NewChecker makes a Checker for other servers, given as for -dns,
+	// when the user picks another server for one that failed its proof;
+	// nil offers no such choice.
+	NewChecker func(dns string) (Checker, error)
 	// Policy is what export does with rows the user did not decide on, at
 	// first: the export screen lets the user choose another.
 	Policy         cleaner.Policy
@@ -64,11 +74,12 @@ type Options struct {
 // was written, and where the decisions are. The terminal is restored on
 // every way out, errors and ctrl+c included, and the latest decisions are
 // saved whatever the way out. NO_COLOR, when set to anything, turns
-// colours off.
+// colours off. Signals are the caller's to handle, through ctx: Bubble
+// Tea's own handler, which quits on SIGTERM as if the user had, is off.
 func Run(ctx context.Context, opt Options) (string, error) {
 	m := New(opt)
 	defer m.stop()
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if os.Getenv("NO_COLOR") != "" {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
@@ -192,6 +203,9 @@ type (
 	goColumnsMsg struct{}
 	// goOpenMsg returns from the columns screen to the file picker.
 	goOpenMsg struct{}
+	// rejudgedMsg brings the summary of the rows judged anew after the
+	// unknown rows were checked again.
+	rejudgedMsg struct{ summary cleaner.Summary }
 )
 
 // Model is the root model: it owns the screens, the window size, the
@@ -348,6 +362,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.export.start()
 	case goBackMsg:
 		m.current = m.previous
+		return nil
+	case rejudgedMsg:
+		m.summary.sum = msg.summary
 		return nil
 	}
 	return m.current.update(msg)

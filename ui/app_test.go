@@ -133,8 +133,11 @@ func TestColumnsPickAnotherColumn(t *testing.T) {
 			t.Errorf("columns screen lacks %q:\n%s", want, v)
 		}
 	}
-	if raw := tt.raw(); strings.Contains(raw, "\x1b]") || strings.Contains(raw, "\x1b[2J") || strings.Contains(raw, "pwned") {
+	if raw := tt.raw(); strings.Contains(raw, "\x1b]") || strings.Contains(raw, "\x1b[2J") || strings.Contains(raw, "\a") {
 		t.Error("preview holds escape sequences from the file")
+	}
+	if v := tt.view(); !strings.Contains(v, `\x1b]0;pwned\azed@gmail.com`) {
+		t.Errorf("preview does not show the escape sequences of row 8 as text:\n%s", v)
 	}
 	tt.press("right")
 	if tt.m.columns.list.EmailCol != 1 || !strings.Contains(tt.view(), "name (column 2)") {

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/listclean/listclean/cleaner"
@@ -24,10 +26,13 @@ type (
 	// sessionMsg brings the session built from the list, with the rows
 	// waiting for each domain's result and the domains to check.
 	sessionMsg struct {
-		session *cleaner.Session
-		tally   tally
-		domains []string
+		session   *cleaner.Session
+		tally     tally
+		domains   []string
+		witnesses []string // the list's big providers, to prove the server with
 	}
+	// provedMsg brings the outcome of proving the DNS server.
+	provedMsg struct{ err error }
 	// checksStartedMsg brings the channel the checker streams results on.
 	checksStartedMsg struct{ results <-chan resolver.Result }
 	// batchMsg brings the results that arrived during one batch window.
@@ -79,8 +84,18 @@ func newSession(l *cleaner.List, dns bool, sp *cleaner.Suppressions) tea.Cmd {
 		}
 		// Domains waits for the corrections NewSession finds in the
 		// background: here, not in Update.
-		return sessionMsg{session: s, tally: t, domains: s.Domains()}
+		msg := sessionMsg{session: s, tally: t, domains: s.Domains()}
+		if dns {
+			msg.witnesses = s.Witnesses(3)
+		}
+		return msg
 	}
+}
+
+// prove asks the DNS server about names whose truth is known, before any
+// verdict rests on it.
+func prove(ctx context.Context, c Checker, witnesses []string) tea.Cmd {
+	return func() tea.Msg { return provedMsg{err: c.Prove(ctx, witnesses)} }
 }
 
 // startChecks asks the checker about every domain of the session.
@@ -133,6 +148,8 @@ type phase int
 
 const (
 	preparing  phase = iota // parsing the addresses
+	proving                 // asking the DNS server about names whose truth is known
+	distrusted              // the DNS server failed its proof: the user chooses what next
 	checking                // DNS checks running
 	cancelling              // esc pressed: waiting for the checker to stop
 	judging                 // giving every row its verdict
@@ -142,13 +159,25 @@ const (
 // distinct domains, rows and domains done, queries per second, time left
 // and live counts per verdict. esc stops the checks; what was checked is
 // kept and the rest is unknown.
+//
+// Before the checks it proves the DNS server. A server that lies, or does
+// not answer, is named with what it did, before any verdict, and the user
+// chooses: another server, no DNS checks, or quit.
 type checkingScreen struct {
 	c       *common
 	bar     progress.Model
 	phase   phase
+	list    *cleaner.List
 	session *cleaner.Session // nil while a command owns it
 	results <-chan resolver.Result
 	cancel  context.CancelFunc
+
+	domains   []string
+	witnesses []string
+	proof     error           // why the server is not trusted, in the distrusted phase
+	asking    bool            // the input for another server has the focus
+	server    textinput.Model // another server's address
+	serverErr string          // why the address typed was refused
 
 	tally tally
 	rows  int // rows in the list
@@ -165,31 +194,48 @@ type checkingScreen struct {
 }
 
 func newCheckingScreen(c *common) *checkingScreen {
-	s := &checkingScreen{c: c}
+	s := &checkingScreen{c: c, server: textinput.New()}
+	s.server.Prompt = "DNS server: "
+	s.server.Placeholder = "address, such as 192.0.2.53 or 192.0.2.53:5353"
+	s.server.CharLimit = 200
 	s.restyle()
 	return s
 }
 
 func (s *checkingScreen) restyle() {
 	s.bar = progress.New(progress.WithColors(s.c.styles.accent), progress.WithFillCharacters('█', '░'))
+	s.server.SetStyles(s.c.styles.Input)
 }
 
 func (s *checkingScreen) name() string { return "Checking" }
-func (s *checkingScreen) typing() bool { return false }
-func (s *checkingScreen) busy() bool   { return true }
+func (s *checkingScreen) typing() bool { return s.asking }
+func (s *checkingScreen) busy() bool   { return s.phase != distrusted }
 
 func (s *checkingScreen) help() helpKeys {
-	if s.phase != checking {
-		return helpKeys{}
-	}
 	k := s.c.keys
-	return helpKeys{short: []key.Binding{k.Cancel}, full: [][]key.Binding{{k.Cancel}}}
+	switch {
+	case s.asking:
+		submit, back := k.Submit, k.Back
+		submit.SetHelp("enter", "use it")
+		back.SetHelp("esc", "cancel")
+		return helpKeys{short: []key.Binding{submit, back}, full: [][]key.Binding{{submit, back}}}
+	case s.phase == distrusted:
+		keys := []key.Binding{k.DNSOff}
+		if s.c.opt.NewChecker != nil {
+			keys = []key.Binding{k.Server, k.DNSOff}
+		}
+		return helpKeys{short: keys, full: [][]key.Binding{keys}}
+	case s.phase == checking:
+		return helpKeys{short: []key.Binding{k.Cancel}, full: [][]key.Binding{{k.Cancel}}}
+	}
+	return helpKeys{}
 }
 
-// start builds the session for the list; the checks follow.
+// start builds the session for the list; the proof of the DNS server and
+// the checks follow.
 func (s *checkingScreen) start(l *cleaner.List) tea.Cmd {
-	s.rows = len(l.Rows)
-	s.began = time.Now()
+	s.list, s.rows = l, len(l.Rows)
+	s.phase = preparing
 	return s.c.spinning(newSession(l, s.c.opt.Checker != nil, s.c.suppressions()))
 }
 
@@ -197,17 +243,24 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case sessionMsg:
 		s.session, s.tally = msg.session, msg.tally
-		domains := msg.domains
-		s.total, s.own = len(domains), msg.session.RowDomains()
+		s.domains, s.witnesses = msg.domains, msg.witnesses
+		s.total, s.own = len(s.domains), msg.session.RowDomains()
 		if s.c.opt.Checker == nil || s.total == 0 {
 			return s.judge()
+		}
+		s.phase = proving
+		return prove(s.c.ctx, s.c.opt.Checker, s.witnesses)
+	case provedMsg:
+		if msg.err != nil && s.c.ctx.Err() == nil {
+			s.phase, s.proof = distrusted, msg.err
+			return nil
 		}
 		s.phase = checking
 		s.began = time.Now()
 		s.sampled = s.began
 		var ctx context.Context
 		ctx, s.cancel = context.WithCancel(s.c.ctx)
-		return startChecks(ctx, s.c.opt.Checker, domains)
+		return startChecks(ctx, s.c.opt.Checker, s.domains)
 	case checksStartedMsg:
 		s.results = msg.results
 		return readBatch(s.results)
@@ -219,12 +272,54 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		return readBatch(s.results)
 	case tea.KeyPressMsg:
-		if s.phase == checking && key.Matches(msg, s.c.keys.Cancel) {
+		switch {
+		case s.asking:
+			return s.serverKey(msg)
+		case s.phase == checking && key.Matches(msg, s.c.keys.Cancel):
 			s.phase = cancelling
 			s.cancel()
+		case s.phase == distrusted && key.Matches(msg, s.c.keys.Server) && s.c.opt.NewChecker != nil:
+			s.asking, s.serverErr = true, ""
+			s.server.SetValue("")
+			return s.server.Focus()
+		case s.phase == distrusted && key.Matches(msg, s.c.keys.DNSOff):
+			// The session was made for DNS checks: make it again without.
+			s.c.opt.Checker = nil
+			return s.start(s.list)
 		}
+		return nil
+	}
+	if s.asking {
+		var cmd tea.Cmd
+		s.server, cmd = s.server.Update(msg)
+		return cmd
 	}
 	return nil
+}
+
+// serverKey handles a key while the user types another server's address.
+func (s *checkingScreen) serverKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		s.asking = false
+		s.server.Blur()
+		return nil
+	case key.Matches(msg, k.Submit):
+		ch, err := s.c.opt.NewChecker(strings.TrimSpace(s.server.Value()))
+		if err != nil {
+			s.serverErr = errorText(err)
+			return nil
+		}
+		s.asking = false
+		s.server.Blur()
+		s.c.opt.Checker = ch
+		s.phase, s.proof = proving, nil
+		return s.c.spinning(prove(s.c.ctx, ch, s.witnesses))
+	}
+	var cmd tea.Cmd
+	s.server, cmd = s.server.Update(msg)
+	return cmd
 }
 
 // apply records a batch of results in the session and the live counts.
@@ -271,6 +366,17 @@ func (s *checkingScreen) view() string {
 		}
 		b.WriteString(" " + s.c.spin.View() + " " + what + "\n")
 		return b.String()
+	case proving:
+		for i, l := range wrap("Testing the DNS server: asking it about "+s.provedWith()+" and a name that cannot exist, whose answers are known…", s.c.width-4) {
+			lead := "  "
+			if i == 0 {
+				lead = s.c.spin.View() + " "
+			}
+			b.WriteString(" " + lead + l + "\n")
+		}
+		return b.String()
+	case distrusted:
+		return b.String() + s.distrustView()
 	}
 	title := "Checking the list's " + plural(s.own, "domain", "domains") + " in DNS"
 	more := ""
@@ -332,4 +438,57 @@ func (s *checkingScreen) timeLeft() string {
 	}
 	left := time.Duration(float64(s.elapsed) * float64(s.total-s.done) / float64(s.done))
 	return "~" + left.Round(time.Second).String()
+}
+
+// provedWith names the witnesses the server is asked about, in words.
+func (s *checkingScreen) provedWith() string {
+	switch {
+	case s.c.opt.Checker == nil:
+		return ""
+	case len(s.witnesses) == 0:
+		return "big mail providers"
+	}
+	return strings.Join(s.witnesses, ", ")
+}
+
+// distrustView says which DNS server failed its proof and how, that no
+// verdict was given, and what the user can do.
+func (s *checkingScreen) distrustView() string {
+	st := s.c.styles
+	w := max(s.c.width-2, 10)
+	var b strings.Builder
+	title := "The DNS server is not telling the truth"
+	why := "No domain was judged, and no row is marked on its word. Corporate filters, captive portals, hotel Wi-Fi and some VPNs answer like this."
+	if errors.Is(s.proof, resolver.ErrNoAnswer) {
+		title = "The DNS server did not answer"
+		why = "No domain was judged. A server that is down, or a network that lets no DNS through, does this."
+	}
+	b.WriteString(" " + st.Warning.Render("!") + " " + st.Heading.Render(title) + "\n\n")
+	for _, l := range wrap(capitalize(errorText(s.proof))+".", w) {
+		b.WriteString(" " + l + "\n")
+	}
+	b.WriteString("\n")
+	for _, l := range wrap(why, w) {
+		b.WriteString(" " + st.Muted.Render(l) + "\n")
+	}
+	b.WriteString("\n")
+	if s.asking {
+		s.server.SetWidth(max(w-len(s.server.Prompt)-2, 10))
+		b.WriteString(" " + s.server.View() + "\n")
+		if s.serverErr != "" {
+			for _, l := range wrap(s.serverErr, w) {
+				b.WriteString(" " + st.Error.Render(l) + "\n")
+			}
+		}
+		return b.String()
+	}
+	choice := func(k key.Binding, what string) {
+		b.WriteString(clip(" "+st.KeyHint.Render(fmt.Sprintf("%-3s", k.Help().Key))+" "+what, s.c.width) + "\n")
+	}
+	if s.c.opt.NewChecker != nil {
+		choice(s.c.keys.Server, "check with another DNS server: type its address")
+	}
+	choice(s.c.keys.DNSOff, "go on without DNS checks: addresses judged by their form only")
+	choice(s.c.keys.Quit, "quit")
+	return b.String()
 }

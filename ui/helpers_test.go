@@ -63,13 +63,44 @@ func fakeResult(domain string) resolver.Result {
 
 // fakeChecker answers from fakeStatus at once. With hold set, Check sends
 // nothing until its context is cancelled, like a DNS server that never
-// answers.
+// answers. With proof set, Prove fails with it. Recheck answers with
+// again when set.
 type fakeChecker struct {
-	hold bool
+	hold  bool
+	proof error
+	again func(domain string) resolver.Result
+	notes []string
 
-	mu    sync.Mutex
-	asked []string // CheckDomain calls
+	mu      sync.Mutex
+	asked   []string // CheckDomain calls
+	proved  [][]string
+	recheck []string // Recheck's domains
 }
+
+func (f *fakeChecker) Prove(_ context.Context, witnesses []string) error {
+	f.mu.Lock()
+	f.proved = append(f.proved, witnesses)
+	f.mu.Unlock()
+	return f.proof
+}
+
+func (f *fakeChecker) Recheck(ctx context.Context, domains []string) <-chan resolver.Result {
+	f.mu.Lock()
+	f.recheck = append(f.recheck, domains...)
+	f.mu.Unlock()
+	ch := make(chan resolver.Result, len(domains))
+	for _, d := range domains {
+		if f.again != nil {
+			ch <- f.again(d)
+		} else {
+			ch <- fakeResult(d)
+		}
+	}
+	close(ch)
+	return ch
+}
+
+func (f *fakeChecker) Notes() []string { return f.notes }
 
 func (f *fakeChecker) Check(ctx context.Context, domains []string) <-chan resolver.Result {
 	ch := make(chan resolver.Result, len(domains))

@@ -41,6 +41,9 @@ type keyMap struct {
 	Write    key.Binding // export: write the files
 	Back     key.Binding // esc: back, cancel, close
 	Cancel   key.Binding // checking: stop the checks
+	Server   key.Binding // checking: use another DNS server
+	DNSOff   key.Binding // checking: go on without DNS
+	Recheck  key.Binding // review: check the unknown rows again
 	Open     key.Binding // file picker: enter a directory or pick a file
 	Parent   key.Binding // file picker: go up a directory
 	Evidence key.Binding // file picker: use a file or folder as suppression evidence
@@ -90,6 +93,9 @@ func newKeyMap() keyMap {
 		Write:    key.NewBinding(key.WithKeys("enter", "w"), key.WithHelp("enter", "write files")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop checking")),
+		Server:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "another DNS server")),
+		DNSOff:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "DNS checks off")),
+		Recheck:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "check unknown again")),
 		Open:     key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")),
 		Parent:   key.NewBinding(key.WithKeys("left", "backspace"), key.WithHelp("←", "parent folder")),
 		Evidence: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "add/drop bounce file")),

@@ -79,6 +79,22 @@ type editCheckedMsg struct {
 	result resolver.Result
 }
 
+// recheckedMsg brings the results of checking the unknown rows' domains
+// again.
+type recheckedMsg struct{ results []resolver.Result }
+
+// recheck checks domains again in the background, forgetting the
+// temporary failures they ended in, and brings every result at once.
+func recheck(ctx context.Context, c Checker, domains []string) tea.Cmd {
+	return func() tea.Msg {
+		var msg recheckedMsg
+		for r := range c.Recheck(ctx, domains) {
+			msg.results = append(msg.results, r)
+		}
+		return msg
+	}
+}
+
 // checkDomain checks the domain of an edited address in the background.
 func checkDomain(ctx context.Context, c Checker, domain string, row int, raw string) tea.Cmd {
 	return func() tea.Msg {
@@ -116,6 +132,7 @@ type reviewScreen struct {
 	edit     textinput.Model
 	editRow  int
 	checking map[int]string // rows whose edited address awaits its DNS check
+	checks   int            // unknown domains being checked again; 0 when none
 
 	status string
 	failed bool // status reports something that did not happen
@@ -153,7 +170,7 @@ func (r *reviewScreen) restyle() {
 
 func (r *reviewScreen) name() string { return "Review" }
 func (r *reviewScreen) typing() bool { return r.mode != browsing }
-func (r *reviewScreen) busy() bool   { return len(r.checking) > 0 }
+func (r *reviewScreen) busy() bool   { return len(r.checking) > 0 || r.checks > 0 }
 
 func (r *reviewScreen) help() helpKeys {
 	k := r.c.keys
@@ -185,7 +202,7 @@ func (r *reviewScreen) help() helpKeys {
 		full: [][]key.Binding{
 			{accept, all, k.Edit, k.Keep, k.Remove, k.Undo, k.Like},
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-			{k.NextFilter, k.PrevFilter, k.Search, k.Details, k.Export, back},
+			{k.NextFilter, k.PrevFilter, k.Search, k.Details, k.Recheck, k.Export, back},
 		},
 		legend: "(remove) in brackets: what export does unless you decide · remove: your decision",
 	}
@@ -305,6 +322,8 @@ func (r *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		delete(r.checking, msg.row)
 		r.session.Apply(msg.result)
 		return r.applyEdit(msg.row, msg.raw)
+	case recheckedMsg:
+		return r.rechecked(msg.results)
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -363,6 +382,8 @@ func (r *reviewScreen) browseKey(msg tea.KeyPressMsg) tea.Cmd {
 		return r.like()
 	case key.Matches(msg, k.AllSuggestions):
 		r.askAcceptAll()
+	case key.Matches(msg, k.Recheck):
+		return r.recheck()
 	case key.Matches(msg, k.Search):
 		r.mode = searching
 		r.search.SetValue(r.query)
@@ -672,6 +693,56 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	}
 	r.say(msg)
 	return cmd
+}
+
+// recheck asks DNS again about the domains of the unknown rows (their
+// check failed for a temporary reason), or refuses to when there are none
+// or no DNS.
+func (r *reviewScreen) recheck() tea.Cmd {
+	if r.c.opt.Checker == nil || !r.session.DNS() {
+		r.refuse("DNS checks are off")
+		return nil
+	}
+	if r.checks > 0 {
+		r.refuse("The unknown rows are being checked again")
+		return nil
+	}
+	var domains []string
+	for i := range r.session.Rows {
+		if row := &r.session.Rows[i]; row.Reason == cleaner.ReasonDNSError {
+			domains = append(domains, row.Addr.ASCII)
+		}
+	}
+	domains = resolver.Distinct(domains)
+	if len(domains) == 0 {
+		r.say("No unknown rows to check again")
+		return nil
+	}
+	r.checks = len(domains)
+	r.say("Checking " + plural(len(domains), "domain", "domains") + " of the unknown rows again…")
+	return r.c.spinning(recheck(r.c.ctx, r.c.opt.Checker, domains))
+}
+
+// rechecked applies the results of checking the unknown rows again and
+// judges every row anew; the review keeps its place.
+func (r *reviewScreen) rechecked(results []resolver.Result) tea.Cmd {
+	r.checks = 0
+	known := 0
+	for _, res := range results {
+		r.session.Apply(res)
+		if !res.Status.Temporary() {
+			known++
+		}
+	}
+	r.session.JudgeAll()
+	r.c.plan = nil // the verdicts changed, and with them what export does
+	cur := r.current()
+	r.filters = newFilters(r.session)
+	r.setTab(min(r.tab, len(r.filters)-1))
+	r.moveTo(r.indexOf(cur))
+	r.say(fmt.Sprintf("Checked again: %s of %s now known", num(known), plural(len(results), "domain", "domains")))
+	session := r.session
+	return func() tea.Msg { return rejudgedMsg{summary: session.Summarize()} }
 }
 
 // columns are the widths of the table's columns.
@@ -1048,7 +1119,7 @@ func (r *reviewScreen) suppressionEvidence(i int) []string {
 			out = append(out, fmt.Sprintf("and %s more", plural(len(ordered)-k, "record", "records")))
 			break
 		}
-		out = append(out, sanitize(cleaner.EvidenceText(rec)))
+		out = append(out, cleaner.EvidenceText(rec))
 		if d := strings.TrimSpace(sanitize(rec.Diagnostic)); d != "" {
 			out = append(out, "“"+clip(d, maxDiagnostic)+"”")
 		}

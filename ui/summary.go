@@ -202,6 +202,19 @@ func (s *summaryScreen) view() string {
 	if s.saveErr != nil {
 		notes = append(notes, st.Warning.Render("The domain history was not saved: ")+errorText(s.saveErr))
 	}
+	if s.c.opt.Checker != nil && s.c.session.DNS() {
+		// What the DNS server did: a lie or a silence found during the
+		// checks, a rate limit kept to.
+		for _, n := range s.c.opt.Checker.Notes() {
+			for i, l := range wrap(capitalize(sanitize(n))+".", max(w-4, 10)) {
+				lead := "  "
+				if i == 0 {
+					lead = st.Warning.Render("!") + " "
+				}
+				notes = append(notes, lead+l)
+			}
+		}
+	}
 
 	failing := []string{st.Heading.Render("Domains that fail most often")}
 	if len(sum.Failing) == 0 {

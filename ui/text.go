@@ -7,31 +7,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
-// sanitize makes text that came from the file (or from the network) safe to
-// print: escape sequences (CSI, OSC, DCS and the like) are dropped whole,
-// control characters and the bidirectional overrides that reorder what is
-// shown are dropped, tabs and line breaks become spaces, and invalid UTF-8
-// becomes U+FFFD. A CSV cell must not be able to drive the terminal.
-func sanitize(s string) string {
-	if plain(s) {
-		return s
-	}
-	s = ansi.Strip(strings.ToValidUTF8(s, "\uFFFD"))
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			b.WriteByte(' ')
-		case unicode.IsControl(r) || bidiControl(r):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// sanitize makes text that came from the file, the file system or the
+// network safe to show: printable.String, the one sanitiser of the batch
+// command, the reports and the screens, which shows every control
+// character, escape sequence introducer and bidirectional override as an
+// escape such as \x1b or \u202e. A CSV cell must not be able to drive the
+// terminal.
+func sanitize(s string) string { return printable.String(s) }
 
 // plain reports whether s is printable ASCII, the common case that needs
 // no work.
@@ -42,13 +28,6 @@ func plain(s string) bool {
 		}
 	}
 	return true
-}
-
-// bidiControl reports whether r is one of the invisible characters that
-// change the display order of the text around it.
-func bidiControl(r rune) bool {
-	return r == '\u061C' || r == '\u200E' || r == '\u200F' ||
-		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // fit truncates plain text to w cells, marking a cut with "…", and pads it

@@ -2,29 +2,6 @@ package ui
 
 import "testing"
 
-func TestSanitize(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"bob@example.com", "bob@example.com"},
-		{"\x1b[2J", ""},
-		{"\x1b]0;pwned\x07", ""},
-		{"\x1b]0;pwned\x07ann@x.com\x1b[2J", "ann@x.com"},
-		{"\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click"},
-		{"\x1bPq#0;2;0;0;0\x1b\\ok", "ok"},
-		{"red\x1b[31mtext\x1b[0m", "redtext"},
-		{"bell\a back\bspace del\x7f", "bell backspace del"},
-		{"c1\u009b31m", "c131m"},
-		{"tab\tnew\nline\r", "tab new line "},
-		{"abc\u202Egpj.exe", "abcgpj.exe"},
-		{"zoë@bücher.de 王芳", "zoë@bücher.de 王芳"},
-		{"bad\xffutf8", "bad\uFFFDutf8"},
-	}
-	for _, tt := range tests {
-		if got := sanitize(tt.in); got != tt.want {
-			t.Errorf("sanitize(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestFit(t *testing.T) {
 	tests := []struct {
 		in   string

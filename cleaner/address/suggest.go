@@ -198,6 +198,13 @@ func IsProvider(domain string) bool {
 	return ok
 }
 
+// ProviderRank returns domain's place on the embedded list of well-known
+// mailbox providers, most popular first from 0, and whether it is there.
+func ProviderRank(domain string) (int, bool) {
+	rank, ok := providerRank[normalize(domain)]
+	return rank, ok
+}
+
 // Suggester proposes corrections; it knows the list's domain frequencies.
 type Suggester struct {
 	counts   map[string]int
@@ -397,6 +404,9 @@ type dictName struct {
 	entries  []int32 // indices in Suggester.all of the entries with the name
 	provider bool    // some of them is a provider
 }
+
+// Rows returns the number of rows at domain (ASCII) that NewSuggester was given.
+func (s *Suggester) Rows(domain string) int { return s.counts[normalize(domain)] }
 
 // NewSuggester takes the number of rows per domain (ASCII) in the list being cleaned.
 func NewSuggester(counts map[string]int) *Suggester {

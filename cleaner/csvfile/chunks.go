@@ -62,6 +62,7 @@ type RecordStream struct {
 	sep     []byte     // the delimiter's bytes in the input
 	sepLine int        // 1 when the input starts with Excel's "sep=" line
 	line0   int        // lines of text before buf
+	crOnly  bool       // the first line ends in a CR alone
 
 	readFacts // what the notes say, added up over the chunks
 }
@@ -251,9 +252,9 @@ func (s *RecordStream) nextRaw() (rawChunk, error) {
 	for {
 		// The whole records within a chunk's length, else up to the end of
 		// the first record, for one longer than that.
-		end := readRecordsEnd(s.buf[:min(len(s.buf), s.chunk)], s.sep)
+		end := readRecordsEnd(s.buf, min(len(s.buf), s.chunk), s.sep, s.eof)
 		if end == 0 {
-			end = readRecordsEnd(s.buf, s.sep)
+			end = readRecordsEnd(s.buf, len(s.buf), s.sep, s.eof)
 		}
 		forced := false
 		if end == 0 && s.eof {
@@ -360,27 +361,36 @@ func (s *RecordStream) start() error {
 		}
 	}
 	// The first block, decoded as far as its last whole line, is the
-	// sample the delimiter is sniffed from.
+	// sample the delimiter is sniffed from. Its lone CRs are not made LFs
+	// yet, as that needs the delimiter: the sniffer reads them as line
+	// ends itself.
 	sample := s.buf
 	if !s.eof {
-		sample = sample[:bytes.LastIndexByte(sample, '\n')+1]
+		sample = sample[:bytes.LastIndexAny(sample, "\r\n")+1]
 	}
 	text := sample
 	if !utf8.Valid(sample) {
 		text, _, _, _, _ = readWindows1252(sample)
 	}
 	start := 0
+	given := s.p.delim != 0
 	if d, n := readSepLine(text); n > 0 {
 		start, s.sepLine = n, 1
 		if s.p.delim == 0 {
 			s.p.delim = d
 		}
 	}
+	complete := s.eof && len(sample) == len(s.buf)
 	if s.p.delim == 0 {
-		s.p.delim = readSniff(text[start:], s.eof && len(sample) == len(s.buf))
+		s.p.delim = readSniff(text[start:], complete)
 	}
 	if !readValidDelim(s.p.delim) {
 		return &ReadError{File: s.name, Err: fmt.Errorf("invalid delimiter %q", s.p.delim)}
+	}
+	if given {
+		if err := readCheckDelim(text[start:], s.p.delim, complete); err != nil {
+			return &ReadError{File: s.name, Line: 1 + s.sepLine, Err: err}
+		}
 	}
 	s.sep = []byte(string(s.p.delim))
 	if s.p.delim >= utf8.RuneSelf && !utf8.Valid(sample) {
@@ -390,10 +400,28 @@ func (s *RecordStream) start() error {
 			s.sep = []byte{b}
 		}
 	}
-	if i := bytes.IndexByte(text[start:], '\n'); i > 0 {
-		s.p.crlf = text[start+i-1] == '\r'
+	// The first line end after the "sep=" line says how the outputs end
+	// theirs: CRLF for CRLF, and for a CR alone (on a Mac, Excel reads
+	// CRLF as well).
+	b := s.buf
+	for range s.sepLine {
+		b = b[readFirstEOL(b)+1:] // the "sep=" line, whole in the sample
+	}
+	if i := readFirstEOL(b); i >= 0 {
+		s.p.crlf = b[i] == '\r' || i > 0 && b[i-1] == '\r'
+		s.crOnly = b[i] == '\r' && (i+1 < len(b) || s.eof)
 	}
 	return nil
+}
+
+// readFirstEOL returns the offset of the last byte of the first line end
+// in b (the LF of a CRLF), or -1. A CR that ends b is taken as alone.
+func readFirstEOL(b []byte) int {
+	i := bytes.IndexAny(b, "\r\n")
+	if i >= 0 && b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+		i++
+	}
+	return i
 }
 
 // fill reads from src until buf holds n bytes or src ends.
@@ -504,6 +532,9 @@ func (s *RecordStream) Finish() ([]string, error) {
 	if s.p.encoding == "UTF-16LE" || s.p.encoding == "UTF-16BE" {
 		notes = append(notes, "read as "+s.p.encoding+" (Excel's Unicode text); outputs are UTF-8")
 	}
+	if s.crOnly {
+		notes = append(notes, `lines end in CR alone (Excel's "CSV (Macintosh)"): outputs end them in CRLF`)
+	}
 	switch {
 	case s.badBytes == 0:
 	case !s.multi && s.p.encoding == "UTF-8":
@@ -529,25 +560,36 @@ func readMoreBytes(n int) string {
 }
 
 // readRecordsEnd returns the length of the whole records at the start of
-// text, which starts at a record: the offset after the last line end that
-// is outside a quoted field, or 0. A quote opens a quoted field only at the
-// start of a field, as encoding/csv and readRequote have it.
-func readRecordsEnd(text, sep []byte) int {
+// text[:n], text starting at a record: the offset after the last line end
+// that is outside a quoted field, or 0. A quote opens a quoted field only
+// at the start of a field, as encoding/csv and readRequote have it.
+//
+// A record ends at an LF, a CRLF or a CR alone, as spreadsheets read them
+// (Excel's "CSV (Macintosh)" ends every line with a CR; a hand-edited
+// file may have one among its CRLFs): each CR alone outside quotes is
+// made an LF, in place, so that everything that reads the records after
+// sees LF and CRLF line ends only, and counts a line at each. A CR inside
+// quotes is the cell's own and stays. Whether a CR is alone is told by the
+// byte after it, which may be past n; a CR that ends text is alone only if
+// final says text ends the input, and is otherwise left for the next
+// call, with more text, to tell.
+func readRecordsEnd(text []byte, n int, sep []byte, final bool) int {
 	end := 0
-	for i := 0; i < len(text); {
-		q := bytes.IndexByte(text[i:], '"')
+	for i := 0; i < n; {
+		q := bytes.IndexByte(text[i:n], '"')
 		if q < 0 {
-			q = len(text) - i
+			q = n - i
 		}
 		q += i
+		readLoneCRs(text, i, q, final)
 		if nl := bytes.LastIndexByte(text[i:q], '\n'); nl >= 0 {
 			end = i + nl + 1
 		}
-		if q == len(text) {
+		if q == n {
 			break
 		}
 		if q == 0 || text[q-1] == '\n' || bytes.HasSuffix(text[:q], sep) {
-			j := readClosingQuote(text, q+1)
+			j := readClosingQuote(text[:n], q+1)
 			if j < 0 {
 				break
 			}
@@ -557,6 +599,23 @@ func readRecordsEnd(text, sep []byte) int {
 		}
 	}
 	return end
+}
+
+// readLoneCRs makes an LF of each CR in text[i:end] that is not followed
+// by an LF: by the byte after it, which may be past end; a CR that ends
+// text is alone if final says the input ends there.
+func readLoneCRs(text []byte, i, end int, final bool) {
+	for {
+		j := bytes.IndexByte(text[i:end], '\r')
+		if j < 0 {
+			return
+		}
+		j += i
+		if j+1 < len(text) && text[j+1] != '\n' || j+1 == len(text) && final {
+			text[j] = '\n'
+		}
+		i = j + 1
+	}
 }
 
 // readHasHigh reports whether b holds a byte outside ASCII, eight bytes at

@@ -71,6 +71,11 @@ func TestReadChunkedSmall(t *testing.T) {
 		"\n\r\n",
 		"email,name\n",
 		"field\r\r\n\r\rfield\r\r\n\r\r",
+		"email,name\r\nann@gmail.com,Ann\rbob@example.com,Bob\r\ncat@yahoo.com,Cat\r\n",
+		"email;name;note\rann@gmail.com;Ann;\"two\nlines\"\rbob@example.com;Bob;\"x\ry\"\r",
+		"email,n\r\"a@x.com\",\"q\"\"\r\n\"\r\rb@x.com,\"open\r",
+		"email,n\ra@x.com,x\"y\rb@x.com,\"z\"w\r",
+		"sep=;\remail;n\ra@x.com;1\r",
 	}
 	for _, in := range inputs {
 		for _, chunk := range []int{1, 2, 3, 5, 8, 13, 64, 100, 127} {

@@ -60,8 +60,12 @@ var (
 	// its characters cannot be read for sure. A file wholly in
 	// Windows-1252 is read as such.
 	ErrMixedEncoding = errors.New("invalid UTF-8 in UTF-8 text")
-	// ErrDuplicateHeader: two columns have the same (non-empty) name.
+	// ErrDuplicateHeader: two columns have the same (non-empty) name,
+	// case and surrounding spaces aside.
 	ErrDuplicateHeader = errors.New("duplicate header name")
+	// ErrWrongDelimiter: the delimiter asked for leaves the first line
+	// one column, where another delimiter splits it.
+	ErrWrongDelimiter = errors.New("not this file's delimiter")
 )
 
 // List is a subscriber list as read from a CSV file.
@@ -76,6 +80,10 @@ type List struct {
 	Encoding  string   // "UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE" or "UTF-16BE"
 	CRLF      bool     // the file used CRLF line endings
 	Notes     []string // what the user should be told, e.g. "not valid UTF-8: read as Windows-1252"
+	// Perm is the permission bits of the file read (ReadFile), which the
+	// outputs take, so that they are no more readable than it; 0 for a
+	// list read from a pipe or a reader (Read).
+	Perm fs.FileMode
 
 	headerLine int    // the 1-based line of the header, when there is one
 	headerNote string // the note among Notes that says the file has no header line, if any
@@ -124,7 +132,11 @@ func ReadFile(path string, opt ReadOptions) (*List, error) {
 	if fi.Size() > limit {
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
 	}
-	return readFrom(f, path, opt, fi.Size())
+	l, err := readFrom(f, path, opt, fi.Size())
+	if l != nil && fi.Mode().IsRegular() {
+		l.Perm = fi.Mode().Perm()
+	}
+	return l, err
 }
 
 // Open opens the file at path for reading a list from, with what it is; a
@@ -153,14 +165,20 @@ func Open(path string) (*os.File, fs.FileInfo, error) {
 // valid UTF-8 beyond ASCII is read as Windows-1252 and a Note says so;
 // UTF-8 text (valid non-ASCII UTF-8, or a UTF-8 byte-order mark) with bytes
 // that are not UTF-8 is an error at the first of them (ErrMixedEncoding),
-// since which characters they stand for cannot be known. Lines may end in LF or CRLF. A first line "sep=X" (Excel's
-// delimiter hint) sets the delimiter and is skipped; otherwise, unless
-// opt.Delimiter is set, the delimiter is the one of , ; tab | that splits the
-// first records most consistently (outside quotes), ',' if none does.
+// since which characters they stand for cannot be known.
 //
-// Records are parsed by encoding/csv (RFC 4180: quoted fields may hold
-// delimiters, doubled quotes and newlines; blank lines are skipped). Rows
-// with more or fewer fields than the header are kept exactly as they are.
+// Lines may end in LF, CRLF or a CR alone, as spreadsheets read them: a CR
+// alone outside quotes ends a record (Excel's "CSV (Macintosh)" ends every
+// line so), and a quoted cell keeps its line breaks byte for byte. A first
+// line "sep=X" (Excel's delimiter hint) sets the delimiter and is skipped;
+// otherwise, unless opt.Delimiter is set, the delimiter is the one of , ;
+// tab | that splits the first records most consistently (outside quotes),
+// ',' if none does.
+//
+// Records are parsed as encoding/csv parses them (RFC 4180: quoted fields
+// may hold delimiters, doubled quotes and newlines; blank lines are
+// skipped), but for those line ends. Rows with more or fewer fields than
+// the header are kept exactly as they are.
 // A quote inside an unquoted field (Bob "the builder" Smith, as hand-made
 // files have) is read as an ordinary character and a Note says where: such
 // a field ends at the next delimiter, so nothing else can change. Every
@@ -406,12 +424,12 @@ type readParsed struct {
 	notes    []string
 }
 
-// readCSV parses input as encoding/csv does. Rows share a few large
+// readCSV parses input as encoding/csv does, but that quoted fields keep
+// their line breaks as they are (see readSplit). Rows share a few large
 // backing arrays rather than one allocation each. The records slice and
-// lines are scratch's when it is not nil and they are long enough. With
-// keep set, input is the caller's to give away: readCSV may rewrite it,
-// nothing else may write it again, and the fields may be its own bytes
-// (see readSplit).
+// lines are scratch's when it is not nil and they are long enough. readCSV
+// may rewrite input. With keep set, input is the caller's to give away:
+// nothing else may write it again, and the fields may be its own bytes.
 func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs [][]string, lines []int, err error) {
 	// A record is made of whole lines, so a line longer than the longest
 	// record is refused before encoding/csv splits it into millions of
@@ -432,16 +450,16 @@ func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs []
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
-	if keep && delim < utf8.RuneSelf {
-		if recs, lines, ok := readSplit(input, byte(delim), scratch, n); ok {
-			return recs, lines, nil
-		}
+	if recs, lines, ok := readSplit(input, delim, scratch, n, keep); ok {
+		return recs, lines, nil
 	}
 	return readCSVReader(input, delim, scratch, n)
 }
 
 // readCSVReader is readCSV with encoding/csv, given n, the most records
-// input can have.
+// input can have: what it reports for an input that readSplit declines,
+// the error and its position. (It reads a CRLF inside quotes as an LF, but
+// readSplit declines no input that it reads without an error.)
 func readCSVReader(input []byte, delim rune, scratch *readScratch, n int) (recs [][]string, lines []int, err error) {
 	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
 		recs, lines = scratch.recs[:0], scratch.lines[:0]
@@ -711,14 +729,18 @@ func readBinaryHint(data []byte) string {
 }
 
 // readSepLine recognises Excel's delimiter hint, a first line "sep=X", and
-// returns X and the length of the line.
+// returns X and the length of the line, which may end in a CR alone.
 func readSepLine(text []byte) (delim rune, n int) {
 	if !bytes.HasPrefix(text, []byte("sep=")) {
 		return 0, 0
 	}
 	d, size := utf8.DecodeRune(text[4:])
 	end := 4 + size
-	if eol := readEOL(text, end); readValidDelim(d) && (eol > 0 || end == len(text)) {
+	eol := readEOL(text, end)
+	if eol == 0 && end < len(text) && text[end] == '\r' {
+		eol = 1 // a CR alone, which reading the chunks makes an LF
+	}
+	if readValidDelim(d) && (eol > 0 || end == len(text)) {
 		return d, end + eol
 	}
 	return 0, 0
@@ -759,9 +781,34 @@ func readSniff(text []byte, all bool) rune {
 	return best
 }
 
+// readCheckDelim returns an error wrapping ErrWrongDelimiter when d, the
+// delimiter asked for, leaves the first record of text one field while one
+// of readDelimiters splits it: every row would be one cell, and the email
+// column the whole line. complete says text is the whole input. A
+// delimiter of several bytes is not checked.
+func readCheckDelim(text []byte, d rune, complete bool) error {
+	fields := func(c byte) int {
+		if counts := readCountDelims(text, c, complete); len(counts) > 0 {
+			return counts[0] + 1
+		}
+		return 0 // no whole record to tell by
+	}
+	if d >= utf8.RuneSelf || fields(byte(d)) != 1 {
+		return nil
+	}
+	for _, other := range readDelimiters {
+		if n := fields(other); n > 1 {
+			return fmt.Errorf("%w: %q leaves the first line one column, while %q splits it into %d; choose %q, or let the delimiter be found",
+				ErrWrongDelimiter, d, rune(other), n, rune(other))
+		}
+	}
+	return nil
+}
+
 // readCountDelims counts d outside quotes in each of the first 100 records
-// of text, skipping blank lines. The last record is left out unless
-// complete, as text may end in the middle of it.
+// of text, skipping blank lines. A record ends at an LF or a CR not
+// followed by one. The last record is left out unless complete, as text
+// may end in the middle of it.
 func readCountDelims(text []byte, d byte, complete bool) []int {
 	var counts []int
 	n, atField, blank := 0, true, true
@@ -777,7 +824,7 @@ func readCountDelims(text []byte, d byte, complete bool) []int {
 		case c == d:
 			n++
 			atField, blank = true, false
-		case c == '\n':
+		case c == '\n' || c == '\r' && i+1 < len(text) && text[i+1] != '\n':
 			if !blank {
 				counts = append(counts, n)
 			}
@@ -972,31 +1019,55 @@ func readHeaderList(header []string) string {
 }
 
 // readDuplicateHeader returns an error wrapping ErrDuplicateHeader when two
-// columns of header have the same name (ignoring surrounding spaces, which
-// a spreadsheet does not show; empty names, as Excel gives unnamed
-// columns, do not count). Names that differ in case are told apart, as a
-// spreadsheet does.
+// columns of header have the same name, with their positions. Names are
+// compared as a column is picked by name (readColumnSpec, -column): their
+// surrounding spaces, which a spreadsheet does not show, and their case
+// aside, so that "name", "name " and "Name" are one name, which would
+// leave -column name, an ESP's import and a person reading the file
+// unsure which column is meant. Empty names, as Excel gives unnamed
+// columns, do not count.
 func readDuplicateHeader(header []string) error {
 	seen := make(map[string]int, len(header))
 	for c, h := range header {
-		key := strings.TrimSpace(h)
+		key := readFoldKey(strings.TrimSpace(h))
 		if key == "" {
 			continue
 		}
 		if first, dup := seen[key]; dup {
-			return fmt.Errorf("%w: columns %d %q and %d %q; rename one so that every column has its own name", ErrDuplicateHeader, first+1, header[first], c+1, h)
+			how := ""
+			if h != header[first] {
+				how = ", which only case or spaces tell apart"
+			}
+			return fmt.Errorf("%w: columns %d %q and %d %q%s; rename one so that every column has its own name", ErrDuplicateHeader, first+1, header[first], c+1, h, how)
 		}
 		seen[key] = c
 	}
 	return nil
 }
 
-// readUnwrapPath drops the operation and path from a *fs.PathError, which
-// ReadError already shows.
+// readFoldKey returns s with each letter in one case of its own: two
+// strings have the same key exactly when strings.EqualFold holds of them.
+func readFoldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
+}
+
+// readUnwrapPath drops the operation and paths from a *fs.PathError or an
+// *os.LinkError, which ReadError already shows, or which name a temporary
+// file rather than the output a message is about.
 func readUnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

@@ -2,30 +2,39 @@ package csvfile
 
 import (
 	"bytes"
+	"strings"
 	"unsafe"
 )
 
 // readSplit splits input into records as encoding/csv's Reader does with
 // Comma set to comma, FieldsPerRecord -1 and everything else left at its
-// default, and returns them with the line each starts on (1 for input's
-// first). It handles the records that Reader reads without an error; on
-// anything else (a quote where Reader refuses one, a quoted field left open,
-// a record longer than readMaxRecord) it reports ok false, and readCSV asks
-// encoding/csv, for the records and the error it gives.
+// default, but for one thing: a quoted field keeps its line breaks as they
+// are, where Reader reads each CRLF as an LF (see readAsSpreadsheets in
+// the tests). It returns the records with the line each starts on (1 for
+// input's first). It handles the records that Reader reads without an
+// error; on anything else (a quote where Reader refuses one, a quoted
+// field left open, a record longer than readMaxRecord) it reports ok
+// false, and readCSV asks encoding/csv for the error it gives.
 //
-// The fields are input's own bytes, not copies: input must be the
-// caller's to give away, never written again by anyone else, and every
-// field holds all of input in memory. That is what makes it fast: Reader
-// copies each record's fields into a buffer and makes a string of it, an
-// allocation and a copy per record, and fresh memory for every record of a
-// list read whole. A field whose text differs from its bytes (a doubled
-// quote, a CRLF inside quotes) is rewritten in place, once all of input
-// has been split: input is left as it was when readSplit declines it.
+// A CR alone outside quotes is text here, as for Reader: RecordStream has
+// made an LF of each before (readRecordsEnd), since spreadsheets end a
+// record there.
+//
+// With keep set, the fields are input's own bytes, not copies: input must
+// be the caller's to give away, never written again by anyone else, and
+// every field holds all of input in memory. That is what makes it fast:
+// Reader copies each record's fields into a buffer and makes a string of
+// it, an allocation and a copy per record, and fresh memory for every
+// record of a list read whole. Without keep, each record's fields are
+// copied into one string of their own, as Reader does, so that a field
+// kept holds its record and no more. A field whose text differs from its
+// bytes (a doubled quote) is rewritten in place, once all of input has
+// been split: input is left as it was when readSplit declines it.
 //
 // The records slice and lines are scratch's when it is not nil and they
 // hold n, the most records input can have.
-func readSplit(input []byte, comma byte, scratch *readScratch, n int) (recs [][]string, lines []int, ok bool) {
-	if comma == 0 || comma == '"' || comma == '\r' || comma == '\n' || comma >= 0x80 {
+func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool) (recs [][]string, lines []int, ok bool) {
+	if !readValidDelim(comma) {
 		return nil, nil, false
 	}
 	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
@@ -36,8 +45,8 @@ func readSplit(input []byte, comma byte, scratch *readScratch, n int) (recs [][]
 	if len(input) == 0 {
 		return recs, lines, true
 	}
-	sp := readSplitter{input: input, text: unsafe.String(&input[0], len(input)), comma: comma, line: 1, records: n}
-	sp.special['"'], sp.special['\n'], sp.special['\r'], sp.special[comma] = true, true, true, true
+	sp := readSplitter{input: input, text: unsafe.String(&input[0], len(input)), sep: []byte(string(comma)), line: 1, records: n}
+	sp.special['"'], sp.special['\n'], sp.special['\r'], sp.special[sp.sep[0]] = true, true, true, true
 	var slab []string // the records' fields: a few large arrays
 	prev := 0         // where the last record ended: a record's length counts the blank lines before it, as readCSV counts with Reader
 	for {
@@ -62,14 +71,37 @@ func readSplit(input []byte, comma byte, scratch *readScratch, n int) (recs [][]
 		n := int32(readUnquote(input[f.from:f.to]))
 		recs[f.rec][f.field] = sp.text[f.from : f.from+n]
 	}
+	if !keep {
+		for _, rec := range recs {
+			readOwnRecord(rec)
+		}
+	}
 	return recs, lines, true
+}
+
+// readOwnRecord copies the fields of rec into one string, which they are
+// then slices of.
+func readOwnRecord(rec []string) {
+	size := 0
+	for _, f := range rec {
+		size += len(f)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, f := range rec {
+		b.WriteString(f)
+	}
+	s := b.String()
+	for k, f := range rec {
+		rec[k], s = s[:len(f)], s[len(f):]
+	}
 }
 
 // A readSplitter is readSplit's position in its input.
 type readSplitter struct {
 	input   []byte
-	text    string // input, as the fields are sliced from it
-	comma   byte
+	text    string    // input, as the fields are sliced from it
+	sep     []byte    // the delimiter's bytes
 	special [256]bool // the bytes that end an unquoted field's plain run
 	i       int       // the next byte to read
 	line    int       // the line of input[i]
@@ -80,24 +112,21 @@ type readSplitter struct {
 }
 
 // A readFixup is a quoted field whose text differs from its bytes: a
-// doubled quote or a CRLF is inside. It is four 32-bit numbers, as a
-// million of them may be noted; a chunk is far smaller than 2 GiB.
+// doubled quote is inside. It is four 32-bit numbers, as a million of
+// them may be noted; a chunk is far smaller than 2 GiB.
 type readFixup struct {
 	rec, field int32 // the record's index and the field's in it
 	from, to   int32 // its bytes in input, between the quotes
 }
 
 // readUnquote rewrites b, the bytes between the quotes of a field that
-// encoding/csv reads, as the field's text: each doubled quote one quote,
-// each CRLF an LF. It returns the text's length.
+// encoding/csv reads, as the field's text: each doubled quote one quote.
+// It returns the text's length.
 func readUnquote(b []byte) int {
 	w := 0
 	for r := 0; r < len(b); r++ {
-		switch {
-		case b[r] == '"':
+		if b[r] == '"' {
 			r++ // the second of the pair
-		case b[r] == '\r' && r+1 < len(b) && b[r+1] == '\n':
-			continue
 		}
 		b[w] = b[r]
 		w++
@@ -124,6 +153,11 @@ func (sp *readSplitter) skipBlank() {
 	}
 }
 
+// atSep reports whether the delimiter is at input[i].
+func (sp *readSplitter) atSep(i int) bool {
+	return i < len(sp.input) && sp.input[i] == sp.sep[0] && (len(sp.sep) == 1 || bytes.HasPrefix(sp.input[i:], sp.sep))
+}
+
 // record splits the record at sp.i, the index of record rec, into sp.rec
 // and moves past its line end. It reports false where Reader fails.
 func (sp *readSplitter) record(rec int) bool {
@@ -138,20 +172,22 @@ func (sp *readSplitter) record(rec int) bool {
 			switch {
 			case i == end:
 				return true
-			case in[i] == sp.comma:
-				sp.i++
+			case sp.atSep(i):
+				sp.i += len(sp.sep)
 				continue
 			}
 			return sp.lineEnd() // or text after the closing quote: false
 		}
-		// An unquoted field: to the comma or the line end. A CR is text
-		// unless it starts a CRLF or ends the input.
+		// An unquoted field: to the delimiter or the line end. A CR is
+		// text unless it starts a CRLF or ends the input; so is the first
+		// byte of a delimiter of several that is not followed by the rest.
 		i, j := sp.i, sp.i
 		for {
 			for j < end && !sp.special[in[j]] {
 				j++
 			}
-			if j < end && in[j] == '\r' && j+1 < end && in[j+1] != '\n' {
+			if j < end && in[j] == '\r' && j+1 < end && in[j+1] != '\n' ||
+				j < end && in[j] == sp.sep[0] && !sp.atSep(j) {
 				j++
 				continue
 			}
@@ -162,8 +198,8 @@ func (sp *readSplitter) record(rec int) bool {
 		}
 		sp.rec = append(sp.rec, sp.text[i:j])
 		sp.i = j
-		if j < end && in[j] == sp.comma {
-			sp.i++
+		if sp.atSep(j) {
+			sp.i += len(sp.sep)
 			continue
 		}
 		return sp.lineEnd()
@@ -193,8 +229,8 @@ func (sp *readSplitter) lineEnd() bool {
 
 // quoted appends the quoted field at sp.i, of record rec, to sp.rec and
 // moves past its closing quote. Inside the quotes a doubled quote is one
-// quote, and a CRLF an LF, as Reader reads them. It reports false when the
-// field is not closed.
+// quote; line breaks are the field's own, as they are. It reports false
+// when the field is not closed.
 func (sp *readSplitter) quoted(rec int) bool {
 	in := sp.input
 	start := sp.i + 1 // the field's first byte
@@ -206,18 +242,7 @@ func (sp *readSplitter) quoted(rec int) bool {
 			return false
 		}
 		q += j
-		for k := j; ; {
-			nl := bytes.IndexByte(in[k:q], '\n')
-			if nl < 0 {
-				break
-			}
-			nl += k
-			sp.line++
-			if nl > start && in[nl-1] == '\r' {
-				plain = false
-			}
-			k = nl + 1
-		}
+		sp.line += bytes.Count(in[j:q], []byte{'\n'})
 		if q+1 < len(in) && in[q+1] == '"' {
 			plain = false
 			j = q + 2

@@ -56,10 +56,22 @@ var readSplitCases = []string{
 
 // TestReadSplitAsReader reads each case with readSplit and with
 // encoding/csv: where encoding/csv reads the input, readSplit must give
-// the same records and lines; where it fails, readSplit must decline.
+// the same records and lines, but for the quoted CRLFs it keeps; where it
+// fails, readSplit must decline. Delimiters of several bytes included.
 func TestReadSplitAsReader(t *testing.T) {
 	for _, in := range readSplitCases {
-		for _, comma := range []byte{',', ';', '\t', '|'} {
+		for _, comma := range []rune{',', ';', '\t', '|'} {
+			readSplitSame(t, []byte(in), comma)
+		}
+	}
+	for _, in := range []string{
+		"a§b\n\"c§d\"§\"e\r\nf\"\n",
+		"a\xc2b§c\n", // the delimiter's first byte, alone
+		"§§\n§",
+		"a§\"b\"\xc2\n",
+		"é§ü\r\n\"ö\"§x\r\n",
+	} {
+		for _, comma := range []rune{'§', '€', ','} {
 			readSplitSame(t, []byte(in), comma)
 		}
 	}
@@ -70,15 +82,15 @@ func TestReadSplitAsReader(t *testing.T) {
 // other way) fails here and not only by chance in the fuzzer.
 func TestReadSplitDeclines(t *testing.T) {
 	for _, in := range []string{"a,b\"c\n", "a,\"b\"c\n", "a,\"open\n", "\"a\"\"", "x\n\"a\"\rb\n"} {
-		if _, _, ok := readSplit([]byte(in), ',', nil, 8); ok {
+		if _, _, ok := readSplit([]byte(in), ',', nil, 8, true); ok {
 			t.Errorf("readSplit(%q) ok, want it left to encoding/csv", in)
 		}
 	}
-	if _, _, ok := readSplit([]byte("a\"b\n"), '"', nil, 8); ok {
+	if _, _, ok := readSplit([]byte("a\"b\n"), '"', nil, 8, true); ok {
 		t.Error(`readSplit with the comma '"' ok, want it left to encoding/csv`)
 	}
 	long := []byte("\"" + strings.Repeat("x\n", readMaxRecord/2) + "\"\n")
-	if _, _, ok := readSplit(long, ',', nil, readMaxRecord); ok {
+	if _, _, ok := readSplit(long, ',', nil, readMaxRecord, true); ok {
 		t.Error("readSplit of a record over readMaxRecord ok, want it left to encoding/csv")
 	}
 }
@@ -89,23 +101,37 @@ func TestReadSplitDeclines(t *testing.T) {
 func TestReadSplitScratch(t *testing.T) {
 	in := []byte("a,\"b\"\"c\"\nd,\"e\r\nf\"\n")
 	scratch := &readScratch{recs: make([][]string, 0, 4), lines: make([]int, 0, 4)}
-	recs, _, ok := readSplit(in, ',', scratch, 4)
+	recs, _, ok := readSplit(in, ',', scratch, 4, true)
 	if !ok {
 		t.Fatal("not ok")
 	}
 	if &recs[:1][0] != &scratch.recs[:1][0] {
 		t.Error("scratch's records slice was not used")
 	}
-	want := [][]string{{"a", "b\"c"}, {"d", "e\nf"}}
+	want := [][]string{{"a", "b\"c"}, {"d", "e\r\nf"}}
 	if !slices.EqualFunc(recs, want, slices.Equal) {
 		t.Errorf("got %q, want %q", recs, want)
 	}
 	for i := range in {
 		in[i] = 'X'
 	}
-	want = [][]string{{"X", "XXX"}, {"X", "XXX"}}
+	want = [][]string{{"X", "XXX"}, {"X", "XXXX"}}
 	if !slices.EqualFunc(recs, want, slices.Equal) {
 		t.Errorf("after the input was overwritten: %q, want %q: the fields are not input's bytes", recs, want)
+	}
+
+	// Without keep, the fields are copies.
+	in = []byte("a,\"b\"\"c\"\nd,\"e\r\nf\"\n")
+	recs, _, ok = readSplit(in, ',', nil, 4, false)
+	if !ok {
+		t.Fatal("not ok")
+	}
+	for i := range in {
+		in[i] = 'X'
+	}
+	want = [][]string{{"a", "b\"c"}, {"d", "e\r\nf"}}
+	if !slices.EqualFunc(recs, want, slices.Equal) {
+		t.Errorf("without keep, after the input was overwritten: %q, want %q", recs, want)
 	}
 }
 
@@ -145,23 +171,27 @@ func TestReadKeepsItsChunks(t *testing.T) {
 	}
 }
 
-// FuzzReadSplit compares readSplit with encoding/csv on any input.
+// FuzzReadSplit compares readSplit with encoding/csv on any input, with
+// a delimiter from U+0000 to U+00FF: one byte, or two past U+007F.
 func FuzzReadSplit(f *testing.F) {
 	for _, in := range readSplitCases {
 		f.Add([]byte(in), byte(','))
 	}
 	f.Add([]byte("a;\"b;\"\"c\"\r\n"), byte(';'))
+	f.Add([]byte("a\xc2\xa7\"b\r\nc\"\xc2\xa7\xc2\n"), byte(0xA7))
 	f.Fuzz(func(t *testing.T, in []byte, comma byte) {
-		readSplitSame(t, in, comma)
+		readSplitSame(t, in, rune(comma))
 	})
 }
 
-// readSplitSame fails t unless readSplit reads in as encoding/csv does or
-// declines an input that encoding/csv refuses.
-func readSplitSame(t *testing.T, in []byte, comma byte) {
+// readSplitSame fails t unless readSplit reads in as encoding/csv does (on
+// in with its quoted CRLFs written so that encoding/csv keeps them, see
+// readAsSpreadsheets) or declines an input that encoding/csv refuses.
+// Without keep, it must read the same records.
+func readSplitSame(t *testing.T, in []byte, comma rune) {
 	t.Helper()
-	r := csv.NewReader(bytes.NewReader(in))
-	r.Comma = rune(comma)
+	r := csv.NewReader(bytes.NewReader(readAsSpreadsheets(in, comma, false)))
+	r.Comma = comma
 	r.FieldsPerRecord = -1
 	var want [][]string
 	var wantLines []int
@@ -178,9 +208,13 @@ func readSplitSame(t *testing.T, in []byte, comma byte) {
 		line, _ := r.FieldPos(0)
 		want, wantLines = append(want, rec), append(wantLines, line)
 	}
-	got, gotLines, ok := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1) // it rewrites its input
+	got, gotLines, ok := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1, true) // it rewrites its input
+	if copied, copiedLines, copiedOK := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1, false); copiedOK != ok ||
+		!slices.EqualFunc(copied, got, slices.Equal) || !slices.Equal(copiedLines, gotLines) {
+		t.Errorf("readSplit(%q, %q) without keep = %q, %v, %v; with keep %q, %v, %v", in, comma, copied, copiedLines, copiedOK, got, gotLines, ok)
+	}
 	switch {
-	case !ok && wantErr == nil && comma < 0x80 && readValidDelim(rune(comma)):
+	case !ok && wantErr == nil && readValidDelim(comma):
 		t.Errorf("readSplit(%q, %q) declined what encoding/csv reads: %q", in, comma, want)
 	case ok && wantErr != nil:
 		t.Errorf("readSplit(%q, %q) = %q, but encoding/csv fails: %v", in, comma, got, wantErr)
@@ -204,7 +238,7 @@ func BenchmarkReadSplit(b *testing.B) {
 	}
 	var chunks [][]byte
 	for rest := data; len(rest) > 0; {
-		end := readRecordsEnd(rest[:min(len(rest), readChunkSize)], []byte{','})
+		end := readRecordsEnd(rest, min(len(rest), readChunkSize), []byte{','}, true)
 		if end == 0 {
 			end = len(rest)
 		}
@@ -215,7 +249,7 @@ func BenchmarkReadSplit(b *testing.B) {
 		split func(c []byte, n int) error
 	}{
 		{"readSplit", func(c []byte, n int) error {
-			if _, _, ok := readSplit(c, ',', nil, n); !ok {
+			if _, _, ok := readSplit(c, ',', nil, n, true); !ok {
 				return errors.New("not ok")
 			}
 			return nil
@@ -235,5 +269,74 @@ func BenchmarkReadSplit(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// readAsSpreadsheets returns in rewritten so that encoding/csv's Reader,
+// with the delimiter comma, reads it as the reader does, where the two
+// differ on line breaks: the oracle of the comparisons with encoding/csv.
+// A CRLF inside a quoted field becomes CR CR LF, which Reader reads back as
+// the CRLF the reader keeps (Reader reads every CRLF as LF); with loneCR
+// set, a CR alone outside quotes, which ends a record for the reader as for
+// spreadsheets, becomes an LF. Its quoted fields are Reader's: a quote at
+// the start of a field opens one, closed by a quote that is not doubled;
+// a quote elsewhere is text.
+func readAsSpreadsheets(in []byte, comma rune, loneCR bool) []byte {
+	sep := []byte(string(comma))
+	out := make([]byte, 0, len(in)+16)
+	atField, quoted := true, false
+	for i := 0; i < len(in); {
+		c := in[i]
+		switch {
+		case quoted:
+			switch {
+			case c == '"' && i+1 < len(in) && in[i+1] == '"':
+				out = append(out, '"')
+				i++
+			case c == '"':
+				quoted = false
+			case c == '\r' && i+1 < len(in) && in[i+1] == '\n':
+				out = append(out, '\r')
+			}
+			out = append(out, c)
+			i++
+		case atField && c == '"':
+			quoted, atField = true, false
+			out = append(out, c)
+			i++
+		case len(sep) > 0 && bytes.HasPrefix(in[i:], sep):
+			out = append(out, sep...)
+			i += len(sep)
+			atField = true
+		case c == '\n':
+			out = append(out, c)
+			i++
+			atField = true
+		case c == '\r' && loneCR && (i+1 == len(in) || in[i+1] != '\n'):
+			out = append(out, '\n')
+			i++
+			atField = true
+		default:
+			out = append(out, c)
+			i++
+			atField = false
+		}
+	}
+	return out
+}
+
+func TestReadAsSpreadsheets(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		loneCR   bool
+	}{
+		{"a,\"b\r\nc\"\r\nd\r\n", "a,\"b\r\r\nc\"\r\nd\r\n", false},
+		{"a\rb,\"c\rd\"\re\r", "a\nb,\"c\rd\"\ne\n", true},
+		{"a\rb,\"c\rd\"\re\r", "a\rb,\"c\rd\"\re\r", false},
+		{"x\"y\r\n\"q\"\"\r\n\"\r", "x\"y\r\n\"q\"\"\r\r\n\"\n", true},
+	} {
+		if got := readAsSpreadsheets([]byte(tt.in), ',', tt.loneCR); string(got) != tt.want {
+			t.Errorf("readAsSpreadsheets(%q, %v) = %q, want %q", tt.in, tt.loneCR, got, tt.want)
+		}
 	}
 }

@@ -3,8 +3,10 @@ package csvfile
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,43 +21,73 @@ import (
 // ErrExists: an output exists and overwriting was not allowed.
 var ErrExists = errors.New("file exists and overwriting was not allowed")
 
+// errAppeared is the error of an output that did not exist when the
+// export began, and did when its file was put in place: another program
+// (another run of this one, say) wrote it meanwhile.
+var errAppeared = fmt.Errorf("another program created it while this run wrote it, and it was kept: %w", ErrExists)
+
 var errWriteNotFile = errors.New("exists and is not a regular file")
 
 // An Output is one file of an export: where it goes and what it holds.
 type Output struct {
 	Path  string
 	Write func(w io.Writer) error
-	// Mode is the permissions of the file when it is new (0600 for a
-	// file only its owner should read); 0 gives 0644. A file replaced
-	// keeps its own.
+	// Mode is the permission bits of the file when it is new, in place
+	// of WriteOptions.Perm (0600 for a file only its owner should read);
+	// 0 takes WriteOptions.Perm. The umask narrows it, and a file
+	// replaced narrows it to its own.
 	Mode fs.FileMode
 }
 
-// WriteFilesAtomic writes each output through a temporary file in the same
-// folder, fsyncs it, then renames it over its path: a crash leaves the old
-// file or the complete new one. Without force, an existing path is refused
-// with an error wrapping ErrExists. A Write's error aborts and removes the
-// temporary files. Even with force, a directory, device or pipe at a path
-// is refused.
+// WriteOptions say how WriteFilesAtomic writes its outputs.
+type WriteOptions struct {
+	// Force replaces outputs that exist. Without it, an output that
+	// exists is refused, and so is one that another program creates
+	// while the outputs are written, with an error wrapping ErrExists.
+	Force bool
+	// Perm is the permission bits of a new output, which the umask then
+	// narrows as it does every file made: the input's, so that subscriber
+	// data is no more readable than the list it came from (List.Perm).
+	// 0 means 0666, as a shell's > gives.
+	Perm fs.FileMode
+}
+
+// WriteFilesAtomic writes each output through a temporary file in the
+// output's own folder (the current one for a bare name), fsyncs it, then
+// puts it in place: a crash leaves the old file or the complete new one.
+// A Write's error aborts and removes the temporary files. Even with
+// opt.Force, a directory, device or pipe at a path is refused.
 //
-// It renames none into place until all are written and synced: a failure
+// Without opt.Force an existing path is refused, and the file is put in
+// place only if nothing is at its path yet, in one step (a rename that
+// does not replace on Linux, else a hard link then the removal of the
+// temporary name): two runs at once cannot overwrite each other's
+// outputs, and the one that comes second fails with an error wrapping
+// ErrExists, the outputs it put in place before that one taken back.
+// Only on a file system with neither (FAT) is the check a moment apart
+// from the rename.
+//
+// It puts none in place until all are written and synced: a failure
 // while writing (a full disk, a write error) leaves every output as it
 // was, so a cleaned list never stands beside the removed rows of another
 // run. Only a crash between the renames, which take microseconds, can
 // leave some replaced. Each output is synced while the next is written.
 //
-// A temporary file is named ".NAME.tmp-PID-XXXX"; only a process killed
+// A temporary file is named ".NAME.tmp-PID-NUMBER"; only a process killed
 // outright leaves one behind, and the next write of NAME removes those of
-// processes that no longer run. A new file gets the mode of the file it
-// replaces, else its Output's Mode, else 0644. A symbolic link at a path is replaced by the file,
-// never written through. Errors are *fs.PathError values naming the path.
-func WriteFilesAtomic(force bool, outs ...Output) error {
+// processes that no longer run, beside NAME and in the temporary folder
+// ($TMPDIR), where earlier versions made them for a bare NAME. A new
+// file gets its Output's Mode, else opt.Perm, less the umask; a replaced
+// one, no more than the file it replaces had. A symbolic link at a path is replaced by the
+// file, never written through. Errors are *fs.PathError values naming the
+// output, never the temporary file.
+func WriteFilesAtomic(opt WriteOptions, outs ...Output) error {
 	paths := make([]string, len(outs))
 	modes := make([]fs.FileMode, len(outs))
 	for k, o := range outs {
 		paths[k], modes[k] = o.Path, o.Mode
 	}
-	return writeFilesAtomic(force, paths, modes, func(ws []io.Writer, written func(k int)) error {
+	return writeFilesAtomic(opt, paths, modes, func(ws []io.Writer, written func(k int)) error {
 		for k, o := range outs {
 			if err := o.Write(ws[k]); err != nil {
 				return &fs.PathError{Op: "write", Path: o.Path, Err: err}
@@ -70,18 +102,18 @@ func WriteFilesAtomic(force bool, outs ...Output) error {
 // go, as a list read in passes writes its rows: write gets a writer per
 // path, in order. Its error is returned as it is: say there which output
 // it concerns.
-func WriteFilesAtomicTogether(force bool, paths []string, write func(ws []io.Writer) error) error {
-	return writeFilesAtomic(force, paths, nil, func(ws []io.Writer, _ func(int)) error { return write(ws) })
+func WriteFilesAtomicTogether(opt WriteOptions, paths []string, write func(ws []io.Writer) error) error {
+	return writeFilesAtomic(opt, paths, nil, func(ws []io.Writer, _ func(int)) error { return write(ws) })
 }
 
-// writeFilesAtomic creates the temporary files of paths (with modes[k] for
-// a new file, when modes is not nil), has write write
-// them, syncs them and renames them into place. write calls written(k)
-// once it is done with output k, which starts syncing it in the
-// background; the outputs it has not said it is done with are synced at
-// once after it returns. Syncing a large file takes tens of milliseconds,
-// which writing the next one hides.
-func writeFilesAtomic(force bool, paths []string, modes []fs.FileMode, write func(ws []io.Writer, written func(k int)) error) error {
+// writeFilesAtomic creates the temporary files of paths (with the
+// permission bits modes[k] for a new file, when modes is not nil and it is
+// not 0, else opt.Perm), has write write them, syncs them and puts them in
+// place. write calls written(k) once it is done with output k, which
+// starts syncing it in the background; the outputs it has not said it is
+// done with are synced at once after it returns. Syncing a large file
+// takes tens of milliseconds, which writing the next one hides.
+func writeFilesAtomic(opt WriteOptions, paths []string, modes []fs.FileMode, write func(ws []io.Writer, written func(k int)) error) error {
 	staged := make([]*writeStaged, 0, len(paths))
 	var finishing sync.WaitGroup
 	finished := make([]bool, len(paths)) // finish started
@@ -98,11 +130,11 @@ func writeFilesAtomic(force bool, paths []string, modes []fs.FileMode, write fun
 	}()
 	ws := make([]io.Writer, len(paths))
 	for k, p := range paths {
-		var mode fs.FileMode
-		if modes != nil {
-			mode = modes[k]
+		own := opt
+		if modes != nil && modes[k] != 0 {
+			own.Perm = modes[k]
 		}
-		s, err := writeCreate(p, force, mode)
+		s, err := writeCreate(p, own)
 		if err != nil {
 			return err
 		}
@@ -127,8 +159,11 @@ func writeFilesAtomic(force bool, paths []string, modes []fs.FileMode, write fun
 			return err
 		}
 	}
-	for _, s := range staged {
-		if err := os.Rename(s.f.Name(), s.path); err != nil {
+	for k, s := range staged {
+		if err := writePlace(s.f.Name(), s.path, opt.Force); err != nil {
+			for _, p := range staged[:k] {
+				p.takeBack()
+			}
 			return &fs.PathError{Op: "write", Path: s.path, Err: readUnwrapPath(err)}
 		}
 	}
@@ -139,29 +174,70 @@ func writeFilesAtomic(force bool, paths []string, modes []fs.FileMode, write fun
 	return nil
 }
 
-// writeStaged is an output being written to its temporary file.
-type writeStaged struct {
-	path string
-	f    *os.File
-	bw   *bufio.Writer
-	mode fs.FileMode
+// writePlace puts the written file tmp in place at path: a rename over
+// whatever is there with force; else only if nothing is there, in one
+// step where the file system allows it, failing with errAppeared if
+// something is.
+func writePlace(tmp, path string, force bool) error {
+	if force {
+		return os.Rename(tmp, path)
+	}
+	for _, place := range []func(tmp, path string) error{writeRenameNoReplace, writeLinkNoReplace} {
+		err := place(tmp, path)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, fs.ErrExist):
+			return errAppeared
+		case !errors.Is(err, errors.ErrUnsupported):
+			return err
+		}
+	}
+	// Neither (FAT, some network file systems): check, then rename.
+	if _, err := os.Lstat(path); err == nil {
+		return errAppeared
+	}
+	return os.Rename(tmp, path)
 }
 
-// writeCreate creates the temporary file beside path (".NAME.tmp-PID-XXXX")
-// that path's output is written to, refusing what WriteFilesAtomic refuses;
-// newMode is the mode it gets unless it replaces a file (0: 0644).
-func writeCreate(path string, force bool, newMode fs.FileMode) (*writeStaged, error) {
-	mode := fs.FileMode(0o644)
-	if newMode != 0 {
-		mode = newMode
+// writeLinkNoReplace moves from to to unless something is at to: a hard
+// link, which fails if something is (an error wrapping fs.ErrExist), then
+// the removal of from. A file system without hard links gives an error
+// wrapping errors.ErrUnsupported.
+func writeLinkNoReplace(from, to string) error {
+	if err := os.Link(from, to); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errors.ErrUnsupported, err)
 	}
+	os.Remove(from)
+	return nil
+}
+
+// writeStaged is an output being written to its temporary file.
+type writeStaged struct {
+	path    string
+	f       *os.File
+	bw      *bufio.Writer
+	existed bool        // something was at path when the export began
+	replace fs.FileMode // the permission bits of the file it replaces, if existed and a regular file
+	regular bool        // existed, and a regular file
+	placed  os.FileInfo // the file written, once finished
+}
+
+// writeCreate creates the temporary file beside path (".NAME.tmp-PID-NUMBER")
+// that path's output is written to, refusing what WriteFilesAtomic refuses.
+func writeCreate(path string, opt WriteOptions) (*writeStaged, error) {
+	s := &writeStaged{path: path}
 	if fi, err := os.Lstat(path); err == nil {
-		if !force {
+		if !opt.Force {
 			return nil, &fs.PathError{Op: "write", Path: path, Err: ErrExists}
 		}
+		s.existed = true
 		switch {
 		case fi.Mode().IsRegular():
-			mode = fi.Mode().Perm()
+			s.replace, s.regular = fi.Mode().Perm(), true
 		case fi.Mode()&fs.ModeSymlink == 0:
 			// Renaming over a directory, a device or a pipe would destroy it.
 			return nil, &fs.PathError{Op: "write", Path: path, Err: errWriteNotFile}
@@ -169,19 +245,64 @@ func writeCreate(path string, force bool, newMode fs.FileMode) (*writeStaged, er
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
 	}
-	dir, base := filepath.Split(path)
-	writeRemoveStale(dir, base)
-	f, err := os.CreateTemp(dir, "."+base+".tmp-"+strconv.Itoa(os.Getpid())+"-*")
-	if err != nil {
-		return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+	perm := opt.Perm
+	if perm == 0 {
+		perm = 0o666
 	}
-	return &writeStaged{path: path, f: f, bw: bufio.NewWriterSize(f, 64<<10), mode: mode}, nil
+	f, err := writeOpenTemp(path, perm)
+	if err != nil {
+		return nil, err
+	}
+	s.f, s.bw = f, bufio.NewWriterSize(f, 64<<10)
+	return s, nil
 }
 
-// finish flushes, syncs and closes the temporary file, with the mode of
-// the file it replaces.
+// writeOpenTemp removes the stale temporary files of path's writes, then
+// creates a new one beside path with the permission bits perm (less the
+// umask). Errors are *fs.PathError values naming path.
+func writeOpenTemp(path string, perm fs.FileMode) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "." // not "", which os.CreateTemp takes for $TMPDIR
+	}
+	writeRemoveStale(dir, base)
+	if tmp := os.TempDir(); !SameFile(tmp, dir) {
+		writeRemoveStale(tmp, base)
+	}
+	prefix := filepath.Join(dir, "."+base+".tmp-"+strconv.Itoa(os.Getpid())+"-")
+	for {
+		f, err := os.OpenFile(prefix+strconv.FormatUint(uint64(rand.Uint32()), 10), os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue // a name taken: another number
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+		}
+		return f, nil
+	}
+}
+
+// CheckWritable reports whether an output can be written at path, before
+// the work that makes it: it creates a file beside path, named as the
+// temporary files of WriteFilesAtomic are, and removes it. The error is a
+// *fs.PathError naming path: its folder is missing, read-only, or full of
+// files (no inode left).
+func CheckWritable(path string) error {
+	f, err := writeOpenTemp(path, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if err := os.Remove(f.Name()); err != nil {
+		return &fs.PathError{Op: "write", Path: path, Err: readUnwrapPath(err)}
+	}
+	return nil
+}
+
+// finish flushes, syncs and closes the temporary file, its mode narrowed
+// to that of the file it replaces.
 func (s *writeStaged) finish() error {
-	for _, step := range []func() error{s.bw.Flush, func() error { return s.f.Chmod(s.mode) }, s.f.Sync, s.f.Close} {
+	for _, step := range []func() error{s.bw.Flush, s.narrow, s.f.Sync, s.f.Close} {
 		if err := step(); err != nil {
 			return &fs.PathError{Op: "write", Path: s.path, Err: readUnwrapPath(err)}
 		}
@@ -189,14 +310,37 @@ func (s *writeStaged) finish() error {
 	return nil
 }
 
+// narrow gives the temporary file no permission that the file it replaces
+// lacks, and notes what the file is, for takeBack.
+func (s *writeStaged) narrow() error {
+	fi, err := s.f.Stat()
+	if err != nil {
+		return err
+	}
+	s.placed = fi
+	if s.regular && fi.Mode().Perm()&^s.replace != 0 {
+		return s.f.Chmod(fi.Mode().Perm() & s.replace)
+	}
+	return nil
+}
+
+// takeBack removes an output put in place by an export that then failed,
+// if nothing was at its path before and the file there is still the one
+// written: a file that was replaced cannot be brought back.
+func (s *writeStaged) takeBack() {
+	if s.existed || s.placed == nil {
+		return
+	}
+	if fi, err := os.Lstat(s.path); err == nil && os.SameFile(fi, s.placed) {
+		os.Remove(s.path)
+	}
+}
+
 // writeRemoveStale removes the temporary files that writes of base in dir
 // left when their process was killed outright: those whose process no
 // longer runs (on systems that can tell; elsewhere none). It is best
 // effort: a file it cannot remove stays, harmless.
 func writeRemoveStale(dir, base string) {
-	if dir == "" {
-		dir = "."
-	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -207,11 +351,24 @@ func writeRemoveStale(dir, base string) {
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
-		pid, _, ok := strings.Cut(rest, "-")
-		if n, err := strconv.Atoi(pid); ok && err == nil && n > 0 && n != os.Getpid() && writeProcessGone(n) {
+		pid, num, ok := strings.Cut(rest, "-")
+		if !ok || !writeDigits(pid) || !writeDigits(num) {
+			continue
+		}
+		if n, err := strconv.Atoi(pid); err == nil && n > 0 && n != os.Getpid() && writeProcessGone(n) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// writeDigits reports whether s is one or more decimal digits.
+func writeDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // writeSyncDir makes a rename in dir durable. It is best effort: a failure
@@ -257,11 +414,12 @@ func writeCanonical(path string) string {
 }
 
 // A RecordWriter writes CSV records like encoding/csv's Writer, with the
-// same methods, but so that encoding/csv's Reader (and so Read) gives back
-// every record exactly: a record of one empty field is written as "" rather
-// than as a blank line, which readers skip; a carriage return inside a
-// field is kept in CRLF mode; a field starting with a space, a byte-order
-// mark or "sep=" is quoted.
+// same methods, but so that Read, as spreadsheets, gives back every record
+// exactly: a record of one empty field is written as "" rather than as a
+// blank line, which readers skip; a field's line breaks, quoted, are
+// written as they are, whatever the line ends of the records, as Read
+// keeps them; a field starting with a space, a byte-order mark or "sep="
+// is quoted.
 type RecordWriter struct {
 	w   *bufio.Writer
 	enc *Encoder
@@ -467,28 +625,17 @@ func (e *Encoder) AppendCell(dst []byte, c string, escape, only bool) []byte {
 }
 
 // appendQuoted appends field's bytes as they go between quotes: quotes
-// doubled, and line feeds written so that a reader gives them back.
+// doubled, everything else, line breaks included, as it is.
 func (e *Encoder) appendQuoted(dst []byte, field string) []byte {
-	start := 0
-	for i := 0; i < len(field); i++ {
-		switch c := field[i]; {
-		case c == '"':
-			dst = append(dst, field[start:i]...)
-			dst = append(dst, '"', '"')
-			start = i + 1
-		case c == '\n':
-			// A reader turns every CRLF into LF, so "\r\n" in a field
-			// is written "\r\r\n".
-			dst = append(dst, field[start:i]...)
-			if e.crlf || i > 0 && field[i-1] == '\r' {
-				dst = append(dst, '\r', '\n')
-			} else {
-				dst = append(dst, '\n')
-			}
-			start = i + 1
+	for {
+		i := strings.IndexByte(field, '"')
+		if i < 0 {
+			return append(dst, field...)
 		}
+		dst = append(dst, field[:i+1]...)
+		dst = append(dst, '"')
+		field = field[i+1:]
 	}
-	return append(dst, field[start:]...)
 }
 
 // startNeedsQuotes reports whether a field that is not empty must be

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ import (
 
 // writeFileAtomic writes one output as WriteFilesAtomic does.
 func writeFileAtomic(path string, force bool, write func(w io.Writer) error) error {
-	return WriteFilesAtomic(force, Output{Path: path, Write: write})
+	return WriteFilesAtomic(WriteOptions{Force: force, Perm: 0o644}, Output{Path: path, Write: write})
 }
 
 // writeTemps lists the temporary files writeFileAtomic left in dir.
@@ -57,7 +58,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	}{
 		{name: "new file", write: writeString("new\n"), want: "new\n", mode: 0o644},
 		{name: "new private file", newMode: 0o600, write: writeString("new\n"), want: "new\n", mode: 0o600},
-		{name: "replaced private file keeps its mode", old: "old\n", oldMode: 0o640, newMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o640},
+		{name: "private file replacing a looser one stays private", old: "old\n", oldMode: 0o640, newMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o600},
 		{name: "existing refused", old: "old\n", oldMode: 0o644, write: writeString("new\n"), is: ErrExists, want: "old\n", mode: 0o644},
 		{name: "existing replaced with force", old: "old\n", oldMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o600},
 		{name: "write error keeps the old file", old: "old\n", oldMode: 0o644, force: true, write: func(w io.Writer) error {
@@ -78,7 +79,7 @@ func TestWriteFileAtomic(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := WriteFilesAtomic(tt.force, Output{Path: path, Write: tt.write, Mode: tt.newMode})
+			err := WriteFilesAtomic(WriteOptions{Force: tt.force, Perm: 0o644}, Output{Path: path, Write: tt.write, Mode: tt.newMode})
 			if tt.is == nil && err != nil || tt.is != nil && !errors.Is(err, tt.is) {
 				t.Fatalf("writeFileAtomic = %v, want %v", err, tt.is)
 			}
@@ -271,8 +272,9 @@ func TestRecordWriter(t *testing.T) {
 		{',', false, [][]string{nil, {"a@x.com"}, {}}, "a@x.com\n"},
 		{';', false, [][]string{{"a,b", "c;d", `say "hi"`}}, "a,b;\"c;d\";\"say \"\"hi\"\"\"\n"},
 		{'\t', false, [][]string{{"tab\there", " lead", "trail "}}, "\"tab\there\"\t\" lead\"\ttrail \n"},
-		{'|', false, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\nlines\"|\"cr\ronly\"|\"crlf\r\r\nin\"\n"},
-		{',', true, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\r\nlines\",\"cr\ronly\",\"crlf\r\r\nin\"\r\n"},
+		// A field's line breaks are written as they are.
+		{'|', false, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\nlines\"|\"cr\ronly\"|\"crlf\r\nin\"\n"},
+		{',', true, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\nlines\",\"cr\ronly\",\"crlf\r\nin\"\r\n"},
 		{',', false, [][]string{{"sep=;"}, {"\uFEFFx", "Zoë"}}, "\"sep=;\"\n\"\uFEFFx\",Zoë\n"},
 		{'£', false, [][]string{{"a£b", "c"}}, "\"a£b\"£c\n"},
 	}
@@ -352,7 +354,7 @@ func TestWriteFilesAtomicPanicAfterFirst(t *testing.T) {
 				t.Error("the panic was not raised again")
 			}
 		}()
-		WriteFilesAtomic(true,
+		WriteFilesAtomic(WriteOptions{Force: true},
 			Output{Path: a, Write: func(w io.Writer) error { _, err := io.WriteString(w, strings.Repeat("new\n", 1<<16)); return err }},
 			Output{Path: b, Write: func(io.Writer) error { panic("boom") }},
 		)
@@ -374,7 +376,7 @@ func TestWriteFilesAtomicAllOrNothing(t *testing.T) {
 		}
 	}
 	boom := errors.New("disk full")
-	err := WriteFilesAtomic(true,
+	err := WriteFilesAtomic(WriteOptions{Force: true},
 		Output{Path: a, Write: func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }},
 		Output{Path: b, Write: func(w io.Writer) error { return boom }},
 	)
@@ -392,7 +394,8 @@ func TestWriteFilesAtomicAllOrNothing(t *testing.T) {
 }
 
 // TestWriteRemovesStaleTemps: the temporary files of a killed writer of the
-// same output are removed by the next write, and nothing else is.
+// same output are removed by the next write, beside the output and in
+// $TMPDIR, and nothing else is.
 func TestWriteRemovesStaleTemps(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no way to tell a process is gone here")
@@ -406,7 +409,8 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 		t.Fatal(err)
 	}
 	dead := gone.Process.Pid
-	dir := t.TempDir()
+	dir, tmp := t.TempDir(), t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where earlier versions made them for a bare name
 	out := filepath.Join(dir, "out.csv")
 	names := map[string]bool{ // name -> removed
 		".out.csv.tmp-" + strconv.Itoa(dead) + "-123":       true,
@@ -414,19 +418,24 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 		".out.csv.tmp-1-678":                                false, // a process that runs
 		".other.csv.tmp-" + strconv.Itoa(dead) + "-9":       false, // another output
 		".out.csv.tmp-4242xyz":                              false, // not named by a process
+		".out.csv.tmp-" + strconv.Itoa(dead) + "-12ab":      false, // nor numbered as a temporary file
 	}
-	for name := range names {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("partial"), 0o644); err != nil {
-			t.Fatal(err)
+	for _, d := range []string{dir, tmp} {
+		for name := range names {
+			if err := os.WriteFile(filepath.Join(d, name), []byte("partial"), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if err := writeFileAtomic(out, false, writeString("email\n")); err != nil {
 		t.Fatal(err)
 	}
-	for name, removed := range names {
-		_, err := os.Stat(filepath.Join(dir, name))
-		if gotRemoved := errors.Is(err, fs.ErrNotExist); gotRemoved != removed {
-			t.Errorf("%s: removed %v, want %v", name, gotRemoved, removed)
+	for _, d := range []string{dir, tmp} {
+		for name, removed := range names {
+			_, err := os.Stat(filepath.Join(d, name))
+			if gotRemoved := errors.Is(err, fs.ErrNotExist); gotRemoved != removed {
+				t.Errorf("%s in %s: removed %v, want %v", name, d, gotRemoved, removed)
+			}
 		}
 	}
 }
@@ -460,8 +469,9 @@ func TestWriteHasSpecial(t *testing.T) {
 }
 
 // writeRefRecord writes record as RecordWriter.Write did field by field
-// through a bufio.Writer before it encoded records into a byte slice: the
-// reference that the encoder must match byte for byte.
+// through a bufio.Writer before it encoded records into a byte slice (with
+// a quoted field's line breaks as they are): the reference that the
+// encoder must match byte for byte.
 func writeRefRecord(w *bufio.Writer, comma rune, crlf bool, record []string) {
 	needsQuotes := func(field string) bool {
 		if field == "" {
@@ -488,24 +498,7 @@ func writeRefRecord(w *bufio.Writer, comma rune, crlf bool, record []string) {
 			continue
 		}
 		w.WriteByte('"')
-		start := 0
-		for i := 0; i < len(field); i++ {
-			switch c := field[i]; {
-			case c == '"':
-				w.WriteString(field[start:i])
-				w.WriteString(`""`)
-				start = i + 1
-			case c == '\n':
-				w.WriteString(field[start:i])
-				if crlf || i > 0 && field[i-1] == '\r' {
-					w.WriteString("\r\n")
-				} else {
-					w.WriteByte('\n')
-				}
-				start = i + 1
-			}
-		}
-		w.WriteString(field[start:])
+		w.WriteString(strings.ReplaceAll(field, `"`, `""`))
 		w.WriteByte('"')
 	}
 	if crlf {
@@ -623,6 +616,244 @@ func TestEscapeFormula(t *testing.T) {
 	for _, tt := range tests {
 		if got := EscapeFormula(tt.in); got != tt.want {
 			t.Errorf("EscapeFormula(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestWriteTempBesideBareName writes an output named without a folder: its
+// temporary file is made in the current folder, not in $TMPDIR, which may
+// be another file system (a tmpfs) that a rename cannot cross, or missing.
+func TestWriteTempBesideBareName(t *testing.T) {
+	dir, tmp := t.TempDir(), t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("TMPDIR", filepath.Join(tmp, "missing"))
+	err := writeFileAtomic("out.csv", false, func(w io.Writer) error {
+		if temps := writeTemps(t, "."); len(temps) != 1 {
+			t.Errorf("temporary files in the output's folder while it is written: %v, want one", temps)
+		}
+		return writeString("email\n")(w)
+	})
+	if err != nil {
+		t.Fatalf("writing out.csv with $TMPDIR missing: %v", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "out.csv")); err != nil || string(got) != "email\n" {
+		t.Errorf("out.csv = %q, %v", got, err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	err = writeFileAtomic("failed.csv", false, func(io.Writer) error { return errors.New("abort") })
+	if err == nil {
+		t.Fatal("the write's error was not returned")
+	}
+	for _, d := range []string{dir, tmp} {
+		if temps := writeTemps(t, d); len(temps) > 0 {
+			t.Errorf("temporary files left in %s: %v", d, temps)
+		}
+	}
+}
+
+// TestWriteErrorNamesOutput: a failure to put the file in place names the
+// output, not its temporary file.
+func TestWriteErrorNamesOutput(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	err := writeFileAtomic(path, true, func(w io.Writer) error {
+		// A folder, not empty, appears at the path: a rename cannot
+		// replace it.
+		if err := os.MkdirAll(filepath.Join(path, "sub"), 0o755); err != nil {
+			return err
+		}
+		return writeString("email\n")(w)
+	})
+	if err == nil {
+		t.Fatal("renaming over a folder succeeded")
+	}
+	if !strings.HasPrefix(err.Error(), "write "+path+": ") || strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("error %q: want it to name %s and not the temporary file", err, path)
+	}
+	if temps := writeTemps(t, dir); len(temps) > 0 {
+		t.Errorf("temporary files left: %v", temps)
+	}
+}
+
+// TestWriteNoClobberAtPlacing: without force, an output that another
+// program creates while the outputs are written is kept, the export fails
+// with ErrExists, and the outputs it had put in place are taken back.
+func TestWriteNoClobberAtPlacing(t *testing.T) {
+	for _, late := range []int{0, 1} { // which output appears
+		dir := t.TempDir()
+		a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+		paths := []string{a, b}
+		err := WriteFilesAtomic(WriteOptions{},
+			Output{Path: a, Write: writeString("ours a\n")},
+			Output{Path: b, Write: func(w io.Writer) error {
+				if err := os.WriteFile(paths[late], []byte("theirs\n"), 0o644); err != nil {
+					return err
+				}
+				return writeString("ours b\n")(w)
+			}},
+		)
+		if !errors.Is(err, ErrExists) {
+			t.Fatalf("output %d appeared: err %v, want ErrExists", late, err)
+		}
+		if !strings.HasPrefix(err.Error(), "write "+paths[late]+": another program created it") {
+			t.Errorf("error %q does not say what happened to %s", err, paths[late])
+		}
+		if got, _ := os.ReadFile(paths[late]); string(got) != "theirs\n" {
+			t.Errorf("the file that appeared holds %q, want it kept", got)
+		}
+		if _, err := os.Stat(paths[1-late]); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("output %d is left in place (%v): want it taken back, as the export failed", 1-late, err)
+		}
+		if temps := writeTemps(t, dir); len(temps) > 0 {
+			t.Errorf("temporary files left: %v", temps)
+		}
+	}
+}
+
+// TestWriteNoClobberConcurrent runs pairs of exports of the same outputs
+// at once: in each pair, exactly one writes its outputs, both from it,
+// and the other fails with ErrExists.
+func TestWriteNoClobberConcurrent(t *testing.T) {
+	for pair := range 50 {
+		dir := t.TempDir()
+		a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+		errs := make([]error, 2)
+		var start, done sync.WaitGroup
+		start.Add(1)
+		for k := range 2 {
+			done.Go(func() {
+				start.Wait()
+				errs[k] = WriteFilesAtomic(WriteOptions{},
+					Output{Path: a, Write: writeString(strings.Repeat("a"+strconv.Itoa(k), 1000))},
+					Output{Path: b, Write: writeString(strings.Repeat("b"+strconv.Itoa(k), 1000))},
+				)
+			})
+		}
+		start.Done()
+		done.Wait()
+		won := -1
+		for k, err := range errs {
+			switch {
+			case err == nil:
+				if won >= 0 {
+					t.Fatalf("pair %d: both exports succeeded", pair)
+				}
+				won = k
+			case !errors.Is(err, ErrExists):
+				t.Fatalf("pair %d: export %d failed with %v, want ErrExists", pair, k, err)
+			}
+		}
+		if won < 0 {
+			t.Fatalf("pair %d: both exports failed: %v", pair, errs)
+		}
+		ga, _ := os.ReadFile(a)
+		gb, _ := os.ReadFile(b)
+		if want := strings.Repeat("a"+strconv.Itoa(won), 1000); string(ga) != want {
+			t.Errorf("pair %d: a.csv is not the winner's", pair)
+		}
+		if want := strings.Repeat("b"+strconv.Itoa(won), 1000); string(gb) != want {
+			t.Errorf("pair %d: b.csv is not the winner's", pair)
+		}
+		if temps := writeTemps(t, dir); len(temps) > 0 {
+			t.Errorf("pair %d: temporary files left: %v", pair, temps)
+		}
+	}
+}
+
+// TestWritePerm: a new output takes the permission bits it is given, less
+// the umask; one that replaces a file gets no bit that file lacked.
+func TestWritePerm(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits")
+	}
+	tests := []struct {
+		name  string
+		perm  fs.FileMode
+		umask int
+		old   fs.FileMode // 0: no file
+		want  fs.FileMode
+	}{
+		{"the input's bits", 0o600, 0o022, 0, 0o600},
+		{"the input's bits, group", 0o640, 0o022, 0, 0o640},
+		{"less the umask", 0o644, 0o077, 0, 0o600},
+		{"none given", 0, 0o022, 0, 0o644},
+		{"none given, strict umask", 0, 0o077, 0, 0o600},
+		{"replacing a stricter file", 0o644, 0o022, 0o600, 0o600},
+		{"replacing a looser file", 0o600, 0o022, 0o644, 0o600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "out.csv")
+			if tt.old != 0 {
+				if err := os.WriteFile(path, []byte("old\n"), tt.old); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, tt.old); err != nil {
+					t.Fatal(err)
+				}
+			}
+			old := syscall.Umask(tt.umask)
+			err := WriteFilesAtomic(WriteOptions{Force: true, Perm: tt.perm}, Output{Path: path, Write: writeString("new\n")})
+			syscall.Umask(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != tt.want {
+				t.Errorf("mode %v (%v), want %v", fi.Mode().Perm(), err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckWritable: the probe succeeds where an output can be written
+// and leaves nothing, and names the output where it cannot.
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckWritable(filepath.Join(dir, "out.csv")); err != nil {
+		t.Errorf("CheckWritable in a writable folder: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("the probe left %v", entries)
+	}
+	missing := filepath.Join(dir, "missing", "out.csv")
+	if err := CheckWritable(missing); !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "write "+missing+": ") {
+		t.Errorf("CheckWritable in a missing folder = %v", err)
+	}
+}
+
+// TestWriteNoReplace checks both ways of putting a file in place without
+// replacing what is there: the rename (where the system has one) and the
+// hard link.
+func TestWriteNoReplace(t *testing.T) {
+	for name, place := range map[string]func(from, to string) error{"rename": writeRenameNoReplace, "link": writeLinkNoReplace} {
+		dir := t.TempDir()
+		from, to := filepath.Join(dir, "from"), filepath.Join(dir, "to")
+		if err := os.WriteFile(from, []byte("new"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := place(from, to)
+		if errors.Is(err, errors.ErrUnsupported) {
+			t.Logf("%s: not here: %v", name, err)
+			continue
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			t.Errorf("%s over a file: %v, want an error wrapping fs.ErrExist", name, err)
+		}
+		if got, _ := os.ReadFile(to); string(got) != "old" {
+			t.Errorf("%s over a file replaced it with %q", name, got)
+		}
+		os.Remove(to)
+		if err := place(from, to); err != nil {
+			t.Errorf("%s to a free path: %v", name, err)
+		}
+		if got, _ := os.ReadFile(to); string(got) != "new" {
+			t.Errorf("%s to a free path: it holds %q", name, got)
+		}
+		if _, err := os.Stat(from); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left the file at its old name: %v", name, err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package dnstest
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,11 +14,19 @@ import (
 
 // Fault is a misbehaviour the server shows for queries of one name, or of
 // every name without a fault of its own. The zero Fault is correct behaviour.
-// Faults combine: a query is first dropped (Drop, DropRate), then delayed
-// (Delay), then answered with SERVFAIL (FailFirst), with Rcode, truncated
-// (Truncate), or from the data, in that order of precedence. An answer with
-// a fault's rcode carries no records and no AA bit, as from a server that
-// has lost its zone.
+// Faults combine: a query is first dropped (DieAfter, Drop, DropRate), then
+// held to the rate limit (RateLimit), then delayed (Delay), then answered
+// with SERVFAIL (FailFirst), with Rcode, truncated (Truncate), emptied
+// (EmptyMX), redirected (Redirect), or from the data, in that order of
+// precedence. An answer with a fault's rcode carries no records and no AA
+// bit, as from a server that has lost its zone.
+//
+// Besides the faults of a broken authority, it has those that real
+// recursive resolvers show to a client: a filter that says every name does
+// not exist (Rcode NXDOMAIN) or that no domain takes mail (EmptyMX), an
+// ISP's redirect of missing names to its own web server (Redirect), a cap
+// on queries per second (RateLimit), and a server that stops answering
+// (DieAfter).
 type Fault struct {
 	Rcode     int           // answer with this rcode (e.g. dns.RcodeServerFailure, dns.RcodeRefused) instead of the data; below 16
 	Drop      bool          // never answer
@@ -25,18 +34,64 @@ type Fault struct {
 	Delay     time.Duration // wait before answering (must not block other queries)
 	Truncate  bool          // over UDP answer with TC set and no records; over TCP answer fully
 	FailFirst int           // answer the first N queries for this name with SERVFAIL, then normally
+	EmptyMX   bool          // answer every MX query NOERROR with no records, as a resolver that hides mail routes
+	Redirect  netip.Addr    // answer an A (IPv4) or AAAA (IPv6) query for a name not in the data with this address, and other types of such a name NOERROR with no records: an NXDOMAIN redirect
+	RateLimit int           // answer at most this many queries a second, with a burst of a tenth of a second's worth; the rest get RateRcode
+	RateRcode int           // the answer to a query over RateLimit: dns.RcodeRefused when 0, or dns.RcodeServerFailure; -1 drops it
+	DieAfter  time.Duration // once this long has passed since the fault was set, answer nothing more
 }
 
-// faultState is a Fault in force, with the counts its FailFirst needs. A new
-// state starts when the fault is set, so FailFirst counts from then on.
+// faultState is a Fault in force, with the counts its FailFirst and
+// RateLimit need. A new state starts when the fault is set, so FailFirst,
+// RateLimit and DieAfter count from then on.
 type faultState struct {
 	Fault
+	set  time.Time // when the fault was set
 	mu   sync.Mutex
 	seen map[string]int // queries answered under this fault, per qname
+
+	tokens float64   // the RateLimit bucket: queries that may be answered now
+	filled time.Time // when tokens was last topped up
 }
 
 func newFaultState(f Fault) *faultState {
-	return &faultState{Fault: f, seen: make(map[string]int)}
+	now := time.Now()
+	return &faultState{Fault: f, set: now, seen: make(map[string]int), tokens: burst(f.RateLimit), filled: now}
+}
+
+// burst is the most queries a RateLimit bucket holds: a tenth of a
+// second's worth, and at least one.
+func burst(rate int) float64 { return max(float64(rate)/10, 1) }
+
+// dead reports whether a DieAfter has run out.
+func (f *faultState) dead() bool {
+	return f.DieAfter > 0 && time.Since(f.set) >= f.DieAfter
+}
+
+// overLimit reports whether this query is over the RateLimit, taking a
+// token from the bucket when it is not.
+func (f *faultState) overLimit() bool {
+	if f.RateLimit <= 0 {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	f.tokens = min(f.tokens+now.Sub(f.filled).Seconds()*float64(f.RateLimit), burst(f.RateLimit))
+	f.filled = now
+	if f.tokens < 1 {
+		return true
+	}
+	f.tokens--
+	return false
+}
+
+// rateRcode is the rcode of an answer over the RateLimit, or -1 to drop it.
+func (f *faultState) rateRcode() int {
+	if f.RateRcode == 0 {
+		return dns.RcodeRefused
+	}
+	return f.RateRcode
 }
 
 // failFirst reports whether this query for qname is one of the first
@@ -70,6 +125,11 @@ var faultKinds = map[string]bool{
 	"delay":     true,
 	"failfirst": true,
 	"droprate":  true,
+	"emptymx":   false,
+	"redirect":  true,
+	"ratelimit": true,
+	"overlimit": true,
+	"dieafter":  true,
 }
 
 // parseFaultKinds applies fault kinds as written in a directive, such as
@@ -121,6 +181,37 @@ func parseFaultKinds(f *Fault, kinds []string) error {
 				return fmt.Errorf("fault droprate=%s: not a fraction between 0 and 1", arg)
 			}
 			f.DropRate = p
+		case "emptymx":
+			f.EmptyMX = true
+		case "redirect":
+			a, err := netip.ParseAddr(arg)
+			if err != nil || a.Zone() != "" {
+				return fmt.Errorf("fault redirect=%s: not an IP address such as 198.51.100.1", arg)
+			}
+			f.Redirect = a
+		case "ratelimit":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 1 {
+				return fmt.Errorf("fault ratelimit=%s: not a number of queries a second", arg)
+			}
+			f.RateLimit = n
+		case "overlimit":
+			switch strings.ToLower(arg) {
+			case "refused":
+				f.RateRcode = dns.RcodeRefused
+			case "servfail":
+				f.RateRcode = dns.RcodeServerFailure
+			case "drop":
+				f.RateRcode = -1
+			default:
+				return fmt.Errorf("fault overlimit=%s: not refused, servfail or drop", arg)
+			}
+		case "dieafter":
+			d, err := time.ParseDuration(arg)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("fault dieafter=%s: not a duration such as 2s", arg)
+			}
+			f.DieAfter = d
 		}
 	}
 	return nil

@@ -19,10 +19,12 @@
 //	;@fault NAME KIND[=ARG] [KIND[=ARG]...]
 //
 // where KIND is servfail, refused, rcode=NAME (e.g. rcode=NXDOMAIN), drop,
-// truncate, delay=DURATION (Go syntax, e.g. 30ms), failfirst=N or
-// droprate=P. NAME is relative to the $ORIGIN in force like an owner name,
-// or absolute with a trailing dot; NAME "*" sets the default fault. See
-// Fault for what each does.
+// truncate, delay=DURATION (Go syntax, e.g. 30ms), failfirst=N,
+// droprate=P, emptymx, redirect=IP, ratelimit=N (queries a second) with
+// overlimit=refused|servfail|drop, or dieafter=DURATION. NAME is relative
+// to the $ORIGIN in force like an owner name, or absolute with a trailing
+// dot; NAME "*" sets the default fault, which is how a whole resolver's
+// misbehaviour is written. See Fault for what each does.
 package dnstest
 
 import (
@@ -30,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -277,8 +280,17 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg, udp bool) {
 	s.count(qname, n)
 
 	f := s.fault(qname)
+	qtype := req.Question[0].Qtype
 	if f != nil {
-		if f.Drop || udp && f.DropRate > 0 && s.dropNow(f.DropRate) {
+		if f.dead() || f.Drop || udp && f.DropRate > 0 && s.dropNow(f.DropRate) {
+			return
+		}
+		if f.overLimit() {
+			if f.rateRcode() < 0 {
+				return
+			}
+			m.Rcode = f.rateRcode()
+			reply(w, m, req, udp)
 			return
 		}
 		if f.Delay > 0 && !s.sleep(f.Delay) {
@@ -296,11 +308,29 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg, udp bool) {
 	case f != nil && f.Truncate && udp:
 		m.Authoritative = true
 		m.Truncated = true
+	case f != nil && f.EmptyMX && qtype == dns.TypeMX:
+		// NOERROR with nothing at all, not even the SOA of a NODATA.
+	case f != nil && f.Redirect.IsValid() && n == nil:
+		m.Answer = redirect(req.Question[0], f.Redirect)
 	default:
 		m.Authoritative = true
-		s.idx.answer(m, qname, req.Question[0].Qtype, n)
+		s.idx.answer(m, qname, qtype, n)
 	}
 	reply(w, m, req, udp)
+}
+
+// redirect is the answer of a redirecting resolver to question q about a
+// name that does not exist: addr for the address type it fits, nothing
+// for any other type, and never NXDOMAIN.
+func redirect(q dns.Question, addr netip.Addr) []dns.RR {
+	h := dns.RR_Header{Name: q.Name, Rrtype: q.Qtype, Class: dns.ClassINET, Ttl: 60}
+	switch {
+	case q.Qtype == dns.TypeA && addr.Is4():
+		return []dns.RR{&dns.A{Hdr: h, A: addr.AsSlice()}}
+	case q.Qtype == dns.TypeAAAA && addr.Is6() && !addr.Is4In6():
+		return []dns.RR{&dns.AAAA{Hdr: h, AAAA: addr.AsSlice()}}
+	}
+	return nil
 }
 
 // reply sends m, the reply to req, with an OPT record if req had one, and

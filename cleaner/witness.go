@@ -1,0 +1,36 @@
+package cleaner
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/listclean/listclean/cleaner/address"
+)
+
+// witnessRank is how many of the first providers of providers.txt are big
+// enough to be witnesses: brands whose domains route mail beyond doubt.
+const witnessRank = 20
+
+// Witnesses returns the big mailbox providers among the domains of the
+// list's rows, most rows first, at most n of them: the names a DNS server
+// is asked about before it is trusted (resolver.Checker.Prove), since
+// they must route mail. A server that says the list's own providers do
+// not exist would empty the list; asking about those makes the proof the
+// one that matters. It is empty when the list has none, and the checker
+// asks about its own defaults. It waits for the corrections (see
+// NewSession), whose suggester holds the counts.
+func (s *Session) Witnesses(n int) []string {
+	sg := s.corrections().suggester
+	var ws []string
+	for _, d := range s.domains {
+		if rank, ok := address.ProviderRank(d); ok && rank < witnessRank {
+			ws = append(ws, d)
+		}
+	}
+	slices.SortFunc(ws, func(a, b string) int {
+		ra, _ := address.ProviderRank(a)
+		rb, _ := address.ProviderRank(b)
+		return cmp.Or(cmp.Compare(sg.Rows(b), sg.Rows(a)), cmp.Compare(ra, rb))
+	})
+	return ws[:min(n, len(ws))]
+}
