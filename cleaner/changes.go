@@ -12,6 +12,7 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 // ChangeRow is one line of the changes file: a row written to the cleaned
@@ -42,15 +43,16 @@ func (pl *Plan) changeRow(i int, o Outcome) ChangeRow {
 	r := &pl.s.Rows[i]
 	return ChangeRow{
 		Row:       pl.first + i + 1,
-		OldEmail:  csvfile.EscapeFormula(r.Addr.Written()),
-		NewEmail:  csvfile.EscapeFormula(o.Email),
+		OldEmail:  csvfile.EscapeFormula(printable.String(r.Addr.Written())),
+		NewEmail:  csvfile.EscapeFormula(printable.String(o.Email)),
 		Reason:    string(r.Reason),
 		DecidedBy: string(o.By),
 	}
 }
 
 // writeChanges writes the changes file's rows, header first. Its cells are
-// the tool's own, made safe for a spreadsheet as the report's are.
+// the tool's own, made safe for a terminal (printable.String) and for a
+// spreadsheet as the report's are.
 func writeChanges(w io.Writer, rows []ChangeRow) error {
 	return gocsv.MarshalCSV(&rows, gocsv.DefaultCSVWriter(w))
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 // A review of thousands of rows takes several sittings: the TUI saves
@@ -93,13 +94,15 @@ func (s *Session) DecisionRecords(fp Fingerprint) []DecisionRecord {
 
 // SaveDecisions writes a decisions file at path, atomically (a crash
 // leaves the old file or the new one) and readable by its owner only: it
-// holds subscribers' addresses. The addresses are made
-// safe to open in a spreadsheet as the report's are; LoadDecisions reads
-// them back as they were.
+// holds subscribers' addresses. The addresses are made safe to show on a
+// terminal (printable.String) and to open in a spreadsheet as the
+// report's are; LoadDecisions takes the spreadsheet's guard back, and
+// Restore compares a cell that is not an address as printable.String
+// shows it, so that the escapes match the row they came from.
 func SaveDecisions(path string, recs []DecisionRecord) error {
 	out := make([]DecisionRecord, len(recs))
 	for k, r := range recs {
-		r.Email, r.NewEmail = csvfile.EscapeFormula(r.Email), csvfile.EscapeFormula(r.NewEmail)
+		r.Email, r.NewEmail = csvfile.EscapeFormula(printable.String(r.Email)), csvfile.EscapeFormula(printable.String(r.NewEmail))
 		out[k] = r
 	}
 	err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: true}, csvfile.Output{Path: path, Mode: 0o600, Write: func(w io.Writer) error {
@@ -252,10 +255,12 @@ func (s *Session) restore(i int, r DecisionRecord) {
 
 // matchKey is what a saved decision's address and a row's are compared
 // by: the duplicate key, or the cell as written when it is not an
-// address (marked so that it never equals a key).
+// address, shown by printable.String as the decisions file has it
+// (marked so that it never equals a key). An address holds no character
+// that printable.String escapes.
 func matchKey(a address.Address) string {
 	if k := a.Key(); k != "" {
 		return k
 	}
-	return "\x00" + a.Written()
+	return "\x00" + printable.String(a.Written())
 }

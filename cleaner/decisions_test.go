@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/listclean/listclean/cleaner/printable"
 )
 
 // TestDecisionsRoundTrip saves a session's decisions and reads them back
@@ -99,6 +101,46 @@ func TestRestoreMovedRows(t *testing.T) {
 		d, ok := s.Decision(i)
 		if w, wok := want[i]; d != w || ok != wok {
 			t.Errorf("row %d %q: %+v (%v), want %+v (%v)", i+1, s.Rows[i].Addr.Raw, d, ok, w, wok)
+		}
+	}
+}
+
+// TestDecisionsPrintable: the decisions file shows a cell's escape
+// sequences as printable.String does, never the bytes themselves, and a
+// decision about such a cell still finds its row, by row or moved.
+func TestDecisionsPrintable(t *testing.T) {
+	raw := "\x1b]0;pwned\azed@gmail.com\x1b[2J"
+	list := "Email\n\"" + raw + "\"\nann@gmail.com\n"
+	s := NewSession(readString(t, list), false)
+	s.JudgeAll()
+	s.Decide([]int{0}, Decision{Action: ActionRemove})
+	path := filepath.Join(t.TempDir(), "list.decisions.csv")
+	if err := SaveDecisions(path, s.DecisionRecords(Fingerprint{Size: 1})); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if strings.ContainsAny(string(got), "\x1b\a") || !strings.Contains(string(got), printable.String(raw)) {
+		t.Errorf("decisions file:\n%q", got)
+	}
+	saved, err := LoadDecisions(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		list string
+		row  int
+		want Restored
+	}{
+		{list, 0, Restored{ByRow: 1}},
+		{"Email\nann@gmail.com\n\"" + raw + "\"\n", 1, Restored{ByAddress: 1}},
+	} {
+		s2 := NewSession(readString(t, tt.list), false)
+		s2.JudgeAll()
+		if r := s2.Restore(saved); r != tt.want {
+			t.Errorf("Restore = %+v, want %+v", r, tt.want)
+		}
+		if d, ok := s2.Decision(tt.row); !ok || d.Action != ActionRemove {
+			t.Errorf("row %d: %+v (%v), want removed", tt.row+1, d, ok)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -482,6 +483,44 @@ func TestExportChanges(t *testing.T) {
 	}
 	if _, err := os.Stat(opt.Paths.Changes); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the earlier changes file is still there: %v", err)
+	}
+}
+
+// TestExportChangesPrintable: a row whose cell holds escape sequences,
+// corrected by the user, is in the changes file as printable.String shows
+// it, never with the bytes that would drive a terminal; and the changes
+// file is no more readable than the input, as the other outputs.
+func TestExportChangesPrintable(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	raw := "\x1b]0;pwned\azed@gmail.com\x1b[2J"
+	if err := os.WriteFile(in, []byte("Email\n\""+raw+"\"\nann@gmail.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(in, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(l, false)
+	s.JudgeAll()
+	s.Decide([]int{0}, Decision{Action: ActionFix, Email: "zed@gmail.com"})
+	opt := ExportOptions{Paths: DefaultPaths(in, ',')}
+	if _, err := s.Export(opt); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(opt.Paths.Changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(got, "\x1b\a") {
+		t.Errorf("the changes file holds control characters:\n%q", got)
+	}
+	rows, err := ReadChanges(opt.Paths.Changes)
+	if err != nil || len(rows) != 1 || rows[0].OldEmail != printable.String(raw) || rows[0].NewEmail != "zed@gmail.com" {
+		t.Errorf("changes %+v (%v), want the old address as %q", rows, err, printable.String(raw))
+	}
+	if fi, err := os.Stat(opt.Paths.Changes); err == nil && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+		t.Errorf("changes file mode %v for an input of 0600", fi.Mode().Perm())
 	}
 }
 
