@@ -249,6 +249,20 @@ func (c config) exportOptions(input string, delim rune) cleaner.ExportOptions {
 	}
 }
 
+// decisionsPath is where the terminal UI keeps the decisions of a review
+// of the list named on the command line: -decisions, else beside the list,
+// or, for an input that is not a file in a folder (a pipe), beside the
+// cleaned list, which -out names then; "" when no list is named.
+func (c config) decisionsPath() string {
+	switch {
+	case c.decisions != "" || c.file == "":
+		return c.decisions
+	case unnamedInput(c.file):
+		return cleaner.DecisionsPath(c.out)
+	}
+	return cleaner.DecisionsPath(c.file)
+}
+
 // policy is the batch policy the flags set.
 func (c config) policy() cleaner.Policy {
 	return cleaner.Policy{Fix: c.fix, FixSuspects: c.fixSuspects, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent}
@@ -351,6 +365,13 @@ func execute(c config, stderr io.Writer) error {
 		if err := cleaner.CheckWritable(c.exportOptions(c.file, 0).Paths); err != nil {
 			return err
 		}
+		// The terminal UI saves every decision at once: a review whose
+		// decisions cannot be saved is one sitting's work at risk.
+		if !c.batch {
+			if err := cleaner.CheckWritableFile(c.decisionsPath()); err != nil {
+				return fmt.Errorf("%w (the review's decisions are saved there; -decisions names another file)", err)
+			}
+		}
 	}
 	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
 		return fmt.Errorf("%s: %w: %.1f GiB is more than the terminal UI holds (1.0 GiB); clean it with -batch, which reads it in passes",
@@ -376,7 +397,7 @@ func execute(c config, stderr io.Writer) error {
 	defer cancel()
 	if !c.batch {
 		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas,
-			Suppressions: sp, History: hist, Decisions: c.decisions}
+			Suppressions: sp, History: hist, Decisions: c.decisionsPath()}
 		// The paths the flags name; the export screen fills in the rest.
 		opt.Paths = cleaner.ExportPaths{Cleaned: c.out, Removed: c.removed, Report: c.report, Changes: c.changes}
 		opt.Policy = c.policy()

@@ -114,7 +114,7 @@ func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 				return fmt.Errorf("refusing to write %s: it is not a regular file", out)
 			}
 		}
-		if err := checkWritable(out); err != nil {
+		if err := CheckWritableFile(out); err != nil {
 			return err
 		}
 	}
@@ -143,15 +143,16 @@ func CheckWritable(p ExportPaths) error {
 		if out == "" {
 			continue
 		}
-		if err := checkWritable(out); err != nil {
+		if err := CheckWritableFile(out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkWritable is CheckWritable for one output.
-func checkWritable(out string) error {
+// CheckWritableFile is CheckWritable for one file the tool writes: an
+// output, or the decisions file of a review.
+func CheckWritableFile(out string) error {
 	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
 		return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
 	}
