@@ -622,7 +622,7 @@ func untrusted(err error) error {
 	if errors.As(err, &te) && te.Witness != "" {
 		advice += " Only if this server serves a private network that cannot know " + te.Witness + ", add -private-dns."
 	}
-	return fmt.Errorf("%w.\n%s", err, advice)
+	return fmt.Errorf("%w. %s", err, advice)
 }
 
 // stdinName is how messages name standard input, the input "-".
