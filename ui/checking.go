@@ -376,7 +376,7 @@ func (s *checkingScreen) view() string {
 		}
 		return b.String()
 	case distrusted:
-		return b.String() + s.distrustView()
+		return s.distrustView()
 	}
 	title := "Checking the list's " + plural(s.own, "domain", "domains") + " in DNS"
 	more := ""
@@ -452,43 +452,66 @@ func (s *checkingScreen) provedWith() string {
 }
 
 // distrustView says which DNS server failed its proof and how, that no
-// verdict was given, and what the user can do.
+// verdict was given, and what the user can do. On a short screen the
+// choices stay in view: the blank lines give way first, then why servers
+// do this, then the title, which the reason repeats.
 func (s *checkingScreen) distrustView() string {
 	st := s.c.styles
 	w := max(s.c.width-2, 10)
-	var b strings.Builder
 	title := "The DNS server is not telling the truth"
 	why := "No domain was judged, and no row is marked on its word. Corporate filters, captive portals, hotel Wi-Fi and some VPNs answer like this."
 	if errors.Is(s.proof, resolver.ErrNoAnswer) {
 		title = "The DNS server did not answer"
 		why = "No domain was judged. A server that is down, or a network that lets no DNS through, does this."
 	}
-	b.WriteString(" " + st.Warning.Render("!") + " " + st.Heading.Render(title) + "\n\n")
-	for _, l := range wrap(capitalize(errorText(s.proof))+".", w) {
-		b.WriteString(" " + l + "\n")
+	indent := func(ls []string, style func(string) string) []string {
+		for i, l := range ls {
+			ls[i] = " " + style(l)
+		}
+		return ls
 	}
-	b.WriteString("\n")
-	for _, l := range wrap(why, w) {
-		b.WriteString(" " + st.Muted.Render(l) + "\n")
+	heading := indent(wrap(title, w-2), func(l string) string { return st.Heading.Render(l) })
+	heading[0] = " " + st.Warning.Render("!") + heading[0]
+	for i := 1; i < len(heading); i++ {
+		heading[i] = "  " + heading[i]
 	}
-	b.WriteString("\n")
+	reason := indent(wrap(capitalize(errorText(s.proof))+".", w), func(l string) string { return l })
+	because := indent(wrap(why, w), func(l string) string { return st.Muted.Render(l) })
+	var choices []string
 	if s.asking {
 		s.server.SetWidth(max(w-len(s.server.Prompt)-2, 10))
-		b.WriteString(" " + s.server.View() + "\n")
+		choices = append(choices, " "+s.server.View())
 		if s.serverErr != "" {
-			for _, l := range wrap(s.serverErr, w) {
-				b.WriteString(" " + st.Error.Render(l) + "\n")
-			}
+			choices = append(choices, indent(wrap(s.serverErr, w), func(l string) string { return st.Error.Render(l) })...)
 		}
-		return b.String()
+	} else {
+		choice := func(k key.Binding, what string) {
+			choices = append(choices, clip(" "+st.KeyHint.Render(fmt.Sprintf("%-3s", k.Help().Key))+" "+what, s.c.width))
+		}
+		if s.c.opt.NewChecker != nil {
+			choice(s.c.keys.Server, "check with another DNS server: type its address")
+		}
+		choice(s.c.keys.DNSOff, "go on without DNS checks: addresses judged by their form only")
+		choice(s.c.keys.Quit, "quit")
 	}
-	choice := func(k key.Binding, what string) {
-		b.WriteString(clip(" "+st.KeyHint.Render(fmt.Sprintf("%-3s", k.Help().Key))+" "+what, s.c.width) + "\n")
+	// The layouts from the fullest to the most compact; the first that
+	// fits is shown, else the last.
+	layouts := [][][]string{
+		{{""}, heading, {""}, reason, {""}, because, {""}, choices},
+		{heading, reason, because, choices},
+		{heading, reason, choices},
+		{reason, choices},
+		{heading, choices},
 	}
-	if s.c.opt.NewChecker != nil {
-		choice(s.c.keys.Server, "check with another DNS server: type its address")
+	var out []string
+	for _, l := range layouts {
+		out = out[:0]
+		for _, block := range l {
+			out = append(out, block...)
+		}
+		if len(out) <= s.c.bodyH {
+			break
+		}
 	}
-	choice(s.c.keys.DNSOff, "go on without DNS checks: addresses judged by their form only")
-	choice(s.c.keys.Quit, "quit")
-	return b.String()
+	return strings.Join(out, "\n")
 }

@@ -46,6 +46,19 @@ func TestUntrustedServerBeforeAnyVerdict(t *testing.T) {
 	}
 }
 
+// TestUntrustedServerSmallTerminal: at 40x10 the reason and the choices
+// stay in view, the title and the explanation giving way.
+func TestUntrustedServerSmallTerminal(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{proof: lying}, NewChecker: func(string) (Checker, error) { return nil, errors.New("unused") }}, 40, 10)
+	tt.press("enter")
+	v := tt.view()
+	for _, want := range []string{"10.9.8.7:53", "d   check with", "o   go on without", "q   quit"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the checking screen at 40x10 lacks %q:\n%s", want, v)
+		}
+	}
+}
+
 // TestAnotherServer: d asks for another server's address; one that is
 // refused says why, one that passes its proof runs the checks.
 func TestAnotherServer(t *testing.T) {
