@@ -57,12 +57,12 @@ func TestCtrlCQuitsAtOnce(t *testing.T) {
 
 func TestHelpToggles(t *testing.T) {
 	tt := atReview(t, Options{})
-	if strings.Contains(tt.view(), "same for domain") {
+	if strings.Contains(tt.view(), "same domain+reason") {
 		t.Fatal("full help shown from the start")
 	}
 	tt.press("?")
 	v := tt.view()
-	for _, want := range []string{"same for domain", "accept all in tab", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now",
+	for _, want := range []string{"L same domain+reason", "accept all in tab", "R         check unknown again", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now",
 		"(remove) in brackets: what export does unless you decide · remove: your decision"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("full help lacks %q:\n%s", want, v)
@@ -72,8 +72,17 @@ func TestHelpToggles(t *testing.T) {
 		t.Errorf("with full help the view is %d lines, want 30", got)
 	}
 	tt.press("?")
-	if strings.Contains(tt.view(), "same for domain") {
+	if strings.Contains(tt.view(), "same domain+reason") {
 		t.Error("? did not hide the full help")
+	}
+	// At 80 columns every column of keys is in view.
+	tt.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	tt.press("?")
+	v = tt.view()
+	for _, want := range []string{"L same domain+reason", "R         check unknown again", "esc       summary"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full help at 80 columns lacks %q:\n%s", want, v)
+		}
 	}
 }
 

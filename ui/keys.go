@@ -79,7 +79,7 @@ func newKeyMap() keyMap {
 		Keep:           key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "keep")),
 		Remove:         key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "remove")),
 		Undo:           key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
-		Like:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "same for domain")),
+		Like:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "same domain+reason")),
 		AllSuggestions: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "accept all")),
 
 		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
