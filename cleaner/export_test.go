@@ -202,13 +202,7 @@ func TestExport(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
 	list := sessionList + "=cmd|' /C calc'!A0@x.com,formula\r\nshort@good.com\r\n"
-	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := writeList(t, in, list, 0o644)
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, sessionZone), nil)
 	s.Decide([]int{2}, Decision{Action: ActionKeep})
@@ -290,13 +284,7 @@ func TestExportKeepsAddressAsWritten(t *testing.T) {
 		"\"  zo\u00eb@good.com\u00a0\",composed and blanks\n" +
 		"zoe\u0308@good.com,decomposed\n" +
 		"b@hotmial.com,corrected\n"
-	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := writeList(t, in, list, 0o644)
 	zone := sessionZone + "xn--mnchen-3ya.de. MX 10 mx.hosting.net.\n"
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, zone), nil)
@@ -427,13 +415,7 @@ func judgedFile(t *testing.T, path string, content []byte) *Session {
 func TestExportChanges(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
-	if err := os.WriteFile(in, []byte(sessionList), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := writeList(t, in, sessionList, 0o644)
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, sessionZone), nil)
 	s.Decide([]int{7}, Decision{Action: ActionFix, Email: "a@gmail.com"}) // the typo suspect
@@ -494,13 +476,7 @@ func TestExportChangesPrintable(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
 	raw := "\x1b]0;pwned\azed@gmail.com\x1b[2J"
-	if err := os.WriteFile(in, []byte("Email\n\""+raw+"\"\nann@gmail.com\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := writeList(t, in, "Email\n\""+raw+"\"\nann@gmail.com\n", 0o600)
 	s := NewSession(l, false)
 	s.JudgeAll()
 	s.Decide([]int{0}, Decision{Action: ActionFix, Email: "zed@gmail.com"})
