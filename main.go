@@ -601,8 +601,12 @@ func writtenText(res cleaner.ExportResult, input string) string {
 	} else {
 		not = append(not, "a changes file (no row was corrected)")
 	}
-	not = append(not, "the input "+input+", which is left as it was")
-	fmt.Fprintf(&b, "not written: %s\n", strings.Join(not, "; "))
+	if input != stdinName { // standard input is only read: nothing to say of it
+		not = append(not, "the input "+input+", which is left as it was")
+	}
+	if len(not) > 0 {
+		fmt.Fprintf(&b, "not written: %s\n", strings.Join(not, "; "))
+	}
 	return b.String()
 }
 
