@@ -68,3 +68,61 @@ func TestTerminalUISignals(t *testing.T) {
 		})
 	}
 }
+
+// TestTerminalUISignalSavesDecisions: a review ended by SIGTERM loses no
+// decision: the decisions file holds the latest, and the message on the
+// restored terminal says where it is, and that nothing was exported.
+func TestTerminalUISignalSavesDecisions(t *testing.T) {
+	t.Parallel()
+	ptmx, tty, err := openPTY(100, 30)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	dir := t.TempDir()
+	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(smallList))
+	cmd := childCmd(t, "-dns", "off", input)
+	onTerminal(cmd, tty)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close() // the child's now
+	var shown syncBuffer
+	go io.Copy(&shown, ptmx)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	step := func(keys, want string) {
+		t.Helper()
+		if keys != "" {
+			ptmx.WriteString(keys)
+		}
+		waitFor(time.Now().Add(runBudget), func() bool { return strings.Contains(shown.String(), want) })
+		if !strings.Contains(shown.String(), want) {
+			cmd.Process.Kill()
+			t.Fatalf("the terminal does not show %q:\n%q", want, shown.String())
+		}
+	}
+	step("", "Email column")
+	step("\r", "Summary")
+	step("\r", "flagged of 4")
+	step("x", "Row 1 will be removed") // with DNS off, every row is flagged
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-waited:
+	case <-time.After(runBudget):
+		cmd.Process.Kill()
+		t.Fatal("SIGTERM did not stop the terminal UI")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	for _, want := range []string{"1 decision saved in " + filepath.Join(dir, "list.decisions.csv"), "nothing exported", "interrupted (terminated signal received)"} {
+		waitFor(time.Now().Add(time.Second), func() bool { return strings.Contains(shown.String(), want) })
+		if out := shown.String(); !strings.Contains(out, want) {
+			t.Errorf("the terminal does not show %q; it ends with:\n%q", want, out[max(0, len(out)-400):])
+		}
+	}
+	if got := string(mustRead(t, filepath.Join(dir, "list.decisions.csv"))); !strings.Contains(got, "\n1,ann@gmail.com,remove,") {
+		t.Errorf("decisions file:\n%s", got)
+	}
+}
