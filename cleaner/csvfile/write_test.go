@@ -792,9 +792,9 @@ func TestWritePerm(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			old := syscall.Umask(tt.umask)
+			old := setUmask(tt.umask)
 			err := WriteFilesAtomic(WriteOptions{Force: true, Perm: tt.perm}, Output{Path: path, Write: writeString("new\n")})
-			syscall.Umask(old)
+			setUmask(old)
 			if err != nil {
 				t.Fatal(err)
 			}
