@@ -230,6 +230,7 @@ func TestControlCharactersNotEchoed(t *testing.T) {
 func TestControlCharactersInArguments(t *testing.T) {
 	dir := t.TempDir()
 	name := "list\x1b]0;pwned\a\r\n.csv"
+	list := writeFile(t, filepath.Join(dir, "ok.csv"), []byte(smallList))
 	for _, tt := range []struct {
 		args  []string
 		code  int
@@ -237,6 +238,9 @@ func TestControlCharactersInArguments(t *testing.T) {
 	}{
 		{[]string{"-batch", "-dns", "off", filepath.Join(dir, name)}, 1, `list\x1b]0;pwned\a\r\n.csv`},
 		{[]string{"-batch", "-\x1b[2Jfrobnicate", "x.csv"}, 2, `-\x1b[2Jfrobnicate`},
+		// A history that cannot be kept (under a file) is warned about,
+		// its path named.
+		{[]string{"-batch", "-dns", "off", "-history", filepath.Join(list, name, "domains.csv"), list}, 0, `list\x1b]0;pwned\a\r\n.csv`},
 	} {
 		res := runCLI(t, runBudget, tt.args...)
 		if res.code != tt.code {

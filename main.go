@@ -298,7 +298,7 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 	case err != nil && c.dropPersistent:
 		return nil, nil, fmt.Errorf("%w: -drop-persistent needs it", err)
 	case err != nil:
-		fmt.Fprintf(stderr, "warning: %v; this run neither reads nor records a domain history (-history off says so)\n", err)
+		fmt.Fprintf(stderr, "warning: %s; this run neither reads nor records a domain history (-history off says so)\n", printable.String(err.Error()))
 	}
 	return sp, h, nil
 }
@@ -551,9 +551,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if hist != nil {
 		if err := hist.Save(time.Now()); err != nil {
 			// The outputs are written: the run succeeded all the same.
-			fmt.Fprintf(stderr, "warning: %v\n", err)
+			fmt.Fprintf(stderr, "warning: %s\n", printable.String(err.Error()))
 		} else {
-			fmt.Fprintf(stderr, "domain history: %s (-history off keeps none)\n", hist.Path())
+			fmt.Fprintf(stderr, "domain history: %s (-history off keeps none)\n", printable.String(hist.Path()))
 		}
 	}
 	return nil
