@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/resolver"
@@ -35,6 +36,7 @@ type Session struct {
 	results   map[string]resolver.Result // DNS results by ASCII domain
 	domains   []string                   // the rows' own distinct ASCII domains, in order of first appearance
 	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
+	domainAt  map[string]int32           // each of domains' index in it; nil in a Stream's chunk
 
 	// The typo corrections, which NewSession finds in the background so
 	// that the checks of the rows' own domains can start meanwhile: read
@@ -43,8 +45,9 @@ type Session struct {
 	corr      *corrections
 	corrPanic any // what finding them panicked with, raised again by corrections()
 
-	decisions map[int]Decision // the user's decisions by row index
-	undo      [][]change       // one entry per Decide call, newest last
+	decisions map[int]Decision  // the user's decisions by row index
+	decidedAt map[int]time.Time // when each was taken, for the decisions file
+	undo      [][]change        // one entry per Decide call, newest last
 
 	suppress *Suppressions // the user's evidence (Suppress); nil when none was given
 
@@ -78,6 +81,7 @@ func NewSession(l *List, dns bool) *Session {
 		dns:       dns,
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
+		decidedAt: make(map[int]time.Time),
 	}
 	// Parsing is most of the work per row, and each row is parsed on its
 	// own, along with a hash of its duplicate key (0 when the address did
@@ -108,7 +112,7 @@ func NewSession(l *List, dns bool) *Session {
 			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
 		}
 	})
-	s.domains = t.domains
+	s.domains, s.domainAt = t.domains, t.index
 	if dns {
 		// Made for all the results at once, rather than grown as they come.
 		s.results = make(map[string]resolver.Result, len(s.domains))
