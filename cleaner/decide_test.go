@@ -162,13 +162,34 @@ func TestDecideLikeOverrides(t *testing.T) {
 	}
 }
 
-// TestDecideNothing: a decision for no row is no step: there is nothing to
-// undo.
+// TestDecideNothing: a decision that changes no row is no step: Undo
+// after it takes back the step before it, and with none there is nothing
+// to undo.
 func TestDecideNothing(t *testing.T) {
-	s := likeSession(t)
-	s.Decide(nil, Decision{Action: ActionRemove})
-	if rows := s.Undo(); rows != nil {
-		t.Errorf("Undo after deciding no row = %v, want nil", rows)
+	tests := []struct {
+		name    string
+		nothing func(s *Session)
+	}{
+		{"decide no row", func(s *Session) { s.Decide(nil, Decision{Action: ActionRemove}) }},
+		{"accept no row", func(s *Session) { s.AcceptSuggestions(nil) }},
+		{"accept rows without a suggestion", func(s *Session) { s.AcceptSuggestions([]int{3, 4}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := likeSession(t)
+			tt.nothing(s)
+			if rows := s.Undo(); rows != nil {
+				t.Errorf("Undo with no step before = %v, want nil", rows)
+			}
+			s.Decide([]int{0}, Decision{Action: ActionKeep})
+			tt.nothing(s)
+			if rows := s.Undo(); !slices.Equal(rows, []int{0}) {
+				t.Errorf("Undo = %v, want [0]: the decision before, not an empty step", rows)
+			}
+			if s.Decided() != 0 {
+				t.Errorf("%d decisions left after Undo, want 0", s.Decided())
+			}
+		})
 	}
 }
 
