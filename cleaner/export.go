@@ -187,7 +187,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			res.Fixed++
 		case exportRemove:
 			res.Removed++
-			e.width = max(e.width, len(s.List.Rows[i]))
+			e.width = max(e.width, s.List.Rows.Width(i))
 		default:
 			res.Removed++ // as count counts it
 		}
@@ -286,6 +286,7 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 	}
 	escape := e.opt.EscapeFormulas
 	return e.s.writeRows(w, h, header, func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error) {
+		var row []string
 		for i := lo; i < hi; i++ {
 			var email string
 			if e.acts != nil {
@@ -304,7 +305,7 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 				return dst, err
 			}
 			// The row's cells as they are, but for the address.
-			row := l.Rows[i]
+			row = l.Rows.AppendRow(row[:0], i)
 			if len(row) == 0 {
 				continue
 			}
@@ -338,6 +339,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 	}
 	escape := e.opt.EscapeFormulas
 	return e.s.writeRows(w, h, header, func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error) {
+		var row []string
 		for i := lo; i < hi; i++ {
 			if e.acts != nil && e.acts[i] != exportRemove {
 				continue
@@ -351,7 +353,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			}
 			// The row's cells, empty ones up to the width, then the
 			// columns of removedColumns: never a record of one field.
-			row := l.Rows[i]
+			row = l.Rows.AppendRow(row[:0], i)
 			for k, c := range row {
 				if k > 0 {
 					dst = enc.AppendComma(dst)

@@ -77,7 +77,7 @@ type corrections struct {
 func NewSession(l *List, dns bool) *Session {
 	s := &Session{
 		List:      l,
-		Rows:      make([]Row, len(l.Rows)),
+		Rows:      make([]Row, l.Rows.Len()),
 		dns:       dns,
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),

@@ -89,7 +89,10 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 		if l, err = rs.List(first, firstLines, opt); err != nil {
 			return err
 		}
-		tally(l.Rows)
+		if l.Header != nil {
+			first = first[1:] // the rows of the list, which may have no header line
+		}
+		tally(first)
 		return nil
 	}
 	err = rs.Each(func(recs [][]string, lines []int) error {
@@ -128,7 +131,7 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	}
 	l.Notes = append(notes, l.Notes...)
 	l.Encoding = rs.Encoding()
-	l.Rows, l.Lines = nil, nil
+	l.Rows, l.Lines = Records{}, nil
 
 	st.base = &Session{
 		List:      l,
@@ -238,7 +241,7 @@ var errStreamChanged = errors.New("the list changed")
 // A row's DupOf is the list's index of the row it repeats.
 func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Session {
 	l := *st.head
-	l.Rows = rows
+	l.Rows = RecordsOf(rows)
 	b := st.base
 	cs := &Session{
 		List:    &l,
@@ -298,18 +301,18 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 			switch act {
 			case ActionFix:
 				h := dups.sum(correctionKey(email))
-				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), h})
+				fixes = append(fixes, fix{first + i, cs.List.Rows.Width(i), h})
 				fixedSoFar[h] = true
 			case ActionKeep:
 				if key := cs.Rows[i].Addr.Key(); key != "" {
 					h := dups.sum(key)
 					dups.markKept(h)
 					if fixedSoFar[h] {
-						late = append(late, fix{first + i, len(cs.List.Rows[i]), h})
+						late = append(late, fix{first + i, cs.List.Rows.Width(i), h})
 					}
 				}
 			case ActionRemove:
-				width = max(width, len(cs.List.Rows[i]))
+				width = max(width, cs.List.Rows.Width(i))
 			}
 		}
 		return nil

@@ -234,7 +234,7 @@ func (s *checkingScreen) help() helpKeys {
 // start builds the session for the list; the proof of the DNS server and
 // the checks follow.
 func (s *checkingScreen) start(l *cleaner.List) tea.Cmd {
-	s.list, s.rows = l, len(l.Rows)
+	s.list, s.rows = l, l.Rows.Len()
 	s.phase = preparing
 	return s.c.spinning(newSession(l, s.c.opt.Checker != nil, s.c.suppressions()))
 }

@@ -1010,7 +1010,7 @@ func (r *reviewScreen) fields(i, most int) string {
 	l := r.session.List
 	var parts []string
 	n := 0
-	for k, cell := range l.Rows[i] {
+	for k, cell := range l.Rows.Row(i) {
 		cell = strings.TrimSpace(sanitize(cell))
 		if k == l.EmailCol || cell == "" {
 			continue
