@@ -407,7 +407,7 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Addr.Raw), true, false)
+			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Addr().Raw), true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Verdict), false)
 			dst = append(dst, ',')

@@ -289,7 +289,7 @@ func TestExportKeepsAddressAsWritten(t *testing.T) {
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, zone), nil)
 	if r := s.Rows[4]; r.Reason != ReasonDuplicate || r.DupOf != 3 {
-		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr.Raw, r.Reason, r.DupOf+1)
+		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr().Raw, r.Reason, r.DupOf+1)
 	}
 	opt := ExportOptions{Paths: DefaultPaths(in, ','), Policy: Policy{Fix: true}}
 	if _, err := s.Export(opt); err != nil {

@@ -258,11 +258,11 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 	}
 	parallelFor(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			cs.Rows[i] = Row{Addr: address.Parse(l.EmailCell(i)), DupOf: -1}
+			cs.Rows[i] = NewRow(address.Parse(l.EmailCell(i)))
 		}
 	})
 	for i := range cs.Rows {
-		if a := &cs.Rows[i].Addr; a.Reason == "" {
+		if a := cs.Rows[i].Addr(); a.Reason == "" {
 			cs.Rows[i].DupOf = int32(dups.firstOrAdd(dups.sum(a.Key()), first+i))
 		}
 	}
@@ -304,7 +304,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 				fixes = append(fixes, fix{first + i, cs.List.Rows.Width(i), h})
 				fixedSoFar[h] = true
 			case ActionKeep:
-				if key := cs.Rows[i].Addr.Key(); key != "" {
+				if key := cs.Rows[i].Addr().Key(); key != "" {
 					h := dups.sum(key)
 					dups.markKept(h)
 					if fixedSoFar[h] {

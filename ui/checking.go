@@ -73,12 +73,12 @@ func newSession(l *cleaner.List, dns bool, sp *cleaner.Suppressions) tea.Cmd {
 		for i := range s.Rows {
 			r := &s.Rows[i]
 			switch {
-			case r.Addr.Reason != "":
-				t.counts[cleaner.VerdictOf(cleaner.Reason(r.Addr.Reason))]++
+			case r.Addr().Reason != "":
+				t.counts[cleaner.VerdictOf(cleaner.Reason(r.Addr().Reason))]++
 			case r.DupOf >= 0:
 				t.counts[cleaner.VerdictDuplicate]++
 			default:
-				t.pending[r.Addr.ASCII]++
+				t.pending[r.Addr().ASCII]++
 				t.waiting++
 			}
 		}
