@@ -15,14 +15,15 @@ import (
 // for a million rows of ten columns.
 // Go's collector lets the heap grow to about twice what is live before it
 // collects. A soft memory limit makes it collect sooner instead, at the
-// cost of a collection or two more: softMemoryLimit until the list's
+// cost of a few collections more: softMemoryLimit until the list's
 // projection is known, then the projection and an eighth (fitMemoryLimit).
 //
-// A limit at or below what is live would make the collector run almost
-// without pause, so once a collection finds more than seven eighths of the
-// limit live, the limit is raised to a quarter above what is live: the
-// heap stays bounded, and the collector runs once it has grown by a
-// quarter. GOMEMLIMIT, when set, decides instead. A batch run that holds
+// A limit close to what is live would make the collector run almost
+// without pause, so once a collection leaves the heap less than an eighth
+// to grow by before the next (its goal, which the limit sets less the
+// memory the runtime holds besides), the limit is raised for a quarter:
+// the heap stays bounded, and the collector runs at most once every
+// eighth of growth. GOMEMLIMIT, when set, decides instead. A batch run that holds
 // its list in memory collects at the limit alone (see collectAtLimit).
 const (
 	softMemoryLimit = 900 << 20
@@ -30,7 +31,7 @@ const (
 )
 
 func init() {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}}
 	metrics.Read(sample)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set || sample[0].Value.Kind() != metrics.KindUint64 {
 		return
@@ -40,11 +41,11 @@ func init() {
 	debug.SetMemoryLimit(softMemoryLimit)
 	afterEachGC(func() bool {
 		metrics.Read(sample)
-		live := int64(sample[0].Value.Uint64())
+		live, goal := int64(sample[0].Value.Uint64()), int64(sample[1].Value.Uint64())
 		gcPacing.Lock()
 		defer gcPacing.Unlock()
-		if live > gcPacing.limit/8*7 {
-			gcPacing.limit = live + live/4
+		if goal < live+live/8 {
+			gcPacing.limit += live/4 - (goal - live)
 			debug.SetMemoryLimit(gcPacing.limit)
 		}
 		return true
