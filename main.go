@@ -679,7 +679,7 @@ func unnamedInput(path string) bool {
 
 // readPipe reads the list from standard input ("-"), a pipe or a device
 // (listclean -batch <(zcat list.csv.gz)), which cannot be read twice and
-// so is held in memory: up to cleaner.StreamAbove of it, read whole before
+// so is held in memory: up to cleaner.PipeMaxBytes of it, read whole before
 // it is parsed so that a longer input is refused in little memory.
 func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
 	f := os.Stdin
@@ -693,7 +693,7 @@ func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
 	path = inputName(path)
 	// One buffer of the largest size, not one grown by doubling: the pages
 	// never written to take no memory.
-	buf := make([]byte, cleaner.StreamAbove+1)
+	buf := make([]byte, cleaner.PipeMaxBytes+1)
 	n, err := io.ReadFull(f, buf)
 	switch {
 	case err == nil:

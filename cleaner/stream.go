@@ -16,10 +16,11 @@ import (
 	"github.com/listclean/listclean/resolver"
 )
 
-// StreamAbove is the size above which batch mode cleans a file in passes
-// with a Stream rather than holding it in memory: a list held takes about
-// eight times its size.
-const StreamAbove = 256 << 20
+// PipeMaxBytes is the most of a list that batch mode reads through a
+// pipe, which cannot be read twice and so is held in memory whole (read
+// first, then parsed). A file is held or cleaned in passes by what it is
+// projected to take in memory (ProjectMemory).
+const PipeMaxBytes = 256 << 20
 
 // streamChunkSize is how much of the file a Stream parses at a time:
 // smaller than when a list is read whole, since a few chunks are parsed
