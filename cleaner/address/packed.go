@@ -39,7 +39,8 @@ func Pack(a Address) Packed {
 		}
 	}
 	if !okE || !okA || ascii+len(a.ASCII) != end || end > math.MaxUint16 || reason < 0 || a.Detail != "" || a.Fix != "" {
-		p.other = &a
+		p.other = new(Address) // not &a, which would put every a on the heap
+		*p.other = a
 		return p
 	}
 	p.email, p.ascii, p.end, p.reason = uint16(email), uint16(ascii), uint16(end), uint8(reason)

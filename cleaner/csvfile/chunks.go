@@ -208,16 +208,25 @@ func (s *RecordStream) each(fn func(r *parsedChunk) error) error {
 			return err
 		}
 		if s.reuse {
-			readChunkScratch.Put(&readScratch{r.recs[:0], r.lines[:0]})
+			sc := &readScratch{}
+			if s.compact && r.scratch != nil {
+				sc = r.scratch // its slabs and fixups too
+			}
+			sc.recs, sc.lines = r.recs[:0], r.lines[:0]
+			readChunkScratch.Put(sc)
 		}
 	}
 	return nil
 }
 
-// readScratch is a chunk's records slice and lines, for reuse.
+// readScratch is a chunk's records slice and lines, for reuse; and, from
+// a stream whose records are encoded (compact), the arrays that held the
+// records' fields and the list of fields to unquote (see readSplit).
 type readScratch struct {
-	recs  [][]string
-	lines []int
+	recs   [][]string
+	lines  []int
+	slabs  [][]string
+	fixups []readFixup
 }
 
 // readChunkScratch holds the records slices and lines of chunks that
@@ -238,9 +247,11 @@ type parsedChunk struct {
 	lines []int
 	err   error
 
-	// With the stream's compact set, the records encoded instead of recs.
-	block string
-	offs  []uint32
+	// With the stream's compact set, the records encoded instead of recs,
+	// and the scratch they were parsed with.
+	block   string
+	offs    []uint32
+	scratch *readScratch
 
 	readFacts
 }
@@ -504,6 +515,7 @@ func (s *RecordStream) parseChunk(c rawChunk) (r parsedChunk) {
 		scratch, _ = readChunkScratch.Get().(*readScratch)
 	}
 	recs, lines, err := readCSV(text[start:], s.p.delim, scratch, s.keep)
+	r.scratch = scratch
 	fixed, adds := text, []int(nil)
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
 		var fields int
