@@ -19,19 +19,22 @@ import (
 // projection is known, then the projection and an eighth (fitMemoryLimit).
 //
 // A limit close to what is live would make the collector run almost
-// without pause, so once a collection leaves the heap less than an eighth
-// to grow by before the next (its goal, which the limit sets less the
-// memory the runtime holds besides), the limit is raised for a quarter:
-// the heap stays bounded, and the collector runs at most once every
-// eighth of growth. GOMEMLIMIT, when set, decides instead. A batch run that holds
-// its list in memory collects at the limit alone (see collectAtLimit).
+// without pause. After each collection the limit is raised, for an eighth
+// of what is live to grow by, when the collection left the heap less than
+// a thirty-second of it (its goal, which the limit sets less the memory
+// the runtime holds besides: goroutine stacks, partly used spans), or when
+// the collector took more than an eighth of the processors' time since
+// the one before: the heap stays bounded, and collecting costs little.
+// GOMEMLIMIT, when set, decides instead. A batch run that holds its list
+// in memory collects at the limit alone (see collectAtLimit).
 const (
 	softMemoryLimit = 900 << 20
 	minMemoryLimit  = 64 << 20
 )
 
 func init() {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"},
+		{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}}
 	metrics.Read(sample)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set || sample[0].Value.Kind() != metrics.KindUint64 {
 		return
@@ -39,13 +42,17 @@ func init() {
 	gcPacing.limited = true
 	gcPacing.limit = softMemoryLimit
 	debug.SetMemoryLimit(softMemoryLimit)
+	var gcBefore, totalBefore float64 // the processors' time so far, collecting and in all
 	afterEachGC(func() bool {
 		metrics.Read(sample)
 		live, goal := int64(sample[0].Value.Uint64()), int64(sample[1].Value.Uint64())
+		gc, total := sample[2].Value.Float64(), sample[3].Value.Float64()
+		costly := total > totalBefore && (gc-gcBefore) > (total-totalBefore)/8
+		gcBefore, totalBefore = gc, total
 		gcPacing.Lock()
 		defer gcPacing.Unlock()
-		if goal < live+live/8 {
-			gcPacing.limit += live/4 - (goal - live)
+		if goal < live+live/32 || costly {
+			gcPacing.limit += max(live+live/8-goal, live/16)
 			debug.SetMemoryLimit(gcPacing.limit)
 		}
 		return true
