@@ -41,8 +41,9 @@ const (
 )
 
 // DefaultMaxBytes is the largest input read when ReadOptions.MaxBytes is 0.
-// A list read is held in memory, at some five to eight times its size; a
-// Stream cleans a larger one in passes.
+// A list read is held in memory (its text and some bytes a row: see
+// Records); a caller that has worked out that a larger list fits sets
+// MaxBytes, and a Stream cleans one that does not in passes.
 const DefaultMaxBytes = 1 << 30
 
 // Errors wrapped by the *ReadError that ReadFile and Read return, for
