@@ -212,6 +212,15 @@ func TestDNSOff(t *testing.T) {
 	}
 }
 
+// TestColumnsCountsEmptyCells: the rows of the email column without a
+// value are counted, so that the count of values adds up to the rows.
+func TestColumnsCountsEmptyCells(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, "email,name\nann@gmail.com,Ann\n,Bob\n  ,Carl\nnot-an-email,Dan\n"), Checker: &fakeChecker{}}, 80, 24)
+	if v := tt.view(); !strings.Contains(v, "1 of 2 values look like addresses · 2 empty") {
+		t.Errorf("columns screen does not count the empty cells:\n%s", v)
+	}
+}
+
 func TestSummary(t *testing.T) {
 	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
 	tt.press("enter")
@@ -222,6 +231,9 @@ func TestSummary(t *testing.T) {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
 		}
+	}
+	if strings.Contains(v, "suppressed") {
+		t.Errorf("summary counts suppressed rows without a suppression file:\n%s", v)
 	}
 	tt.press("w")
 	if tt.m.current != tt.m.export {
