@@ -119,14 +119,23 @@ func TestOpenPicksFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "list.csv"), []byte(testList), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "notes.pdf"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
+	// Not lists: another kind of file, and the files listclean keeps
+	// about a list.
+	for _, name := range []string{"notes.pdf", "list.decisions.csv", "list.changes.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Chdir(dir)
 	tt := newTester(t, Options{Checker: &fakeChecker{}}, 80, 24)
 	v := tt.view()
 	if !strings.Contains(v, "list.csv") || !strings.Contains(v, "Pick the list") {
 		t.Fatalf("picker does not list the file:\n%s", v)
+	}
+	for _, name := range []string{"notes.pdf", "list.decisions.csv", "list.changes.csv"} {
+		if strings.Contains(v, name) {
+			t.Errorf("picker offers %s, which is not a list:\n%s", name, v)
+		}
 	}
 	tt.press("enter")
 	if tt.m.current != tt.m.columns {
