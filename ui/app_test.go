@@ -283,6 +283,14 @@ func TestExport(t *testing.T) {
 	if tt.m.c.dirty {
 		t.Error("decisions still marked as unexported")
 	}
+	// The end of the program says what was written as the batch command does.
+	dir := filepath.Dir(path)
+	if got, want := tt.m.exitText(), "wrote "+filepath.Join(dir, "list.cleaned.csv")+": 5 rows kept (1 of them corrected)\n"+
+		"wrote "+filepath.Join(dir, "list.removed.csv")+": 5 rows removed\n"+
+		"wrote "+filepath.Join(dir, "list.changes.csv")+": the old and new address of each corrected row; suppress or delete the old ones in your email platform\n"+
+		"not written: the input "+path+", which is left as it was\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("exit text:\n%s\nwant it to start:\n%s", got, want)
+	}
 
 	// Again: the files exist now, so export asks before overwriting.
 	tt.press("esc")
