@@ -577,8 +577,8 @@ func TestBenchDataWorld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Rows) != g.rows || l.EmailCol != 0 {
-		t.Fatalf("read %d rows, email column %d; want %d rows, column 0", len(l.Rows), l.EmailCol, g.rows)
+	if l.Rows.Len() != g.rows || l.EmailCol != 0 {
+		t.Fatalf("read %d rows, email column %d; want %d rows, column 0", l.Rows.Len(), l.EmailCol, g.rows)
 	}
 	s := cleaner.NewSession(l, true)
 	if got := s.Domains()[:s.RowDomains()]; !sameSet(got, g.domains) {

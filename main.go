@@ -136,7 +136,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects, disposable and role addresses) instead of keeping them")
 	fs.BoolVar(&c.force, "force", false, "overwrite existing output files")
 	fs.BoolVar(&c.escapeFormulas, "escape-formulas", false, "prefix the list's cells that a spreadsheet would run as formulas")
-	fs.BoolVar(&c.stream, "stream", false, "with -batch, read the file in passes, holding one chunk at a time (automatic above 256 MiB)")
+	fs.BoolVar(&c.stream, "stream", false, "with -batch, read the file in passes, holding one chunk at a time (automatic when the list held whole would take more than half of the machine's memory)")
 	fs.Var(&c.suppress, "suppress", "remove the addresses that this `file` or folder says bounced hard, unsubscribed or complained: an ESP's suppression or bounce export, a Postfix or Exim log, bounce emails (repeatable)")
 	fs.StringVar(&c.history, "history", "", "the domain history `file` kept from run to run, or off (default: $LISTCLEAN_HISTORY, else listclean/domains.csv in the user's state folder)")
 	fs.BoolVar(&c.dropPersistent, "drop-persistent", false, "remove rows whose domain's dns_error or bad_mx persists across runs (from the domain history)")
@@ -373,9 +373,24 @@ func execute(c config, stderr io.Writer) error {
 			}
 		}
 	}
-	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
-		return fmt.Errorf("%s: %w: %.1f GiB is more than the terminal UI holds (1.0 GiB); clean it with -batch, which reads it in passes",
-			c.file, cleaner.ErrFileTooLarge, float64(fi.Size())/(1<<30))
+	// A list is held whole by the terminal UI, and by batch mode unless
+	// it is projected to take more memory than the budget: the memory
+	// limit follows the projection, and a file larger than the default
+	// limit of a read may be read whole if it fits.
+	var projected int64
+	if fi, err := os.Stat(c.file); c.file != "" && err == nil && fi.Mode().IsRegular() {
+		if projected, err = cleaner.ProjectMemory(c.file); err == nil {
+			if !c.batch && projected > 2*memoryBudget() {
+				return fmt.Errorf("%s: %w: %.1f GiB would take about %.1f GiB of memory in the terminal UI, more than this machine can spare; clean it with -batch, which reads it in passes",
+					c.file, cleaner.ErrFileTooLarge, float64(fi.Size())/(1<<30), float64(projected)/(1<<30))
+			}
+			readOpt.MaxBytes = max(cleaner.DefaultMaxBytes, fi.Size())
+			if c.batch && (c.stream || projected > memoryBudget()) {
+				c.stream = true
+			} else {
+				fitMemoryLimit(projected)
+			}
+		}
 	}
 	if !c.batch && !term.IsTerminal(os.Stdout.Fd()) {
 		return fmt.Errorf("%w: standard output is not a terminal; use -batch to clean without the UI", errUsage)
@@ -444,8 +459,9 @@ func execute(c config, stderr io.Writer) error {
 
 // runBatch cleans the list without the UI: read, check, weigh the user's
 // evidence and the domain history, export, summarise, and record the run
-// in the history. A list over cleaner.StreamAbove, or any with -stream, is
-// cleaned in passes over its file rather than held in memory.
+// in the history. A list projected to take more than memoryBudget held
+// whole, or any with -stream (execute sets c.stream for it), is cleaned in
+// passes over its file rather than held in memory.
 func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checker *resolver.Checker,
 	sp *cleaner.Suppressions, hist *history.History, stderr io.Writer) error {
 	start := time.Now()
@@ -464,9 +480,9 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	name := inputName(c.file)
 	fi, statErr := os.Stat(c.file)
 	regular := c.file != "-" && statErr == nil && fi.Mode().IsRegular()
-	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
+	if regular && c.stream {
 		if saved != nil {
-			return fmt.Errorf("%s: %.0f MiB is cleaned in passes over the file, which -decisions does not work with (it needs the list in memory, up to 256 MiB)",
+			return fmt.Errorf("%s: %.0f MiB is cleaned in passes over the file (it would take more than half of this machine's memory held whole), which -decisions does not work with (it needs the list in memory)",
 				c.file, float64(fi.Size())/(1<<20))
 		}
 		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
@@ -643,7 +659,7 @@ func unnamedInput(path string) bool {
 
 // readPipe reads the list from standard input ("-"), a pipe or a device
 // (listclean -batch <(zcat list.csv.gz)), which cannot be read twice and
-// so is held in memory: up to cleaner.StreamAbove of it, read whole before
+// so is held in memory: up to cleaner.PipeMaxBytes of it, read whole before
 // it is parsed so that a longer input is refused in little memory.
 func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
 	f := os.Stdin
@@ -657,7 +673,7 @@ func readPipe(path string, opt cleaner.ReadOptions) (*cleaner.List, error) {
 	path = inputName(path)
 	// One buffer of the largest size, not one grown by doubling: the pages
 	// never written to take no memory.
-	buf := make([]byte, cleaner.StreamAbove+1)
+	buf := make([]byte, cleaner.PipeMaxBytes+1)
 	n, err := io.ReadFull(f, buf)
 	switch {
 	case err == nil:

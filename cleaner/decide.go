@@ -170,13 +170,13 @@ func (s *Session) Decided() int { return len(s.decisions) }
 // usable domain is alike to no other row.
 func (s *Session) SameDomainAndReason(i int) []int {
 	want := s.Rows[i]
-	if want.Addr.Domain() == "" {
+	if want.Addr().Domain() == "" {
 		return []int{i}
 	}
 	var rows []int
 	for j := range s.Rows {
 		r := &s.Rows[j]
-		if r.Reason == want.Reason && r.Addr.Domain() == want.Addr.Domain() {
+		if r.Reason == want.Reason && r.Addr().Domain() == want.Addr().Domain() {
 			rows = append(rows, j)
 		}
 	}
@@ -193,14 +193,14 @@ func (s *Session) SameDomainAndReason(i int) []int {
 // fixed to. A row for which that gives no clean address is left as it was.
 func (s *Session) DecideLike(i int) []int {
 	d, ok := s.decisions[i]
-	if !ok || s.Rows[i].Addr.Domain() == "" {
+	if !ok || s.Rows[i].Addr().Domain() == "" {
 		return nil
 	}
 	src := s.Rows[i]
 	tookSuggestion := d.Action == ActionFix && d.Email == src.Suggestion
 	fixDomain := ""
 	if d.Action == ActionFix && !tookSuggestion {
-		if f := address.Parse(d.Email); !strings.EqualFold(f.Domain(), src.Addr.Domain()) {
+		if f := address.Parse(d.Email); !strings.EqualFold(f.Domain(), src.Addr().Domain()) {
 			fixDomain = f.Domain()
 		}
 	}
@@ -215,7 +215,7 @@ func (s *Session) DecideLike(i int) []int {
 			case tookSuggestion:
 				dj.Email = s.Rows[j].Suggestion
 			case fixDomain != "":
-				if a := address.Parse(s.Rows[j].Addr.Local() + "@" + fixDomain); a.Reason == "" {
+				if a := address.Parse(s.Rows[j].Addr().Local() + "@" + fixDomain); a.Reason == "" {
 					dj.Email = a.Email
 				}
 			}

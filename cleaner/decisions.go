@@ -90,7 +90,7 @@ func (s *Session) DecisionRecords(fp Fingerprint) []DecisionRecord {
 		d := s.decisions[i]
 		recs[k] = DecisionRecord{
 			Row:         i + 1,
-			Email:       s.Rows[i].Addr.Written(),
+			Email:       s.Rows[i].Addr().Written(),
 			Decision:    string(d.Action),
 			NewEmail:    d.Email,
 			DecidedAt:   s.decidedAt[i].UTC().Truncate(time.Second),
@@ -214,7 +214,7 @@ func (s *Session) Restore(saved *SavedDecisions) Restored {
 	var left []int // the records not applied by their row, in file order
 	for k, r := range saved.Records {
 		i := r.Row - 1
-		if i < len(s.Rows) && matchKey(address.Parse(r.Email)) == matchKey(s.Rows[i].Addr) {
+		if i < len(s.Rows) && matchKey(address.Parse(r.Email)) == matchKey(s.Rows[i].Addr()) {
 			if _, taken := s.decisions[i]; !taken {
 				s.restore(i, r)
 				res.ByRow++
@@ -235,7 +235,7 @@ func (s *Session) Restore(saved *SavedDecisions) Restored {
 		if _, taken := s.decisions[i]; taken {
 			continue
 		}
-		key := matchKey(s.Rows[i].Addr)
+		key := matchKey(s.Rows[i].Addr())
 		if q := want[key]; len(q) > 0 {
 			s.restore(i, saved.Records[q[0]])
 			want[key] = q[1:]

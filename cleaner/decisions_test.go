@@ -100,7 +100,7 @@ func TestRestoreMovedRows(t *testing.T) {
 	for i := range s.Rows {
 		d, ok := s.Decision(i)
 		if w, wok := want[i]; d != w || ok != wok {
-			t.Errorf("row %d %q: %+v (%v), want %+v (%v)", i+1, s.Rows[i].Addr.Raw, d, ok, w, wok)
+			t.Errorf("row %d %q: %+v (%v), want %+v (%v)", i+1, s.Rows[i].Addr().Raw, d, ok, w, wok)
 		}
 	}
 }

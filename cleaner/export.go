@@ -214,7 +214,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			res.Fixed++
 		case exportRemove:
 			res.Removed++
-			e.width = max(e.width, len(s.List.Rows[i]))
+			e.width = max(e.width, s.List.Rows.Width(i))
 		default:
 			res.Removed++ // as count counts it
 		}
@@ -313,6 +313,7 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 	}
 	escape := e.opt.EscapeFormulas
 	return e.s.writeRows(w, h, header, func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error) {
+		var row []string
 		for i := lo; i < hi; i++ {
 			var email string
 			if e.acts != nil {
@@ -331,7 +332,7 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 				return dst, err
 			}
 			// The row's cells as they are, but for the address.
-			row := l.Rows[i]
+			row = l.Rows.AppendRow(row[:0], i)
 			if len(row) == 0 {
 				continue
 			}
@@ -365,6 +366,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 	}
 	escape := e.opt.EscapeFormulas
 	return e.s.writeRows(w, h, header, func(enc *csvfile.Encoder, dst []byte, lo, hi int) ([]byte, error) {
+		var row []string
 		for i := lo; i < hi; i++ {
 			if e.acts != nil && e.acts[i] != exportRemove {
 				continue
@@ -378,7 +380,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			}
 			// The row's cells, empty ones up to the width, then the
 			// columns of removedColumns: never a record of one field.
-			row := l.Rows[i]
+			row = l.Rows.AppendRow(row[:0], i)
 			for k, c := range row {
 				if k > 0 {
 					dst = enc.AppendComma(dst)
@@ -432,7 +434,7 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Addr.Raw), true, false)
+			dst = enc.AppendCell(dst, printable.String(s.Rows[i].Addr().Raw), true, false)
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Verdict), false)
 			dst = append(dst, ',')

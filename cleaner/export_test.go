@@ -213,8 +213,8 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	cleaned, removed := readCSVFile(t, filepath.Join(dir, "list.cleaned.csv")), readCSVFile(t, filepath.Join(dir, "list.removed.csv"))
-	if got := len(cleaned) - 1 + len(removed) - 1; got != len(l.Rows) {
-		t.Fatalf("cleaned+removed = %d rows, input has %d", got, len(l.Rows))
+	if got := len(cleaned) - 1 + len(removed) - 1; got != l.Rows.Len() {
+		t.Fatalf("cleaned+removed = %d rows, input has %d", got, l.Rows.Len())
 	}
 	if res.Kept != len(cleaned)-1 || res.Removed != len(removed)-1 {
 		t.Errorf("result %+v does not match the files (%d cleaned, %d removed)", res, len(cleaned)-1, len(removed)-1)
@@ -254,8 +254,8 @@ func TestExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(report) != len(l.Rows) {
-		t.Fatalf("report has %d rows, want %d", len(report), len(l.Rows))
+	if len(report) != l.Rows.Len() {
+		t.Fatalf("report has %d rows, want %d", len(report), l.Rows.Len())
 	}
 	head, _ := os.ReadFile(opt.Paths.Report)
 	if first, _, _ := strings.Cut(string(head), "\n"); first != "row,email,verdict,reason,suggestion,action,detail" {
@@ -289,7 +289,7 @@ func TestExportKeepsAddressAsWritten(t *testing.T) {
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, zone), nil)
 	if r := s.Rows[4]; r.Reason != ReasonDuplicate || r.DupOf != 3 {
-		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr.Raw, r.Reason, r.DupOf+1)
+		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr().Raw, r.Reason, r.DupOf+1)
 	}
 	opt := ExportOptions{Paths: DefaultPaths(in, ','), Policy: Policy{Fix: true}}
 	if _, err := s.Export(opt); err != nil {
@@ -373,11 +373,11 @@ func TestReportReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(report) != len(l.Rows) {
-		t.Fatalf("report has %d rows, the list %d", len(report), len(l.Rows))
+	if len(report) != l.Rows.Len() {
+		t.Fatalf("report has %d rows, the list %d", len(report), l.Rows.Len())
 	}
 	for i, r := range report {
-		raw := l.Rows[i][l.EmailCol]
+		raw := l.Rows.Cell(i, l.EmailCol)
 		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(printable.String(raw)), Verdict: string(s.Rows[i].Verdict()),
 			Reason: string(s.Rows[i].Reason), Suggestion: csvfile.EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
 		if r != want {

@@ -58,3 +58,11 @@ func ReadFile(path string, opt ReadOptions) (*List, error) { return csvfile.Read
 func Read(r io.Reader, name string, opt ReadOptions) (*List, error) {
 	return csvfile.Read(r, name, opt)
 }
+
+// Records are the data rows of a list, held compactly (see
+// csvfile.Records).
+type Records = csvfile.Records
+
+// RecordsOf returns rows as Records, their text copied (see
+// csvfile.RecordsOf).
+func RecordsOf(rows [][]string) Records { return csvfile.RecordsOf(rows) }

@@ -120,25 +120,25 @@ func TestSessionLargeList(t *testing.T) {
 	first := map[string]int{}
 	for i, r := range s.Rows {
 		want := -1
-		if r.Addr.Reason == "" {
-			if j, ok := first[r.Addr.Key()]; ok {
+		if r.Addr().Reason == "" {
+			if j, ok := first[r.Addr().Key()]; ok {
 				want = j
 			} else {
-				first[r.Addr.Key()] = i
+				first[r.Addr().Key()] = i
 			}
 		}
 		if int(r.DupOf) != want {
-			t.Fatalf("row %d (%s): DupOf %d, want %d", i, r.Addr.Raw, r.DupOf, want)
+			t.Fatalf("row %d (%s): DupOf %d, want %d", i, r.Addr().Raw, r.DupOf, want)
 		}
 		if i%97 != 0 && i > 200 {
 			continue // Judge asks the Suggester each time: a sample will do
 		}
-		j := s.Judge(r.Addr.Raw)
+		j := s.Judge(r.Addr().Raw)
 		if r.DupOf >= 0 {
 			j.Reason, j.Suggestion, j.SuggestionRoutes = ReasonDuplicate, "", false
 		}
 		if r.Reason != j.Reason || r.Suggestion != j.Suggestion || r.SuggestionRoutes != j.SuggestionRoutes {
-			t.Fatalf("row %d (%s): JudgeAll gives %s %q %v, Judge %s %q %v", i, r.Addr.Raw,
+			t.Fatalf("row %d (%s): JudgeAll gives %s %q %v, Judge %s %q %v", i, r.Addr().Raw,
 				r.Reason, r.Suggestion, r.SuggestionRoutes, j.Reason, j.Suggestion, j.SuggestionRoutes)
 		}
 	}
@@ -149,14 +149,14 @@ func TestSessionLargeList(t *testing.T) {
 func TestMarkDuplicatesEqualHashes(t *testing.T) {
 	s := &Session{}
 	for _, raw := range []string{"a@x.com", "b@x.com", "A@x.com", "c@y.com", "b@x.com"} {
-		s.Rows = append(s.Rows, Row{Addr: address.Parse(raw), DupOf: -1})
+		s.Rows = append(s.Rows, NewRow(address.Parse(raw)))
 	}
 	hashes := []uint64{7, 7, 7, 7, 7} // every key in one slot's chain
 	s.markDuplicates(hashes, 0, 1)
 	want := []int32{-1, -1, 0, -1, 1}
 	for i, r := range s.Rows {
 		if r.DupOf != want[i] {
-			t.Errorf("row %d (%s): DupOf %d, want %d", i, r.Addr.Raw, r.DupOf, want[i])
+			t.Errorf("row %d (%s): DupOf %d, want %d", i, r.Addr().Raw, r.DupOf, want[i])
 		}
 	}
 }

@@ -123,7 +123,7 @@ func (s *Session) Plan(p Policy) *Plan {
 			if !atFixed(i) {
 				return
 			}
-			if k := s.Rows[i].Addr.Key(); fixKeys[k] {
+			if k := s.Rows[i].Addr().Key(); fixKeys[k] {
 				groups[k] = append(groups[k], i)
 			}
 		}
@@ -241,7 +241,7 @@ func (pl *Plan) decide(i int) (Action, string, Decider) {
 	r := &pl.s.Rows[i]
 	var act Action
 	by := ByPolicy
-	email := r.Addr.Written()
+	email := r.Addr().Written()
 	if d, ok := pl.s.decisions[i]; ok {
 		act, by = d.Action, ByYou
 		if act == ActionFix {
@@ -254,7 +254,7 @@ func (pl *Plan) decide(i int) (Action, string, Decider) {
 		}
 	}
 	if email == "" {
-		email = r.Addr.Raw
+		email = r.Addr().Raw
 	}
 	return act, email, by
 }

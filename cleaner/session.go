@@ -77,7 +77,7 @@ type corrections struct {
 func NewSession(l *List, dns bool) *Session {
 	s := &Session{
 		List:      l,
-		Rows:      make([]Row, len(l.Rows)),
+		Rows:      make([]Row, l.Rows.Len()),
 		dns:       dns,
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
@@ -92,7 +92,7 @@ func NewSession(l *List, dns bool) *Session {
 		p := address.NewParser()
 		for i := lo; i < hi; i++ {
 			a := p.Parse(l.EmailCell(i))
-			s.Rows[i] = Row{Addr: a, DupOf: -1}
+			s.Rows[i] = NewRow(a)
 			if a.Reason == "" {
 				hashes[i] = maphash.String(seed, a.Key()) | 1<<63
 			}
@@ -109,7 +109,8 @@ func NewSession(l *List, dns bool) *Session {
 		}
 		s.rowDomain = make([]int32, len(s.Rows))
 		for i := range s.Rows {
-			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
+			a := s.Rows[i].Addr()
+			s.rowDomain[i] = t.add(&a)
 		}
 	})
 	s.domains, s.domainAt = t.domains, t.index
@@ -225,7 +226,7 @@ func (s *Session) markDuplicates(hashes []uint64, shard, shards int) {
 				table[j] = int32(i) + 1
 				break
 			}
-			if hashes[first] == h && s.Rows[first].Addr.Key() == s.Rows[i].Addr.Key() {
+			if hashes[first] == h && s.Rows[first].Addr().Key() == s.Rows[i].Addr().Key() {
 				s.Rows[i].DupOf = first
 				break
 			}
@@ -533,9 +534,9 @@ func (s *Session) JudgeAll() {
 			switch r := &s.Rows[i]; {
 			case r.DupOf >= 0:
 				slot[i] = duplicate
-			case r.Addr.Reason == "" && s.rowDomain != nil:
+			case r.Addr().Reason == "" && s.rowDomain != nil:
 				slot[i] = s.rowDomain[i]
-			case r.Addr.Reason != "" && r.Addr.Fix != "":
+			case r.Addr().Reason != "" && r.Addr().Fix != "":
 				slot[i] = alone
 			default:
 				slot[i] = unkeyed
@@ -546,10 +547,10 @@ func (s *Session) JudgeAll() {
 		if j != unkeyed {
 			continue
 		}
-		a := &s.Rows[i].Addr
+		a := s.Rows[i].Addr()
 		k := key{domain: a.ASCII}
 		if a.Reason != "" {
-			k = key{domain: domainOf(*a), malformed: true}
+			k = key{domain: domainOf(a), malformed: true}
 		}
 		j, ok := index[k]
 		if !ok {
@@ -576,14 +577,14 @@ func (s *Session) JudgeAll() {
 			case duplicate:
 				r.Reason, r.Suggestion, r.SuggestionRoutes = ReasonDuplicate, "", false
 			case alone:
-				r.Reason, r.Suggestion, r.SuggestionRoutes = s.judge(r.Addr)
+				r.Reason, r.Suggestion, r.SuggestionRoutes = s.judge(r.Addr())
 			default:
-				v := judged[j]
-				r.Reason, r.Suggestion, r.SuggestionRoutes = v.reason, v.suggestion(r.Addr), v.routes
-				if r.Addr.Reason != "" {
-					r.Reason = Reason(r.Addr.Reason)
+				v, a := judged[j], r.Addr()
+				r.Reason, r.Suggestion, r.SuggestionRoutes = v.reason, v.suggestion(a), v.routes
+				if a.Reason != "" {
+					r.Reason = Reason(a.Reason)
 				} else {
-					r.Reason = withRole(r.Reason, &r.Addr)
+					r.Reason = withRole(r.Reason, &a)
 				}
 			}
 			s.weigh(r)
@@ -596,7 +597,8 @@ func (s *Session) JudgeAll() {
 func (s *Session) Judge(raw string) Row {
 	a := address.Parse(raw)
 	reason, sugg, routes := s.judge(a)
-	r := Row{Addr: a, Reason: reason, Suggestion: sugg, SuggestionRoutes: routes, DupOf: -1}
+	r := NewRow(a)
+	r.Reason, r.Suggestion, r.SuggestionRoutes = reason, sugg, routes
 	s.weigh(&r)
 	return r
 }

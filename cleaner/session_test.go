@@ -142,7 +142,7 @@ func TestSessionVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		r := s.Rows[tt.row]
 		if r.Verdict() != tt.verdict || r.Reason != tt.reason || r.Suggestion != tt.suggestion {
-			t.Errorf("row %d %q: got %s/%s/%q, want %s/%s/%q", tt.row+1, r.Addr.Raw,
+			t.Errorf("row %d %q: got %s/%s/%q, want %s/%s/%q", tt.row+1, r.Addr().Raw,
 				r.Verdict(), r.Reason, r.Suggestion, tt.verdict, tt.reason, tt.suggestion)
 		}
 	}
@@ -161,7 +161,7 @@ func TestSessionSuggestsOnlyRoutingDomains(t *testing.T) {
 	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNXDomain} {
 		r := s.Rows[i]
 		if r.Reason != want || r.Suggestion != "" {
-			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr.Raw, r.Reason, r.Suggestion, want)
+			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr().Raw, r.Reason, r.Suggestion, want)
 		}
 	}
 }
@@ -197,8 +197,8 @@ func TestSessionCancelled(t *testing.T) {
 	cancel()
 	s.Check(ctx, startChecker(t, sessionZone), nil)
 	for i, r := range s.Rows {
-		if r.Addr.Reason == "" && r.DupOf < 0 && r.Reason != ReasonNotChecked {
-			t.Errorf("row %d %q: reason %s after a cancelled check, want not_checked", i+1, r.Addr.Raw, r.Reason)
+		if r.Addr().Reason == "" && r.DupOf < 0 && r.Reason != ReasonNotChecked {
+			t.Errorf("row %d %q: reason %s after a cancelled check, want not_checked", i+1, r.Addr().Raw, r.Reason)
 		}
 	}
 }
@@ -338,7 +338,7 @@ func TestSessionRoleAndDisposable(t *testing.T) {
 	}{{ReasonRole, ""}, {ReasonDisposable, ""}, {ReasonNotChecked, "anna@gmail.com"}, {ReasonNotChecked, ""}}
 	for i, w := range want {
 		if r := off.Rows[i]; r.Reason != w.reason || r.Suggestion != w.suggestion {
-			t.Errorf("DNS off: %s: %s %q, want %s %q", r.Addr.Raw, r.Reason, r.Suggestion, w.reason, w.suggestion)
+			t.Errorf("DNS off: %s: %s %q, want %s %q", r.Addr().Raw, r.Reason, r.Suggestion, w.reason, w.suggestion)
 		}
 	}
 }

@@ -16,10 +16,11 @@ import (
 	"github.com/listclean/listclean/resolver"
 )
 
-// StreamAbove is the size above which batch mode cleans a file in passes
-// with a Stream rather than holding it in memory: a list held takes about
-// eight times its size.
-const StreamAbove = 256 << 20
+// PipeMaxBytes is the most of a list that batch mode reads through a
+// pipe, which cannot be read twice and so is held in memory whole (read
+// first, then parsed). A file is held or cleaned in passes by what it is
+// projected to take in memory (ProjectMemory).
+const PipeMaxBytes = 256 << 20
 
 // streamChunkSize is how much of the file a Stream parses at a time:
 // smaller than when a list is read whole, since a few chunks are parsed
@@ -89,7 +90,10 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 		if l, err = rs.List(first, firstLines, opt); err != nil {
 			return err
 		}
-		tally(l.Rows)
+		if l.Header != nil {
+			first = first[1:] // the rows of the list, which may have no header line
+		}
+		tally(first)
 		return nil
 	}
 	err = rs.Each(func(recs [][]string, lines []int) error {
@@ -128,7 +132,7 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	}
 	l.Notes = append(notes, l.Notes...)
 	l.Encoding = rs.Encoding()
-	l.Rows, l.Lines = nil, nil
+	l.Rows, l.Lines = Records{}, nil
 
 	st.base = &Session{
 		List:      l,
@@ -238,7 +242,7 @@ var errStreamChanged = errors.New("the list changed")
 // A row's DupOf is the list's index of the row it repeats.
 func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Session {
 	l := *st.head
-	l.Rows = rows
+	l.Rows = RecordsOf(rows)
 	b := st.base
 	cs := &Session{
 		List:    &l,
@@ -255,11 +259,11 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 	}
 	parallelFor(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			cs.Rows[i] = Row{Addr: address.Parse(l.EmailCell(i)), DupOf: -1}
+			cs.Rows[i] = NewRow(address.Parse(l.EmailCell(i)))
 		}
 	})
 	for i := range cs.Rows {
-		if a := &cs.Rows[i].Addr; a.Reason == "" {
+		if a := cs.Rows[i].Addr(); a.Reason == "" {
 			cs.Rows[i].DupOf = int32(dups.firstOrAdd(dups.sum(a.Key()), first+i))
 		}
 	}
@@ -298,18 +302,18 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 			switch act {
 			case ActionFix:
 				h := dups.sum(correctionKey(email))
-				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), h})
+				fixes = append(fixes, fix{first + i, cs.List.Rows.Width(i), h})
 				fixedSoFar[h] = true
 			case ActionKeep:
-				if key := cs.Rows[i].Addr.Key(); key != "" {
+				if key := cs.Rows[i].Addr().Key(); key != "" {
 					h := dups.sum(key)
 					dups.markKept(h)
 					if fixedSoFar[h] {
-						late = append(late, fix{first + i, len(cs.List.Rows[i]), h})
+						late = append(late, fix{first + i, cs.List.Rows.Width(i), h})
 					}
 				}
 			case ActionRemove:
-				width = max(width, len(cs.List.Rows[i]))
+				width = max(width, cs.List.Rows.Width(i))
 			}
 		}
 		return nil

@@ -144,9 +144,9 @@ func TestStreamSameAsSession(t *testing.T) {
 						t.Fatalf("%s: %v", name, err)
 					}
 					st.chunk = chunk
-					if !reflect.DeepEqual(st.List().Notes, l.Notes) || st.List().Encoding != l.Encoding || st.Rows() != len(l.Rows) {
+					if !reflect.DeepEqual(st.List().Notes, l.Notes) || st.List().Encoding != l.Encoding || st.Rows() != l.Rows.Len() {
 						t.Fatalf("%s: stream notes %q encoding %s rows %d, in memory %q %s %d",
-							name, st.List().Notes, st.List().Encoding, st.Rows(), l.Notes, l.Encoding, len(l.Rows))
+							name, st.List().Notes, st.List().Encoding, st.Rows(), l.Notes, l.Encoding, l.Rows.Len())
 					}
 					if got, want := len(st.Session().Domains()), len(s.Domains()); got != want {
 						t.Fatalf("%s: stream checks %d domains, in memory %d", name, got, want)

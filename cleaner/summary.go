@@ -158,7 +158,7 @@ func (p *summaryPart) count(rows []Row) {
 		}
 		switch r.Reason {
 		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
-			d := r.Addr.Domain()
+			d := r.Addr().Domain()
 			if d == "" {
 				continue
 			}

@@ -66,7 +66,7 @@ func (s *Session) Evidence(i int) []suppression.Record {
 	if !r.Evidence || s.suppress == nil {
 		return nil
 	}
-	return s.suppress.index.LookupKey(r.Addr.Key())
+	return s.suppress.index.LookupKey(r.Addr().Key())
 }
 
 // weigh sets what the user's evidence and the domain history say of a
@@ -78,7 +78,7 @@ func (s *Session) Evidence(i int) []suppression.Record {
 func (s *Session) weigh(r *Row) {
 	r.Evidence = false
 	if s.suppress != nil {
-		if recs := s.suppress.index.LookupKey(r.Addr.Key()); len(recs) > 0 {
+		if recs := s.suppress.index.LookupKey(r.Addr().Key()); len(recs) > 0 {
 			r.Evidence = true
 			if rec, _ := suppression.Strongest(recs); rec.Kind.Suppresses() {
 				r.Reason = Reason(rec.Kind)
@@ -100,7 +100,7 @@ func (s *Session) Detail(i int) string {
 	if rec, ok := suppression.Strongest(s.Evidence(i)); ok {
 		parts = append(parts, EvidenceText(rec))
 	}
-	if note := s.notes[s.Rows[i].Addr.ASCII]; note != "" && s.Rows[i].Addr.ASCII != "" {
+	if note := s.notes[s.Rows[i].Addr().ASCII]; note != "" && s.Rows[i].Addr().ASCII != "" {
 		parts = append(parts, note)
 	}
 	return strings.Join(parts, "; ")

@@ -76,7 +76,7 @@ func TestSessionSuppressed(t *testing.T) {
 	for _, tt := range tests {
 		r := s.Rows[tt.row]
 		if r.Reason != tt.reason || r.Suggestion != tt.suggestion || r.Evidence != tt.evidence {
-			t.Errorf("row %d %q: %s %q evidence %v, want %s %q %v", tt.row+1, r.Addr.Raw,
+			t.Errorf("row %d %q: %s %q evidence %v, want %s %q %v", tt.row+1, r.Addr().Raw,
 				r.Reason, r.Suggestion, r.Evidence, tt.reason, tt.suggestion, tt.evidence)
 		}
 		if d := s.Detail(tt.row); !strings.HasPrefix(d, tt.detail) || (tt.detail == "") != (d == "") {

@@ -57,10 +57,11 @@ const (
 //
 // A list holds a row per subscriber, up to millions of them, so a Row keeps
 // only what cannot be worked out again cheaply: its verdict follows from
-// its reason (Verdict), and its address's duplicate key from the address.
+// its reason (Verdict), and its address's duplicate key from the address,
+// which is packed (address.Packed: 32 bytes, where an Address takes 96).
 // Its flags fill the padding before DupOf, and cost nothing.
 type Row struct {
-	Addr       address.Address
+	addr       address.Packed
 	Reason     Reason // "" until the row is judged
 	Suggestion string // a whole corrected address, "" when none is likely
 	// SuggestionRoutes is true when the suggestion's domain is known to
@@ -78,6 +79,12 @@ type Row struct {
 	// DupOf is the index of the earlier row this one repeats, or -1.
 	DupOf int32
 }
+
+// NewRow returns a row of the address a, not judged, repeating no other.
+func NewRow(a address.Address) Row { return Row{addr: address.Pack(a), DupOf: -1} }
+
+// Addr is the row's address, parsed.
+func (r *Row) Addr() address.Address { return r.addr.Unpack() }
 
 // Verdict is the row's verdict, the one its reason belongs to; "" until
 // the row is judged.

@@ -20,12 +20,12 @@ func benchModel(b *testing.B, n int) *Model {
 	l := &cleaner.List{
 		Name:      "bench.csv",
 		Header:    []string{"email", "name"},
-		Rows:      make([][]string, n),
 		Lines:     make([]int, n),
 		Delimiter: ',',
 		Encoding:  "UTF-8",
 	}
-	for i := range l.Rows {
+	rows := make([][]string, n)
+	for i := range rows {
 		local := "user" + strconv.Itoa(i)
 		switch i % 97 {
 		case 0:
@@ -33,9 +33,10 @@ func benchModel(b *testing.B, n int) *Model {
 		case 1:
 			local = "user " + strconv.Itoa(i) // some syntax errors
 		}
-		l.Rows[i] = []string{local + "@" + benchDomains[i%len(benchDomains)], "Name " + strconv.Itoa(i)}
+		rows[i] = []string{local + "@" + benchDomains[i%len(benchDomains)], "Name " + strconv.Itoa(i)}
 		l.Lines[i] = i + 2
 	}
+	l.Rows = cleaner.RecordsOf(rows)
 	s := cleaner.NewSession(l, true)
 	for _, d := range s.Domains() {
 		s.Apply(fakeResult(d))

@@ -73,12 +73,12 @@ func newSession(l *cleaner.List, dns bool, sp *cleaner.Suppressions) tea.Cmd {
 		for i := range s.Rows {
 			r := &s.Rows[i]
 			switch {
-			case r.Addr.Reason != "":
-				t.counts[cleaner.VerdictOf(cleaner.Reason(r.Addr.Reason))]++
+			case r.Addr().Reason != "":
+				t.counts[cleaner.VerdictOf(cleaner.Reason(r.Addr().Reason))]++
 			case r.DupOf >= 0:
 				t.counts[cleaner.VerdictDuplicate]++
 			default:
-				t.pending[r.Addr.ASCII]++
+				t.pending[r.Addr().ASCII]++
 				t.waiting++
 			}
 		}
@@ -234,7 +234,7 @@ func (s *checkingScreen) help() helpKeys {
 // start builds the session for the list; the proof of the DNS server and
 // the checks follow.
 func (s *checkingScreen) start(l *cleaner.List) tea.Cmd {
-	s.list, s.rows = l, len(l.Rows)
+	s.list, s.rows = l, l.Rows.Len()
 	s.phase = preparing
 	return s.c.spinning(newSession(l, s.c.opt.Checker != nil, s.c.suppressions()))
 }

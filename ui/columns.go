@@ -159,7 +159,11 @@ func (s *columnsScreen) columns() int {
 
 // preview returns up to n first rows.
 func (s *columnsScreen) preview(n int) [][]string {
-	return s.list.Rows[:min(n, len(s.list.Rows))]
+	rows := make([][]string, min(n, s.list.Rows.Len()))
+	for i := range rows {
+		rows[i] = s.list.Rows.Row(i)
+	}
+	return rows
 }
 
 func (s *columnsScreen) view() string {
@@ -186,7 +190,7 @@ func (s *columnsScreen) view() string {
 		if w < 60 {
 			looks = fmt.Sprintf("%s of %s look like addresses", num(hits), num(filled))
 		}
-		if empty := len(l.Rows) - filled; empty > 0 && w >= 60 {
+		if empty := l.Rows.Len() - filled; empty > 0 && w >= 60 {
 			looks += fmt.Sprintf(" · %s empty", num(empty))
 		}
 		if filled > 0 && float64(hits) < fewAddresses*float64(filled) {
@@ -207,7 +211,7 @@ func (s *columnsScreen) view() string {
 		format += " · CRLF line ends"
 	}
 	field("Format", format)
-	field("Rows", st.Value.Render(num(len(l.Rows))))
+	field("Rows", st.Value.Render(num(l.Rows.Len())))
 	notes := l.Notes
 	if !roomy && len(notes) > 1 {
 		field("Notes", st.Warning.Render("! ")+sanitize(notes[0])+st.Muted.Render(fmt.Sprintf(" (and %d more)", len(notes)-1)))

@@ -271,7 +271,7 @@ func (r *reviewScreen) refilter() {
 		r.shown = make([]int, 0, len(rows))
 		for _, i := range rows {
 			row := &r.session.Rows[i]
-			if named[row.Reason] || containsFold(row.Addr.Raw, q) || containsFold(row.Suggestion, q) {
+			if named[row.Reason] || containsFold(row.Addr().Raw, q) || containsFold(row.Suggestion, q) {
 				r.shown = append(r.shown, i)
 			}
 		}
@@ -595,7 +595,7 @@ func (r *reviewScreen) like() tea.Cmd {
 	if i < 0 {
 		return nil
 	}
-	if r.session.Rows[i].Addr.Domain() == "" {
+	if r.session.Rows[i].Addr().Domain() == "" {
 		r.refuse("L applies to rows with the same domain, and this address has none")
 		return nil
 	}
@@ -614,7 +614,7 @@ func (r *reviewScreen) like() tea.Cmd {
 	}
 	rows := r.session.DecideLike(i)
 	row := &r.session.Rows[i]
-	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr.Domain()), row.Reason.Words())
+	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr().Domain()), row.Reason.Words())
 	if len(rows) == 0 {
 		r.say("Every row " + like + " has this decision already")
 		return nil
@@ -637,7 +637,7 @@ func (r *reviewScreen) startEdit() tea.Cmd {
 	if i < 0 {
 		return nil
 	}
-	value := strings.TrimSpace(sanitize(r.session.Rows[i].Addr.Raw))
+	value := strings.TrimSpace(sanitize(r.session.Rows[i].Addr().Raw))
 	if d, ok := r.session.Decision(i); ok && d.Action == cleaner.ActionFix {
 		value = d.Email
 	}
@@ -674,7 +674,7 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	if j.Verdict() == cleaner.VerdictSuppressed {
 		label += " in your suppression files"
 	}
-	if j.Verdict() == cleaner.VerdictInvalid || j.Verdict() == cleaner.VerdictSuppressed || j.Addr.Email == "" {
+	if j.Verdict() == cleaner.VerdictInvalid || j.Verdict() == cleaner.VerdictSuppressed || j.Addr().Email == "" {
 		r.mode = editing
 		r.editRow = row
 		r.edit.SetValue(raw)
@@ -682,7 +682,7 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 		r.refuse(fmt.Sprintf("%s: %s. Correct it, or esc", sanitize(raw), label))
 		return r.edit.Focus()
 	}
-	r.session.Decide([]int{row}, cleaner.Decision{Action: cleaner.ActionFix, Email: j.Addr.Email})
+	r.session.Decide([]int{row}, cleaner.Decision{Action: cleaner.ActionFix, Email: j.Addr().Email})
 	cmd := r.c.changed()
 	msg := r.outcomeText(row)
 	if j.Verdict() != cleaner.VerdictValid {
@@ -710,7 +710,7 @@ func (r *reviewScreen) recheck() tea.Cmd {
 	var domains []string
 	for i := range r.session.Rows {
 		if row := &r.session.Rows[i]; row.Reason == cleaner.ReasonDNSError {
-			domains = append(domains, row.Addr.ASCII)
+			domains = append(domains, row.Addr().ASCII)
 		}
 	}
 	domains = resolver.Distinct(domains)
@@ -903,7 +903,7 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 // domain (gmаil.com with a Cyrillic а) is shown in punycode, which tells
 // it from the domain it imitates.
 func (r *reviewScreen) address(i int) string {
-	a := &r.session.Rows[i].Addr
+	a := r.session.Rows[i].Addr()
 	if _, ok := address.Lookalike(a.ASCII); ok {
 		return sanitize(a.Local() + "@" + a.ASCII)
 	}
@@ -943,8 +943,8 @@ func (r *reviewScreen) paneView(h int) string {
 		outcome = st.Warning.Render
 	}
 	add("Export", r.decisionText(i), outcome)
-	if row.Addr.Detail != "" {
-		add("Problem", sanitize(row.Addr.Detail), plainText)
+	if row.Addr().Detail != "" {
+		add("Problem", sanitize(row.Addr().Detail), plainText)
 	}
 	if note := r.domainNote(row); note != "" {
 		add("Domain", note, st.Warning.Render)
@@ -964,8 +964,8 @@ func (r *reviewScreen) paneView(h int) string {
 		}
 		add(label, l, plainText)
 	}
-	if note := r.session.DomainNote(row.Addr.ASCII); note != "" && row.Addr.ASCII != "" {
-		add("History", sanitize(row.Addr.Domain())+": "+note, plainText)
+	if note := r.session.DomainNote(row.Addr().ASCII); note != "" && row.Addr().ASCII != "" {
+		add("History", sanitize(row.Addr().Domain())+": "+note, plainText)
 	}
 	add("Bounce", e.Bounce, plainText)
 	add("Causes", e.Causes, plainText)
@@ -1010,7 +1010,7 @@ func (r *reviewScreen) fields(i, most int) string {
 	l := r.session.List
 	var parts []string
 	n := 0
-	for k, cell := range l.Rows[i] {
+	for k, cell := range l.Rows.Row(i) {
 		cell = strings.TrimSpace(sanitize(cell))
 		if k == l.EmailCol || cell == "" {
 			continue
@@ -1033,7 +1033,7 @@ func (r *reviewScreen) fields(i, most int) string {
 // mislead: a lookalike, which imitates another domain with letters of
 // another script, or a domain in Unicode, with its punycode beside it.
 func (r *reviewScreen) domainNote(row *cleaner.Row) string {
-	a := &row.Addr
+	a := row.Addr()
 	if a.ASCII == "" || a.ASCII == a.Domain() {
 		return ""
 	}
@@ -1129,10 +1129,10 @@ func (r *reviewScreen) suppressionEvidence(i int) []string {
 
 // evidence lists what DNS answered about the row's domain.
 func (r *reviewScreen) evidence(row *cleaner.Row) []string {
-	if row.Addr.ASCII == "" {
+	if row.Addr().ASCII == "" {
 		return []string{"not looked up: the address is not usable as it is"}
 	}
-	res, ok := r.session.Result(row.Addr.ASCII)
+	res, ok := r.session.Result(row.Addr().ASCII)
 	if !ok {
 		if !r.session.DNS() {
 			return []string{"not checked: DNS checks are off"}

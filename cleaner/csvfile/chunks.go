@@ -48,7 +48,12 @@ type RecordStream struct {
 	// is then never reused. A stream read in passes, which holds one
 	// chunk's records at a time, must not set it: a field kept beyond its
 	// chunk would hold all of it.
-	keep      bool
+	keep bool
+	// compact says that each chunk's records are encoded as Records by
+	// the worker that parsed it (parsedChunk.block), which then gives the
+	// chunk's text and records slice back for later chunks: a list read
+	// whole holds its rows so, not as the chunks' records.
+	compact   bool
 	delivered int64 // bytes of text in the chunks given to Each's fn
 
 	head    []byte // the first bytes of the input, for naming a binary format
@@ -91,9 +96,10 @@ func NewRecordStream(r io.Reader, name string, delim rune, size int64, chunk int
 // List makes the list of the first records of the stream, recs with the
 // lines they start on, as Read makes it of all of them: header, email
 // column and the notes about them, in the stream's delimiter, encoding and
-// line ends as far as they are known (see Finish). Its Rows are recs'.
+// line ends as far as they are known (see Finish). Its Rows are a copy of
+// recs.
 func (s *RecordStream) List(recs [][]string, lines []int, opt ReadOptions) (*List, error) {
-	p := readParsed{records: recs, lines: lines, delim: s.p.delim, encoding: s.p.encoding, crlf: s.p.crlf}
+	p := readParsed{records: RecordsOf(recs), lines: lines, delim: s.p.delim, encoding: s.p.encoding, crlf: s.p.crlf}
 	return readList(&p, s.name, opt)
 }
 
@@ -124,6 +130,16 @@ func (l *readLimited) Read(p []byte) (int, error) {
 // are parsed on all processors while the next are read and fn works; the
 // first error in input order is returned, a *ReadError unless fn's.
 func (s *RecordStream) Each(fn func(recs [][]string, lines []int) error) error {
+	return s.each(func(r *parsedChunk) error {
+		if len(r.recs) == 0 {
+			return nil
+		}
+		return fn(r.recs, r.lines)
+	})
+}
+
+// each calls fn with every chunk parsed, in input order, as Each does.
+func (s *RecordStream) each(fn func(r *parsedChunk) error) error {
 	type parsing struct {
 		c    rawChunk
 		done chan parsedChunk
@@ -170,8 +186,13 @@ func (s *RecordStream) Each(fn func(recs [][]string, lines []int) error) error {
 	for range workers {
 		go func() {
 			for p := range todo {
-				p.done <- s.parseChunk(p.c)
-				if !s.keep {
+				r := s.parseChunk(p.c)
+				if s.compact && r.err == nil {
+					r.block, r.offs = encodeRecords(r.recs)
+					r.recs = r.recs[:0]
+				}
+				p.done <- r
+				if !s.keep || s.compact {
 					readRawBuffers.Put(&p.c.raw) // the records hold no part of it
 				}
 			}
@@ -183,22 +204,29 @@ func (s *RecordStream) Each(fn func(recs [][]string, lines []int) error) error {
 			return err
 		}
 		s.delivered += int64(len(p.c.raw))
-		if len(r.recs) > 0 {
-			if err := fn(r.recs, r.lines); err != nil {
-				return err
-			}
+		if err := fn(&r); err != nil {
+			return err
 		}
 		if s.reuse {
-			readChunkScratch.Put(&readScratch{r.recs[:0], r.lines[:0]})
+			sc := &readScratch{}
+			if s.compact && r.scratch != nil {
+				sc = r.scratch // its slabs and fixups too
+			}
+			sc.recs, sc.lines = r.recs[:0], r.lines[:0]
+			readChunkScratch.Put(sc)
 		}
 	}
 	return nil
 }
 
-// readScratch is a chunk's records slice and lines, for reuse.
+// readScratch is a chunk's records slice and lines, for reuse; and, from
+// a stream whose records are encoded (compact), the arrays that held the
+// records' fields and the list of fields to unquote (see readSplit).
 type readScratch struct {
-	recs  [][]string
-	lines []int
+	recs   [][]string
+	lines  []int
+	slabs  [][]string
+	fixups []readFixup
 }
 
 // readChunkScratch holds the records slices and lines of chunks that
@@ -218,6 +246,12 @@ type parsedChunk struct {
 	recs  [][]string
 	lines []int
 	err   error
+
+	// With the stream's compact set, the records encoded instead of recs,
+	// and the scratch they were parsed with.
+	block   string
+	offs    []uint32
+	scratch *readScratch
 
 	readFacts
 }
@@ -481,6 +515,7 @@ func (s *RecordStream) parseChunk(c rawChunk) (r parsedChunk) {
 		scratch, _ = readChunkScratch.Get().(*readScratch)
 	}
 	recs, lines, err := readCSV(text[start:], s.p.delim, scratch, s.keep)
+	r.scratch = scratch
 	fixed, adds := text, []int(nil)
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
 		var fields int

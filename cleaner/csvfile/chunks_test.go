@@ -35,8 +35,8 @@ func readSameParse(t *testing.T, data []byte, delim rune, chunk int, src io.Read
 	if wantErr != nil {
 		return
 	}
-	if !readSameRecords(got.records, want.records) || !reflect.DeepEqual(got.lines, want.lines) {
-		t.Fatalf("chunk %d: %d records %.300q lines %.300v, read whole: %d %.300q %.300v", chunk, len(got.records), got.records, got.lines, len(want.records), want.records, want.lines)
+	if !readSameRecords(got.records.all(), want.records.all()) || !reflect.DeepEqual(got.lines, want.lines) {
+		t.Fatalf("chunk %d: %d records %.300q lines %.300v, read whole: %d %.300q %.300v", chunk, len(got.records.all()), got.records.all(), got.lines, len(want.records.all()), want.records.all(), want.lines)
 	}
 	if !reflect.DeepEqual(got.notes, want.notes) || got.delim != want.delim || got.encoding != want.encoding || got.crlf != want.crlf {
 		t.Fatalf("chunk %d: notes %q delim %q encoding %s crlf %v, read whole: %q %q %s %v",
@@ -121,8 +121,8 @@ func TestReadChunkedLarge(t *testing.T) {
 		readSameParse(t, data, 0, chunk, nil)
 	}
 	p, err := readParse(data, "in.csv", 0)
-	if err != nil || len(p.records) != 6001 || p.delim != ';' || !p.crlf || len(p.notes) != 2 {
-		t.Fatalf("read %d records, delim %q, crlf %v, notes %q, err %v", len(p.records), p.delim, p.crlf, p.notes, err)
+	if err != nil || len(p.records.all()) != 6001 || p.delim != ';' || !p.crlf || len(p.notes) != 2 {
+		t.Fatalf("read %d records, delim %q, crlf %v, notes %q, err %v", len(p.records.all()), p.delim, p.crlf, p.notes, err)
 	}
 
 	// One UTF-8 character far into the list makes it UTF-8 text with bytes
@@ -169,8 +169,8 @@ func TestReadSizeHint(t *testing.T) {
 			if err != nil {
 				t.Fatalf("size %d, chunk %d: %v", size, chunk, err)
 			}
-			if !readSameRecords(got.records, want.records) || !reflect.DeepEqual(got.lines, want.lines) || !reflect.DeepEqual(got.notes, want.notes) {
-				t.Fatalf("size %d, chunk %d: %d records, read without a size: %d", size, chunk, len(got.records), len(want.records))
+			if !readSameRecords(got.records.all(), want.records.all()) || !reflect.DeepEqual(got.lines, want.lines) || !reflect.DeepEqual(got.notes, want.notes) {
+				t.Fatalf("size %d, chunk %d: %d records, read without a size: %d", size, chunk, len(got.records.all()), len(want.records.all()))
 			}
 			// Read in one chunk with the right size, the input took one
 			// buffer of its size (rounded up to whole pages), not a series
@@ -180,8 +180,8 @@ func TestReadSizeHint(t *testing.T) {
 			}
 			// With the right size, the records slice was made about as long
 			// as it had to be from the first chunks.
-			if size == len(data) && cap(got.records) > len(got.records)*5/4 {
-				t.Errorf("size %d, chunk %d: room for %d records, %d read", size, chunk, cap(got.records), len(got.records))
+			if size == len(data) && cap(got.records.at) > got.records.Len()*5/4 {
+				t.Errorf("size %d, chunk %d: room for %d records, %d read", size, chunk, cap(got.records.at), got.records.Len())
 			}
 		}
 	}
@@ -216,8 +216,8 @@ func TestReadSizeHintSkewed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if n := len(got.records); cap(got.records) > n+n/8+1024 || cap(got.lines) > n+n/8+1024 {
-			t.Errorf("%s: %d records kept in room for %d (lines: %d)", name, n, cap(got.records), cap(got.lines))
+		if n := got.records.Len(); cap(got.records.at) > n+n/8+1024 || cap(got.lines) > n+n/8+1024 {
+			t.Errorf("%s: %d records kept in room for %d (lines: %d)", name, n, cap(got.records.at), cap(got.lines))
 		}
 	}
 }

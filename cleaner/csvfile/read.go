@@ -41,8 +41,9 @@ const (
 )
 
 // DefaultMaxBytes is the largest input read when ReadOptions.MaxBytes is 0.
-// A list read is held in memory, at some five to eight times its size; a
-// Stream cleans a larger one in passes.
+// A list read is held in memory (its text and some bytes a row: see
+// Records); a caller that has worked out that a larger list fits sets
+// MaxBytes, and a Stream cleans one that does not in passes.
 const DefaultMaxBytes = 1 << 30
 
 // Errors wrapped by the *ReadError that ReadFile and Read return, for
@@ -70,12 +71,12 @@ var (
 
 // List is a subscriber list as read from a CSV file.
 type List struct {
-	Name      string     // the path as given
-	Header    []string   // header cells (BOM removed); nil when the file has no header line (its first line holds an address)
-	Rows      [][]string // data rows, cells decoded to UTF-8, ragged rows kept exactly as they are
-	Lines     []int      // the 1-based line number where each data row starts (quoted newlines make rows span lines)
-	EmailCol  int        // 0-based index of the email column; -1 when none was found (see ReadFile)
-	ColumnBy  string     // how it was found: "header", "content" or "option"
+	Name      string   // the path as given
+	Header    []string // header cells (BOM removed); nil when the file has no header line (its first line holds an address)
+	Rows      Records  // data rows, cells decoded to UTF-8, ragged rows kept exactly as they are
+	Lines     []int    // the 1-based line number where each data row starts (quoted newlines make rows span lines)
+	EmailCol  int      // 0-based index of the email column; -1 when none was found (see ReadFile)
+	ColumnBy  string   // how it was found: "header", "content" or "option"
 	Delimiter rune
 	Encoding  string   // "UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE" or "UTF-16BE"
 	CRLF      bool     // the file used CRLF line endings
@@ -217,40 +218,45 @@ func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, err
 	return readList(p, name, opt)
 }
 
-// readAll reads every record of s.
+// readAll reads every record of s, as Records.
 //
-// The records are appended to one slice as the chunks come, each chunk's
-// slices going back to the stream for later chunks. When the input's size
-// is known, the records still to come are expected in the proportion of
-// those read so far to their text, plus a sixteenth, so that the slice
-// grows about once: a million records take 24 MB, and the copies a
-// growing slice leaves behind would count towards the memory limit of the
-// run, which collects only there. Otherwise it doubles. A list whose rows
-// grow longer further on (or UTF-16 text, which decodes to fewer bytes)
-// would be expected to hold more records than it does: the slice never
-// grows past eight times the records read so far, and is copied to its
-// length at the end when it has room for an eighth more.
+// Each chunk's records are encoded as a block of Records as they come
+// (see RecordStream.compact), and the rows' positions appended to one
+// slice. When the input's size is known, the records still to come are
+// expected in the proportion of those read so far to their text, plus a
+// sixteenth, so that the slice grows about once: the copies a growing
+// slice leaves behind would count towards the memory limit of the run,
+// which collects only there. Otherwise it doubles. A list whose rows grow
+// longer further on (or UTF-16 text, which decodes to fewer bytes) would
+// be expected to hold more records than it does: the slice never grows
+// past eight times the records read so far, and is copied to its length
+// at the end when it has room for an eighth more.
 func readAll(s *RecordStream) (*readParsed, error) {
-	var recs [][]string
+	var recs Records
 	var lines []int
-	s.reuse, s.keep = true, true
-	err := s.Each(func(r [][]string, l []int) error {
-		n := len(recs) + len(r)
-		if n > cap(recs) {
-			want := max(n, 2*cap(recs))
-			if s.size > 0 && s.delivered > 0 {
-				want = max(n, min(8*n, int(float64(n)*float64(s.size)/float64(s.delivered)*17/16)))
-			}
-			recs, lines = slices.Grow(recs, want-len(recs)), slices.Grow(lines, want-len(lines))
+	s.reuse, s.keep, s.compact = true, true, true
+	err := s.each(func(r *parsedChunk) error {
+		if len(r.offs) == 0 {
+			return nil
 		}
-		recs, lines = append(recs, r...), append(lines, l...)
+		n := recs.Len() + len(r.offs)
+		want := max(n, 2*cap(recs.at))
+		if s.size > 0 && s.delivered > 0 {
+			want = max(n, min(8*n, int(float64(n)*float64(s.size)/float64(s.delivered)*17/16)))
+		}
+		if n > cap(lines) {
+			lines = slices.Grow(lines, want-len(lines))
+		}
+		recs.appendBlock(r.block, r.offs, want)
+		lines = append(lines, r.lines...)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if cap(recs) > len(recs)+len(recs)/8+1024 {
-		recs, lines = slices.Clone(recs), slices.Clone(lines)
+	recs.clip()
+	if cap(lines) > len(lines)+len(lines)/8+1024 {
+		lines = slices.Clone(lines)
 	}
 	s.p.records, s.p.lines = recs, lines
 	notes, err := s.Finish()
@@ -299,16 +305,22 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 		EmailCol:  -1,
 	}
 	recs := p.records
-	if len(recs) == 0 {
+	if recs.Len() == 0 {
 		return nil, &ReadError{File: name, Err: ErrEmptyFile}
 	}
-	col, by, colErr := readFindColumn(recs, opt.Column, opt.Header == HeaderNone)
+	// The first records, which the header and the email column are
+	// found from.
+	head := make([][]string, min(recs.Len(), 1001))
+	for i := range head {
+		head[i] = recs.Row(i)
+	}
+	col, by, colErr := readFindColumn(head, recs, opt.Column, opt.Header == HeaderNone)
 	// A first line is data, not a header, when it holds an address in the
 	// email column, unless that column was found by its header name.
 	headerless := opt.Header == HeaderNone
 	if opt.Header == HeaderDetect {
-		headerless = col >= 0 && col < len(recs[0]) && readLooksLikeAddress(recs[0][col]) &&
-			by != "header" && !(by == "option" && readIsHeaderName(recs[0], opt.Column))
+		headerless = col >= 0 && col < len(head[0]) && readLooksLikeAddress(head[0][col]) &&
+			by != "header" && !(by == "option" && readIsHeaderName(head[0], opt.Column))
 	}
 	if headerless {
 		l.Rows, l.Lines = recs, p.lines
@@ -317,8 +329,8 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 			l.Notes = append(l.Notes, l.headerNote)
 		}
 	} else {
-		l.Header, l.Rows, l.Lines, l.headerLine = recs[0], recs[1:], p.lines[1:], p.lines[0]
-		if len(l.Rows) == 0 {
+		l.Header, l.Rows, l.Lines, l.headerLine = head[0], recs.Slice(1, recs.Len()), p.lines[1:], p.lines[0]
+		if l.Rows.Len() == 0 {
 			return nil, &ReadError{File: name, Line: p.lines[0], Err: ErrNoDataRows}
 		}
 		if err := readDuplicateHeader(l.Header); err != nil {
@@ -330,7 +342,7 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 	}
 	l.EmailCol, l.ColumnBy = col, by
 	if by == "content" && !headerless {
-		hits, filled := readColumnHits(readSample(recs, false), col)
+		hits, filled := readColumnHits(readSample(head, false), col)
 		label := ""
 		if col < len(l.Header) {
 			label = fmt.Sprintf(" %q", l.Header[col])
@@ -364,18 +376,19 @@ func (l *List) SetHeaderless(headerless bool) error {
 	case headerless == (l.Header == nil):
 		return nil
 	case headerless:
-		l.Rows = append([][]string{l.Header}, l.Rows...)
+		l.Rows = l.Rows.Prepend(l.Header)
 		l.Lines = append([]int{l.headerLine}, l.Lines...)
 		l.Header = nil
 	default:
-		if len(l.Rows) < 2 {
+		if l.Rows.Len() < 2 {
 			return fmt.Errorf("%s: %w", l.Name, ErrNoDataRows)
 		}
-		if err := readDuplicateHeader(l.Rows[0]); err != nil {
+		first := l.Rows.Row(0)
+		if err := readDuplicateHeader(first); err != nil {
 			return fmt.Errorf("%s: line %d: %w", l.Name, l.Lines[0], err)
 		}
-		l.Header, l.headerLine = l.Rows[0], l.Lines[0]
-		l.Rows, l.Lines = l.Rows[1:], l.Lines[1:]
+		l.Header, l.headerLine = first, l.Lines[0]
+		l.Rows, l.Lines = l.Rows.Slice(1, l.Rows.Len()), l.Lines[1:]
 	}
 	// The note that said the file had no header line no longer holds.
 	if l.headerNote != "" {
@@ -389,11 +402,21 @@ func (l *List) SetHeaderless(headerless bool) error {
 // address (an @ with something on both sides, even a faulty address), and
 // those whose cell there is not blank: how likely col is to be the email
 // column.
-func (l *List) ColumnHits(col int) (hits, filled int) { return readColumnHits(l.Rows, col) }
+func (l *List) ColumnHits(col int) (hits, filled int) {
+	for i := range l.Rows.Len() {
+		readCountCell(l.Rows.Cell(i, col), &hits, &filled)
+	}
+	return hits, filled
+}
 
 // EmailCell returns row i's email cell ("" when the row is too short or no
 // email column is set).
-func (l *List) EmailCell(i int) string { return l.EmailCellOf(l.Rows[i]) }
+func (l *List) EmailCell(i int) string {
+	if l.EmailCol < 0 {
+		return ""
+	}
+	return l.Rows.Cell(i, l.EmailCol)
+}
 
 // EmailCellOf returns the email cell of row, a record of the list's file
 // that need not be among its Rows (a chunk read in passes): "" when the row
@@ -408,15 +431,15 @@ func (l *List) EmailCellOf(row []string) string {
 // width is the number of columns: the header's or the widest row's.
 func (l *List) width() int {
 	w := len(l.Header)
-	for _, row := range l.Rows {
-		w = max(w, len(row))
+	for i := range l.Rows.Len() {
+		w = max(w, l.Rows.Width(i))
 	}
 	return w
 }
 
 // readParsed is the text of a list split into records.
 type readParsed struct {
-	records  [][]string
+	records  Records
 	lines    []int
 	delim    rune
 	encoding string
@@ -862,26 +885,26 @@ func readNormHeader(h string) string {
 	}, h)
 }
 
-// readFindColumn finds the email column of recs (header first, unless
-// noHeader): by spec if set, else by header name, else by content. by is
-// "option", "header" or "content". A first-line cell that looks like an
+// readFindColumn finds the email column of all, whose first records
+// are head (header first, unless noHeader): by spec if set, else by header
+// name, else by content. by is "option", "header" or "content". A first-line cell that looks like an
 // address names no column: it is an address, whatever it holds
 // (bad@gmail.con holds "mail"). On failure col is -1 and err wraps
 // ErrNoEmailColumn.
-func readFindColumn(recs [][]string, spec string, noHeader bool) (col int, by string, err error) {
-	header := recs[0]
+func readFindColumn(head [][]string, all Records, spec string, noHeader bool) (col int, by string, err error) {
+	header := head[0]
 	if noHeader {
 		header = nil
 	}
 	if spec != "" {
 		width := 0
-		for _, rec := range recs {
-			width = max(width, len(rec))
+		for i := range all.Len() {
+			width = max(width, all.Width(i))
 		}
 		col, err := readColumnSpec(header, width, spec)
 		return col, "option", err
 	}
-	sample := readSample(recs, noHeader)
+	sample := readSample(head, noHeader)
 	for c, h := range header {
 		key := readNormHeader(h)
 		if !readEmailHeaders[key] || readLooksLikeAddress(h) {
@@ -943,15 +966,23 @@ func readWidth(recs [][]string) int {
 // addresses, and those that are not blank.
 func readColumnHits(recs [][]string, c int) (hits, filled int) {
 	for _, rec := range recs {
-		if c >= len(rec) || strings.TrimSpace(rec[c]) == "" {
-			continue
-		}
-		filled++
-		if readLooksLikeAddress(rec[c]) {
-			hits++
+		if c < len(rec) {
+			readCountCell(rec[c], &hits, &filled)
 		}
 	}
 	return hits, filled
+}
+
+// readCountCell counts cell among those filled when it is not blank, and
+// among the hits when it looks like an address.
+func readCountCell(cell string, hits, filled *int) {
+	if strings.TrimSpace(cell) == "" {
+		return
+	}
+	*filled++
+	if readLooksLikeAddress(cell) {
+		*hits++
+	}
 }
 
 // readLooksLikeAddress reports whether s has an @ with something on both

@@ -47,7 +47,7 @@ func TestReadCorpusCSVSpectrum(t *testing.T) {
 			t.Logf("%s: differs: %v", name, err)
 			continue
 		}
-		if diff := readSpectrumDiff(p.records, want); diff != "" {
+		if diff := readSpectrumDiff(p.records.all(), want); diff != "" {
 			t.Logf("%s: differs: %s", name, diff)
 			continue
 		}
@@ -148,7 +148,7 @@ func TestReadCorpusGoEncodingCSV(t *testing.T) {
 		p, err := readParse(input, c.Name, delim)
 		var got [][]string
 		if err == nil {
-			got = p.records
+			got = p.records.all()
 		}
 		plainCase := c.Comment == "" && !c.LazyQuotes && !c.TrimLeadingSpace && !c.UseFieldsPerRecord
 		if asSheets := readAsSpreadsheets(input, delim, true); plainCase && !bytes.Equal(asSheets, input) {
@@ -215,7 +215,7 @@ func TestReadCorpusSubscriberExports(t *testing.T) {
 		if !strings.Contains(l.EmailCell(0), "@") {
 			t.Errorf("%s: email column %d (%s) holds %q", file, l.EmailCol, l.ColumnBy, l.EmailCell(0))
 		}
-		t.Logf("%s: %d rows, delimiter %q, email column %d by %s, notes %q", filepath.Base(file), len(l.Rows), l.Delimiter, l.EmailCol+1, l.ColumnBy, l.Notes)
+		t.Logf("%s: %d rows, delimiter %q, email column %d by %s, notes %q", filepath.Base(file), l.Rows.Len(), l.Delimiter, l.EmailCol+1, l.ColumnBy, l.Notes)
 	}
 
 	data, err := os.ReadFile(filepath.Join(dir, "vendor_export_headers.tsv"))

@@ -271,14 +271,14 @@ func TestReadList(t *testing.T) {
 			if !reflect.DeepEqual(l.Header, tt.header) {
 				t.Errorf("Header = %q, want %q", l.Header, tt.header)
 			}
-			if tt.rows != nil && !reflect.DeepEqual(l.Rows, tt.rows) {
-				t.Errorf("Rows = %q, want %q", l.Rows, tt.rows)
+			if tt.rows != nil && !reflect.DeepEqual(l.Rows.all(), tt.rows) {
+				t.Errorf("Rows = %q, want %q", l.Rows.all(), tt.rows)
 			}
 			if tt.lines != nil && !reflect.DeepEqual(l.Lines, tt.lines) {
 				t.Errorf("Lines = %v, want %v", l.Lines, tt.lines)
 			}
-			if len(l.Lines) != len(l.Rows) {
-				t.Errorf("%d Lines for %d Rows", len(l.Lines), len(l.Rows))
+			if len(l.Lines) != l.Rows.Len() {
+				t.Errorf("%d Lines for %d Rows", len(l.Lines), l.Rows.Len())
 			}
 			if l.EmailCol != tt.col || l.ColumnBy != tt.by {
 				t.Errorf("EmailCol, ColumnBy = %d, %q, want %d, %q", l.EmailCol, l.ColumnBy, tt.col, tt.by)
@@ -399,7 +399,7 @@ func TestReadErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l, err := Read(strings.NewReader(tt.in), "in.csv", tt.opt)
 			if err == nil {
-				t.Fatalf("Read succeeded: %q", l.Rows)
+				t.Fatalf("Read succeeded: %q", l.Rows.all())
 			}
 			var re *ReadError
 			if !errors.As(err, &re) {
@@ -467,8 +467,8 @@ func TestReadFileColumnNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Header != nil || len(l.Rows) != 2 || l.EmailCol != 0 || l.ColumnBy != "option" || l.Name != path {
-		t.Errorf("got Header %q, %d rows, EmailCol %d by %q, Name %q", l.Header, len(l.Rows), l.EmailCol, l.ColumnBy, l.Name)
+	if l.Header != nil || l.Rows.Len() != 2 || l.EmailCol != 0 || l.ColumnBy != "option" || l.Name != path {
+		t.Errorf("got Header %q, %d rows, EmailCol %d by %q, Name %q", l.Header, l.Rows.Len(), l.EmailCol, l.ColumnBy, l.Name)
 	}
 }
 
@@ -555,8 +555,8 @@ func TestSetHeaderless(t *testing.T) {
 	if err := l.SetHeaderless(true); err != nil {
 		t.Fatal(err)
 	}
-	if l.Header != nil || len(l.Rows) != 3 || l.Rows[0][0] != "email" || !reflect.DeepEqual(l.Lines, []int{1, 2, 3}) {
-		t.Fatalf("first line as data: Header %q, Rows %q, Lines %v", l.Header, l.Rows, l.Lines)
+	if l.Header != nil || l.Rows.Len() != 3 || l.Rows.Row(0)[0] != "email" || !reflect.DeepEqual(l.Lines, []int{1, 2, 3}) {
+		t.Fatalf("first line as data: Header %q, Rows %q, Lines %v", l.Header, l.Rows.all(), l.Lines)
 	}
 	if hits, filled := l.ColumnHits(0); hits != 2 || filled != 3 {
 		t.Errorf("ColumnHits(0) = %d of %d, want 2 of 3", hits, filled)
@@ -567,8 +567,8 @@ func TestSetHeaderless(t *testing.T) {
 	if err := l.SetHeaderless(false); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(l.Header, []string{"email", "name"}) || len(l.Rows) != 2 || !reflect.DeepEqual(l.Lines, []int{2, 3}) {
-		t.Fatalf("first line as header again: Header %q, Rows %q, Lines %v", l.Header, l.Rows, l.Lines)
+	if !reflect.DeepEqual(l.Header, []string{"email", "name"}) || l.Rows.Len() != 2 || !reflect.DeepEqual(l.Lines, []int{2, 3}) {
+		t.Fatalf("first line as header again: Header %q, Rows %q, Lines %v", l.Header, l.Rows.all(), l.Lines)
 	}
 
 	// A detected headerless list loses its note when given a header.
@@ -576,17 +576,17 @@ func TestSetHeaderless(t *testing.T) {
 	if err != nil || l.Header != nil || len(l.Notes) != 1 {
 		t.Fatalf("Read = %v, Header %q, Notes %q", err, l.Header, l.Notes)
 	}
-	if err := l.SetHeaderless(false); err != nil || len(l.Notes) != 0 || len(l.Rows) != 2 {
-		t.Errorf("SetHeaderless(false) = %v, Notes %q, %d rows", err, l.Notes, len(l.Rows))
+	if err := l.SetHeaderless(false); err != nil || len(l.Notes) != 0 || l.Rows.Len() != 2 {
+		t.Errorf("SetHeaderless(false) = %v, Notes %q, %d rows", err, l.Notes, l.Rows.Len())
 	}
 	// Two columns of one name cannot be a header line.
 	l, _ = Read(strings.NewReader("a@x.com,Tag,Tag\nb@x.com,1,2\n"), "in.csv", ReadOptions{})
-	if err := l.SetHeaderless(false); !errors.Is(err, ErrDuplicateHeader) || l.Header != nil || len(l.Rows) != 2 {
+	if err := l.SetHeaderless(false); !errors.Is(err, ErrDuplicateHeader) || l.Header != nil || l.Rows.Len() != 2 {
 		t.Errorf("SetHeaderless(false) with a repeated name = %v, Header %q", err, l.Header)
 	}
 	// Nor can the only row.
 	l, _ = Read(strings.NewReader("a@x.com,Tag\n"), "in.csv", ReadOptions{})
-	if err := l.SetHeaderless(false); !errors.Is(err, ErrNoDataRows) || len(l.Rows) != 1 {
+	if err := l.SetHeaderless(false); !errors.Is(err, ErrNoDataRows) || l.Rows.Len() != 1 {
 		t.Errorf("SetHeaderless(false) on one row = %v", err)
 	}
 }
@@ -640,7 +640,7 @@ func TestReadWriteLineBreaksExact(t *testing.T) {
 			t.Fatalf("Read(%q): %v", in, err)
 		}
 		var buf bytes.Buffer
-		if err := l.NewWriter(&buf).WriteAll(append([][]string{l.Header}, l.Rows...)); err != nil {
+		if err := l.NewWriter(&buf).WriteAll(append([][]string{l.Header}, l.Rows.all()...)); err != nil {
 			t.Fatal(err)
 		}
 		if buf.String() != in {
@@ -671,7 +671,7 @@ func TestReadRoundTrip(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		w := l.NewWriter(&buf)
-		if err := w.WriteAll(append([][]string{l.Header}, l.Rows...)); err != nil {
+		if err := w.WriteAll(append([][]string{l.Header}, l.Rows.all()...)); err != nil {
 			t.Fatal(err)
 		}
 		l2, err := Read(&buf, "out.csv", ReadOptions{Delimiter: l.Delimiter})
@@ -679,8 +679,8 @@ func TestReadRoundTrip(t *testing.T) {
 			t.Errorf("Read(%q) of the output of %q: %v", buf.String(), in, err)
 			continue
 		}
-		if !reflect.DeepEqual(l2.Header, l.Header) || !reflect.DeepEqual(l2.Rows, l.Rows) {
-			t.Errorf("round trip of %q:\n got %q %q\nwant %q %q", in, l2.Header, l2.Rows, l.Header, l.Rows)
+		if !reflect.DeepEqual(l2.Header, l.Header) || !reflect.DeepEqual(l2.Rows.all(), l.Rows.all()) {
+			t.Errorf("round trip of %q:\n got %q %q\nwant %q %q", in, l2.Header, l2.Rows.all(), l.Header, l.Rows.all())
 		}
 		if l2.CRLF != l.CRLF {
 			t.Errorf("round trip of %q: CRLF %v, want %v", in, l2.CRLF, l.CRLF)
@@ -708,9 +708,9 @@ func TestReadMillionRows(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	kept, peak := after.HeapAlloc-before.HeapAlloc, after.HeapSys
-	t.Logf("%d rows, file %s: heap kept %s, heap obtained from the OS (peak) %s", len(l.Rows), readSize(size), readSize(int64(kept)), readSize(int64(peak)))
-	if len(l.Rows) != 1_000_000 {
-		t.Fatalf("%d rows", len(l.Rows))
+	t.Logf("%d rows, file %s: heap kept %s, heap obtained from the OS (peak) %s", l.Rows.Len(), readSize(size), readSize(int64(kept)), readSize(int64(peak)))
+	if l.Rows.Len() != 1_000_000 {
+		t.Fatalf("%d rows", l.Rows.Len())
 	}
 	if kept > 512<<20 {
 		t.Errorf("memory: kept %s after loading, want under 512 MiB", readSize(int64(kept)))

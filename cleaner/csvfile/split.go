@@ -32,7 +32,10 @@ import (
 // been split: input is left as it was when readSplit declines it.
 //
 // The records slice and lines are scratch's when it is not nil and they
-// hold n, the most records input can have.
+// hold n, the most records input can have; the arrays the records are
+// slices of are scratch's slabs as far as they go, and scratch.slabs is
+// set to those used (a stream whose records are encoded gives them back
+// for the next chunk; see RecordStream.compact).
 func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool) (recs [][]string, lines []int, ok bool) {
 	if !readValidDelim(comma) {
 		return nil, nil, false
@@ -48,7 +51,11 @@ func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool)
 	sp := readSplitter{input: input, text: unsafe.String(&input[0], len(input)), sep: []byte(string(comma)), line: 1, records: n}
 	sp.special['"'], sp.special['\n'], sp.special['\r'], sp.special[sp.sep[0]] = true, true, true, true
 	var slab []string // the records' fields: a few large arrays
-	prev := 0         // where the last record ended: a record's length counts the blank lines before it, as readCSV counts with Reader
+	var spare, used [][]string
+	if scratch != nil {
+		spare, sp.fixups = scratch.slabs, scratch.fixups[:0]
+	}
+	prev := 0 // where the last record ended: a record's length counts the blank lines before it, as readCSV counts with Reader
 	for {
 		sp.skipBlank()
 		if sp.i == len(input) {
@@ -60,7 +67,12 @@ func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool)
 		}
 		prev = sp.i
 		if cap(slab)-len(slab) < len(sp.rec) {
-			slab = make([]string, 0, max(len(sp.rec), 1<<14))
+			if len(spare) > 0 && cap(spare[0]) >= len(sp.rec) {
+				slab, spare = spare[0][:0], spare[1:]
+			} else {
+				slab = make([]string, 0, max(len(sp.rec), 1<<14))
+			}
+			used = append(used, slab)
 		}
 		k := len(slab)
 		slab = append(slab, sp.rec...)
@@ -70,6 +82,9 @@ func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool)
 	for _, f := range sp.fixups {
 		n := int32(readUnquote(input[f.from:f.to]))
 		recs[f.rec][f.field] = sp.text[f.from : f.from+n]
+	}
+	if scratch != nil {
+		scratch.slabs, scratch.fixups = used, sp.fixups[:0]
 	}
 	if !keep {
 		for _, rec := range recs {
@@ -249,7 +264,7 @@ func (sp *readSplitter) quoted(rec int) bool {
 			continue
 		}
 		if !plain {
-			if sp.fixups == nil {
+			if cap(sp.fixups) == 0 {
 				sp.fixups = make([]readFixup, 0, sp.records) // a field a record, as a column of tags has them
 			}
 			sp.fixups = append(sp.fixups, readFixup{rec: int32(rec), field: int32(len(sp.rec)), from: int32(start), to: int32(q)})

@@ -152,8 +152,8 @@ func TestReadKeepsItsChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := make([][]string, len(first.records))
-	for i, rec := range first.records {
+	want := make([][]string, len(first.records.all()))
+	for i, rec := range first.records.all() {
 		want[i] = slices.Clone(rec)
 		for k := range want[i] {
 			want[i][k] = strings.Clone(want[i][k])
@@ -164,7 +164,7 @@ func TestReadKeepsItsChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i, rec := range first.records {
+	for i, rec := range first.records.all() {
 		if !slices.Equal(rec, want[i]) {
 			t.Fatalf("record %d is %q after reading other lists, was %q", i, rec, want[i])
 		}

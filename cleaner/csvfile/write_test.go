@@ -325,10 +325,10 @@ func TestListNewWriter(t *testing.T) {
 		{"UTF-16LE", true, "\uFEFFemail;x\r\na@x.com;\"1;2\"\r\n"},
 	}
 	for _, tt := range tests {
-		l := &List{Header: []string{"email", "x"}, Rows: [][]string{{"a@x.com", "1;2"}}, Delimiter: ';', Encoding: tt.enc, CRLF: tt.crlf}
+		l := &List{Header: []string{"email", "x"}, Rows: RecordsOf([][]string{{"a@x.com", "1;2"}}), Delimiter: ';', Encoding: tt.enc, CRLF: tt.crlf}
 		var buf bytes.Buffer
 		w := l.NewWriter(&buf)
-		if err := w.WriteAll(append([][]string{l.Header}, l.Rows...)); err != nil {
+		if err := w.WriteAll(append([][]string{l.Header}, l.Rows.all()...)); err != nil {
 			t.Fatal(err)
 		}
 		if buf.String() != tt.want {

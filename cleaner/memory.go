@@ -1,0 +1,58 @@
+package cleaner
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"unsafe"
+)
+
+// The memory a list held whole takes while it is cleaned, as projected
+// before it is read: its text (Records hold the cells' bytes, about the
+// file's size), what the session keeps per row, and a base for the
+// program, the domains and their results.
+const (
+	// rowMemory is what a held list and its session keep per row beyond
+	// its text: the Row, the row's place in Records, its line, its
+	// domain's index, and the hash of its key while duplicates are found.
+	rowMemory = int64(unsafe.Sizeof(Row{})) + 8 + 8 + 4 + 8
+	// baseMemory is the program, the suggester, the domains and their
+	// DNS results: some tens of MiB for 50,000 domains.
+	baseMemory = 48 << 20
+	// projectSample is how much of the file the rows are counted in.
+	projectSample = 1 << 20
+)
+
+// ProjectMemory returns about how many bytes cleaning the list in the file
+// at path takes when it is held in memory: its size, plus rowMemory for
+// each row, the rows counted from the line ends in the first MiB, plus
+// baseMemory. Batch mode cleans a list in passes (Stream) when the
+// projection does not fit in memory; the memory limit of a run follows it.
+func ProjectMemory(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, min(fi.Size(), projectSample))
+	n, err := io.ReadFull(f, buf)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return 0, err
+	}
+	return projectMemory(fi.Size(), buf[:n]), nil
+}
+
+// projectMemory is ProjectMemory of a file of size bytes that starts with
+// sample.
+func projectMemory(size int64, sample []byte) int64 {
+	lines := int64(bytes.Count(sample, []byte{'\n'}) + bytes.Count(sample, []byte{'\r'}) - bytes.Count(sample, []byte("\r\n")))
+	rows := max(lines, 1)
+	if len(sample) > 0 {
+		rows = max(rows, lines*size/int64(len(sample)))
+	}
+	return size + rows*rowMemory + baseMemory
+}
