@@ -111,7 +111,7 @@ func TestRateLimit(t *testing.T) {
 			}
 			start := time.Now()
 			var mu sync.Mutex
-			answered, over, other := 0, 0, 0
+			answered, over, other, late := 0, 0, 0, 0
 			var wg sync.WaitGroup
 			for range 8 {
 				wg.Go(func() {
@@ -123,6 +123,8 @@ func TestRateLimit(t *testing.T) {
 							answered++
 						case tt.over < 0 && isTimeout(err), err == nil && r.Rcode == tt.over:
 							over++
+						case isTimeout(err):
+							late++ // answered, but after the wait: a loaded machine
 						default:
 							other++
 						}
@@ -135,6 +137,9 @@ func TestRateLimit(t *testing.T) {
 			if other != 0 {
 				t.Errorf("%d answers neither NOERROR nor the over-limit answer", other)
 			}
+			if late > 20 {
+				t.Errorf("%d of 400 queries unanswered after %v from a server that answers at once", late, wait)
+			}
 			// The bucket starts full (a tenth of a second's worth) and
 			// refills at the rate; allow for a slow machine.
 			if most := int(rate*took) + rate/10 + 1; answered > most || answered == 0 {
@@ -143,8 +148,8 @@ func TestRateLimit(t *testing.T) {
 			if over == 0 {
 				t.Errorf("no query was over the limit")
 			}
-			if n := s.OverLimit(); n != int64(over) {
-				t.Errorf("OverLimit() = %d, the client saw %d over the limit", n, over)
+			if n := s.OverLimit(); n < int64(over) || n > int64(over+late) {
+				t.Errorf("OverLimit() = %d, the client saw %d over the limit and %d late", n, over, late)
 			}
 		})
 	}
