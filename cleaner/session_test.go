@@ -204,9 +204,10 @@ func TestSessionJudgeEdited(t *testing.T) {
 	}
 }
 
-// recordingChecker answers every domain with an OK result and records the
-// domains of each Check call.
+// recordingChecker answers every domain with an OK result, or nxdomain
+// for those in fail, and records the domains of each Check call.
 type recordingChecker struct {
+	fail  map[string]bool
 	mu    sync.Mutex
 	calls [][]string
 }
@@ -219,35 +220,60 @@ func (c *recordingChecker) Check(ctx context.Context, domains []string) <-chan r
 	go func() {
 		defer close(out)
 		for _, d := range domains {
-			out <- resolver.Result{Domain: d, Status: resolver.StatusOK}
+			st := resolver.StatusOK
+			if c.fail[d] {
+				st = resolver.StatusNXDomain
+			}
+			out <- resolver.Result{Domain: d, Status: st}
 		}
 	}()
 	return out
 }
 
-// Check asks about the rows' own domains at once and about the candidate
-// corrections in a second call, once found, so that the checks need not
-// wait for the corrections; progress counts every domain.
+// Check asks about the rows' own domains at once, and about the candidate
+// corrections that their results need in later calls: the corrections of
+// a domain that fails, the provider that a domain that routes is a typo
+// of, and the malformed rows' corrections; not the corrections of a
+// domain that routes, which are never suggested (yahoo.co's yahoo.com);
+// progress counts every domain asked.
 func TestSessionChecksOwnDomainsFirst(t *testing.T) {
-	s := NewSession(readString(t, sessionList), true)
-	c := &recordingChecker{}
+	s := NewSession(readString(t, "Email\r\n"+
+		"a@good.com\r\n"+
+		"b@hotmial.com\r\n"+ // fails: hotmail.com
+		"c@gmial.com\r\n"+ // routes: a typo of gmail.com
+		"d@yahoo.co\r\n"+ // routes: yahoo.com is not asked
+		"e@outlook.cmo\r\n"), true) // bad_domain: outlook.com, outlook.co
+	c := &recordingChecker{fail: map[string]bool{"hotmial.com": true}}
 	var dones []int
 	total := -1
 	s.Check(context.Background(), c, func(_ resolver.Result, done, n int) {
 		dones, total = append(dones, done), n
 	})
-	all := s.Domains()
-	own := all[:s.RowDomains()]
-	if len(c.calls) != 2 || !slices.Equal(c.calls[0], own) || !slices.Equal(c.calls[1], all[len(own):]) {
-		t.Fatalf("Check calls %q, want the rows' own domains %q, then the candidates %q", c.calls, own, all[len(own):])
+	own := s.Domains()[:s.RowDomains()]
+	if len(c.calls) < 2 || !slices.Equal(c.calls[0], own) {
+		t.Fatalf("Check calls %q, want the rows' own domains %q first", c.calls, own)
 	}
-	if total != len(all) || len(dones) == 0 || dones[len(dones)-1] != len(all) {
-		t.Errorf("progress ended at %v of %d, want %d of %d", dones[len(dones)-1:], total, len(all), len(all))
+	var extra []string
+	for _, call := range c.calls[1:] {
+		extra = append(extra, call...)
+	}
+	slices.Sort(extra)
+	if want := []string{"gmail.com", "hotmail.com", "outlook.co", "outlook.com"}; !slices.Equal(extra, want) {
+		t.Errorf("candidates asked %q, want %q", extra, want)
+	}
+	if n := len(own) + len(extra); total != n || len(dones) == 0 || dones[len(dones)-1] != n {
+		t.Errorf("progress ended at %v of %d, want %d of %d", dones[len(dones)-1:], total, n, n)
 	}
 	for i := 1; i < len(dones); i++ {
 		if dones[i] < dones[i-1] {
 			t.Fatalf("progress went back: %v", dones)
 		}
+	}
+	if r := s.Rows[3]; r.Reason != ReasonOK || r.Suggestion != "" {
+		t.Errorf("d@yahoo.co: %s, suggestion %q; want ok without one", r.Reason, r.Suggestion)
+	}
+	if r := s.Rows[1]; r.Suggestion != "b@hotmail.com" {
+		t.Errorf("b@hotmial.com: suggestion %q, want b@hotmail.com", r.Suggestion)
 	}
 }
 
