@@ -15,10 +15,12 @@ import (
 )
 
 // DomainChecker is what the cleaner needs from a DNS checker; it is
-// satisfied by *resolver.Checker. Check streams one result per distinct
-// domain and closes the channel when done or cancelled.
+// satisfied by *resolver.Checker. CheckStream checks the domains that come
+// on domains, a slice at a time, and streams one result per distinct
+// domain; it closes the channel once domains is closed and every result
+// is sent, or when ctx is cancelled.
 type DomainChecker interface {
-	Check(ctx context.Context, domains []string) <-chan resolver.Result
+	CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result
 }
 
 // Session is one list being cleaned: every row's parsed address and
@@ -36,7 +38,8 @@ type Session struct {
 	domains   []string                   // the rows' own distinct ASCII domains, in order of first appearance
 	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
 
-	domainRows []int // rows per domain of domains, by index
+	domainRows  []int            // rows per domain of domains, by index
+	domainIndex map[string]int32 // each domain's index in domains
 
 	// The typo corrections, whose suggester NewSession makes in the
 	// background so that the checks of the rows' own domains can start
@@ -121,7 +124,7 @@ func NewSession(l *List, dns bool) *Session {
 			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
 		}
 	})
-	s.domains, s.domainRows = t.domains, t.rows
+	s.domains, s.domainRows, s.domainIndex = t.domains, t.rows, t.index
 	if dns {
 		// Made for all the results at once, rather than grown as they come.
 		s.results = make(map[string]resolver.Result, len(s.domains))
@@ -544,10 +547,14 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 		s.JudgeAll()
 		return
 	}
-	var own <-chan resolver.Result
-	if len(s.domains) > 0 {
-		own = c.Check(ctx, s.domains)
-	}
+	// One stream of domains to check: the rows' own first, then the
+	// candidates as they are found, so that every result shares the
+	// checker's rounds of proof and second try.
+	in := make(chan []string, 1)
+	in <- s.domains
+	results := c.CheckStream(ctx, in)
+	var pending []string // candidates' domains not yet sent on in
+	asked := make(map[string]bool)
 
 	// The finder takes the own domains' results, and sends the domains of
 	// the candidates they need, those of the malformed cases first.
@@ -562,45 +569,31 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 		}
 	}(needs)
 	var queue []resolver.Result // own results for the finder
-	asked := make(map[string]bool)
 
-	// The candidates are asked in batches, each a Check call of its own,
-	// a few at once, so that a batch waiting for its second try at a
-	// dns_error holds up none of the others.
-	const batches = 4
-	extra := make(chan resolver.Result, 64)
-	ended := make(chan struct{})
-	running := 0
-	var pending []string
-	startBatch := func() {
-		ch := c.Check(ctx, pending)
-		pending = nil
-		running++
-		go func() {
-			for r := range ch {
-				extra <- r
-			}
-			ended <- struct{}{}
-		}()
-	}
-
-	done, total := 0, len(s.domains)
-	for own != nil || found != nil || running > 0 {
+	done, total, ownLeft := 0, len(s.domains)+len(asked), len(s.domains)
+	for results != nil {
 		var send chan<- resolver.Result
 		var next resolver.Result
 		if len(queue) > 0 {
 			send, next = needs, queue[0]
 		}
+		var feed chan<- []string
+		if len(pending) > 0 {
+			feed = in
+		}
 		select {
-		case r, ok := <-own:
+		case r, ok := <-results:
 			if !ok {
-				own = nil
+				results = nil
 				break
 			}
 			s.Apply(r)
 			done++
-			if ctx.Err() == nil {
-				queue = append(queue, r)
+			if _, own := s.domainIndex[r.Domain]; own {
+				ownLeft--
+				if ctx.Err() == nil {
+					queue = append(queue, r)
+				}
 			}
 			if progress != nil {
 				progress(r, done, total)
@@ -608,34 +601,36 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 		case send <- next:
 			queue[0] = resolver.Result{}
 			queue = queue[1:]
+		case feed <- pending:
+			pending = nil
 		case ds, ok := <-found:
 			if !ok {
 				found = nil
 				break
 			}
-			corr := s.corrections()
 			for _, d := range ds {
-				if _, isOwn := corr.own[d]; d != "" && !isOwn && !asked[d] {
+				if _, own := s.domainIndex[d]; d != "" && !own && !asked[d] {
 					asked[d] = true
 					pending = append(pending, d)
 				}
 			}
 			total = len(s.domains) + len(asked)
-		case r := <-extra:
-			s.Apply(r)
-			done++
-			if progress != nil {
-				progress(r, done, total)
-			}
-		case <-ended:
-			running--
 		}
-		if own == nil && len(queue) == 0 && needs != nil {
+		if (ownLeft == 0 || ctx.Err() != nil) && len(queue) == 0 && needs != nil {
 			close(needs)
 			needs = nil
 		}
-		if len(pending) > 0 && running < batches && ctx.Err() == nil {
-			startBatch()
+		if found == nil && len(pending) == 0 && in != nil {
+			close(in)
+			in = nil
+		}
+	}
+	// Cancelled: the finder may still be at work.
+	if needs != nil {
+		close(needs)
+	}
+	if found != nil {
+		for range found {
 		}
 	}
 	s.JudgeAll()

@@ -205,33 +205,35 @@ func TestSessionJudgeEdited(t *testing.T) {
 }
 
 // recordingChecker answers every domain with an OK result, or nxdomain
-// for those in fail, and records the domains of each Check call.
+// for those in fail, and records the domains of each slice it is given.
 type recordingChecker struct {
 	fail  map[string]bool
 	mu    sync.Mutex
 	calls [][]string
 }
 
-func (c *recordingChecker) Check(ctx context.Context, domains []string) <-chan resolver.Result {
-	c.mu.Lock()
-	c.calls = append(c.calls, slices.Clone(domains))
-	c.mu.Unlock()
+func (c *recordingChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
 	out := make(chan resolver.Result)
 	go func() {
 		defer close(out)
-		for _, d := range domains {
-			st := resolver.StatusOK
-			if c.fail[d] {
-				st = resolver.StatusNXDomain
+		for ds := range domains {
+			c.mu.Lock()
+			c.calls = append(c.calls, slices.Clone(ds))
+			c.mu.Unlock()
+			for _, d := range ds {
+				st := resolver.StatusOK
+				if c.fail[d] {
+					st = resolver.StatusNXDomain
+				}
+				out <- resolver.Result{Domain: d, Status: st}
 			}
-			out <- resolver.Result{Domain: d, Status: st}
 		}
 	}()
 	return out
 }
 
 // Check asks about the rows' own domains at once, and about the candidate
-// corrections that their results need in later calls: the corrections of
+// corrections that their results need later in the stream: the corrections of
 // a domain that fails, the provider that a domain that routes is a typo
 // of, and the malformed rows' corrections; not the corrections of a
 // domain that routes, which are never suggested (yahoo.co's yahoo.com);

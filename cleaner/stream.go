@@ -130,13 +130,14 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	l.Rows, l.Lines = nil, nil
 
 	st.base = &Session{
-		List:       l,
-		dns:        dns,
-		results:    make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
-		domains:    t.domains,
-		domainRows: t.rows,
-		corr:       newCorrections(t, dns),
-		decisions:  make(map[int]Decision),
+		List:        l,
+		dns:         dns,
+		results:     make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
+		domains:     t.domains,
+		domainRows:  t.rows,
+		domainIndex: t.index,
+		corr:        newCorrections(t, dns),
+		decisions:   make(map[int]Decision),
 	}
 	return st, nil
 }
