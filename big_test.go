@@ -365,6 +365,9 @@ func TestStdinInput(t *testing.T) {
 						t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
 					}
 					checkAccounting(t, outputs{cleaned: out, removed: removed}, 4)
+					if !strings.Contains(res.stderr, "wrote "+out+": ") || strings.Contains(res.stderr, "the input standard input") {
+						t.Errorf("the end of the run does not say what was written in words:\n%s", res.stderr)
+					}
 					return
 				}
 				if res.code != 2 || !strings.Contains(res.stderr, "give -out and -removed") {

@@ -160,6 +160,9 @@ func TestLyingServerWritesNothing(t *testing.T) {
 			if strings.Contains(res.stderr, "rows kept") {
 				t.Errorf("a verdict was given:\n%s", res.stderr)
 			}
+			if strings.Contains(res.stderr, `\n`) {
+				t.Errorf("the message shows a line break of its own as an escape:\n%s", res.stderr)
+			}
 			if d := before.diff(takeSnapshot(t, dir)); d != "" {
 				t.Errorf("the folder changed: %s", d)
 			}

@@ -221,6 +221,30 @@ func TestUnwritableOutputAllOrNothing(t *testing.T) {
 	}
 }
 
+// TestDecisionsUnwritable: the terminal UI saves every decision at once,
+// so a decisions file that cannot be written stops the run before any DNS
+// query or screen, naming it, as an output that cannot be written does.
+// An input that is not a file in a folder keeps its decisions beside the
+// cleaned list, never in /dev.
+func TestDecisionsUnwritable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(smallList))
+	missing := filepath.Join(dir, "nosuch", "list.decisions.csv")
+	before := takeSnapshot(t, dir)
+	res := runCLI(t, runBudget, "-dns", "off", "-decisions", missing, input)
+	if res.code != 1 || !strings.Contains(res.stderr, "cannot write "+missing) || !strings.Contains(res.stderr, "decisions") {
+		t.Errorf("exit %d, want 1 and a message naming %s; stderr:\n%s", res.code, missing, res.stderr)
+	}
+	if d := before.diff(takeSnapshot(t, dir)); d != "" {
+		t.Errorf("the refused run wrote %s", d)
+	}
+	c := config{file: "/dev/stdin", out: filepath.Join(dir, "out.csv")}
+	if got, want := c.decisionsPath(), filepath.Join(dir, "out.decisions.csv"); got != want {
+		t.Errorf("decisions of /dev/stdin go to %s, want %s", got, want)
+	}
+}
+
 // childRunnable returns a copy of this test binary that the user uid can
 // execute, in a fresh folder base (mode 0755) that the caller may use.
 func childRunnable(t *testing.T) (base, exe string) {

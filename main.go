@@ -57,6 +57,7 @@ type config struct {
 	out            string
 	removed        string
 	report         string
+	changes        string
 	fix            bool
 	fixSuspects    bool
 	dropRisky      bool
@@ -66,6 +67,9 @@ type config struct {
 	suppress       pathsFlag
 	history        string
 	dropPersistent bool
+	header         bool
+	noHeader       bool
+	decisions      string
 	file           string
 }
 
@@ -121,9 +125,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.concurrency, "concurrency", 0, "DNS queries in flight (0 adapts to the server)")
 	fs.StringVar(&c.column, "column", "", "the email column: a header `name` or a 1-based number (default: detected)")
 	fs.StringVar(&c.delimiter, "delimiter", "", "field delimiter: , ; tab or | (default: detected)")
-	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input)")
+	fs.BoolVar(&c.header, "header", false, "the first line is a header line, whatever it holds (default: detected)")
+	fs.BoolVar(&c.noHeader, "no-header", false, "the file has no header line: the first line is a row (default: detected, a first line holding an address is a row)")
+	fs.StringVar(&c.out, "out", "", "cleaned list `file` (default NAME.cleaned.csv next to the input; .tsv or .txt for such an input)")
 	fs.StringVar(&c.removed, "removed", "", "removed rows `file` (default NAME.removed.csv next to the input)")
 	fs.StringVar(&c.report, "report", "", "write a report `file` with one row per input row")
+	fs.StringVar(&c.changes, "changes", "", "the changes `file`, written when a row is corrected: its old and new address (default NAME.changes.csv beside the cleaned list)")
 	fs.BoolVar(&c.fix, "fix", false, "correct the invalid rows (which cannot receive mail as written) whose suggested domain routes mail")
 	fs.BoolVar(&c.fixSuspects, "fix-suspects", false, "also correct typo suspects, whose own domain routes mail: a wrong guess sends their mail to a stranger")
 	fs.BoolVar(&c.dropRisky, "drop-risky", false, "remove risky rows (implicit MX, typo suspects, disposable and role addresses) instead of keeping them")
@@ -133,19 +140,27 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.suppress, "suppress", "remove the addresses that this `file` or folder says bounced hard, unsubscribed or complained: an ESP's suppression or bounce export, a Postfix or Exim log, bounce emails (repeatable)")
 	fs.StringVar(&c.history, "history", "", "the domain history `file` kept from run to run, or off (default: $LISTCLEAN_HISTORY, else listclean/domains.csv in the user's state folder)")
 	fs.BoolVar(&c.dropPersistent, "drop-persistent", false, "remove rows whose domain's dns_error or bad_mx persists across runs (from the domain history)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&c.decisions, "decisions", "", "the decisions `file` of a review (default NAME.decisions.csv beside the list): the terminal UI resumes from it and saves to it; with -batch, its decisions are applied")
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
 		}
 		return c, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	switch {
-	case fs.NArg() > 1:
-		return c, fmt.Errorf("%w: one input file at a time, got %d", errUsage, fs.NArg())
-	case fs.NArg() == 1:
-		c.file = fs.Arg(0)
+	case len(files) > 1:
+		return c, fmt.Errorf("%w: one input file at a time, got %d: %s", errUsage, len(files), strings.Join(files, ", "))
+	case len(files) == 1:
+		c.file = files[0]
 	case c.batch:
 		return c, fmt.Errorf("%w: -batch needs an input FILE", errUsage)
+	}
+	if c.header && c.noHeader {
+		return c, fmt.Errorf("%w: -header and -no-header cannot be used together", errUsage)
+	}
+	if c.decisions != "" && c.stream {
+		return c, fmt.Errorf("%w: -decisions works on a list held in memory, not with -stream", errUsage)
 	}
 	if c.stream && !c.batch {
 		return c, fmt.Errorf("%w: -stream works with -batch only", errUsage)
@@ -167,9 +182,38 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
-// readOptions turns -delimiter and -column into cleaner options.
+// parseArgs parses the flags of args, before and after the file names
+// (listclean my-list.csv -fix), and returns the file names. After "--"
+// every argument is a file name.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(files, rest...), nil
+		}
+		if len(rest) == 0 {
+			break
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
+	return files, nil
+}
+
+// readOptions turns -delimiter, -column, -header and -no-header into
+// cleaner options.
 func (c config) readOptions() (cleaner.ReadOptions, error) {
 	opt := cleaner.ReadOptions{Column: c.column}
+	switch {
+	case c.header:
+		opt.Header = cleaner.HeaderFirstLine
+	case c.noHeader:
+		opt.Header = cleaner.HeaderNone
+	}
 	switch c.delimiter {
 	case "":
 	case ",", ";", "|":
@@ -182,9 +226,10 @@ func (c config) readOptions() (cleaner.ReadOptions, error) {
 	return opt, nil
 }
 
-// exportOptions turns the output flags into cleaner options for input.
-func (c config) exportOptions(input string) cleaner.ExportOptions {
-	p := cleaner.DefaultPaths(input)
+// exportOptions turns the output flags into cleaner options for the list
+// in the file input, separated by delim.
+func (c config) exportOptions(input string, delim rune) cleaner.ExportOptions {
+	p := cleaner.DefaultPaths(input, delim)
 	if c.out != "" {
 		p.Cleaned = c.out
 	}
@@ -192,12 +237,35 @@ func (c config) exportOptions(input string) cleaner.ExportOptions {
 		p.Removed = c.removed
 	}
 	p.Report = c.report
+	p.Changes = cleaner.ChangesPath(p.Cleaned)
+	if c.changes != "" {
+		p.Changes = c.changes
+	}
 	return cleaner.ExportOptions{
 		Paths:          p,
-		Policy:         cleaner.Policy{Fix: c.fix, FixSuspects: c.fixSuspects, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent},
+		Policy:         c.policy(),
 		Force:          c.force,
 		EscapeFormulas: c.escapeFormulas,
 	}
+}
+
+// decisionsPath is where the terminal UI keeps the decisions of a review
+// of the list named on the command line: -decisions, else beside the list,
+// or, for an input that is not a file in a folder (a pipe), beside the
+// cleaned list, which -out names then; "" when no list is named.
+func (c config) decisionsPath() string {
+	switch {
+	case c.decisions != "" || c.file == "":
+		return c.decisions
+	case unnamedInput(c.file):
+		return cleaner.DecisionsPath(c.out)
+	}
+	return cleaner.DecisionsPath(c.file)
+}
+
+// policy is the batch policy the flags set.
+func (c config) policy() cleaner.Policy {
+	return cleaner.Policy{Fix: c.fix, FixSuspects: c.fixSuspects, DropRisky: c.dropRisky, DropPersistent: c.dropPersistent}
 }
 
 // memory reads what listclean knows beside the list, before any DNS work:
@@ -230,7 +298,7 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 	case err != nil && c.dropPersistent:
 		return nil, nil, fmt.Errorf("%w: -drop-persistent needs it", err)
 	case err != nil:
-		fmt.Fprintf(stderr, "warning: %v; this run neither reads nor records a domain history (-history off says so)\n", err)
+		fmt.Fprintf(stderr, "warning: %s; this run neither reads nor records a domain history (-history off says so)\n", printable.String(err.Error()))
 	}
 	return sp, h, nil
 }
@@ -292,8 +360,17 @@ func execute(c config, stderr io.Writer) error {
 		// Before any DNS query, and before a large file is read: an
 		// output that cannot be written stops the run now. (A missing
 		// input is reported as such when it is read.)
-		if err := cleaner.CheckWritable(c.exportOptions(c.file).Paths); err != nil {
+		// The probe is made in the outputs' folders: their extension,
+		// which the delimiter read may change, does not matter yet.
+		if err := cleaner.CheckWritable(c.exportOptions(c.file, 0).Paths); err != nil {
 			return err
+		}
+		// The terminal UI saves every decision at once: a review whose
+		// decisions cannot be saved is one sitting's work at risk.
+		if !c.batch {
+			if err := cleaner.CheckWritableFile(c.decisionsPath()); err != nil {
+				return fmt.Errorf("%w (the review's decisions are saved there; -decisions names another file)", err)
+			}
 		}
 	}
 	if fi, err := os.Stat(c.file); !c.batch && c.file != "" && err == nil && fi.Size() > cleaner.DefaultMaxBytes {
@@ -314,17 +391,16 @@ func execute(c config, stderr io.Writer) error {
 	defer stop()
 	// Interrupted, terminated or hung up on (its terminal closed), the run
 	// stops as it does on ctrl+c: it says so and exits 1, its temporary
-	// files removed.
+	// files removed; the terminal UI saves the latest decisions on its way
+	// out.
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer cancel()
 	if !c.batch {
 		opt := ui.Options{Path: c.file, Read: readOpt, Force: c.force, EscapeFormulas: c.escapeFormulas,
-			Suppressions: sp, History: hist}
-		exp := c.exportOptions(c.file)
-		opt.Policy = exp.Policy
-		if c.out != "" || c.removed != "" || c.report != "" {
-			opt.Paths = exp.Paths
-		}
+			Suppressions: sp, History: hist, Decisions: c.decisionsPath()}
+		// The paths the flags name; the export screen fills in the rest.
+		opt.Paths = cleaner.ExportPaths{Cleaned: c.out, Removed: c.removed, Report: c.report, Changes: c.changes}
+		opt.Policy = c.policy()
 		if checker != nil {
 			opt.Checker = checker
 		}
@@ -347,10 +423,17 @@ func execute(c config, stderr io.Writer) error {
 			others = append(others, stop)
 			return ch, nil
 		}
-		if err := ui.Run(ctx, opt); err != nil {
+		said, err := ui.Run(ctx, opt)
+		for _, line := range strings.Split(strings.TrimSuffix(said, "\n"), "\n") {
+			// It names files and quotes errors: printable, as all the
+			// command prints of them.
+			fmt.Fprintln(stderr, "listclean: "+printable.String(line))
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				// The cause names the signal: "terminated signal received".
-				return fmt.Errorf("interrupted (%v): what was not exported is lost", context.Cause(ctx))
+				// What was written and saved is said above.
+				return fmt.Errorf("interrupted (%v)", context.Cause(ctx))
 			}
 			return err
 		}
@@ -371,10 +454,21 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		sess   *cleaner.Session
 		export func(cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error)
 	)
+	var saved *cleaner.SavedDecisions
+	if c.decisions != "" {
+		var err error
+		if saved, err = cleaner.LoadDecisions(c.decisions); err != nil {
+			return fmt.Errorf("-decisions: %w", err)
+		}
+	}
 	name := inputName(c.file)
 	fi, statErr := os.Stat(c.file)
 	regular := c.file != "-" && statErr == nil && fi.Mode().IsRegular()
 	if regular && (c.stream || fi.Size() > cleaner.StreamAbove) {
+		if saved != nil {
+			return fmt.Errorf("%s: %.0f MiB is cleaned in passes over the file, which -decisions does not work with (it needs the list in memory, up to 256 MiB)",
+				c.file, float64(fi.Size())/(1<<20))
+		}
 		st, err := cleaner.OpenStream(ctx, c.file, readOpt, checker != nil)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -408,7 +502,14 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	for _, n := range list.Notes {
 		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(name), printable.String(n))
 	}
-	exp := c.exportOptions(c.file)
+	if saved != nil {
+		var fp cleaner.Fingerprint
+		if regular {
+			fp, _ = cleaner.FingerprintFile(c.file) // unknown, as for a pipe, if it cannot be read again
+		}
+		fmt.Fprintln(stderr, "decisions: "+printable.String(restoreText(saved, fp, sess.Restore(saved))))
+	}
+	exp := c.exportOptions(c.file, list.Delimiter)
 	if err := sess.CheckPaths(exp.Paths, exp.Force); err != nil {
 		return err
 	}
@@ -440,25 +541,81 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if err := sum.WriteText(stderr, 10, time.Since(start)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s: %d rows kept, %d fixed\nwrote %s: %d rows removed\n",
-		printable.String(res.Paths.Cleaned), res.Kept, res.Fixed, printable.String(res.Paths.Removed), res.Removed)
-	if res.Paths.Report != "" {
-		fmt.Fprintf(stderr, "wrote %s\n", printable.String(res.Paths.Report))
-	}
+	// The paths are the user's: printable, as all the command prints.
+	io.WriteString(printableLines{stderr}, writtenText(res, name))
 	if checker != nil {
 		for _, n := range checker.Notes() {
-			fmt.Fprintln(stderr, "warning:", n)
+			fmt.Fprintln(stderr, "warning:", printable.String(n))
 		}
 	}
 	if hist != nil {
 		if err := hist.Save(time.Now()); err != nil {
 			// The outputs are written: the run succeeded all the same.
-			fmt.Fprintf(stderr, "warning: %v\n", err)
+			fmt.Fprintf(stderr, "warning: %s\n", printable.String(err.Error()))
 		} else {
-			fmt.Fprintf(stderr, "domain history: %s (-history off keeps none)\n", hist.Path())
+			fmt.Fprintf(stderr, "domain history: %s (-history off keeps none)\n", printable.String(hist.Path()))
 		}
 	}
 	return nil
+}
+
+// restoreText says what applying saved decisions to the list of
+// fingerprint fp did.
+func restoreText(saved *cleaner.SavedDecisions, fp cleaner.Fingerprint, r cleaner.Restored) string {
+	n := len(saved.Records)
+	if n == 0 {
+		return saved.Path + " holds no decision"
+	}
+	if fp == saved.Input && r.Applied() == n {
+		return fmt.Sprintf("applied %s of %s, taken on this very list", plural(n, "decision", "decisions"), saved.Path)
+	}
+	var b strings.Builder
+	if fp != saved.Input {
+		fmt.Fprintf(&b, "%s was saved for another version of the list (%d bytes then, %d now); ", saved.Path, saved.Input.Size, fp.Size)
+	}
+	fmt.Fprintf(&b, "applied %d of %s: %d to the rows they were taken on", r.Applied(), plural(n, "decision", "decisions"), r.ByRow)
+	if r.ByAddress > 0 {
+		fmt.Fprintf(&b, ", %d to rows that moved (found by their address)", r.ByAddress)
+	}
+	switch {
+	case r.Missing == 1:
+		b.WriteString("; 1 decision not applied: no row holds its address any more")
+	case r.Missing > 1:
+		fmt.Fprintf(&b, "; %d decisions not applied: no row holds their address any more", r.Missing)
+	}
+	return b.String()
+}
+
+// writtenText says, at the end of a run, what was written and what was
+// not: every row is in the cleaned list or the removed rows.
+func writtenText(res cleaner.ExportResult, input string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wrote %s: %s kept (%d of them corrected)\n", res.Paths.Cleaned, plural(res.Kept, "row", "rows"), res.Fixed)
+	fmt.Fprintf(&b, "wrote %s: %s removed\n", res.Paths.Removed, plural(res.Removed, "row", "rows"))
+	if res.Paths.Report != "" {
+		fmt.Fprintf(&b, "wrote %s: a line per row\n", res.Paths.Report)
+	}
+	var not []string
+	if res.Paths.Changes != "" {
+		fmt.Fprintf(&b, "wrote %s: the old and new address of each corrected row; suppress or delete the old ones in your email platform\n", res.Paths.Changes)
+	} else {
+		not = append(not, "a changes file (no row was corrected)")
+	}
+	if input != stdinName { // standard input is only read: nothing to say of it
+		not = append(not, "the input "+input+", which is left as it was")
+	}
+	if len(not) > 0 {
+		fmt.Fprintf(&b, "not written: %s\n", strings.Join(not, "; "))
+	}
+	return b.String()
+}
+
+// plural returns "1 row" or "2 rows".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // untrusted says what to do about a DNS server that failed its proof.
@@ -469,7 +626,7 @@ func untrusted(err error) error {
 	if errors.As(err, &te) && te.Witness != "" {
 		advice += " Only if this server serves a private network that cannot know " + te.Witness + ", add -private-dns."
 	}
-	return fmt.Errorf("%w.\n%s", err, advice)
+	return fmt.Errorf("%w. %s", err, advice)
 }
 
 // stdinName is how messages name standard input, the input "-".

@@ -2,12 +2,85 @@ package main
 
 import (
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// uiOnTerminal is the terminal UI running in a child process on a
+// pseudo-terminal, and what it has shown.
+type uiOnTerminal struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	ptmx   *os.File
+	shown  syncBuffer
+	waited chan error
+}
+
+// startUI runs listclean with args on a pseudo-terminal of w×h, or skips
+// the test where there is none.
+func startUI(t *testing.T, w, h int, args ...string) *uiOnTerminal {
+	t.Helper()
+	ptmx, tty, err := openPTY(w, h)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close() })
+	u := &uiOnTerminal{t: t, cmd: childCmd(t, args...), ptmx: ptmx, waited: make(chan error, 1)}
+	onTerminal(u.cmd, tty)
+	if err := u.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()                // the child's now
+	go io.Copy(&u.shown, ptmx) // ends when the child's side closes
+	go func() { u.waited <- u.cmd.Wait() }()
+	return u
+}
+
+// step types keys, then waits until the terminal shows want.
+func (u *uiOnTerminal) step(keys, want string) {
+	u.t.Helper()
+	if keys != "" {
+		u.ptmx.WriteString(keys)
+	}
+	waitFor(time.Now().Add(runBudget), func() bool { return strings.Contains(u.shown.String(), want) })
+	if !strings.Contains(u.shown.String(), want) {
+		u.cmd.Process.Kill()
+		u.t.Fatalf("the terminal does not show %q:\n%q", want, u.shown.String())
+	}
+}
+
+// stop sends sig and waits for the program to end with exit status 1.
+func (u *uiOnTerminal) stop(sig syscall.Signal) {
+	u.t.Helper()
+	u.cmd.Process.Signal(sig)
+	select {
+	case <-u.waited:
+	case <-time.After(runBudget):
+		u.cmd.Process.Kill()
+		u.t.Fatalf("%v did not stop the terminal UI", sig)
+	}
+	if code := u.cmd.ProcessState.ExitCode(); code != 1 {
+		u.t.Errorf("exit status %d (%v), want 1", code, u.cmd.ProcessState)
+	}
+}
+
+// said waits a moment for want on the restored terminal, and returns all
+// that was shown, or "" after an error when want never came.
+func (u *uiOnTerminal) said(want string) string {
+	u.t.Helper()
+	waitFor(time.Now().Add(time.Second), func() bool { return strings.Contains(u.shown.String(), want) })
+	out := u.shown.String()
+	if !strings.Contains(out, want) {
+		u.t.Errorf("the terminal does not show %q; it ends with:\n%q", want, out[max(0, len(out)-400):])
+		return ""
+	}
+	return out
+}
 
 // TestTerminalUISignals runs the terminal UI on a pseudo-terminal and
 // sends it SIGTERM, SIGHUP (its terminal closed) and SIGINT (kill -INT,
@@ -25,46 +98,37 @@ func TestTerminalUISignals(t *testing.T) {
 	} {
 		t.Run(tt.sig.String(), func(t *testing.T) {
 			t.Parallel()
-			ptmx, tty, err := openPTY(80, 24)
-			if err != nil {
-				t.Skipf("no pseudo-terminal: %v", err)
-			}
-			defer ptmx.Close()
 			input := writeFile(t, filepath.Join(t.TempDir(), "list.csv"), []byte(smallList))
-			cmd := childCmd(t, "-dns", "off", input)
-			onTerminal(cmd, tty)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			tty.Close() // the child's now
-			var shown syncBuffer
-			go io.Copy(&shown, ptmx) // ends when the child's side closes
-			waited := make(chan error, 1)
-			go func() { waited <- cmd.Wait() }()
-			waitFor(time.Now().Add(runBudget), func() bool { return strings.Contains(shown.String(), "Email column") })
-			if !strings.Contains(shown.String(), "Email column") {
-				cmd.Process.Kill()
-				t.Fatalf("the columns screen was not shown:\n%q", shown.String())
-			}
-			cmd.Process.Signal(tt.sig)
-			select {
-			case <-waited:
-			case <-time.After(runBudget):
-				cmd.Process.Kill()
-				t.Fatalf("%v did not stop the terminal UI", tt.sig)
-			}
-			if code := cmd.ProcessState.ExitCode(); code != 1 {
-				t.Errorf("exit status %d (%v), want 1", code, cmd.ProcessState)
-			}
-			waitFor(time.Now().Add(time.Second), func() bool { return strings.Contains(shown.String(), tt.want) })
-			out := shown.String()
-			if !strings.Contains(out, tt.want) {
-				t.Errorf("the terminal does not show %q; it ends with:\n%q", tt.want, out[max(0, len(out)-300):])
-			}
+			u := startUI(t, 80, 24, "-dns", "off", input)
+			u.step("", "Email column")
+			u.stop(tt.sig)
 			// The alternate screen was left before the message.
-			if leave := strings.LastIndex(out, "\x1b[?1049l"); leave < 0 || leave > strings.LastIndex(out, tt.want) {
-				t.Errorf("the message is not after the terminal was restored:\n%q", out[max(0, len(out)-300):])
+			if out := u.said(tt.want); out != "" {
+				if leave := strings.LastIndex(out, "\x1b[?1049l"); leave < 0 || leave > strings.LastIndex(out, tt.want) {
+					t.Errorf("the message is not after the terminal was restored:\n%q", out[max(0, len(out)-300):])
+				}
 			}
 		})
+	}
+}
+
+// TestTerminalUISignalSavesDecisions: a review ended by SIGTERM loses no
+// decision: the decisions file holds the latest, and the message on the
+// restored terminal says where it is, and that nothing was exported.
+func TestTerminalUISignalSavesDecisions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(smallList))
+	u := startUI(t, 100, 30, "-dns", "off", input)
+	u.step("", "Email column")
+	u.step("\r", "Summary")
+	u.step("\r", "flagged of 4")
+	u.step("x", "Row 1 will be removed") // with DNS off, every row is flagged
+	u.stop(syscall.SIGTERM)
+	for _, want := range []string{"1 decision saved in " + filepath.Join(dir, "list.decisions.csv"), "nothing exported", "interrupted (terminated signal received)"} {
+		u.said(want)
+	}
+	if got := string(mustRead(t, filepath.Join(dir, "list.decisions.csv"))); !strings.Contains(got, "\n1,ann@gmail.com,remove,") {
+		t.Errorf("decisions file:\n%s", got)
 	}
 }

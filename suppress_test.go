@@ -145,8 +145,8 @@ func TestSuppressFormats(t *testing.T) {
 						t.Errorf("row %d %s: %s %s %q, want as without evidence (%s %s) with detail %q…", r.row, r.email, r.reason, r.action, r.detail, b.reason, b.action, w.detail)
 					}
 				default:
-					if r.reason != b.reason || r.action != b.action || r.detail != "" {
-						t.Errorf("row %d %s, not in the sample: %s %s %q, want %s %s", r.row, r.email, r.reason, r.action, r.detail, b.reason, b.action)
+					if r.reason != b.reason || r.action != b.action || r.detail != b.detail {
+						t.Errorf("row %d %s, not in the sample: %s %s %q, want %s %s %q", r.row, r.email, r.reason, r.action, r.detail, b.reason, b.action, b.detail)
 					}
 				}
 			}
@@ -184,7 +184,7 @@ func TestSuppressAllStream(t *testing.T) {
 		}
 		reports[k] = checkAccounting(t, out, len(suppressList))
 		for _, want := range []string{
-			"  suppressed      11\n    hard_bounce          6\n    unsubscribed         1\n    complaint            1\n    listed               3\n",
+			"  suppressed      11\n    hard_bounce          6  hard bounced before\n    unsubscribed         1  unsubscribed\n    complaint            1  marked as spam\n    listed               3  on a suppression list\n",
 			"Suppression files: 22 files, 44 records about 13 addresses; 13 addresses on the list (14 rows)\n",
 		} {
 			if !strings.Contains(res.stderr, want) {

@@ -2,6 +2,7 @@ package cleaner
 
 import (
 	"strings"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 )
@@ -73,18 +74,27 @@ type Decision struct {
 
 // change is one row's decision before an undoable step changed it.
 type change struct {
-	row  int
-	prev Decision
-	had  bool
+	row    int
+	prev   Decision
+	prevAt time.Time
+	had    bool
+}
+
+// set records d for row i, taken now, and returns the change that undoes
+// it.
+func (s *Session) set(i int, d Decision, now time.Time) change {
+	prev, had := s.decisions[i]
+	c := change{row: i, prev: prev, prevAt: s.decidedAt[i], had: had}
+	s.decisions[i], s.decidedAt[i] = d, now
+	return c
 }
 
 // Decide records d for every row in rows as one step that Undo takes back.
 func (s *Session) Decide(rows []int, d Decision) {
+	now := time.Now()
 	step := make([]change, 0, len(rows))
 	for _, i := range rows {
-		prev, had := s.decisions[i]
-		step = append(step, change{row: i, prev: prev, had: had})
-		s.decisions[i] = d
+		step = append(step, s.set(i, d, now))
 	}
 	if len(step) > 0 {
 		s.undo = append(s.undo, step)
@@ -103,13 +113,47 @@ func (s *Session) Undo() []int {
 	for k := len(step) - 1; k >= 0; k-- {
 		c := step[k]
 		if c.had {
-			s.decisions[c.row] = c.prev
+			s.decisions[c.row], s.decidedAt[c.row] = c.prev, c.prevAt
 		} else {
 			delete(s.decisions, c.row)
+			delete(s.decidedAt, c.row)
 		}
 		rows = append(rows, c.row)
 	}
 	return rows
+}
+
+// Acceptable returns the rows among rows, in their order, whose suggestion
+// a bulk accept takes: rows without a decision of the user's, not
+// suppressed (the user's evidence is about the row as it is, and the
+// policy never corrects such a row either), whose suggestion's domain is
+// known to route mail.
+func (s *Session) Acceptable(rows []int) []int {
+	var out []int
+	for _, i := range rows {
+		r := &s.Rows[i]
+		if _, decided := s.decisions[i]; decided || r.Suggestion == "" || !r.SuggestionRoutes || r.Verdict() == VerdictSuppressed {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// AcceptSuggestions decides to correct each row of rows to its own
+// suggestion, as one step that Undo takes back. Rows without a suggestion
+// are left as they are.
+func (s *Session) AcceptSuggestions(rows []int) {
+	now := time.Now()
+	var step []change
+	for _, i := range rows {
+		if sugg := s.Rows[i].Suggestion; sugg != "" {
+			step = append(step, s.set(i, Decision{Action: ActionFix, Email: sugg}, now))
+		}
+	}
+	if len(step) > 0 {
+		s.undo = append(s.undo, step)
+	}
 }
 
 // Decision returns the user's decision for row i, if there is one.
@@ -139,128 +183,6 @@ func (s *Session) SameDomainAndReason(i int) []int {
 	return rows
 }
 
-// Outcome is what export does with one row.
-type Outcome struct {
-	Action  Action
-	Email   string  // the address written to the cleaned file
-	Verdict Verdict // the verdict reported for the row
-	Reason  Reason  // the reason reported (duplicate when a fix repeats a kept address)
-}
-
-// Plan decides every row: the user's decision where there is one, else the
-// policy. A fixed address that repeats an address kept elsewhere in the
-// list, or one fixed on an earlier row, is removed as a duplicate, so the
-// cleaned file never holds the same address twice through a fix.
-func (s *Session) Plan(p Policy) []Outcome {
-	pl := s.plan(p)
-	out := make([]Outcome, len(s.Rows))
-	for i := range out {
-		out[i] = pl.outcome(i)
-	}
-	return out
-}
-
-// rowPlan is a Plan that works each row's Outcome out when asked, so that
-// an export of a long list does not hold one per row.
-type rowPlan struct {
-	s      *Session
-	policy Policy
-	// dupFix holds the rows whose fixed address repeats a kept address or
-	// one fixed on an earlier row: they are removed as duplicates.
-	dupFix map[int]bool
-	first  int // the list's index of s's first row: dupFix is by the list's index
-
-}
-
-// plan prepares the rowPlan of the session under policy p.
-func (s *Session) plan(p Policy) rowPlan {
-	pl := rowPlan{s: s, policy: p}
-	if !p.Fix && !s.decidedFix() {
-		return pl // no row is fixed: none can repeat an address through a fix
-	}
-	var fixed []int   // the rows fixed, in order
-	var keys []string // the duplicate key of each one's fixed address
-	for i := range s.Rows {
-		if act, email := pl.decide(i); act == ActionFix {
-			fixed = append(fixed, i)
-			keys = append(keys, address.Parse(email).Key())
-		}
-	}
-	if len(fixed) == 0 {
-		return pl
-	}
-	// Only the kept addresses that some fix gives matter: look for those
-	// rather than remembering every kept address of the list.
-	taken := make(map[string]bool, len(fixed)) // fixed keys, then whether kept or fixed already
-	for _, k := range keys {
-		taken[k] = false
-	}
-	for i := range s.Rows {
-		if key := s.Rows[i].Addr.Key(); key != "" {
-			if _, fixes := taken[key]; fixes {
-				if act, _ := pl.decide(i); act == ActionKeep {
-					taken[key] = true
-				}
-			}
-		}
-	}
-	for n, i := range fixed {
-		if taken[keys[n]] {
-			if pl.dupFix == nil {
-				pl.dupFix = make(map[int]bool)
-			}
-			pl.dupFix[i] = true
-			continue
-		}
-		taken[keys[n]] = true
-	}
-	return pl
-}
-
-// decidedFix reports whether the user decided to fix some row.
-func (s *Session) decidedFix() bool {
-	for _, d := range s.decisions {
-		if d.Action == ActionFix {
-			return true
-		}
-	}
-	return false
-}
-
-// decide returns the action for row i, before fixes that repeat an
-// address are removed, and the address written for it.
-func (pl *rowPlan) decide(i int) (Action, string) {
-	r := &pl.s.Rows[i]
-	var act Action
-	email := r.Addr.Written()
-	if d, ok := pl.s.decisions[i]; ok {
-		act = d.Action
-		if act == ActionFix {
-			email = d.Email
-		}
-	} else {
-		act = pl.policy.Action(*r)
-		if act == ActionFix {
-			email = r.Suggestion
-		}
-	}
-	if email == "" {
-		email = r.Addr.Raw
-	}
-	return act, email
-}
-
-// outcome is what export does with row i.
-func (pl *rowPlan) outcome(i int) Outcome {
-	r := &pl.s.Rows[i]
-	act, email := pl.decide(i)
-	o := Outcome{Action: act, Email: email, Verdict: r.Verdict(), Reason: r.Reason}
-	if pl.dupFix[pl.first+i] {
-		o.Action, o.Verdict, o.Reason = ActionRemove, VerdictDuplicate, ReasonDuplicate
-	}
-	return o
-}
-
 // DecideLike applies row i's decision to every row with the same domain
 // and reason (SameDomainAndReason) as one step that Undo takes back, and
 // returns the rows whose decision changed. It returns nil when row i has
@@ -284,6 +206,7 @@ func (s *Session) DecideLike(i int) []int {
 	}
 	var step []change
 	var changed []int
+	now := time.Now()
 	for _, j := range s.SameDomainAndReason(i) {
 		dj := d
 		if d.Action == ActionFix && j != i {
@@ -300,12 +223,10 @@ func (s *Session) DecideLike(i int) []int {
 				continue
 			}
 		}
-		prev, had := s.decisions[j]
-		if had && prev == dj {
+		if prev, had := s.decisions[j]; had && prev == dj {
 			continue
 		}
-		step = append(step, change{row: j, prev: prev, had: had})
-		s.decisions[j] = dj
+		step = append(step, s.set(j, dj, now))
 		changed = append(changed, j)
 	}
 	if len(step) > 0 {

@@ -162,13 +162,34 @@ func TestDecideLikeOverrides(t *testing.T) {
 	}
 }
 
-// TestDecideNothing: a decision for no row is no step: there is nothing to
-// undo.
+// TestDecideNothing: a decision that changes no row is no step: Undo
+// after it takes back the step before it, and with none there is nothing
+// to undo.
 func TestDecideNothing(t *testing.T) {
-	s := likeSession(t)
-	s.Decide(nil, Decision{Action: ActionRemove})
-	if rows := s.Undo(); rows != nil {
-		t.Errorf("Undo after deciding no row = %v, want nil", rows)
+	tests := []struct {
+		name    string
+		nothing func(s *Session)
+	}{
+		{"decide no row", func(s *Session) { s.Decide(nil, Decision{Action: ActionRemove}) }},
+		{"accept no row", func(s *Session) { s.AcceptSuggestions(nil) }},
+		{"accept rows without a suggestion", func(s *Session) { s.AcceptSuggestions([]int{3, 4}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := likeSession(t)
+			tt.nothing(s)
+			if rows := s.Undo(); rows != nil {
+				t.Errorf("Undo with no step before = %v, want nil", rows)
+			}
+			s.Decide([]int{0}, Decision{Action: ActionKeep})
+			tt.nothing(s)
+			if rows := s.Undo(); !slices.Equal(rows, []int{0}) {
+				t.Errorf("Undo = %v, want [0]: the decision before, not an empty step", rows)
+			}
+			if s.Decided() != 0 {
+				t.Errorf("%d decisions left after Undo, want 0", s.Decided())
+			}
+		})
 	}
 }
 
@@ -177,7 +198,7 @@ func TestDecideNothing(t *testing.T) {
 func TestPlanKeepsUnparsableAsItIs(t *testing.T) {
 	s := likeSession(t)
 	s.Decide([]int{4}, Decision{Action: ActionKeep})
-	o := s.Plan(Policy{})[4]
+	o := s.Plan(Policy{}).Outcome(4)
 	if o.Action != ActionKeep || o.Email != "not an email" {
 		t.Errorf("row 4 kept: %+v, want the cell as it is", o)
 	}
@@ -224,5 +245,26 @@ func TestVerdictTable(t *testing.T) {
 		if !slices.Contains(Verdicts, v) {
 			t.Errorf("Verdicts lacks %s", v)
 		}
+	}
+}
+
+// TestAcceptSuggestions: a bulk accept takes the suggestion of every
+// undecided row whose suggestion routes, leaves the others, and is one
+// step that Undo takes back.
+func TestAcceptSuggestions(t *testing.T) {
+	s := likeSession(t) // rows 0-2 at gmial.com (suggestion gmail.com), row 3 without one
+	s.Decide([]int{1}, Decision{Action: ActionRemove})
+	rows := s.Acceptable([]int{0, 1, 2, 3, 4})
+	if !slices.Equal(rows, []int{0, 2}) {
+		t.Fatalf("Acceptable = %v, want [0 2]: undecided rows with a suggestion", rows)
+	}
+	s.AcceptSuggestions(rows)
+	for i, want := range map[int]Decision{0: {ActionFix, "ann@gmail.com"}, 1: {Action: ActionRemove}, 2: {ActionFix, "carl@gmail.com"}} {
+		if got, _ := s.Decision(i); got != want {
+			t.Errorf("row %d: %+v, want %+v", i, got, want)
+		}
+	}
+	if undone := s.Undo(); len(undone) != 2 || s.Decided() != 1 {
+		t.Errorf("Undo took back %v, leaving %d decisions; want the two accepts, leaving 1", undone, s.Decided())
 	}
 }

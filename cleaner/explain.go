@@ -1,5 +1,45 @@
 package cleaner
 
+// The vocabulary: files and scripts get the codes (the verdicts, reasons
+// and actions of the report), people get words. This file holds the one
+// table of words for every code, which the batch summary, the TUI and the
+// README all use, each showing the code beside the words where a reader
+// may need to find one from the other.
+
+// Words returns the words a screen shows for the verdict.
+func (v Verdict) Words() string {
+	if w, ok := verdictWords[v]; ok {
+		return w
+	}
+	return string(v)
+}
+
+// verdictWords are the verdicts' words. A verdict whose only reason has
+// its name (duplicate) reads as that reason does.
+var verdictWords = map[Verdict]string{
+	VerdictValid:      "deliverable",
+	VerdictRisky:      "risky",
+	VerdictInvalid:    "cannot receive mail",
+	VerdictUnknown:    "unknown",
+	VerdictDuplicate:  explanations[ReasonDuplicate].Label,
+	VerdictSuppressed: "suppressed",
+}
+
+// Words returns the words a screen shows for the reason: its
+// Explanation's Label.
+func (r Reason) Words() string { return Explain(r).Label }
+
+// Words returns the words a screen shows for the action.
+func (a Action) Words() string {
+	switch a {
+	case ActionFix:
+		return "correct"
+	case ActionKeep, ActionRemove:
+		return string(a)
+	}
+	return string(a)
+}
+
 // Explanation says in plain words what a reason means to someone about to
 // send a campaign: what the receiving side would answer, why that happens,
 // and what to do about it. The TUI shows it in its detail pane.

@@ -69,3 +69,35 @@ func TestExplainEveryReason(t *testing.T) {
 		t.Errorf("Explain(unknown reason).Label = %q, want the reason's name", got.Label)
 	}
 }
+
+// TestWords: every code has words of its own, so that a screen never
+// shows two things under one name, and the duplicate verdict reads as its
+// one reason does.
+func TestWords(t *testing.T) {
+	seen := map[string]string{}
+	for _, v := range Verdicts {
+		w := v.Words()
+		if w == "" {
+			t.Errorf("verdict %s has no words", v)
+		}
+		if other, ok := seen[w]; ok {
+			t.Errorf("verdict %s reads %q, as %s does", v, w, other)
+		}
+		seen[w] = string(v)
+	}
+	if VerdictDuplicate.Words() != ReasonDuplicate.Words() || VerdictValid.Words() != ReasonOK.Words() {
+		t.Errorf("duplicate reads %q and %q, valid %q and %q", VerdictDuplicate.Words(), ReasonDuplicate.Words(), VerdictValid.Words(), ReasonOK.Words())
+	}
+	labels := map[string]Reason{}
+	for _, r := range Reasons {
+		if other, ok := labels[r.Words()]; ok {
+			t.Errorf("reasons %s and %s both read %q", r, other, r.Words())
+		}
+		labels[r.Words()] = r
+	}
+	for a, want := range map[Action]string{ActionKeep: "keep", ActionFix: "correct", ActionRemove: "remove"} {
+		if got := a.Words(); got != want {
+			t.Errorf("%s reads %q, want %q", a, got, want)
+		}
+	}
+}

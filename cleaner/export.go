@@ -22,18 +22,32 @@ import (
 // The columns added to the removed file, after the list's own.
 var removedColumns = []string{"listclean_verdict", "listclean_reason", "listclean_suggestion", "listclean_detail"}
 
-// ExportPaths are where an export writes. Report is optional ("" for none).
+// ExportPaths are where an export writes. Report is optional ("" for
+// none); Changes is written only when some row is corrected ("" for none).
 type ExportPaths struct {
 	Cleaned string
 	Removed string
 	Report  string
+	Changes string // the changes file (ChangeRow): the corrected rows, old and new address
 }
 
-// DefaultPaths returns NAME.cleaned.csv and NAME.removed.csv next to the
-// input, NAME being the input's file name without its extension.
-func DefaultPaths(input string) ExportPaths {
-	base := strings.TrimSuffix(input, filepath.Ext(input))
-	return ExportPaths{Cleaned: base + ".cleaned.csv", Removed: base + ".removed.csv"}
+// DefaultPaths returns NAME.cleaned.EXT and NAME.removed.EXT next to the
+// input, and the changes file NAME.changes.csv, NAME being the input's
+// file name without its extension. EXT is the input's own extension when
+// it is .csv, .tsv or .txt, in any case, else .tsv for a list separated
+// by tabs (delim) and .csv for any other.
+func DefaultPaths(input string, delim rune) ExportPaths {
+	ext := filepath.Ext(input)
+	base := strings.TrimSuffix(input, ext)
+	switch strings.ToLower(ext) {
+	case ".csv", ".tsv", ".txt":
+	default:
+		ext = ".csv"
+		if delim == '\t' {
+			ext = ".tsv"
+		}
+	}
+	return ExportPaths{Cleaned: base + ".cleaned" + ext, Removed: base + ".removed" + ext, Changes: base + ".changes.csv"}
 }
 
 // ExportOptions say where and how to export.
@@ -49,7 +63,9 @@ type ExportOptions struct {
 
 // ExportResult tells what an export wrote.
 type ExportResult struct {
-	Paths                ExportPaths
+	Paths ExportPaths
+	// Kept counts the rows of the cleaned file, Fixed those of them
+	// written with a corrected address; Kept + Removed is every row.
 	Kept, Fixed, Removed int
 }
 
@@ -74,12 +90,10 @@ type ReportRow struct {
 // an output whose folder does not exist or takes no new file (see
 // CheckWritable), something other than a file at an output path, and,
 // without force, an output that exists already (the error wraps
-// ErrExists).
+// ErrExists). The changes file counts as an output, though it is written
+// only when some row is corrected.
 func (s *Session) CheckPaths(p ExportPaths, force bool) error {
-	outs := []string{p.Cleaned, p.Removed}
-	if p.Report != "" {
-		outs = append(outs, p.Report)
-	}
+	outs := p.all()
 	for k, out := range outs {
 		if out == "" {
 			return errors.New("an output path is empty")
@@ -100,52 +114,68 @@ func (s *Session) CheckPaths(p ExportPaths, force bool) error {
 				return fmt.Errorf("refusing to write %s: it is not a regular file", out)
 			}
 		}
-		if err := checkWritable(out); err != nil {
+		if err := CheckWritableFile(out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// all returns the paths to write, the optional ones when set.
+func (p ExportPaths) all() []string {
+	outs := []string{p.Cleaned, p.Removed}
+	for _, o := range []string{p.Report, p.Changes} {
+		if o != "" {
+			outs = append(outs, o)
+		}
+	}
+	return outs
 }
 
 // CheckWritable reports whether every output of p can be written, before
 // the work that makes them: its folder exists and takes a new file, which
 // a probe beside the output, made and removed, shows (a read-only folder,
 // a file system mounted read-only or out of inodes does not). It says
-// nothing of the outputs that exist: see CheckPaths.
+// nothing of the outputs that exist: see CheckPaths. The changes file
+// counts, as in CheckPaths.
 func CheckWritable(p ExportPaths) error {
-	for _, out := range []string{p.Cleaned, p.Removed, p.Report} {
+	for _, out := range p.all() {
 		if out == "" {
 			continue
 		}
-		if err := checkWritable(out); err != nil {
+		if err := CheckWritableFile(out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkWritable is CheckWritable for one output.
-func checkWritable(out string) error {
+// CheckWritableFile is CheckWritable for one file the tool writes: an
+// output, or the decisions file of a review.
+func CheckWritableFile(out string) error {
 	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
 		return fmt.Errorf("cannot write %s: %s is not an existing folder", out, filepath.Dir(out))
 	}
 	return csvfile.CheckWritable(out)
 }
 
-// Export writes the cleaned list, the removed rows with their reasons and,
-// if asked, the report. Every row goes to exactly one of cleaned and
-// removed. Each file is written atomically; nothing is written when the
-// paths are refused.
+// Export writes the cleaned list, the removed rows with their reasons,
+// the report if asked, and the changes file when some row is corrected.
+// Every row goes to exactly one of cleaned and removed. The files are
+// written atomically, all or none; nothing is written when the paths are
+// refused. With force, an export that corrects no row removes a changes
+// file an earlier one left at Paths.Changes. The result's Paths.Changes is
+// "" when no changes file was written.
 func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 	res := ExportResult{Paths: opt.Paths}
 	if err := s.CheckPaths(opt.Paths, opt.Force); err != nil {
 		return res, err
 	}
-	plan := s.plan(opt.Policy)
-	e := exportRows{s: s, plan: &plan, opt: opt, width: len(s.List.Header), acts: make([]uint8, len(s.Rows))}
+	plan := s.Plan(opt.Policy)
+	e := exportRows{s: s, plan: plan, opt: opt, width: len(s.List.Header), acts: make([]uint8, len(s.Rows))}
 	parallelFor(len(s.Rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			e.acts[i] = exportActionCode(plan.outcome(i).Action)
+			e.acts[i] = exportActionCode(plan.Outcome(i).Action)
 		}
 	})
 	for i, a := range e.acts {
@@ -153,6 +183,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 		case exportKeep:
 			res.Kept++
 		case exportFix:
+			res.Kept++
 			res.Fixed++
 		case exportRemove:
 			res.Removed++
@@ -168,8 +199,24 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 	if opt.Paths.Report != "" {
 		outs = append(outs, csvfile.Output{Path: opt.Paths.Report, Write: func(w io.Writer) error { return e.report(w, true) }})
 	}
+	if res.Fixed == 0 {
+		res.Paths.Changes = ""
+	} else if opt.Paths.Changes != "" {
+		outs = append(outs, csvfile.Output{Path: opt.Paths.Changes, Write: func(w io.Writer) error {
+			rows := make([]ChangeRow, 0, res.Fixed)
+			for i, a := range e.acts {
+				if a == exportFix {
+					rows = append(rows, plan.changeRow(i, plan.Outcome(i)))
+				}
+			}
+			return writeChanges(w, rows)
+		}})
+	}
 	if err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: opt.Force, Perm: s.List.Perm}, outs...); err != nil {
 		return res, fmt.Errorf("exporting: %w", err)
+	}
+	if res.Fixed == 0 {
+		return res, removeStaleChanges(opt.Paths.Changes, opt.Force)
 	}
 	return res, nil
 }
@@ -180,6 +227,7 @@ func (res *ExportResult) count(a Action) {
 	case ActionKeep:
 		res.Kept++
 	case ActionFix:
+		res.Kept++
 		res.Fixed++
 	default:
 		res.Removed++
@@ -190,7 +238,7 @@ func (res *ExportResult) count(a Action) {
 // or one chunk of a list cleaned in passes (see Stream).
 type exportRows struct {
 	s     *Session
-	plan  *rowPlan
+	plan  *Plan
 	opt   ExportOptions
 	width int // the removed file's width: the header's or its widest row's
 	first int // the list's index of the session's first row
@@ -244,9 +292,9 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 				if a := e.acts[i]; a != exportKeep && a != exportFix {
 					continue
 				}
-				_, email = e.plan.decide(i) // the outcome's Email, without the rest
+				_, email, _ = e.plan.decide(i) // the outcome's Email, without the rest
 			} else {
-				o := e.plan.outcome(i)
+				o := e.plan.Outcome(i)
 				if o.Action != ActionKeep && o.Action != ActionFix {
 					continue
 				}
@@ -294,7 +342,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			if e.acts != nil && e.acts[i] != exportRemove {
 				continue
 			}
-			o := e.plan.outcome(i)
+			o := e.plan.Outcome(i)
 			if o.Action != ActionRemove {
 				continue
 			}
@@ -324,7 +372,7 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			dst = enc.AppendComma(dst)
 			dst = enc.AppendCell(dst, printable.String(e.s.Rows[i].Suggestion), true, false)
 			dst = enc.AppendComma(dst)
-			dst = enc.AppendCell(dst, printable.String(e.s.Detail(i)), true, false)
+			dst = enc.AppendCell(dst, printable.String(e.plan.detail(i, o)), true, false)
 			dst = enc.AppendEOL(dst)
 		}
 		return dst, nil
@@ -353,7 +401,7 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 	enc := csvfile.NewEncoder(',', false) // as gocsv.DefaultCSVWriter
 	return writeChunkedAppend(w, len(s.Rows), func(dst []byte, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
-			o := e.plan.outcome(i)
+			o := e.plan.Outcome(i)
 			// ReportRow's fields, in order: a row number is never quoted.
 			dst = strconv.AppendInt(dst, int64(e.first+i+1), 10)
 			dst = append(dst, ',')
@@ -367,7 +415,7 @@ func (e *exportRows) report(w io.Writer, header bool) error {
 			dst = append(dst, ',')
 			dst = enc.AppendField(dst, string(o.Action), false)
 			dst = append(dst, ',')
-			dst = enc.AppendCell(dst, printable.String(s.Detail(i)), true, false)
+			dst = enc.AppendCell(dst, printable.String(e.plan.detail(i, o)), true, false)
 			dst = append(dst, '\n')
 		}
 		return dst, nil
@@ -485,15 +533,19 @@ func writeChunkedAppend(w io.Writer, n int, encode func(dst []byte, lo, hi int) 
 }
 
 // ReadReport reads a report written by Export.
-func ReadReport(path string) ([]ReportRow, error) {
+func ReadReport(path string) ([]ReportRow, error) { return readTable[ReportRow](path, "report") }
+
+// readTable reads one of the tables the tool writes (what names it in
+// errors) into rows of type T.
+func readTable[T any](path, what string) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading report: %w", err)
+		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
 	defer f.Close()
-	var rows []ReportRow
+	var rows []T
 	if err := gocsv.UnmarshalFile(f, &rows); err != nil {
-		return nil, fmt.Errorf("reading report %s: %w", path, err)
+		return nil, fmt.Errorf("reading %s %s: %w", what, path, err)
 	}
 	return rows, nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,27 +83,102 @@ func TestDecideUndo(t *testing.T) {
 	}
 }
 
+// TestPlanFixThatDuplicates: of the rows the cleaned file would hold with
+// one address once corrected, the first the user decided on stays, else
+// the first; the others are removed as its duplicates, naming it.
 func TestPlanFixThatDuplicates(t *testing.T) {
 	zone := "$TTL 300\nmx.hosting.net. A 192.0.2.10\ngmail.com. MX 5 mx.hosting.net.\n"
-	s := NewSession(readString(t, "Email\n\"a@gmail,com\"\na@gmail.com\n\"b@gmail,com\"\n"), true)
+	s := NewSession(readString(t, "Email,Phone\n\"a@gmail,com\",555-0101\na@gmail.com,\n\"b@gmail,com\",\n\"c@gmail,com\",\nc@gmail.com,\n"), true)
 	s.Check(t.Context(), startChecker(t, zone), nil)
-	plan := s.Plan(Policy{Fix: true})
-	want := []Action{ActionRemove, ActionKeep, ActionFix}
-	for i, o := range plan {
-		if o.Action != want[i] {
-			t.Errorf("row %d: %s, want %s", i+1, o.Action, want[i])
+	type want struct {
+		act     Action
+		repeats int
+		by      Decider
+		text    string
+	}
+	check := func(name string, pl *Plan, wants []want) {
+		t.Helper()
+		for i, w := range wants {
+			o := pl.Outcome(i)
+			if o.Action != w.act || o.Repeats != w.repeats || o.By != w.by || pl.Text(i) != w.text {
+				t.Errorf("%s: row %d: %s repeats %d by %s %q, want %s repeats %d by %s %q",
+					name, i+1, o.Action, o.Repeats, o.By, pl.Text(i), w.act, w.repeats, w.by, w.text)
+			}
+			// A row removed as a repeat is reported as a duplicate; a
+			// correction writes the address the screen names.
+			if w.act == ActionRemove && w.repeats >= 0 && (o.Reason != ReasonDuplicate || o.Verdict != VerdictDuplicate) {
+				t.Errorf("%s: row %d reported as %s/%s, want duplicate/duplicate", name, i+1, o.Verdict, o.Reason)
+			}
+			if w.act == ActionFix && "corrected to "+o.Email != w.text {
+				t.Errorf("%s: row %d written as %q, want %q", name, i+1, o.Email, w.text)
+			}
 		}
 	}
-	if plan[0].Reason != ReasonDuplicate || plan[0].Verdict != VerdictDuplicate || plan[2].Email != "b@gmail.com" {
-		t.Errorf("plan = %+v", plan)
+	// The policy corrects rows 1, 3 and 4: row 1 comes before row 2,
+	// which holds its address as written, and stays (with its phone); row 5
+	// comes after row 4, corrected to its address, and goes.
+	pl := s.Plan(Policy{Fix: true})
+	check("policy", pl, []want{
+		{ActionFix, -1, ByPolicy, "corrected to a@gmail.com"},
+		{ActionRemove, 0, ByPolicy, "removed: row 1 is corrected to this address"},
+		{ActionFix, -1, ByPolicy, "corrected to b@gmail.com"},
+		{ActionFix, -1, ByPolicy, "corrected to c@gmail.com"},
+		{ActionRemove, 3, ByPolicy, "removed: row 4 is corrected to this address"},
+	})
+	if c := pl.Count(); c != (PlanCount{Rows: 5, Kept: 3, Corrected: 3, Removed: 2, Repeats: 2}) {
+		t.Errorf("policy: count %+v", c)
+	}
+	if got := pl.Displaced(0); !slices.Equal(got, []int{1}) {
+		t.Errorf("row 1 displaces %v, want [1]", got)
 	}
 
-	// The same through the user's decision, under a policy that fixes
-	// nothing: row 3 fixed to the address row 2 keeps is a duplicate.
+	// The user corrects row 3 to the address row 2 holds, under a policy
+	// that corrects nothing: row 3 stays, row 2 goes.
 	s.Decide([]int{2}, Decision{Action: ActionFix, Email: "a@gmail.com"})
-	plan = s.Plan(Policy{})
-	if o := plan[2]; o.Action != ActionRemove || o.Reason != ReasonDuplicate || o.Verdict != VerdictDuplicate {
-		t.Errorf("row 3 fixed by the user to a kept address: %+v, want removed as a duplicate", o)
+	pl = s.Plan(Policy{})
+	check("your correction", pl, []want{
+		{ActionRemove, -1, ByPolicy, "removed: not an email address"},
+		{ActionRemove, 2, ByPolicy, "removed: row 3 is corrected to this address"},
+		{ActionFix, -1, ByYou, "corrected to a@gmail.com"},
+	})
+	// With the policy correcting row 1 too, the row the user decided on
+	// stays all the same; row 1 is removed with its correction named.
+	pl = s.Plan(Policy{Fix: true})
+	check("your correction and the policy's", pl, []want{
+		{ActionRemove, 2, ByPolicy, "removed: after the correction to a@gmail.com it repeats row 3"},
+		{ActionRemove, 2, ByPolicy, "removed: row 3 is corrected to this address"},
+		{ActionFix, -1, ByYou, "corrected to a@gmail.com"},
+	})
+	// The user keeps row 2 as well: the earlier of the rows decided on
+	// stays.
+	s.Decide([]int{1}, Decision{Action: ActionKeep})
+	check("your keep and your correction", s.Plan(Policy{}), []want{
+		{ActionRemove, -1, ByPolicy, "removed: not an email address"},
+		{ActionKeep, -1, ByYou, "kept as it is"},
+		{ActionRemove, 1, ByYou, "removed: after the correction to a@gmail.com it repeats row 2"},
+	})
+}
+
+// TestPlanKeptDespite: a row kept by the user's decision though it
+// cannot receive mail or repeats a row kept is kept, with a warning.
+func TestPlanKeptDespite(t *testing.T) {
+	s := NewSession(readString(t, "Email\nann@gone.com\nbob@good.com\nBOB@good.com\nnot an address\n"), true)
+	s.Check(t.Context(), startChecker(t, sessionZone), nil)
+	s.Decide([]int{0, 2, 3}, Decision{Action: ActionKeep})
+	pl := s.Plan(Policy{})
+	for i, want := range []string{"kept as written, though domain does not exist", "kept as it is",
+		"kept, though it repeats row 2", "kept as written, though not an email address"} {
+		if got := pl.Text(i); got != want {
+			t.Errorf("row %d: %q, want %q", i+1, got, want)
+		}
+	}
+	if c := pl.Count(); c.KeptDespite != 3 || c.Kept != 4 || c.ByYou != 3 {
+		t.Errorf("count %+v, want 3 kept despite, 4 kept, 3 by you", c)
+	}
+	// Once row 2 is removed, row 3 repeats no row kept.
+	s.Decide([]int{1}, Decision{Action: ActionRemove})
+	if got := s.Plan(Policy{}).Text(2); got != "kept as it is" {
+		t.Errorf("row 3 once row 2 is removed: %q", got)
 	}
 }
 
@@ -125,17 +202,11 @@ func TestExport(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "list.csv")
 	list := sessionList + "=cmd|' /C calc'!A0@x.com,formula\r\nshort@good.com\r\n"
-	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := writeList(t, in, list, 0o644)
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, sessionZone), nil)
 	s.Decide([]int{2}, Decision{Action: ActionKeep})
-	opt := ExportOptions{Paths: DefaultPaths(in), Policy: Policy{Fix: true}}
+	opt := ExportOptions{Paths: DefaultPaths(in, ','), Policy: Policy{Fix: true}}
 	opt.Paths.Report = filepath.Join(dir, "report.csv")
 	res, err := s.Export(opt)
 	if err != nil {
@@ -145,7 +216,7 @@ func TestExport(t *testing.T) {
 	if got := len(cleaned) - 1 + len(removed) - 1; got != len(l.Rows) {
 		t.Fatalf("cleaned+removed = %d rows, input has %d", got, len(l.Rows))
 	}
-	if res.Kept+res.Fixed != len(cleaned)-1 || res.Removed != len(removed)-1 {
+	if res.Kept != len(cleaned)-1 || res.Removed != len(removed)-1 {
 		t.Errorf("result %+v does not match the files (%d cleaned, %d removed)", res, len(cleaned)-1, len(removed)-1)
 	}
 	if !reflect.DeepEqual(cleaned[0], []string{"Email", "Name"}) {
@@ -154,6 +225,19 @@ func TestExport(t *testing.T) {
 	wantRemoved := []string{"Email", "Name", "listclean_verdict", "listclean_reason", "listclean_suggestion", "listclean_detail"}
 	if !reflect.DeepEqual(removed[0], wantRemoved) {
 		t.Errorf("removed header %q, want %q", removed[0], wantRemoved)
+	}
+	// The removed file names the row a duplicate repeats.
+	sawDup := false
+	for _, rec := range removed[1:] {
+		if rec[0] == "JO@good.com " {
+			sawDup = true
+			if rec[3] != "duplicate" || rec[5] != "it repeats row 1" {
+				t.Errorf("removed duplicate %q, want reason duplicate and detail %q", rec, "it repeats row 1")
+			}
+		}
+	}
+	if !sawDup {
+		t.Errorf("the duplicate row is not in the removed file:\n%q", removed)
 	}
 	var sawFix, sawShort bool
 	for _, rec := range cleaned[1:] {
@@ -200,20 +284,14 @@ func TestExportKeepsAddressAsWritten(t *testing.T) {
 		"\"  zo\u00eb@good.com\u00a0\",composed and blanks\n" +
 		"zoe\u0308@good.com,decomposed\n" +
 		"b@hotmial.com,corrected\n"
-	if err := os.WriteFile(in, []byte(list), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ReadFile(in, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := writeList(t, in, list, 0o644)
 	zone := sessionZone + "xn--mnchen-3ya.de. MX 10 mx.hosting.net.\n"
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, zone), nil)
 	if r := s.Rows[4]; r.Reason != ReasonDuplicate || r.DupOf != 3 {
 		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr.Raw, r.Reason, r.DupOf+1)
 	}
-	opt := ExportOptions{Paths: DefaultPaths(in), Policy: Policy{Fix: true}}
+	opt := ExportOptions{Paths: DefaultPaths(in, ','), Policy: Policy{Fix: true}}
 	if _, err := s.Export(opt); err != nil {
 		t.Fatal(err)
 	}
@@ -236,13 +314,13 @@ func TestExportRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, out := range []string{in, link, filepath.Join(dir, ".", "list.csv")} {
-		p := DefaultPaths(in)
+		p := DefaultPaths(in, ',')
 		p.Cleaned = out
 		if _, err := s.Export(ExportOptions{Paths: p, Force: true}); err == nil {
 			t.Errorf("export to %s (the input) was not refused", out)
 		}
 	}
-	existing := DefaultPaths(in)
+	existing := DefaultPaths(in, ',')
 	if err := os.WriteFile(existing.Removed, []byte("keep me"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +364,7 @@ func TestReportReadsBack(t *testing.T) {
 	cw.Flush()
 	s := judgedFile(t, in, list.Bytes())
 	l := s.List
-	opt := ExportOptions{Paths: DefaultPaths(in)}
+	opt := ExportOptions{Paths: DefaultPaths(in, ',')}
 	opt.Paths.Report = filepath.Join(dir, "report.csv")
 	if _, err := s.Export(opt); err != nil {
 		t.Fatal(err)
@@ -328,4 +406,121 @@ func judgedFile(t *testing.T, path string, content []byte) *Session {
 	s := NewSession(l, false)
 	s.JudgeAll()
 	return s
+}
+
+// TestExportChanges: the changes file lists every corrected row with its
+// old and new address and who decided; it is written only when a row is
+// corrected, never over an existing file without force, and with force an
+// export that corrects nothing removes the one an earlier export left.
+func TestExportChanges(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	l := writeList(t, in, sessionList, 0o644)
+	s := NewSession(l, true)
+	s.Check(t.Context(), startChecker(t, sessionZone), nil)
+	s.Decide([]int{7}, Decision{Action: ActionFix, Email: "a@gmail.com"}) // the typo suspect
+	opt := ExportOptions{Paths: DefaultPaths(in, ','), Policy: Policy{Fix: true}}
+	if opt.Paths.Changes != filepath.Join(dir, "list.changes.csv") {
+		t.Fatalf("changes path %q", opt.Paths.Changes)
+	}
+	res, err := s.Export(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Paths.Changes != opt.Paths.Changes {
+		t.Errorf("result says changes went to %q", res.Paths.Changes)
+	}
+	rows, err := ReadChanges(opt.Paths.Changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ChangeRow{
+		{Row: 8, OldEmail: "a@gmial.com", NewEmail: "a@gmail.com", Reason: "typo_suspect", DecidedBy: "you"},
+		{Row: 9, OldEmail: "b@hotmial.com", NewEmail: "b@hotmail.com", Reason: "nxdomain", DecidedBy: "policy"},
+		{Row: 10, OldEmail: "c@gmail.cmo", NewEmail: "c@gmail.com", Reason: "bad_domain", DecidedBy: "policy"},
+		{Row: 11, OldEmail: "d@gmail,com", NewEmail: "d@gmail.com", Reason: "syntax", DecidedBy: "policy"},
+	}
+	if len(rows) != res.Fixed {
+		t.Errorf("%d changes for %d corrected rows", len(rows), res.Fixed)
+	}
+	for _, w := range want {
+		if !slices.Contains(rows, w) {
+			t.Errorf("changes lack %+v:\n%+v", w, rows)
+		}
+	}
+
+	// An existing changes file is not overwritten without force.
+	for _, p := range []string{opt.Paths.Cleaned, opt.Paths.Removed} {
+		os.Remove(p)
+	}
+	if _, err := s.Export(opt); !errors.Is(err, ErrExists) {
+		t.Errorf("export over an existing changes file: %v, want ErrExists", err)
+	}
+	// With force and nothing corrected, the old changes file goes.
+	s.Undo()
+	opt.Policy, opt.Force = Policy{}, true
+	res, err = s.Export(opt)
+	if err != nil || res.Fixed != 0 || res.Paths.Changes != "" {
+		t.Fatalf("export without corrections: %+v, %v", res, err)
+	}
+	if _, err := os.Stat(opt.Paths.Changes); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the earlier changes file is still there: %v", err)
+	}
+}
+
+// TestExportChangesPrintable: a row whose cell holds escape sequences,
+// corrected by the user, is in the changes file as printable.String shows
+// it, never with the bytes that would drive a terminal; and the changes
+// file is no more readable than the input, as the other outputs.
+func TestExportChangesPrintable(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "list.csv")
+	raw := "\x1b]0;pwned\azed@gmail.com\x1b[2J"
+	l := writeList(t, in, "Email\n\""+raw+"\"\nann@gmail.com\n", 0o600)
+	s := NewSession(l, false)
+	s.JudgeAll()
+	s.Decide([]int{0}, Decision{Action: ActionFix, Email: "zed@gmail.com"})
+	opt := ExportOptions{Paths: DefaultPaths(in, ',')}
+	if _, err := s.Export(opt); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(opt.Paths.Changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(got, "\x1b\a") {
+		t.Errorf("the changes file holds control characters:\n%q", got)
+	}
+	rows, err := ReadChanges(opt.Paths.Changes)
+	if err != nil || len(rows) != 1 || rows[0].OldEmail != printable.String(raw) || rows[0].NewEmail != "zed@gmail.com" {
+		t.Errorf("changes %+v (%v), want the old address as %q", rows, err, printable.String(raw))
+	}
+	if fi, err := os.Stat(opt.Paths.Changes); err == nil && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+		t.Errorf("changes file mode %v for an input of 0600", fi.Mode().Perm())
+	}
+}
+
+func TestDefaultPaths(t *testing.T) {
+	tests := []struct {
+		in    string
+		delim rune
+		want  ExportPaths
+	}{
+		{"d/list.csv", ',', ExportPaths{Cleaned: "d/list.cleaned.csv", Removed: "d/list.removed.csv", Changes: "d/list.changes.csv"}},
+		{"d/list.tsv", '\t', ExportPaths{Cleaned: "d/list.cleaned.tsv", Removed: "d/list.removed.tsv", Changes: "d/list.changes.csv"}},
+		{"d/list.TXT", '\t', ExportPaths{Cleaned: "d/list.cleaned.TXT", Removed: "d/list.removed.TXT", Changes: "d/list.changes.csv"}},
+		{"d/list.csv", '\t', ExportPaths{Cleaned: "d/list.cleaned.csv", Removed: "d/list.removed.csv", Changes: "d/list.changes.csv"}},
+		{"d/export", '\t', ExportPaths{Cleaned: "d/export.cleaned.tsv", Removed: "d/export.removed.tsv", Changes: "d/export.changes.csv"}},
+		{"d/export.dat", ';', ExportPaths{Cleaned: "d/export.cleaned.csv", Removed: "d/export.removed.csv", Changes: "d/export.changes.csv"}},
+	}
+	for _, tt := range tests {
+		if got := DefaultPaths(tt.in, tt.delim); got != tt.want {
+			t.Errorf("DefaultPaths(%q, %q) = %+v, want %+v", tt.in, tt.delim, got, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"d/list.cleaned.tsv": "d/list.changes.csv", "out/mine.csv": "out/mine.changes.csv"} {
+		if got := ChangesPath(in); got != want {
+			t.Errorf("ChangesPath(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

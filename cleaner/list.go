@@ -18,6 +18,17 @@ type List = csvfile.List
 // csvfile.ReadOptions).
 type ReadOptions = csvfile.ReadOptions
 
+// Header says whether a list's first line is a header line (see
+// csvfile.Header).
+type Header = csvfile.Header
+
+// The ways to read a list's first line (see csvfile.Header).
+const (
+	HeaderDetect    = csvfile.HeaderDetect
+	HeaderFirstLine = csvfile.HeaderFirstLine
+	HeaderNone      = csvfile.HeaderNone
+)
+
 // ReadError is a read failure with the position, "FILE:LINE:COL: what"
 // (see csvfile.ReadError).
 type ReadError = csvfile.ReadError

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/resolver"
@@ -33,13 +34,12 @@ type Session struct {
 	List *List
 	Rows []Row // one per data row, in input order
 
-	dns       bool                       // DNS checks run; false with -dns off
-	results   map[string]resolver.Result // DNS results by ASCII domain
-	domains   []string                   // the rows' own distinct ASCII domains, in order of first appearance
-	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
-
-	domainRows  []int            // rows per domain of domains, by index
-	domainIndex map[string]int32 // each domain's index in domains
+	dns        bool                       // DNS checks run; false with -dns off
+	results    map[string]resolver.Result // DNS results by ASCII domain
+	domains    []string                   // the rows' own distinct ASCII domains, in order of first appearance
+	rowDomain  []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
+	domainAt   map[string]int32           // each of domains' index in it
+	domainRows []int                      // rows per domain of domains, by index
 
 	// The typo corrections, whose suggester NewSession makes in the
 	// background so that the checks of the rows' own domains can start
@@ -48,8 +48,9 @@ type Session struct {
 	corr      *corrections
 	corrPanic any // what making them panicked with, raised again by corrections()
 
-	decisions map[int]Decision // the user's decisions by row index
-	undo      [][]change       // one entry per Decide call, newest last
+	decisions map[int]Decision  // the user's decisions by row index
+	decidedAt map[int]time.Time // when each was taken, for the decisions file
+	undo      [][]change        // one entry per Decide call, newest last
 
 	suppress *Suppressions // the user's evidence (Suppress); nil when none was given
 
@@ -94,6 +95,7 @@ func NewSession(l *List, dns bool) *Session {
 		dns:       dns,
 		results:   make(map[string]resolver.Result),
 		decisions: make(map[int]Decision),
+		decidedAt: make(map[int]time.Time),
 	}
 	// Parsing is most of the work per row, and each row is parsed on its
 	// own, along with a hash of its duplicate key (0 when the address did
@@ -124,7 +126,7 @@ func NewSession(l *List, dns bool) *Session {
 			s.rowDomain[i] = t.add(&s.Rows[i].Addr)
 		}
 	})
-	s.domains, s.domainRows, s.domainIndex = t.domains, t.rows, t.index
+	s.domains, s.domainRows, s.domainAt = t.domains, t.rows, t.index
 	if dns {
 		// Made for all the results at once, rather than grown as they come.
 		s.results = make(map[string]resolver.Result, len(s.domains))
@@ -589,7 +591,7 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 			}
 			s.Apply(r)
 			done++
-			if _, own := s.domainIndex[r.Domain]; own {
+			if _, own := s.domainAt[r.Domain]; own {
 				ownLeft--
 				if ctx.Err() == nil {
 					queue = append(queue, r)
@@ -609,7 +611,7 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 				break
 			}
 			for _, d := range ds {
-				if _, own := s.domainIndex[d]; d != "" && !own && !asked[d] {
+				if _, own := s.domainAt[d]; d != "" && !own && !asked[d] {
 					asked[d] = true
 					pending = append(pending, d)
 				}

@@ -2,6 +2,7 @@ package cleaner
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -87,6 +88,20 @@ func startCheckerFor(t *testing.T, zone string, private bool) *resolver.Checker 
 func readString(t *testing.T, csv string) *List {
 	t.Helper()
 	l, err := Read(strings.NewReader(csv), "list.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// writeList writes content to the file path with the permission bits
+// perm, and reads it as a list.
+func writeList(t *testing.T, path, content string, perm os.FileMode) *List {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadFile(path, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
 	"github.com/listclean/listclean/cleaner/csvfile"
@@ -130,14 +131,15 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	l.Rows, l.Lines = nil, nil
 
 	st.base = &Session{
-		List:        l,
-		dns:         dns,
-		results:     make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
-		domains:     t.domains,
-		domainRows:  t.rows,
-		domainIndex: t.index,
-		corr:        newCorrections(t, dns),
-		decisions:   make(map[int]Decision),
+		List:       l,
+		dns:        dns,
+		results:    make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
+		domains:    t.domains,
+		domainAt:   t.index,
+		domainRows: t.rows,
+		corr:       newCorrections(t, dns),
+		decisions:  make(map[int]Decision),
+		decidedAt:  make(map[int]time.Time),
 	}
 	return st, nil
 }
@@ -277,26 +279,36 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	}
 	dups := newDupTable(st.seed)
 
-	// Plan: count the actions, find the removed file's width, and find the
-	// fixes that repeat an address kept anywhere or fixed on an earlier
-	// row, which are removed as duplicates instead.
+	// Plan: count the actions, find the removed file's width, and settle
+	// the corrections that repeat an address kept or corrected elsewhere,
+	// as Session.Plan does: of the rows the cleaned file would hold with
+	// one address, the first stays (a Stream has no decisions of the
+	// user's), the others are removed as its duplicates.
 	type fix struct {
 		row, width int
 		key        uint64
 	}
 	var fixes []fix
+	var late []fix                      // rows kept as written whose address an earlier row is corrected to
+	fixedSoFar := make(map[uint64]bool) // the keys of the corrections met so far
 	width := len(st.head.Header)
 	err := st.each(ctx, dups, func(cs *Session, first int) error {
-		pl := rowPlan{s: cs, policy: opt.Policy}
+		pl := Plan{s: cs, policy: opt.Policy}
 		for i := range cs.Rows {
-			act, email := pl.decide(i)
+			act, email, _ := pl.decide(i)
 			res.count(act)
 			switch act {
 			case ActionFix:
-				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), dups.sum(address.Parse(email).Key())})
+				h := dups.sum(correctionKey(email))
+				fixes = append(fixes, fix{first + i, len(cs.List.Rows[i]), h})
+				fixedSoFar[h] = true
 			case ActionKeep:
 				if key := cs.Rows[i].Addr.Key(); key != "" {
-					dups.markKept(dups.sum(key))
+					h := dups.sum(key)
+					dups.markKept(h)
+					if fixedSoFar[h] {
+						late = append(late, fix{first + i, len(cs.List.Rows[i]), h})
+					}
 				}
 			case ActionRemove:
 				width = max(width, len(cs.List.Rows[i]))
@@ -307,46 +319,90 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	if err != nil {
 		return res, Summary{}, err
 	}
-	dupFix := make(map[int]bool)
-	fixedKeys := make(map[uint64]bool, len(fixes))
+	// The row that stays for each corrected address: the first correction
+	// to it, or the row kept as written with it (the first row with the
+	// address: its repeats are removed) when that comes first.
+	stays := make(map[uint64]int, len(fixes))
 	for _, f := range fixes {
-		if dups.kept(f.key) || fixedKeys[f.key] {
-			dupFix[f.row] = true
+		if _, ok := stays[f.key]; !ok {
+			stays[f.key] = f.row
+			if dups.kept(f.key) {
+				stays[f.key] = min(f.row, dups.firstRow(f.key))
+			}
+		}
+	}
+	var pl Plan
+	for _, f := range fixes {
+		if at := stays[f.key]; at != f.row {
+			pl.settle([]int{f.row, at}, at, func(i int) bool { return i != dups.firstRow(f.key) })
+			res.Kept--
 			res.Fixed--
 			res.Removed++
 			width = max(width, f.width)
-			continue
 		}
-		fixedKeys[f.key] = true
+	}
+	for _, k := range late {
+		at := stays[k.key]
+		pl.settle([]int{k.row, at}, at, func(int) bool { return true })
+		res.Kept--
+		res.Removed++
+		width = max(width, k.width)
 	}
 
 	// Write: every output in one more pass.
 	paths := []string{opt.Paths.Cleaned, opt.Paths.Removed}
+	report, changes := -1, -1
 	if opt.Paths.Report != "" {
+		report = len(paths)
 		paths = append(paths, opt.Paths.Report)
 	}
+	if res.Fixed == 0 {
+		res.Paths.Changes = ""
+	} else if opt.Paths.Changes != "" {
+		changes = len(paths)
+		paths = append(paths, opt.Paths.Changes)
+	}
 	sum := newSummaryTotal()
+	var changed []ChangeRow
 	err = csvfile.WriteFilesAtomicTogether(csvfile.WriteOptions{Force: opt.Force, Perm: st.head.Perm}, paths, func(ws []io.Writer) error {
-		return st.each(ctx, dups, func(cs *Session, first int) error {
+		err := st.each(ctx, dups, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
-			pl := rowPlan{s: cs, policy: opt.Policy, dupFix: dupFix, first: first}
-			e := exportRows{s: cs, plan: &pl, opt: opt, width: width, first: first}
+			cpl := Plan{s: cs, policy: opt.Policy, dupOf: pl.dupOf, corrected: pl.corrected, displaced: pl.displaced, first: first}
+			e := exportRows{s: cs, plan: &cpl, opt: opt, width: width, first: first}
 			if err := e.cleaned(ws[0], first == 0); err != nil {
 				return &fs.PathError{Op: "write", Path: paths[0], Err: err}
 			}
 			if err := e.removed(ws[1], first == 0); err != nil {
 				return &fs.PathError{Op: "write", Path: paths[1], Err: err}
 			}
-			if len(ws) > 2 {
-				if err := e.report(ws[2], first == 0); err != nil {
-					return &fs.PathError{Op: "write", Path: paths[2], Err: err}
+			if report >= 0 {
+				if err := e.report(ws[report], first == 0); err != nil {
+					return &fs.PathError{Op: "write", Path: paths[report], Err: err}
+				}
+			}
+			if changes >= 0 {
+				for i := range cs.Rows {
+					if o := cpl.Outcome(i); o.Action == ActionFix {
+						changed = append(changed, cpl.changeRow(i, o))
+					}
 				}
 			}
 			return nil
 		})
+		if err == nil && changes >= 0 {
+			if err = writeChanges(ws[changes], changed); err != nil {
+				err = &fs.PathError{Op: "write", Path: paths[changes], Err: err}
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return res, Summary{}, fmt.Errorf("exporting: %w", err)
+	}
+	if res.Fixed == 0 {
+		if err := removeStaleChanges(opt.Paths.Changes, opt.Force); err != nil {
+			return res, Summary{}, err
+		}
 	}
 	total := sum.total(st.rows, len(st.base.domains))
 	st.base.summarizeMemory(&total)
@@ -465,6 +521,14 @@ func (t *dupTable) grow() {
 			t.hash[i], t.row[i] = h, row[k]
 		}
 	}
+}
+
+// firstRow returns the first row with the key of hash h, or -1.
+func (t *dupTable) firstRow(h uint64) int {
+	if i, ok := t.slot(h); ok {
+		return int(t.row[i])
+	}
+	return -1
 }
 
 // markKept notes that a row with the key of hash h is kept.

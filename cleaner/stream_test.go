@@ -130,7 +130,7 @@ func TestStreamSameAsSession(t *testing.T) {
 					remember(s)
 				}
 				mem := opt
-				mem.Paths = ExportPaths{filepath.Join(dir, "m.cleaned.csv"), filepath.Join(dir, "m.removed.csv"), filepath.Join(dir, "m.report.csv")}
+				mem.Paths = ExportPaths{filepath.Join(dir, "m.cleaned.csv"), filepath.Join(dir, "m.removed.csv"), filepath.Join(dir, "m.report.csv"), filepath.Join(dir, "m.changes.csv")}
 				mem.Force = true
 				wantRes, err := s.Export(mem)
 				if err != nil {
@@ -159,11 +159,14 @@ func TestStreamSameAsSession(t *testing.T) {
 						remember(st.Session())
 					}
 					so := opt
-					so.Paths = ExportPaths{filepath.Join(dir, "s.cleaned.csv"), filepath.Join(dir, "s.removed.csv"), filepath.Join(dir, "s.report.csv")}
+					so.Paths = ExportPaths{filepath.Join(dir, "s.cleaned.csv"), filepath.Join(dir, "s.removed.csv"), filepath.Join(dir, "s.report.csv"), filepath.Join(dir, "s.changes.csv")}
 					so.Force = true
 					res, sum, err := st.Export(context.Background(), so)
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
+					}
+					if (res.Paths.Changes == "") != (wantRes.Paths.Changes == "") {
+						t.Errorf("%s, chunk %d: stream wrote changes to %q, in memory to %q", name, chunk, res.Paths.Changes, wantRes.Paths.Changes)
 					}
 					res.Paths = wantRes.Paths
 					if res != wantRes {
@@ -172,9 +175,12 @@ func TestStreamSameAsSession(t *testing.T) {
 					if !reflect.DeepEqual(sum, wantSum) {
 						t.Errorf("%s, chunk %d: stream summary %+v, in memory %+v", name, chunk, sum, wantSum)
 					}
-					for _, f := range []string{"cleaned", "removed", "report"} {
-						got, _ := os.ReadFile(filepath.Join(dir, "s."+f+".csv"))
-						want, _ := os.ReadFile(filepath.Join(dir, "m."+f+".csv"))
+					for _, f := range []string{"cleaned", "removed", "report", "changes"} {
+						got, gotErr := os.ReadFile(filepath.Join(dir, "s."+f+".csv"))
+						want, wantErr := os.ReadFile(filepath.Join(dir, "m."+f+".csv"))
+						if (gotErr == nil) != (wantErr == nil) {
+							t.Errorf("%s, chunk %d: the stream's %s file: %v; in memory: %v", name, chunk, f, gotErr, wantErr)
+						}
 						if !bytes.Equal(got, want) {
 							t.Errorf("%s, chunk %d: the stream's %s file differs:\n%s\nin memory:\n%s", name, chunk, f, got, want)
 						}
@@ -203,7 +209,7 @@ func TestStreamFileChanged(t *testing.T) {
 	}
 	f.WriteString("late@good.com,added after the first pass\r\n")
 	f.Close()
-	opt := ExportOptions{Paths: DefaultPaths(in)}
+	opt := ExportOptions{Paths: DefaultPaths(in, ',')}
 	if _, _, err := st.Export(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "changed while it was being cleaned") {
 		t.Fatalf("error %v, want the file named as changed", err)
 	}
@@ -246,7 +252,7 @@ func TestStreamLongFirstRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem := ExportOptions{Paths: ExportPaths{filepath.Join(dir, "m.c.csv"), filepath.Join(dir, "m.r.csv"), filepath.Join(dir, "m.rep.csv")}}
+	mem := ExportOptions{Paths: ExportPaths{Cleaned: filepath.Join(dir, "m.c.csv"), Removed: filepath.Join(dir, "m.r.csv"), Report: filepath.Join(dir, "m.rep.csv")}}
 	s := NewSession(l, false)
 	s.JudgeAll()
 	if _, err := s.Export(mem); err != nil {
@@ -257,7 +263,7 @@ func TestStreamLongFirstRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.chunk = 30
-	so := ExportOptions{Paths: ExportPaths{filepath.Join(dir, "s.c.csv"), filepath.Join(dir, "s.r.csv"), filepath.Join(dir, "s.rep.csv")}}
+	so := ExportOptions{Paths: ExportPaths{Cleaned: filepath.Join(dir, "s.c.csv"), Removed: filepath.Join(dir, "s.r.csv"), Report: filepath.Join(dir, "s.rep.csv")}}
 	if _, _, err := st.Export(context.Background(), so); err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +319,7 @@ func TestStreamCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := ExportOptions{Paths: DefaultPaths(in)}
+	opt := ExportOptions{Paths: DefaultPaths(in, ',')}
 	if _, _, err := st.Export(ctx, opt); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Export: error %v, want context.Canceled", err)
 	}

@@ -184,29 +184,34 @@ func sortFailing(f []DomainCount) {
 }
 
 // WriteText prints the summary for a terminal or a log: rows, domains,
-// counts per verdict and reason, the most frequent failing domains (at most
-// top, each shown by printable.String, since a domain that fails may hold
-// any bytes of the file), and the time taken.
+// counts per verdict and reason (each code with its words, as screens show
+// them), the most frequent failing domains (at most top, each shown by
+// printable.String, since a domain that fails may hold any bytes of the
+// file), and the time taken.
 func (sum Summary) WriteText(w io.Writer, top int, took time.Duration) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d rows, %d distinct domains, checked in %s\n", sum.Rows, sum.Domains, took.Round(time.Millisecond))
+	fmt.Fprintf(&b, "%s, %s, checked in %s\n", plural(sum.Rows, "row", "rows"), plural(sum.Domains, "distinct domain", "distinct domains"), took.Round(time.Millisecond))
 	for _, v := range Verdicts {
 		n := sum.ByVerdict[v]
 		if n == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "  %-10s %7d\n", v, n)
+		words := ""
+		if v.Words() != string(v) {
+			words = "  " + v.Words()
+		}
+		fmt.Fprintf(&b, "  %-10s %7d%s\n", v, n, words)
 		for _, r := range Reasons {
 			if verdictOf(r) == v && sum.ByReason[r] > 0 && r != Reason(v) {
-				fmt.Fprintf(&b, "    %-14s %7d\n", r, sum.ByReason[r])
+				fmt.Fprintf(&b, "    %-14s %7d  %s\n", r, sum.ByReason[r], r.Words())
 			}
 		}
 	}
 	if u := sum.ByVerdict[VerdictUnknown]; u > 0 {
-		fmt.Fprintf(&b, "%d rows are unknown (DNS errors or not checked): they are kept, not removed\n", u)
+		fmt.Fprintf(&b, "%s unknown (DNS errors or not checked): kept, not removed\n", plural(u, "row is", "rows are"))
 	}
 	if sum.Suggestions > 0 {
-		fmt.Fprintf(&b, "%d rows have a suggested correction\n", sum.Suggestions)
+		fmt.Fprintf(&b, "%s a suggested correction\n", plural(sum.Suggestions, "row has", "rows have"))
 	}
 	if sc := sum.Suppression; sc.Files > 0 {
 		fmt.Fprintf(&b, "Suppression files: %s, %s about %s; %s on the list (%s)\n",

@@ -92,8 +92,9 @@ func TestSessionSuppressed(t *testing.T) {
 
 	// The policy removes every suppressed row, -fix or not.
 	for _, p := range []Policy{{}, {Fix: true, DropRisky: true}} {
-		for i, o := range s.Plan(p) {
-			if o.Verdict == VerdictSuppressed && o.Action != ActionRemove {
+		pl := s.Plan(p)
+		for i := range s.Rows {
+			if o := pl.Outcome(i); o.Verdict == VerdictSuppressed && o.Action != ActionRemove {
 				t.Errorf("policy %+v: suppressed row %d: %s", p, i+1, o.Action)
 			}
 		}
@@ -112,7 +113,9 @@ func TestSessionSuppressed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range []string{
-		"  suppressed       7\n    hard_bounce          4\n    unsubscribed         1\n    complaint            1\n    listed               1\n",
+		"  suppressed       7\n    hard_bounce          4  hard bounced before\n    unsubscribed         1  unsubscribed\n    complaint            1  marked as spam\n    listed               1  on a suppression list\n",
+		"  invalid          7  cannot receive mail\n    syntax               2  not an email address\n",
+		"1 row is unknown (DNS errors or not checked): kept, not removed\n",
 		"Suppression files: 5 files, 10 records about 10 addresses; 8 addresses on the list (9 rows)\n",
 	} {
 		if !strings.Contains(b.String(), line) {
@@ -122,7 +125,7 @@ func TestSessionSuppressed(t *testing.T) {
 
 	// The removed file and the report give the evidence.
 	dir := t.TempDir()
-	opt := ExportOptions{Paths: ExportPaths{filepath.Join(dir, "c.csv"), filepath.Join(dir, "r.csv"), filepath.Join(dir, "rep.csv")}}
+	opt := ExportOptions{Paths: ExportPaths{Cleaned: filepath.Join(dir, "c.csv"), Removed: filepath.Join(dir, "r.csv"), Report: filepath.Join(dir, "rep.csv")}}
 	if _, err := s.Export(opt); err != nil {
 		t.Fatal(err)
 	}
@@ -190,10 +193,10 @@ func TestRemember(t *testing.T) {
 	if d := s.Detail(6); d != "dns_error in each of the last 2 runs since 2026-10-01, persistent" {
 		t.Errorf("row 7 detail %q", d)
 	}
-	if got := s.Plan(Policy{DropPersistent: true})[6].Action; got != ActionRemove {
+	if got := s.Plan(Policy{DropPersistent: true}).Outcome(6).Action; got != ActionRemove {
 		t.Errorf("row 7 with DropPersistent: %s", got)
 	}
-	if got := s.Plan(Policy{})[6].Action; got != ActionKeep {
+	if got := s.Plan(Policy{}).Outcome(6).Action; got != ActionKeep {
 		t.Errorf("row 7 without DropPersistent: %s", got)
 	}
 	var b bytes.Buffer

@@ -34,7 +34,7 @@ type hostResult struct {
 	State   string   // one of the Host* constants
 	Addrs   []string // A then AAAA addresses
 	Lookups []Lookup // the questions asked
-	Err     string   // for HostDNSError: the last temporary failure
+	Err     string   // for HostDNSError: the first temporary failure
 }
 
 // checkDomain decides the status of domain (lower case, no trailing dot):
@@ -203,7 +203,11 @@ func routable(s string) bool {
 // dnsError marks r as StatusDNSError because of the failed lookup lk.
 func dnsError(r Result, what string, lk Lookup, err error) Result {
 	r.Status = StatusDNSError
-	r.Err = fmt.Sprintf("%s: %v (%d attempts)", what, err, lk.Attempts)
+	attempts := "attempts"
+	if lk.Attempts == 1 {
+		attempts = "attempt"
+	}
+	r.Err = fmt.Sprintf("%s: %v (%d %s)", what, err, lk.Attempts, attempts)
 	return r
 }
 

@@ -69,6 +69,15 @@ func FuzzStatus(f *testing.F) {
 		fuzzReply("example.com", dns.TypeA, dns.RcodeServerFailure),
 		fuzzReply("example.com", dns.TypeAAAA, dns.RcodeSuccess, "example.com. 300 IN AAAA 2001:db8::1"),
 	))
+	// Records of types not asked for at the owner name: a signature from
+	// a DNSSEC-aware server, an SPF record beside the address.
+	f.Add(fuzzSeed(
+		fuzzReply("example.com", dns.TypeMX, dns.RcodeSuccess,
+			"example.com. 300 IN RRSIG MX 13 2 300 20300101000000 20200101000000 12345 example.com. c2lnbmF0dXJl",
+			"example.com. 300 IN MX 10 mx.example.net."),
+		fuzzReply("mx.example.net", dns.TypeA, dns.RcodeSuccess,
+			`mx.example.net. 300 IN TXT "v=spf1 -all"`, "mx.example.net. 300 IN A 192.0.2.1"),
+	))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		replies := fuzzReplies(data)
 		asked, failed := 0, 0

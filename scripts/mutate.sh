@@ -17,7 +17,11 @@
 #     every mutant then times out;
 #   - no --test-cpu: it breaks every run;
 #   - a mutant that does not compile counts as killed, and a line of a
-#     switch's case shows as not covered.
+#     switch's case shows as not covered: the report names those too
+#     (-S ltc), since the score leaves them out and they must be tried by
+#     hand (one at address.go's normDomain lived until a test came);
+#   - it runs the tests in a copy under /tmp, where the corpus tests find
+#     no ../shared/corpora and skip: a mutant only they kill shows as lived.
 # A mutant that lives is either a test to write or an equivalent mutant
 # (one that changes no behaviour): list those, each with its reason, in
 # the closing note. Score = killed / (killed + lived).
@@ -47,6 +51,6 @@ for file in "$@"; do
 		[ "$other" = "$base" ] || excludes+=(-E "^${other//./\\.}\$")
 	done < <(cd "$dir" && find . -name '*.go' ! -name '*_test.go' | sed 's|^\./||' | sort)
 	echo "== $file" >&2
-	gremlins unleash --invert-logical --invert-loopctrl -S lt "${excludes[@]}" "./$dir" || status=$?
+	gremlins unleash --invert-logical --invert-loopctrl -S ltc "${excludes[@]}" "./$dir" || status=$?
 done
 exit $status

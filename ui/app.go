@@ -5,13 +5,15 @@
 // the user's decisions in the cleaner's session.
 //
 // The root Model routes messages to one model per screen. Every piece of
-// I/O (reading the file, DNS, writing the exports) runs in a tea.Cmd and
-// comes back as a message; the model is only touched from Update.
+// I/O (reading the file, DNS, saving the decisions, writing the exports)
+// runs in a tea.Cmd and comes back as a message; the model is only touched
+// from Update.
 package ui
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -48,11 +50,17 @@ type Options struct {
 	// NewChecker makes a Checker for other servers, given as for -dns,
 	// when the user picks another server for one that failed its proof;
 	// nil offers no such choice.
-	NewChecker     func(dns string) (Checker, error)
-	Policy         cleaner.Policy      // what export does with rows the user did not decide on
-	Paths          cleaner.ExportPaths // empty fields: cleaner.DefaultPaths of the input
+	NewChecker func(dns string) (Checker, error)
+	// Policy is what export does with rows the user did not decide on, at
+	// first: the export screen lets the user choose another.
+	Policy         cleaner.Policy
+	Paths          cleaner.ExportPaths // empty fields: cleaner.DefaultPaths of the input (the changes file beside the cleaned list)
 	Force          bool                // overwrite existing output files without asking
 	EscapeFormulas bool                // guard the list's cells against spreadsheet formulas
+	// Decisions is where the decisions about the list of Path are saved
+	// and resumed from; "" for cleaner.DecisionsPath beside the list (and
+	// for any list picked in the picker).
+	Decisions string
 	// Suppressions is the evidence of -suppress, read already (nil for
 	// none); the open screen adds to it.
 	Suppressions *cleaner.Suppressions
@@ -61,12 +69,14 @@ type Options struct {
 	History *history.History
 }
 
-// Run runs the program until the user quits or ctx is cancelled. The
-// terminal is restored on every way out, errors and ctrl+c included.
-// NO_COLOR, when set to anything, turns colours off. Signals are the
-// caller's to handle, through ctx: Bubble Tea's own handler, which quits
-// on SIGTERM as if the user had, is off.
-func Run(ctx context.Context, opt Options) error {
+// Run runs the program until the user quits or ctx is cancelled, and
+// returns what to tell the user once the terminal is theirs again: what
+// was written, and where the decisions are. The terminal is restored on
+// every way out, errors and ctrl+c included, and the latest decisions are
+// saved whatever the way out. NO_COLOR, when set to anything, turns
+// colours off. Signals are the caller's to handle, through ctx: Bubble
+// Tea's own handler, which quits on SIGTERM as if the user had, is off.
+func Run(ctx context.Context, opt Options) (string, error) {
 	m := New(opt)
 	defer m.stop()
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
@@ -74,10 +84,11 @@ func Run(ctx context.Context, opt Options) error {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	_, err := tea.NewProgram(m, opts...).Run()
+	m.c.flushDecisions() // the program has ended: the session is this goroutine's
 	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
+		err = ctx.Err()
 	}
-	return err
+	return m.exitText(), err
 }
 
 // screen is one step of the program. Screens share a *common and tell the
@@ -113,6 +124,23 @@ type common struct {
 	// evidence is what the suppression files read so far hold: those of
 	// -suppress, then those the open screen added.
 	evidence suppression.Files
+
+	// session is the list being reviewed, once it is judged.
+	session *cleaner.Session
+	// policy is what export does with the rows the user did not decide
+	// on: Options.Policy at first, then what the export screen chose.
+	policy cleaner.Policy
+	// plan is what export does with every row, made again after each
+	// decision or change of policy (nil until asked for).
+	plan *cleaner.Plan
+	// store saves the decisions; nil until the list is judged.
+	store *decisionStore
+	// prompt is the question the footer asks, nil for none: while it is
+	// asked, only its answers and ctrl+c act.
+	prompt *prompt
+	// exported is what the latest export wrote, while no decision was
+	// taken since (for the message on exit).
+	exported *cleaner.ExportResult
 }
 
 // suppressions returns the evidence to judge the list by; nil when there
@@ -130,6 +158,37 @@ func (c *common) spinning(cmd tea.Cmd) tea.Cmd {
 	return tea.Batch(cmd, c.spin.Tick)
 }
 
+// currentPlan returns what export does with every row now.
+func (c *common) currentPlan() *cleaner.Plan {
+	if c.plan == nil {
+		c.plan = c.session.Plan(c.policy)
+	}
+	return c.plan
+}
+
+// changed notes that the decisions changed: the plan is made again when
+// next asked for, the export is due again, and the decisions are saved at
+// once, in the background.
+func (c *common) changed() tea.Cmd {
+	c.plan = nil
+	c.dirty = true
+	c.exported = nil
+	return c.saveDecisions()
+}
+
+// setPolicy makes p the policy for the rows the user did not decide on.
+func (c *common) setPolicy(p cleaner.Policy) {
+	if p != c.policy {
+		c.policy, c.plan = p, nil
+	}
+}
+
+// policyAction is what the policy does with row i when the user does not
+// decide on it.
+func (c *common) policyAction(i int) cleaner.Action {
+	return c.policy.Action(c.session.Rows[i])
+}
+
 // Messages that move between screens.
 type (
 	// goReviewMsg opens the review screen.
@@ -140,14 +199,18 @@ type (
 	goSummaryMsg struct{}
 	// goBackMsg returns from the export screen.
 	goBackMsg struct{}
+	// goColumnsMsg returns from the summary to the columns screen.
+	goColumnsMsg struct{}
+	// goOpenMsg returns from the columns screen to the file picker.
+	goOpenMsg struct{}
 	// rejudgedMsg brings the summary of the rows judged anew after the
 	// unknown rows were checked again.
 	rejudgedMsg struct{ summary cleaner.Summary }
 )
 
 // Model is the root model: it owns the screens, the window size, the
-// styles and the global keys (help, quit), and routes every other message
-// to the active screen.
+// styles and the global keys (help, quit) and the footer's questions, and
+// routes every other message to the active screen.
 type Model struct {
 	c      *common
 	stop   context.CancelFunc
@@ -166,7 +229,13 @@ type Model struct {
 	review   *reviewScreen
 	export   *exportScreen
 
-	confirmQuit bool
+	// read is the latest list read, with what was saved about it, until
+	// its decisions are resumed.
+	read *fileReadMsg
+	// checked says how the list of the judged session was read, so that
+	// going back to the columns and on again without a change keeps the
+	// results.
+	checked columnChoice
 }
 
 // New returns the root model, at the file picker when opt.Path is empty,
@@ -182,6 +251,7 @@ func New(opt Options) *Model {
 			width:  80,
 			bodyH:  22,
 			styles: newStyles(true, false),
+			policy: opt.Policy,
 		},
 		stop:   stop,
 		help:   help.New(),
@@ -235,27 +305,35 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.KeyPressMsg:
 		return m.keyPress(msg)
+	case decisionsSavedMsg:
+		if m.c.store == msg.store {
+			m.c.store.saved(msg)
+		}
+		return nil
 	case fileReadMsg:
 		if msg.err != nil && (msg.list == nil || !errors.Is(msg.err, cleaner.ErrNoEmailColumn)) {
 			m.current = m.open
 			return m.open.update(msg)
 		}
 		m.open.reading = ""
+		m.read = &msg
+		m.flushSession()
 		m.columns = newColumnsScreen(m.c, msg.list)
 		m.current = m.columns
 		return nil
+	case goOpenMsg:
+		m.current = m.open
+		return m.open.back(m.columns.list.Name)
 	case startCheckMsg:
+		if m.c.session != nil && m.checked == choiceOf(msg.list) {
+			m.current = m.summary // the results still apply
+			return nil
+		}
 		m.checking = newCheckingScreen(m.c)
 		m.current = m.checking
 		return m.checking.start(msg.list)
 	case judgedMsg:
-		m.summary = newSummaryScreen(m.c, msg.session, msg.summary)
-		m.review = newReviewScreen(m.c, msg.session, msg.filters)
-		m.current = m.summary
-		if h := m.c.opt.History; h != nil {
-			return saveHistory(h)
-		}
-		return nil
+		return m.judged(msg)
 	case historySavedMsg:
 		return m.summary.update(msg)
 	case goReviewMsg:
@@ -263,6 +341,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return nil
 	case goSummaryMsg:
 		m.current = m.summary
+		return nil
+	case goColumnsMsg:
+		m.current = m.columns
 		return nil
 	case editCheckedMsg:
 		// The review owns the edit, whichever screen is showing.
@@ -276,34 +357,120 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.previous = m.current
-		m.export = newExportScreen(m.c, m.review.session)
+		m.export = newExportScreen(m.c)
 		m.current = m.export
 		return m.export.start()
 	case goBackMsg:
 		m.current = m.previous
 		return nil
 	case rejudgedMsg:
-		m.summary = newSummaryScreen(m.c, m.review.session, msg.summary)
+		m.summary.sum = msg.summary
 		return nil
 	}
 	return m.current.update(msg)
 }
 
-// keyPress handles the global keys: ctrl+c at once, the quit confirmation,
-// then (unless a text input has the focus) help and quit.
+// judged shows the summary of a list just judged, resumes the decisions
+// saved about it (asking first when the list changed since), and records
+// the run in the domain history.
+func (m *Model) judged(msg judgedMsg) tea.Cmd {
+	old := m.c.session
+	m.c.session, m.c.plan = msg.session, nil
+	m.checked = choiceOf(msg.session.List)
+	m.summary = newSummaryScreen(m.c, msg.summary)
+	m.review = newReviewScreen(m.c, msg.filters)
+	m.current = m.summary
+	var cmds []tea.Cmd
+	if h := m.c.opt.History; h != nil {
+		cmds = append(cmds, saveHistory(h))
+	}
+	if old != nil {
+		// Back from the columns with another column or header line: the
+		// decisions taken go with their addresses to the new reading.
+		saved := &cleaner.SavedDecisions{Records: old.DecisionRecords(m.c.store.fp)}
+		r := m.c.session.Restore(saved)
+		m.summary.note = "Your decisions: " + restoredText(r)
+		if r.Applied() > 0 || r.Missing > 0 {
+			cmds = append(cmds, m.c.changed())
+		}
+		return tea.Batch(cmds...)
+	}
+	read := m.read
+	m.read = nil
+	m.c.store = newDecisionStore(read.decisions, read.fp)
+	switch {
+	case read.savedErr != nil:
+		// The next decision replaces the file: say so before it does.
+		m.summary.note = "Your saved decisions could not be read (" + errorText(read.savedErr) + "): your next decision replaces them"
+	case read.saved == nil || len(read.saved.Records) == 0:
+	case read.saved.Input == read.fp:
+		r := m.c.session.Restore(read.saved)
+		m.summary.note = fmt.Sprintf("Resumed %s saved %s in %s", plural(r.Applied(), "decision", "decisions"),
+			read.saved.Latest.Local().Format("2 Jan 15:04"), sanitize(baseName(read.decisions)))
+		m.c.dirty = r.Applied() > 0
+	default:
+		m.askResume(read.saved)
+	}
+	return tea.Batch(cmds...)
+}
+
+// askResume asks whether to apply decisions saved about another version
+// of the list.
+func (m *Model) askResume(saved *cleaner.SavedDecisions) {
+	k := m.c.keys
+	n := plural(len(saved.Records), "decision was", "decisions were")
+	m.c.prompt = &prompt{
+		text: fmt.Sprintf("The list changed since your %s saved on %s (in %s). Apply them to the rows that hold the same addresses, or start afresh?",
+			n, saved.Latest.Local().Format("2 Jan 15:04"), sanitize(baseName(saved.Path))),
+		short: fmt.Sprintf("The list changed since your %s saved.", n),
+		choices: []choice{
+			{k.Apply, "apply them", func() tea.Cmd {
+				r := m.c.session.Restore(saved)
+				m.summary.note = "Applied your saved decisions: " + restoredText(r)
+				return m.c.changed()
+			}},
+			{k.Discard, "start afresh", func() tea.Cmd {
+				m.summary.note = "Started afresh: your next decision replaces the saved ones in " + sanitize(baseName(saved.Path))
+				return nil
+			}},
+		},
+	}
+}
+
+// restoredText says how saved decisions were applied.
+func restoredText(r cleaner.Restored) string {
+	s := plural(r.Applied(), "decision", "decisions") + " applied"
+	if r.ByAddress > 0 {
+		s += fmt.Sprintf(" (%d to rows that moved)", r.ByAddress)
+	}
+	switch {
+	case r.Missing == 1:
+		s += "; 1 not: no row holds its address"
+	case r.Missing > 1:
+		s += fmt.Sprintf("; %d not: no row holds their address", r.Missing)
+	}
+	return s
+}
+
+// flushSession saves the decisions of the session before another list
+// replaces it, and forgets it.
+func (m *Model) flushSession() {
+	if m.c.session == nil {
+		return
+	}
+	m.c.flushDecisions()
+	m.c.session, m.c.plan, m.c.store, m.c.dirty, m.c.exported = nil, nil, nil, false, nil
+}
+
+// keyPress handles the global keys: ctrl+c at once, the footer's
+// question, then (unless a text input has the focus) help and quit.
 func (m *Model) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
 	switch {
 	case key.Matches(msg, k.ForceQuit):
 		return m.quit()
-	case m.confirmQuit:
-		switch {
-		case key.Matches(msg, k.Yes):
-			return m.quit()
-		case key.Matches(msg, k.No):
-			m.confirmQuit = false
-		}
-		return nil
+	case m.c.prompt != nil:
+		return m.c.prompt.answer(msg, &m.c.prompt)
 	case m.current.typing():
 		return m.current.update(msg)
 	case key.Matches(msg, k.Help):
@@ -311,12 +478,28 @@ func (m *Model) keyPress(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Quit):
 		if m.c.dirty {
-			m.confirmQuit = true
+			m.askQuit()
 			return nil
 		}
 		return m.quit()
 	}
 	return m.current.update(msg)
+}
+
+// askQuit asks before quitting with decisions that are saved but not
+// exported.
+func (m *Model) askQuit() {
+	k := m.c.keys
+	yes, no := k.Yes, k.No
+	m.c.prompt = &prompt{
+		text:    "Your decisions are saved in " + sanitize(baseName(m.c.store.path)) + " but not exported: the cleaned list is not written. Quit?",
+		short:   "Decisions saved, not exported. Quit?",
+		choices: []choice{{yes, "quit", m.quit}, {no, "stay", nil}},
+	}
+	if err := m.c.store.err; err != nil {
+		m.c.prompt.text = "Your decisions could not be saved (" + errorText(err) + ") and are not exported: quitting loses them. Quit?"
+		m.c.prompt.short = "Decisions not saved, not exported. Quit?"
+	}
 }
 
 // quit stops background work and ends the program.
@@ -325,15 +508,44 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
+// exitText is what the program says once it has ended: what the latest
+// export wrote, or where the decisions are, or that nothing was written.
+func (m *Model) exitText() string {
+	c := m.c
+	var b strings.Builder
+	if r := c.exported; r != nil {
+		fmt.Fprintf(&b, "wrote %s: %s kept (%d of them corrected)\nwrote %s: %s removed\n",
+			r.Paths.Cleaned, plural(r.Kept, "row", "rows"), r.Fixed, r.Paths.Removed, plural(r.Removed, "row", "rows"))
+		if r.Paths.Report != "" {
+			fmt.Fprintf(&b, "wrote %s\n", r.Paths.Report)
+		}
+		if r.Paths.Changes != "" {
+			fmt.Fprintf(&b, "wrote %s: the old and new address of each corrected row\n", r.Paths.Changes)
+		}
+	} else if c.session != nil && c.dirty {
+		b.WriteString("nothing exported: the cleaned list was not written\n")
+	}
+	if s := c.store; s != nil {
+		switch {
+		case s.err != nil:
+			fmt.Fprintf(&b, "your decisions could not be saved: %v\n", s.err)
+		case c.session != nil && c.session.Decided() > 0:
+			fmt.Fprintf(&b, "%s saved in %s: listclean %s resumes the review\n",
+				plural(c.session.Decided(), "decision", "decisions"), s.path, c.session.List.Name)
+		}
+	}
+	if b.Len() == 0 {
+		return "nothing was written\n"
+	}
+	return b.String()
+}
+
 // restyle rebuilds the styles after the background colour or the colour
 // profile became known.
 func (m *Model) restyle() {
 	m.c.styles = newStyles(m.isDark, m.noColor)
 	m.help.Styles = m.c.styles.Help
 	m.c.spin.Style = m.c.styles.Spinner
-	if m.open != nil {
-		m.open.restyle()
-	}
 	if m.checking != nil {
 		m.checking.restyle()
 	}
@@ -348,18 +560,24 @@ func (m *Model) layout() {
 }
 
 func (m *Model) footerHeight() int {
-	if m.confirmQuit || !m.help.ShowAll || m.current.typing() {
+	if p := m.c.prompt; p != nil {
+		return len(p.lines(m.c))
+	}
+	if !m.help.ShowAll || m.current.typing() {
 		return 1
 	}
 	h := 0
 	for _, col := range m.current.help().full {
 		h = max(h, len(col))
 	}
+	if m.current.help().legend != "" {
+		h++
+	}
 	return h + 1
 }
 
 // View draws the top bar, the active screen and the footer (the help, or
-// the quit question) in the alternate screen.
+// the question) in the alternate screen.
 func (m *Model) View() tea.View {
 	var b strings.Builder
 	b.WriteString(m.topBar())
@@ -386,11 +604,8 @@ func (m *Model) topBar() string {
 }
 
 func (m *Model) footer() string {
-	st := m.c.styles
-	if m.confirmQuit {
-		q := "Your latest decisions are not exported. Quit anyway? " +
-			st.KeyHint.Render("y") + " quit · " + st.KeyHint.Render("n") + " stay"
-		return clip(" "+st.Warning.Render("!")+" "+q, m.c.width)
+	if p := m.c.prompt; p != nil {
+		return strings.Join(p.lines(m.c), "\n")
 	}
 	k := m.c.keys
 	h := m.current.help()
@@ -406,6 +621,9 @@ func (m *Model) footer() string {
 	full := m.help.FullHelpView(h.full)
 	if full != "" {
 		full = " " + strings.ReplaceAll(full, "\n", "\n ") + "\n"
+	}
+	if h.legend != "" {
+		full += clip(" "+m.c.styles.Muted.Render(h.legend), m.c.width) + "\n"
 	}
 	return full + " " + m.help.ShortHelpView([]key.Binding{less, k.Quit, k.ForceQuit})
 }

@@ -23,18 +23,18 @@ func TestQuitAsksWhileDecisionsAreNotExported(t *testing.T) {
 
 	tt = atReview(t, Options{})
 	tt.press("x", "q")
-	if tt.quit || !tt.m.confirmQuit {
+	if tt.quit || tt.m.c.prompt == nil {
 		t.Fatal("q with unexported decisions quit without asking")
 	}
-	if !strings.Contains(tt.view(), "not exported. Quit anyway?") {
+	if !strings.Contains(tt.view(), "Your decisions are saved in list.decisions.csv but not exported") {
 		t.Errorf("no question in:\n%s", tt.view())
 	}
 	tt.press("k") // neither yes nor no: nothing happens
-	if tt.m.review.session.Decided() != 1 || !tt.m.confirmQuit {
+	if tt.m.review.session.Decided() != 1 || tt.m.c.prompt == nil {
 		t.Error("a key other than y or n acted while asking")
 	}
 	tt.press("n")
-	if tt.quit || tt.m.confirmQuit {
+	if tt.quit || tt.m.c.prompt != nil {
 		t.Fatal("n did not cancel the question")
 	}
 	tt.press("q", "y")
@@ -62,7 +62,8 @@ func TestHelpToggles(t *testing.T) {
 	}
 	tt.press("?")
 	v := tt.view()
-	for _, want := range []string{"same domain+reason", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now"} {
+	for _, want := range []string{"L same domain+reason", "accept all in tab", "R         check unknown again", "ctrl+p", "pgup", "next filter", "fewer keys", "quit now",
+		"(remove) in brackets: what export does unless you decide · remove: your decision"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("full help lacks %q:\n%s", want, v)
 		}
@@ -73,6 +74,15 @@ func TestHelpToggles(t *testing.T) {
 	tt.press("?")
 	if strings.Contains(tt.view(), "same domain+reason") {
 		t.Error("? did not hide the full help")
+	}
+	// At 80 columns every column of keys is in view.
+	tt.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	tt.press("?")
+	v = tt.view()
+	for _, want := range []string{"L same domain+reason", "R         check unknown again", "esc       summary"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full help at 80 columns lacks %q:\n%s", want, v)
+		}
 	}
 }
 
@@ -164,7 +174,7 @@ func TestCheckingShowsProgressAndCancels(t *testing.T) {
 		t.Fatalf("screen %q, want the checks running", tt.m.current.name())
 	}
 	v := tt.view()
-	for _, want := range []string{"Checking 6 domains in DNS", "0%", "Domains    0 of 6", "Rows       3 of 10", "Queries/s", "Time left", "invalid", "waiting", "esc stop checking"} {
+	for _, want := range []string{"Checking the list's 6 domains in DNS", "0%", "Domains    0 of 6", "Rows       3 of 10", "Queries/s", "Time left", "cannot receive mail", "waiting for DNS", "esc stop checking"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("checking screen lacks %q:\n%s", want, v)
 		}
@@ -175,7 +185,7 @@ func TestCheckingShowsProgressAndCancels(t *testing.T) {
 	if tt.m.current != tt.m.summary {
 		t.Fatalf("after esc: screen %q, want the summary", tt.m.current.name())
 	}
-	s := tt.m.summary.session
+	s := tt.m.c.session
 	if got := s.Rows[0].Reason; got != cleaner.ReasonNotChecked {
 		t.Errorf("an unchecked row has reason %q, want not_checked", got)
 	}
@@ -206,8 +216,9 @@ func TestSummary(t *testing.T) {
 	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
 	tt.press("enter")
 	v := tt.view()
-	for _, want := range []string{"10 rows", "valid", "risky", "invalid", "unknown", "duplicate", "domain does not exist",
-		"Domains that fail most often", "gmial.com", "suggested corrections wait"} {
+	for _, want := range []string{"10 rows, 6 domains", "deliverable", "risky", "cannot receive mail", "unknown", "repeated address", "domain does not exist",
+		"Domains that fail most often", "gmial.com", "2 suggested corrections wait for review (of 2)",
+		"0 decisions by you · export now: 4 kept (0 corrected), 6 removed"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
 		}
@@ -227,7 +238,9 @@ func TestExport(t *testing.T) {
 		t.Fatalf("w: screen %q, want export", tt.m.current.name())
 	}
 	v := tt.view()
-	for _, want := range []string{"list.cleaned.csv", "list.removed.csv", "1 corrected", "2 rows decided by you"} {
+	for _, want := range []string{"list.cleaned.csv", "list.removed.csv", "1 of them corrected", "2 rows follow your decisions",
+		"list.changes.csv", "old and new address of the 1 corrected row", "Rows you did not decide on (8)",
+		"1 [ ] correct the typos that cannot receive mail (0 rows)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("export screen lacks %q:\n%s", want, v)
 		}
@@ -256,12 +269,12 @@ func TestExport(t *testing.T) {
 		t.Fatalf("esc after export: screen %q, want review", tt.m.current.name())
 	}
 	tt.press("k", "w", "enter")
-	if tt.m.export.phase != confirming || !strings.Contains(tt.view(), "Overwrite?") {
+	if tt.m.c.prompt == nil || !strings.Contains(tt.view(), "list.cleaned.csv, list.removed.csv and list.changes.csv are already there. Overwrite?") {
 		t.Fatalf("no overwrite question:\n%s", tt.view())
 	}
 	tt.press("n")
-	if tt.m.export.phase != ready {
-		t.Fatal("n did not cancel the overwrite")
+	if tt.m.export.phase != ready || !strings.Contains(tt.view(), "Nothing was written") {
+		t.Fatalf("n did not cancel the overwrite, or did not say so:\n%s", tt.view())
 	}
 	tt.press("enter", "y")
 	if tt.m.export.phase != written {
@@ -320,5 +333,88 @@ func TestOpenTooLarge(t *testing.T) {
 	flat := strings.Join(strings.Fields(tt.view()), " ")
 	if !strings.Contains(flat, "file too large") || !strings.Contains(flat, "clean it with listclean -batch") {
 		t.Errorf("no way out for a file too large:\n%s", tt.view())
+	}
+}
+
+// TestColumnsWarnsAndAsks: a column where few values look like addresses
+// is flagged, and checking it is asked about first; h makes the first line
+// a row, and back again.
+func TestColumnsWarnsAndAsks(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
+	if v := tt.view(); !strings.Contains(v, "9 of 10 values look like addresses") || strings.Contains(v, "is this the email column?") {
+		t.Errorf("the email column's count:\n%s", v)
+	}
+	tt.press("right") // name
+	if v := tt.view(); !strings.Contains(v, "! 0 of 10 values look like addresses: is this the email column?") {
+		t.Errorf("no warning on the name column:\n%s", v)
+	}
+	tt.press("enter")
+	if tt.m.current != tt.m.columns || tt.m.c.prompt == nil || !strings.Contains(tt.view(), "Only 0 of 10 values in name look like addresses") {
+		t.Fatalf("enter on the name column did not ask:\n%s", tt.view())
+	}
+	tt.press("n")
+	if tt.m.current != tt.m.columns || tt.m.c.prompt != nil {
+		t.Fatalf("n did not stay on the columns")
+	}
+	tt.press("left", "h")
+	if v := tt.view(); !strings.Contains(v, "Header line  no: the first line is a row") || !strings.Contains(v, "11") {
+		t.Errorf("h did not make the first line a row:\n%s", v)
+	}
+	tt.press("h", "enter")
+	if tt.m.current != tt.m.summary || len(tt.m.c.session.Rows) != 10 {
+		t.Errorf("after h twice and enter: screen %q", tt.m.current.name())
+	}
+}
+
+// TestPromptsFit: every question fits a terminal of 40 by 10, answers
+// included.
+func TestPromptsFit(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	check := func(step string, answers ...string) {
+		t.Helper()
+		v := tt.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) != 10 {
+			t.Errorf("%s: %d lines, want 10:\n%s", step, len(lines), v)
+		}
+		for _, l := range lines {
+			if w := lipgloss.Width(l); w > 40 {
+				t.Errorf("%s: a line of %d cells: %q", step, w, l)
+			}
+		}
+		for _, a := range answers {
+			if !strings.Contains(v, a) {
+				t.Errorf("%s: the answer %q is not on screen:\n%s", step, a, v)
+			}
+		}
+	}
+	tt.press("A")
+	check("bulk accept", "y accept 2", "n no")
+	tt.press("n", "x", "q")
+	check("quit", "y quit", "n stay")
+	tt.press("n")
+}
+
+// TestDecisionsNotSaved: when the decisions file cannot be written, the
+// review says so, and quitting warns that the decisions are lost.
+func TestDecisionsNotSaved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(path, []byte(testList), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A folder where the decisions file would go: it cannot be written.
+	if err := os.Mkdir(filepath.Join(dir, "list.decisions.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tt := atReview(t, Options{Path: path})
+	tt.press("x", "down")
+	if v := tt.view(); !strings.Contains(v, "Your decisions could not be saved") {
+		t.Errorf("the review does not say the decisions were not saved:\n%s", v)
+	}
+	tt.press("q")
+	if v := tt.view(); !strings.Contains(v, "quitting loses them") {
+		t.Errorf("quitting does not warn:\n%s", v)
 	}
 }

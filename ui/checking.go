@@ -42,7 +42,7 @@ type (
 		at      time.Time
 	}
 	// judgedMsg brings the session with every row judged, its summary,
-	// and the review's filters.
+	// and the review's tabs.
 	judgedMsg struct {
 		session *cleaner.Session
 		summary cleaner.Summary
@@ -182,6 +182,7 @@ type checkingScreen struct {
 	tally tally
 	rows  int // rows in the list
 	total int // distinct domains to check
+	own   int // of total, the list's own domains (the others are those of corrections)
 	done  int // domains checked
 
 	began   time.Time
@@ -243,7 +244,7 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 	case sessionMsg:
 		s.session, s.tally = msg.session, msg.tally
 		s.domains, s.witnesses = msg.domains, msg.witnesses
-		s.total = len(s.domains)
+		s.total, s.own = len(s.domains), msg.session.RowDomains()
 		if s.c.opt.Checker == nil || s.total == 0 {
 			return s.judge()
 		}
@@ -375,13 +376,17 @@ func (s *checkingScreen) view() string {
 		}
 		return b.String()
 	case distrusted:
-		return b.String() + s.distrustView()
+		return s.distrustView()
 	}
-	title := "Checking " + plural(s.total, "domain", "domains") + " in DNS"
+	title := "Checking the list's " + plural(s.own, "domain", "domains") + " in DNS"
+	more := ""
+	if n := s.total - s.own; n > 0 {
+		more = ", and " + plural(n, "domain", "domains") + " of suggested corrections"
+	}
 	if s.phase == cancelling {
-		title = "Stopping the checks…"
+		title, more = "Stopping the checks…", ""
 	}
-	b.WriteString(" " + st.Heading.Render(title) + "\n\n")
+	b.WriteString(clip(" "+st.Heading.Render(title)+st.Muted.Render(more), s.c.width) + "\n\n")
 	s.bar.SetWidth(min(s.c.width-2, 72))
 	pct := 0.0
 	if s.total > 0 {
@@ -412,13 +417,13 @@ func (s *checkingScreen) view() string {
 		}
 	}
 	b.WriteString("\n")
-	barW := max(min(s.c.width-30, 40), 5)
+	barW := max(min(s.c.width-33, 40), 5)
 	for _, v := range cleaner.Verdicts {
 		n := s.tally.counts[v]
-		b.WriteString(" " + st.Verdict(v).Render(fmt.Sprintf("%-10s", v)) + fmt.Sprintf(" %9s  ", num(n)) +
-			st.Verdict(v).Render(bar(n, s.rows, barW)) + "\n")
+		b.WriteString(clip(" "+st.Verdict(v).Render(fit(v.Words(), 19))+fmt.Sprintf(" %9s  ", num(n))+
+			st.Verdict(v).Render(bar(n, s.rows, barW)), s.c.width) + "\n")
 	}
-	b.WriteString(" " + st.Muted.Render(fmt.Sprintf("%-10s %9s", "waiting", num(s.tally.waiting))) + "\n")
+	b.WriteString(" " + st.Muted.Render(fmt.Sprintf("%-19s %9s", "waiting for DNS", num(s.tally.waiting))) + "\n")
 	if s.phase == checking {
 		b.WriteString("\n " + st.Muted.Render(clip("esc stops: what was checked is kept, the rest is marked unknown", s.c.width-2)) + "\n")
 	}
@@ -447,43 +452,66 @@ func (s *checkingScreen) provedWith() string {
 }
 
 // distrustView says which DNS server failed its proof and how, that no
-// verdict was given, and what the user can do.
+// verdict was given, and what the user can do. On a short screen the
+// choices stay in view: the blank lines give way first, then why servers
+// do this, then the title, which the reason repeats.
 func (s *checkingScreen) distrustView() string {
 	st := s.c.styles
 	w := max(s.c.width-2, 10)
-	var b strings.Builder
 	title := "The DNS server is not telling the truth"
 	why := "No domain was judged, and no row is marked on its word. Corporate filters, captive portals, hotel Wi-Fi and some VPNs answer like this."
 	if errors.Is(s.proof, resolver.ErrNoAnswer) {
 		title = "The DNS server did not answer"
 		why = "No domain was judged. A server that is down, or a network that lets no DNS through, does this."
 	}
-	b.WriteString(" " + st.Warning.Render("!") + " " + st.Heading.Render(title) + "\n\n")
-	for _, l := range wrap(capitalize(errorText(s.proof))+".", w) {
-		b.WriteString(" " + l + "\n")
+	indent := func(ls []string, style func(string) string) []string {
+		for i, l := range ls {
+			ls[i] = " " + style(l)
+		}
+		return ls
 	}
-	b.WriteString("\n")
-	for _, l := range wrap(why, w) {
-		b.WriteString(" " + st.Muted.Render(l) + "\n")
+	heading := indent(wrap(title, w-2), func(l string) string { return st.Heading.Render(l) })
+	heading[0] = " " + st.Warning.Render("!") + heading[0]
+	for i := 1; i < len(heading); i++ {
+		heading[i] = "  " + heading[i]
 	}
-	b.WriteString("\n")
+	reason := indent(wrap(capitalize(errorText(s.proof))+".", w), func(l string) string { return l })
+	because := indent(wrap(why, w), func(l string) string { return st.Muted.Render(l) })
+	var choices []string
 	if s.asking {
 		s.server.SetWidth(max(w-len(s.server.Prompt)-2, 10))
-		b.WriteString(" " + s.server.View() + "\n")
+		choices = append(choices, " "+s.server.View())
 		if s.serverErr != "" {
-			for _, l := range wrap(s.serverErr, w) {
-				b.WriteString(" " + st.Error.Render(l) + "\n")
-			}
+			choices = append(choices, indent(wrap(s.serverErr, w), func(l string) string { return st.Error.Render(l) })...)
 		}
-		return b.String()
+	} else {
+		choice := func(k key.Binding, what string) {
+			choices = append(choices, clip(" "+st.KeyHint.Render(fmt.Sprintf("%-3s", k.Help().Key))+" "+what, s.c.width))
+		}
+		if s.c.opt.NewChecker != nil {
+			choice(s.c.keys.Server, "check with another DNS server: type its address")
+		}
+		choice(s.c.keys.DNSOff, "go on without DNS checks: addresses judged by their form only")
+		choice(s.c.keys.Quit, "quit")
 	}
-	choice := func(k key.Binding, what string) {
-		b.WriteString(clip(" "+st.KeyHint.Render(fmt.Sprintf("%-3s", k.Help().Key))+" "+what, s.c.width) + "\n")
+	// The layouts from the fullest to the most compact; the first that
+	// fits is shown, else the last.
+	layouts := [][][]string{
+		{{""}, heading, {""}, reason, {""}, because, {""}, choices},
+		{heading, reason, because, choices},
+		{heading, reason, choices},
+		{reason, choices},
+		{heading, choices},
 	}
-	if s.c.opt.NewChecker != nil {
-		choice(s.c.keys.Server, "check with another DNS server: type its address")
+	var out []string
+	for _, l := range layouts {
+		out = out[:0]
+		for _, block := range l {
+			out = append(out, block...)
+		}
+		if len(out) <= s.c.bodyH {
+			break
+		}
 	}
-	choice(s.c.keys.DNSOff, "go on without DNS checks: addresses judged by their form only")
-	choice(s.c.keys.Quit, "quit")
-	return b.String()
+	return strings.Join(out, "\n")
 }

@@ -15,30 +15,56 @@ import (
 // startCheckMsg asks for the checks to start on a list.
 type startCheckMsg struct{ list *cleaner.List }
 
-// columnsScreen shows what was detected in the file (email column,
-// delimiter, encoding, rows, notes) with a preview of the first rows, and
-// lets the user pick another email column before the checks start.
+// columnChoice is how a list is read: its email column and whether its
+// first line is a row. The checks of a list read one way still apply when
+// the user goes back to the columns and on again without a change.
+type columnChoice struct {
+	col        int
+	headerless bool
+}
+
+func choiceOf(l *cleaner.List) columnChoice {
+	return columnChoice{col: l.EmailCol, headerless: l.Header == nil}
+}
+
+// fewAddresses is the share of a column's values below which the column
+// screen warns that it may not be the email column, and asks before
+// checking it.
+const fewAddresses = 0.5
+
+// columnsScreen shows what was detected in the file (email column, header
+// line, delimiter, encoding, rows, notes) with a preview of the first
+// rows, how many values of the email column look like addresses, and lets
+// the user pick another email column or say whether the first line is a
+// header before the checks start.
 type columnsScreen struct {
 	c    *common
 	list *cleaner.List
-	err  string // why the last column change was refused
+	err  string // why the last change was refused
+	// hits caches how many values of each column look like addresses,
+	// by column and reading: counting a long list takes a moment.
+	hits map[columnChoice][2]int
 }
 
 func newColumnsScreen(c *common, l *cleaner.List) *columnsScreen {
-	return &columnsScreen{c: c, list: l}
+	return &columnsScreen{c: c, list: l, hits: make(map[columnChoice][2]int)}
 }
 
-func (s *columnsScreen) name() string { return "Columns · " + sanitize(s.list.Name) }
+func (s *columnsScreen) name() string { return "Columns · " + sanitize(baseName(s.list.Name)) }
 func (s *columnsScreen) typing() bool { return false }
 func (s *columnsScreen) busy() bool   { return false }
 
 func (s *columnsScreen) help() helpKeys {
 	k := s.c.keys
-	cont := k.Continue
+	cont, back, header := k.Continue, k.Back, k.Header
 	cont.SetHelp("enter", "check addresses")
+	back.SetHelp("esc", "other file")
+	header.SetHelp("h", "header line")
+	// ← and → in one entry on the short line, which must keep enter.
+	column := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "email column"))
 	return helpKeys{
-		short: []key.Binding{k.Left, k.Right, cont},
-		full:  [][]key.Binding{{k.Left, k.Right}, {cont}},
+		short: []key.Binding{cont, column, header, back},
+		full:  [][]key.Binding{{k.Left, k.Right, k.Header}, {cont, back}},
 	}
 }
 
@@ -57,13 +83,41 @@ func (s *columnsScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(kp, k.Right):
 		s.pick(s.list.EmailCol + 1)
-	case key.Matches(kp, k.Continue):
-		if s.list.EmailCol < 0 {
-			s.err = "Pick the email column first: ← and → move it"
-			return nil
+	case key.Matches(kp, k.Header):
+		s.err = ""
+		if err := s.list.SetHeaderless(s.list.Header != nil); err != nil {
+			s.err = "The first line cannot be the header line: " + errorText(err)
 		}
-		l := s.list
-		return func() tea.Msg { return startCheckMsg{list: l} }
+	case key.Matches(kp, k.Back):
+		return func() tea.Msg { return goOpenMsg{} }
+	case key.Matches(kp, k.Continue):
+		return s.check()
+	}
+	return nil
+}
+
+// check starts the checks, asking first when few values of the chosen
+// column look like addresses.
+func (s *columnsScreen) check() tea.Cmd {
+	if s.list.EmailCol < 0 {
+		s.err = "Pick the email column first: ← and → move it"
+		return nil
+	}
+	l := s.list
+	start := func() tea.Cmd { return func() tea.Msg { return startCheckMsg{list: l} } }
+	hits, filled := s.columnHits(l.EmailCol)
+	if filled == 0 || float64(hits) >= fewAddresses*float64(filled) {
+		return start()
+	}
+	k := s.c.keys
+	yes, no := k.Yes, k.No
+	yes.SetHelp("y", "check it")
+	no.SetHelp("n", "pick another")
+	s.c.prompt = &prompt{
+		text: fmt.Sprintf("Only %s of %s values in %s look like addresses: the other rows would be judged not an email address. Check this column all the same?",
+			num(hits), num(filled), sanitize(s.header(l.EmailCol))),
+		short:   fmt.Sprintf("Only %s of %s look like addresses. Check it?", num(hits), num(filled)),
+		choices: []choice{{yes, "check it", start}, {no, "pick another", nil}},
 	}
 	return nil
 }
@@ -79,6 +133,18 @@ func (s *columnsScreen) pick(col int) {
 	if err := s.list.SetEmailColumn(strconv.Itoa(col + 1)); err != nil {
 		s.err = errorText(err)
 	}
+}
+
+// columnHits returns how many values of column col look like addresses,
+// and how many are not blank, in the list as it is read now.
+func (s *columnsScreen) columnHits(col int) (hits, filled int) {
+	k := columnChoice{col: col, headerless: s.list.Header == nil}
+	h, ok := s.hits[k]
+	if !ok {
+		h[0], h[1] = s.list.ColumnHits(col)
+		s.hits[k] = h
+	}
+	return h[0], h[1]
 }
 
 // columns is the number of columns: the header's, or the widest preview
@@ -102,28 +168,55 @@ func (s *columnsScreen) view() string {
 	w := s.c.width
 	var b strings.Builder
 	field := func(label, value string) {
-		b.WriteString(clip(" "+st.Label.Render(fmt.Sprintf("%-14s", label))+value, w) + "\n")
+		b.WriteString(clip(" "+st.Label.Render(fmt.Sprintf("%-13s", label))+value, w) + "\n")
 	}
-	b.WriteString("\n")
+	roomy := s.c.bodyH >= 16
+	if roomy {
+		b.WriteString("\n")
+	}
 	col := st.Warning.Render("none found: pick it with ← →")
 	if l.EmailCol >= 0 {
 		col = fmt.Sprintf("%s (column %d)", st.Value.Render(sanitize(s.header(l.EmailCol))), l.EmailCol+1)
 		col += st.Muted.Render(foundBy(l.ColumnBy))
 	}
 	field("Email column", col)
+	if l.EmailCol >= 0 {
+		hits, filled := s.columnHits(l.EmailCol)
+		looks := fmt.Sprintf("%s of %s values look like addresses", num(hits), num(filled))
+		if w < 60 {
+			looks = fmt.Sprintf("%s of %s look like addresses", num(hits), num(filled))
+		}
+		if filled > 0 && float64(hits) < fewAddresses*float64(filled) {
+			looks = st.Warning.Render("! " + looks + ": is this the email column?")
+		}
+		field("", looks)
+	}
+	header, data := "yes: the first line names the columns", "no: the first line is a row"
+	if w < 60 {
+		header, data = "yes", "no, the first line is a row"
+	}
+	if l.Header == nil {
+		header = data
+	}
+	field("Header line", header+st.Muted.Render(" · h changes"))
 	format := delimiterName(l.Delimiter) + " · " + sanitize(l.Encoding)
 	if l.CRLF {
 		format += " · CRLF line ends"
 	}
 	field("Format", format)
 	field("Rows", st.Value.Render(num(len(l.Rows))))
-	for i, n := range l.Notes {
+	notes := l.Notes
+	if !roomy && len(notes) > 1 {
+		field("Notes", st.Warning.Render("! ")+sanitize(notes[0])+st.Muted.Render(fmt.Sprintf(" (and %d more)", len(notes)-1)))
+		notes = nil
+	}
+	for i, n := range notes {
 		label := ""
 		if i == 0 {
 			label = "Notes"
 		}
-		if i == 2 && len(l.Notes) > 3 {
-			field(label, st.Muted.Render(fmt.Sprintf("and %d more", len(l.Notes)-2)))
+		if i == 2 && len(notes) > 3 {
+			field(label, st.Muted.Render(fmt.Sprintf("and %d more", len(notes)-2)))
 			break
 		}
 		field(label, st.Warning.Render("! ")+sanitize(n))
@@ -131,7 +224,14 @@ func (s *columnsScreen) view() string {
 	if s.err != "" {
 		b.WriteString(" " + st.Error.Render(clip(s.err, w-2)) + "\n")
 	}
-	b.WriteString("\n " + st.Heading.Render("Preview") + st.Muted.Render(" · ← → picks another email column") + "\n")
+	if roomy {
+		b.WriteString("\n")
+	}
+	pick := " · ← → picks another email column"
+	if w < 60 {
+		pick = " · ← → email column"
+	}
+	b.WriteString(clip(" "+st.Heading.Render("Preview")+st.Muted.Render(pick), w) + "\n")
 	used := strings.Count(b.String(), "\n")
 	b.WriteString(s.table(max(s.c.bodyH-used-1, 0)))
 	return b.String()

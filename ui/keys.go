@@ -20,12 +20,13 @@ type keyMap struct {
 	Right    key.Binding // columns: next column
 
 	// Review decisions.
-	Accept key.Binding
-	Edit   key.Binding
-	Keep   key.Binding
-	Remove key.Binding
-	Undo   key.Binding
-	Bulk   key.Binding
+	Accept         key.Binding
+	Edit           key.Binding
+	Keep           key.Binding
+	Remove         key.Binding
+	Undo           key.Binding
+	Like           key.Binding // the same decision for every row with this domain and reason
+	AllSuggestions key.Binding // accept every suggestion of the tab
 
 	// Review navigation.
 	Search     key.Binding
@@ -46,9 +47,15 @@ type keyMap struct {
 	Open     key.Binding // file picker: enter a directory or pick a file
 	Parent   key.Binding // file picker: go up a directory
 	Evidence key.Binding // file picker: use a file or folder as suppression evidence
+	AllFiles key.Binding // file picker: show every file, or lists only
+	Header   key.Binding // columns: the first line is a header line, or data
+	Toggle   key.Binding // export: turn the policy choice under the cursor on or off
 	Submit   key.Binding // text input: confirm
 	Yes      key.Binding
 	No       key.Binding
+	Whole    key.Binding // bulk accept: the whole list rather than the tab
+	Apply    key.Binding // resume: apply the saved decisions
+	Discard  key.Binding // resume: start afresh
 
 	// Everywhere.
 	Help      key.Binding
@@ -67,12 +74,13 @@ func newKeyMap() keyMap {
 		Left:     key.NewBinding(key.WithKeys("left", "shift+tab"), key.WithHelp("←", "previous column")),
 		Right:    key.NewBinding(key.WithKeys("right", "tab"), key.WithHelp("→", "next column")),
 
-		Accept: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
-		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
-		Keep:   key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "keep")),
-		Remove: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "remove")),
-		Undo:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
-		Bulk:   key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "bulk")),
+		Accept:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept")),
+		Edit:           key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Keep:           key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "keep")),
+		Remove:         key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "remove")),
+		Undo:           key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
+		Like:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "same domain+reason")),
+		AllSuggestions: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "accept all")),
 
 		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		NextFilter: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next filter")),
@@ -91,9 +99,15 @@ func newKeyMap() keyMap {
 		Open:     key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")),
 		Parent:   key.NewBinding(key.WithKeys("left", "backspace"), key.WithHelp("←", "parent folder")),
 		Evidence: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "add/drop bounce file")),
+		AllFiles: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all files")),
+		Header:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "header line or data")),
+		Toggle:   key.NewBinding(key.WithKeys("space", "1", "2", "3", "4"), key.WithHelp("space/1-4", "turn on/off")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 		Yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:       key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
+		Whole:    key.NewBinding(key.WithKeys("l", "L"), key.WithHelp("l", "whole list")),
+		Apply:    key.NewBinding(key.WithKeys("a", "A"), key.WithHelp("a", "apply them")),
+		Discard:  key.NewBinding(key.WithKeys("d", "D"), key.WithHelp("d", "start afresh")),
 
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -102,10 +116,11 @@ func newKeyMap() keyMap {
 }
 
 // helpKeys is the help for one screen: a short line, and the full list in
-// columns. It implements help.KeyMap.
+// columns, with a legend under it. It implements help.KeyMap.
 type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
+	short  []key.Binding
+	full   [][]key.Binding
+	legend string // what the screen's signs mean, shown with the full help
 }
 
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }

@@ -2,36 +2,61 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"charm.land/bubbles/v2/filepicker"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/cleaner/suppression"
 )
 
-// listTypes are the files the picker offers.
-var listTypes = []string{".csv", ".tsv", ".txt"}
-
-// fileReadMsg is the outcome of reading a list.
+// fileReadMsg is the outcome of reading a list: the list, the
+// fingerprint of its file, and the decisions saved about it, if any.
 type fileReadMsg struct {
 	path string
 	list *cleaner.List
 	err  error
+
+	fp        cleaner.Fingerprint
+	decisions string                  // where the decisions about the list are kept
+	saved     *cleaner.SavedDecisions // nil when none were saved
+	savedErr  error                   // why the decisions file could not be read
 }
 
-// readFile reads and parses a list in the background.
-func readFile(path string, opt cleaner.ReadOptions) tea.Cmd {
+// readFile reads and parses a list in the background, with the decisions
+// saved about it in the file decisions.
+func readFile(path string, opt cleaner.ReadOptions, decisions string) tea.Cmd {
 	return func() tea.Msg {
 		l, err := cleaner.ReadFile(path, opt)
-		return fileReadMsg{path: path, list: l, err: err}
+		msg := fileReadMsg{path: path, list: l, err: err, decisions: decisions}
+		if l == nil {
+			return msg
+		}
+		if msg.fp, err = cleaner.FingerprintFile(path); err != nil {
+			msg.savedErr = err
+			return msg
+		}
+		msg.saved, err = cleaner.LoadDecisions(decisions)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg.savedErr = err
+		}
+		return msg
 	}
+}
+
+// decisionsPath is where the decisions about the list at path are kept:
+// -decisions for the list named on the command line, else beside it.
+func (c *common) decisionsPath(path string) string {
+	if c.opt.Decisions != "" && path == c.opt.Path {
+		return c.opt.Decisions
+	}
+	return cleaner.DecisionsPath(path)
 }
 
 // evidenceLoadedMsg is the outcome of reading a file or folder the user
@@ -55,7 +80,7 @@ func loadEvidence(path string) tea.Cmd {
 type evidenceSource struct {
 	path  string
 	files suppression.Files
-	flag  bool // the files of -suppress, which the open screen does not drop
+	flag  bool // the files given on the command line (-suppress), which the open screen does not drop
 }
 
 // openScreen is the first step: the file given on the command line being
@@ -63,42 +88,27 @@ type evidenceSource struct {
 // suppression evidence can be added too.
 type openScreen struct {
 	c       *common
-	picker  filepicker.Model
-	listed  bool   // the picker has read its directory
+	picker  picker
+	listed  bool   // the picker has read its folder
 	reading string // the path being read; "" when idle
 	err     string // why the last file could not be opened
 
 	sources []evidenceSource // the suppression evidence, -suppress's first
 	adding  string           // the evidence path being read; "" when idle
-
-	// links holds the targets of the links drawn by the picker's last
-	// view that need sanitising, as the picker writes them.
-	links []string
 }
 
 func newOpenScreen(c *common) *openScreen {
-	fp := filepicker.New()
-	fp.AllowedTypes = listTypes
-	fp.ShowPermissions = false
-	fp.AutoHeight = false
-	fp.Cursor = "›"
-	k := c.keys
-	fp.KeyMap = filepicker.KeyMap{
-		GoToTop: k.Home, GoToLast: k.End, Up: k.Up, Down: k.Down,
-		PageUp: k.PageUp, PageDown: k.PageDown,
-		Back: k.Parent, Open: k.Open, Select: k.Submit,
-	}
+	dir := "."
 	if c.opt.Path != "" {
-		fp.CurrentDirectory = filepath.Dir(c.opt.Path)
+		dir = filepath.Dir(c.opt.Path)
 	}
-	if abs, err := filepath.Abs(fp.CurrentDirectory); err == nil {
-		fp.CurrentDirectory = abs
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
 	}
-	o := &openScreen{c: c, picker: fp}
+	o := &openScreen{c: c, picker: picker{dir: dir}}
 	if sp := c.opt.Suppressions; sp != nil {
 		o.sources = append(o.sources, evidenceSource{path: "-suppress", files: sp.Files, flag: true})
 	}
-	o.restyle()
 	return o
 }
 
@@ -154,7 +164,7 @@ func (o *openScreen) evidenceLine() string {
 	for _, src := range o.sources {
 		name := sanitize(filepath.Base(src.path))
 		if src.flag {
-			name = src.path
+			name = "from the command line"
 		}
 		n := 0
 		for _, f := range src.files {
@@ -169,52 +179,53 @@ func (o *openScreen) evidenceLine() string {
 	return st.Label.Render("Suppression files: ") + strings.Join(parts, ", ")
 }
 
-// init reads the file named on the command line, or lists the directory.
+// init reads the file named on the command line, or lists the folder.
 func (o *openScreen) init() tea.Cmd {
 	if p := o.c.opt.Path; p != "" {
-		o.reading = p
-		return o.c.spinning(readFile(p, o.c.opt.Read))
+		return o.open(p)
+	}
+	return o.list()
+}
+
+// open reads the list at path in the background.
+func (o *openScreen) open(path string) tea.Cmd {
+	o.err = ""
+	o.reading = path
+	return o.c.spinning(readFile(path, o.c.opt.Read, o.c.decisionsPath(path)))
+}
+
+// list lists the picker's folder, unless it has been already.
+func (o *openScreen) list() tea.Cmd {
+	if o.listed {
+		return nil
 	}
 	o.listed = true
-	return o.picker.Init()
+	return readDir(o.picker.dir)
 }
 
-// restyle gives the picker the app's styles. The picker writes file names
-// as they are, so every style it draws a name with sanitises its text
-// first (a Transform runs before the styling). A link's style also notes
-// the link's target, which the picker writes after it unstyled, for
-// pickerView to sanitise.
-func (o *openScreen) restyle() {
-	ps := o.c.styles.Picker
-	for _, s := range []*lipgloss.Style{&ps.File, &ps.Directory, &ps.DisabledFile, &ps.Selected, &ps.DisabledSelected} {
-		*s = s.Transform(sanitize)
+// back shows the picker again, from the columns screen, on the list that
+// was opened.
+func (o *openScreen) back(path string) tea.Cmd {
+	o.reading = ""
+	if !o.listed {
+		o.listed = true
+		dir, name := filepath.Split(path)
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		return func() tea.Msg {
+			msg := readDir(dir)().(dirReadMsg)
+			return pickerAtMsg{msg, name}
+		}
 	}
-	ps.Symlink = ps.Symlink.Transform(o.linkName)
-	o.picker.Styles = ps
+	return nil
 }
 
-// linkName sanitises the name of a symbolic link the picker draws (not
-// under the cursor), and notes the link's target if it needs sanitising.
-func (o *openScreen) linkName(name string) string {
-	// The picker resolves the link the same way.
-	target, _ := filepath.EvalSymlinks(filepath.Join(o.picker.CurrentDirectory, name))
-	if sanitize(target) != target {
-		o.links = append(o.links, target)
-	}
-	return sanitize(name)
-}
-
-// pickerView is the picker's view with the targets of links sanitised.
-func (o *openScreen) pickerView() string {
-	o.links = o.links[:0]
-	v := o.picker.View()
-	// Longest first, so that a target that begins another one is not
-	// replaced inside it.
-	slices.SortFunc(o.links, func(a, b string) int { return len(b) - len(a) })
-	for _, t := range o.links {
-		v = strings.ReplaceAll(v, " → "+t, " → "+sanitize(t))
-	}
-	return v
+// pickerAtMsg brings a folder's entries with the entry to put the cursor
+// on.
+type pickerAtMsg struct {
+	dirReadMsg
+	name string
 }
 
 func (o *openScreen) name() string { return "Open a list" }
@@ -223,9 +234,13 @@ func (o *openScreen) busy() bool   { return o.reading != "" || o.adding != "" }
 
 func (o *openScreen) help() helpKeys {
 	k := o.c.keys
+	all := k.AllFiles
+	if o.picker.showAll {
+		all.SetHelp("tab", "lists only")
+	}
 	return helpKeys{
-		short: []key.Binding{k.Up, k.Down, k.Open, k.Parent, k.Evidence},
-		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Parent, k.Evidence}},
+		short: []key.Binding{k.Open, k.Parent, k.Evidence, all},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Parent, k.Evidence, all}},
 	}
 }
 
@@ -245,8 +260,9 @@ func (o *openScreen) errLines() []string {
 const openErrLines = 4
 
 func (o *openScreen) update(msg tea.Msg) tea.Cmd {
-	defer func() { o.picker.SetHeight(max(o.c.bodyH-4-max(len(o.errLines()), 1), 1)) }()
-	if msg, ok := msg.(evidenceLoadedMsg); ok {
+	defer o.resize()
+	switch msg := msg.(type) {
+	case evidenceLoadedMsg:
 		o.adding = ""
 		if msg.err != nil {
 			o.err = "Could not use it as suppression evidence: " + errorText(msg.err)
@@ -255,40 +271,97 @@ func (o *openScreen) update(msg tea.Msg) tea.Cmd {
 		o.sources = append(o.sources, evidenceSource{path: msg.path, files: msg.files})
 		o.useSources()
 		return nil
-	}
-	if msg, ok := msg.(fileReadMsg); ok {
+	case fileReadMsg:
 		o.reading = ""
 		o.err = "Could not read " + errorText(msg.err)
 		if errors.Is(msg.err, cleaner.ErrFileTooLarge) {
 			o.err += ": clean it with listclean -batch, which reads a list of any size in passes"
 		}
-		if !o.listed {
-			o.listed = true
-			return o.picker.Init()
+		return o.list()
+	case dirReadMsg:
+		keep := ""
+		if msg.dir == o.picker.dir {
+			keep = o.picker.HighlightedPath()
+			keep = filepath.Base(keep)
+		}
+		o.picker.setEntries(msg, keep)
+		return nil
+	case pickerAtMsg:
+		o.picker.setEntries(msg.dirReadMsg, msg.name)
+		return nil
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			o.picker.move(o.picker.cursor - 3)
+		case tea.MouseWheelDown:
+			o.picker.move(o.picker.cursor + 3)
 		}
 		return nil
+	case tea.KeyPressMsg:
+		if o.reading != "" {
+			return nil
+		}
+		return o.key(msg)
 	}
-	if o.reading != "" {
-		return nil
-	}
-	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, o.c.keys.Evidence) {
+	return nil
+}
+
+// key handles a key press on the picker.
+func (o *openScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := o.c.keys
+	p := &o.picker
+	switch {
+	case key.Matches(msg, k.Evidence):
 		return o.toggleEvidence()
-	}
-	var cmd tea.Cmd
-	o.picker, cmd = o.picker.Update(msg)
-	if ok, path := o.picker.DidSelectFile(msg); ok {
-		if o.isEvidence(path) {
-			o.err = sanitize(filepath.Base(path)) + " is added as suppression evidence, not a list to clean: s drops it"
-			return cmd
+	case key.Matches(msg, k.AllFiles):
+		p.showAll = !p.showAll
+		p.refilter(filepath.Base(p.HighlightedPath()))
+	case key.Matches(msg, k.Up):
+		p.move(p.cursor - 1)
+	case key.Matches(msg, k.Down):
+		p.move(p.cursor + 1)
+	case key.Matches(msg, k.PageUp):
+		p.move(p.cursor - p.height)
+	case key.Matches(msg, k.PageDown):
+		p.move(p.cursor + p.height)
+	case key.Matches(msg, k.Home):
+		p.move(0)
+	case key.Matches(msg, k.End):
+		p.move(len(p.shown) - 1)
+	case key.Matches(msg, k.Parent):
+		parent := filepath.Dir(p.dir)
+		if parent == p.dir {
+			return nil
 		}
-		o.err = ""
-		o.reading = path
-		return o.c.spinning(readFile(path, o.c.opt.Read))
+		base := filepath.Base(p.dir)
+		return func() tea.Msg { return pickerAtMsg{readDir(parent)().(dirReadMsg), base} }
+	case key.Matches(msg, k.Open):
+		e, ok := p.current()
+		if !ok {
+			return nil
+		}
+		path := filepath.Join(p.dir, e.name)
+		switch {
+		case e.dir:
+			o.err = ""
+			return readDir(path)
+		case msg.Code == tea.KeyRight:
+			return nil // right only enters folders
+		case o.isEvidence(path):
+			o.err = sanitize(e.name) + " is added as suppression evidence, not a list to clean: s drops it"
+		case !isList(e.name):
+			o.err = sanitize(e.name) + " is not a list: pick a " + strings.Join(listTypes, ", ") + " file"
+		default:
+			return o.open(path)
+		}
 	}
-	if ok, path := o.picker.DidSelectDisabledFile(msg); ok {
-		o.err = sanitize(filepath.Base(path)) + " is not a list: pick a " + strings.Join(listTypes, ", ") + " file"
-	}
-	return cmd
+	return nil
+}
+
+// resize fits the picker to the room the screen leaves it.
+func (o *openScreen) resize() {
+	o.picker.height = max(o.c.bodyH-4-max(len(o.errLines()), 1), 1)
+	o.picker.move(o.picker.cursor)
 }
 
 func (o *openScreen) view() string {
@@ -298,8 +371,14 @@ func (o *openScreen) view() string {
 		b.WriteString("\n " + o.c.spin.View() + " Reading " + st.Value.Render(sanitize(o.reading)) + "…\n")
 		return b.String()
 	}
-	b.WriteString("\n " + st.Heading.Render("Pick the list to clean") + st.Muted.Render(" (.csv, .tsv or .txt)") + "\n")
-	b.WriteString(" " + st.Muted.Render(clip(sanitize(o.picker.CurrentDirectory), o.c.width-2)) + "\n")
+	what := " (.csv, .tsv or .txt)"
+	if n := o.picker.hidden(); n > 0 {
+		what += fmt.Sprintf(" · %s hidden, tab shows", plural(n, "other file", "other files"))
+	} else if o.picker.showAll {
+		what = " · all files, tab shows lists only"
+	}
+	b.WriteString("\n" + clip(" "+st.Heading.Render("Pick the list to clean")+st.Muted.Render(what), o.c.width) + "\n")
+	b.WriteString(" " + st.Muted.Render(clipLeft(sanitize(o.picker.dir), o.c.width-2)) + "\n")
 	b.WriteString(clip(" "+o.evidenceLine(), o.c.width) + "\n")
 	if o.err != "" {
 		for _, line := range o.errLines() {
@@ -308,6 +387,6 @@ func (o *openScreen) view() string {
 	} else {
 		b.WriteString("\n")
 	}
-	b.WriteString(o.pickerView())
+	b.WriteString(o.picker.view(st, o.c.width))
 	return b.String()
 }

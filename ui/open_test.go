@@ -58,14 +58,22 @@ func TestOpenSanitizesNames(t *testing.T) {
 		t.Log("no symbolic link: its target is not checked")
 	}
 	t.Chdir(dir)
-	tt := newTester(t, Options{Checker: &fakeChecker{}}, 100, 30)
+	// Wide enough for the link's target, a temporary folder's path and
+	// the name with its escapes.
+	tt := newTester(t, Options{Checker: &fakeChecker{}}, 160, 30)
 	if tt.m.current != tt.m.open {
 		t.Fatalf("screen %q, want open", tt.m.current.name())
 	}
 
+	// Only folders and lists are listed: the .pdf is counted, not shown.
+	checkSafe(t, tt, "lists only", "1 other file hidden, tab shows")
+	if strings.Contains(tt.view(), ".pdf") {
+		t.Errorf("a file that is not a list is listed:\n%s", tt.view())
+	}
+	tt.press("tab") // every file
 	// Folders come first: the cursor is on the hostile folder, the file
 	// and the link are plain rows.
-	want := []string{"d-" + shown, shown + ".csv", "ok.csv", "x-" + shown + ".pdf"}
+	want := []string{"d-" + shown + "/", shown + ".csv", "ok.csv", "x-" + shown + ".pdf"}
 	if link {
 		want = append(want, "link.csv → ", "t-"+shown+".csv")
 	}

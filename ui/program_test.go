@@ -98,7 +98,12 @@ func (term *terminal) waitFor(want ...string) {
 	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
-func (term *terminal) press(k string)    { term.tm.Send(keyPress(k)) }
+func (term *terminal) press(keys ...string) {
+	for _, k := range keys {
+		term.tm.Send(keyPress(k))
+	}
+}
+
 func (term *terminal) typeText(s string) { term.tm.Type(s) }
 
 // newDNS starts a DNS server for testZone, with the big providers that a
@@ -126,24 +131,24 @@ func TestProgram(t *testing.T) {
 	path := writeList(t, testList)
 	term := startProgram(t, Options{Path: path, Checker: newDNS(t)}, 80, 24)
 
-	term.waitFor("Columns", "Email column  email (column 1) · found by its header", "bob@gmial.com")
+	term.waitFor("Columns", "Email column email (column 1) · found by its header", "bob@gmial.com")
 	term.press("enter")
 	term.waitFor("Summary", "10 rows", "Domains that fail most often", "gmial.com", "domain does not exist")
 
 	term.press("enter")
 	// Row 8's cell holds escape sequences: they are shown, not run.
-	term.waitFor("all flagged 8", "bob@gmial.com", "(remove)", `8 \x1b]…@gmail.com\x1b[2J`)
+	term.waitFor("all flagged 8", "bob@gmial.com", "(remove)", `8 \x1…zed@gmail.com\x1b`)
 	if titles := term.titles(); len(titles) != 1 || titles[0] != "listclean" {
 		t.Errorf("the window title was set to %q, not only to listclean: an escape sequence from the file reached the terminal", titles)
 	}
 
 	term.press("a")
-	term.waitFor("Row 2 will be written as bob@gmail.com")
-	term.press("A") // row 3 is like row 2: gmial.com, domain does not exist
-	term.waitFor("Fix 1 more row like row 2: at gmial.com (domain does not exist)")
+	term.waitFor("Row 2 will be corrected to bob@gmail.com")
+	term.press("L") // row 3 is like row 2: gmial.com, domain does not exist
+	term.waitFor("Correct 1 more row like row 2: at gmial.com (domain does not")
 	term.press("down")
 	term.press("x")
-	term.waitFor("Row 4 will go to the removed file")
+	term.waitFor("Row 4 will be removed: domain does not exist")
 	term.press("u")
 	term.waitFor("Undid the decision on row 4")
 	term.press("e")
@@ -151,14 +156,14 @@ func TestProgram(t *testing.T) {
 	term.press("ctrl+u")
 	term.typeText("dan@example.org")
 	term.press("enter")
-	term.waitFor("Row 4 will be written as dan@example.org")
+	term.waitFor("Row 4 will be corrected to dan@example.org")
 
 	term.press("enter")
 	term.waitFor("row 4 · dan@nowhere-at-all.com", "550 5.4.4 Unable to route", "nowhere-at-all.com: nxdomain", "NXDOMAIN")
 	term.press("enter")
 
 	term.press("w")
-	term.waitFor("Where the rows go", "list.cleaned.csv", "7 rows, 3 corrected", "3 rows decided by you")
+	term.waitFor("Where the rows go", "list.cleaned.csv", "7 rows, 3 of them corrected", "3 rows follow your decisions")
 	term.press("enter")
 	term.waitFor("Files written")
 	term.press("q")
@@ -197,7 +202,7 @@ func TestProgramBatchPolicyOnExport(t *testing.T) {
 	term.press("enter")
 	term.waitFor("Summary", "Domains that fail most often")
 	term.press("w")
-	term.waitFor("list.cleaned.csv exists already", "-fix on")
+	term.waitFor("list.cleaned.csv is already there", "1 [x] correct the typos that cannot receive mail (2 rows)")
 	term.press("enter")
 	term.waitFor("Overwrite?")
 	term.press("y")

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,10 +20,12 @@ import (
 )
 
 // filter is one tab of the review: every flagged row, every row the
-// suppression files name, or the rows of one reason.
+// suppression files name, the rows of one reason, or every row of the
+// list.
 type filter struct {
-	reason   cleaner.Reason // "" for every flagged row, or for evidence
+	reason   cleaner.Reason // "" for every flagged row, for evidence, or for every row
 	evidence bool           // the rows the suppression files name, flagged or not
+	every    bool           // every row of the list, valid ones included
 	rows     []int          // row indices in list order
 }
 
@@ -30,20 +33,23 @@ func (f filter) label() string {
 	switch {
 	case f.evidence:
 		return "in suppression files"
+	case f.every:
+		return "all rows"
 	case f.reason == "":
 		return "all flagged"
 	}
-	return cleaner.Explain(f.reason).Label
+	return f.reason.Words()
 }
 
 // newFilters indexes the flagged rows (every verdict but valid), all of
 // them first, then the rows the suppression files name (a valid row with a
 // soft bounce among them), when there are any, then one filter per reason
-// that occurs.
+// that occurs, and last every row of the list.
 func newFilters(s *cleaner.Session) []filter {
-	all, evidence := filter{}, filter{evidence: true}
+	all, evidence, every := filter{}, filter{evidence: true}, filter{every: true, rows: make([]int, len(s.Rows))}
 	by := make(map[cleaner.Reason][]int)
 	for i := range s.Rows {
+		every.rows[i] = i
 		r := &s.Rows[i]
 		if r.Evidence {
 			evidence.rows = append(evidence.rows, i)
@@ -63,7 +69,7 @@ func newFilters(s *cleaner.Session) []filter {
 			fs = append(fs, filter{reason: r, rows: rows})
 		}
 	}
-	return fs
+	return append(fs, every)
 }
 
 // editCheckedMsg brings the DNS result for the domain of an edited address.
@@ -112,7 +118,7 @@ const (
 // and the view reads the window [offset, offset+height) of it.
 type reviewScreen struct {
 	c       *common
-	session *cleaner.Session
+	session *cleaner.Session // c.session, which the screen reviews
 	filters []filter
 	tab     int
 	query   string // the search, lower case
@@ -132,17 +138,17 @@ type reviewScreen struct {
 	failed bool // status reports something that did not happen
 }
 
-func newReviewScreen(c *common, s *cleaner.Session, filters []filter) *reviewScreen {
+func newReviewScreen(c *common, filters []filter) *reviewScreen {
 	r := &reviewScreen{
 		c:        c,
-		session:  s,
+		session:  c.session,
 		filters:  filters,
 		search:   textinput.New(),
 		edit:     textinput.New(),
 		checking: make(map[int]string),
 	}
 	r.search.Prompt = "/ "
-	r.search.Placeholder = "address, suggestion or reason"
+	r.search.Placeholder = "address, suggestion, or reason in words or code (syntax)"
 	r.edit.Prompt = ""
 	r.edit.CharLimit = 320
 	r.restyle()
@@ -182,22 +188,23 @@ func (r *reviewScreen) help() helpKeys {
 	}
 	back := k.Back
 	back.SetHelp("esc", "summary")
-	short := []key.Binding{k.Accept, k.Edit, k.Keep, k.Remove, k.Undo, k.Bulk}
+	short := []key.Binding{k.Accept, k.Edit, k.Keep, k.Remove, k.Undo, k.AllSuggestions}
 	if r.c.width >= 110 {
 		next := k.NextFilter
 		next.SetHelp("tab", "filter")
 		short = append(short, next, k.Details, k.Export)
 	}
-	accept, bulk := k.Accept, k.Bulk
+	accept, all := k.Accept, k.AllSuggestions
 	accept.SetHelp("a", "accept suggestion")
-	bulk.SetHelp("A", "same domain+reason")
+	all.SetHelp("A", "accept all in tab")
 	return helpKeys{
 		short: short,
 		full: [][]key.Binding{
-			{accept, k.Edit, k.Keep, k.Remove, k.Undo, bulk},
+			{accept, all, k.Edit, k.Keep, k.Remove, k.Undo, k.Like},
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 			{k.NextFilter, k.PrevFilter, k.Search, k.Details, k.Recheck, k.Export, back},
 		},
+		legend: "(remove) in brackets: what export does unless you decide · remove: your decision",
 	}
 }
 
@@ -216,7 +223,7 @@ func (r *reviewScreen) paneHeight() int {
 		return 0
 	}
 	room := r.c.bodyH - 3 // tabs, table header, status line
-	return max(room-max(room/3, 3), 0)
+	return max(room-max(room/3, 2), 0)
 }
 
 // tableHeight is the number of rows on screen.
@@ -243,30 +250,59 @@ func scrolled(offset, cursor, h, n int) int {
 }
 
 // refilter rebuilds shown from the tab and the search (on the address, the
-// suggestion or the reason in words), keeping the cursor on the same row
-// when it is still listed.
+// suggestion, or the reason or verdict in words or as the report's code),
+// keeping the cursor on the same row when it is still listed.
 func (r *reviewScreen) refilter() {
 	keep := r.current()
 	rows := r.filters[r.tab].rows
 	if r.query == "" {
 		r.shown = rows
 	} else {
-		labels := make(map[cleaner.Reason]bool)
-		for _, f := range r.filters[1:] {
-			if f.reason != "" {
-				labels[f.reason] = strings.Contains(strings.ToLower(f.label()), r.query)
+		q := r.query
+		named := make(map[cleaner.Reason]bool) // the reasons the search names, in words or code
+		for _, reason := range cleaner.Reasons {
+			v := cleaner.VerdictOf(reason)
+			for _, name := range []string{string(reason), reason.Words(), string(v), v.Words()} {
+				if strings.Contains(strings.ToLower(name), q) {
+					named[reason] = true
+				}
 			}
 		}
 		r.shown = make([]int, 0, len(rows))
 		for _, i := range rows {
 			row := &r.session.Rows[i]
-			if labels[row.Reason] || strings.Contains(strings.ToLower(row.Addr.Raw), r.query) ||
-				strings.Contains(strings.ToLower(row.Suggestion), r.query) {
+			if named[row.Reason] || containsFold(row.Addr.Raw, q) || containsFold(row.Suggestion, q) {
 				r.shown = append(r.shown, i)
 			}
 		}
 	}
 	r.moveTo(r.indexOf(keep))
+}
+
+// containsFold reports whether s holds lower, a lower-case text, in any
+// case: without a copy of s when both are ASCII, as most addresses are.
+func containsFold(s, lower string) bool {
+	if !plain(s) || !plain(lower) {
+		return strings.Contains(strings.ToLower(s), lower)
+	}
+	n := len(lower)
+	for i := 0; i+n <= len(s); i++ {
+		k := 0
+		for k < n {
+			c := s[i+k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[k] {
+				break
+			}
+			k++
+		}
+		if k == n {
+			return true
+		}
+	}
+	return false
 }
 
 // indexOf returns the position of row i in shown, or 0.
@@ -333,19 +369,21 @@ func (r *reviewScreen) browseKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		r.moveTo(len(r.shown) - 1)
 	case key.Matches(msg, k.Accept):
-		r.accept()
+		return r.accept()
 	case key.Matches(msg, k.Keep):
-		r.decide(cleaner.Decision{Action: cleaner.ActionKeep}, "will be kept as it is")
+		return r.decide(cleaner.Decision{Action: cleaner.ActionKeep})
 	case key.Matches(msg, k.Remove):
-		r.decide(cleaner.Decision{Action: cleaner.ActionRemove}, "will go to the removed file")
+		return r.decide(cleaner.Decision{Action: cleaner.ActionRemove})
 	case key.Matches(msg, k.Edit):
 		return r.startEdit()
 	case key.Matches(msg, k.Undo):
-		r.undo()
+		return r.undo()
+	case key.Matches(msg, k.Like):
+		return r.like()
+	case key.Matches(msg, k.AllSuggestions):
+		r.askAcceptAll()
 	case key.Matches(msg, k.Recheck):
 		return r.recheck()
-	case key.Matches(msg, k.Bulk):
-		r.bulk()
 	case key.Matches(msg, k.Search):
 		r.mode = searching
 		r.search.SetValue(r.query)
@@ -420,44 +458,58 @@ func (r *reviewScreen) say(s string) { r.status, r.failed = s, false }
 // refuse shows why a key did nothing.
 func (r *reviewScreen) refuse(s string) { r.status, r.failed = s, true }
 
-// decide records d for the current row and moves to the next one.
-func (r *reviewScreen) decide(d cleaner.Decision, what string) {
+// decide records d for the current row, says what export will do with it
+// now, and moves to the next row.
+func (r *reviewScreen) decide(d cleaner.Decision) tea.Cmd {
 	i := r.current()
 	if i < 0 {
-		return
+		return nil
 	}
 	r.session.Decide([]int{i}, d)
-	r.c.dirty = true
-	r.say(fmt.Sprintf("Row %d %s", i+1, what))
+	cmd := r.c.changed()
+	r.say(r.outcomeText(i))
 	r.moveTo(r.cursor + 1)
+	return cmd
+}
+
+// outcomeText says what export will do with row i, and with the rows a
+// correction of it removes: "Row 156 will be removed: after the
+// correction to … it repeats row 72".
+func (r *reviewScreen) outcomeText(i int) string {
+	pl := r.c.currentPlan()
+	s := fmt.Sprintf("Row %d will be %s", i+1, sanitize(pl.Text(i)))
+	if gone := pl.Displaced(i); len(gone) > 0 {
+		s += fmt.Sprintf("; row %d will be removed: it holds the same address", gone[0]+1)
+		if len(gone) > 1 {
+			s += fmt.Sprintf(" (and %s)", plural(len(gone)-1, "other", "others"))
+		}
+	}
+	return s
 }
 
 // accept takes the current row's suggestion.
-func (r *reviewScreen) accept() {
+func (r *reviewScreen) accept() tea.Cmd {
 	i := r.current()
 	if i < 0 {
-		return
+		return nil
 	}
 	sugg := r.session.Rows[i].Suggestion
 	if sugg == "" {
 		r.refuse(fmt.Sprintf("Row %d has no suggestion: e edits the address", i+1))
-		return
+		return nil
 	}
-	r.decide(cleaner.Decision{Action: cleaner.ActionFix, Email: sugg}, "will be written as "+sanitize(sugg))
+	return r.decide(cleaner.Decision{Action: cleaner.ActionFix, Email: sugg})
 }
 
 // undo takes back the latest decision step and shows its first row.
-func (r *reviewScreen) undo() {
+func (r *reviewScreen) undo() tea.Cmd {
 	rows := r.session.Undo()
 	if len(rows) == 0 {
 		r.refuse("Nothing to undo")
-		return
+		return nil
 	}
-	r.c.dirty = true
-	first := rows[0]
-	for _, i := range rows {
-		first = min(first, i)
-	}
+	cmd := r.c.changed()
+	first := slices.Min(rows)
 	if len(rows) == 1 {
 		r.say(fmt.Sprintf("Undid the decision on row %d", first+1))
 	} else {
@@ -466,19 +518,86 @@ func (r *reviewScreen) undo() {
 	if k := sort.SearchInts(r.shown, first); k < len(r.shown) && r.shown[k] == first {
 		r.moveTo(k)
 	}
+	return cmd
 }
 
-// bulk applies a decision to every row with the same domain and reason as
-// the current row: the current row's own, or, when it has none (a, k and x
-// move on to the next row), that of the first decided row like it.
-func (r *reviewScreen) bulk() {
-	i := r.current()
-	if i < 0 {
+// askAcceptAll asks whether to accept the suggestion of every row of the
+// tab (or of the whole list) that has one and no decision yet.
+func (r *reviewScreen) askAcceptAll() {
+	tab := r.session.Acceptable(r.shown)
+	whole := r.session.Acceptable(r.filters[0].rows)
+	where := "in this tab"
+	if r.query != "" {
+		where = "found by the search"
+	}
+	if len(tab) == 0 && len(whole) == 0 {
+		r.refuse("No suggestion waits: every row with one is decided")
 		return
 	}
+	k := r.c.keys
+	yes, no, all := k.Yes, k.No, k.Whole
+	var choices []choice
+	text := ""
+	if len(tab) > 0 {
+		text = fmt.Sprintf("Accept the suggestion of %s %s", plural(len(tab), "row", "rows"), where)
+		choices = append(choices, choice{yes, "accept " + num(len(tab)), func() tea.Cmd { return r.acceptAll(tab) }})
+	} else {
+		text = "No suggestion waits " + where + "; accept those of the whole list"
+		tab = whole
+	}
+	suspects := 0
+	for _, i := range tab {
+		if r.session.Rows[i].Reason == cleaner.ReasonTypoSuspect {
+			suspects++
+		}
+	}
+	warn := ""
+	if suspects > 0 {
+		warn = " " + plural(suspects, "is a likely typo", "are likely typos") +
+			" at a domain that routes mail: if a guess is wrong, the mail goes to a stranger."
+	}
+	if len(whole) > len(tab) {
+		choices = append(choices, choice{all, fmt.Sprintf("whole list (%s)", num(len(whole))), func() tea.Cmd { return r.acceptAll(whole) }})
+	}
+	choices = append(choices, choice{no, "no", nil})
+	r.c.prompt = &prompt{
+		text:    text + "?" + warn + " Rows you decided on stay as they are; u undoes it in one step.",
+		short:   text + "?",
+		choices: choices,
+	}
+}
+
+// acceptAll accepts the suggestion of every row of rows, as one step.
+func (r *reviewScreen) acceptAll(rows []int) tea.Cmd {
+	r.session.AcceptSuggestions(rows)
+	cmd := r.c.changed()
+	msg := "Accepted " + plural(len(rows), "suggestion", "suggestions") + " · u undoes them all"
+	pl := r.c.currentPlan()
+	repeats := 0
+	for _, i := range rows {
+		if o := pl.Outcome(i); o.Action == cleaner.ActionRemove {
+			repeats++
+		}
+		repeats += len(pl.Displaced(i))
+	}
+	if repeats > 0 {
+		msg += fmt.Sprintf(" · %s then removed as a repeat: ! marks it", plural(repeats, "row is", "rows are"))
+	}
+	r.say(msg)
+	return cmd
+}
+
+// like applies a decision to every row with the same domain and reason as
+// the current row: the current row's own, or, when it has none (a, k and x
+// move on to the next row), that of the first decided row like it.
+func (r *reviewScreen) like() tea.Cmd {
+	i := r.current()
+	if i < 0 {
+		return nil
+	}
 	if r.session.Rows[i].Addr.Domain() == "" {
-		r.refuse("A applies to rows with the same domain, and this address has none")
-		return
+		r.refuse("L applies to rows with the same domain, and this address has none")
+		return nil
 	}
 	d, ok := r.session.Decision(i)
 	if !ok {
@@ -490,18 +609,19 @@ func (r *reviewScreen) bulk() {
 		}
 	}
 	if !ok {
-		r.refuse("Decide a row first (a, e, k or x); A then does the same for every row with its domain and reason")
-		return
+		r.refuse("Decide a row first (a, e, k or x); L then does the same for every row with its domain and reason")
+		return nil
 	}
 	rows := r.session.DecideLike(i)
 	row := &r.session.Rows[i]
-	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr.Domain()), cleaner.Explain(row.Reason).Label)
+	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr.Domain()), row.Reason.Words())
 	if len(rows) == 0 {
 		r.say("Every row " + like + " has this decision already")
-		return
+		return nil
 	}
-	r.c.dirty = true
-	r.say(fmt.Sprintf("%s %s like row %d: %s · u undoes", capitalize(string(d.Action)), plural(len(rows), "more row", "more rows"), i+1, like))
+	cmd := r.c.changed()
+	r.say(fmt.Sprintf("%s %s like row %d: %s · u undoes", capitalize(d.Action.Words()), plural(len(rows), "more row", "more rows"), i+1, like))
+	return cmd
 }
 
 // setTab shows filter t, wrapping around.
@@ -550,7 +670,7 @@ func (r *reviewScreen) submitEdit() tea.Cmd {
 // address that would bounce is not recorded: the editor opens again.
 func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	j := r.session.Judge(raw)
-	label := cleaner.Explain(j.Reason).Label
+	label := j.Reason.Words()
 	if j.Verdict() == cleaner.VerdictSuppressed {
 		label += " in your suppression files"
 	}
@@ -563,8 +683,8 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 		return r.edit.Focus()
 	}
 	r.session.Decide([]int{row}, cleaner.Decision{Action: cleaner.ActionFix, Email: j.Addr.Email})
-	r.c.dirty = true
-	msg := fmt.Sprintf("Row %d will be written as %s", row+1, sanitize(j.Addr.Email))
+	cmd := r.c.changed()
+	msg := r.outcomeText(row)
 	if j.Verdict() != cleaner.VerdictValid {
 		msg += " (" + label + ")"
 	}
@@ -572,7 +692,7 @@ func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 		msg += "; did you mean " + sanitize(j.Suggestion) + "?"
 	}
 	r.say(msg)
-	return nil
+	return cmd
 }
 
 // recheck asks DNS again about the domains of the unknown rows (their
@@ -615,6 +735,7 @@ func (r *reviewScreen) rechecked(results []resolver.Result) tea.Cmd {
 		}
 	}
 	r.session.JudgeAll()
+	r.c.plan = nil // the verdicts changed, and with them what export does
 	cur := r.current()
 	r.filters = newFilters(r.session)
 	r.setTab(min(r.tab, len(r.filters)-1))
@@ -627,13 +748,32 @@ func (r *reviewScreen) rechecked(results []resolver.Result) tea.Cmd {
 // columns are the widths of the table's columns.
 type columns struct{ num, addr, reason, sugg, decision int }
 
+// narrow is the width below which the table leaves the suggestion out:
+// the detail pane and the status line give it.
+const narrow = 70
+
 func (r *reviewScreen) columns() columns {
-	c := columns{num: len(strconv.Itoa(len(r.session.Rows))), decision: 9}
+	c := columns{num: len(strconv.Itoa(len(r.session.Rows))), decision: 10}
 	rest := r.c.width - 2 - c.num - c.decision - 4
+	if r.c.width < narrow {
+		rest++ // one space fewer
+		c.reason = min(max(rest/3, 6), 21)
+		c.addr = rest - c.reason
+		return c
+	}
 	c.reason = min(max(rest*2/5, 10), 21) // 21: the longest label
 	c.addr = (rest - c.reason) * 55 / 100
 	c.sugg = rest - c.reason - c.addr
 	return c
+}
+
+// cells joins a table line's cells, one space apart, leaving out the
+// suggestion when the table has no room for it.
+func (cw columns) cells(num, addr, reason, sugg, decision string) string {
+	if cw.sugg == 0 {
+		return num + " " + addr + " " + reason + " " + decision
+	}
+	return num + " " + addr + " " + reason + " " + sugg + " " + decision
 }
 
 func (r *reviewScreen) view() string {
@@ -642,8 +782,8 @@ func (r *reviewScreen) view() string {
 	b.WriteByte('\n')
 	cw := r.columns()
 	st := r.c.styles
-	b.WriteString(st.Header.Render(clip("  "+fit("#", cw.num)+" "+fit("address", cw.addr)+" "+fit("reason", cw.reason)+" "+
-		fit("suggestion", cw.sugg)+" "+fit("decision", cw.decision), r.c.width)))
+	b.WriteString(st.Header.Render(clip("  "+cw.cells(fit("#", cw.num), fit("address", cw.addr), fit("reason", cw.reason),
+		fit("suggestion", cw.sugg), fit("decision", cw.decision)), r.c.width)))
 	b.WriteByte('\n')
 	h := r.tableHeight()
 	if r.mode != browsing && r.failed {
@@ -712,12 +852,16 @@ func (r *reviewScreen) tabsView() string {
 	return clip(" "+s, r.c.width)
 }
 
-// rowView draws row i of the list as one line of the table.
+// rowView draws row i of the list as one line of the table. The
+// decision column shows the user's decision, or in brackets what export
+// does unless the user decides, and a ! when export does something the
+// user should know of: keep a row that cannot receive mail or repeats
+// another, or remove a row because a correction repeats it.
 func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 	st := r.c.styles
 	row := &r.session.Rows[i]
 	addr := r.address(i)
-	reason := cleaner.Explain(row.Reason).Label
+	reason := row.Reason.Words()
 	sugg := sanitize(row.Suggestion)
 	d, decided := r.session.Decision(i)
 	switch {
@@ -726,30 +870,45 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 	case row.DupOf >= 0:
 		sugg = "same as row " + strconv.Itoa(int(row.DupOf)+1)
 	}
-	decision := string(d.Action)
+	decision := d.Action.Words()
+	mark := " "
 	if _, ok := r.checking[i]; ok {
 		decision, decided = "checking…", false
-	} else if !decided {
-		decision = "(" + string(r.c.opt.Policy.Action(*row)) + ")"
+	} else {
+		if !decided {
+			decision = "(" + r.c.policyAction(i).Words() + ")"
+		}
+		if r.attention(i) {
+			mark = "!"
+		}
 	}
 	num := strconv.Itoa(i + 1)
 	num = strings.Repeat(" ", max(cw.num-len(num), 0)) + num
 	if selected {
-		line := "› " + num + " " + fitAddress(addr, cw.addr) + " " + fit(reason, cw.reason) + " " + fitAddress(sugg, cw.sugg) + " " + fit(decision, cw.decision)
+		line := "› " + cw.cells(num, fitAddress(addr, cw.addr), fit(reason, cw.reason), fitAddress(sugg, cw.sugg), fit(decision, cw.decision-1)+mark)
 		return st.Selected.Render(fit(line, r.c.width))
 	}
 	ds := st.Auto
 	if decided {
 		ds = st.Decided
 	}
-	return clip("  "+st.Muted.Render(num)+" "+fitAddress(addr, cw.addr)+" "+st.Verdict(row.Verdict()).Render(fit(reason, cw.reason))+" "+
-		fitAddress(sugg, cw.sugg)+" "+ds.Render(fit(decision, cw.decision)), r.c.width)
+	if mark != " " {
+		mark = st.Warning.Render(mark)
+	}
+	return clip("  "+cw.cells(st.Muted.Render(num), fitAddress(addr, cw.addr), st.Verdict(row.Verdict()).Render(fit(reason, cw.reason)),
+		fitAddress(sugg, cw.sugg), ds.Render(fit(decision, cw.decision-1))+mark), r.c.width)
 }
 
-// address is row i's address as written, made safe to show.
+// address is row i's address as written, made safe to show; a lookalike
+// domain (gmаil.com with a Cyrillic а) is shown in punycode, which tells
+// it from the domain it imitates.
 func (r *reviewScreen) address(i int) string {
-	if a := strings.TrimSpace(sanitize(r.session.Rows[i].Addr.Raw)); a != "" {
-		return a
+	a := &r.session.Rows[i].Addr
+	if _, ok := address.Lookalike(a.ASCII); ok {
+		return sanitize(a.Local() + "@" + a.ASCII)
+	}
+	if s := strings.TrimSpace(sanitize(a.Raw)); s != "" {
+		return s
 	}
 	return "(empty)"
 }
@@ -778,12 +937,23 @@ func (r *reviewScreen) paneView(h int) string {
 		}
 	}
 	plainText := func(s ...string) string { return strings.Join(s, "") }
-	add("Verdict", string(row.Verdict())+": "+e.Label, st.Verdict(row.Verdict()).Render)
+	add("Verdict", verdictText(row), st.Verdict(row.Verdict()).Render)
+	outcome := st.Value.Render
+	if r.attention(i) {
+		outcome = st.Warning.Render
+	}
+	add("Export", r.decisionText(i), outcome)
 	if row.Addr.Detail != "" {
 		add("Problem", sanitize(row.Addr.Detail), plainText)
 	}
+	if note := r.domainNote(row); note != "" {
+		add("Domain", note, st.Warning.Render)
+	}
 	if row.DupOf >= 0 {
 		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(int(row.DupOf))), plainText)
+	}
+	if f := r.fields(i, 2*textW); f != "" {
+		add("Row", f, plainText)
 	}
 	// The user's own evidence and the domain's history come first: they
 	// are what decided, or what the user will want to weigh.
@@ -803,7 +973,6 @@ func (r *reviewScreen) paneView(h int) string {
 	if row.Suggestion != "" {
 		add("Suggest", sanitize(row.Suggestion)+r.routesText(row.Suggestion), plainText)
 	}
-	add("Decision", r.decisionText(i), plainText)
 	for k, l := range r.evidence(row) {
 		label := ""
 		if k == 0 {
@@ -812,9 +981,66 @@ func (r *reviewScreen) paneView(h int) string {
 		add(label, l, st.Muted.Render)
 	}
 	if len(out) > h {
-		out = append(out[:h-1], " "+st.Muted.Render("… a taller window shows more"))
+		out = out[:h]
+		if h >= 5 {
+			out[h-1] = " " + st.Muted.Render("… a taller window shows more")
+		}
 	}
 	return lines(strings.Join(out, "\n"), h)
+}
+
+// verdictText names a row's verdict and reason in words, with the codes
+// the report gives them: "cannot receive mail: domain does not exist
+// (invalid/nxdomain)".
+func verdictText(row *cleaner.Row) string {
+	v, r := row.Verdict(), row.Reason
+	words, codes := r.Words(), string(v)+"/"+string(r)
+	if v.Words() != words {
+		words = v.Words() + ": " + words
+	}
+	if string(v) == string(r) {
+		codes = string(r)
+	}
+	return words + " (" + codes + ")"
+}
+
+// fields lists row i's other cells, with their column names, in about
+// most cells: what a person weighs a row by (name, company, sign-up date).
+func (r *reviewScreen) fields(i, most int) string {
+	l := r.session.List
+	var parts []string
+	n := 0
+	for k, cell := range l.Rows[i] {
+		cell = strings.TrimSpace(sanitize(cell))
+		if k == l.EmailCol || cell == "" {
+			continue
+		}
+		name := "column " + strconv.Itoa(k+1)
+		if k < len(l.Header) && strings.TrimSpace(l.Header[k]) != "" {
+			name = strings.TrimSpace(sanitize(l.Header[k]))
+		}
+		part := name + ": " + cell
+		if n += width(part) + 3; n > most {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// domainNote says how the row's domain is written when the screen could
+// mislead: a lookalike, which imitates another domain with letters of
+// another script, or a domain in Unicode, with its punycode beside it.
+func (r *reviewScreen) domainNote(row *cleaner.Row) string {
+	a := &row.Addr
+	if a.ASCII == "" || a.ASCII == a.Domain() {
+		return ""
+	}
+	if latin, ok := address.Lookalike(a.ASCII); ok {
+		return fmt.Sprintf("%s is %s, not %s: it imitates it with letters of another script", sanitize(a.Domain()), sanitize(a.ASCII), sanitize(latin))
+	}
+	return sanitize(a.Domain()) + " is written " + sanitize(a.ASCII) + " in DNS"
 }
 
 // routesText says what DNS said about a suggestion's domain.
@@ -830,31 +1056,38 @@ func (r *reviewScreen) routesText(sugg string) string {
 	return " (" + sanitize(a.Domain()) + ": " + string(res.Status) + ")"
 }
 
-// decisionText says what export will do with row i, and who decided.
+// decisionText says what export will do with row i, and who decided: the
+// plan's outcome, which may not be the decision (a correction that
+// repeats another row removes one of them).
 func (r *reviewScreen) decisionText(i int) string {
 	if raw, ok := r.checking[i]; ok {
 		return "checking the domain of " + sanitize(raw) + "…"
 	}
-	if d, ok := r.session.Decision(i); ok {
-		switch d.Action {
-		case cleaner.ActionFix:
-			return "yours: write it as " + sanitize(d.Email)
-		case cleaner.ActionKeep:
-			return "yours: keep it as it is"
-		}
-		return "yours: move it to the removed file"
-	}
+	pl := r.c.currentPlan()
+	o := pl.Outcome(i)
+	s := "Row " + strconv.Itoa(i+1) + " will be " + sanitize(pl.Text(i))
 	row := r.session.Rows[i]
-	switch r.c.opt.Policy.Action(row) {
-	case cleaner.ActionFix:
-		return "none yet; export will write the suggestion (batch policy)"
-	case cleaner.ActionKeep:
-		return "none yet; export will keep it (batch policy)"
+	switch {
+	case o.By == cleaner.ByYou:
+		s += " (your decision)"
+	case row.Persistent && row.Verdict() == cleaner.VerdictUnknown && o.Action == cleaner.ActionRemove:
+		s += ": its DNS failure persists across runs (the default chosen on the export screen; decide to change it)"
+	default:
+		s += " (the default until you decide)"
 	}
-	if row.Persistent && row.Verdict() == cleaner.VerdictUnknown {
-		return "none yet; export will remove it: its DNS failure persists across runs (-drop-persistent)"
+	for _, j := range pl.Displaced(i) {
+		s += fmt.Sprintf("; row %d will be removed, as it holds the same address", j+1)
 	}
-	return "none yet; export will remove it (batch policy)"
+	return s
+}
+
+// attention reports whether export does something with row i the user
+// should know of: keep it though it cannot receive mail or repeats another
+// row, or remove a row because a correction repeats it.
+func (r *reviewScreen) attention(i int) bool {
+	pl := r.c.currentPlan()
+	o := pl.Outcome(i)
+	return o.KeptDespite() || o.Correction != "" || o.ByCorrection || len(pl.Displaced(i)) > 0
 }
 
 // maxEvidence is how many records of one address the detail pane lists,
@@ -972,14 +1205,17 @@ func (r *reviewScreen) statusView() string {
 		left = st.Error.Render(r.status)
 	case r.status != "":
 		left = st.Success.Render(r.status)
+	case r.c.store != nil && r.c.store.err != nil:
+		left = st.Error.Render("Your decisions could not be saved: " + errorText(r.c.store.err))
 	default:
 		left = st.Muted.Render(fmt.Sprintf("%s flagged of %s · %s decided", num(len(r.filters[0].rows)), num(len(r.session.Rows)), num(r.session.Decided())))
 		if r.query != "" {
 			left += st.Muted.Render(" · search: ") + sanitize(r.query)
 		}
 		if r.c.dirty {
-			left += st.Warning.Render(" · not exported")
+			left += st.Warning.Render(" · saved, not exported")
 		}
+		left += st.Muted.Render(" · (remove) is the default, remove yours")
 		if r.c.width < 110 {
 			left += st.Muted.Render(" · tab filter · enter details · w export")
 		}

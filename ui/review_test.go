@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -79,7 +81,7 @@ func TestReviewAccept(t *testing.T) {
 	if tt.row() != 2 {
 		t.Errorf("cursor on row %d, want it moved on to 2", tt.row())
 	}
-	if !strings.Contains(tt.view(), "Row 2 will be written as bob@gmail.com") {
+	if !strings.Contains(tt.view(), "Row 2 will be corrected to bob@gmail.com") {
 		t.Errorf("no confirmation in:\n%s", tt.view())
 	}
 	tt.press("down") // row 4: no suggestion
@@ -130,21 +132,21 @@ func TestReviewUndo(t *testing.T) {
 	}
 }
 
-func TestReviewBulk(t *testing.T) {
+func TestReviewLike(t *testing.T) {
 	tt := atReview(t, Options{})
-	tt.press("A")
+	tt.press("L")
 	if tt.m.review.session.Decided() != 0 || !tt.m.review.failed {
-		t.Fatal("A on an undecided group decided something")
+		t.Fatal("L on an undecided group decided something")
 	}
 	tt.press("a") // row 2 takes bob@gmail.com; the cursor moves to row 3
-	tt.press("A") // row 3 is like row 2: gmial.com, nxdomain
+	tt.press("L") // row 3 is like row 2: gmial.com, nxdomain
 	if d := tt.decision(2); d.Action != cleaner.ActionFix || d.Email != "carl@gmail.com" {
-		t.Errorf("row 3 after A: %+v, want fix to its own suggestion carl@gmail.com", d)
+		t.Errorf("row 3 after L: %+v, want fix to its own suggestion carl@gmail.com", d)
 	}
 	if d := tt.decision(3); d.Action != "" {
-		t.Errorf("row 4 (another domain) decided by A: %+v", d)
+		t.Errorf("row 4 (another domain) decided by L: %+v", d)
 	}
-	if v := tt.view(); !strings.Contains(v, "Fix 1 more row like row 2: at gmial.com (domain does not exist)") {
+	if v := tt.view(); !strings.Contains(v, "Correct 1 more row like row 2: at gmial.com (domain does not exist)") {
 		t.Errorf("no confirmation:\n%s", v)
 	}
 	tt.press("u")
@@ -157,9 +159,9 @@ func TestReviewBulk(t *testing.T) {
 
 	// Syntax errors have no domain: they are not alike.
 	tt.press("end", "up", "up", "x") // row 7, not-an-email
-	tt.press("A")
+	tt.press("L")
 	if _, ok := tt.m.review.session.Decision(7); ok || !strings.Contains(tt.view(), "this address has none") {
-		t.Errorf("A on a row without domain:\n%s", tt.view())
+		t.Errorf("L on a row without domain:\n%s", tt.view())
 	}
 }
 
@@ -255,7 +257,7 @@ func TestReviewFilters(t *testing.T) {
 		labels = append(labels, tt.m.review.filters[tt.m.review.tab].label())
 		tt.press("tab")
 	}
-	want := []string{"all flagged", "no mail server (MX)", "not an email address", "domain does not exist", "DNS check failed", "repeated address"}
+	want := []string{"all flagged", "no mail server (MX)", "not an email address", "domain does not exist", "DNS check failed", "repeated address", "all rows"}
 	if !slices.Equal(labels, want) {
 		t.Fatalf("tabs = %q, want %q", labels, want)
 	}
@@ -282,7 +284,7 @@ func TestReviewRoleAndDisposable(t *testing.T) {
 	for _, f := range tt.m.review.filters {
 		labels = append(labels, f.label())
 	}
-	if want := []string{"all flagged", "disposable address", "role address"}; !slices.Equal(labels, want) {
+	if want := []string{"all flagged", "disposable address", "role address", "all rows"}; !slices.Equal(labels, want) {
 		t.Fatalf("tabs = %q, want %q", labels, want)
 	}
 	tt.press("tab") // disposable address
@@ -294,7 +296,7 @@ func TestReviewRoleAndDisposable(t *testing.T) {
 	if got := tt.m.review.shown; !slices.Equal(got, []int{1, 3}) {
 		t.Errorf("role filter shows %v, want rows 2 and 4", got)
 	}
-	if v := tt.view(); !strings.Contains(v, "row 2 · info@contoso.com") || !strings.Contains(v, "Mailchimp refuses") || !strings.Contains(v, "export will keep it") {
+	if v := tt.view(); !strings.Contains(v, "row 2 · info@contoso.com") || !strings.Contains(v, "Mailchimp refuses") || !strings.Contains(v, "Row 2 will be kept as it is") {
 		t.Errorf("details of the role address:\n%s", v)
 	}
 }
@@ -305,14 +307,15 @@ func TestReviewDetails(t *testing.T) {
 	tt.press("enter")
 	v := tt.view()
 	for _, want := range []string{"row 2 · bob@gmial.com", "550 5.4.4 Unable to route", "Advice", "bob@gmail.com (gmail.com accepts mail)",
-		"export will remove it", "gmial.com: nxdomain", "MX gmial.com → NXDOMAIN · 1 attempt"} {
+		"Row 2 will be removed: domain does not exist (the default until you decide)", "Row       name: Bob",
+		"gmial.com: nxdomain", "MX gmial.com → NXDOMAIN · 1 attempt"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("details lack %q:\n%s", want, v)
 		}
 	}
 	tt.press("down", "down", "down") // row 5, dns_error
 	v = tt.view()
-	for _, want := range []string{"451 4.4.3", "SERVFAIL after 3 attempts", "3 attempts", "export will keep it"} {
+	for _, want := range []string{"451 4.4.3", "SERVFAIL after 3 attempts", "3 attempts", "Row 5 will be kept as it is"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("dns_error details lack %q:\n%s", want, v)
 		}
@@ -371,5 +374,70 @@ func TestExportWaitsForPendingEdit(t *testing.T) {
 	tt.press("w")
 	if tt.m.current != tt.m.export {
 		t.Errorf("w after the check: screen %q, want export", tt.m.current.name())
+	}
+}
+
+// TestReviewLookalikeDomain: a domain that imitates gmail.com with a
+// Cyrillic letter is shown in punycode in the table, and the pane says
+// what it imitates.
+func TestReviewLookalikeDomain(t *testing.T) {
+	tt := atReview(t, Options{Path: writeList(t, "email\nann@gmail.com\njo@gm\u0430il.com\n")})
+	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	tt.press("enter")
+	v := tt.view()
+	for _, want := range []string{"jo@xn--gmil-63d.com", "Domain    gm\u0430il.com is xn--gmil-63d.com, not gmail.com: it imitates it"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// TestReviewKeptDespite: keeping a row that cannot receive mail, or a
+// repeat, is done, with a warning in the table, the pane and the summary.
+func TestReviewKeptDespite(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	tt.press("down", "down", "k") // row 4, dan@nowhere-at-all.com
+	if v := tt.view(); !strings.Contains(v, "Row 4 will be kept as written, though domain does not exist") || !strings.Contains(v, "keep     !") {
+		t.Errorf("keeping an invalid row is not warned about:\n%s", v)
+	}
+	tt.press("down", "k") // row 6, a repeat of row 1
+	if v := tt.view(); !strings.Contains(v, "Row 6 will be kept, though it repeats row 1") {
+		t.Errorf("keeping a repeat is not warned about:\n%s", v)
+	}
+	tt.press("esc")
+	if v := tt.view(); !strings.Contains(v, "2 rows you keep cannot receive mail, are suppressed or repeat another row") {
+		t.Errorf("the summary does not warn:\n%s", v)
+	}
+}
+
+// TestDecisionsSavedAtOnceAndOnExit: a decision is saved by the command
+// that follows it; one whose command never ran (the program ended first)
+// is saved by the flush that Run does on every way out.
+func TestDecisionsSavedAtOnceAndOnExit(t *testing.T) {
+	path := writeList(t, testList)
+	tt := atReview(t, Options{Path: path})
+	decisions := filepath.Join(filepath.Dir(path), "list.decisions.csv")
+	tt.press("x")
+	saved, err := cleaner.LoadDecisions(decisions)
+	if err != nil || len(saved.Records) != 1 {
+		t.Fatalf("after x: %+v, %v; want the decision saved", saved, err)
+	}
+	if fi, err := os.Stat(decisions); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("decisions file mode: %v, %v", fi, err)
+	}
+	// k, whose save command is dropped, as when ctrl+c ends the program
+	// before it runs.
+	tt.m.Update(keyPress("k"))
+	if saved, _ := cleaner.LoadDecisions(decisions); len(saved.Records) != 1 {
+		t.Fatalf("the save ran: %d records", len(saved.Records))
+	}
+	tt.m.c.flushDecisions()
+	saved, err = cleaner.LoadDecisions(decisions)
+	if err != nil || len(saved.Records) != 2 {
+		t.Fatalf("after the flush: %+v, %v; want both decisions", saved, err)
+	}
+	if got := tt.m.exitText(); !strings.Contains(got, "2 decisions saved in "+decisions) || !strings.Contains(got, "nothing exported") {
+		t.Errorf("exit text %q", got)
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"image/color"
 
-	"charm.land/bubbles/v2/filepicker"
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
@@ -15,32 +14,32 @@ import (
 // (light or dark) and colour support. Nothing else in the package creates a
 // colour.
 type Styles struct {
-	Plain    lipgloss.Style // text as it is
-	Title    lipgloss.Style // the app name in the top bar
-	Crumb    lipgloss.Style // the file and screen name beside it
-	Heading  lipgloss.Style // a section heading inside a screen
-	Label    lipgloss.Style // the name in a "name  value" line
-	Value    lipgloss.Style // a value worth noticing
-	Muted    lipgloss.Style // secondary text
-	Error    lipgloss.Style
-	Warning  lipgloss.Style
-	Success  lipgloss.Style
-	KeyHint  lipgloss.Style // a key named inside a sentence
-	Tab      lipgloss.Style
-	TabOn    lipgloss.Style
-	Header   lipgloss.Style // table column headings
-	Selected lipgloss.Style // the cursor row, or the chosen column
-	Decided  lipgloss.Style // a decision the user took
-	Auto     lipgloss.Style // what the batch policy will do with an undecided row
-	Bar      lipgloss.Style // the empty part of a bar
-	Spinner  lipgloss.Style
+	Plain     lipgloss.Style // text as it is
+	Title     lipgloss.Style // the app name in the top bar
+	Crumb     lipgloss.Style // the file and screen name beside it
+	Heading   lipgloss.Style // a section heading inside a screen
+	Label     lipgloss.Style // the name in a "name  value" line
+	Value     lipgloss.Style // a value worth noticing
+	Muted     lipgloss.Style // secondary text
+	Error     lipgloss.Style
+	Warning   lipgloss.Style
+	Success   lipgloss.Style
+	KeyHint   lipgloss.Style // a key named inside a sentence
+	Tab       lipgloss.Style
+	TabOn     lipgloss.Style
+	Header    lipgloss.Style // table column headings
+	Selected  lipgloss.Style // the cursor row, or the chosen column
+	Directory lipgloss.Style // a folder in the file picker
+	Decided   lipgloss.Style // a decision the user took
+	Auto      lipgloss.Style // what the batch policy will do with an undecided row
+	Bar       lipgloss.Style // the empty part of a bar
+	Spinner   lipgloss.Style
 
 	verdict map[cleaner.Verdict]lipgloss.Style
 	accent  color.Color
 
-	Help   help.Styles
-	Input  textinput.Styles
-	Picker filepicker.Styles
+	Help  help.Styles
+	Input textinput.Styles
 }
 
 // Verdict returns the style of a verdict's name and bars.
@@ -93,23 +92,17 @@ func newStyles(isDark, noColor bool) Styles {
 			cleaner.VerdictDuplicate:  st().Foreground(purple),
 			cleaner.VerdictSuppressed: st().Foreground(orange),
 		},
-		accent: accent,
-		Help:   help.DefaultStyles(isDark),
-		Input:  textinput.DefaultStyles(isDark),
-		Picker: filepicker.DefaultStyles(),
+		accent:    accent,
+		Directory: st().Foreground(blue),
+		Help:      help.DefaultStyles(isDark),
+		Input:     textinput.DefaultStyles(isDark),
 	}
 	// A steady cursor: a blinking one redraws the screen twice a second
 	// for nothing.
 	s.Input.Cursor.Blink = false
-	s.Picker.Cursor = st().Foreground(accent)
-	s.Picker.Selected = st().Bold(true).Foreground(accent)
-	s.Picker.Directory = st().Foreground(blue)
-	s.Picker.DisabledFile = st().Foreground(muted)
-	s.Picker.EmptyDirectory = st().Foreground(muted).PaddingLeft(2).SetString("No .csv, .tsv or .txt files here.")
 	if noColor {
 		s.Selected = st().Reverse(true)
 		s.TabOn = s.TabOn.Reverse(true)
-		s.Picker.Selected = st().Reverse(true)
 	}
 	return s
 }

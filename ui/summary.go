@@ -13,16 +13,23 @@ import (
 
 // summaryScreen shows the outcome of the checks: counts per verdict and
 // reason as bars, the domains that fail most often with their reason, and
-// how many suggestions wait for review.
+// where the review stands (decisions taken, suggestions waiting, what
+// export would write), which follows every decision.
 type summaryScreen struct {
 	c       *common
-	session *cleaner.Session
 	sum     cleaner.Summary
-	saveErr error // why the domain history could not be saved
+	saveErr error  // why the domain history could not be saved
+	note    string // what became of the saved decisions, "" for nothing
+
+	// What the latest plan does, counted once per plan: a list may have
+	// a million rows.
+	counted *cleaner.Plan
+	count   cleaner.PlanCount
+	waiting int // suggestions without a decision
 }
 
-func newSummaryScreen(c *common, s *cleaner.Session, sum cleaner.Summary) *summaryScreen {
-	return &summaryScreen{c: c, session: s, sum: sum}
+func newSummaryScreen(c *common, sum cleaner.Summary) *summaryScreen {
+	return &summaryScreen{c: c, sum: sum}
 }
 
 func (s *summaryScreen) name() string { return "Summary" }
@@ -31,9 +38,11 @@ func (s *summaryScreen) busy() bool   { return false }
 
 func (s *summaryScreen) help() helpKeys {
 	k := s.c.keys
+	back := k.Back
+	back.SetHelp("esc", "columns")
 	return helpKeys{
-		short: []key.Binding{k.Review, k.Export},
-		full:  [][]key.Binding{{k.Review, k.Export}},
+		short: []key.Binding{k.Review, k.Export, back},
+		full:  [][]key.Binding{{k.Review, k.Export, back}},
 	}
 }
 
@@ -51,6 +60,8 @@ func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
 		return func() tea.Msg { return goReviewMsg{} }
 	case key.Matches(kp, s.c.keys.Export):
 		return func() tea.Msg { return goExportMsg{} }
+	case key.Matches(kp, s.c.keys.Back):
+		return func() tea.Msg { return goColumnsMsg{} }
 	}
 	return nil
 }
@@ -103,13 +114,51 @@ func reasonsOf(v cleaner.Verdict) []cleaner.Reason {
 	return rs
 }
 
+// reviewLines say where the review stands: the decisions taken, the
+// suggestions that wait, and what export would write now.
+func (s *summaryScreen) reviewLines() []string {
+	st := s.c.styles
+	sess := s.c.session
+	var out []string
+	if s.note != "" {
+		out = append(out, st.Success.Render(s.note))
+	}
+	if pl := s.c.currentPlan(); pl != s.counted {
+		s.counted, s.count, s.waiting = pl, pl.Count(), 0
+		for i := range sess.Rows {
+			if sess.Rows[i].Suggestion != "" {
+				if _, decided := sess.Decision(i); !decided {
+					s.waiting++
+				}
+			}
+		}
+	}
+	waiting, pc := s.waiting, s.count
+	switch n := s.sum.Suggestions; {
+	case n > 0 && waiting == 0:
+		out = append(out, plural(n, "suggested correction:", "suggested corrections:")+" all reviewed")
+	case n > 0:
+		out = append(out, st.Value.Render(plural(waiting, "suggested correction waits", "suggested corrections wait"))+
+			fmt.Sprintf(" for review (of %s)", num(n)))
+	}
+	out = append(out, fmt.Sprintf("%s by you · export now: %s kept (%s corrected), %s removed",
+		plural(sess.Decided(), "decision", "decisions"), num(pc.Kept), num(pc.Corrected), num(pc.Removed)))
+	if pc.KeptDespite > 0 {
+		out = append(out, st.Warning.Render(plural(pc.KeptDespite, "row you keep", "rows you keep"))+" cannot receive mail, are suppressed or repeat another row")
+	}
+	if err := s.c.store.err; err != nil {
+		out = append(out, st.Error.Render("Your decisions could not be saved: ")+errorText(err))
+	}
+	return out
+}
+
 func (s *summaryScreen) view() string {
 	st := s.c.styles
 	sum := s.sum
 	w := s.c.width
 	var counts []string
-	head := st.Heading.Render(fmt.Sprintf("%s, %s", plural(sum.Rows, "row", "rows"), plural(sum.Domains, "distinct domain", "distinct domains")))
-	if !s.session.DNS() {
+	head := st.Heading.Render(fmt.Sprintf("%s, %s", plural(sum.Rows, "row", "rows"), plural(sum.Domains, "domain", "domains")))
+	if !s.c.session.DNS() {
 		head += st.Warning.Render(" · DNS checks off")
 	}
 	counts = append(counts, head, "")
@@ -120,22 +169,19 @@ func (s *summaryScreen) view() string {
 	for _, v := range cleaner.Verdicts {
 		n := sum.ByVerdict[v]
 		vs := st.Verdict(v)
-		counts = append(counts, vs.Render(fmt.Sprintf("%-24s", v))+fmt.Sprintf("%7s ", num(n))+vs.Render(bar(n, sum.Rows, barW)))
+		counts = append(counts, vs.Render(fit(v.Words(), 24))+fmt.Sprintf("%7s ", num(n))+vs.Render(bar(n, sum.Rows, barW)))
 		rs := reasonsOf(v)
 		if len(rs) < 2 {
 			continue
 		}
 		for _, r := range rs {
 			if m := sum.ByReason[r]; m > 0 {
-				counts = append(counts, st.Muted.Render(fit("  "+cleaner.Explain(r).Label, 24))+fmt.Sprintf("%7s ", num(m))+st.Muted.Render(bar(m, sum.Rows, barW)))
+				counts = append(counts, st.Muted.Render(fit("  "+r.Words(), 24))+fmt.Sprintf("%7s ", num(m))+st.Muted.Render(bar(m, sum.Rows, barW)))
 			}
 		}
 	}
-	var notes []string
-	if n := sum.Suggestions; n > 0 {
-		notes = append(notes, st.Value.Render(plural(n, "suggested correction waits", "suggested corrections wait"))+" for review")
-	}
-	if n := sum.ByReason[cleaner.ReasonNotChecked]; n > 0 && s.session.DNS() {
+	notes := s.reviewLines()
+	if n := sum.ByReason[cleaner.ReasonNotChecked]; n > 0 && s.c.session.DNS() {
 		notes = append(notes, st.Warning.Render(plural(n, "row was", "rows were"))+" not checked (the checks were stopped): they are kept as unknown")
 	}
 	if sc := sum.Suppression; sc.Files > 0 {
@@ -147,16 +193,16 @@ func (s *summaryScreen) view() string {
 		notes = append(notes, line)
 	}
 	if n := sum.Persistent; n > 0 {
-		what := "kept as unknown (-drop-persistent removes them)"
-		if s.c.opt.Policy.DropPersistent {
-			what = "removed (-drop-persistent)"
+		what := "kept (the export screen can remove them)"
+		if s.c.policy.DropPersistent {
+			what = "removed, as the export screen says"
 		}
 		notes = append(notes, st.Warning.Render(plural(n, "row's", "rows'"))+" DNS failure persists across runs: "+what)
 	}
 	if s.saveErr != nil {
 		notes = append(notes, st.Warning.Render("The domain history was not saved: ")+errorText(s.saveErr))
 	}
-	if s.c.opt.Checker != nil && s.session.DNS() {
+	if s.c.opt.Checker != nil && s.c.session.DNS() {
 		// What the DNS server did: a lie or a silence found during the
 		// checks, a rate limit kept to.
 		for _, n := range s.c.opt.Checker.Notes() {
@@ -175,8 +221,7 @@ func (s *summaryScreen) view() string {
 		failing = append(failing, st.Muted.Render("none"))
 	}
 	for _, dc := range sum.Failing {
-		e := cleaner.Explain(dc.Reason)
-		failing = append(failing, fit(sanitize(dc.Domain), 26)+" "+st.Verdict(cleaner.VerdictOf(dc.Reason)).Render(fit(e.Label, 22))+fmt.Sprintf("%6s", num(dc.Rows)))
+		failing = append(failing, fit(sanitize(dc.Domain), 26)+" "+st.Verdict(cleaner.VerdictOf(dc.Reason)).Render(fit(dc.Reason.Words(), 22))+fmt.Sprintf("%6s", num(dc.Rows)))
 	}
 
 	var out []string
@@ -209,8 +254,14 @@ func (s *summaryScreen) view() string {
 			out = append(out, failing[:min(len(failing), room)]...)
 		}
 	}
-	out = append(out, "")
-	out = append(out, notes...)
+	// The notes say where the review stands: on a short screen they come
+	// before the counts they would otherwise push off it.
+	if len(out)+1+len(notes) > s.c.bodyH {
+		out = append(append(notes, ""), out...)
+	} else {
+		out = append(out, "")
+		out = append(out, notes...)
+	}
 	var b strings.Builder
 	if len(out)+1 <= s.c.bodyH {
 		b.WriteString("\n")

@@ -100,11 +100,11 @@ func TestReviewEvidenceTab(t *testing.T) {
 	checkSafe(t, tt, "the hard bounce's details",
 		"row 1 · ann@gmail.com", "Verdict   suppressed: hard bounced before",
 		"Evidence  hard_bounce 5.1.1 on 2026-03-02 (", "mail.log, line",
-		`said: 550 5.1.1 \x1b]0;pwned\aThe`, "The account does not", "Decision  none yet; export will remove it")
+		`said: 550 5.1.1 \x1b]0;pwned\aThe`, "The account does not", "Export    Row 1 will be removed: hard bounced before (the default until you decide)")
 	tt.press("down", "down") // row 9: a soft bounce, kept
 	checkSafe(t, tt, "the soft bounce's details",
-		"row 9 · fay@yahoo.com", "Verdict   valid: deliverable", "Evidence  soft_bounce 4.2.2 on", "Mailbox full",
-		"export will keep it")
+		"row 9 · fay@yahoo.com", "Verdict   deliverable (valid/ok)", "Evidence  soft_bounce 4.2.2 on", "Mailbox full",
+		"Row 9 will be kept as it is")
 	tt.press("down")
 	checkSafe(t, tt, "the unsubscribe's details", "Verdict   suppressed: unsubscribed",
 		"Evidence  unsubscribed on 2026-01-01 (", "unsubscribes.csv,")
@@ -163,6 +163,7 @@ func TestOpenAddsEvidence(t *testing.T) {
 		!strings.Contains(v, "s add/drop bounce file") {
 		t.Errorf("the open screen does not say how to add evidence:\n%s", v)
 	}
+	tt.press("tab") // a mail log is not a list: show every file
 	highlight := func(name string) {
 		t.Helper()
 		tt.press("home")
@@ -251,10 +252,10 @@ func TestReviewPersistent(t *testing.T) {
 		if !tt.m.review.session.Rows[4].Persistent {
 			t.Fatalf("drop %v: row 5 (flaky-dns.org) is not persistent", drop)
 		}
-		decision, summary := "export will keep it (batch policy)", "1 row's DNS failure persists across runs: kept as unknown (-drop-persistent removes them)"
+		decision, summary := "Row 5 will be kept as it is (the default", "1 row's DNS failure persists across runs: kept (the export screen can remove them)"
 		if drop {
-			decision = "export will remove it: its DNS failure persists across runs (-drop-persistent)"
-			summary = "1 row's DNS failure persists across runs: removed (-drop-persistent)"
+			decision = "Row 5 will be removed: DNS check failed: its DNS failure persists across runs"
+			summary = "1 row's DNS failure persists across runs: removed, as the export screen says"
 		}
 		if v := ansi.Strip(tt.m.summary.view()); !strings.Contains(v, summary) {
 			t.Errorf("drop %v: the summary lacks %q:\n%s", drop, summary, v)

@@ -134,20 +134,29 @@ func bar(n, total, w int) string {
 	return s
 }
 
-// fitAddress is fit for an email address: when it is too long, the local
-// part is shortened first, so that the domain, where most mistakes are,
-// stays in view.
+// fitAddress is fit for an email address: when it is too long, the part
+// around the @ stays in view, where most mistakes are: the end of the local
+// part, every @ (keisha.brooks@@gmail.com shows both) and the domain. The
+// middle of the local part gives way first, then the end of the domain,
+// the local part keeping a few characters of each end.
 func fitAddress(s string, w int) string {
-	at := strings.LastIndexByte(s, '@')
+	at := strings.IndexByte(s, '@')
 	if at < 0 || width(s) <= w {
 		return fit(s, w)
 	}
-	local, domain := s[:at], s[at:]
-	keep := w - width(domain) - 1
-	if keep < 3 {
-		return fit(s, w)
+	local, rest := s[:at], s[at:] // rest: every @ and the domain
+	const ends = 3                // characters kept at each end of the local part
+	tail := ansi.TruncateLeft(local, max(width(local)-ends, 0), "")
+	room := w - width(rest) - width(tail) - 1 // for the start of the local part
+	if room < ends {
+		// Not even the domain fits: the ends of the local part, the @
+		// and the start of the domain.
+		if width(local) > 2*ends+1 {
+			local = ansi.Truncate(local, ends, "") + "…" + tail
+		}
+		return fit(local+rest, w)
 	}
-	return fit(ansi.Truncate(local, keep, "")+"…"+domain, w)
+	return fit(ansi.Truncate(local, room, "")+"…"+tail+rest, w)
 }
 
 // wrap breaks plain text into lines of at most w cells, at spaces only (so

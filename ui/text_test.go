@@ -28,8 +28,13 @@ func TestFitAddress(t *testing.T) {
 		want string
 	}{
 		{"bob@gmail.com", 15, "bob@gmail.com  "},
-		{"bethan.cartwright10@yahoo.co.ukk", 22, "bethan.c…@yahoo.co.ukk"},
+		{"bethan.cartwright10@yahoo.co.ukk", 22, "betha…t10@yahoo.co.ukk"},
+		// Every @ stays in view, with the end of the local part.
+		{"keisha.brooks@@gmail.com", 22, "keisha.…oks@@gmail.com"},
+		{"keisha.brooks@@gmail.com", 18, "kei…oks@@gmail.com"},
+		// A domain too long for the room is cut at its end.
 		{"noreply@noreply.contoso.com", 12, "noreply@nor…"},
+		{"dreynolds@meridianlogistics.com", 22, "dre…lds@meridianlogis…"},
 		{"no-at-sign-at-all", 8, "no-at-s…"},
 	}
 	for _, tt := range tests {

@@ -41,8 +41,21 @@ func TestUntrustedServerBeforeAnyVerdict(t *testing.T) {
 	if tt.m.current != tt.m.summary || !strings.Contains(tt.view(), "DNS checks off") {
 		t.Fatalf("after o: screen %q, want the summary with DNS off:\n%s", tt.m.current.name(), tt.view())
 	}
-	if got := tt.m.summary.session.Rows[3].Reason; got != cleaner.ReasonNotChecked {
+	if got := tt.m.c.session.Rows[3].Reason; got != cleaner.ReasonNotChecked {
 		t.Errorf("a row judged on the lying server's word: %q", got)
+	}
+}
+
+// TestUntrustedServerSmallTerminal: at 40x10 the reason and the choices
+// stay in view, the title and the explanation giving way.
+func TestUntrustedServerSmallTerminal(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{proof: lying}, NewChecker: func(string) (Checker, error) { return nil, errors.New("unused") }}, 40, 10)
+	tt.press("enter")
+	v := tt.view()
+	for _, want := range []string{"10.9.8.7:53", "d   check with", "o   go on without", "q   quit"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the checking screen at 40x10 lacks %q:\n%s", want, v)
+		}
 	}
 }
 
@@ -82,7 +95,7 @@ func TestAnotherServer(t *testing.T) {
 	if len(good.proved) != 1 {
 		t.Errorf("the new server was proved %d times, want once", len(good.proved))
 	}
-	if got := tt.m.summary.session.Rows[3].Reason; got != cleaner.ReasonNXDomain {
+	if got := tt.m.c.session.Rows[3].Reason; got != cleaner.ReasonNXDomain {
 		t.Errorf("row 4 %q, want nxdomain from the new server", got)
 	}
 	if strings.Join(asked, ",") != "nonsense,192.0.2.53" {

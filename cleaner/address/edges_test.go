@@ -67,6 +67,20 @@ func TestParseLocalAtext(t *testing.T) {
 	}
 }
 
+// TestParseDomainLetters: every letter and digit is allowed in a domain,
+// by the fast path for a plain lower-case domain and by the general one
+// that a capital or a non-ASCII letter takes.
+func TestParseDomainLetters(t *testing.T) {
+	for _, domain := range []string{
+		"abcdefghijklmnopqrstuvwxyz.com", "ABCDEFGHIJKLMNOPQRSTUVWXYZ.com", "0123456789.com",
+		"Amazon.com", "zürich.ch", "Zz-9.de", "xn--zrich-kva.ch",
+	} {
+		if a := Parse("ann@" + domain); a.Reason != "" {
+			t.Errorf("Parse(ann@%s): %s (%s)", domain, a.Reason, a.Detail)
+		}
+	}
+}
+
 // TestParseQuotes: cells of quotation marks alone, a quoted local part
 // with a bad character after a good one, and a cell whose first and last
 // characters are alike but are not quotes.

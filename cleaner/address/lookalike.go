@@ -52,6 +52,16 @@ var lookalikes = map[rune]byte{
 	'\uA647': 'i', // ꙇ Cyrillic iota
 }
 
+// Lookalike reports whether a lower-case domain, in Unicode or punycode
+// form, mixes Latin letters with Cyrillic or Greek letters that imitate
+// Latin ones (gmаil.com, with a Cyrillic а), and returns the Latin name it
+// imitates: a screen shows such a domain with its punycode beside it, or a
+// person sees gmail.com.
+func Lookalike(domain string) (latin string, ok bool) {
+	latin, _, ok = withoutLookalikes(domain)
+	return latin, ok
+}
+
 // withoutLookalikes returns a lower-case domain, in Unicode or punycode
 // form, with its Cyrillic and Greek lookalike letters replaced by the Latin
 // letters they imitate (gmаil.com, with a Cyrillic а, is gmail.com), and

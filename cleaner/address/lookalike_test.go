@@ -118,3 +118,17 @@ func TestSuspectLookalike(t *testing.T) {
 		}
 	}
 }
+
+func TestLookalike(t *testing.T) {
+	for domain, want := range map[string]string{
+		"gm\u0430il.com":   "gmail.com",
+		"xn--gmil-63d.com": "gmail.com",
+		"gmail.com":        "",
+		"m\u00fcnchen.de":  "",
+		"\u043f\u043e\u0447\u0442\u0430.\u0440\u0444": "",
+	} {
+		if got, ok := Lookalike(domain); got != want || ok != (want != "") {
+			t.Errorf("Lookalike(%q) = %q, %v, want %q", domain, got, ok, want)
+		}
+	}
+}

@@ -22,7 +22,23 @@ type ReadOptions struct {
 	Delimiter rune   // 0: sniff among ',' ';' '\t' '|'
 	Column    string // "": detect; else a header name (case-insensitive) or a 1-based column number
 	MaxBytes  int64  // 0: DefaultMaxBytes; a larger input is refused before it is parsed
+	Header    Header // whether the first line is a header line; HeaderDetect by default
 }
+
+// Header says whether a list's first line names its columns or is a row
+// like the others.
+type Header int
+
+const (
+	// HeaderDetect: the first line is data when it holds an address in
+	// the email column (and that column was not found by its name on
+	// that line), else a header line.
+	HeaderDetect Header = iota
+	// HeaderFirstLine: the first line is a header line, whatever it holds.
+	HeaderFirstLine
+	// HeaderNone: the file has no header line; the first line is a row.
+	HeaderNone
+)
 
 // DefaultMaxBytes is the largest input read when ReadOptions.MaxBytes is 0.
 // A list read is held in memory, at some five to eight times its size; a
@@ -68,6 +84,9 @@ type List struct {
 	// outputs take, so that they are no more readable than it; 0 for a
 	// list read from a pipe or a reader (Read).
 	Perm fs.FileMode
+
+	headerLine int    // the 1-based line of the header, when there is one
+	headerNote string // the note among Notes that says the file has no header line, if any
 }
 
 // ReadError is a read failure with the position, printed as
@@ -283,16 +302,22 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 	if len(recs) == 0 {
 		return nil, &ReadError{File: name, Err: ErrEmptyFile}
 	}
-	col, by, colErr := readFindColumn(recs, opt.Column)
+	col, by, colErr := readFindColumn(recs, opt.Column, opt.Header == HeaderNone)
 	// A first line is data, not a header, when it holds an address in the
 	// email column, unless that column was found by its header name.
-	headerless := col >= 0 && col < len(recs[0]) && readLooksLikeAddress(recs[0][col]) &&
-		by != "header" && !(by == "option" && readIsHeaderName(recs[0], opt.Column))
+	headerless := opt.Header == HeaderNone
+	if opt.Header == HeaderDetect {
+		headerless = col >= 0 && col < len(recs[0]) && readLooksLikeAddress(recs[0][col]) &&
+			by != "header" && !(by == "option" && readIsHeaderName(recs[0], opt.Column))
+	}
 	if headerless {
 		l.Rows, l.Lines = recs, p.lines
-		l.Notes = append(l.Notes, fmt.Sprintf("no header line: line %d holds an address in column %d, so every line is read as a row", p.lines[0], col+1))
+		if opt.Header == HeaderDetect {
+			l.headerNote = fmt.Sprintf("no header line: line %d holds an address in column %d, so every line is read as a row", p.lines[0], col+1)
+			l.Notes = append(l.Notes, l.headerNote)
+		}
 	} else {
-		l.Header, l.Rows, l.Lines = recs[0], recs[1:], p.lines[1:]
+		l.Header, l.Rows, l.Lines, l.headerLine = recs[0], recs[1:], p.lines[1:], p.lines[0]
 		if len(l.Rows) == 0 {
 			return nil, &ReadError{File: name, Line: p.lines[0], Err: ErrNoDataRows}
 		}
@@ -305,7 +330,7 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 	}
 	l.EmailCol, l.ColumnBy = col, by
 	if by == "content" && !headerless {
-		hits, filled := readColumnHits(readSample(recs), col)
+		hits, filled := readColumnHits(readSample(recs, false), col)
 		label := ""
 		if col < len(l.Header) {
 			label = fmt.Sprintf(" %q", l.Header[col])
@@ -327,6 +352,44 @@ func (l *List) SetEmailColumn(spec string) error {
 	l.EmailCol, l.ColumnBy = col, "option"
 	return nil
 }
+
+// SetHeaderless says whether the list's first line is a row (true) or its
+// header line (false), as the TUI's column screen and -header and
+// -no-header do, moving the first line between Header and Rows. The email
+// column stays where it is. A header line with two columns of the same
+// name, or a list left without a row, is refused and the list kept as it
+// was.
+func (l *List) SetHeaderless(headerless bool) error {
+	switch {
+	case headerless == (l.Header == nil):
+		return nil
+	case headerless:
+		l.Rows = append([][]string{l.Header}, l.Rows...)
+		l.Lines = append([]int{l.headerLine}, l.Lines...)
+		l.Header = nil
+	default:
+		if len(l.Rows) < 2 {
+			return fmt.Errorf("%s: %w", l.Name, ErrNoDataRows)
+		}
+		if err := readDuplicateHeader(l.Rows[0]); err != nil {
+			return fmt.Errorf("%s: line %d: %w", l.Name, l.Lines[0], err)
+		}
+		l.Header, l.headerLine = l.Rows[0], l.Lines[0]
+		l.Rows, l.Lines = l.Rows[1:], l.Lines[1:]
+	}
+	// The note that said the file had no header line no longer holds.
+	if l.headerNote != "" {
+		l.Notes = slices.DeleteFunc(l.Notes, func(n string) bool { return n == l.headerNote })
+		l.headerNote = ""
+	}
+	return nil
+}
+
+// ColumnHits counts the rows whose cell in column col looks like an
+// address (an @ with something on both sides, even a faulty address), and
+// those whose cell there is not blank: how likely col is to be the email
+// column.
+func (l *List) ColumnHits(col int) (hits, filled int) { return readColumnHits(l.Rows, col) }
 
 // EmailCell returns row i's email cell ("" when the row is too short or no
 // email column is set).
@@ -799,11 +862,17 @@ func readNormHeader(h string) string {
 	}, h)
 }
 
-// readFindColumn finds the email column of recs (header first): by spec if
-// set, else by header name, else by content. by is "option", "header" or
-// "content". On failure col is -1 and err wraps ErrNoEmailColumn.
-func readFindColumn(recs [][]string, spec string) (col int, by string, err error) {
+// readFindColumn finds the email column of recs (header first, unless
+// noHeader): by spec if set, else by header name, else by content. by is
+// "option", "header" or "content". A first-line cell that looks like an
+// address names no column: it is an address, whatever it holds
+// (bad@gmail.con holds "mail"). On failure col is -1 and err wraps
+// ErrNoEmailColumn.
+func readFindColumn(recs [][]string, spec string, noHeader bool) (col int, by string, err error) {
 	header := recs[0]
+	if noHeader {
+		header = nil
+	}
 	if spec != "" {
 		width := 0
 		for _, rec := range recs {
@@ -812,10 +881,10 @@ func readFindColumn(recs [][]string, spec string) (col int, by string, err error
 		col, err := readColumnSpec(header, width, spec)
 		return col, "option", err
 	}
-	sample := readSample(recs)
+	sample := readSample(recs, noHeader)
 	for c, h := range header {
 		key := readNormHeader(h)
-		if !readEmailHeaders[key] {
+		if !readEmailHeaders[key] || readLooksLikeAddress(h) {
 			continue
 		}
 		for c2 := c + 1; c2 < len(header); c2++ {
@@ -827,7 +896,7 @@ func readFindColumn(recs [][]string, spec string) (col int, by string, err error
 		return c, "header", nil
 	}
 	for c, h := range header {
-		if strings.Contains(readNormHeader(h), "mail") {
+		if strings.Contains(readNormHeader(h), "mail") && !readLooksLikeAddress(h) {
 			if hits, filled := readColumnHits(sample, c); hits > 0 && 2*hits >= filled {
 				return c, "header", nil
 			}
@@ -840,6 +909,9 @@ func readFindColumn(recs [][]string, spec string) (col int, by string, err error
 		}
 	}
 	if best < 0 {
+		if header == nil {
+			return -1, "", fmt.Errorf("%w: no column holds addresses", ErrNoEmailColumn)
+		}
 		return -1, "", fmt.Errorf("%w: no header names an email address and no column holds addresses (headers: %s)",
 			ErrNoEmailColumn, readHeaderList(header))
 	}
@@ -847,8 +919,12 @@ func readFindColumn(recs [][]string, spec string) (col int, by string, err error
 }
 
 // readSample returns the records that content detection looks at: up to
-// 1000 rows after the first record, or the first record alone.
-func readSample(recs [][]string) [][]string {
+// 1000 rows after the first record, or the first record alone; with
+// noHeader, up to 1000 rows from the first.
+func readSample(recs [][]string, noHeader bool) [][]string {
+	if noHeader {
+		return recs[:min(len(recs), 1000)]
+	}
 	if len(recs) == 1 {
 		return recs
 	}

@@ -215,6 +215,32 @@ func TestReadList(t *testing.T) {
 		lines: []int{1}, col: 1, by: "content", delim: ',', enc: "UTF-8",
 		notes: []string{"no header line"},
 	}, {
+		name:  "no header line, the first address a typo whose domain holds mail",
+		in:    "bad@gmail.con\nann@x.com\nbob@y.org\n",
+		rows:  [][]string{{"bad@gmail.con"}, {"ann@x.com"}, {"bob@y.org"}},
+		lines: []int{1, 2, 3}, col: 0, by: "content", delim: ',', enc: "UTF-8",
+		notes: []string{"no header line: line 1 holds an address in column 1"},
+	}, {
+		name:  "no header line, an address named like a header",
+		in:    "email@example.com,Ann\nbob@y.org,Bob\n",
+		rows:  [][]string{{"email@example.com", "Ann"}, {"bob@y.org", "Bob"}},
+		lines: []int{1, 2}, col: 0, by: "content", delim: ',', enc: "UTF-8",
+		notes: []string{"no header line"},
+	}, {
+		name:  "HeaderNone: a first line that names the column is a row",
+		in:    "email,name\na@x.com,Ann\n",
+		opt:   ReadOptions{Header: HeaderNone},
+		rows:  [][]string{{"email", "name"}, {"a@x.com", "Ann"}},
+		lines: []int{1, 2}, col: 0, by: "content", delim: ',', enc: "UTF-8",
+	}, {
+		name:   "HeaderFirstLine: a first line holding an address is the header",
+		in:     "a@x.com,1\nb@x.com,2\n",
+		opt:    ReadOptions{Header: HeaderFirstLine},
+		header: []string{"a@x.com", "1"},
+		rows:   [][]string{{"b@x.com", "2"}},
+		lines:  []int{2}, col: 0, by: "content", delim: ',', enc: "UTF-8",
+		notes: []string{`no email header: using column 1 "a@x.com", where 1 of 1 values look like addresses`},
+	}, {
 		// No delimiter splits the first line: the one given is as good
 		// as any.
 		name:   "a delimiter given, one column",
@@ -516,6 +542,52 @@ func TestReadSetEmailColumn(t *testing.T) {
 	}
 	if err := l.SetEmailColumn("email"); err == nil || !strings.Contains(err.Error(), "no header line; give a column number") {
 		t.Errorf("SetEmailColumn(email) on a headerless list = %v", err)
+	}
+}
+
+// TestSetHeaderless moves the first line between the header and the rows,
+// as the column screen's toggle does, and refuses a header it cannot be.
+func TestSetHeaderless(t *testing.T) {
+	l, err := Read(strings.NewReader("email,name\na@x.com,Ann\nb@x.com,Bob\n"), "in.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetHeaderless(true); err != nil {
+		t.Fatal(err)
+	}
+	if l.Header != nil || len(l.Rows) != 3 || l.Rows[0][0] != "email" || !reflect.DeepEqual(l.Lines, []int{1, 2, 3}) {
+		t.Fatalf("first line as data: Header %q, Rows %q, Lines %v", l.Header, l.Rows, l.Lines)
+	}
+	if hits, filled := l.ColumnHits(0); hits != 2 || filled != 3 {
+		t.Errorf("ColumnHits(0) = %d of %d, want 2 of 3", hits, filled)
+	}
+	if hits, filled := l.ColumnHits(1); hits != 0 || filled != 3 {
+		t.Errorf("ColumnHits(1) = %d of %d, want 0 of 3", hits, filled)
+	}
+	if err := l.SetHeaderless(false); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(l.Header, []string{"email", "name"}) || len(l.Rows) != 2 || !reflect.DeepEqual(l.Lines, []int{2, 3}) {
+		t.Fatalf("first line as header again: Header %q, Rows %q, Lines %v", l.Header, l.Rows, l.Lines)
+	}
+
+	// A detected headerless list loses its note when given a header.
+	l, err = Read(strings.NewReader("a@x.com,Tag\nb@x.com,Tag\nc@x.com,Other\n"), "in.csv", ReadOptions{})
+	if err != nil || l.Header != nil || len(l.Notes) != 1 {
+		t.Fatalf("Read = %v, Header %q, Notes %q", err, l.Header, l.Notes)
+	}
+	if err := l.SetHeaderless(false); err != nil || len(l.Notes) != 0 || len(l.Rows) != 2 {
+		t.Errorf("SetHeaderless(false) = %v, Notes %q, %d rows", err, l.Notes, len(l.Rows))
+	}
+	// Two columns of one name cannot be a header line.
+	l, _ = Read(strings.NewReader("a@x.com,Tag,Tag\nb@x.com,1,2\n"), "in.csv", ReadOptions{})
+	if err := l.SetHeaderless(false); !errors.Is(err, ErrDuplicateHeader) || l.Header != nil || len(l.Rows) != 2 {
+		t.Errorf("SetHeaderless(false) with a repeated name = %v, Header %q", err, l.Header)
+	}
+	// Nor can the only row.
+	l, _ = Read(strings.NewReader("a@x.com,Tag\n"), "in.csv", ReadOptions{})
+	if err := l.SetHeaderless(false); !errors.Is(err, ErrNoDataRows) || len(l.Rows) != 1 {
+		t.Errorf("SetHeaderless(false) on one row = %v", err)
 	}
 }
 

@@ -32,6 +32,11 @@ var errWriteNotFile = errors.New("exists and is not a regular file")
 type Output struct {
 	Path  string
 	Write func(w io.Writer) error
+	// Mode is the permission bits of the file when it is new, in place
+	// of WriteOptions.Perm (0600 for a file only its owner should read);
+	// 0 takes WriteOptions.Perm. The umask narrows it, and a file
+	// replaced narrows it to its own.
+	Mode fs.FileMode
 }
 
 // WriteOptions say how WriteFilesAtomic writes its outputs.
@@ -72,16 +77,17 @@ type WriteOptions struct {
 // outright leaves one behind, and the next write of NAME removes those of
 // processes that no longer run, beside NAME and in the temporary folder
 // ($TMPDIR), where earlier versions made them for a bare NAME. A new
-// file gets opt.Perm less the umask; a replaced one, no more than the
-// file it replaces had. A symbolic link at a path is replaced by the
+// file gets its Output's Mode, else opt.Perm, less the umask; a replaced
+// one, no more than the file it replaces had. A symbolic link at a path is replaced by the
 // file, never written through. Errors are *fs.PathError values naming the
 // output, never the temporary file.
 func WriteFilesAtomic(opt WriteOptions, outs ...Output) error {
 	paths := make([]string, len(outs))
+	modes := make([]fs.FileMode, len(outs))
 	for k, o := range outs {
-		paths[k] = o.Path
+		paths[k], modes[k] = o.Path, o.Mode
 	}
-	return writeFilesAtomic(opt, paths, func(ws []io.Writer, written func(k int)) error {
+	return writeFilesAtomic(opt, paths, modes, func(ws []io.Writer, written func(k int)) error {
 		for k, o := range outs {
 			if err := o.Write(ws[k]); err != nil {
 				return &fs.PathError{Op: "write", Path: o.Path, Err: err}
@@ -97,16 +103,17 @@ func WriteFilesAtomic(opt WriteOptions, outs ...Output) error {
 // path, in order. Its error is returned as it is: say there which output
 // it concerns.
 func WriteFilesAtomicTogether(opt WriteOptions, paths []string, write func(ws []io.Writer) error) error {
-	return writeFilesAtomic(opt, paths, func(ws []io.Writer, _ func(int)) error { return write(ws) })
+	return writeFilesAtomic(opt, paths, nil, func(ws []io.Writer, _ func(int)) error { return write(ws) })
 }
 
-// writeFilesAtomic creates the temporary files of paths, has write write
-// them, syncs them and puts them in place. write calls written(k) once it
-// is done with output k, which starts syncing it in the background; the
-// outputs it has not said it is done with are synced at once after it
-// returns. Syncing a large file takes tens of milliseconds, which writing
-// the next one hides.
-func writeFilesAtomic(opt WriteOptions, paths []string, write func(ws []io.Writer, written func(k int)) error) error {
+// writeFilesAtomic creates the temporary files of paths (with the
+// permission bits modes[k] for a new file, when modes is not nil and it is
+// not 0, else opt.Perm), has write write them, syncs them and puts them in
+// place. write calls written(k) once it is done with output k, which
+// starts syncing it in the background; the outputs it has not said it is
+// done with are synced at once after it returns. Syncing a large file
+// takes tens of milliseconds, which writing the next one hides.
+func writeFilesAtomic(opt WriteOptions, paths []string, modes []fs.FileMode, write func(ws []io.Writer, written func(k int)) error) error {
 	staged := make([]*writeStaged, 0, len(paths))
 	var finishing sync.WaitGroup
 	finished := make([]bool, len(paths)) // finish started
@@ -123,7 +130,11 @@ func writeFilesAtomic(opt WriteOptions, paths []string, write func(ws []io.Write
 	}()
 	ws := make([]io.Writer, len(paths))
 	for k, p := range paths {
-		s, err := writeCreate(p, opt)
+		own := opt
+		if modes != nil && modes[k] != 0 {
+			own.Perm = modes[k]
+		}
+		s, err := writeCreate(p, own)
 		if err != nil {
 			return err
 		}
@@ -666,7 +677,11 @@ func (e *Encoder) hasSpecial(s string) bool {
 
 // EscapeFormula makes a cell safe to open in a spreadsheet: a cell that
 // starts with =, +, -, @, tab or carriage return is prefixed with a single
-// quote, per the OWASP guidance on CSV injection.
+// quote, per the OWASP guidance on CSV injection. A number or a phone
+// number that starts with a sign (-5, -1.3, +44 20 7946 0958, +1 (555)
+// 010-9999) is left as it is, as defusedcsv leaves numbers: a spreadsheet
+// reads it as a number or as text, and it can call nothing, since it holds
+// only digits, spaces and the marks . , ( ) / and -.
 func EscapeFormula(c string) string {
 	if escapeFormulaNeeded(c) {
 		return "'" + c
@@ -680,8 +695,30 @@ func escapeFormulaNeeded(c string) bool {
 		return false
 	}
 	switch c[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '@', '\t', '\r':
 		return true
+	case '+', '-':
+		return !signedNumber(c[1:])
 	}
 	return false
+}
+
+// signedNumber reports whether s, what follows a leading + or -, is a
+// number or a phone number: a digit first (or an opening parenthesis), then
+// only digits, spaces and . , ( ) / -.
+func signedNumber(s string) bool {
+	if s == "" || (s[0] < '0' || s[0] > '9') && s[0] != '(' {
+		return false
+	}
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == ' ' || c == '.' || c == ',' || c == '(' || c == ')' || c == '/' || c == '-':
+		default:
+			return false
+		}
+	}
+	return digit
 }

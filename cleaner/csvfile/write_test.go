@@ -54,8 +54,11 @@ func TestWriteFileAtomic(t *testing.T) {
 		is      error  // errors.Is target, nil for success
 		want    string // the file afterwards
 		mode    fs.FileMode
+		newMode fs.FileMode // Output.Mode
 	}{
 		{name: "new file", write: writeString("new\n"), want: "new\n", mode: 0o644},
+		{name: "new private file", newMode: 0o600, write: writeString("new\n"), want: "new\n", mode: 0o600},
+		{name: "private file replacing a looser one stays private", old: "old\n", oldMode: 0o640, newMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o600},
 		{name: "existing refused", old: "old\n", oldMode: 0o644, write: writeString("new\n"), is: ErrExists, want: "old\n", mode: 0o644},
 		{name: "existing replaced with force", old: "old\n", oldMode: 0o600, force: true, write: writeString("new\n"), want: "new\n", mode: 0o600},
 		{name: "write error keeps the old file", old: "old\n", oldMode: 0o644, force: true, write: func(w io.Writer) error {
@@ -76,7 +79,7 @@ func TestWriteFileAtomic(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := writeFileAtomic(path, tt.force, tt.write)
+			err := WriteFilesAtomic(WriteOptions{Force: tt.force, Perm: 0o644}, Output{Path: path, Write: tt.write, Mode: tt.newMode})
 			if tt.is == nil && err != nil || tt.is != nil && !errors.Is(err, tt.is) {
 				t.Fatalf("writeFileAtomic = %v, want %v", err, tt.is)
 			}
@@ -578,6 +581,45 @@ func TestRecordEncoderMatchesReference(t *testing.T) {
 	}
 }
 
+// TestEscapeFormula prefixes the cells a spreadsheet would run, and leaves
+// numbers and phone numbers with a sign alone, as defusedcsv does.
+func TestEscapeFormula(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=1+1", "'=1+1"},
+		{"-1+1", "'-1+1"},
+		{"+1+1", "'+1+1"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+		{"\tTabbed", "'\tTabbed"},
+		{"\rCR", "'\rCR"},
+		{"-", "'-"},
+		{"+", "'+"},
+		{"- 5", "'- 5"},
+		{"+SUM(1)", "'+SUM(1)"},
+		{"-1e3", "'-1e3"},
+		// Numbers and phone numbers: a spreadsheet reads them as such.
+		{"-5", "-5"},
+		{"-1.3", "-1.3"},
+		{"-1,2", "-1,2"},
+		{"+44 123", "+44 123"},
+		{"+44 20 7946 0958", "+44 20 7946 0958"},
+		{"+1 (555) 010-9999", "+1 (555) 010-9999"},
+		{"+(33) 1/23.45", "+(33) 1/23.45"},
+		{"-2-3", "-2-3"},
+		// Nothing to do.
+		{"", ""},
+		{"Ann", "Ann"},
+		{"1+2", "1+2"},
+		{"foo@example.org", "foo@example.org"},
+	}
+	for _, tt := range tests {
+		if got := EscapeFormula(tt.in); got != tt.want {
+			t.Errorf("EscapeFormula(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestWriteTempBesideBareName writes an output named without a folder: its
 // temporary file is made in the current folder, not in $TMPDIR, which may
 // be another file system (a tmpfs) that a rename cannot cross, or missing.
@@ -750,9 +792,9 @@ func TestWritePerm(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			old := syscall.Umask(tt.umask)
+			old := setUmask(tt.umask)
 			err := WriteFilesAtomic(WriteOptions{Force: true, Perm: tt.perm}, Output{Path: path, Write: writeString("new\n")})
-			syscall.Umask(old)
+			setUmask(old)
 			if err != nil {
 				t.Fatal(err)
 			}
