@@ -536,25 +536,64 @@ func (s *Session) Result(domain string) (resolver.Result, bool) {
 }
 
 // Check asks c about every domain of the session and applies the results
-// as they stream in, calling progress (if not nil) after each with the
-// total known so far. The rows' own domains are asked at once; the
-// candidate corrections that the verdicts can use (see corrections) as
-// they are found: those of the malformed cases once the Suggester is
-// made, those of an own domain once its result is in, found on another
-// goroutine, so that the checks never wait for the Suggester. It returns
-// when all are done or ctx is cancelled; domains left unchecked give their
-// rows the reason not_checked. It ends by judging every row.
+// as they stream in (see Checks), calling progress (if not nil) after each
+// with the total known so far. It returns when all are done or ctx is
+// cancelled; domains left unchecked give their rows the reason
+// not_checked. It ends by judging every row.
 func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
-	if !s.dns {
-		s.JudgeAll()
-		return
+	if s.dns {
+		done := 0
+		for r := range s.Checks(ctx, c) {
+			s.Apply(r.Result)
+			done++
+			if progress != nil {
+				progress(r.Result, done, r.Total)
+			}
+		}
 	}
-	// One stream of domains to check: the rows' own first, then the
-	// candidates as they are found, so that every result shares the
-	// checker's rounds of proof and second try.
+	s.JudgeAll()
+}
+
+// Checked is a domain's DNS result as Checks streams it, with the number
+// of domains to check known so far: the rows' own, and the candidate
+// corrections asked about until then.
+type Checked struct {
+	resolver.Result
+	Total int
+}
+
+// Checks asks c about every domain of the session and streams the results
+// as they come, without applying them: the caller applies each (Apply)
+// from the goroutine that owns the session, and may do so while the
+// checks run, since Checks reads nothing that Apply, Judge or a decision
+// changes. The rows' own domains are asked at once; the candidate
+// corrections that the verdicts can use (see corrections) as they are
+// found: those of the malformed cases once the Suggester is made, those
+// of an own domain once its result is in, found on another goroutine, so
+// that the checks never wait for the Suggester. All go to c as one
+// stream, so that every result shares the checker's rounds of proof and
+// second try. The channel is closed when all are done, or when ctx is
+// cancelled; it is closed at once when DNS is off.
+func (s *Session) Checks(ctx context.Context, c DomainChecker) <-chan Checked {
+	out := make(chan Checked, 64)
+	if !s.dns {
+		close(out)
+		return out
+	}
 	in := make(chan []string, 1)
 	in <- s.domains
 	results := c.CheckStream(ctx, in)
+	go func() {
+		defer close(out)
+		s.stream(ctx, in, results, out)
+	}()
+	return out
+}
+
+// stream is the loop of Checks: it passes on the results, hands the own
+// domains' results to the finder of their candidates, and sends the
+// candidates' domains on in, closing it once no more can come.
+func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan resolver.Result, out chan<- Checked) {
 	var pending []string // candidates' domains not yet sent on in
 	asked := make(map[string]bool)
 
@@ -572,7 +611,7 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 	}(needs)
 	var queue []resolver.Result // own results for the finder
 
-	done, total, ownLeft := 0, len(s.domains)+len(asked), len(s.domains)
+	total, ownLeft := len(s.domains), len(s.domains)
 	for results != nil {
 		var send chan<- resolver.Result
 		var next resolver.Result
@@ -589,16 +628,15 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 				results = nil
 				break
 			}
-			s.Apply(r)
-			done++
 			if _, own := s.domainAt[r.Domain]; own {
 				ownLeft--
 				if ctx.Err() == nil {
 					queue = append(queue, r)
 				}
 			}
-			if progress != nil {
-				progress(r, done, total)
+			select {
+			case out <- Checked{Result: r, Total: total}:
+			case <-ctx.Done():
 			}
 		case send <- next:
 			queue[0] = resolver.Result{}
@@ -635,7 +673,6 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 		for range found {
 		}
 	}
-	s.JudgeAll()
 }
 
 // JudgeAll gives every row its verdict from the results applied so far.

@@ -294,6 +294,50 @@ func TestSessionChecksOwnDomainsFirst(t *testing.T) {
 	}
 }
 
+// TestSessionChecksBeforeCorrections: Checks streams the results of the
+// rows' own domains while the corrections are still being found, as the
+// terminal UI shows them from its first second, and asks about the
+// candidates once they are found.
+func TestSessionChecksBeforeCorrections(t *testing.T) {
+	s := NewSession(readString(t, "Email\r\n"+
+		"a@good.com\r\n"+
+		"b@hotmial.com\r\n"), true) // fails: hotmail.com
+	s.corrections()
+	// The corrections are not found until unblocked.
+	unblock := make(chan struct{})
+	s.found = unblock
+	c := &recordingChecker{fail: map[string]bool{"hotmial.com": true}}
+	// Not a timing: a bound on a hang, which would otherwise last until
+	// the test binary's timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	results := s.Checks(ctx, c)
+	got := make(map[string]bool)
+	for range s.RowDomains() {
+		select {
+		case r, ok := <-results:
+			if !ok {
+				t.Fatalf("the results ended after %v", got)
+			}
+			got[r.Domain] = true
+		case <-ctx.Done():
+			close(unblock)
+			t.Fatalf("no result for the rows' own domains before the corrections, only %v", got)
+		}
+	}
+	if !got["good.com"] || !got["hotmial.com"] {
+		t.Errorf("before the corrections, results for %v; want the rows' own domains", got)
+	}
+	close(unblock)
+	var last Checked
+	for r := range results {
+		got[r.Domain], last = true, r
+	}
+	if !got["hotmail.com"] || last.Total != 3 {
+		t.Errorf("after the corrections, results for %v, the last with a total of %d; want hotmail.com too, of 3", got, last.Total)
+	}
+}
+
 // accuracyZone is a world with role, disposable and typo domains.
 const accuracyZone = `
 $TTL 300
