@@ -7,6 +7,11 @@
 #   ONLY=loopback scripts/bench.sh        the scenarios whose name has "loopback"
 #   ROWS=100000 DOMAINS=5000 FAR_ROWS=20000 FAR_DOMAINS=2000 LINEAR=0 scripts/bench.sh
 #                                         a quick run
+#   BEFORE=/path/to/listclean scripts/bench.sh
+#                                         also times that binary (another
+#                                         branch's build) in the same rounds,
+#                                         after this checkout's, in the
+#                                         loopback, far and unbound scenarios
 #
 # Scenarios (each the batch command, default flags but -dns, as a process
 # of its own, against zoneserver, a DNS server in a process of its own):
@@ -84,13 +89,14 @@ stop_server() {
 # field KEY FILE: the value of KEY=value on the last line of FILE that has it.
 field() { grep -o "$1=[^ ]*" "$2" | tail -1 | cut -d= -f2; }
 
-# clean DIR ARGS...: runs listclean -batch with ARGS on DIR/list.csv, its
-# outputs removed first; appends "wall rss" to $tmp/last.
+# clean DIR ARGS...: runs listclean -batch ($bin, this checkout's build
+# unless set) with ARGS on DIR/list.csv, its outputs removed first; writes
+# "wall rss" to $tmp/last.
 clean() {
 	local dir=$1
 	shift
 	rm -f "$dir/list.cleaned.csv" "$dir/list.removed.csv" "$dir/report.csv"
-	if ! "$tmp/floor" -measure "$tmp/listclean" -batch "$@" "$dir/list.csv" >/dev/null 2>"$tmp/run.log"; then
+	if ! "$tmp/floor" -measure "${bin:-$tmp/listclean}" -batch "$@" "$dir/list.csv" >/dev/null 2>"$tmp/run.log"; then
 		cat "$tmp/run.log" >&2
 		exit 1
 	fi
@@ -122,6 +128,17 @@ results="$tmp/results.txt"
 # record SCENARIO ROUND WHAT WALL [RSS]: one measurement.
 record() { echo "$*" >>"$results"; }
 
+# before SCENARIO ROUND DIR ARGS...: with BEFORE set, runs that binary as
+# clean does and records it as "before".
+before() {
+	[ -n "${BEFORE:-}" ] || return 0
+	local name=$1 r=$2
+	shift 2
+	bin=$BEFORE clean "$@"
+	record "$name" "$r" before $(cat "$tmp/last")
+	echo "$name round $r: before $(cut -d' ' -f1 "$tmp/last")s" >&2
+}
+
 # rounds SCENARIO DIR [ARGS...]: ROUNDS rounds of the floor then listclean
 # with ARGS (and -dns $addr), against the server running.
 rounds() {
@@ -134,6 +151,7 @@ rounds() {
 		clean "$dir" -dns "$addr" "$@"
 		record "$name" "$r" listclean $(cat "$tmp/last")
 		echo "$name round $r: floor $(grep "^$name $r floor" "$results" | cut -d' ' -f4)s, listclean $(cut -d' ' -f1 "$tmp/last")s" >&2
+		before "$name" "$r" "$dir" -dns "$addr" "$@"
 	done
 }
 
@@ -236,6 +254,7 @@ if wanted unbound && [ "${UNBOUND:-1}" != 0 ] && command -v unbound >/dev/null; 
 		record unbound-cold "$r" listclean $(cat "$tmp/last")
 		clean "$tmp/big" -dns "$addr"
 		record unbound-warm "$r" listclean $(cat "$tmp/last")
+		before unbound-warm "$r" "$tmp/big" -dns "$addr"
 		[ "$r" = 1 ] && calibrate "$tmp/big"
 		floor "$tmp/big"
 		record unbound-warm "$r" floor "$(cat "$tmp/last")"
@@ -244,6 +263,11 @@ if wanted unbound && [ "${UNBOUND:-1}" != 0 ] && command -v unbound >/dev/null; 
 		floor "$tmp/big"
 		record unbound-cold "$r" floor "$(cat "$tmp/last")"
 		unbound_stop
+		if [ -n "${BEFORE:-}" ]; then
+			unbound_start "$upstream"
+			before unbound-cold "$r" "$tmp/big" -dns "$addr"
+			unbound_stop
+		fi
 		echo "unbound round $r: $(grep "^unbound-[a-z]* $r " "$results" | cut -d' ' -f1,3,4 | tr '\n' ' ')" >&2
 	done
 	stop_server
@@ -260,6 +284,11 @@ if wanted unbound && [ "${UNBOUND:-1}" != 0 ] && command -v unbound >/dev/null; 
 		floor "$tmp/far"
 		record unbound-far-cold "$r" floor "$(cat "$tmp/last")"
 		unbound_stop
+		if [ -n "${BEFORE:-}" ]; then
+			unbound_start "$upstream"
+			before unbound-far-cold "$r" "$tmp/far" -dns "$addr"
+			unbound_stop
+		fi
 	done
 	stop_server
 fi
@@ -290,6 +319,11 @@ row() { # NAME SCENARIO DIR BAR
 	printf '%-30s %9ss %9ss %6sx %4sx  %-20s %d MiB, %sx the file\n' "$1" "$l" "$f" "$(div "$l" "$f")" "$4" "$(ratios "$2" listclean floor)" \
 		"$((rss / 1024))" "$(div "$((rss * 1024))" "$(size "$3/list.csv")")"
 	summary+=" $2=$(div "$l" "$f") $2-s=$l $2-floor-s=$f $2-rss-x=$(div "$((rss * 1024))" "$(size "$3/list.csv")")"
+	local b
+	b=$(best "$2" before)
+	[ -n "$b" ] || return 0
+	printf '%-30s %9ss %9ss %6sx %4sx  %-20s\n' "  before (BEFORE)" "$b" "$f" "$(div "$b" "$f")" "" "$(ratios "$2" before floor)"
+	summary+=" $2-before=$(div "$b" "$f") $2-before-s=$b"
 }
 row "loopback, $rows rows" loopback "$tmp/big" 1.3
 row "$delay away, $far_rows rows" far "$tmp/far" 1.3
