@@ -215,8 +215,11 @@ func TestMisbehavingServers(t *testing.T) {
 		says       string   // in a warning, after the server's name
 		flags      []string // more
 	}{
-		{"REFUSED above 500 q/s", dnstest.Fault{RateLimit: rate}, 1500, 15, "limited the rate", nil},
-		{"SERVFAIL above 500 q/s", dnstest.Fault{RateLimit: rate, RateRcode: dns.RcodeServerFailure}, 1500, 15, "limited the rate", nil},
+		// When the machine is too busy to keep to a pace, the trial that
+		// shows a rate limit cannot be made; the REFUSED and SERVFAIL
+		// replies still say it.
+		{"REFUSED above 500 q/s", dnstest.Fault{RateLimit: rate}, 1500, 15, "rate of questions", nil},
+		{"SERVFAIL above 500 q/s", dnstest.Fault{RateLimit: rate, RateRcode: dns.RcodeServerFailure}, 1500, 15, "rate of questions", nil},
 		{"dropped above 500 q/s", dnstest.Fault{RateLimit: rate, RateRcode: -1}, 1500, 15, "limited the rate", nil},
 		{"30% of UDP queries lost", dnstest.Fault{DropRate: 0.3}, 1500, 15, "", nil},
 		{"never answers", dnstest.Fault{Drop: true}, 300, 300, "did not answer", nil},
@@ -243,6 +246,11 @@ func TestMisbehavingServers(t *testing.T) {
 				t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
 			}
 			t.Logf("took %v", res.took.Round(time.Millisecond))
+			for _, line := range strings.Split(res.stderr, "\n") {
+				if strings.Contains(line, "warning:") {
+					t.Log(line)
+				}
+			}
 			out := defaultOutputs(input)
 			out.report = report
 			rep := checkAccounting(t, out, tt.rows)
@@ -251,13 +259,20 @@ func TestMisbehavingServers(t *testing.T) {
 			if unknown > tt.maxUnknown {
 				t.Errorf("%d of %d rows unknown, want at most %d", unknown, tt.rows, tt.maxUnknown)
 			}
-			if tt.says != "" && !strings.Contains(res.stderr, "warning: the DNS server ") {
+			says := tt.says
+			if n, of := srv.OverLimit(), srv.Queries(); tt.fault.RateLimit > 0 && n*10 < of {
+				// The machine was too busy to press the server: it
+				// limited too few queries to show, or to matter.
+				t.Logf("the server limited %d of %d queries; no warning expected", n, of)
+				says = ""
+			}
+			if says != "" && !strings.Contains(res.stderr, "warning: the DNS server ") {
 				t.Errorf("no warning about the DNS server:\n%s", res.stderr)
 			}
-			if tt.says != "" && !strings.Contains(res.stderr, tt.says) {
-				t.Errorf("stderr does not say %q:\n%s", tt.says, res.stderr)
+			if says != "" && !strings.Contains(res.stderr, says) {
+				t.Errorf("stderr does not say %q:\n%s", says, res.stderr)
 			}
-			if tt.says == "" && strings.Contains(res.stderr, "warning:") {
+			if tt.fault.RateLimit == 0 && tt.says == "" && strings.Contains(res.stderr, "warning:") {
 				t.Errorf("a warning for a server that only loses packets:\n%s", res.stderr)
 			}
 		})

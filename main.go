@@ -542,7 +542,11 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return err
 	}
 	// The paths are the user's: printable, as all the command prints.
-	io.WriteString(printableLines{stderr}, writtenText(res, name))
+	input := name
+	if input == stdinName { // standard input is only read: nothing to say of it
+		input = ""
+	}
+	io.WriteString(printableLines{stderr}, res.Text(input))
 	if checker != nil {
 		for _, n := range checker.Notes() {
 			fmt.Fprintln(stderr, "warning:", printable.String(n))
@@ -582,30 +586,6 @@ func restoreText(saved *cleaner.SavedDecisions, fp cleaner.Fingerprint, r cleane
 		b.WriteString("; 1 decision not applied: no row holds its address any more")
 	case r.Missing > 1:
 		fmt.Fprintf(&b, "; %d decisions not applied: no row holds their address any more", r.Missing)
-	}
-	return b.String()
-}
-
-// writtenText says, at the end of a run, what was written and what was
-// not: every row is in the cleaned list or the removed rows.
-func writtenText(res cleaner.ExportResult, input string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "wrote %s: %s kept (%d of them corrected)\n", res.Paths.Cleaned, plural(res.Kept, "row", "rows"), res.Fixed)
-	fmt.Fprintf(&b, "wrote %s: %s removed\n", res.Paths.Removed, plural(res.Removed, "row", "rows"))
-	if res.Paths.Report != "" {
-		fmt.Fprintf(&b, "wrote %s: a line per row\n", res.Paths.Report)
-	}
-	var not []string
-	if res.Paths.Changes != "" {
-		fmt.Fprintf(&b, "wrote %s: the old and new address of each corrected row; suppress or delete the old ones in your email platform\n", res.Paths.Changes)
-	} else {
-		not = append(not, "a changes file (no row was corrected)")
-	}
-	if input != stdinName { // standard input is only read: nothing to say of it
-		not = append(not, "the input "+input+", which is left as it was")
-	}
-	if len(not) > 0 {
-		fmt.Fprintf(&b, "not written: %s\n", strings.Join(not, "; "))
 	}
 	return b.String()
 }

@@ -67,6 +67,15 @@ func DecisionsPath(input string) string {
 	return strings.TrimSuffix(input, filepath.Ext(input)) + ".decisions.csv"
 }
 
+// IsRecordFile reports whether the file name is one that listclean keeps
+// beside a list about it, rather than a list: a decisions file or a
+// changes file (see DecisionsPath and ChangesPath). A file picker leaves
+// them out.
+func IsRecordFile(name string) bool {
+	name = strings.ToLower(name)
+	return strings.HasSuffix(name, ".decisions.csv") || strings.HasSuffix(name, ".changes.csv")
+}
+
 // DecisionRecords returns the user's decisions as the lines of a decisions
 // file for an input of fingerprint fp, in row order. The TUI takes them
 // in its Update and saves them in the background (SaveDecisions).

@@ -69,6 +69,33 @@ type ExportResult struct {
 	Kept, Fixed, Removed int
 }
 
+// Text says, at the end of a run, what the export wrote and what it did
+// not, a line each, in the words the batch command and the terminal UI
+// both use: every row is in the cleaned list or the removed rows. input
+// names the list that was read, which is left as it was; "" says nothing
+// of it (standard input).
+func (r ExportResult) Text(input string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wrote %s: %s kept (%d of them corrected)\n", r.Paths.Cleaned, plural(r.Kept, "row", "rows"), r.Fixed)
+	fmt.Fprintf(&b, "wrote %s: %s removed\n", r.Paths.Removed, plural(r.Removed, "row", "rows"))
+	if r.Paths.Report != "" {
+		fmt.Fprintf(&b, "wrote %s: a line per row\n", r.Paths.Report)
+	}
+	var not []string
+	if r.Paths.Changes != "" {
+		fmt.Fprintf(&b, "wrote %s: the old and new address of each corrected row; suppress or delete the old ones in your email platform\n", r.Paths.Changes)
+	} else {
+		not = append(not, "a changes file (no row was corrected)")
+	}
+	if input != "" {
+		not = append(not, "the input "+input+", which is left as it was")
+	}
+	if len(not) > 0 {
+		fmt.Fprintf(&b, "not written: %s\n", strings.Join(not, "; "))
+	}
+	return b.String()
+}
+
 // ReportRow is one line of the report; the columns are a contract that
 // scripts depend on. Email is the row's address cell as printable.String
 // shows it: as the file has it unless it holds control characters.

@@ -187,6 +187,8 @@ type limiter struct {
 	limited  time.Time // when the server last showed it limits the rate
 	found    float64   // the answers a second it held to in the trial that showed it; 0 before
 	cuts     int       // cuts of the pace since a window without overload
+	refusals int       // replies of the run that were REFUSED or SERVFAIL...
+	replies  int       // ...among all its replies
 	answers  rateMeter
 	sent     rateMeter
 }
@@ -471,6 +473,13 @@ func (l *limiter) spreadOut(ctx context.Context) error {
 func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
 	l.mu.Lock()
 	l.inFlight--
+	switch o {
+	case refused:
+		l.refusals++
+		l.replies++
+	case answered:
+		l.replies++
+	}
 	if l.adaptive {
 		l.observe(sent, rtt, o)
 	}
@@ -745,6 +754,14 @@ func (l *limiter) rateLimit() (bool, float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return !l.limited.IsZero(), cmp.Or(l.rate, l.found)
+}
+
+// refusedShare returns how many replies of the run were REFUSED or
+// SERVFAIL, and how many replies came in all.
+func (l *limiter) refusedShare() (refusals, replies int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.refusals, l.replies
 }
 
 // baseline returns the lowest window mean round-trip time of the last one

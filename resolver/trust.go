@@ -572,9 +572,22 @@ func (c *Checker) Notes() []string {
 	}
 	if limited, rate := c.limit.rateLimit(); limited {
 		notes = append(notes, fmt.Sprintf("the DNS server limited the rate of questions: the checks slowed down to keep under it, at about %.0f a second", rate))
+	} else if n, of := c.limit.refusedShare(); n >= refusalsToNote && n*refusalShare >= of {
+		// No trial could show the limit (the machine too busy to keep to
+		// a pace, or the run too short), but the replies say it.
+		notes = append(notes, fmt.Sprintf("the DNS server answered %d of %d questions with REFUSED or SERVFAIL, as a server does that limits the rate of questions or is overloaded; those were asked again", n, of))
 	}
 	return notes
 }
+
+// A note says that the server refused when at least refusalsToNote of
+// its replies, and one in refusalShare, were REFUSED or SERVFAIL: more than
+// the broken domains of a list earn (SERVFAIL for a few in a hundred,
+// each asked a few times).
+const (
+	refusalsToNote = 100
+	refusalShare   = 10
+)
 
 // seconds formats d for a sentence: "3.1s".
 func seconds(d time.Duration) string {

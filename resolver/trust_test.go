@@ -368,3 +368,46 @@ func TestSilence(t *testing.T) {
 		t.Error("a reply did not bring the server back")
 	}
 }
+
+// TestRefusalsNoted: a server that answers many names SERVFAIL at first
+// and correctly when asked again is named for it, though no trial showed
+// a rate limit (a fixed number in flight makes none); one whose few broken
+// names fail, as a list's lame domains do, is not.
+func TestRefusalsNoted(t *testing.T) {
+	tests := []struct {
+		name    string
+		failing int // of 200 names, answered SERVFAIL at first
+		noted   bool
+	}{
+		{"most names fail at first", 200, true},
+		{"a few broken names", 5, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var zone strings.Builder
+			zone.WriteString(testZone)
+			var names []string
+			for i := range 200 {
+				n := fmt.Sprintf("shop%d.refusals.test", i)
+				fmt.Fprintf(&zone, "%s. MX 10 mx.shared.test.\n", n)
+				names = append(names, n)
+			}
+			srv := startServer(t, zone.String())
+			for _, n := range names[:tt.failing] {
+				srv.SetFault(n, dnstest.Fault{FailFirst: 1})
+			}
+			cfg := testConfig(srv.Addr())
+			cfg.Concurrency = 8
+			c := newTestChecker(t, cfg)
+			for r := range c.Check(context.Background(), names) {
+				if r.Status != StatusOK {
+					t.Errorf("%s: %s, want ok after asking again", r.Domain, r.Status)
+				}
+			}
+			notes := strings.Join(c.Notes(), "\n")
+			if got := strings.Contains(notes, "with REFUSED or SERVFAIL"); got != tt.noted {
+				t.Errorf("notes %q: noted the refusals %v, want %v", notes, got, tt.noted)
+			}
+		})
+	}
+}

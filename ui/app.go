@@ -516,14 +516,7 @@ func (m *Model) exitText() string {
 	c := m.c
 	var b strings.Builder
 	if r := c.exported; r != nil {
-		fmt.Fprintf(&b, "wrote %s: %s kept (%d of them corrected)\nwrote %s: %s removed\n",
-			r.Paths.Cleaned, plural(r.Kept, "row", "rows"), r.Fixed, r.Paths.Removed, plural(r.Removed, "row", "rows"))
-		if r.Paths.Report != "" {
-			fmt.Fprintf(&b, "wrote %s\n", r.Paths.Report)
-		}
-		if r.Paths.Changes != "" {
-			fmt.Fprintf(&b, "wrote %s: the old and new address of each corrected row\n", r.Paths.Changes)
-		}
+		b.WriteString(r.Text(c.session.List.Name))
 	} else if c.session != nil && c.dirty {
 		b.WriteString("nothing exported: the cleaned list was not written\n")
 	}

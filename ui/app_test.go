@@ -119,14 +119,23 @@ func TestOpenPicksFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "list.csv"), []byte(testList), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "notes.pdf"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
+	// Not lists: another kind of file, and the files listclean keeps
+	// about a list.
+	for _, name := range []string{"notes.pdf", "list.decisions.csv", "list.changes.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Chdir(dir)
 	tt := newTester(t, Options{Checker: &fakeChecker{}}, 80, 24)
 	v := tt.view()
 	if !strings.Contains(v, "list.csv") || !strings.Contains(v, "Pick the list") {
 		t.Fatalf("picker does not list the file:\n%s", v)
+	}
+	for _, name := range []string{"notes.pdf", "list.decisions.csv", "list.changes.csv"} {
+		if strings.Contains(v, name) {
+			t.Errorf("picker offers %s, which is not a list:\n%s", name, v)
+		}
 	}
 	tt.press("enter")
 	if tt.m.current != tt.m.columns {
@@ -212,6 +221,15 @@ func TestDNSOff(t *testing.T) {
 	}
 }
 
+// TestColumnsCountsEmptyCells: the rows of the email column without a
+// value are counted, so that the count of values adds up to the rows.
+func TestColumnsCountsEmptyCells(t *testing.T) {
+	tt := newTester(t, Options{Path: writeList(t, "email,name\nann@gmail.com,Ann\n,Bob\n  ,Carl\nnot-an-email,Dan\n"), Checker: &fakeChecker{}}, 80, 24)
+	if v := tt.view(); !strings.Contains(v, "1 of 2 values look like addresses · 2 empty") {
+		t.Errorf("columns screen does not count the empty cells:\n%s", v)
+	}
+}
+
 func TestSummary(t *testing.T) {
 	tt := newTester(t, Options{Path: writeList(t, testList), Checker: &fakeChecker{}}, 80, 24)
 	tt.press("enter")
@@ -222,6 +240,9 @@ func TestSummary(t *testing.T) {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
 		}
+	}
+	if strings.Contains(v, "suppressed") {
+		t.Errorf("summary counts suppressed rows without a suppression file:\n%s", v)
 	}
 	tt.press("w")
 	if tt.m.current != tt.m.export {
@@ -261,6 +282,14 @@ func TestExport(t *testing.T) {
 	}
 	if tt.m.c.dirty {
 		t.Error("decisions still marked as unexported")
+	}
+	// The end of the program says what was written as the batch command does.
+	dir := filepath.Dir(path)
+	if got, want := tt.m.exitText(), "wrote "+filepath.Join(dir, "list.cleaned.csv")+": 5 rows kept (1 of them corrected)\n"+
+		"wrote "+filepath.Join(dir, "list.removed.csv")+": 5 rows removed\n"+
+		"wrote "+filepath.Join(dir, "list.changes.csv")+": the old and new address of each corrected row; suppress or delete the old ones in your email platform\n"+
+		"not written: the input "+path+", which is left as it was\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("exit text:\n%s\nwant it to start:\n%s", got, want)
 	}
 
 	// Again: the files exist now, so export asks before overwriting.

@@ -186,6 +186,9 @@ func (s *columnsScreen) view() string {
 		if w < 60 {
 			looks = fmt.Sprintf("%s of %s look like addresses", num(hits), num(filled))
 		}
+		if empty := len(l.Rows) - filled; empty > 0 && w >= 60 {
+			looks += fmt.Sprintf(" · %s empty", num(empty))
+		}
 		if filled > 0 && float64(hits) < fewAddresses*float64(filled) {
 			looks = st.Warning.Render("! " + looks + ": is this the email column?")
 		}

@@ -8,14 +8,18 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/listclean/listclean/cleaner"
 )
 
 // listTypes are the files the picker offers as lists.
 var listTypes = []string{".csv", ".tsv", ".txt"}
 
-// isList reports whether a file name has the extension of a list.
+// isList reports whether a file name has the extension of a list, and is
+// not one of the files listclean keeps about a list (its decisions, its
+// changes).
 func isList(name string) bool {
-	return slices.Contains(listTypes, strings.ToLower(filepath.Ext(name)))
+	return slices.Contains(listTypes, strings.ToLower(filepath.Ext(name))) && !cleaner.IsRecordFile(name)
 }
 
 // pickerEntry is one line of the picker: a folder or a file.

@@ -168,6 +168,9 @@ func (s *summaryScreen) view() string {
 	}
 	for _, v := range cleaner.Verdicts {
 		n := sum.ByVerdict[v]
+		if v == cleaner.VerdictSuppressed && n == 0 && sum.Suppression.Files == 0 {
+			continue // no suppression file: nothing could be suppressed
+		}
 		vs := st.Verdict(v)
 		counts = append(counts, vs.Render(fit(v.Words(), 24))+fmt.Sprintf("%7s ", num(n))+vs.Render(bar(n, sum.Rows, barW)))
 		rs := reasonsOf(v)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -38,17 +39,20 @@ type Fault struct {
 	Redirect  netip.Addr    // answer an A (IPv4) or AAAA (IPv6) query for a name not in the data with this address, and other types of such a name NOERROR with no records: an NXDOMAIN redirect
 	RateLimit int           // answer at most this many queries a second, with a burst of a tenth of a second's worth; the rest get RateRcode
 	RateRcode int           // the answer to a query over RateLimit: dns.RcodeRefused when 0, or dns.RcodeServerFailure; -1 drops it
-	DieAfter  time.Duration // once this long has passed since the fault was set, answer nothing more
+	DieAfter  time.Duration // once this long has passed since the first query under the fault, answer nothing more
 }
 
 // faultState is a Fault in force, with the counts its FailFirst and
-// RateLimit need. A new state starts when the fault is set, so FailFirst,
-// RateLimit and DieAfter count from then on.
+// RateLimit need. A new state starts when the fault is set, so FailFirst
+// and RateLimit count from then on, and DieAfter from the first query
+// after: a server that dies "0.3 s into a run" answers the run's first
+// queries however long the client took to start.
 type faultState struct {
 	Fault
-	set  time.Time // when the fault was set
-	mu   sync.Mutex
-	seen map[string]int // queries answered under this fault, per qname
+	set   time.Time    // when the fault was set
+	first atomic.Int64 // when the first query came under the fault, in Unix nanoseconds; 0 before
+	mu    sync.Mutex
+	seen  map[string]int // queries answered under this fault, per qname
 
 	tokens float64   // the RateLimit bucket: queries that may be answered now
 	filled time.Time // when tokens was last topped up
@@ -63,9 +67,17 @@ func newFaultState(f Fault) *faultState {
 // second's worth, and at least one.
 func burst(rate int) float64 { return max(float64(rate)/10, 1) }
 
-// dead reports whether a DieAfter has run out.
+// dead reports whether a DieAfter has run out, for a query that came now;
+// the first query starts its clock.
 func (f *faultState) dead() bool {
-	return f.DieAfter > 0 && time.Since(f.set) >= f.DieAfter
+	if f.DieAfter <= 0 {
+		return false
+	}
+	now := time.Now().UnixNano()
+	if f.first.CompareAndSwap(0, now) {
+		return false
+	}
+	return time.Duration(now-f.first.Load()) >= f.DieAfter
 }
 
 // overLimit reports whether this query is over the RateLimit, taking a

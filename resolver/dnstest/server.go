@@ -74,7 +74,8 @@ type Server struct {
 	defFault   atomic.Pointer[faultState]
 	dropSeq    atomic.Uint64 // DropRate decisions so far
 	queries    atomic.Int64
-	missCounts sync.Map // canonical name not in the data → *atomic.Int64
+	overLimit  atomic.Int64 // queries refused, failed or dropped over a RateLimit
+	missCounts sync.Map     // canonical name not in the data → *atomic.Int64
 }
 
 // Start serves the zone text (RFC 1035 master format, parsed with
@@ -247,6 +248,10 @@ func (s *Server) SetDefaultFault(f Fault) {
 // and TCP, dropped ones included.
 func (s *Server) Queries() int64 { return s.queries.Load() }
 
+// OverLimit returns how many queries the server has refused, failed or
+// dropped so far for being over a RateLimit.
+func (s *Server) OverLimit() int64 { return s.overLimit.Load() }
+
 // QueriesFor returns how many queries the server has received for the qname
 // name (case-insensitive, trailing dot optional).
 func (s *Server) QueriesFor(name string) int64 {
@@ -286,6 +291,7 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg, udp bool) {
 			return
 		}
 		if f.overLimit() {
+			s.overLimit.Add(1)
 			if f.rateRcode() < 0 {
 				return
 			}
