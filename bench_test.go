@@ -1,10 +1,11 @@
 package main
 
-// Performance benchmarks of issue 5, each measuring listclean next to a
-// floor in the same run and reporting the ratio:
+// In-process benchmarks of listclean's phases, for profiling them
+// (-cpuprofile, -memprofile), each next to a floor in the same run with
+// the ratio:
 //
 //	BenchmarkLoadAndJudge  reading the list and judging every row without DNS,
-//	                       next to a plain encoding/csv ReadAll of the same file
+//	                       next to a plain encoding/csv read of the same file
 //	BenchmarkDNSPhase      Session.Check with the real Checker, next to a plain
 //	                       miekg/dns loop asking only the necessary questions
 //	BenchmarkEndToEnd      the whole batch run, next to the CSV read plus that
@@ -18,23 +19,22 @@ package main
 // The list has 1,000,000 rows over 50,000 domains unless LISTCLEAN_BENCH_ROWS
 // and LISTCLEAN_BENCH_DOMAINS say otherwise (see benchdata_test.go);
 // LISTCLEAN_BENCH_PLAIN can set the concurrencies the plain loop tries, e.g.
-// "32,64". scripts/bench.sh runs them and the binary on the same data.
+// "32,64". What a user sees is measured by scripts/bench.sh, which runs
+// the binary and its floor as processes of their own.
 
 import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/miekg/dns"
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/resolver"
@@ -119,26 +119,33 @@ func measure(f func()) (time.Duration, uint64) {
 	return took, after.TotalAlloc - before.TotalAlloc
 }
 
-// readPlainCSV is the floor of reading: the whole file, then encoding/csv's
-// ReadAll.
-func readPlainCSV(b *testing.B, path string) [][]string {
+// readPlainCSV is the floor of reading: the whole file, then encoding/csv
+// a record at a time into the same record. It returns the records read.
+func readPlainCSV(b *testing.B, path string) int {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil {
-		b.Fatal(err)
+	r.ReuseRecord = true
+	n := 0
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
 	}
-	return recs
 }
 
 // BenchmarkLoadAndJudge reads the generated list and judges every row
 // without DNS (ReadFile, NewSession, JudgeAll), next to a plain ReadAll of
 // the same file. x-time and x-alloc are listclean's time and allocated
-// bytes over the plain read's (the bar: 2).
+// bytes over the plain read's.
 func BenchmarkLoadAndJudge(b *testing.B) {
 	g, path := benchData(b)
 	var plainT, toolT time.Duration
@@ -146,8 +153,8 @@ func BenchmarkLoadAndJudge(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		t, n := measure(func() {
-			if recs := readPlainCSV(b, path); len(recs) != g.rows+1 {
-				b.Fatalf("plain read: %d records", len(recs))
+			if n := readPlainCSV(b, path); n != g.rows+1 {
+				b.Fatalf("plain read: %d records", n)
 			}
 		})
 		plainT, plainB = plainT+t, plainB+n
@@ -192,10 +199,10 @@ func BenchmarkDNSPhase(b *testing.B) {
 			var domains, checkQ, plainQ, best int
 			for range b.N {
 				b.StopTimer()
-				var p plainResult
+				var p dnstest.FloorResult
 				p, best = bestPlain(b, srv, g.domains, nw.plain)
-				plainT += p.took
-				plainQ = int(p.queries)
+				plainT += p.Took
+				plainQ = int(p.Queries)
 				s := cleaner.NewSession(l, true)
 				domains = len(s.Domains())
 				c, err := resolver.NewChecker(resolver.Config{Servers: []string{srv.Addr()}, Timeout: resolver.DefaultTimeout, Retries: resolver.DefaultRetries})
@@ -240,8 +247,8 @@ func BenchmarkDNSPhase(b *testing.B) {
 // BenchmarkEndToEnd runs the whole batch command (read, check, export,
 // summary) with default settings against the generated zone, next to the
 // floor: the plain CSV read plus the plain DNS loop at its best
-// concurrency. x-floor is the batch run's time over the floor's (the bar:
-// 1.5). The default writes the cleaned and removed files; the
+// concurrency. x-floor is the batch run's time over the floor's (in one
+// process, a softer floor than scripts/bench.sh's). The default writes the cleaned and removed files; the
 // loopback-report case adds -report, an opt-in third output of one line
 // per row, to show what it costs.
 func BenchmarkEndToEnd(b *testing.B) {
@@ -268,9 +275,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 				b.StopTimer()
 				t, _ := measure(func() { readPlainCSV(b, path) })
 				csvT += t
-				var p plainResult
+				var p dnstest.FloorResult
 				p, best = bestPlain(b, srv, g.domains, nw.plain)
-				plainT += p.took
+				plainT += p.Took
 				runtime.GC()
 				b.StartTimer()
 				var stderr bytes.Buffer
@@ -292,17 +299,10 @@ func BenchmarkEndToEnd(b *testing.B) {
 	}
 }
 
-// plainResult is one run of the plain DNS loop.
-type plainResult struct {
-	took     time.Duration
-	queries  int64
-	failures int64 // queries without an answer: the run did less than it should
-}
-
-// bestPlain runs the plain loop at each of the concurrencies (or those of
-// LISTCLEAN_BENCH_PLAIN) and returns the fastest run without failures and
-// its concurrency.
-func bestPlain(b *testing.B, srv *dnstest.Server, domains []string, concurrencies []int) (plainResult, int) {
+// bestPlain runs the plain loop (dnstest.FloorCheck) at each of the
+// concurrencies (or those of LISTCLEAN_BENCH_PLAIN) and returns the fastest
+// run without failures and its concurrency.
+func bestPlain(b *testing.B, srv *dnstest.Server, domains []string, concurrencies []int) (dnstest.FloorResult, int) {
 	b.Helper()
 	if s := os.Getenv(benchPlainEnv); s != "" {
 		concurrencies = nil
@@ -314,13 +314,13 @@ func bestPlain(b *testing.B, srv *dnstest.Server, domains []string, concurrencie
 			concurrencies = append(concurrencies, n)
 		}
 	}
-	var best plainResult
+	var best dnstest.FloorResult
 	bestConc := 0
 	for _, n := range concurrencies {
 		runtime.GC()
-		r := plainCheck(srv.Addr(), domains, n)
-		b.Logf("plain loop at %d in flight: %v, %d queries, %d failures", n, r.took, r.queries, r.failures)
-		if r.failures == 0 && (bestConc == 0 || r.took < best.took) {
+		r := dnstest.FloorCheck(srv.Addr(), domains, n, resolver.DefaultTimeout)
+		b.Logf("plain loop at %d in flight: %v, %d queries, %d failures", n, r.Took, r.Queries, r.Failures)
+		if r.Failures == 0 && (bestConc == 0 || r.Took < best.Took) {
 			best, bestConc = r, n
 		}
 	}
@@ -328,67 +328,4 @@ func bestPlain(b *testing.B, srv *dnstest.Server, domains []string, concurrencie
 		b.Fatal("the plain DNS loop failed at every concurrency")
 	}
 	return best, bestConc
-}
-
-// plainCheck is the floor of the DNS work: workers goroutines, each with
-// its own UDP socket, asking the MX of every domain, the A of a domain
-// whose MX answer holds no MX record, and the A of the most preferred MX
-// host of each domain, once per distinct host; no retries, no caching of
-// domains, no statuses.
-func plainCheck(server string, domains []string, workers int) plainResult {
-	var next, queries, failures atomic.Int64
-	var hosts sync.Map
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			client := &dns.Client{Timeout: resolver.DefaultTimeout}
-			co, err := client.Dial(server)
-			if err != nil {
-				failures.Add(1)
-				return
-			}
-			defer co.Close()
-			// ask returns the reply, or nil after a timeout. Over UDP,
-			// ExchangeWithConn skips late replies to earlier questions.
-			ask := func(name string, qtype uint16) *dns.Msg {
-				m := new(dns.Msg)
-				m.SetQuestion(dns.Fqdn(name), qtype)
-				m.SetEdns0(1232, false)
-				queries.Add(1)
-				r, _, err := client.ExchangeWithConn(m, co)
-				if err != nil {
-					failures.Add(1)
-					return nil
-				}
-				return r
-			}
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(domains) {
-					return
-				}
-				r := ask(domains[i], dns.TypeMX)
-				if r == nil || r.Rcode != dns.RcodeSuccess {
-					continue
-				}
-				var first *dns.MX
-				for _, rr := range r.Answer {
-					if mx, ok := rr.(*dns.MX); ok && (first == nil || mx.Preference < first.Preference) {
-						first = mx
-					}
-				}
-				switch {
-				case first == nil:
-					ask(domains[i], dns.TypeA)
-				case first.Mx != ".":
-					if _, seen := hosts.LoadOrStore(first.Mx, true); !seen {
-						ask(first.Mx, dns.TypeA)
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return plainResult{took: time.Since(start), queries: queries.Load(), failures: failures.Load()}
 }

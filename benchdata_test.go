@@ -525,13 +525,14 @@ func genTagCell(rng *rand.Rand) string {
 	return strings.Join(tags, ",")
 }
 
-// writeFiles writes the list as list.csv and the zone as zone.txt (answers
-// at once) and zone-30ms.txt (every answer 30 ms late) in dir.
+// writeFiles writes the list as list.csv, the zone as zone.txt, and the
+// domains DNS must be asked about, one a line, as domains.txt (what
+// scripts/bench.sh's floor asks), in dir.
 func (g *genData) writeFiles(dir string) error {
 	files := map[string]string{
-		"list.csv":      string(g.csv),
-		"zone.txt":      g.zone,
-		"zone-30ms.txt": ";@fault * delay=30ms\n" + g.zone,
+		"list.csv":    string(g.csv),
+		"zone.txt":    g.zone,
+		"domains.txt": strings.Join(g.domains, "\n") + "\n",
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {

@@ -120,7 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.dns, "dns", "", "DNS servers by address, as IP or IP:port[,IP:port] (default: the system's), or off to skip DNS checks")
 	fs.BoolVar(&c.privateDNS, "private-dns", false, "the DNS server serves a private network and cannot know the big mail providers: do not ask it about them first\n(it is still asked about a name that cannot exist)")
 	fs.StringVar(&c.zone, "zone", "", "check against this zone `file` served on loopback instead of real DNS (offline demo)")
-	fs.DurationVar(&c.timeout, "timeout", def.Timeout, "time to wait for each DNS answer")
+	fs.DurationVar(&c.timeout, "timeout", def.Timeout, "the longest wait for a DNS answer, which a lookup's last attempt gets; earlier attempts wait what the server's round trips say")
 	fs.IntVar(&c.retries, "retries", def.Retries, "retries of a DNS query after a temporary failure")
 	fs.IntVar(&c.concurrency, "concurrency", 0, "DNS queries in flight (0 adapts to the server)")
 	fs.StringVar(&c.column, "column", "", "the email column: a header `name` or a 1-based number (default: detected)")

@@ -16,10 +16,12 @@ import (
 )
 
 // DomainChecker is what the cleaner needs from a DNS checker; it is
-// satisfied by *resolver.Checker. Check streams one result per distinct
-// domain and closes the channel when done or cancelled.
+// satisfied by *resolver.Checker. CheckStream checks the domains that come
+// on domains, a slice at a time, and streams one result per distinct
+// domain; it closes the channel once domains is closed and every result
+// is sent, or when ctx is cancelled.
 type DomainChecker interface {
-	Check(ctx context.Context, domains []string) <-chan resolver.Result
+	CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result
 }
 
 // Session is one list being cleaned: every row's parsed address and
@@ -32,18 +34,19 @@ type Session struct {
 	List *List
 	Rows []Row // one per data row, in input order
 
-	dns       bool                       // DNS checks run; false with -dns off
-	results   map[string]resolver.Result // DNS results by ASCII domain
-	domains   []string                   // the rows' own distinct ASCII domains, in order of first appearance
-	rowDomain []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
-	domainAt  map[string]int32           // each of domains' index in it; nil in a Stream's chunk
+	dns        bool                       // DNS checks run; false with -dns off
+	results    map[string]resolver.Result // DNS results by ASCII domain
+	domains    []string                   // the rows' own distinct ASCII domains, in order of first appearance
+	rowDomain  []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
+	domainAt   map[string]int32           // each of domains' index in it
+	domainRows []int                      // rows per domain of domains, by index
 
-	// The typo corrections, which NewSession finds in the background so
-	// that the checks of the rows' own domains can start meanwhile: read
-	// them through corrections(), which waits for them.
+	// The typo corrections, whose suggester NewSession makes in the
+	// background so that the checks of the rows' own domains can start
+	// meanwhile: read them through corrections(), which waits for it.
 	found     chan struct{} // closed once corr is set; nil when it was set before the session was returned
 	corr      *corrections
-	corrPanic any // what finding them panicked with, raised again by corrections()
+	corrPanic any // what making them panicked with, raised again by corrections()
 
 	decisions map[int]Decision  // the user's decisions by row index
 	decidedAt map[int]time.Time // when each was taken, for the decisions file
@@ -58,21 +61,32 @@ type Session struct {
 }
 
 // corrections are the typo corrections a session may suggest: its
-// suggester, aware of the list's domain counts, the candidates it found
-// for each domain, and (with DNS) the domains those candidates name, which
-// must be checked too, so that only a correction that routes is offered.
+// suggester, aware of the list's domain counts, and the candidates it
+// proposed for each domain asked about so far. A correction is offered only
+// when its domain routes, so with DNS the candidates' domains are checked
+// too: those of the malformed cases at once, and those of the rows' own
+// domains as their results come in, only where the verdict can use them
+// (Session.Check): Suggest's for a domain that fails, Suspect's for one
+// that routes. Finding candidates is costly; the checks then go on
+// without waiting for it.
 type corrections struct {
 	suggester *address.Suggester
-	cands     map[string]*candidates // the Suggester's answers by domain
-	domains   []string               // with DNS, the candidates' domains that are not among the rows' own, in the order of the rows
+	dns       bool
+	own       map[string]int32 // the rows' own domains, by index in Session.domains
+	bad       []malformed      // the distinct malformed cases
+
+	mu    sync.RWMutex
+	cands map[string]*candidates // the Suggester's answers by domain, so far
+	all   []string               // Domains's candidates' domains, once it asked for every domain's
 }
 
 // NewSession parses every address of the list, marks repeated addresses,
-// and works out which domains DNS must be asked about: the rows' own and
-// every correction that might be suggested for them, so that only a
-// correction that routes is ever offered. The corrections are found in the
+// and counts the rows per domain: the rows' own domains are what DNS is
+// asked about, along with the corrections that might be suggested for
+// them (see corrections), so that only a correction that routes is ever
+// offered. The Suggester that finds corrections is made in the
 // background: Check starts on the rows' own domains meanwhile, and every
-// method that needs them waits. With dns false no DNS check will run, and
+// method that needs it waits. With dns false no DNS check will run, and
 // corrections are limited to the embedded mailbox providers.
 func NewSession(l *List, dns bool) *Session {
 	s := &Session{
@@ -113,7 +127,7 @@ func NewSession(l *List, dns bool) *Session {
 			s.rowDomain[i] = t.add(&a)
 		}
 	})
-	s.domains, s.domainAt = t.domains, t.index
+	s.domains, s.domainRows, s.domainAt = t.domains, t.rows, t.index
 	if dns {
 		// Made for all the results at once, rather than grown as they come.
 		s.results = make(map[string]resolver.Result, len(s.domains))
@@ -122,7 +136,7 @@ func NewSession(l *List, dns bool) *Session {
 	go func() {
 		defer close(s.found)
 		defer func() { s.corrPanic = recover() }()
-		s.corr = findCorrections(t, dns)
+		s.corr = newCorrections(t, dns)
 	}()
 	return s
 }
@@ -182,15 +196,30 @@ func (t *domainTally) add(a *address.Address) int32 {
 	return -1
 }
 
-// findCorrections makes the suggester from the tally's counts and finds
-// the candidate corrections of every domain (see corrections).
-func findCorrections(t *domainTally, dns bool) *corrections {
+// newCorrections makes the suggester from the tally's counts and finds the
+// candidate corrections of the malformed cases, which judging any of their
+// rows needs (see corrections).
+func newCorrections(t *domainTally, dns bool) *corrections {
 	counts := make(map[string]int, len(t.domains))
 	for k, d := range t.domains {
 		counts[d] = t.rows[k]
 	}
-	c := &corrections{suggester: address.NewSuggester(counts)}
-	c.addCandidates(t.domains, t.bad, dns)
+	c := &corrections{suggester: address.NewSuggester(counts), dns: dns, own: t.index, bad: t.bad,
+		cands: make(map[string]*candidates)}
+	targets := make([]string, 0, len(t.bad))
+	var fixes []string
+	for _, m := range t.bad {
+		targets = append(targets, m.target)
+		if m.fixASCII != "" {
+			fixes = append(fixes, m.fixASCII)
+		}
+	}
+	c.find(targets, false)
+	if dns {
+		// A malformed address whose fix routes is offered the provider
+		// its fixed domain is a typo of (Session.correctMalformed).
+		c.find(fixes, true)
+	}
 	return c
 }
 
@@ -234,73 +263,121 @@ func (s *Session) markDuplicates(hashes []uint64, shard, shards int) {
 	}
 }
 
-// addCandidates finds the candidate corrections of the rows' domains and
-// of the malformed cases' targets and, with DNS on, sets c.domains to every
-// correction that might be suggested for a row and is not among domains:
-// for each of the rows' domains the candidates of Suggest and Suspect, and
-// for each malformed case its syntax fix's domain and the candidates for
-// its target domain. Finding candidates is costly, so it is done once per
-// domain, in parallel; the domains are added in the order of the rows all
-// the same.
-func (c *corrections) addCandidates(domains []string, bad []malformed, dns bool) {
-	// The domains to find candidates for: the rows' own, then the targets
-	// of the malformed cases.
-	targets := slices.Clip(domains)
-	pos := make(map[string]int, len(targets))
-	for k, d := range targets {
-		pos[d] = k
-	}
-	badTarget := make([]int, len(bad)) // index in targets
-	for n, m := range bad {
-		k, ok := pos[m.target]
-		if !ok {
-			k = len(targets)
-			pos[m.target] = k
-			targets = append(targets, m.target)
+// find asks the Suggester about each of domains that it was not asked
+// about: Suggest, or with suspect Suspect too, in parallel, since finding
+// candidates is costly. The candidates are kept for judging, which needs
+// them again, for every chunk of a Stream.
+func (c *corrections) find(domains []string, suspect bool) {
+	c.mu.RLock()
+	todo := make([]string, 0, len(domains))
+	seen := make(map[string]bool, len(domains))
+	for _, d := range domains {
+		if f, ok := c.cands[d]; (!ok || !f.suggestKnown || suspect && !f.suspectKnown) && !seen[d] {
+			seen[d] = true
+			todo = append(todo, d)
 		}
-		badTarget[n] = k
 	}
-
-	cands := make([]candidates, len(targets))
-	parallelFor(len(targets), func(lo, hi int) {
+	c.mu.RUnlock()
+	found := make([]candidates, len(todo))
+	parallelFor(len(todo), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			if k%64 == 0 {
-				// The checks run meanwhile: let their goroutines, woken by
-				// replies, have a processor now and then rather than wait
-				// for this work to be preempted, or their round trips grow
-				// by the wait and look like a congested server to the
-				// limiter.
-				runtime.Gosched()
-			}
-			f := &cands[k]
-			f.suggest = c.suggester.Suggest(targets[k])
-			if k < len(domains) && dns { // without DNS no domain routes, and none is suspect
-				f.suspect, f.suspectOK = c.suggester.Suspect(targets[k])
+			f := &found[k]
+			f.suggest, f.suggestKnown = c.suggester.Suggest(todo[k]), true
+			if suspect {
+				f.suspect, f.suspectOK = c.suggester.Suspect(todo[k])
 				f.suspectKnown = true
 			}
 		}
 	})
-	// Kept for judging, which needs the same candidates again, for every
-	// chunk of a Stream.
-	c.cands = make(map[string]*candidates, len(targets))
-	for k, d := range targets {
-		c.cands[d] = &cands[k]
+	c.mu.Lock()
+	for k, d := range todo {
+		c.cands[d] = &found[k]
 	}
-	if !dns {
-		return
-	}
+	c.mu.Unlock()
+}
 
+// badDomains returns the domains that the malformed cases may be
+// corrected to, which must be checked: each one's syntax fix's domain, the
+// candidates for its target domain, and the provider its fixed domain may
+// be a typo of.
+func (c *corrections) badDomains() []string {
+	var out []string
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, m := range c.bad {
+		if m.fixASCII != "" {
+			out = append(out, m.fixASCII)
+			if f := c.cands[m.fixASCII]; f.suspectOK {
+				out = append(out, f.suspect.Domain)
+			}
+		}
+		for _, cand := range c.cands[m.target].suggest {
+			out = append(out, cand.Domain)
+		}
+	}
+	return out
+}
+
+// needs finds the candidates that the verdict of an own domain with the
+// result r can use, and returns their domains, which must be checked: for
+// a domain that routes, the provider it may be a typo of; for one that
+// fails for good, the corrections to suggest. A dns_error uses none that
+// must route: its rows are not corrected, and a disposable domain only
+// asks whether it is a provider's typo.
+func (c *corrections) needs(r resolver.Result) []string {
+	var f candidates
+	switch {
+	case r.Status.Routes() || r.Status.Temporary() && address.IsDisposable(r.Domain):
+		f.suspect, f.suspectOK = c.suggester.Suspect(r.Domain)
+		f.suspectKnown = true
+	case !r.Status.Temporary():
+		f.suggest, f.suggestKnown = c.suggester.Suggest(r.Domain), true
+	default:
+		return nil
+	}
+	c.mu.Lock()
+	if old, ok := c.cands[r.Domain]; ok {
+		f = merged(*old, f)
+	}
+	c.cands[r.Domain] = &f
+	c.mu.Unlock()
+	var out []string
+	if f.suspectOK && r.Status.Routes() {
+		out = append(out, f.suspect.Domain)
+	}
+	for _, cand := range f.suggest {
+		out = append(out, cand.Domain)
+	}
+	return out
+}
+
+// allDomains returns the candidates' domains that might be suggested for
+// any row, which are not among the rows' own, in the order of the rows:
+// for each own domain the candidates of Suggest and Suspect, then the
+// malformed cases' (badDomains). It asks the Suggester about every own
+// domain, once.
+func (c *corrections) allDomains(domains []string) []string {
+	c.mu.RLock()
+	all := c.all
+	c.mu.RUnlock()
+	if all != nil {
+		return all
+	}
+	c.find(domains, c.dns)
 	seen := make(map[string]bool, len(domains))
 	for _, d := range domains {
 		seen[d] = true
 	}
+	all = []string{}
 	add := func(d string) {
 		if d != "" && !seen[d] {
 			seen[d] = true
-			c.domains = append(c.domains, d)
+			all = append(all, d)
 		}
 	}
-	for _, f := range cands[:len(domains)] {
+	c.mu.RLock()
+	for _, d := range domains {
+		f := c.cands[d]
 		for _, cand := range f.suggest {
 			add(cand.Domain)
 		}
@@ -308,26 +385,39 @@ func (c *corrections) addCandidates(domains []string, bad []malformed, dns bool)
 			add(f.suspect.Domain)
 		}
 	}
-	for n, m := range bad {
-		add(m.fixASCII)
-		for _, cand := range cands[badTarget[n]].suggest {
-			add(cand.Domain)
-		}
+	c.mu.RUnlock()
+	for _, d := range c.badDomains() {
+		add(d)
 	}
+	c.mu.Lock()
+	c.all = all
+	c.mu.Unlock()
+	return all
 }
 
-// candidates are the corrections the Suggester proposes for one domain, as
-// found by NewSession.
+// candidates are the corrections the Suggester proposed for one domain.
 type candidates struct {
 	suggest      []address.Candidate // Suggest's
+	suggestKnown bool                // Suggest was asked
 	suspect      address.Candidate   // Suspect's, when suspectOK
 	suspectOK    bool
 	suspectKnown bool // Suspect was asked
 }
 
+// merged is what a and b know together.
+func merged(a, b candidates) candidates {
+	if !a.suggestKnown {
+		a.suggest, a.suggestKnown = b.suggest, b.suggestKnown
+	}
+	if !a.suspectKnown {
+		a.suspect, a.suspectOK, a.suspectKnown = b.suspect, b.suspectOK, b.suspectKnown
+	}
+	return a
+}
+
 // corrections returns the session's corrections, once NewSession has
-// found them. A panic while finding them is raised here, on the caller's
-// goroutine, as if they had been found there.
+// made them. A panic while making them is raised here, on the caller's
+// goroutine, as if they had been made there.
 func (s *Session) corrections() *corrections {
 	if s.found != nil {
 		<-s.found
@@ -338,21 +428,27 @@ func (s *Session) corrections() *corrections {
 	return s.corr
 }
 
-// suggest returns the Suggester's candidates for domain, from those that
-// NewSession found when it has them.
+// suggest returns the Suggester's candidates for domain, from those found
+// before when there are.
 func (s *Session) suggest(domain string) []address.Candidate {
 	c := s.corrections()
-	if f, ok := c.cands[domain]; ok {
+	c.mu.RLock()
+	f, ok := c.cands[domain]
+	c.mu.RUnlock()
+	if ok && f.suggestKnown {
 		return f.suggest
 	}
 	return c.suggester.Suggest(domain)
 }
 
-// suspect returns the Suggester's Suspect for domain, from what NewSession
-// found when it has it.
+// suspect returns the Suggester's Suspect for domain, from what was found
+// before when there is.
 func (s *Session) suspect(domain string) (address.Candidate, bool) {
 	c := s.corrections()
-	if f, ok := c.cands[domain]; ok && f.suspectKnown {
+	c.mu.RLock()
+	f, ok := c.cands[domain]
+	c.mu.RUnlock()
+	if ok && f.suspectKnown {
 		return f.suspect, f.suspectOK
 	}
 	return c.suggester.Suspect(domain)
@@ -411,14 +507,17 @@ func domainOf(a address.Address) string {
 	return a.Domain()
 }
 
-// Domains returns the distinct domains to check in DNS: the rows' own
-// domains first, then candidate corrections. It is empty when DNS is off.
-// It waits for the corrections (see NewSession).
+// Domains returns the distinct domains to check in DNS for every
+// correction that might be suggested: the rows' own domains first, then
+// the candidate corrections of every one of them. It is empty when DNS is
+// off. It waits for the corrections (see NewSession), and finds the
+// candidates of every domain, which Check finds only where a result needs
+// them.
 func (s *Session) Domains() []string {
 	if !s.dns {
 		return nil
 	}
-	return append(slices.Clip(s.domains), s.corrections().domains...)
+	return append(slices.Clip(s.domains), s.corrections().allDomains(s.domains)...)
 }
 
 // RowDomains returns how many distinct domains the rows themselves use.
@@ -438,62 +537,143 @@ func (s *Session) Result(domain string) (resolver.Result, bool) {
 }
 
 // Check asks c about every domain of the session and applies the results
-// as they stream in, calling progress (if not nil) after each once the
-// total is known. The rows' own domains are asked at once, the candidate
-// corrections as soon as NewSession has found them. It returns when all
-// are done or ctx is cancelled; domains left unchecked give their rows the
-// reason not_checked. It ends by judging every row.
+// as they stream in (see Checks), calling progress (if not nil) after each
+// with the total known so far. It returns when all are done or ctx is
+// cancelled; domains left unchecked give their rows the reason
+// not_checked. It ends by judging every row.
 func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
-	if !s.dns {
-		s.JudgeAll()
-		return
-	}
-	var own, more <-chan resolver.Result
-	if len(s.domains) > 0 {
-		own = c.Check(ctx, s.domains)
-	}
-	found := s.found
-	if found == nil { // found before: a closed channel stands in
-		found = make(chan struct{})
-		close(found)
-	}
-	done, total := 0, -1 // total is known once the corrections are
-	var last resolver.Result
-	apply := func(r resolver.Result) {
-		s.Apply(r)
-		done++
-		if total >= 0 && progress != nil {
-			progress(r, done, total)
-		}
-		last = r
-	}
-	for own != nil || more != nil || found != nil {
-		select {
-		case <-found:
-			found = nil
-			extra := s.corrections().domains
-			total = len(s.domains) + len(extra)
-			if len(extra) > 0 {
-				more = c.Check(ctx, extra)
+	if s.dns {
+		done := 0
+		for r := range s.Checks(ctx, c) {
+			s.Apply(r.Result)
+			done++
+			if progress != nil {
+				progress(r.Result, done, r.Total)
 			}
-			if done > 0 && progress != nil {
-				progress(last, done, total)
-			}
-		case r, ok := <-own:
-			if !ok {
-				own = nil
-				continue
-			}
-			apply(r)
-		case r, ok := <-more:
-			if !ok {
-				more = nil
-				continue
-			}
-			apply(r)
 		}
 	}
 	s.JudgeAll()
+}
+
+// Checked is a domain's DNS result as Checks streams it, with the number
+// of domains to check known so far: the rows' own, and the candidate
+// corrections asked about until then.
+type Checked struct {
+	resolver.Result
+	Total int
+}
+
+// Checks asks c about every domain of the session and streams the results
+// as they come, without applying them: the caller applies each (Apply)
+// from the goroutine that owns the session, and may do so while the
+// checks run, since Checks reads nothing that Apply, Judge or a decision
+// changes. The rows' own domains are asked at once; the candidate
+// corrections that the verdicts can use (see corrections) as they are
+// found: those of the malformed cases once the Suggester is made, those
+// of an own domain once its result is in, found on another goroutine, so
+// that the checks never wait for the Suggester. All go to c as one
+// stream, so that every result shares the checker's rounds of proof and
+// second try. The channel is closed when all are done, or when ctx is
+// cancelled; it is closed at once when DNS is off.
+func (s *Session) Checks(ctx context.Context, c DomainChecker) <-chan Checked {
+	out := make(chan Checked, 64)
+	if !s.dns {
+		close(out)
+		return out
+	}
+	in := make(chan []string, 1)
+	in <- s.domains
+	results := c.CheckStream(ctx, in)
+	go func() {
+		defer close(out)
+		s.stream(ctx, in, results, out)
+	}()
+	return out
+}
+
+// stream is the loop of Checks: it passes on the results, hands the own
+// domains' results to the finder of their candidates, and sends the
+// candidates' domains on in, closing it once no more can come.
+func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan resolver.Result, out chan<- Checked) {
+	var pending []string // candidates' domains not yet sent on in
+	asked := make(map[string]bool)
+
+	// The finder takes the own domains' results, and sends the domains of
+	// the candidates they need, those of the malformed cases first.
+	needs := make(chan resolver.Result)
+	found := make(chan []string)
+	go func(needs <-chan resolver.Result) {
+		defer close(found)
+		corr := s.corrections()
+		found <- corr.badDomains()
+		for r := range needs {
+			found <- corr.needs(r)
+		}
+	}(needs)
+	var queue []resolver.Result // own results for the finder
+
+	total, ownLeft := len(s.domains), len(s.domains)
+	for results != nil {
+		var send chan<- resolver.Result
+		var next resolver.Result
+		if len(queue) > 0 {
+			send, next = needs, queue[0]
+		}
+		var feed chan<- []string
+		if len(pending) > 0 {
+			feed = in
+		}
+		select {
+		case r, ok := <-results:
+			if !ok {
+				results = nil
+				break
+			}
+			if _, own := s.domainAt[r.Domain]; own {
+				ownLeft--
+				if ctx.Err() == nil {
+					queue = append(queue, r)
+				}
+			}
+			select {
+			case out <- Checked{Result: r, Total: total}:
+			case <-ctx.Done():
+			}
+		case send <- next:
+			queue[0] = resolver.Result{}
+			queue = queue[1:]
+		case feed <- pending:
+			pending = nil
+		case ds, ok := <-found:
+			if !ok {
+				found = nil
+				break
+			}
+			for _, d := range ds {
+				if _, own := s.domainAt[d]; d != "" && !own && !asked[d] {
+					asked[d] = true
+					pending = append(pending, d)
+				}
+			}
+			total = len(s.domains) + len(asked)
+		}
+		if (ownLeft == 0 || ctx.Err() != nil) && len(queue) == 0 && needs != nil {
+			close(needs)
+			needs = nil
+		}
+		if found == nil && len(pending) == 0 && in != nil {
+			close(in)
+			in = nil
+		}
+	}
+	// Cancelled: the finder may still be at work.
+	if needs != nil {
+		close(needs)
+	}
+	if found != nil {
+		for range found {
+		}
+	}
 }
 
 // JudgeAll gives every row its verdict from the results applied so far.

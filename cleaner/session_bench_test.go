@@ -48,8 +48,8 @@ var (
 )
 
 // loadSuggestList builds the Suggester of the list named by benchListEnv, and
-// the domains it is asked about, the way NewSession does (findCorrections,
-// addCandidates), once.
+// the domains it is asked about, the way NewSession and Domains do
+// (newCorrections, allDomains), once.
 func loadSuggestList(tb testing.TB) *suggestListData {
 	l := benchList(tb)
 	suggestListOnce.Do(func() {
@@ -78,9 +78,9 @@ func loadSuggestList(tb testing.TB) *suggestListData {
 	return suggestList
 }
 
-// BenchmarkSuggestList times Suggest and Suspect on every distinct domain of
-// the list named by benchListEnv, as addCandidates calls them, and reports the
-// time per domain.
+// BenchmarkSuggestList times Suggest and Suspect on every distinct domain
+// of the list named by benchListEnv, as allDomains has them found, and
+// reports the time per domain.
 func BenchmarkSuggestList(b *testing.B) {
 	data := loadSuggestList(b)
 	b.ReportAllocs()
@@ -108,11 +108,12 @@ func BenchmarkNewSuggesterList(b *testing.B) {
 }
 
 // BenchmarkNewSessionList times NewSession with DNS on for the list named
-// by benchListEnv: parsing, the Suggester, and the candidates of every domain.
+// by benchListEnv: parsing, and the Suggester with the malformed cases'
+// candidates.
 func BenchmarkNewSessionList(b *testing.B) {
 	data := loadSuggestList(b)
 	b.ResetTimer()
 	for b.Loop() {
-		NewSession(data.l, true)
+		NewSession(data.l, true).corrections()
 	}
 }

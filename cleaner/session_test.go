@@ -219,50 +219,122 @@ func TestSessionJudgeEdited(t *testing.T) {
 	}
 }
 
-// recordingChecker answers every domain with an OK result and records the
-// domains of each Check call.
+// recordingChecker answers every domain with an OK result, or nxdomain
+// for those in fail, and records the domains of each slice it is given.
 type recordingChecker struct {
+	fail  map[string]bool
 	mu    sync.Mutex
 	calls [][]string
 }
 
-func (c *recordingChecker) Check(ctx context.Context, domains []string) <-chan resolver.Result {
-	c.mu.Lock()
-	c.calls = append(c.calls, slices.Clone(domains))
-	c.mu.Unlock()
+func (c *recordingChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
 	out := make(chan resolver.Result)
 	go func() {
 		defer close(out)
-		for _, d := range domains {
-			out <- resolver.Result{Domain: d, Status: resolver.StatusOK}
+		for ds := range domains {
+			c.mu.Lock()
+			c.calls = append(c.calls, slices.Clone(ds))
+			c.mu.Unlock()
+			for _, d := range ds {
+				st := resolver.StatusOK
+				if c.fail[d] {
+					st = resolver.StatusNXDomain
+				}
+				out <- resolver.Result{Domain: d, Status: st}
+			}
 		}
 	}()
 	return out
 }
 
-// Check asks about the rows' own domains at once and about the candidate
-// corrections in a second call, once found, so that the checks need not
-// wait for the corrections; progress counts every domain.
+// Check asks about the rows' own domains at once, and about the candidate
+// corrections that their results need later in the stream: the corrections of
+// a domain that fails, the provider that a domain that routes is a typo
+// of, and the malformed rows' corrections; not the corrections of a
+// domain that routes, which are never suggested (yahoo.co's yahoo.com);
+// progress counts every domain asked.
 func TestSessionChecksOwnDomainsFirst(t *testing.T) {
-	s := NewSession(readString(t, sessionList), true)
-	c := &recordingChecker{}
+	s := NewSession(readString(t, "Email\r\n"+
+		"a@good.com\r\n"+
+		"b@hotmial.com\r\n"+ // fails: hotmail.com
+		"c@gmial.com\r\n"+ // routes: a typo of gmail.com
+		"d@yahoo.co\r\n"+ // routes: yahoo.com is not asked
+		"e@outlook.cmo\r\n"), true) // bad_domain: outlook.com, outlook.co
+	c := &recordingChecker{fail: map[string]bool{"hotmial.com": true}}
 	var dones []int
 	total := -1
 	s.Check(context.Background(), c, func(_ resolver.Result, done, n int) {
 		dones, total = append(dones, done), n
 	})
-	all := s.Domains()
-	own := all[:s.RowDomains()]
-	if len(c.calls) != 2 || !slices.Equal(c.calls[0], own) || !slices.Equal(c.calls[1], all[len(own):]) {
-		t.Fatalf("Check calls %q, want the rows' own domains %q, then the candidates %q", c.calls, own, all[len(own):])
+	own := s.Domains()[:s.RowDomains()]
+	if len(c.calls) < 2 || !slices.Equal(c.calls[0], own) {
+		t.Fatalf("Check calls %q, want the rows' own domains %q first", c.calls, own)
 	}
-	if total != len(all) || len(dones) == 0 || dones[len(dones)-1] != len(all) {
-		t.Errorf("progress ended at %v of %d, want %d of %d", dones[len(dones)-1:], total, len(all), len(all))
+	var extra []string
+	for _, call := range c.calls[1:] {
+		extra = append(extra, call...)
+	}
+	slices.Sort(extra)
+	if want := []string{"gmail.com", "hotmail.com", "outlook.co", "outlook.com"}; !slices.Equal(extra, want) {
+		t.Errorf("candidates asked %q, want %q", extra, want)
+	}
+	if n := len(own) + len(extra); total != n || len(dones) == 0 || dones[len(dones)-1] != n {
+		t.Errorf("progress ended at %v of %d, want %d of %d", dones[len(dones)-1:], total, n, n)
 	}
 	for i := 1; i < len(dones); i++ {
 		if dones[i] < dones[i-1] {
 			t.Fatalf("progress went back: %v", dones)
 		}
+	}
+	if r := s.Rows[3]; r.Reason != ReasonOK || r.Suggestion != "" {
+		t.Errorf("d@yahoo.co: %s, suggestion %q; want ok without one", r.Reason, r.Suggestion)
+	}
+	if r := s.Rows[1]; r.Suggestion != "b@hotmail.com" {
+		t.Errorf("b@hotmial.com: suggestion %q, want b@hotmail.com", r.Suggestion)
+	}
+}
+
+// TestSessionChecksBeforeCorrections: Checks streams the results of the
+// rows' own domains while the corrections are still being found, as the
+// terminal UI shows them from its first second, and asks about the
+// candidates once they are found.
+func TestSessionChecksBeforeCorrections(t *testing.T) {
+	s := NewSession(readString(t, "Email\r\n"+
+		"a@good.com\r\n"+
+		"b@hotmial.com\r\n"), true) // fails: hotmail.com
+	s.corrections()
+	// The corrections are not found until unblocked.
+	unblock := make(chan struct{})
+	s.found = unblock
+	c := &recordingChecker{fail: map[string]bool{"hotmial.com": true}}
+	// Not a timing: a bound on a hang, which would otherwise last until
+	// the test binary's timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	results := s.Checks(ctx, c)
+	got := make(map[string]bool)
+	for range s.RowDomains() {
+		select {
+		case r, ok := <-results:
+			if !ok {
+				t.Fatalf("the results ended after %v", got)
+			}
+			got[r.Domain] = true
+		case <-ctx.Done():
+			close(unblock)
+			t.Fatalf("no result for the rows' own domains before the corrections, only %v", got)
+		}
+	}
+	if !got["good.com"] || !got["hotmial.com"] {
+		t.Errorf("before the corrections, results for %v; want the rows' own domains", got)
+	}
+	close(unblock)
+	var last Checked
+	for r := range results {
+		got[r.Domain], last = true, r
+	}
+	if !got["hotmail.com"] || last.Total != 3 {
+		t.Errorf("after the corrections, results for %v, the last with a total of %d; want hotmail.com too, of 3", got, last.Total)
 	}
 }
 

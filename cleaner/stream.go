@@ -135,13 +135,15 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	l.Rows, l.Lines = Records{}, nil
 
 	st.base = &Session{
-		List:      l,
-		dns:       dns,
-		results:   make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
-		domains:   t.domains,
-		corr:      findCorrections(t, dns),
-		decisions: make(map[int]Decision),
-		decidedAt: make(map[int]time.Time),
+		List:       l,
+		dns:        dns,
+		results:    make(map[string]resolver.Result, len(t.domains)), // made for all the results at once, rather than grown as they come
+		domains:    t.domains,
+		domainAt:   t.index,
+		domainRows: t.rows,
+		corr:       newCorrections(t, dns),
+		decisions:  make(map[int]Decision),
+		decidedAt:  make(map[int]time.Time),
 	}
 	return st, nil
 }

@@ -17,20 +17,24 @@ const witnessRank = 20
 // they must route mail. A server that says the list's own providers do
 // not exist would empty the list; asking about those makes the proof the
 // one that matters. It is empty when the list has none, and the checker
-// asks about its own defaults. It waits for the corrections (see
-// NewSession), whose suggester holds the counts.
+// asks about its own defaults.
 func (s *Session) Witnesses(n int) []string {
-	sg := s.corrections().suggester
-	var ws []string
-	for _, d := range s.domains {
+	type witness struct {
+		domain     string
+		rows, rank int
+	}
+	var ws []witness
+	for k, d := range s.domains {
 		if rank, ok := address.ProviderRank(d); ok && rank < witnessRank {
-			ws = append(ws, d)
+			ws = append(ws, witness{d, s.domainRows[k], rank})
 		}
 	}
-	slices.SortFunc(ws, func(a, b string) int {
-		ra, _ := address.ProviderRank(a)
-		rb, _ := address.ProviderRank(b)
-		return cmp.Or(cmp.Compare(sg.Rows(b), sg.Rows(a)), cmp.Compare(ra, rb))
+	slices.SortFunc(ws, func(a, b witness) int {
+		return cmp.Or(cmp.Compare(b.rows, a.rows), cmp.Compare(a.rank, b.rank))
 	})
-	return ws[:min(n, len(ws))]
+	out := make([]string, min(n, len(ws)))
+	for i := range out {
+		out[i] = ws[i].domain
+	}
+	return out
 }

@@ -162,7 +162,48 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 // a million rows would otherwise copy once more (20 MB): read them, and
 // copy a slice before changing it.
 func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
-	distinct := Distinct(domains)
+	src := newSource()
+	src.add(domains)
+	src.close()
+	return c.checkAll(ctx, src)
+}
+
+// CheckStream is Check for domains that come over time, a slice at a
+// time on domains: it checks each distinct domain received (see
+// Distinct), even when received again, and sends one Result for each as
+// it completes. The channel is closed once domains is closed and every
+// Result is sent, or when ctx is cancelled; the caller must read it until
+// then. Every domain received shares the run's probe rounds and its
+// second try, rather than each slice having its own: the Results held
+// for a probe wait for one round at the end, not one per slice.
+func (c *Checker) CheckStream(ctx context.Context, domains <-chan []string) <-chan Result {
+	src := newSource()
+	go func() {
+		defer src.close()
+		for {
+			select {
+			case ds, ok := <-domains:
+				if !ok {
+					return
+				}
+				src.add(ds)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return c.checkAll(ctx, src)
+}
+
+// checkAll is Check and CheckStream: it checks the domains src hands out.
+//
+// The second try happens whenever the run falls idle (every domain
+// received so far had its turn and none is in flight), for the domains
+// that ended in dns_error since the last: a stream's domains that wait on
+// the Results of earlier ones (the candidates of a failing domain) would
+// otherwise wait for a second try that waits for them. The Results held
+// for a probe round ask for one then too.
+func (c *Checker) checkAll(ctx context.Context, src *source) <-chan Result {
 	out := make(chan Result, 64)
 	c.checks.Add(1)
 	go func() {
@@ -173,7 +214,8 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 			held    sync.WaitGroup // Results waiting for a probe round
 			holding atomic.Int64   // how many
 			mu      sync.Mutex
-			again   []checked // dns_error Results for the second try
+			again   []checked               // dns_error Results for the second try
+			second  = make(map[string]bool) // domains on their second try
 		)
 		send := func(r Result) {
 			select {
@@ -197,39 +239,78 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 				}
 			}()
 		}
-		c.run(ctx, distinct, func(r checked) {
-			if r.Status == StatusDNSError && len(r.Lookups) > 0 && c.cfg.RetryPause > 0 {
-				mu.Lock()
-				again = append(again, r)
-				mu.Unlock()
-				return
-			}
-			release(r)
-		})
 		// The Results held last need not wait roundEvery for their round.
 		flush := func() {
 			if holding.Load() > 0 {
 				c.trust.requestRound()
 			}
 		}
-		flush()
-		if len(again) > 0 && ctx.Err() == nil {
-			// Unless no server is left to ask: one that stopped answering is
-			// not waited for again.
-			if c.trust.anyUsable() && sleep(ctx, c.cfg.RetryPause) == nil {
-				names := make([]string, len(again))
-				for i, r := range again {
-					c.forget(r.Result)
-					names[i] = r.Domain
+		// retry gives the domains in again their second try, after
+		// RetryPause, unless no server is left to ask: one that stopped
+		// answering is not waited for again.
+		retry := func() {
+			mu.Lock()
+			batch := again
+			again = nil
+			mu.Unlock()
+			if !c.trust.anyUsable() || sleep(ctx, c.cfg.RetryPause) != nil || !c.trust.anyUsable() {
+				for _, r := range batch {
+					release(r)
 				}
-				again = nil
-				c.run(ctx, names, release)
-				flush()
+				src.drop(len(batch))
+				return
 			}
-			for _, r := range again {
-				release(r)
+			names := make([]string, len(batch))
+			mu.Lock()
+			for i, r := range batch {
+				c.forget(r.Result)
+				names[i] = r.Domain
+				second[r.Domain] = true
 			}
+			mu.Unlock()
+			src.requeue(names)
 		}
+		var idle sync.WaitGroup
+		idle.Add(1)
+		go func() {
+			defer idle.Done()
+			for {
+				_, isIdle, done, changed := src.state()
+				if done || ctx.Err() != nil {
+					return
+				}
+				if isIdle {
+					flush()
+					mu.Lock()
+					n := len(again)
+					mu.Unlock()
+					if n > 0 {
+						retry()
+						continue
+					}
+				}
+				select {
+				case <-changed:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		c.run(ctx, src, func(r checked) {
+			if r.Status == StatusDNSError && len(r.Lookups) > 0 && c.cfg.RetryPause > 0 {
+				mu.Lock()
+				if !second[r.Domain] {
+					again = append(again, r)
+					src.hold()
+					mu.Unlock()
+					return
+				}
+				mu.Unlock()
+			}
+			release(r)
+		})
+		idle.Wait()
+		flush()
 		held.Wait()
 	}()
 	return out
@@ -268,12 +349,124 @@ func (c *Checker) checkEnded() {
 	}
 }
 
-// run checks the distinct domains concurrently, calling handle with each
+// A source hands out the domains of a run to its workers, each distinct
+// one once (twice with a second try): the domains of a Check, or those
+// that a CheckStream brings, until it is closed.
+type source struct {
+	mu      sync.Mutex
+	seen    map[string]bool
+	queue   []string      // the distinct domains added, normalized
+	next    int           // index in queue of the next to hand out
+	busy    int           // domains handed out and not yet finished
+	holds   int           // domains held for a second try, to come again
+	closed  bool          // no more will be added
+	changed chan struct{} // closed, and made anew, when domains are added, the run falls idle, or the source is closed
+}
+
+func newSource() *source {
+	return &source{seen: make(map[string]bool), changed: make(chan struct{})}
+}
+
+// add queues the domains of ds not seen before, as Normalize makes them.
+func (s *source) add(ds []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.queue)
+	for _, d := range ds {
+		if d = Normalize(d); !s.seen[d] {
+			s.seen[d] = true
+			s.queue = append(s.queue, d)
+		}
+	}
+	if len(s.queue) > n {
+		s.signal()
+	}
+}
+
+// hold counts one domain held for a second try: the source is not done
+// until requeue or drop accounts for it.
+func (s *source) hold() {
+	s.mu.Lock()
+	s.holds++
+	s.mu.Unlock()
+}
+
+// requeue queues the held domains ds again, for their second try.
+func (s *source) requeue(ds []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holds -= len(ds)
+	s.queue = append(s.queue, ds...)
+	s.signal()
+}
+
+// drop gives up n held domains without a second try.
+func (s *source) drop(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holds -= n
+	s.signal()
+}
+
+// close says no more domains will be added.
+func (s *source) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	s.signal()
+}
+
+// signal wakes those waiting for a change. s.mu must be held.
+func (s *source) signal() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// take returns the next domain to check, if one is queued, counting it
+// busy until finish; otherwise it counts the worker asking out of
+// workers, under the source's lock, so that a domain added afterwards
+// finds it gone and a worker is started for it.
+func (s *source) take(workers *atomic.Int64) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.next < len(s.queue) {
+		d := s.queue[s.next]
+		s.queue[s.next] = ""
+		s.next++
+		s.busy++
+		return d, true
+	}
+	workers.Add(-1)
+	return "", false
+}
+
+// finish says a domain taken is checked and its Result handled.
+func (s *source) finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy--
+	if s.busy == 0 && s.next == len(s.queue) {
+		s.signal() // idle
+	}
+}
+
+// state returns how many domains are queued now; whether the run is
+// idle, every domain received handed out and finished; whether it is
+// done, idle with no more to come; and a channel closed at the next
+// change.
+func (s *source) state() (queued int, idle, done bool, changed <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	queued = len(s.queue) - s.next
+	idle = queued == 0 && s.busy == 0
+	return queued, idle, idle && s.closed && s.holds == 0, s.changed
+}
+
+// run checks the domains of src concurrently, calling handle with each
 // Result as it completes, from many goroutines at once, and returns when
-// all are done or ctx is cancelled.
-func (c *Checker) run(ctx context.Context, distinct []string, handle func(checked)) {
+// src is done and all are checked, or ctx is cancelled.
+func (c *Checker) run(ctx context.Context, src *source, handle func(checked)) {
 	var (
-		next    atomic.Int64 // index of the next domain to check
 		workers atomic.Int64 // workers running
 		wg      sync.WaitGroup
 	)
@@ -289,39 +482,39 @@ func (c *Checker) run(ctx context.Context, distinct []string, handle func(checke
 	// added as soon as they fall short, but leave only when they are more
 	// than twice as many: the limit moves by a tenth or a sixteenth every
 	// window, and following each move exactly started and ended a worker for
-	// about one domain in ten, each growing its stack anew.
+	// about one domain in ten, each growing its stack anew. A worker also
+	// leaves when no domain is queued; one is started again when more come.
 	want := func() int64 { l := c.limit.currentLimit(); return int64(l + l/8 + 1) }
-	// handedOut is closed once every domain has been taken by a worker, or
-	// ctx is cancelled: no worker is wanted after that.
-	handedOut := make(chan struct{})
-	endHanding := sync.OnceFunc(func() { close(handedOut) })
 	work := func() {
 		defer wg.Done()
 		for {
-			i := int(next.Add(1) - 1)
-			if i >= len(distinct) || ctx.Err() != nil {
-				endHanding()
+			if ctx.Err() != nil {
+				workers.Add(-1)
 				return
 			}
-			r, err := c.check(ctx, distinct[i])
+			d, ok := src.take(&workers)
+			if !ok {
+				return
+			}
+			r, err := c.check(ctx, d)
 			if err != nil {
+				src.finish()
+				workers.Add(-1)
 				return
 			}
 			handle(r)
-			if ctx.Err() != nil {
-				return
-			}
+			src.finish()
 			if n, w := workers.Load(), want(); n > 2*w && workers.CompareAndSwap(n, n-1) {
 				return
 			}
 		}
 	}
-	// addWorkers starts the workers the limit wants and the domains left
+	// addWorkers starts the workers the limit wants and the domains queued
 	// can keep busy.
-	addWorkers := func() {
+	addWorkers := func(queued int) {
 		for {
 			n, w := workers.Load(), want()
-			add := min(w-n, int64(len(distinct))-next.Load())
+			add := min(w-n, int64(queued))
 			if add <= 0 {
 				return
 			}
@@ -334,24 +527,25 @@ func (c *Checker) run(ctx context.Context, distinct []string, handle func(checke
 			}
 		}
 	}
-	// The workers are started, and added as soon as the limit grows, by one
-	// goroutine; it counts in wg so that wg cannot reach zero while it may
-	// still add workers. Adding them when a worker finished a domain (two
-	// round trips, an MX and its host) held slow start back to one step per
-	// two round trips: 30 ms away, the limit took 0.2 s to reach 2,048.
+	// The workers are started, and added as soon as the limit grows or
+	// domains come, by one goroutine; it counts in wg so that wg cannot
+	// reach zero while it may still add workers. Adding them when a worker
+	// finished a domain (two round trips, an MX and its host) held slow
+	// start back to one step per two round trips: 30 ms away, the limit
+	// took 0.2 s to reach 2,048.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for {
 			grown := c.limit.growth()
-			addWorkers()
-			if int(next.Load()) >= len(distinct) {
+			queued, _, done, changed := src.state()
+			addWorkers(queued)
+			if done {
 				return
 			}
 			select {
 			case <-grown:
-			case <-handedOut:
-				return
+			case <-changed:
 			case <-ctx.Done():
 				return
 			}

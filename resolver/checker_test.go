@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"strings"
@@ -504,6 +505,90 @@ func TestCheckStreamsEachDistinctDomainOnce(t *testing.T) {
 				t.Errorf("stats after the check: %+v", st)
 			}
 		})
+	}
+}
+
+// TestCheckStream: the domains that come over time are checked as they
+// come, each distinct one once however often it comes, and the Results
+// end once the stream has.
+func TestCheckStream(t *testing.T) {
+	srv := startServer(t, testZone)
+	cfg := testConfig(srv.Addr())
+	c := newTestChecker(t, cfg)
+	in := make(chan []string)
+	out := c.CheckStream(context.Background(), in)
+	got := make(map[string]Status)
+	receive := func(n int) {
+		t.Helper()
+		for range n {
+			r, ok := <-out
+			if !ok {
+				t.Fatalf("the Results ended after %d, before the stream", len(got))
+			}
+			if _, dup := got[r.Domain]; dup {
+				t.Errorf("%s sent twice", r.Domain)
+			}
+			got[r.Domain] = r.Status
+		}
+	}
+	in <- []string{"ok.test", "OK.test."}
+	receive(1) // ok.test is checked before any other domain comes
+	in <- []string{"ok.test", "nonexistent.test", "implicit.test"}
+	in <- nil
+	receive(2)
+	close(in)
+	for r := range out {
+		t.Errorf("%s sent after every domain was", r.Domain)
+	}
+	want := map[string]Status{"ok.test": StatusOK, "nonexistent.test": StatusNXDomain, "implicit.test": StatusImplicitMX}
+	if !maps.Equal(got, want) {
+		t.Errorf("Results %v, want %v", got, want)
+	}
+}
+
+// TestCheckStreamSecondTry: a domain that ends in dns_error has its
+// second try while the stream is still open, once the domains received so
+// far are done, so that a caller that waits for its Result before sending
+// more (as the cleaner does with a failing domain's corrections) gets it.
+func TestCheckStreamSecondTry(t *testing.T) {
+	srv := startServer(t, testZone)
+	srv.SetFault("servfail.test", dnstest.Fault{Rcode: dns.RcodeServerFailure})
+	cfg := testConfig(srv.Addr())
+	cfg.RetryPause = -1
+	newTestChecker(t, cfg).CheckDomain(context.Background(), "servfail.test")
+	oneTry := srv.QueriesFor("servfail.test")
+	cfg.RetryPause = 10 * time.Millisecond
+	c := newTestChecker(t, cfg)
+	// Not a timing: a bound on a hang, which would otherwise last until
+	// the test binary's timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	in := make(chan []string)
+	out := c.CheckStream(ctx, in)
+	in <- []string{"servfail.test"}
+	r, ok := <-out
+	if !ok {
+		t.Fatal("the Results ended before servfail.test's, the stream still open")
+	}
+	if r.Domain != "servfail.test" || r.Status != StatusDNSError {
+		t.Errorf("got %s %q, want servfail.test dns_error", r.Domain, r.Status)
+	}
+	firstTry := srv.QueriesFor("servfail.test") - oneTry
+	in <- []string{"ok.test"}
+	close(in)
+	for r := range out {
+		if r.Domain != "ok.test" || r.Status != StatusOK {
+			t.Errorf("got %s %q, want ok.test OK", r.Domain, r.Status)
+		}
+	}
+	if ctx.Err() != nil {
+		t.Fatal("no Result within a minute")
+	}
+	if n := srv.QueriesFor("servfail.test") - oneTry; n != firstTry {
+		t.Errorf("servfail.test asked %d times after its Result, want none", n-firstTry)
+	}
+	if firstTry != 2*oneTry {
+		t.Errorf("servfail.test asked %d times before its Result, want %d: two tries of %d", firstTry, 2*oneTry, oneTry)
 	}
 }
 

@@ -248,3 +248,80 @@ func TestLossRetries(t *testing.T) {
 		}
 	}
 }
+
+// TestAttemptTimeouts: an attempt waits the smoothed round trip plus four
+// times its variation, doubled per failed attempt, within the floor and
+// the timeout; before any answer, initialRTO.
+func TestAttemptTimeouts(t *testing.T) {
+	var fresh rttEstimate
+	if got := fresh.timeout(0, 2*time.Second); got != initialRTO {
+		t.Errorf("before any answer: %v, want %v", got, initialRTO)
+	}
+	var far rttEstimate
+	for range 50 {
+		far.sample(100 * time.Millisecond)
+		far.sample(120 * time.Millisecond)
+	}
+	// srtt about 110 ms, rttvar about 10 ms: 150 ms, under the floor.
+	if got := far.timeout(0, 2*time.Second); got != minRTO {
+		t.Errorf("30 ms away: %v, want the floor %v", got, minRTO)
+	}
+	var slow rttEstimate
+	for range 50 {
+		slow.sample(300 * time.Millisecond)
+		slow.sample(340 * time.Millisecond)
+	}
+	if got := slow.timeout(0, 2*time.Second); got < 390*time.Millisecond || got > 420*time.Millisecond {
+		t.Errorf("300 ms away: %v, want about 400 ms (srtt 320 ms + 4 x 20 ms)", got)
+	}
+	if got, first := slow.timeout(1, 2*time.Second), slow.timeout(0, 2*time.Second); got != 2*first {
+		t.Errorf("after a failed attempt: %v, want twice %v", got, first)
+	}
+	if got := slow.timeout(3, 2*time.Second); got != 2*time.Second {
+		t.Errorf("after three failed attempts: %v, want the timeout", got)
+	}
+}
+
+// TestLastAttemptWaitsTheTimeout: the attempts of a lookup wait what the
+// round trips say, but the last waits the whole timeout, so that a server
+// that takes longer than usual, within the timeout, still answers it.
+func TestLastAttemptWaitsTheTimeout(t *testing.T) {
+	srv := startServer(t, "fast.test. MX 10 mx.test.\nslow.test. MX 10 mx.test.\nmx.test. A 192.0.2.1\n")
+	srv.SetFault("slow.test", dnstest.Fault{Delay: 3 * minRTO})
+	cfg := testConfig(srv.Addr())
+	cfg.Retries, cfg.Private = 1, true
+	c := newTestChecker(t, cfg)
+	if r := c.CheckDomain(t.Context(), "fast.test"); r.Status != StatusOK {
+		t.Fatalf("fast.test: %s %s", r.Status, r.Err)
+	}
+	// The first attempt times out at the floor (the loopback round trip is
+	// far under it); the second, the last, waits for the answer.
+	r := c.CheckDomain(t.Context(), "slow.test")
+	if r.Status != StatusOK || r.Lookups[0].Attempts != 2 {
+		t.Errorf("slow.test: %s after %d attempts (%s), want ok at the second", r.Status, r.Lookups[0].Attempts, r.Err)
+	}
+}
+
+// TestFailuresCountOncePerLookup: a name whose servers are broken fails at
+// every attempt, but tells the limiter of one failure, not of one per
+// attempt: failures across many names are what slow the checks down.
+func TestFailuresCountOncePerLookup(t *testing.T) {
+	srv := startServer(t, "broken.test. MX 10 mx.test.\nmx.test. A 192.0.2.1\n")
+	srv.SetFault("broken.test", dnstest.Fault{Rcode: dns.RcodeServerFailure})
+	cfg := testConfig(srv.Addr())
+	cfg.Private, cfg.RetryPause = true, -1
+	c := newTestChecker(t, cfg)
+	r := c.CheckDomain(t.Context(), "broken.test")
+	if r.Status != StatusDNSError || r.Lookups[0].Attempts != 1+cfg.Retries {
+		t.Fatalf("broken.test: %s after %d attempts, want dns_error after %d", r.Status, r.Lookups[0].Attempts, 1+cfg.Retries)
+	}
+	c.limit.mu.Lock()
+	failures := 0
+	for _, ch := range c.limit.cohort {
+		failures += ch.failures
+	}
+	c.limit.mu.Unlock()
+	if failures != 1 {
+		t.Errorf("the limiter counted %d failures, want 1", failures)
+	}
+}

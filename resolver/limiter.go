@@ -9,11 +9,19 @@ import (
 	"time"
 )
 
-// Bounds of the adaptive in-flight limit.
+// Bounds of the adaptive in-flight limit. The ceiling is what a recursive
+// resolver takes from one client without turning queries away: unbound
+// keeps at most 1,024 queries waiting for their answers by default
+// (num-queries-per-thread), and those over it are dropped ("request list
+// exceeded"); a cold cache makes every query of a run wait. Three quarters
+// of that leaves room for its other clients. On a path of 30 ms it sends
+// 25,000 queries a second, a list of 200,000 rows' checks in about a
+// second; 2,048 overflowed unbound's list by 1,000 to 1,400 queries,
+// each lost one then waiting out its timeout.
 const (
 	minInFlight   = 8
 	startInFlight = 32
-	maxInFlight   = 2048
+	maxInFlight   = 768
 )
 
 // latencySlack is added to twice the baseline round-trip time to tell
@@ -21,6 +29,26 @@ const (
 // loopback the baseline is tens of microseconds, and without slack the
 // scheduler's jitter alone would stop all growth.
 const latencySlack = time.Millisecond
+
+// Slow start ends when a window's mean round-trip time rises above the
+// baseline by a quarter (plus latencySlack): queues start to build, and
+// growing the limit two or four times more would overshoot what the path
+// holds by as much, as a burst that the server's socket or request list
+// drops.
+const slowStartRise = 4 // the rise that ends it: a 1/slowStartRise of the baseline
+
+// The queries are spread over the round trip: sent at most at the rate
+// that the limit allows over the last window's mean round-trip time,
+// times a gain (twice it in slow start, a quarter more after), with a
+// burst of a quarter of the limit. A limit that grows lets its new
+// queries go over a round trip rather than at once; in steady state the
+// answers come at the limit over the round trip, under the rate, and no
+// query waits.
+const (
+	spreadGainSlowStart = 2.0
+	spreadGain          = 1.25
+	spreadBurst         = 4 // the burst: a 1/spreadBurst of the limit
+)
 
 // farSlowStart is the mean round-trip time from which slow start grows the
 // limit four times per window rather than two: on a path of 30 ms,
@@ -73,7 +101,8 @@ const (
 //
 //   - it doubles the limit per window (slow start; four times it when the
 //     window's mean round-trip time is farSlowStart or more, where each
-//     window is a long wait) and later grows it by
+//     window is a long wait), until a window's mean rises a quarter above
+//     the baseline (slowStartRise), and later grows it by
 //     1/16 per window while the window's mean round-trip time stays under
 //     2×baseline+slack and the limit was actually reached (growing an
 //     unused limit proves nothing); by a quarter on a far path whose mean
@@ -81,7 +110,10 @@ const (
 //   - it cuts the limit by 10% when the mean round-trip time exceeds that
 //     bound: queues are building, in the server's socket or in our own CPU.
 //     The baseline is the lowest window mean of the last 5 to 10 seconds,
-//     and is reset when the limit is at its floor and latency still high.
+//     and is reset when the limit is at its floor and latency still high;
+//   - it spreads the queries over the round trip (spreadOut): no faster
+//     than the limit over the last window's mean, times spreadGain, so
+//     that a limit grown fourfold does not go out as one burst.
 //
 // Failures (timeouts, SERVFAIL, REFUSED) are judged apart, per 32
 // outcomes: more than usual (at least 2, and a fraction above the failure
@@ -143,6 +175,9 @@ type limiter struct {
 	fwSince    time.Time     // queries sent before this are not judged
 	failBase   float64       // the fraction of failures that is not of our making
 	trial      *trial        // the trial under way, if any
+
+	spread     float64   // the rate the limit and the round trip allow (see spreadGain); 0 before the first window
+	spreadNext time.Time // when the next query may go under it, at the latest
 
 	rate     float64   // the pace in queries a second; 0 when not paced
 	next     time.Time // when the next paced query may go
@@ -295,6 +330,15 @@ func (l *limiter) acquire(ctx context.Context) (time.Time, error) {
 	if err := l.pace(ctx); err != nil {
 		return time.Time{}, err
 	}
+	if err := l.spreadOut(ctx); err != nil {
+		return time.Time{}, err
+	}
+	return l.take(ctx)
+}
+
+// take blocks until a slot is free or ctx is done, and takes it: the part
+// of acquire that keeps to the limit on queries in flight.
+func (l *limiter) take(ctx context.Context) (time.Time, error) {
 	l.mu.Lock()
 	if l.inFlight < l.limit && len(l.waiters) == 0 {
 		l.inFlight++
@@ -400,6 +444,30 @@ func (l *limiter) pace(ctx context.Context) error {
 	}
 }
 
+// spreadOut waits until the query may go under the spread rate, or ctx is
+// done: each query takes the next instant at the rate, and waits for it
+// when it is more than the burst ahead.
+func (l *limiter) spreadOut(ctx context.Context) error {
+	l.mu.Lock()
+	if l.spread == 0 {
+		l.mu.Unlock()
+		return nil
+	}
+	now := time.Now()
+	interval := time.Duration(float64(time.Second) / l.spread)
+	at := l.spreadNext
+	if at.Before(now) {
+		at = now
+	}
+	l.spreadNext = at.Add(interval)
+	wait := at.Sub(now) - time.Duration(max(minInFlight, l.limit/spreadBurst))*interval
+	l.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	return sleep(ctx, wait)
+}
+
 // release frees the slot of a query sent at sent, reporting what became of
 // it and, for an answer, its round-trip time.
 func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
@@ -480,6 +548,8 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 		// Slow even at the floor: the latency is not of our making (a
 		// busy machine, a slower path). Take it as the new baseline.
 		l.minCur, l.minPrev = mean, 0
+	case l.slowStart && mean > base+base/slowStartRise+latencySlack:
+		l.slowStart = false
 	case full && l.slowStart && mean >= farSlowStart:
 		l.setLimit(min(4*l.limit, l.ceiling))
 	case full && l.slowStart:
@@ -495,6 +565,11 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 	case full:
 		l.setLimit(min(l.limit+max(1, l.limit/16), l.ceiling))
 	}
+	gain := spreadGain
+	if l.slowStart {
+		gain = spreadGainSlowStart
+	}
+	l.spread = gain * float64(l.limit) / max(mean, time.Microsecond).Seconds()
 }
 
 // judgeCohorts judges, in order, the cohorts before now whose queries

@@ -3,18 +3,21 @@ package resolver
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 	"time"
 )
 
-// fill acquires n slots of l, failing t if any blocks.
+// fill takes n slots of l, failing t if any blocks. It leaves out the
+// pace and the spread over the round trip, which hold queries back in
+// time rather than by the limit.
 func fill(t *testing.T, l *limiter, n int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for i := range n {
-		if _, err := l.acquire(ctx); err != nil {
+		if _, err := l.take(ctx); err != nil {
 			t.Fatalf("slot %d of %d: %v", i+1, n, err)
 		}
 	}
@@ -88,6 +91,50 @@ func TestLimiterFarSlowStart(t *testing.T) {
 		if got := window(t, l, step.rtt, 0); got != step.want(before) {
 			t.Fatalf("after %s: limit %d, want %d", step.what, got, step.want(before))
 		}
+	}
+}
+
+// TestLimiterSlowStartEndsWhenTheRoundTripRises: a window a quarter slower
+// than the best ends slow start where it is, before it overshoots; the
+// limit then grows by the steps that follow it.
+func TestLimiterSlowStartEndsWhenTheRoundTripRises(t *testing.T) {
+	l := newLimiter(0, maxInFlight)
+	window(t, l, 30*time.Millisecond, 0)
+	before := l.limit
+	if got := window(t, l, 40*time.Millisecond, 0); got != before || l.slowStart {
+		t.Fatalf("after a window a third slower: limit %d (slow start %v), want %d and slow start over", got, l.slowStart, before)
+	}
+	if got := window(t, l, 30*time.Millisecond, 0); got != before+before/4 {
+		t.Errorf("after a window as fast as the best again: limit %d, want %d", got, before+before/4)
+	}
+}
+
+// TestLimiterSpreadsQueries: once a window shows the round trip, queries
+// go at once up to a quarter of the limit, and the next waits its turn at
+// twice the limit over the round trip; no query waits before the first
+// window.
+func TestLimiterSpreadsQueries(t *testing.T) {
+	l := newLimiter(0, maxInFlight)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // spreadOut reports the cancellation only when it would wait
+	for i := range 2 * startInFlight {
+		if err := l.spreadOut(ctx); err != nil {
+			t.Fatalf("query %d waited before any window: %v", i+1, err)
+		}
+	}
+	// A round trip of 100 s: an instant every 100 s / (2 x the limit).
+	window(t, l, 100*time.Second, 0)
+	if want := 2 * float64(l.limit) / 100; math.Abs(l.spread-want) > 1e-9 {
+		t.Fatalf("spread %.3f queries a second, want %.3f", l.spread, want)
+	}
+	burst := max(minInFlight, l.limit/spreadBurst)
+	for i := range burst + 1 {
+		if err := l.spreadOut(ctx); err != nil {
+			t.Fatalf("query %d of the burst of %d waited: %v", i+1, burst+1, err)
+		}
+	}
+	if err := l.spreadOut(ctx); err == nil {
+		t.Errorf("query %d went at once, want it to wait for its turn", burst+2)
 	}
 }
 

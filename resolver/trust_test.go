@@ -354,9 +354,7 @@ func TestSilence(t *testing.T) {
 	if !tr.usable(0) {
 		t.Fatal("a burst of queries dropped at once made the server silent")
 	}
-	for k := range deadQueries {
-		tr.observe(0, false, sent.Add(time.Duration(k)*deadAfter/deadQueries))
-	}
+	loseSpread(tr, deadQueries, sent)
 	if tr.usable(0) {
 		t.Fatal("queries unanswered over 3 s did not make the server silent")
 	}
@@ -366,6 +364,42 @@ func TestSilence(t *testing.T) {
 	tr.observe(0, true, time.Now())
 	if !tr.usable(0) {
 		t.Error("a reply did not bring the server back")
+	}
+}
+
+// TestSilenceSinceTheLastReply: queries sent before a server's last reply
+// do not make it silent, however many of them time out afterwards and
+// over however long they were sent: on a path that loses queries, the
+// lookups left at the end of a run are those whose queries were lost, and
+// they time out in a row after the replies to the others came. Those sent
+// after the reply still do.
+func TestSilenceSinceTheLastReply(t *testing.T) {
+	c := newTestChecker(t, testConfig(closedPort(t)))
+	tr := c.trust
+	start := time.Now().Add(-2 * deadAfter)
+	tr.observe(0, true, time.Now())
+	loseSpread(tr, 2*deadQueries, start)
+	if !tr.usable(0) {
+		t.Fatalf("queries sent before the server's last reply made it silent: %q", c.Notes())
+	}
+	s := tr.servers[0]
+	s.mu.Lock()
+	s.lastReply = start.Add(-time.Second) // as if the reply had come before them
+	s.mu.Unlock()
+	loseSpread(tr, deadQueries, start)
+	if tr.usable(0) {
+		t.Fatal("queries unanswered over 3 s since the last reply did not make the server silent")
+	}
+	if notes := c.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "stopped answering") {
+		t.Errorf("notes %q", notes)
+	}
+}
+
+// loseSpread tells tr that n queries to server 0, the first sent at from
+// and each deadAfter/deadQueries after the one before, went unanswered.
+func loseSpread(tr *trust, n int, from time.Time) {
+	for k := range n {
+		tr.observe(0, false, from.Add(time.Duration(k)*deadAfter/deadQueries))
 	}
 }
 

@@ -24,20 +24,19 @@ const batchWindow = 100 * time.Millisecond
 // Messages of the checking step.
 type (
 	// sessionMsg brings the session built from the list, with the rows
-	// waiting for each domain's result and the domains to check.
+	// waiting for each domain's result.
 	sessionMsg struct {
 		session   *cleaner.Session
 		tally     tally
-		domains   []string
 		witnesses []string // the list's big providers, to prove the server with
 	}
 	// provedMsg brings the outcome of proving the DNS server.
 	provedMsg struct{ err error }
-	// checksStartedMsg brings the channel the checker streams results on.
-	checksStartedMsg struct{ results <-chan resolver.Result }
+	// checksStartedMsg brings the channel the session streams results on.
+	checksStartedMsg struct{ results <-chan cleaner.Checked }
 	// batchMsg brings the results that arrived during one batch window.
 	batchMsg struct {
-		results []resolver.Result
+		results []cleaner.Checked
 		closed  bool // the checker is done (finished or cancelled)
 		at      time.Time
 	}
@@ -82,9 +81,10 @@ func newSession(l *cleaner.List, dns bool, sp *cleaner.Suppressions) tea.Cmd {
 				t.waiting++
 			}
 		}
-		// Domains waits for the corrections NewSession finds in the
-		// background: here, not in Update.
-		msg := sessionMsg{session: s, tally: t, domains: s.Domains()}
+		// The checks start without waiting for the corrections, which
+		// NewSession finds in the background: Checks asks about their
+		// domains as they are found.
+		msg := sessionMsg{session: s, tally: t}
 		if dns {
 			msg.witnesses = s.Witnesses(3)
 		}
@@ -98,16 +98,18 @@ func prove(ctx context.Context, c Checker, witnesses []string) tea.Cmd {
 	return func() tea.Msg { return provedMsg{err: c.Prove(ctx, witnesses)} }
 }
 
-// startChecks asks the checker about every domain of the session.
-func startChecks(ctx context.Context, c Checker, domains []string) tea.Cmd {
-	return func() tea.Msg { return checksStartedMsg{results: c.Check(ctx, domains)} }
+// startChecks asks the checker about every domain of the session: the
+// rows' own at once, the corrections' as they are found (Session.Checks).
+// The session only reads what stays fixed while Update applies results.
+func startChecks(ctx context.Context, c Checker, s *cleaner.Session) tea.Cmd {
+	return func() tea.Msg { return checksStartedMsg{results: s.Checks(ctx, c)} }
 }
 
 // readBatch gathers the results that arrive within one batch window and
 // returns them as one message; Update re-arms it until the channel closes.
-func readBatch(results <-chan resolver.Result) tea.Cmd {
+func readBatch(results <-chan cleaner.Checked) tea.Cmd {
 	return func() tea.Msg {
-		var batch []resolver.Result
+		var batch []cleaner.Checked
 		timer := time.NewTimer(batchWindow)
 		defer timer.Stop()
 		for {
@@ -169,10 +171,9 @@ type checkingScreen struct {
 	phase   phase
 	list    *cleaner.List
 	session *cleaner.Session // nil while a command owns it
-	results <-chan resolver.Result
+	results <-chan cleaner.Checked
 	cancel  context.CancelFunc
 
-	domains   []string
 	witnesses []string
 	proof     error           // why the server is not trusted, in the distrusted phase
 	asking    bool            // the input for another server has the focus
@@ -181,7 +182,7 @@ type checkingScreen struct {
 
 	tally tally
 	rows  int // rows in the list
-	total int // distinct domains to check
+	total int // distinct domains to check, as far as known: corrections add to it
 	own   int // of total, the list's own domains (the others are those of corrections)
 	done  int // domains checked
 
@@ -243,9 +244,9 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case sessionMsg:
 		s.session, s.tally = msg.session, msg.tally
-		s.domains, s.witnesses = msg.domains, msg.witnesses
-		s.total, s.own = len(s.domains), msg.session.RowDomains()
-		if s.c.opt.Checker == nil || s.total == 0 {
+		s.witnesses = msg.witnesses
+		s.total, s.own = msg.session.RowDomains(), msg.session.RowDomains()
+		if s.c.opt.Checker == nil {
 			return s.judge()
 		}
 		s.phase = proving
@@ -260,7 +261,7 @@ func (s *checkingScreen) update(msg tea.Msg) tea.Cmd {
 		s.sampled = s.began
 		var ctx context.Context
 		ctx, s.cancel = context.WithCancel(s.c.ctx)
-		return startChecks(ctx, s.c.opt.Checker, s.domains)
+		return startChecks(ctx, s.c.opt.Checker, s.session)
 	case checksStartedMsg:
 		s.results = msg.results
 		return readBatch(s.results)
@@ -325,8 +326,9 @@ func (s *checkingScreen) serverKey(msg tea.KeyPressMsg) tea.Cmd {
 // apply records a batch of results in the session and the live counts.
 func (s *checkingScreen) apply(msg batchMsg) {
 	for _, r := range msg.results {
-		s.session.Apply(r)
+		s.session.Apply(r.Result)
 		s.done++
+		s.total = max(s.total, r.Total)
 		if n := s.tally.pending[r.Domain]; n > 0 {
 			delete(s.tally.pending, r.Domain)
 			s.tally.waiting -= n

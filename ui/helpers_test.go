@@ -61,7 +61,7 @@ func fakeResult(domain string) resolver.Result {
 	return r
 }
 
-// fakeChecker answers from fakeStatus at once. With hold set, Check sends
+// fakeChecker answers from fakeStatus at once. With hold set, CheckStream sends
 // nothing until its context is cancelled, like a DNS server that never
 // answers. With proof set, Prove fails with it. Recheck answers with
 // again when set.
@@ -102,19 +102,29 @@ func (f *fakeChecker) Recheck(ctx context.Context, domains []string) <-chan reso
 
 func (f *fakeChecker) Notes() []string { return f.notes }
 
-func (f *fakeChecker) Check(ctx context.Context, domains []string) <-chan resolver.Result {
-	ch := make(chan resolver.Result, len(domains))
-	if f.hold {
-		go func() {
+func (f *fakeChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
+	ch := make(chan resolver.Result)
+	go func() {
+		defer close(ch)
+		if f.hold {
 			<-ctx.Done()
-			close(ch)
-		}()
-		return ch
-	}
-	for _, d := range domains {
-		ch <- fakeResult(d)
-	}
-	close(ch)
+			return
+		}
+		seen := make(map[string]bool)
+		for ds := range domains {
+			for _, d := range ds {
+				if seen[d] {
+					continue
+				}
+				seen[d] = true
+				select {
+				case ch <- fakeResult(d):
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
 	return ch
 }
 
