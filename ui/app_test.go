@@ -188,6 +188,9 @@ func TestCheckingShowsProgressAndCancels(t *testing.T) {
 			t.Errorf("checking screen lacks %q:\n%s", want, v)
 		}
 	}
+	if strings.Contains(v, "suppressed") {
+		t.Errorf("checking screen counts suppressed rows without a suppression file:\n%s", v)
+	}
 	tt.pause = nil
 	tt.press("esc")
 	tt.run(nil)

@@ -422,6 +422,9 @@ func (s *checkingScreen) view() string {
 	barW := max(min(s.c.width-33, 40), 5)
 	for _, v := range cleaner.Verdicts {
 		n := s.tally.counts[v]
+		if v == cleaner.VerdictSuppressed && n == 0 && len(s.c.evidence) == 0 {
+			continue // no suppression file: nothing can be suppressed
+		}
 		b.WriteString(clip(" "+st.Verdict(v).Render(fit(v.Words(), 19))+fmt.Sprintf(" %9s  ", num(n))+
 			st.Verdict(v).Render(bar(n, s.rows, barW)), s.c.width) + "\n")
 	}
