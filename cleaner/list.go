@@ -53,6 +53,10 @@ var (
 // csvfile.ReadFile).
 func ReadFile(path string, opt ReadOptions) (*List, error) { return csvfile.ReadFile(path, opt) }
 
+// ReadHead reads the first rows of the subscriber list in the file at
+// path, to show while ReadFile reads it all (see csvfile.ReadHead).
+func ReadHead(path string, opt ReadOptions) (*List, error) { return csvfile.ReadHead(path, opt) }
+
 // Read reads a subscriber list from r; name is used in messages (see
 // csvfile.Read).
 func Read(r io.Reader, name string, opt ReadOptions) (*List, error) {

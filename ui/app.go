@@ -143,6 +143,9 @@ type common struct {
 	// exported is what the latest export wrote, while no decision was
 	// taken since (for the message on exit).
 	exported *cleaner.ExportResult
+	// readList reads a whole list: cleaner.ReadFile, or in tests one
+	// held back.
+	readList listReader
 }
 
 // suppressions returns the evidence to judge the list by; nil when there
@@ -246,14 +249,15 @@ func New(opt Options) *Model {
 	ctx, stop := context.WithCancel(context.Background())
 	m := &Model{
 		c: &common{
-			opt:    opt,
-			ctx:    ctx,
-			keys:   newKeyMap(),
-			spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-			width:  80,
-			bodyH:  22,
-			styles: newStyles(true, false),
-			policy: opt.Policy,
+			opt:      opt,
+			ctx:      ctx,
+			keys:     newKeyMap(),
+			spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+			width:    80,
+			bodyH:    22,
+			styles:   newStyles(true, false),
+			policy:   opt.Policy,
+			readList: cleaner.ReadFile,
 		},
 		stop:   stop,
 		help:   help.New(),
@@ -312,13 +316,30 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.c.store.saved(msg)
 		}
 		return nil
+	case fileHeadMsg:
+		// Shown only while the whole list is still being read; a head
+		// that could not be read waits for the whole list's error.
+		if msg.id != m.open.readID || m.open.reading == "" || msg.list == nil {
+			return nil
+		}
+		m.flushSession()
+		m.columns = newColumnsScreen(m.c, msg.list)
+		m.columns.reading = true
+		m.current = m.columns
+		return nil
 	case fileReadMsg:
+		if msg.id != m.open.readID {
+			return nil // a read the user left
+		}
 		if msg.err != nil && (msg.list == nil || !errors.Is(msg.err, cleaner.ErrNoEmailColumn)) {
 			m.current = m.open
 			return m.open.update(msg)
 		}
 		m.open.reading = ""
 		m.read = &msg
+		if m.current == m.columns && m.columns.reading {
+			return m.columns.read(msg.list)
+		}
 		m.flushSession()
 		m.columns = newColumnsScreen(m.c, msg.list)
 		m.current = m.columns

@@ -44,6 +44,16 @@ type columnsScreen struct {
 	// hits caches how many values of each column look like addresses,
 	// by column and reading: counting a long list takes a moment.
 	hits map[columnChoice][2]int
+
+	// reading says that list holds the file's first rows while the whole
+	// list is read (read brings it); the choices made on them carry over.
+	reading bool
+	// headerSet says that the user said whether the first line is the
+	// header line, which the whole list then keeps.
+	headerSet bool
+	// waiting says that enter was pressed while reading: the checks start
+	// once the whole list is read.
+	waiting bool
 }
 
 func newColumnsScreen(c *common, l *cleaner.List) *columnsScreen {
@@ -52,7 +62,31 @@ func newColumnsScreen(c *common, l *cleaner.List) *columnsScreen {
 
 func (s *columnsScreen) name() string { return "Columns · " + sanitize(baseName(s.list.Name)) }
 func (s *columnsScreen) typing() bool { return false }
-func (s *columnsScreen) busy() bool   { return false }
+func (s *columnsScreen) busy() bool   { return s.reading }
+
+// read puts the whole list in place of its first rows, with the email
+// column and header line the user chose on them, and starts the checks
+// when enter was pressed meanwhile.
+func (s *columnsScreen) read(l *cleaner.List) tea.Cmd {
+	head := s.list
+	s.list, s.reading, s.hits = l, false, make(map[columnChoice][2]int)
+	if head.ColumnBy == "option" && head.EmailCol >= 0 {
+		s.pick(head.EmailCol)
+	}
+	if s.headerSet {
+		if err := l.SetHeaderless(head.Header == nil); err != nil {
+			s.err = "The first line cannot be the header line: " + errorText(err)
+		}
+	}
+	if s.err != "" {
+		s.waiting = false // the user must see why first
+	}
+	if !s.waiting {
+		return nil
+	}
+	s.waiting = false
+	return s.check()
+}
 
 func (s *columnsScreen) help() helpKeys {
 	k := s.c.keys
@@ -87,9 +121,13 @@ func (s *columnsScreen) update(msg tea.Msg) tea.Cmd {
 		s.err = ""
 		if err := s.list.SetHeaderless(s.list.Header != nil); err != nil {
 			s.err = "The first line cannot be the header line: " + errorText(err)
+		} else {
+			s.headerSet = true
 		}
 	case key.Matches(kp, k.Back):
 		return func() tea.Msg { return goOpenMsg{} }
+	case key.Matches(kp, k.Continue) && s.reading:
+		s.waiting = true
 	case key.Matches(kp, k.Continue):
 		return s.check()
 	}
@@ -211,7 +249,18 @@ func (s *columnsScreen) view() string {
 		format += " · CRLF line ends"
 	}
 	field("Format", format)
-	field("Rows", st.Value.Render(num(l.Rows.Len())))
+	rows := st.Value.Render(num(l.Rows.Len()))
+	switch {
+	case s.waiting && w < 60:
+		rows += " so far " + s.c.spin.View() + " then checks"
+	case s.waiting:
+		rows += " so far " + s.c.spin.View() + " reading · checks start once it is read"
+	case s.reading && w < 60:
+		rows += " so far " + s.c.spin.View()
+	case s.reading:
+		rows += " so far " + s.c.spin.View() + " reading the rest"
+	}
+	field("Rows", rows)
 	notes := l.Notes
 	if !roomy && len(notes) > 1 {
 		field("Notes", st.Warning.Render("! ")+sanitize(notes[0])+st.Muted.Render(fmt.Sprintf(" (and %d more)", len(notes)-1)))

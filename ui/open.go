@@ -19,6 +19,7 @@ import (
 // fileReadMsg is the outcome of reading a list: the list, the
 // fingerprint of its file, and the decisions saved about it, if any.
 type fileReadMsg struct {
+	id   int // the read's number (openScreen.readID)
 	path string
 	list *cleaner.List
 	err  error
@@ -29,12 +30,13 @@ type fileReadMsg struct {
 	savedErr  error                   // why the decisions file could not be read
 }
 
-// readFile reads and parses a list in the background, with the decisions
-// saved about it in the file decisions.
-func readFile(path string, opt cleaner.ReadOptions, decisions string) tea.Cmd {
+// readFile reads and parses a list in the background with read
+// (cleaner.ReadFile), with the decisions saved about it in the file
+// decisions.
+func readFile(id int, read listReader, path string, opt cleaner.ReadOptions, decisions string) tea.Cmd {
 	return func() tea.Msg {
-		l, err := cleaner.ReadFile(path, opt)
-		msg := fileReadMsg{path: path, list: l, err: err, decisions: decisions}
+		l, err := read(path, opt)
+		msg := fileReadMsg{id: id, path: path, list: l, err: err, decisions: decisions}
 		if l == nil {
 			return msg
 		}
@@ -47,6 +49,26 @@ func readFile(path string, opt cleaner.ReadOptions, decisions string) tea.Cmd {
 			msg.savedErr = err
 		}
 		return msg
+	}
+}
+
+// listReader reads a whole list, as cleaner.ReadFile does.
+type listReader func(path string, opt cleaner.ReadOptions) (*cleaner.List, error)
+
+// fileHeadMsg brings the first rows of a list whose whole reading goes on
+// (see cleaner.ReadHead): the columns screen shows them at once, as a
+// long list takes a second a million rows to read.
+type fileHeadMsg struct {
+	id   int // the read's number (openScreen.readID)
+	list *cleaner.List
+	err  error
+}
+
+// readHead reads the first rows of the list at path in the background.
+func readHead(id int, path string, opt cleaner.ReadOptions) tea.Cmd {
+	return func() tea.Msg {
+		l, err := cleaner.ReadHead(path, opt)
+		return fileHeadMsg{id: id, list: l, err: err}
 	}
 }
 
@@ -91,7 +113,10 @@ type openScreen struct {
 	picker  picker
 	listed  bool   // the picker has read its folder
 	reading string // the path being read; "" when idle
-	err     string // why the last file could not be opened
+	// readID numbers the reads started: the messages of a read that was
+	// left (back to the picker) or replaced are dropped.
+	readID int
+	err    string // why the last file could not be opened
 
 	sources []evidenceSource // the suppression evidence, -suppress's first
 	adding  string           // the evidence path being read; "" when idle
@@ -187,11 +212,14 @@ func (o *openScreen) init() tea.Cmd {
 	return o.list()
 }
 
-// open reads the list at path in the background.
+// open reads the list at path in the background: its first rows, which
+// the columns screen shows while the rest is read, and the whole list.
 func (o *openScreen) open(path string) tea.Cmd {
 	o.err = ""
 	o.reading = path
-	return o.c.spinning(readFile(path, o.c.opt.Read, o.c.decisionsPath(path)))
+	o.readID++
+	return o.c.spinning(tea.Batch(readHead(o.readID, path, o.c.opt.Read),
+		readFile(o.readID, o.c.readList, path, o.c.opt.Read, o.c.decisionsPath(path))))
 }
 
 // list lists the picker's folder, unless it has been already.
@@ -207,6 +235,7 @@ func (o *openScreen) list() tea.Cmd {
 // was opened.
 func (o *openScreen) back(path string) tea.Cmd {
 	o.reading = ""
+	o.readID++ // a read still going on is left
 	if !o.listed {
 		o.listed = true
 		dir, name := filepath.Split(path)

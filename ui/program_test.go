@@ -55,6 +55,12 @@ func (term *terminal) titles() []string {
 
 func startProgram(t *testing.T, opt Options, w, h int) *terminal {
 	t.Helper()
+	return startModel(t, New(opt), w, h)
+}
+
+// startModel runs the program of model m, as startProgram does.
+func startModel(t *testing.T, m *Model, w, h int) *terminal {
+	t.Helper()
 	emu := vt.NewSafeEmulator(w, h)
 	// The renderer ends lines with a bare LF when it thinks it is not on a
 	// TTY; new-line mode makes the emulator treat that as CR LF.
@@ -67,7 +73,7 @@ func startProgram(t *testing.T, opt Options, w, h int) *terminal {
 	// closed.
 	go func() { _, _ = io.Copy(io.Discard, emu) }()
 
-	tm := teatest.NewTestModel(t, New(opt), teatest.WithInitialTermSize(w, h))
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	term := &terminal{t: t, tm: tm, emu: emu, out: io.TeeReader(tm.Output(), emu)}
 	emu.SetCallbacks(vt.Callbacks{Title: func(s string) {
 		term.mu.Lock()

@@ -124,20 +124,29 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // ReadFile reads the subscriber list in the file at path; see Read.
 func ReadFile(path string, opt ReadOptions) (*List, error) {
-	f, fi, err := Open(path)
+	f, fi, err := openWithin(path, opt)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	limit := opt.maxBytes()
-	if fi.Size() > limit {
-		return nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
-	}
 	l, err := readFrom(f, path, opt, fi.Size())
 	if l != nil && fi.Mode().IsRegular() {
 		l.Perm = fi.Mode().Perm()
 	}
 	return l, err
+}
+
+// openWithin opens the file at path, refusing one over opt's size limit.
+func openWithin(path string, opt ReadOptions) (*os.File, fs.FileInfo, error) {
+	f, fi, err := Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if limit := opt.maxBytes(); fi.Size() > limit {
+		f.Close()
+		return nil, nil, &ReadError{File: path, Err: fmt.Errorf("%w: %s (the limit is %s)", ErrFileTooLarge, readSize(fi.Size()), readSize(limit))}
+	}
+	return f, fi, nil
 }
 
 // Open opens the file at path for reading a list from, with what it is; a
