@@ -53,3 +53,30 @@ func TestCollectAtLimit(t *testing.T) {
 		t.Errorf("without a limit: GOGC %d, want 100 untouched", got)
 	}
 }
+
+// TestFitMemoryLimit: the soft limit is the projection and an eighth, and
+// never below minMemoryLimit, which the DNS checks of a small list need.
+func TestFitMemoryLimit(t *testing.T) {
+	gcPacing.Lock()
+	limited, before := gcPacing.limited, gcPacing.limit
+	gcPacing.Unlock()
+	if !limited {
+		t.Skip("this process has no soft memory limit (GOMEMLIMIT set, or lifted)")
+	}
+	defer func() {
+		gcPacing.Lock()
+		gcPacing.limit = before
+		gcPacing.Unlock()
+		debug.SetMemoryLimit(before)
+	}()
+	for _, tt := range []struct{ projected, want int64 }{
+		{10 << 20, 256 << 20},
+		{200 << 20, 256 << 20},
+		{800 << 20, 900 << 20},
+	} {
+		fitMemoryLimit(tt.projected)
+		if got := debug.SetMemoryLimit(-1); got != tt.want {
+			t.Errorf("projected %d MiB: limit %d MiB, want %d MiB", tt.projected>>20, got>>20, tt.want>>20)
+		}
+	}
+}
