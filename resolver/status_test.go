@@ -281,7 +281,7 @@ func hostAddrs(r Result, host string) []string {
 
 func TestRoutable(t *testing.T) {
 	for addr, want := range map[string]bool{
-		"192.0.2.1": true, "198.51.100.7": true, "203.0.113.9": true, "2001:db8::25": true, "8.8.8.8": true, "2a00:1450::1": true,
+		"192.0.2.1": true, "198.51.100.7": true, "203.0.113.9": true, "2001:db8::25": true, "93.184.216.34": true, "2a01:4f8::1": true,
 		"127.0.0.1": false, "127.1.2.3": false, "::1": false, "0.0.0.0": false, "::": false,
 		"10.0.0.1": false, "172.16.5.4": false, "172.31.255.255": false, "192.168.0.1": false, "fd12::1": false, "fc00::1": false,
 		"169.254.1.1": false, "fe80::1": false, "::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false,
