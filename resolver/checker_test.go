@@ -711,3 +711,49 @@ func TestCheckAddsWorkersWhenTheLimitGrows(t *testing.T) {
 		t.Fatalf("%d queries in flight with the limit grown to %d: the new workers wait for a domain to finish", in, limit)
 	}
 }
+
+// TestCeilingProbe: 100 ms away, a server that holds only 1,000 waiting
+// queries (unbound's default request list) and drops the rest makes a
+// limit raised above maxInFlight return, for good, to the ceiling that
+// lost nothing; every domain gets its answer, the dropped queries asked
+// again, as against a server that takes every query. (Whether the limit
+// rises depends on the machine keeping the round trip flat, which a
+// loaded one under -race does not: TestLimiterProbesAboveTheCeiling shows
+// the rise.)
+func TestCeilingProbe(t *testing.T) {
+	const domains = 6000
+	var zone strings.Builder
+	zone.WriteString(dnstest.WitnessZone + "\n$ORIGIN q.test.\nmx A 192.0.2.25\n")
+	names := make([]string, domains)
+	for i := range names {
+		fmt.Fprintf(&zone, "d%d MX 10 mx\n", i)
+		names[i] = fmt.Sprintf("d%d.q.test", i)
+	}
+	for _, queue := range []int{0, 1000} {
+		t.Run(fmt.Sprintf("queue %d", queue), func(t *testing.T) {
+			srv := startServer(t, zone.String())
+			srv.SetDefaultFault(dnstest.Fault{Delay: 100 * time.Millisecond, Queue: queue})
+			c := newTestChecker(t, testConfig(srv.Addr()))
+			ok := 0
+			for r := range c.Check(context.Background(), names) {
+				if r.Status == StatusOK {
+					ok++
+				}
+			}
+			if ok != domains {
+				t.Errorf("%d of %d domains ok", ok, domains)
+			}
+			c.limit.mu.Lock()
+			soft, probed := c.limit.soft, c.limit.probed
+			c.limit.mu.Unlock()
+			dropped := srv.OverLimit()
+			t.Logf("ceiling %d, probed %v, %d queries, %d dropped", soft, probed, srv.Queries(), dropped)
+			switch {
+			case queue > 0 && dropped > 0 && (!probed || soft > queue):
+				t.Errorf("ceiling %d (probed %v) after %d queries dropped by a queue of %d", soft, probed, dropped, queue)
+			case queue > 0 && dropped > int64(queue):
+				t.Errorf("%d queries dropped: the probe overshot a queue of %d", dropped, queue)
+			}
+		})
+	}
+}

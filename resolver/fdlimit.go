@@ -5,14 +5,14 @@ package resolver
 // files bounds the queries in flight.
 const fdReserve = 128
 
-// queryCeiling is the most queries a Checker lets fly at once: maxInFlight,
-// or less when the process may open few files. Each query in flight holds
+// queryCeiling is the most queries a Checker lets fly at once:
+// maxProbedInFlight, or less when the process may open few files. Each query in flight holds
 // a UDP socket and the pool may keep as many idle, so the queries get half
 // of what fdReserve leaves.
 func queryCeiling(servers int) int {
 	n := openFileLimit()
 	if n <= 0 {
-		return maxInFlight
+		return maxProbedInFlight
 	}
-	return max(minInFlight, min(maxInFlight, (n-fdReserve)/2))
+	return max(minInFlight, min(maxProbedInFlight, (n-fdReserve)/2))
 }

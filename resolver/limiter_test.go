@@ -366,3 +366,71 @@ func TestLimiterToleratesLoss(t *testing.T) {
 		t.Errorf("failure baseline %.2f, want about 0.3", l.failBase)
 	}
 }
+
+// TestLimiterProbesAboveTheCeiling: at maxInFlight, windows as fast as the
+// best raise the ceiling by half at a time, up to the limiter's ceiling;
+// a window whose round trip has risen does not.
+func TestLimiterProbesAboveTheCeiling(t *testing.T) {
+	l := newLimiter(0, maxProbedInFlight)
+	for range 20 {
+		if window(t, l, 30*time.Millisecond, 0) >= maxInFlight {
+			break
+		}
+	}
+	if l.limit != maxInFlight || l.soft != maxInFlight {
+		t.Fatalf("limit %d, ceiling for now %d: want both %d before any probe", l.limit, l.soft, maxInFlight)
+	}
+	if got := window(t, l, 45*time.Millisecond, 0); got > maxInFlight {
+		t.Fatalf("a window half as slow again raised the limit to %d", got)
+	}
+	want := maxInFlight + maxInFlight/probeGrowth
+	if got := window(t, l, 30*time.Millisecond, 0); got != want || l.safe != maxInFlight {
+		t.Fatalf("a window as fast as the best at the ceiling: limit %d (safe %d), want %d (safe %d)", got, l.safe, want, maxInFlight)
+	}
+	if got := window(t, l, 30*time.Millisecond, 0); got != want {
+		t.Fatalf("raised again to %d before the queries sent at %d were judged", got, want)
+	}
+	for range 20 {
+		// The cohorts of two round trips after the raise are judged.
+		time.Sleep(cohortWidth + 60*time.Millisecond)
+		window(t, l, 30*time.Millisecond, 0)
+	}
+	if l.limit != maxProbedInFlight {
+		t.Errorf("limit %d after many good windows, want the ceiling %d", l.limit, maxProbedInFlight)
+	}
+}
+
+// TestLimiterProbeOverloadReturns: an overload once the ceiling was raised
+// puts the limit back at the last ceiling that lost nothing, for good,
+// without a trial; an overload at a ceiling not raised starts a trial.
+func TestLimiterProbeOverloadReturns(t *testing.T) {
+	overload := func(l *limiter) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.sent.add(time.Now()) // a rate worth a trial
+		for range trialRate {
+			l.sent.add(time.Now())
+		}
+		l.fwOutcomes, l.fwFailures = failWindow, failWindow/2
+		l.judgeWindow(time.Now())
+	}
+	l := newLimiter(0, maxProbedInFlight)
+	for l.soft == maxInFlight {
+		window(t, l, 30*time.Millisecond, 0)
+	}
+	raised := l.soft
+	overload(l)
+	if l.limit != maxInFlight || l.soft != maxInFlight || !l.probed || l.trial != nil {
+		t.Fatalf("overload at %d: limit %d, ceiling %d, probed %v, trial %v; want %d, %d, true, none", raised, l.limit, l.soft, l.probed, l.trial != nil, maxInFlight, maxInFlight)
+	}
+	for range 10 {
+		window(t, l, 30*time.Millisecond, 0)
+	}
+	if l.limit != maxInFlight {
+		t.Errorf("limit %d after good windows, want it to stay at %d", l.limit, maxInFlight)
+	}
+	overload(l)
+	if l.trial == nil {
+		t.Errorf("an overload at the ceiling that lost nothing before started no trial")
+	}
+}

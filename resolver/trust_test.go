@@ -334,8 +334,8 @@ func TestQueryCeiling(t *testing.T) {
 	n := openFileLimit()
 	got := queryCeiling(1)
 	switch {
-	case n <= 0 && got != maxInFlight:
-		t.Errorf("no known limit: ceiling %d, want %d", got, maxInFlight)
+	case n <= 0 && got != maxProbedInFlight:
+		t.Errorf("no known limit: ceiling %d, want %d", got, maxProbedInFlight)
 	case n > 0 && 2*got+fdReserve > max(n, 2*minInFlight+fdReserve):
 		t.Errorf("limit %d open files: ceiling %d leaves too few", n, got)
 	}

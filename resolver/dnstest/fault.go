@@ -40,6 +40,7 @@ type Fault struct {
 	RateLimit int           // answer at most this many queries a second, with a burst of a tenth of a second's worth; the rest get RateRcode
 	RateRcode int           // the answer to a query over RateLimit: dns.RcodeRefused when 0, or dns.RcodeServerFailure; -1 drops it
 	DieAfter  time.Duration // once this long has passed since the first query under the fault, answer nothing more
+	Queue     int           // hold at most this many queries waiting out the Delay at once, and drop the rest, as a recursive resolver whose request list is full (unbound's num-queries-per-thread)
 }
 
 // faultState is a Fault in force, with the counts its FailFirst and
@@ -56,6 +57,8 @@ type faultState struct {
 
 	tokens float64   // the RateLimit bucket: queries that may be answered now
 	filled time.Time // when tokens was last topped up
+
+	waiting atomic.Int64 // queries waiting out the Delay, for Queue
 }
 
 func newFaultState(f Fault) *faultState {
@@ -96,6 +99,26 @@ func (f *faultState) overLimit() bool {
 	}
 	f.tokens--
 	return false
+}
+
+// enqueue reports whether a query may wait out the Delay under the
+// Queue, taking a place that dequeue gives back; false drops it.
+func (f *faultState) enqueue() bool {
+	if f.Queue <= 0 {
+		return true
+	}
+	if f.waiting.Add(1) > int64(f.Queue) {
+		f.waiting.Add(-1)
+		return false
+	}
+	return true
+}
+
+// dequeue gives back the place of a query that waited under the Queue.
+func (f *faultState) dequeue() {
+	if f.Queue > 0 {
+		f.waiting.Add(-1)
+	}
 }
 
 // rateRcode is the rcode of an answer over the RateLimit, or -1 to drop it.
@@ -142,6 +165,7 @@ var faultKinds = map[string]bool{
 	"ratelimit": true,
 	"overlimit": true,
 	"dieafter":  true,
+	"queue":     true,
 }
 
 // parseFaultKinds applies fault kinds as written in a directive, such as
@@ -224,6 +248,12 @@ func parseFaultKinds(f *Fault, kinds []string) error {
 				return fmt.Errorf("fault dieafter=%s: not a duration such as 2s", arg)
 			}
 			f.DieAfter = d
+		case "queue":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 1 {
+				return fmt.Errorf("fault queue=%s: not a number of queries", arg)
+			}
+			f.Queue = n
 		}
 	}
 	return nil

@@ -155,6 +155,43 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestQueue: a server whose Queue is full drops the queries that come
+// while it is, as a resolver with a full request list does, and answers
+// again once a place is free.
+func TestQueue(t *testing.T) {
+	s := startT(t, testZone)
+	const delay = 300 * time.Millisecond
+	s.SetDefaultFault(Fault{Delay: delay, Queue: 2})
+	var answered, dropped int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			_, _, err := ask(s, "udp", "mail.example.", dns.TypeA, 0, delay+time.Second)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				answered++
+			case isTimeout(err):
+				dropped++
+			default:
+				t.Errorf("neither an answer nor a timeout: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if answered != 2 || dropped != 3 {
+		t.Errorf("5 queries at once to a queue of 2: %d answered, %d dropped; want 2 and 3", answered, dropped)
+	}
+	if n := s.OverLimit(); n != 3 {
+		t.Errorf("OverLimit() = %d, want the 3 dropped", n)
+	}
+	if _, _, err := ask(s, "udp", "mail.example.", dns.TypeA, 0, delay+time.Second); err != nil {
+		t.Errorf("once the queue emptied: %v, want an answer", err)
+	}
+}
+
 // TestDieAfter: a server dies the given time after the first query under
 // the fault, however long after the fault was set that query came.
 func TestDieAfter(t *testing.T) {
@@ -183,6 +220,7 @@ func TestScanResolverFaults(t *testing.T) {
 ;@fault a.test. emptymx redirect=198.51.100.80
 ;@fault b.test. ratelimit=20 overlimit=drop dieafter=1m30s
 ;@fault c.test. ratelimit=20 overlimit=refused
+;@fault d.test. delay=20ms queue=1000
 `
 	zf, err := scanFaults(zone, "z")
 	if err != nil {
@@ -192,6 +230,7 @@ func TestScanResolverFaults(t *testing.T) {
 		"a.test.": {EmptyMX: true, Redirect: netip.MustParseAddr("198.51.100.80")},
 		"b.test.": {RateLimit: 20, RateRcode: -1, DieAfter: 90 * time.Second},
 		"c.test.": {RateLimit: 20, RateRcode: dns.RcodeRefused},
+		"d.test.": {Delay: 20 * time.Millisecond, Queue: 1000},
 	}
 	if !reflect.DeepEqual(zf.byName, want) {
 		t.Errorf("faults\n%+v\nwant\n%+v", zf.byName, want)
@@ -204,6 +243,7 @@ func TestScanResolverFaults(t *testing.T) {
 		";@fault * ratelimit=0\n",
 		";@fault * overlimit=sometimes\n",
 		";@fault * dieafter=0s\n",
+		";@fault * queue=0\n",
 		";@fault * emptymx=yes\n",
 	} {
 		if _, err := scanFaults(bad, "z"); err == nil {

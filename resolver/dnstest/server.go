@@ -21,7 +21,8 @@
 // where KIND is servfail, refused, rcode=NAME (e.g. rcode=NXDOMAIN), drop,
 // truncate, delay=DURATION (Go syntax, e.g. 30ms), failfirst=N,
 // droprate=P, emptymx, redirect=IP, ratelimit=N (queries a second) with
-// overlimit=refused|servfail|drop, or dieafter=DURATION. NAME is relative
+// overlimit=refused|servfail|drop, dieafter=DURATION, or queue=N (with
+// delay: at most N queries waiting, the rest dropped). NAME is relative
 // to the $ORIGIN in force like an owner name, or absolute with a trailing
 // dot; NAME "*" sets the default fault, which is how a whole resolver's
 // misbehaviour is written. See Fault for what each does.
@@ -249,7 +250,7 @@ func (s *Server) SetDefaultFault(f Fault) {
 func (s *Server) Queries() int64 { return s.queries.Load() }
 
 // OverLimit returns how many queries the server has refused, failed or
-// dropped so far for being over a RateLimit.
+// dropped so far for being over a RateLimit or a full Queue.
 func (s *Server) OverLimit() int64 { return s.overLimit.Load() }
 
 // QueriesFor returns how many queries the server has received for the qname
@@ -299,8 +300,16 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg, udp bool) {
 			reply(w, m, req, udp)
 			return
 		}
-		if f.Delay > 0 && !s.sleep(f.Delay) {
-			return
+		if f.Delay > 0 {
+			if !f.enqueue() {
+				s.overLimit.Add(1)
+				return
+			}
+			ok := s.sleep(f.Delay)
+			f.dequeue()
+			if !ok {
+				return
+			}
 		}
 	}
 
