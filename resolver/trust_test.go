@@ -445,3 +445,32 @@ func TestRefusalsNoted(t *testing.T) {
 		})
 	}
 }
+
+// TestLaterRoundsAskHostsAtOnce: a round after the first asks the
+// witnesses' MX hosts beside their MX, not after its answer, so that it
+// takes one round trip rather than two.
+func TestLaterRoundsAskHostsAtOnce(t *testing.T) {
+	srv := startServer(t, testZone)
+	c := newTestChecker(t, testConfig(srv.Addr()))
+	if err := c.Prove(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	const host = "gmail-smtp-in.l.google.com"
+	before := srv.QueriesFor(host)
+	if before == 0 {
+		t.Fatalf("the first round did not ask %s", host)
+	}
+	const delay = 2 * time.Second
+	srv.SetFault("gmail.com", dnstest.Fault{Delay: delay})
+	c.trust.mu.Lock()
+	r := c.trust.startRound(false)
+	c.trust.mu.Unlock()
+	time.Sleep(delay / 2) // the MX of gmail.com is still on its way
+	if n := srv.QueriesFor(host); n == before {
+		t.Errorf("%s not asked while the MX of gmail.com was on its way", host)
+	}
+	<-r.done
+	if err := c.trust.firstError(); err != nil {
+		t.Errorf("after the round: %v", err)
+	}
+}
