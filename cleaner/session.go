@@ -24,6 +24,14 @@ type DomainChecker interface {
 	CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result
 }
 
+// A heldChecker also says, as soon as they are in, which results wait for
+// a probe round before they may leave (resolver.Checker.CheckStreamHeld):
+// Checks looks up their corrections meanwhile, so that those share the
+// round rather than needing one more at the end.
+type heldChecker interface {
+	CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(resolver.Result)) <-chan resolver.Result
+}
+
 // Session is one list being cleaned: every row's parsed address and
 // verdict, the DNS results they rest on, and the user's decisions.
 //
@@ -583,20 +591,59 @@ func (s *Session) Checks(ctx context.Context, c DomainChecker) <-chan Checked {
 	}
 	in := make(chan []string, 1)
 	in <- s.domains
-	results := c.CheckStream(ctx, in)
+	early := newHeldQueue()
+	var results <-chan resolver.Result
+	if hc, ok := c.(heldChecker); ok {
+		results = hc.CheckStreamHeld(ctx, in, early.add)
+	} else {
+		results = c.CheckStream(ctx, in)
+	}
 	go func() {
 		defer close(out)
-		s.stream(ctx, in, results, out)
+		s.stream(ctx, in, results, early, out)
 	}()
 	return out
+}
+
+// heldQueue passes the results a checker holds for a probe round from its
+// goroutines to the loop of Checks, without ever blocking them.
+type heldQueue struct {
+	mu    sync.Mutex
+	rs    []resolver.Result
+	ready chan struct{} // holds a token while rs is not empty
+}
+
+func newHeldQueue() *heldQueue { return &heldQueue{ready: make(chan struct{}, 1)} }
+
+func (q *heldQueue) add(r resolver.Result) {
+	q.mu.Lock()
+	q.rs = append(q.rs, r)
+	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the results added since the last take.
+func (q *heldQueue) take() []resolver.Result {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	rs := q.rs
+	q.rs = nil
+	return rs
 }
 
 // stream is the loop of Checks: it passes on the results, hands the own
 // domains' results to the finder of their candidates, and sends the
 // candidates' domains on in, closing it once no more can come.
-func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan resolver.Result, out chan<- Checked) {
+func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan resolver.Result, early *heldQueue, out chan<- Checked) {
 	var pending []string // candidates' domains not yet sent on in
 	asked := make(map[string]bool)
+	// The own domains whose held result went to the finder early, and
+	// those whose failing result came before the early one was taken:
+	// each goes to the finder once.
+	earlyFound, failedIn := make(map[string]bool), make(map[string]bool)
 
 	// The finder takes the own domains' results, and sends the domains of
 	// the candidates they need, those of the malformed cases first.
@@ -631,13 +678,24 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 			}
 			if _, own := s.domainAt[r.Domain]; own {
 				ownLeft--
-				if ctx.Err() == nil {
+				held := !r.Status.Routes() && !r.Status.Temporary()
+				if held && !earlyFound[r.Domain] {
+					failedIn[r.Domain] = true
+				}
+				if ctx.Err() == nil && !(held && earlyFound[r.Domain]) {
 					queue = append(queue, r)
 				}
 			}
 			select {
 			case out <- Checked{Result: r, Total: total}:
 			case <-ctx.Done():
+			}
+		case <-early.ready:
+			for _, r := range early.take() {
+				if _, own := s.domainAt[r.Domain]; own && needs != nil && ctx.Err() == nil && !failedIn[r.Domain] && !earlyFound[r.Domain] {
+					earlyFound[r.Domain] = true
+					queue = append(queue, r)
+				}
 			}
 		case send <- next:
 			queue[0] = resolver.Result{}

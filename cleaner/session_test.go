@@ -414,3 +414,78 @@ func TestSessionRoleAndDisposable(t *testing.T) {
 		}
 	}
 }
+
+// holdingChecker holds the result of each domain in fail until the
+// candidates of its correction are asked, as a probe round holds a
+// failing result: it says at once (onHeld) that the domain failed, and
+// sends its result only once a later slice of domains came. A session
+// that looked the corrections up only after the result left would wait
+// for it forever.
+type holdingChecker struct{ fail map[string]bool }
+
+func (c *holdingChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
+	panic("Checks must use CheckStreamHeld")
+}
+
+func (c *holdingChecker) CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(resolver.Result)) <-chan resolver.Result {
+	out := make(chan resolver.Result)
+	go func() {
+		defer close(out)
+		send := func(rs ...resolver.Result) bool {
+			for _, r := range rs {
+				select {
+				case out <- r:
+				case <-ctx.Done():
+					return false
+				}
+			}
+			return true
+		}
+		var held []resolver.Result
+		for n := 0; ; n++ {
+			var ds []string
+			var ok bool
+			select {
+			case ds, ok = <-domains:
+			case <-ctx.Done():
+				return
+			}
+			if !ok {
+				send(held...)
+				return
+			}
+			for _, d := range ds {
+				r := resolver.Result{Domain: d, Status: resolver.StatusOK}
+				if c.fail[d] {
+					r.Status = resolver.StatusNXDomain
+					onHeld(r)
+					held = append(held, r)
+				} else if !send(r) {
+					return
+				}
+			}
+			if n > 0 {
+				if !send(held...) {
+					return
+				}
+				held = nil
+			}
+		}
+	}()
+	return out
+}
+
+// TestSessionChecksHeldCorrections: the corrections of a result held for
+// a probe round are asked while it is held, so that they share its round.
+func TestSessionChecksHeldCorrections(t *testing.T) {
+	s := NewSession(readString(t, "Email\r\na@good.com\r\nb@hotmial.com\r\n"), true)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.Check(ctx, &holdingChecker{fail: map[string]bool{"hotmial.com": true}}, nil)
+	if ctx.Err() != nil {
+		t.Fatalf("the held result of hotmial.com never left: its corrections were not asked while it was held")
+	}
+	if r := s.Rows[1]; r.Reason != ReasonNXDomain || r.Suggestion != "b@hotmail.com" {
+		t.Errorf("b@hotmial.com: %s, suggestion %q; want nxdomain, b@hotmail.com", r.Reason, r.Suggestion)
+	}
+}

@@ -165,7 +165,7 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	src := newSource()
 	src.add(domains)
 	src.close()
-	return c.checkAll(ctx, src)
+	return c.checkAll(ctx, src, nil)
 }
 
 // CheckStream is Check for domains that come over time, a slice at a
@@ -177,6 +177,18 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 // second try, rather than each slice having its own: the Results held
 // for a probe wait for one round at the end, not one per slice.
 func (c *Checker) CheckStream(ctx context.Context, domains <-chan []string) <-chan Result {
+	return c.CheckStreamHeld(ctx, domains, nil)
+}
+
+// CheckStreamHeld is CheckStream, and calls onHeld, when not nil, with each
+// Result that must wait for a probe round before it may leave (it would
+// remove addresses), as soon as it is in: its Domain and Status as the
+// server answered, which the round may yet turn into a dns_error. The
+// caller can act on the likely outcome while it waits, such as asking
+// about the domain's corrections, which then share that round rather
+// than needing one of their own at the end. onHeld is called from the
+// checking goroutines, before the Result is sent, and must not block.
+func (c *Checker) CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(Result)) <-chan Result {
 	src := newSource()
 	go func() {
 		defer src.close()
@@ -192,10 +204,10 @@ func (c *Checker) CheckStream(ctx context.Context, domains <-chan []string) <-ch
 			}
 		}
 	}()
-	return c.checkAll(ctx, src)
+	return c.checkAll(ctx, src, onHeld)
 }
 
-// checkAll is Check and CheckStream: it checks the domains src hands out.
+// checkAll is Check and CheckStreamHeld: it checks the domains src hands out.
 //
 // The second try happens whenever the run falls idle (every domain
 // received so far had its turn and none is in flight), for the domains
@@ -203,7 +215,7 @@ func (c *Checker) CheckStream(ctx context.Context, domains <-chan []string) <-ch
 // the Results of earlier ones (the candidates of a failing domain) would
 // otherwise wait for a second try that waits for them. The Results held
 // for a probe round ask for one then too.
-func (c *Checker) checkAll(ctx context.Context, src *source) <-chan Result {
+func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)) <-chan Result {
 	out := make(chan Result, 64)
 	c.checks.Add(1)
 	go func() {
@@ -228,6 +240,9 @@ func (c *Checker) checkAll(ctx context.Context, src *source) <-chan Result {
 				res, _ := c.trust.settle(ctx, r.Result, r.at, false)
 				send(res)
 				return
+			}
+			if onHeld != nil {
+				onHeld(Result{Domain: r.Domain, Status: r.Status})
 			}
 			held.Add(1)
 			holding.Add(1)
