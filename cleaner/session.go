@@ -212,8 +212,15 @@ func newCorrections(t *domainTally, dns bool) *corrections {
 	for k, d := range t.domains {
 		counts[d] = t.rows[k]
 	}
+	// With DNS, the candidates of nearly every own domain are found as its
+	// result comes in (needs): the map is made for them at once, rather
+	// than grown while the checks run.
+	hint := 0
+	if dns {
+		hint = len(t.domains)
+	}
 	c := &corrections{suggester: address.NewSuggester(counts), dns: dns, own: t.index, bad: t.bad,
-		cands: make(map[string]*candidates)}
+		cands: make(map[string]*candidates, hint)}
 	targets := make([]string, 0, len(t.bad))
 	var fixes []string
 	for _, m := range t.bad {
@@ -332,31 +339,39 @@ func (c *corrections) badDomains() []string {
 // fails for good, the corrections to suggest. A dns_error uses none that
 // must route: its rows are not corrected, and a disposable domain only
 // asks whether it is a provider's typo.
-func (c *corrections) needs(r resolver.Result) []string {
+func (c *corrections) needs(r outcome) []string {
 	var f candidates
 	switch {
-	case r.Status.Routes() || r.Status.Temporary() && address.IsDisposable(r.Domain):
-		f.suspect, f.suspectOK = c.suggester.Suspect(r.Domain)
+	case r.status.Routes() || r.status.Temporary() && address.IsDisposable(r.domain):
+		f.suspect, f.suspectOK = c.suggester.Suspect(r.domain)
 		f.suspectKnown = true
-	case !r.Status.Temporary():
-		f.suggest, f.suggestKnown = c.suggester.Suggest(r.Domain), true
+	case !r.status.Temporary():
+		f.suggest, f.suggestKnown = c.suggester.Suggest(r.domain), true
 	default:
 		return nil
 	}
 	c.mu.Lock()
-	if old, ok := c.cands[r.Domain]; ok {
+	if old, ok := c.cands[r.domain]; ok {
 		f = merged(*old, f)
 	}
-	c.cands[r.Domain] = &f
+	c.cands[r.domain] = &f
 	c.mu.Unlock()
 	var out []string
-	if f.suspectOK && r.Status.Routes() {
+	if f.suspectOK && r.status.Routes() {
 		out = append(out, f.suspect.Domain)
 	}
 	for _, cand := range f.suggest {
 		out = append(out, cand.Domain)
 	}
 	return out
+}
+
+// An outcome is what needs reads of an own domain's DNS Result: a fifth
+// of its size, for the queue of results waiting for the finder of
+// candidates (see Session.stream).
+type outcome struct {
+	domain string
+	status resolver.Status
 }
 
 // allDomains returns the candidates' domains that might be suggested for
@@ -647,9 +662,9 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 
 	// The finder takes the own domains' results, and sends the domains of
 	// the candidates they need, those of the malformed cases first.
-	needs := make(chan resolver.Result)
+	needs := make(chan outcome)
 	found := make(chan []string)
-	go func(needs <-chan resolver.Result) {
+	go func(needs <-chan outcome) {
 		defer close(found)
 		corr := s.corrections()
 		found <- corr.badDomains()
@@ -657,12 +672,12 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 			found <- corr.needs(r)
 		}
 	}(needs)
-	var queue []resolver.Result // own results for the finder
+	var queue []outcome // own results for the finder
 
 	total, ownLeft := len(s.domains), len(s.domains)
 	for results != nil {
-		var send chan<- resolver.Result
-		var next resolver.Result
+		var send chan<- outcome
+		var next outcome
 		if len(queue) > 0 {
 			send, next = needs, queue[0]
 		}
@@ -683,7 +698,7 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 					failedIn[r.Domain] = true
 				}
 				if ctx.Err() == nil && !(held && earlyFound[r.Domain]) {
-					queue = append(queue, r)
+					queue = append(queue, outcome{r.Domain, r.Status})
 				}
 			}
 			select {
@@ -694,11 +709,11 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 			for _, r := range early.take() {
 				if _, own := s.domainAt[r.Domain]; own && needs != nil && ctx.Err() == nil && !failedIn[r.Domain] && !earlyFound[r.Domain] {
 					earlyFound[r.Domain] = true
-					queue = append(queue, r)
+					queue = append(queue, outcome{r.Domain, r.Status})
 				}
 			}
 		case send <- next:
-			queue[0] = resolver.Result{}
+			queue[0] = outcome{}
 			queue = queue[1:]
 		case feed <- pending:
 			pending = nil

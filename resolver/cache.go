@@ -14,13 +14,20 @@ type flightCache[V any] struct {
 	m  map[string]*flight[V]
 }
 
-// A flight is one key's value, ready once done is closed. When the computing
-// caller gave up (its context was cancelled) the flight is dropped from the
-// map with ok false, and its waiters compute the value themselves.
+// A flight is one key's value, known once done. When the computing caller
+// gave up (its context was cancelled) the flight is dropped from the map
+// with ok false, and its waiters compute the value themselves.
+//
+// done and wait are guarded by the cache's mu; val and ok are written
+// before done is set and never after. The channel that waiters wait on is
+// made by the first of them: most keys never have one (a domain is handed
+// to one worker; only the shared MX hosts are waited for), and a channel
+// for each was 96 of the 288 bytes a domain's cache entry took.
 type flight[V any] struct {
-	done chan struct{}
 	val  V
 	ok   bool
+	done bool
+	wait chan struct{} // closed once done; nil until a caller waits
 }
 
 // get returns the value for key, computing it with compute if no other
@@ -36,15 +43,23 @@ func (c *flightCache[V]) get(ctx context.Context, key string, compute func() (V,
 		}
 		f, found := c.m[key]
 		if !found {
-			f = &flight[V]{done: make(chan struct{})}
+			f = &flight[V]{}
 			c.m[key] = f
 			c.mu.Unlock()
 			return c.run(ctx, key, f, compute)
 		}
+		if f.done { // and so ok: a flight given up is no longer in the map
+			c.mu.Unlock()
+			return f.val, true, nil
+		}
+		if f.wait == nil {
+			f.wait = make(chan struct{})
+		}
+		wait := f.wait
 		c.mu.Unlock()
 
 		select {
-		case <-f.done:
+		case <-wait:
 		case <-ctx.Done():
 			return val, false, ctx.Err()
 		}
@@ -60,12 +75,16 @@ func (c *flightCache[V]) get(ctx context.Context, key string, compute func() (V,
 // run computes the value of flight f as its owner.
 func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], compute func() (V, bool)) (V, bool, error) {
 	f.val, f.ok = compute()
+	c.mu.Lock()
 	if !f.ok {
-		c.mu.Lock()
 		delete(c.m, key)
-		c.mu.Unlock()
 	}
-	close(f.done)
+	f.done = true
+	wait := f.wait
+	c.mu.Unlock()
+	if wait != nil {
+		close(wait)
+	}
 	if !f.ok {
 		var zero V
 		return zero, false, ctx.Err()
@@ -77,17 +96,13 @@ func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], comp
 func (c *flightCache[V]) peek(key string) (V, bool) {
 	c.mu.Lock()
 	f := c.m[key]
+	done := f != nil && f.done
 	c.mu.Unlock()
-	var zero V
-	if f == nil {
+	if !done {
+		var zero V
 		return zero, false
 	}
-	select {
-	case <-f.done:
-		return f.val, f.ok
-	default:
-		return zero, false
-	}
+	return f.val, f.ok
 }
 
 // forget drops the value of key, once computed, so that the next get
@@ -95,11 +110,7 @@ func (c *flightCache[V]) peek(key string) (V, bool) {
 func (c *flightCache[V]) forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if f := c.m[key]; f != nil {
-		select {
-		case <-f.done:
-			delete(c.m, key)
-		default:
-		}
+	if f := c.m[key]; f != nil && f.done {
+		delete(c.m, key)
 	}
 }

@@ -206,7 +206,13 @@ func backoff(retry int) time.Duration {
 
 // sleep waits for d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
+	t, _ := timerPool.Get().(*time.Timer)
+	if t == nil {
+		t = time.NewTimer(d)
+	} else {
+		t.Reset(d)
+	}
+	defer timerPool.Put(t)
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -215,6 +221,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// timerPool keeps sleep's timers for reuse: the limiter paces queries
+// with sleep, even on loopback, and each new timer was two allocations
+// (3 of the 150 MB a check of 50,000 domains allocated). A timer stopped, then reset, never delivers a time
+// from before (Go 1.23 and later, which go.mod asks for).
+var timerPool sync.Pool
 
 // exchange makes one attempt: it asks the server over UDP, and again over
 // TCP when the UDP reply is truncated, each within timeout, holding one

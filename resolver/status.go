@@ -33,8 +33,9 @@ type hostFunc func(ctx context.Context, host string) (hostResult, error)
 type hostResult struct {
 	State   string   // one of the Host* constants
 	Addrs   []string // A then AAAA addresses
-	Lookups []Lookup // the questions asked
+	Lookups []Lookup // the questions asked, shared with the cache: copy them before changing them
 	Err     string   // for HostDNSError: the first temporary failure
+	Cached  bool     // another domain's check asked the questions: their copies in a Result are marked Cached
 }
 
 // checkDomain decides the status of domain (lower case, no trailing dot):
@@ -43,7 +44,9 @@ type hostResult struct {
 // A and AAAA (RFC 5321 section 5.1). It returns an error only when ctx was
 // cancelled, and then the Result is incomplete.
 func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain string) (Result, error) {
-	r := Result{Domain: domain}
+	// Room for the MX lookup and the first host's A lookup, what most
+	// domains ask, in one allocation rather than two.
+	r := Result{Domain: domain, Lookups: make([]Lookup, 0, 2)}
 	msg, lk, err := ask(ctx, domain, dns.TypeMX)
 	r.Lookups = append(r.Lookups, lk)
 	if ctxErr := ctx.Err(); ctxErr != nil {
@@ -86,7 +89,13 @@ func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain s
 		if err != nil {
 			return r, err
 		}
+		n := len(r.Lookups)
 		r.Lookups = append(r.Lookups, hr.Lookups...)
+		if hr.Cached {
+			for i := n; i < len(r.Lookups); i++ {
+				r.Lookups[i].Cached = true
+			}
+		}
 		h.State, h.Addrs = hr.State, hr.Addrs
 		switch hr.State {
 		case HostResolved:
