@@ -14,10 +14,10 @@
 package history
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -120,37 +120,97 @@ func stateDir() (string, error) {
 }
 
 // History is the file's entries and those recorded since it was read.
+//
+// A history holds up to MaxRuns entries of every domain a user's lists
+// had over MaxAge: 400,000 for lists of 50,000 domains, held through the
+// run. Each is a record of 32 bytes, its domain and outcome kept once in
+// tables, rather than an Entry of 96 and a string per line.
 type History struct {
-	path    string
-	entries []Entry // as read, then with those added
-	added   []Entry // recorded since Open, for Save
+	path  string
+	recs  []record // as read, then with those added
+	added []record // recorded since Open, for Save
 	// read is the file as Open read it or Save wrote it (nil when there
 	// was none): Save reads it again only if it has changed since.
 	read os.FileInfo
-	// byDomain indexes entries by domain, so that Domain does not read
-	// them all for each of a list's many domains; nil until Domain needs
-	// it, and again whenever entries is replaced.
-	byDomain map[string][]int
+
+	domains  []string // each domain once, by its number in records
+	domainNo map[string]int32
+	texts    []string // each outcome once (status words, bounce codes)
+	textNo   map[string]int32
+	// byDomain lists each domain's records by their index in recs, so
+	// that Domain does not read them all for each of a list's many
+	// domains; nil until Domain needs it, and again whenever recs is
+	// replaced.
+	byDomain [][]int32
+}
+
+// A record is an Entry as a History holds it: times in Unix nanoseconds,
+// the domain and the outcome by their numbers in the History's tables.
+type record struct {
+	run, at int64
+	domain  int32
+	outcome int32
+	bounce  bool // SourceBounce; else SourceDNS
+}
+
+func newHistory(path string) *History {
+	return &History{path: path, domainNo: make(map[string]int32), textNo: make(map[string]int32)}
+}
+
+// domainID returns the number of domain in h's table, adding it if new.
+func (h *History) domainID(domain string) int32 {
+	if n, ok := h.domainNo[domain]; ok {
+		return n
+	}
+	n := int32(len(h.domains))
+	domain = strings.Clone(domain) // not the file's text, held whole otherwise
+	h.domains = append(h.domains, domain)
+	h.domainNo[domain] = n
+	if h.byDomain != nil {
+		h.byDomain = append(h.byDomain, nil)
+	}
+	return n
+}
+
+// textID returns the number of an outcome in h's table, adding it if new.
+func (h *History) textID(text string) int32 {
+	if n, ok := h.textNo[text]; ok {
+		return n
+	}
+	n := int32(len(h.texts))
+	text = strings.Clone(text)
+	h.texts = append(h.texts, text)
+	h.textNo[text] = n
+	return n
+}
+
+// entry returns r as an Entry.
+func (h *History) entry(r record) Entry {
+	e := Entry{Run: timeOf(r.run), Domain: h.domains[r.domain], Source: SourceDNS, Outcome: h.texts[r.outcome], At: timeOf(r.at)}
+	if r.bounce {
+		e.Source = SourceBounce
+	}
+	return e
 }
 
 // Open reads the history at path; a missing file is an empty history.
 func Open(path string) (*History, error) {
-	h := &History{path: path}
-	entries, fi, err := readFile(path)
+	h := newHistory(path)
+	recs, fi, err := h.readFile()
 	if err != nil {
 		return nil, err
 	}
-	h.entries, h.read = entries, fi
+	h.recs, h.read = recs, fi
 	return h, nil
 }
 
 // Path returns the file's path.
 func (h *History) Path() string { return h.path }
 
-// readFile reads the entries of the file at path, and what the file was
-// as it was read; nil and nil when it does not exist.
-func readFile(path string) ([]Entry, os.FileInfo, error) {
-	f, err := os.Open(path)
+// readFile reads the records of the file at h.path into h's tables, and
+// what the file was as it was read; nil and nil when it does not exist.
+func (h *History) readFile() ([]record, os.FileInfo, error) {
+	f, err := os.Open(h.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -162,15 +222,15 @@ func readFile(path string) ([]Entry, os.FileInfo, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	data, err := io.ReadAll(f)
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // read at once, not doubling
+	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	entries, err := parseEntries(data)
+	recs, err := h.parse(buf.Bytes())
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", path, err)
+		return nil, nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", h.path, err)
 	}
-	return entries, fi, nil
+	return recs, fi, nil
 }
 
 // unchanged reports whether the file at h.path is still the one Open read
@@ -196,11 +256,12 @@ func (h *History) RecordRun(run time.Time, outcomes map[string]string) {
 		domains = append(domains, d)
 	}
 	slices.Sort(domains)
-	h.entries = slices.Grow(h.entries, len(domains))
+	h.recs = slices.Grow(h.recs, len(domains))
 	h.added = slices.Grow(h.added, len(domains))
+	at := nanosOf(run)
 	for _, d := range domains {
 		if nd := normDomain(d); nd != "" && outcomes[d] != "" {
-			h.add(Entry{Run: run, Domain: nd, Source: SourceDNS, Outcome: outcomes[d], At: run})
+			h.add(record{run: at, at: at, domain: h.domainID(nd), outcome: h.textID(outcomes[d])})
 		}
 	}
 }
@@ -218,13 +279,13 @@ type Bounce struct {
 // recorded again, as the same evidence is often read by many runs.
 func (h *History) RecordBounces(run time.Time, bounces []Bounce) {
 	type key struct {
-		domain, status string
-		at             int64
+		domain, outcome int32
+		at              int64
 	}
 	seen := map[key]bool{}
-	for _, e := range h.entries {
-		if e.Source == SourceBounce {
-			seen[key{e.Domain, e.Outcome, e.At.Unix()}] = true
+	for _, r := range h.recs {
+		if r.bounce {
+			seen[key{r.domain, r.outcome, r.at / int64(time.Second)}] = true
 		}
 	}
 	for _, b := range bounces {
@@ -236,33 +297,38 @@ func (h *History) RecordBounces(run time.Time, bounces []Bounce) {
 		if at.IsZero() {
 			at = run
 		}
-		k := key{d, b.Status, at.Unix()}
+		r := record{run: nanosOf(run), at: nanosOf(at), domain: h.domainID(d), outcome: h.textID(b.Status), bounce: true}
+		k := key{r.domain, r.outcome, r.at / int64(time.Second)}
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		h.add(Entry{Run: run, Domain: d, Source: SourceBounce, Outcome: b.Status, At: at})
+		h.add(r)
 	}
 }
 
-func (h *History) add(e Entry) {
+func (h *History) add(r record) {
 	if h.byDomain != nil {
-		h.byDomain[e.Domain] = append(h.byDomain[e.Domain], len(h.entries))
+		h.byDomain[r.domain] = append(h.byDomain[r.domain], int32(len(h.recs)))
 	}
-	h.entries = append(h.entries, e)
-	h.added = append(h.added, e)
+	h.recs = append(h.recs, r)
+	h.added = append(h.added, r)
 }
 
-// domainEntries returns the indices in h.entries of domain's entries,
+// domainRecords returns the indices in h.recs of domain's records,
 // building the index first if need be.
-func (h *History) domainEntries(domain string) []int {
+func (h *History) domainRecords(domain string) []int32 {
+	n, ok := h.domainNo[domain]
+	if !ok {
+		return nil
+	}
 	if h.byDomain == nil {
-		h.byDomain = make(map[string][]int)
-		for i, e := range h.entries {
-			h.byDomain[e.Domain] = append(h.byDomain[e.Domain], i)
+		h.byDomain = make([][]int32, len(h.domains))
+		for i, r := range h.recs {
+			h.byDomain[r.domain] = append(h.byDomain[r.domain], int32(i))
 		}
 	}
-	return h.byDomain[domain]
+	return h.byDomain[n]
 }
 
 // Save writes the history: the file as it is now (another run may have
@@ -276,15 +342,15 @@ func (h *History) Save(now time.Time) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	all := h.entries
+	all := h.recs
 	if !h.unchanged() {
-		current, _, err := readFile(h.path)
+		current, _, err := h.readFile()
 		if err != nil {
 			return err
 		}
 		all = append(current, h.added...)
 	}
-	entries := prune(all, now)
+	recs := prune(all, now, len(h.domains))
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
 	if err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
@@ -294,7 +360,7 @@ func (h *History) Save(now time.Time) error {
 		tmp.Close()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	if _, err := tmp.Write(appendEntries(nil, entries)); err != nil {
+	if err := h.write(tmp, recs); err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
@@ -313,62 +379,54 @@ func (h *History) Save(now time.Time) error {
 	if err := os.Rename(tmp.Name(), h.path); err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	h.entries, h.added, h.byDomain, h.read = entries, nil, nil, fi
+	h.recs, h.added, h.byDomain, h.read = recs, nil, nil, fi
 	return nil
 }
 
-// prune returns the entries to keep, in the order of their runs: not
+// prune returns the records to keep, in the order of their runs: not
 // older than MaxAge before now, the latest MaxRuns DNS outcomes and
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
-// It reorders entries.
+// domains is how many domains the records number. It reorders recs.
 //
-// The entries are sorted by run and date (a file's are in that order
+// The records are sorted by run and date (a file's are in that order
 // already, followed by the few of this run), then gone through latest
-// first, counting each domain's by a number given to the domain, rather
-// than by maps of strings, which took most of the time.
-func prune(entries []Entry, now time.Time) []Entry {
-	slices.SortStableFunc(entries, func(a, b Entry) int {
-		return cmp.Or(a.Run.Compare(b.Run), a.At.Compare(b.At))
-	})
-	ids := make(map[string]int32)
-	var (
-		dnsCount, bounceCount []int
-		lastRun               []time.Time // the run of each domain's latest DNS outcome kept
-	)
-	keep := make([]bool, len(entries))
+// first, counting each domain's by its number.
+func prune(recs []record, now time.Time, domains int) []record {
+	byRun := func(a, b record) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.at, b.at)) }
+	if !slices.IsSortedFunc(recs, byRun) {
+		slices.SortStableFunc(recs, byRun)
+	}
+	oldest := nanosOf(now.Add(-MaxAge))
+	dnsCount, bounceCount := make([]int8, domains), make([]int8, domains)
+	lastRun := make([]int64, domains) // the run of each domain's latest DNS outcome kept
+	keep := make([]bool, len(recs))
 	n := 0
-	for i := len(entries) - 1; i >= 0; i-- { // latest first
-		e := &entries[i]
-		if now.Sub(e.At) > MaxAge {
+	for i := len(recs) - 1; i >= 0; i-- { // latest first
+		r := &recs[i]
+		if r.at < oldest {
 			continue
 		}
-		id, ok := ids[e.Domain]
-		if !ok {
-			id = int32(len(dnsCount))
-			ids[e.Domain] = id
-			dnsCount, bounceCount, lastRun = append(dnsCount, 0), append(bounceCount, 0), append(lastRun, time.Time{})
-		}
-		if e.Source == SourceBounce {
-			if bounceCount[id] >= MaxBounces {
+		if r.bounce {
+			if bounceCount[r.domain] >= MaxBounces {
 				continue
 			}
-			bounceCount[id]++
+			bounceCount[r.domain]++
 		} else {
-			// The entries of one run are together: a second outcome of
+			// The records of one run are together: a second outcome of
 			// the domain in the run follows the first.
-			if dnsCount[id] >= MaxRuns || dnsCount[id] > 0 && lastRun[id].Equal(e.Run) {
+			if dnsCount[r.domain] >= MaxRuns || dnsCount[r.domain] > 0 && lastRun[r.domain] == r.run {
 				continue
 			}
-			dnsCount[id]++
-			lastRun[id] = e.Run
+			dnsCount[r.domain]++
+			lastRun[r.domain] = r.run
 		}
 		keep[i] = true
 		n++
 	}
-	out := make([]Entry, 0, n)
-	for i, e := range entries {
+	out := make([]record, 0, n)
+	for i, r := range recs {
 		if keep[i] {
-			out = append(out, e)
+			out = append(out, r)
 		}
 	}
 	return out

@@ -40,8 +40,8 @@ type Summary struct {
 func (h *History) Domain(domain string, n int) Summary {
 	s := Summary{Domain: normDomain(domain)}
 	var dns []Entry
-	for _, i := range h.domainEntries(s.Domain) {
-		switch e := h.entries[i]; e.Source {
+	for _, i := range h.domainRecords(s.Domain) {
+		switch e := h.entry(h.recs[i]); e.Source {
 		case SourceDNS:
 			dns = append(dns, e)
 		case SourceBounce:
