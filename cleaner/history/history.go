@@ -14,7 +14,6 @@
 package history
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -222,13 +221,12 @@ func (h *History) readFile() ([]record, os.FileInfo, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // read at once, not doubling
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
-	}
-	recs, err := h.parse(buf.Bytes())
-	if err != nil {
+	recs, err := h.parse(f, fi.Size())
+	if errors.Is(err, errNotHistory) {
 		return nil, nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", h.path, err)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 	}
 	return recs, fi, nil
 }

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -308,7 +309,7 @@ func TestFileIsGocsvTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	h = newHistory("")
-	recs, err = h.parse(written)
+	recs, err = h.parse(bytes.NewReader(written), int64(len(written)))
 	if err != nil {
 		t.Fatal(err)
 	}
