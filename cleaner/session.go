@@ -16,19 +16,14 @@ import (
 )
 
 // DomainChecker is what the cleaner needs from a DNS checker; it is
-// satisfied by *resolver.Checker. CheckStream checks the domains that come
-// on domains, a slice at a time, and streams one result per distinct
+// satisfied by *resolver.Checker. CheckStreamHeld checks the domains that
+// come on domains, a slice at a time, and streams one result per distinct
 // domain; it closes the channel once domains is closed and every result
-// is sent, or when ctx is cancelled.
-type DomainChecker interface {
-	CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result
-}
-
-// A heldChecker also says, as soon as they are in, which results wait for
-// a probe round before they may leave (resolver.Checker.CheckStreamHeld):
+// is sent, or when ctx is cancelled. It calls onHeld, as soon as they are
+// in, with the results that wait for a probe round before they may leave:
 // Checks looks up their corrections meanwhile, so that those share the
 // round rather than needing one more at the end.
-type heldChecker interface {
+type DomainChecker interface {
 	CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(resolver.Result)) <-chan resolver.Result
 }
 
@@ -607,12 +602,7 @@ func (s *Session) Checks(ctx context.Context, c DomainChecker) <-chan Checked {
 	in := make(chan []string, 1)
 	in <- s.domains
 	early := newHeldQueue()
-	var results <-chan resolver.Result
-	if hc, ok := c.(heldChecker); ok {
-		results = hc.CheckStreamHeld(ctx, in, early.add)
-	} else {
-		results = c.CheckStream(ctx, in)
-	}
+	results := c.CheckStreamHeld(ctx, in, early.add)
 	go func() {
 		defer close(out)
 		s.stream(ctx, in, results, early, out)

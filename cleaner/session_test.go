@@ -227,7 +227,7 @@ type recordingChecker struct {
 	calls [][]string
 }
 
-func (c *recordingChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
+func (c *recordingChecker) CheckStreamHeld(ctx context.Context, domains <-chan []string, _ func(resolver.Result)) <-chan resolver.Result {
 	out := make(chan resolver.Result)
 	go func() {
 		defer close(out)
@@ -422,10 +422,6 @@ func TestSessionRoleAndDisposable(t *testing.T) {
 // that looked the corrections up only after the result left would wait
 // for it forever.
 type holdingChecker struct{ fail map[string]bool }
-
-func (c *holdingChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
-	panic("Checks must use CheckStreamHeld")
-}
 
 func (c *holdingChecker) CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(resolver.Result)) <-chan resolver.Result {
 	out := make(chan resolver.Result)

@@ -168,7 +168,7 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	return c.checkAll(ctx, src, nil)
 }
 
-// CheckStream is Check for domains that come over time, a slice at a
+// CheckStreamHeld is Check for domains that come over time, a slice at a
 // time on domains: it checks each distinct domain received (see
 // Distinct), even when received again, and sends one Result for each as
 // it completes. The channel is closed once domains is closed and every
@@ -176,12 +176,8 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 // then. Every domain received shares the run's probe rounds and its
 // second try, rather than each slice having its own: the Results held
 // for a probe wait for one round at the end, not one per slice.
-func (c *Checker) CheckStream(ctx context.Context, domains <-chan []string) <-chan Result {
-	return c.CheckStreamHeld(ctx, domains, nil)
-}
-
-// CheckStreamHeld is CheckStream, and calls onHeld, when not nil, with each
-// Result that must wait for a probe round before it may leave (it would
+//
+// It calls onHeld, when not nil, with each Result that must wait for a probe round before it may leave (it would
 // remove addresses), as soon as it is in: its Domain and Status as the
 // server answered, which the round may yet turn into a dns_error. The
 // caller can act on the likely outcome while it waits, such as asking
@@ -368,7 +364,7 @@ func (c *Checker) checkEnded() {
 
 // A source hands out the domains of a run to its workers, each distinct
 // one once (twice with a second try): the domains of a Check, or those
-// that a CheckStream brings, until it is closed.
+// that a CheckStreamHeld brings, until it is closed.
 type source struct {
 	mu      sync.Mutex
 	seen    map[string]bool

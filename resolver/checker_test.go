@@ -523,7 +523,7 @@ func TestCheckStream(t *testing.T) {
 	cfg := testConfig(srv.Addr())
 	c := newTestChecker(t, cfg)
 	in := make(chan []string)
-	out := c.CheckStream(context.Background(), in)
+	out := c.CheckStreamHeld(context.Background(), in, nil)
 	got := make(map[string]Status)
 	receive := func(n int) {
 		t.Helper()
@@ -571,7 +571,7 @@ func TestCheckStreamSecondTry(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	in := make(chan []string)
-	out := c.CheckStream(ctx, in)
+	out := c.CheckStreamHeld(ctx, in, nil)
 	in <- []string{"servfail.test"}
 	r, ok := <-out
 	if !ok {

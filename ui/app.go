@@ -34,9 +34,9 @@ type Checker interface {
 	// Prove asks the servers about names whose truth is known before any
 	// verdict (see resolver.Checker.Prove).
 	Prove(ctx context.Context, witnesses []string) error
-	// CheckStream checks the domains that come on domains (see
-	// resolver.Checker.CheckStream); it makes a cleaner.DomainChecker.
-	CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result
+	// CheckStreamHeld checks the domains that come on domains (see
+	// resolver.Checker.CheckStreamHeld); it makes a cleaner.DomainChecker.
+	CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(resolver.Result)) <-chan resolver.Result
 	Recheck(ctx context.Context, domains []string) <-chan resolver.Result
 	CheckDomain(ctx context.Context, domain string) resolver.Result
 	Stats() resolver.Stats

@@ -61,7 +61,7 @@ func fakeResult(domain string) resolver.Result {
 	return r
 }
 
-// fakeChecker answers from fakeStatus at once. With hold set, CheckStream sends
+// fakeChecker answers from fakeStatus at once. With hold set, CheckStreamHeld sends
 // nothing until its context is cancelled, like a DNS server that never
 // answers. With proof set, Prove fails with it. Recheck answers with
 // again when set.
@@ -102,7 +102,7 @@ func (f *fakeChecker) Recheck(ctx context.Context, domains []string) <-chan reso
 
 func (f *fakeChecker) Notes() []string { return f.notes }
 
-func (f *fakeChecker) CheckStream(ctx context.Context, domains <-chan []string) <-chan resolver.Result {
+func (f *fakeChecker) CheckStreamHeld(ctx context.Context, domains <-chan []string, _ func(resolver.Result)) <-chan resolver.Result {
 	ch := make(chan resolver.Result)
 	go func() {
 		defer close(ch)
