@@ -25,16 +25,26 @@ func fill(t *testing.T, l *limiter, n int) {
 
 // window completes one window of l (limit outcomes at full load) with the
 // given round-trip time and number of timeouts, and returns the new limit.
+// Each query is released with the instant it was sent at, so that its
+// cohort (of sends) counts its outcome: a window whose sends straddle two
+// cohorts would otherwise leave one never complete, and never judged.
 func window(t *testing.T, l *limiter, rtt time.Duration, timeouts int) int {
 	t.Helper()
 	n := l.limit
-	fill(t, l, n)
-	now := time.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sent := make([]time.Time, n)
+	for i := range n {
+		var err error
+		if sent[i], err = l.take(ctx); err != nil {
+			t.Fatalf("slot %d of %d: %v", i+1, n, err)
+		}
+	}
 	for i := range n {
 		if i < timeouts {
-			l.release(now, 0, timedOut)
+			l.release(sent[i], 0, timedOut)
 		} else {
-			l.release(now, rtt, answered)
+			l.release(sent[i], rtt, answered)
 		}
 	}
 	_, limit := l.snapshot()
