@@ -663,17 +663,8 @@ func (l *limiter) judgeWindow(now time.Time) {
 		// The baseline follows the usual failures, slowly: the noise of
 		// one window must not move it. Failures at a trickle of queries
 		// (the proof, a second try, a small list's broken domains) are
-		// not a rate limit worth slowing down for. Once the server has
-		// shown its rate limit, the baseline only falls: as the pace
-		// grows towards the limit, the failures grow a little at a time,
-		// each window under a threshold that a rising baseline lifted
-		// with them, and the pace never met its cut (SERVFAIL above 500
-		// queries a second: the baseline crept from 0 to 0.74 and the
-		// pace from 530 to 4,470 a second, leaving 4,000-5,000 of 20,000
-		// domains unknown).
-		if l.found == 0 || frac < l.failBase {
-			l.failBase += (frac - l.failBase) / 16
-		}
+		// not a rate limit worth slowing down for.
+		l.failBase += (frac - l.failBase) / 16
 	case l.found > 0 && l.cuts < maxCuts:
 		// The server has shown its rate limit: back to what it answers,
 		// at once, but to no less than half the pace: when the answers

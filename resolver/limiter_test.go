@@ -444,32 +444,3 @@ func TestLimiterProbeOverloadReturns(t *testing.T) {
 		t.Errorf("an overload at the ceiling that lost nothing before started no trial")
 	}
 }
-
-// TestLimiterBaselineHoldsUnderARateLimit: once the server has shown its
-// rate limit, windows of failures each just under the threshold (a pace
-// growing towards the limit) do not raise the failure baseline, which
-// would lift the threshold with them until no window is overload and the
-// pace is never cut.
-func TestLimiterBaselineHoldsUnderARateLimit(t *testing.T) {
-	l := newLimiter(0, maxInFlight)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.found, l.rate = 500, 500
-	for range 200 {
-		l.fwOutcomes = failWindow
-		l.fwFailures = min(int(l.failThreshold(failWindow)*failWindow), failWindow) // at most the threshold: not overload
-		l.judgeWindow(time.Now())
-	}
-	if l.failBase > 0.01 {
-		t.Errorf("failure baseline %.2f after windows just under the threshold, want it to stay at 0", l.failBase)
-	}
-	// Failures below the baseline still bring it down.
-	l.failBase = 0.3
-	for range 50 {
-		l.fwOutcomes, l.fwFailures = failWindow, 0
-		l.judgeWindow(time.Now())
-	}
-	if l.failBase > 0.1 {
-		t.Errorf("failure baseline %.2f after windows without failures, want it to fall", l.failBase)
-	}
-}
