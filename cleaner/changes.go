@@ -45,7 +45,7 @@ func (pl *Plan) changeRow(i int, o Outcome) ChangeRow {
 		Row:       pl.first + i + 1,
 		OldEmail:  csvfile.EscapeFormula(printable.String(r.Addr().Written())),
 		NewEmail:  csvfile.EscapeFormula(printable.String(o.Email)),
-		Reason:    string(r.Reason),
+		Reason:    string(r.Reason()),
 		DecidedBy: string(o.By),
 	}
 }

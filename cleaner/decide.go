@@ -41,10 +41,10 @@ func (p Policy) Action(r Row) Action {
 	if r.Verdict() == VerdictSuppressed {
 		return ActionRemove
 	}
-	if r.Suggestion != "" && r.SuggestionRoutes {
+	if r.HasSuggestion() && r.SuggestionRoutes {
 		switch {
 		case p.Fix && r.Verdict() == VerdictInvalid,
-			p.FixSuspects && r.Reason == ReasonTypoSuspect:
+			p.FixSuspects && r.Reason() == ReasonTypoSuspect:
 			return ActionFix
 		}
 	}
@@ -132,7 +132,7 @@ func (s *Session) Acceptable(rows []int) []int {
 	var out []int
 	for _, i := range rows {
 		r := &s.Rows[i]
-		if _, decided := s.decisions[i]; decided || r.Suggestion == "" || !r.SuggestionRoutes || r.Verdict() == VerdictSuppressed {
+		if _, decided := s.decisions[i]; decided || !r.HasSuggestion() || !r.SuggestionRoutes || r.Verdict() == VerdictSuppressed {
 			continue
 		}
 		out = append(out, i)
@@ -147,7 +147,7 @@ func (s *Session) AcceptSuggestions(rows []int) {
 	now := time.Now()
 	var step []change
 	for _, i := range rows {
-		if sugg := s.Rows[i].Suggestion; sugg != "" {
+		if sugg := s.Suggestion(i); sugg != "" {
 			step = append(step, s.set(i, Decision{Action: ActionFix, Email: sugg}, now))
 		}
 	}
@@ -176,7 +176,7 @@ func (s *Session) SameDomainAndReason(i int) []int {
 	var rows []int
 	for j := range s.Rows {
 		r := &s.Rows[j]
-		if r.Reason == want.Reason && r.Addr().Domain() == want.Addr().Domain() {
+		if r.Reason() == want.Reason() && r.Addr().Domain() == want.Addr().Domain() {
 			rows = append(rows, j)
 		}
 	}
@@ -197,7 +197,7 @@ func (s *Session) DecideLike(i int) []int {
 		return nil
 	}
 	src := s.Rows[i]
-	tookSuggestion := d.Action == ActionFix && d.Email == src.Suggestion
+	tookSuggestion := d.Action == ActionFix && d.Email == s.Suggestion(i)
 	fixDomain := ""
 	if d.Action == ActionFix && !tookSuggestion {
 		if f := address.Parse(d.Email); !strings.EqualFold(f.Domain(), src.Addr().Domain()) {
@@ -213,7 +213,7 @@ func (s *Session) DecideLike(i int) []int {
 			dj.Email = ""
 			switch {
 			case tookSuggestion:
-				dj.Email = s.Rows[j].Suggestion
+				dj.Email = s.Suggestion(j)
 			case fixDomain != "":
 				if a := address.Parse(s.Rows[j].Addr().Local() + "@" + fixDomain); a.Reason == "" {
 					dj.Email = a.Email

@@ -41,8 +41,8 @@ func likeSession(t *testing.T) *Session {
 	}
 	s := NewSession(l, true)
 	judgeWithout(s, "gmial.com", "gone-away.com")
-	if s.Rows[0].Suggestion != "ann@gmail.com" {
-		t.Fatalf("row 0 suggestion %q, want ann@gmail.com", s.Rows[0].Suggestion)
+	if s.Suggestion(0) != "ann@gmail.com" {
+		t.Fatalf("row 0 suggestion %q, want ann@gmail.com", s.Suggestion(0))
 	}
 	return s
 }
@@ -122,8 +122,8 @@ func TestDecideLikeNeedsADecisionAndADomain(t *testing.T) {
 // and the rows after it are still fixed.
 func TestDecideLikeEachRowItsOwn(t *testing.T) {
 	s := likeSession(t)
-	s.Rows[1].Suggestion = "" // bob@gmial.com: nothing likely
-	s.Rows[2].Suggestion = "carl@gmx.com"
+	s.setSuggestion(1, "") // bob@gmial.com: nothing likely
+	s.setSuggestion(2, "carl@gmx.com")
 	s.Decide([]int{0}, Decision{Action: ActionFix, Email: "ann@gmail.com"})
 	changed := s.DecideLike(0)
 	if !slices.Equal(changed, []int{2}) {
@@ -234,7 +234,7 @@ func TestVerdictTable(t *testing.T) {
 		if got := VerdictOf(r); got != want[r] {
 			t.Errorf("VerdictOf(%q) = %q, want %q", r, got, want[r])
 		}
-		if got := (Row{Reason: r}).Verdict(); got != want[r] {
+		if got := rowOf(r, false, false, false).Verdict(); got != want[r] {
 			t.Errorf("Row{Reason: %q}.Verdict() = %q, want %q", r, got, want[r])
 		}
 	}

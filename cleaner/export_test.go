@@ -24,34 +24,34 @@ func TestPolicyAction(t *testing.T) {
 		row    Row
 		want   Action
 	}{
-		{"valid kept", Policy{}, Row{Reason: ReasonOK}, ActionKeep},
-		{"unknown kept", Policy{}, Row{Reason: ReasonDNSError}, ActionKeep},
-		{"risky kept", Policy{}, Row{Reason: ReasonTypoSuspect}, ActionKeep},
-		{"risky dropped", Policy{DropRisky: true}, Row{Reason: ReasonTypoSuspect}, ActionRemove},
-		{"invalid removed", Policy{}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
-		{"invalid fixed", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
-		{"fix needs a routing suggestion", Policy{Fix: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com"}, ActionRemove},
-		{"duplicate removed", Policy{Fix: true}, Row{Reason: ReasonDuplicate}, ActionRemove},
-		{"hard bounce removed", Policy{}, Row{Reason: ReasonHardBounce}, ActionRemove},
-		{"hard bounce never fixed", Policy{Fix: true}, Row{Reason: ReasonHardBounce, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
-		{"unsubscribed removed", Policy{}, Row{Reason: ReasonUnsubscribed}, ActionRemove},
-		{"complaint removed", Policy{}, Row{Reason: ReasonComplaint}, ActionRemove},
-		{"listed removed", Policy{}, Row{Reason: ReasonListed}, ActionRemove},
-		{"persistent dns_error kept", Policy{}, Row{Reason: ReasonDNSError, Persistent: true}, ActionKeep},
-		{"persistent dns_error dropped", Policy{DropPersistent: true}, Row{Reason: ReasonDNSError, Persistent: true}, ActionRemove},
-		{"dns_error once kept", Policy{DropPersistent: true}, Row{Reason: ReasonDNSError}, ActionKeep},
-		{"not_checked kept", Policy{DropPersistent: true}, Row{Reason: ReasonNotChecked}, ActionKeep},
+		{"valid kept", Policy{}, rowOf(ReasonOK, false, false, false), ActionKeep},
+		{"unknown kept", Policy{}, rowOf(ReasonDNSError, false, false, false), ActionKeep},
+		{"risky kept", Policy{}, rowOf(ReasonTypoSuspect, false, false, false), ActionKeep},
+		{"risky dropped", Policy{DropRisky: true}, rowOf(ReasonTypoSuspect, false, false, false), ActionRemove},
+		{"invalid removed", Policy{}, rowOf(ReasonNXDomain, true, true, false), ActionRemove},
+		{"invalid fixed", Policy{Fix: true}, rowOf(ReasonNXDomain, true, true, false), ActionFix},
+		{"fix needs a routing suggestion", Policy{Fix: true}, rowOf(ReasonNXDomain, true, false, false), ActionRemove},
+		{"duplicate removed", Policy{Fix: true}, rowOf(ReasonDuplicate, false, false, false), ActionRemove},
+		{"hard bounce removed", Policy{}, rowOf(ReasonHardBounce, false, false, false), ActionRemove},
+		{"hard bounce never fixed", Policy{Fix: true}, rowOf(ReasonHardBounce, true, true, false), ActionRemove},
+		{"unsubscribed removed", Policy{}, rowOf(ReasonUnsubscribed, false, false, false), ActionRemove},
+		{"complaint removed", Policy{}, rowOf(ReasonComplaint, false, false, false), ActionRemove},
+		{"listed removed", Policy{}, rowOf(ReasonListed, false, false, false), ActionRemove},
+		{"persistent dns_error kept", Policy{}, rowOf(ReasonDNSError, false, false, true), ActionKeep},
+		{"persistent dns_error dropped", Policy{DropPersistent: true}, rowOf(ReasonDNSError, false, false, true), ActionRemove},
+		{"dns_error once kept", Policy{DropPersistent: true}, rowOf(ReasonDNSError, false, false, false), ActionKeep},
+		{"not_checked kept", Policy{DropPersistent: true}, rowOf(ReasonNotChecked, false, false, false), ActionKeep},
 		// A typo suspect's own domain routes: -fix leaves it, -fix-suspects corrects it.
-		{"typo suspect kept by Fix", Policy{Fix: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionKeep},
-		{"typo suspect fixed", Policy{FixSuspects: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
-		{"typo suspect dropped", Policy{DropRisky: true}, Row{Reason: ReasonTypoSuspect, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
-		{"FixSuspects leaves invalid rows", Policy{FixSuspects: true}, Row{Reason: ReasonNXDomain, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionRemove},
-		{"Fix leaves unknown rows", Policy{Fix: true}, Row{Reason: ReasonNotChecked, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionKeep},
-		{"syntax fixed", Policy{Fix: true}, Row{Reason: ReasonSyntax, Suggestion: "a@b.com", SuggestionRoutes: true}, ActionFix},
-		{"role kept", Policy{Fix: true, FixSuspects: true}, Row{Reason: ReasonRole}, ActionKeep},
-		{"role dropped", Policy{DropRisky: true}, Row{Reason: ReasonRole}, ActionRemove},
-		{"disposable kept", Policy{Fix: true, FixSuspects: true}, Row{Reason: ReasonDisposable}, ActionKeep},
-		{"disposable dropped", Policy{DropRisky: true}, Row{Reason: ReasonDisposable}, ActionRemove},
+		{"typo suspect kept by Fix", Policy{Fix: true}, rowOf(ReasonTypoSuspect, true, true, false), ActionKeep},
+		{"typo suspect fixed", Policy{FixSuspects: true}, rowOf(ReasonTypoSuspect, true, true, false), ActionFix},
+		{"typo suspect dropped", Policy{DropRisky: true}, rowOf(ReasonTypoSuspect, true, true, false), ActionRemove},
+		{"FixSuspects leaves invalid rows", Policy{FixSuspects: true}, rowOf(ReasonNXDomain, true, true, false), ActionRemove},
+		{"Fix leaves unknown rows", Policy{Fix: true}, rowOf(ReasonNotChecked, true, true, false), ActionKeep},
+		{"syntax fixed", Policy{Fix: true}, rowOf(ReasonSyntax, true, true, false), ActionFix},
+		{"role kept", Policy{Fix: true, FixSuspects: true}, rowOf(ReasonRole, false, false, false), ActionKeep},
+		{"role dropped", Policy{DropRisky: true}, rowOf(ReasonRole, false, false, false), ActionRemove},
+		{"disposable kept", Policy{Fix: true, FixSuspects: true}, rowOf(ReasonDisposable, false, false, false), ActionKeep},
+		{"disposable dropped", Policy{DropRisky: true}, rowOf(ReasonDisposable, false, false, false), ActionRemove},
 	}
 	for _, tt := range tests {
 		if got := tt.policy.Action(tt.row); got != tt.want {
@@ -288,8 +288,8 @@ func TestExportKeepsAddressAsWritten(t *testing.T) {
 	zone := sessionZone + "xn--mnchen-3ya.de. MX 10 mx.hosting.net.\n"
 	s := NewSession(l, true)
 	s.Check(t.Context(), startChecker(t, zone), nil)
-	if r := s.Rows[4]; r.Reason != ReasonDuplicate || r.DupOf != 3 {
-		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr().Raw, r.Reason, r.DupOf+1)
+	if r := s.Rows[4]; r.Reason() != ReasonDuplicate || r.DupOf != 3 {
+		t.Errorf("row 5 %q: %s, a repeat of row %d; want a duplicate of row 4", r.Addr().Raw, r.Reason(), r.DupOf+1)
 	}
 	opt := ExportOptions{Paths: DefaultPaths(in, ','), Policy: Policy{Fix: true}}
 	if _, err := s.Export(opt); err != nil {
@@ -379,7 +379,7 @@ func TestReportReadsBack(t *testing.T) {
 	for i, r := range report {
 		raw := l.Rows.Cell(i, l.EmailCol)
 		want := ReportRow{Row: i + 1, Email: csvfile.EscapeFormula(printable.String(raw)), Verdict: string(s.Rows[i].Verdict()),
-			Reason: string(s.Rows[i].Reason), Suggestion: csvfile.EscapeFormula(s.Rows[i].Suggestion), Action: string(opt.Policy.Action(s.Rows[i]))}
+			Reason: string(s.Rows[i].Reason()), Suggestion: csvfile.EscapeFormula(s.Suggestion(i)), Action: string(opt.Policy.Action(s.Rows[i]))}
 		if r != want {
 			t.Errorf("report row %d = %+v, want %+v", i+1, r, want)
 		}

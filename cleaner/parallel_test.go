@@ -135,11 +135,13 @@ func TestSessionLargeList(t *testing.T) {
 		}
 		j := s.Judge(r.Addr().Raw)
 		if r.DupOf >= 0 {
-			j.Reason, j.Suggestion, j.SuggestionRoutes = ReasonDuplicate, "", false
+			j.setReason(ReasonDuplicate)
+			j.Suggestion, j.SuggestionRoutes = "", false
 		}
-		if r.Reason != j.Reason || r.Suggestion != j.Suggestion || r.SuggestionRoutes != j.SuggestionRoutes {
-			t.Fatalf("row %d (%s): JudgeAll gives %s %q %v, Judge %s %q %v", i, r.Addr().Raw,
-				r.Reason, r.Suggestion, r.SuggestionRoutes, j.Reason, j.Suggestion, j.SuggestionRoutes)
+		if r.Reason() != j.Reason() || s.Suggestion(i) != j.Suggestion || r.SuggestionRoutes != j.SuggestionRoutes ||
+			r.HasSuggestion() != (s.Suggestion(i) != "") {
+			t.Fatalf("row %d (%s): JudgeAll gives %s %q (%v) %v, Judge %s %q %v", i, r.Addr().Raw,
+				r.Reason(), s.Suggestion(i), r.HasSuggestion(), r.SuggestionRoutes, j.Reason(), j.Suggestion, j.SuggestionRoutes)
 		}
 	}
 }

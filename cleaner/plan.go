@@ -171,7 +171,7 @@ func (pl *Plan) each(need func(i int) bool, fn func(i int, act Action, email str
 		r := &s.Rows[i]
 		switch act := pl.policy.Action(*r); act {
 		case ActionFix:
-			fn(i, act, r.Suggestion)
+			fn(i, act, s.Suggestion(i))
 		default:
 			fn(i, act, "")
 		}
@@ -250,7 +250,7 @@ func (pl *Plan) decide(i int) (Action, string, Decider) {
 	} else {
 		act = pl.policy.Action(*r)
 		if act == ActionFix {
-			email = r.Suggestion
+			email = pl.s.Suggestion(i)
 		}
 	}
 	if email == "" {
@@ -263,7 +263,7 @@ func (pl *Plan) decide(i int) (Action, string, Decider) {
 func (pl *Plan) Outcome(i int) Outcome {
 	r := &pl.s.Rows[i]
 	act, email, by := pl.decide(i)
-	o := Outcome{Action: act, Email: email, Verdict: r.Verdict(), Reason: r.Reason, By: by, Repeats: -1}
+	o := Outcome{Action: act, Email: email, Verdict: r.Verdict(), Reason: r.Reason(), By: by, Repeats: -1}
 	if stays, ok := pl.dupOf[pl.first+i]; ok {
 		o.Action, o.Verdict, o.Reason, o.Repeats = ActionRemove, VerdictDuplicate, ReasonDuplicate, stays
 		if act == ActionFix {
@@ -276,7 +276,7 @@ func (pl *Plan) Outcome(i int) Outcome {
 	if r.DupOf >= 0 {
 		switch act {
 		case ActionRemove:
-			if r.Reason == ReasonDuplicate { // not a suppressed row: the evidence says why it goes
+			if r.Reason() == ReasonDuplicate { // not a suppressed row: the evidence says why it goes
 				o.Repeats = int(r.DupOf)
 			}
 		case ActionKeep:

@@ -95,7 +95,7 @@ func (dh DomainHistory) rank() int {
 // persists reports whether a judged row's dns_error or bad_mx has
 // persisted across runs.
 func (s *Session) persists(r *Row) bool {
-	return (r.Reason == ReasonDNSError || r.Reason == ReasonBadMX) && s.persistent[r.Addr().ASCII]
+	return (r.Reason() == ReasonDNSError || r.Reason() == ReasonBadMX) && s.persistent[r.Addr().ASCII]
 }
 
 // DomainNote returns what the domain history says of an ASCII domain of

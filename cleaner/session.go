@@ -61,6 +61,8 @@ type Session struct {
 	persistent map[string]bool   // the ASCII domains whose dns_error or bad_mx persists
 	notes      map[string]string // by ASCII domain, history.Summary.Describe when not ""
 	histories  []DomainHistory   // the rows' domains with a note, in the summary's order
+
+	suggestions map[int]string // by row index, each suggestion of a row that has one (JudgeAll)
 }
 
 // corrections are the typo corrections a session may suggest: its
@@ -813,37 +815,82 @@ func (s *Session) JudgeAll() {
 			}
 		}
 	})
+	// The few suggestions are gathered per part of the rows, then kept by
+	// row.
+	var (
+		mu        sync.Mutex
+		suggested []rowSuggestion
+	)
 	parallelFor(len(s.Rows), func(lo, hi int) {
+		var mine []rowSuggestion
 		for i := lo; i < hi; i++ {
 			r := &s.Rows[i]
+			var (
+				reason Reason
+				sugg   string
+			)
 			switch j := slot[i]; j {
 			case duplicate:
-				r.Reason, r.Suggestion, r.SuggestionRoutes = ReasonDuplicate, "", false
+				reason, r.SuggestionRoutes = ReasonDuplicate, false
 			case alone:
-				r.Reason, r.Suggestion, r.SuggestionRoutes = s.judge(r.Addr())
+				reason, sugg, r.SuggestionRoutes = s.judge(r.Addr())
 			default:
 				v, a := judged[j], r.Addr()
-				r.Reason, r.Suggestion, r.SuggestionRoutes = v.reason, v.suggestion(a), v.routes
+				reason, sugg, r.SuggestionRoutes = v.reason, v.suggestion(a), v.routes
 				if a.Reason != "" {
-					r.Reason = Reason(a.Reason)
+					reason = Reason(a.Reason)
 				} else {
-					r.Reason = withRole(r.Reason, &a)
+					reason = withRole(reason, &a)
 				}
 			}
-			s.weigh(r)
+			r.setReason(reason)
+			s.weigh(r, &sugg)
+			r.setSuggested(sugg != "")
+			if sugg != "" {
+				mine = append(mine, rowSuggestion{row: i, suggestion: sugg})
+			}
+		}
+		if len(mine) > 0 {
+			mu.Lock()
+			suggested = append(suggested, mine...)
+			mu.Unlock()
 		}
 	})
+	s.suggestions = make(map[int]string, len(suggested))
+	for _, rs := range suggested {
+		s.suggestions[rs.row] = rs.suggestion
+	}
+}
+
+// rowSuggestion is a row's suggestion, as JudgeAll gathers them.
+type rowSuggestion struct {
+	row        int
+	suggestion string
+}
+
+// Suggestion returns the correction suggested for row i, a whole address;
+// "" when none is likely (Row.HasSuggestion).
+func (s *Session) Suggestion(i int) string { return s.suggestions[i] }
+
+// A Judgement is the verdict on an address standing alone (Session.Judge):
+// a Row, with its suggestion.
+type Judgement struct {
+	Row
+	Suggestion string // a whole corrected address, "" when none is likely
 }
 
 // Judge gives the verdict on an address as if it stood on its own row,
 // from the results applied so far: the TUI uses it for an edited address.
-func (s *Session) Judge(raw string) Row {
+func (s *Session) Judge(raw string) Judgement {
 	a := address.Parse(raw)
 	reason, sugg, routes := s.judge(a)
-	r := NewRow(a)
-	r.Reason, r.Suggestion, r.SuggestionRoutes = reason, sugg, routes
-	s.weigh(&r)
-	return r
+	j := Judgement{Row: NewRow(a)}
+	j.setReason(reason)
+	j.SuggestionRoutes = routes
+	s.weigh(&j.Row, &sugg)
+	j.Suggestion = sugg
+	j.setSuggested(sugg != "")
+	return j
 }
 
 // Unchecked returns the ASCII domain of raw when it parses cleanly and has

@@ -141,9 +141,9 @@ func TestSessionVerdicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := s.Rows[tt.row]
-		if r.Verdict() != tt.verdict || r.Reason != tt.reason || r.Suggestion != tt.suggestion {
+		if r.Verdict() != tt.verdict || r.Reason() != tt.reason || s.Suggestion(tt.row) != tt.suggestion {
 			t.Errorf("row %d %q: got %s/%s/%q, want %s/%s/%q", tt.row+1, r.Addr().Raw,
-				r.Verdict(), r.Reason, r.Suggestion, tt.verdict, tt.reason, tt.suggestion)
+				r.Verdict(), r.Reason(), s.Suggestion(tt.row), tt.verdict, tt.reason, tt.suggestion)
 		}
 	}
 	if got := s.Rows[12].DupOf; got != 0 {
@@ -160,8 +160,8 @@ func TestSessionSuggestsOnlyRoutingDomains(t *testing.T) {
 	s.Check(context.Background(), startCheckerFor(t, zone, true), nil)
 	for i, want := range []Reason{ReasonOK, ReasonNXDomain, ReasonSyntax, ReasonBadDomain, ReasonNXDomain, ReasonNXDomain} {
 		r := s.Rows[i]
-		if r.Reason != want || r.Suggestion != "" {
-			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr().Raw, r.Reason, r.Suggestion, want)
+		if r.Reason() != want || r.HasSuggestion() {
+			t.Errorf("row %d %q: got %s %q, want %s and no suggestion", i+1, r.Addr().Raw, r.Reason(), s.Suggestion(i), want)
 		}
 	}
 }
@@ -183,9 +183,9 @@ func TestSessionDNSOff(t *testing.T) {
 	}
 	for i, tt := range tests {
 		r := s.Rows[i]
-		if r.Reason != tt.reason || r.Suggestion != tt.suggestion || r.SuggestionRoutes != tt.routes {
+		if r.Reason() != tt.reason || s.Suggestion(i) != tt.suggestion || r.SuggestionRoutes != tt.routes {
 			t.Errorf("row %d: got %s %q routes=%v, want %s %q routes=%v", i+1,
-				r.Reason, r.Suggestion, r.SuggestionRoutes, tt.reason, tt.suggestion, tt.routes)
+				r.Reason(), s.Suggestion(i), r.SuggestionRoutes, tt.reason, tt.suggestion, tt.routes)
 		}
 	}
 }
@@ -197,8 +197,8 @@ func TestSessionCancelled(t *testing.T) {
 	cancel()
 	s.Check(ctx, startChecker(t, sessionZone), nil)
 	for i, r := range s.Rows {
-		if r.Addr().Reason == "" && r.DupOf < 0 && r.Reason != ReasonNotChecked {
-			t.Errorf("row %d %q: reason %s after a cancelled check, want not_checked", i+1, r.Addr().Raw, r.Reason)
+		if r.Addr().Reason == "" && r.DupOf < 0 && r.Reason() != ReasonNotChecked {
+			t.Errorf("row %d %q: reason %s after a cancelled check, want not_checked", i+1, r.Addr().Raw, r.Reason())
 		}
 	}
 }
@@ -212,10 +212,10 @@ func TestSessionJudgeEdited(t *testing.T) {
 		t.Errorf("Unchecked(x@new.com) = %q, %v; want new.com, true", d, ok)
 	}
 	if r := s.Judge("x@good.com"); r.Verdict() != VerdictValid {
-		t.Errorf("Judge(x@good.com) = %s/%s, want valid", r.Verdict(), r.Reason)
+		t.Errorf("Judge(x@good.com) = %s/%s, want valid", r.Verdict(), r.Reason())
 	}
-	if r := s.Judge("x@new.com"); r.Reason != ReasonNotChecked {
-		t.Errorf("Judge(x@new.com) before its check = %s, want not_checked", r.Reason)
+	if r := s.Judge("x@new.com"); r.Reason() != ReasonNotChecked {
+		t.Errorf("Judge(x@new.com) before its check = %s, want not_checked", r.Reason())
 	}
 }
 
@@ -286,11 +286,11 @@ func TestSessionChecksOwnDomainsFirst(t *testing.T) {
 			t.Fatalf("progress went back: %v", dones)
 		}
 	}
-	if r := s.Rows[3]; r.Reason != ReasonOK || r.Suggestion != "" {
-		t.Errorf("d@yahoo.co: %s, suggestion %q; want ok without one", r.Reason, r.Suggestion)
+	if r := s.Rows[3]; r.Reason() != ReasonOK || r.HasSuggestion() {
+		t.Errorf("d@yahoo.co: %s, suggestion %q; want ok without one", r.Reason(), s.Suggestion(3))
 	}
-	if r := s.Rows[1]; r.Suggestion != "b@hotmail.com" {
-		t.Errorf("b@hotmial.com: suggestion %q, want b@hotmail.com", r.Suggestion)
+	if s.Suggestion(1) != "b@hotmail.com" {
+		t.Errorf("b@hotmial.com: suggestion %q, want b@hotmail.com", s.Suggestion(1))
 	}
 }
 
@@ -392,11 +392,11 @@ func TestSessionRoleAndDisposable(t *testing.T) {
 	s.Check(context.Background(), startChecker(t, accuracyZone), nil)
 	for i, tt := range tests {
 		r := s.Rows[i]
-		if r.Reason != tt.reason || r.Suggestion != tt.suggestion {
-			t.Errorf("%s: %s %q, want %s %q", tt.email, r.Reason, r.Suggestion, tt.reason, tt.suggestion)
+		if r.Reason() != tt.reason || s.Suggestion(i) != tt.suggestion {
+			t.Errorf("%s: %s %q, want %s %q", tt.email, r.Reason(), s.Suggestion(i), tt.reason, tt.suggestion)
 		}
-		if j := s.Judge(tt.email); j.Reason != r.Reason || j.Suggestion != r.Suggestion {
-			t.Errorf("Judge(%s) = %s %q, the row %s %q", tt.email, j.Reason, j.Suggestion, r.Reason, r.Suggestion)
+		if j := s.Judge(tt.email); j.Reason() != r.Reason() || j.Suggestion != s.Suggestion(i) {
+			t.Errorf("Judge(%s) = %s %q, the row %s %q", tt.email, j.Reason(), j.Suggestion, r.Reason(), s.Suggestion(i))
 		}
 	}
 
@@ -409,8 +409,8 @@ func TestSessionRoleAndDisposable(t *testing.T) {
 		suggestion string
 	}{{ReasonRole, ""}, {ReasonDisposable, ""}, {ReasonNotChecked, "anna@gmail.com"}, {ReasonNotChecked, ""}}
 	for i, w := range want {
-		if r := off.Rows[i]; r.Reason != w.reason || r.Suggestion != w.suggestion {
-			t.Errorf("DNS off: %s: %s %q, want %s %q", r.Addr().Raw, r.Reason, r.Suggestion, w.reason, w.suggestion)
+		if r := off.Rows[i]; r.Reason() != w.reason || off.Suggestion(i) != w.suggestion {
+			t.Errorf("DNS off: %s: %s %q, want %s %q", r.Addr().Raw, r.Reason(), off.Suggestion(i), w.reason, w.suggestion)
 		}
 	}
 }
@@ -481,7 +481,7 @@ func TestSessionChecksHeldCorrections(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatalf("the held result of hotmial.com never left: its corrections were not asked while it was held")
 	}
-	if r := s.Rows[1]; r.Reason != ReasonNXDomain || r.Suggestion != "b@hotmail.com" {
-		t.Errorf("b@hotmial.com: %s, suggestion %q; want nxdomain, b@hotmail.com", r.Reason, r.Suggestion)
+	if r := s.Rows[1]; r.Reason() != ReasonNXDomain || s.Suggestion(1) != "b@hotmail.com" {
+		t.Errorf("b@hotmial.com: %s, suggestion %q; want nxdomain, b@hotmail.com", r.Reason(), s.Suggestion(1))
 	}
 }

@@ -68,7 +68,7 @@ func (s *Session) Summarize() Summary {
 	for _, p := range parts {
 		sum.Suggestions += p.suggestions
 		for _, rc := range p.reasons {
-			sum.ByVerdict[Row{Reason: rc.reason}.Verdict()] += rc.rows
+			sum.ByVerdict[verdictOf(rc.reason)] += rc.rows
 			sum.ByReason[rc.reason] += rc.rows
 		}
 		for d, dc := range p.failing {
@@ -136,15 +136,15 @@ func (p *summaryPart) count(rows []Row) {
 	last := -1
 	for i := range rows {
 		r := &rows[i]
-		if last < 0 || p.reasons[last].reason != r.Reason {
-			last = slices.IndexFunc(p.reasons, func(rc reasonCount) bool { return rc.reason == r.Reason })
+		if last < 0 || p.reasons[last].reason != r.Reason() {
+			last = slices.IndexFunc(p.reasons, func(rc reasonCount) bool { return rc.reason == r.Reason() })
 			if last < 0 {
 				last = len(p.reasons)
-				p.reasons = append(p.reasons, reasonCount{reason: r.Reason})
+				p.reasons = append(p.reasons, reasonCount{reason: r.Reason()})
 			}
 		}
 		p.reasons[last].rows++
-		if r.Suggestion != "" {
+		if r.HasSuggestion() {
 			p.suggestions++
 		}
 		if r.Evidence {
@@ -153,10 +153,10 @@ func (p *summaryPart) count(rows []Row) {
 				p.evidence.matched++
 			}
 		}
-		if r.Persistent && r.Reason == ReasonDNSError {
+		if r.Persistent && r.Reason() == ReasonDNSError {
 			p.evidence.persistent++
 		}
-		switch r.Reason {
+		switch r.Reason() {
 		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
 			d := r.Addr().Domain()
 			if d == "" {
@@ -164,7 +164,7 @@ func (p *summaryPart) count(rows []Row) {
 			}
 			dc := p.failing[d]
 			if dc == nil {
-				dc = &DomainCount{Domain: d, Reason: r.Reason}
+				dc = &DomainCount{Domain: d, Reason: r.Reason()}
 				p.failing[d] = dc
 			}
 			dc.Rows++

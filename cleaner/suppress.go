@@ -70,20 +70,21 @@ func (s *Session) Evidence(i int) []suppression.Record {
 }
 
 // weigh sets what the user's evidence and the domain history say of a
-// judged row: a record that suppresses its address gives it that record's
-// reason, whatever DNS said (the suggestion is kept for a hard bounce
-// only: a person may still correct a mistyped address, but an address
-// that unsubscribed or complained must not be mailed at another spelling);
-// a dns_error or bad_mx that persists marks it Persistent.
-func (s *Session) weigh(r *Row) {
+// judged row whose suggestion is *sugg: a record that suppresses its
+// address gives it that record's reason, whatever DNS said (the suggestion
+// is kept for a hard bounce only: a person may still correct a mistyped
+// address, but an address that unsubscribed or complained must not be
+// mailed at another spelling); a dns_error or bad_mx that persists marks
+// it Persistent. The caller keeps *sugg as the row's suggestion.
+func (s *Session) weigh(r *Row, sugg *string) {
 	r.Evidence = false
 	if s.suppress != nil {
 		if recs := s.suppress.index.LookupKey(r.Addr().Key()); len(recs) > 0 {
 			r.Evidence = true
 			if rec, _ := suppression.Strongest(recs); rec.Kind.Suppresses() {
-				r.Reason = Reason(rec.Kind)
-				if r.Reason != ReasonHardBounce {
-					r.Suggestion, r.SuggestionRoutes = "", false
+				r.setReason(Reason(rec.Kind))
+				if r.Reason() != ReasonHardBounce {
+					*sugg, r.SuggestionRoutes = "", false
 				}
 			}
 		}

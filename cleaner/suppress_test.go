@@ -75,9 +75,9 @@ func TestSessionSuppressed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := s.Rows[tt.row]
-		if r.Reason != tt.reason || r.Suggestion != tt.suggestion || r.Evidence != tt.evidence {
+		if r.Reason() != tt.reason || s.Suggestion(tt.row) != tt.suggestion || r.Evidence != tt.evidence {
 			t.Errorf("row %d %q: %s %q evidence %v, want %s %q %v", tt.row+1, r.Addr().Raw,
-				r.Reason, r.Suggestion, r.Evidence, tt.reason, tt.suggestion, tt.evidence)
+				r.Reason(), s.Suggestion(tt.row), r.Evidence, tt.reason, tt.suggestion, tt.evidence)
 		}
 		if d := s.Detail(tt.row); !strings.HasPrefix(d, tt.detail) || (tt.detail == "") != (d == "") {
 			t.Errorf("row %d: detail %q, want it to start with %q", tt.row+1, d, tt.detail)
@@ -143,8 +143,8 @@ func TestSessionSuppressed(t *testing.T) {
 	}
 
 	// An edited address is judged by the evidence too.
-	if r := s.Judge("jo@good.com"); r.Reason != ReasonHardBounce {
-		t.Errorf("Judge of a hard-bounced address: %s", r.Reason)
+	if r := s.Judge("jo@good.com"); r.Reason() != ReasonHardBounce {
+		t.Errorf("Judge of a hard-bounced address: %s", r.Reason())
 	}
 }
 

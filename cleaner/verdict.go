@@ -56,14 +56,19 @@ const (
 // Row is the verdict on one data row of the list.
 //
 // A list holds a row per subscriber, up to millions of them, so a Row keeps
-// only what cannot be worked out again cheaply: its verdict follows from
-// its reason (Verdict), and its address's duplicate key from the address,
-// which is packed (address.Packed: 32 bytes, where an Address takes 96).
-// Its flags fill the padding before DupOf, and cost nothing.
+// only what cannot be worked out again cheaply, in 40 bytes and no pointer
+// but its address's text: its verdict follows from its reason (Verdict),
+// its address's duplicate key from the address, which is packed
+// (address.Packed: 32 bytes, where an Address takes 96), its reason is a
+// number, and its suggestion, which few rows have, is kept by the session
+// (Session.Suggestion). Its flags fill the padding before DupOf, and cost
+// nothing.
 type Row struct {
-	addr       address.Packed
-	Reason     Reason // "" until the row is judged
-	Suggestion string // a whole corrected address, "" when none is likely
+	addr address.Packed
+	// reason is the row's reason, as its index in Reasons plus one (0
+	// until the row is judged), with hasSuggestion set when the session
+	// holds a suggestion for the row.
+	reason uint8
 	// SuggestionRoutes is true when the suggestion's domain is known to
 	// route mail (checked in DNS, or an embedded provider when DNS is off);
 	// only such suggestions are applied by the batch policy (Policy.Action).
@@ -80,19 +85,62 @@ type Row struct {
 	DupOf int32
 }
 
+// hasSuggestion is the bit of Row.reason that says the row has a
+// suggestion.
+const hasSuggestion = 1 << 7
+
+// reasonNumbers numbers the reasons for Row.reason: each one's index in
+// Reasons plus one.
+var reasonNumbers = func() map[Reason]uint8 {
+	m := make(map[Reason]uint8, len(Reasons))
+	for k, r := range Reasons {
+		m[r] = uint8(k + 1)
+	}
+	return m
+}()
+
 // NewRow returns a row of the address a, not judged, repeating no other.
 func NewRow(a address.Address) Row { return Row{addr: address.Pack(a), DupOf: -1} }
 
 // Addr is the row's address, parsed.
 func (r *Row) Addr() address.Address { return r.addr.Unpack() }
 
+// Reason is why the row got its verdict; "" until the row is judged.
+func (r Row) Reason() Reason {
+	if n := r.reason &^ hasSuggestion; n > 0 {
+		return Reasons[n-1]
+	}
+	return ""
+}
+
+// setReason sets the row's reason, one of Reasons or "".
+func (r *Row) setReason(reason Reason) {
+	n, ok := reasonNumbers[reason]
+	if !ok && reason != "" {
+		panic("cleaner: unknown reason " + string(reason))
+	}
+	r.reason = r.reason&hasSuggestion | n
+}
+
+// setSuggested records whether the row has a suggestion.
+func (r *Row) setSuggested(on bool) {
+	r.reason &^= hasSuggestion
+	if on {
+		r.reason |= hasSuggestion
+	}
+}
+
+// HasSuggestion reports whether the row has a suggested correction, which
+// Session.Suggestion gives.
+func (r Row) HasSuggestion() bool { return r.reason&hasSuggestion != 0 }
+
 // Verdict is the row's verdict, the one its reason belongs to; "" until
 // the row is judged.
 func (r Row) Verdict() Verdict {
-	if r.Reason == "" {
+	if r.Reason() == "" {
 		return ""
 	}
-	return verdictOf(r.Reason)
+	return verdictOf(r.Reason())
 }
 
 // reasonOfStatus maps a resolver status to the reason of the same name.

@@ -198,10 +198,10 @@ func TestCheckingShowsProgressAndCancels(t *testing.T) {
 		t.Fatalf("after esc: screen %q, want the summary", tt.m.current.name())
 	}
 	s := tt.m.c.session
-	if got := s.Rows[0].Reason; got != cleaner.ReasonNotChecked {
+	if got := s.Rows[0].Reason(); got != cleaner.ReasonNotChecked {
 		t.Errorf("an unchecked row has reason %q, want not_checked", got)
 	}
-	if got := s.Rows[6].Reason; got != cleaner.ReasonSyntax {
+	if got := s.Rows[6].Reason(); got != cleaner.ReasonSyntax {
 		t.Errorf("a syntax error got reason %q after cancelling", got)
 	}
 	if !strings.Contains(tt.view(), "not checked (the checks were stopped)") {

@@ -48,7 +48,7 @@ var policyChoices = [...]policyChoice{
 		get:   func(p cleaner.Policy) bool { return p.Fix },
 		set:   func(p *cleaner.Policy, on bool) { p.Fix = on },
 		about: func(r cleaner.Row) bool {
-			return r.Verdict() == cleaner.VerdictInvalid && r.Suggestion != "" && r.SuggestionRoutes
+			return r.Verdict() == cleaner.VerdictInvalid && r.HasSuggestion() && r.SuggestionRoutes
 		},
 	},
 	{
@@ -56,7 +56,7 @@ var policyChoices = [...]policyChoice{
 		get:   func(p cleaner.Policy) bool { return p.FixSuspects },
 		set:   func(p *cleaner.Policy, on bool) { p.FixSuspects = on },
 		about: func(r cleaner.Row) bool {
-			return r.Reason == cleaner.ReasonTypoSuspect && r.Suggestion != "" && r.SuggestionRoutes
+			return r.Reason() == cleaner.ReasonTypoSuspect && r.HasSuggestion() && r.SuggestionRoutes
 		},
 	},
 	{

@@ -58,7 +58,7 @@ func newFilters(s *cleaner.Session) []filter {
 			continue
 		}
 		all.rows = append(all.rows, i)
-		by[r.Reason] = append(by[r.Reason], i)
+		by[r.Reason()] = append(by[r.Reason()], i)
 	}
 	fs := []filter{all}
 	if len(evidence.rows) > 0 {
@@ -271,7 +271,7 @@ func (r *reviewScreen) refilter() {
 		r.shown = make([]int, 0, len(rows))
 		for _, i := range rows {
 			row := &r.session.Rows[i]
-			if named[row.Reason] || containsFold(row.Addr().Raw, q) || containsFold(row.Suggestion, q) {
+			if named[row.Reason()] || containsFold(row.Addr().Raw, q) || containsFold(r.session.Suggestion(i), q) {
 				r.shown = append(r.shown, i)
 			}
 		}
@@ -493,7 +493,7 @@ func (r *reviewScreen) accept() tea.Cmd {
 	if i < 0 {
 		return nil
 	}
-	sugg := r.session.Rows[i].Suggestion
+	sugg := r.session.Suggestion(i)
 	if sugg == "" {
 		r.refuse(fmt.Sprintf("Row %d has no suggestion: e edits the address", i+1))
 		return nil
@@ -547,7 +547,7 @@ func (r *reviewScreen) askAcceptAll() {
 	}
 	suspects := 0
 	for _, i := range tab {
-		if r.session.Rows[i].Reason == cleaner.ReasonTypoSuspect {
+		if r.session.Rows[i].Reason() == cleaner.ReasonTypoSuspect {
 			suspects++
 		}
 	}
@@ -614,7 +614,7 @@ func (r *reviewScreen) like() tea.Cmd {
 	}
 	rows := r.session.DecideLike(i)
 	row := &r.session.Rows[i]
-	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr().Domain()), row.Reason.Words())
+	like := fmt.Sprintf("at %s (%s)", sanitize(row.Addr().Domain()), row.Reason().Words())
 	if len(rows) == 0 {
 		r.say("Every row " + like + " has this decision already")
 		return nil
@@ -670,7 +670,7 @@ func (r *reviewScreen) submitEdit() tea.Cmd {
 // address that would bounce is not recorded: the editor opens again.
 func (r *reviewScreen) applyEdit(row int, raw string) tea.Cmd {
 	j := r.session.Judge(raw)
-	label := j.Reason.Words()
+	label := j.Reason().Words()
 	if j.Verdict() == cleaner.VerdictSuppressed {
 		label += " in your suppression files"
 	}
@@ -709,7 +709,7 @@ func (r *reviewScreen) recheck() tea.Cmd {
 	}
 	var domains []string
 	for i := range r.session.Rows {
-		if row := &r.session.Rows[i]; row.Reason == cleaner.ReasonDNSError {
+		if row := &r.session.Rows[i]; row.Reason() == cleaner.ReasonDNSError {
 			domains = append(domains, row.Addr().ASCII)
 		}
 	}
@@ -861,8 +861,8 @@ func (r *reviewScreen) rowView(i int, selected bool, cw columns) string {
 	st := r.c.styles
 	row := &r.session.Rows[i]
 	addr := r.address(i)
-	reason := row.Reason.Words()
-	sugg := sanitize(row.Suggestion)
+	reason := row.Reason().Words()
+	sugg := sanitize(r.session.Suggestion(i))
 	d, decided := r.session.Decision(i)
 	switch {
 	case decided && d.Action == cleaner.ActionFix:
@@ -923,7 +923,7 @@ func (r *reviewScreen) paneView(h int) string {
 		return lines("", h)
 	}
 	row := &r.session.Rows[i]
-	e := cleaner.Explain(row.Reason)
+	e := cleaner.Explain(row.Reason())
 	title := fmt.Sprintf("─ row %d · %s ", i+1, r.address(i))
 	rule := st.Bar.Render(clip(title+strings.Repeat("─", max(w-width(title), 0)), w))
 	out := []string{rule}
@@ -970,8 +970,8 @@ func (r *reviewScreen) paneView(h int) string {
 	add("Bounce", e.Bounce, plainText)
 	add("Causes", e.Causes, plainText)
 	add("Advice", e.Advice, plainText)
-	if row.Suggestion != "" {
-		add("Suggest", sanitize(row.Suggestion)+r.routesText(row.Suggestion), plainText)
+	if row.HasSuggestion() {
+		add("Suggest", sanitize(r.session.Suggestion(i))+r.routesText(r.session.Suggestion(i)), plainText)
 	}
 	for k, l := range r.evidence(row) {
 		label := ""
@@ -993,7 +993,7 @@ func (r *reviewScreen) paneView(h int) string {
 // the report gives them: "cannot receive mail: domain does not exist
 // (invalid/nxdomain)".
 func verdictText(row *cleaner.Row) string {
-	v, r := row.Verdict(), row.Reason
+	v, r := row.Verdict(), row.Reason()
 	words, codes := r.Words(), string(v)+"/"+string(r)
 	if v.Words() != words {
 		words = v.Words() + ": " + words

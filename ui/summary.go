@@ -126,7 +126,7 @@ func (s *summaryScreen) reviewLines() []string {
 	if pl := s.c.currentPlan(); pl != s.counted {
 		s.counted, s.count, s.waiting = pl, pl.Count(), 0
 		for i := range sess.Rows {
-			if sess.Rows[i].Suggestion != "" {
+			if sess.Rows[i].HasSuggestion() {
 				if _, decided := sess.Decision(i); !decided {
 					s.waiting++
 				}

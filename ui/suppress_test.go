@@ -84,7 +84,7 @@ func TestReviewEvidenceTab(t *testing.T) {
 	tt := atReview(t, opt)
 	s := tt.m.review.session
 	for i, want := range map[int]cleaner.Reason{0: cleaner.ReasonHardBounce, 5: cleaner.ReasonHardBounce, 8: cleaner.ReasonOK, 9: cleaner.ReasonUnsubscribed} {
-		if got := s.Rows[i].Reason; got != want {
+		if got := s.Rows[i].Reason(); got != want {
 			t.Errorf("row %d: %s, want %s", i+1, got, want)
 		}
 	}
@@ -201,7 +201,7 @@ func TestOpenAddsEvidence(t *testing.T) {
 		t.Fatalf("screen %q, want the summary", tt.m.current.name())
 	}
 	checkSafe(t, tt, "the summary", "Suppression files: 2 files, 3 records · 3 addresses on the list (4 rows)")
-	if got := tt.m.review.session.Rows[9].Reason; got != cleaner.ReasonUnsubscribed {
+	if got := tt.m.review.session.Rows[9].Reason(); got != cleaner.ReasonUnsubscribed {
 		t.Errorf("row 10: %s, want unsubscribed", got)
 	}
 }

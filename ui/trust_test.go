@@ -41,7 +41,7 @@ func TestUntrustedServerBeforeAnyVerdict(t *testing.T) {
 	if tt.m.current != tt.m.summary || !strings.Contains(tt.view(), "DNS checks off") {
 		t.Fatalf("after o: screen %q, want the summary with DNS off:\n%s", tt.m.current.name(), tt.view())
 	}
-	if got := tt.m.c.session.Rows[3].Reason; got != cleaner.ReasonNotChecked {
+	if got := tt.m.c.session.Rows[3].Reason(); got != cleaner.ReasonNotChecked {
 		t.Errorf("a row judged on the lying server's word: %q", got)
 	}
 }
@@ -95,7 +95,7 @@ func TestAnotherServer(t *testing.T) {
 	if len(good.proved) != 1 {
 		t.Errorf("the new server was proved %d times, want once", len(good.proved))
 	}
-	if got := tt.m.c.session.Rows[3].Reason; got != cleaner.ReasonNXDomain {
+	if got := tt.m.c.session.Rows[3].Reason(); got != cleaner.ReasonNXDomain {
 		t.Errorf("row 4 %q, want nxdomain from the new server", got)
 	}
 	if strings.Join(asked, ",") != "nonsense,192.0.2.53" {
@@ -110,14 +110,14 @@ func TestRecheckUnknownRows(t *testing.T) {
 		return resolver.Result{Domain: d, Status: resolver.StatusOK, MX: []resolver.MXHost{{Host: "mx." + d, State: resolver.HostResolved}}}
 	}}
 	tt := atReview(t, Options{Checker: fc})
-	if got := tt.m.review.session.Rows[4].Reason; got != cleaner.ReasonDNSError {
+	if got := tt.m.review.session.Rows[4].Reason(); got != cleaner.ReasonDNSError {
 		t.Fatalf("row 5 is %q before, want dns_error", got)
 	}
 	tt.press("R")
 	if strings.Join(fc.recheck, ",") != "flaky-dns.org" {
 		t.Errorf("rechecked %q, want the unknown row's domain alone", fc.recheck)
 	}
-	if got := tt.m.review.session.Rows[4].Reason; got != cleaner.ReasonOK {
+	if got := tt.m.review.session.Rows[4].Reason(); got != cleaner.ReasonOK {
 		t.Errorf("row 5 is %q after, want ok", got)
 	}
 	if v := tt.view(); !strings.Contains(v, "Checked again: 1 of 1 domain now known") {
