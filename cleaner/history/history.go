@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -139,7 +140,9 @@ type History struct {
 	// byDomain lists each domain's records by their index in recs, so
 	// that Domain does not read them all for each of a list's many
 	// domains; nil until Domain needs it, and again whenever recs is
-	// replaced.
+	// replaced. indexMu guards its making, so that Domain may be called
+	// from several goroutines at once.
+	indexMu  sync.Mutex
 	byDomain [][]int32
 }
 
@@ -320,6 +323,8 @@ func (h *History) domainRecords(domain string) []int32 {
 	if !ok {
 		return nil
 	}
+	h.indexMu.Lock()
+	defer h.indexMu.Unlock()
 	if h.byDomain == nil {
 		h.byDomain = make([][]int32, len(h.domains))
 		for i, r := range h.recs {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -277,6 +278,29 @@ func TestDomainIndexFollowsRecords(t *testing.T) {
 	}
 }
 
+// TestDomainConcurrently: Domain may be called from several goroutines
+// at once (the session sums up a list's domains on all processors), the
+// first calls building the index together; the race detector sees it.
+func TestDomainConcurrently(t *testing.T) {
+	outcomes := map[string]string{}
+	for i := range 200 {
+		outcomes[fmt.Sprintf("d%d.example", i)] = OutcomeNXDomain
+	}
+	h := run(t, filepath.Join(t.TempDir(), "domains.csv"), day1, outcomes)
+	h.RecordRun(day2, outcomes)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g; i < 200; i += 4 {
+				if s := h.Domain(fmt.Sprintf("d%d.example", i), 0); s.Runs != 2 || s.Failed != 2 {
+					t.Errorf("d%d.example: %+v, want 2 runs failed", i, s)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // TestFileIsGocsvTable: the file is the CSV table gocsv makes of Entry,
 // both ways, though it is read and written by hand for speed.
 func TestFileIsGocsvTable(t *testing.T) {
@@ -375,6 +399,28 @@ func BenchmarkOpenRecordSave(b *testing.B) {
 		h.RecordRun(now, outcomes)
 		if err := h.Save(now); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDayNumber: two times have the same day number exactly when they
+// fall on the same calendar day (UTC), before 1970 too.
+func TestDayNumber(t *testing.T) {
+	times := []time.Time{
+		time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1970, 1, 1, 23, 59, 59, 0, time.UTC),
+		time.Date(2026, 10, 1, 23, 59, 0, 0, time.UTC),
+		time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 10, 2, 1, 30, 0, 0, time.FixedZone("CEST", 2*3600)), // 2026-10-01 23:30 UTC
+	}
+	for _, a := range times {
+		for _, b := range times {
+			same := day(a) == day(b)
+			if got := dayNumber(nanosOf(a)) == dayNumber(nanosOf(b)); got != same {
+				t.Errorf("%v and %v: same day number %v, same day %v", a, b, got, same)
+			}
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package history
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -36,54 +38,77 @@ type Summary struct {
 
 // Domain sums up what the history says of domain, from its last n DNS
 // outcomes (all kept when n <= 0) and its bounces. Record the current
-// run first for the summary to include it.
+// run first for the summary to include it. Several goroutines may call
+// it at once, as long as none records or saves meanwhile.
 func (h *History) Domain(domain string, n int) Summary {
 	s := Summary{Domain: normDomain(domain)}
-	var dns []Entry
-	for _, i := range h.domainRecords(s.Domain) {
-		switch e := h.entry(h.recs[i]); e.Source {
-		case SourceDNS:
-			dns = append(dns, e)
-		case SourceBounce:
-			s.Bounces = append(s.Bounces, e)
+	// The records are gone through as they are held, 32 bytes without a
+	// pointer, rather than as Entries: a list's every domain is summed up
+	// at the end of its run.
+	idx := h.domainRecords(s.Domain)
+	dns := make([]record, 0, len(idx))
+	var bounces []record
+	for _, i := range idx {
+		if r := h.recs[i]; r.bounce {
+			bounces = append(bounces, r)
+		} else {
+			dns = append(dns, r)
 		}
 	}
-	latestFirst := func(a, b Entry) int { return b.Run.Compare(a.Run) }
-	slices.SortStableFunc(dns, latestFirst)
-	slices.SortStableFunc(s.Bounces, func(a, b Entry) int { return b.At.Compare(a.At) })
+	slices.SortStableFunc(dns, func(a, b record) int { return cmp.Compare(b.run, a.run) })
+	slices.SortStableFunc(bounces, func(a, b record) int { return cmp.Compare(b.at, a.at) })
+	for _, r := range bounces {
+		s.Bounces = append(s.Bounces, h.entry(r))
+	}
 	if len(dns) == 0 {
 		return s
 	}
-	s.Latest, s.LatestAt = dns[0].Outcome, dns[0].Run
-	for _, e := range dns[1:] {
-		if Failed(e.Outcome) {
-			s.FailedBefore, s.FailedBeforeOutcome = e.Run, e.Outcome
+	outcome := func(r record) string { return h.texts[r.outcome] }
+	s.Latest, s.LatestAt = outcome(dns[0]), timeOf(dns[0].run)
+	for _, r := range dns[1:] {
+		if Failed(outcome(r)) {
+			s.FailedBefore, s.FailedBeforeOutcome = timeOf(r.run), outcome(r)
 			break
 		}
 	}
-	days := map[string]bool{}
-	for _, e := range dns {
-		if !Failed(e.Outcome) {
+	// The streak's runs are latest first: the runs of one day follow
+	// each other.
+	lastDay := int64(math.MinInt64)
+	for _, r := range dns {
+		if !Failed(outcome(r)) {
 			break
 		}
 		s.Streak++
-		s.StreakSince = e.Run
-		days[day(e.Run)] = true
+		s.StreakSince = timeOf(r.run)
+		if d := dayNumber(r.run); d != lastDay {
+			s.StreakDays++
+			lastDay = d
+		}
 	}
-	s.StreakDays = len(days)
 	if n > 0 && len(dns) > n {
 		dns = dns[:n]
 	}
-	s.Runs, s.Since = len(dns), dns[len(dns)-1].Run
-	for _, e := range dns {
-		if Failed(e.Outcome) {
+	s.Runs, s.Since = len(dns), timeOf(dns[len(dns)-1].run)
+	for _, r := range dns {
+		if Failed(outcome(r)) {
 			if s.Failed == 0 {
-				s.Failure = e.Outcome
+				s.Failure = outcome(r)
 			}
 			s.Failed++
 		}
 	}
 	return s
+}
+
+// dayNumber is the calendar day (UTC) of a time in Unix nanoseconds, as
+// the days since 1970-01-01.
+func dayNumber(nanos int64) int64 {
+	const nanosADay = int64(24 * time.Hour)
+	d := nanos / nanosADay
+	if nanos%nanosADay < 0 {
+		d--
+	}
+	return d
 }
 
 // Persistent reports whether the domain's lookups have kept failing
