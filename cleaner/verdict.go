@@ -136,12 +136,17 @@ func (r Row) HasSuggestion() bool { return r.reason&hasSuggestion != 0 }
 
 // Verdict is the row's verdict, the one its reason belongs to; "" until
 // the row is judged.
-func (r Row) Verdict() Verdict {
-	if r.Reason() == "" {
-		return ""
+func (r Row) Verdict() Verdict { return reasonVerdicts[r.reason&^hasSuggestion] }
+
+// reasonVerdicts is the verdict of each reason by its number in Row.reason:
+// the exports and summaries ask every row's.
+var reasonVerdicts = func() []Verdict {
+	v := make([]Verdict, len(Reasons)+1) // "" for a row not judged
+	for k, r := range Reasons {
+		v[k+1] = verdictOf(r)
 	}
-	return verdictOf(r.Reason())
-}
+	return v
+}()
 
 // reasonOfStatus maps a resolver status to the reason of the same name.
 var reasonOfStatus = map[resolver.Status]Reason{

@@ -24,6 +24,9 @@ func TestRowReason(t *testing.T) {
 			if r.Reason() != reason || r.HasSuggestion() != suggested {
 				t.Errorf("reason %q, suggestion %v: got %q, %v", reason, suggested, r.Reason(), r.HasSuggestion())
 			}
+			if want := verdictOf(reason); reason != "" && r.Verdict() != want || reason == "" && r.Verdict() != "" {
+				t.Errorf("reason %q: verdict %q, want %q", reason, r.Verdict(), want)
+			}
 			r.setSuggested(!suggested)
 			if r.Reason() != reason || r.HasSuggestion() == suggested {
 				t.Errorf("reason %q, suggestion turned %v: got %q, %v", reason, !suggested, r.Reason(), r.HasSuggestion())
