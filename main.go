@@ -399,6 +399,9 @@ func execute(c config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if hist != nil && projected > 0 && !c.stream {
+		fitMemoryLimit(projected + hist.Size()) // the domain history is held beside the list
+	}
 	checker, stop, err := c.newChecker()
 	if err != nil {
 		return err
