@@ -132,8 +132,10 @@ const (
 // outcomes: more than usual (at least 2, and a fraction above the failure
 // baseline by 5% plus two standard deviations) at 200 queries a second or
 // more is overload, or not, and a trial tells which. The baseline is an average of the windows that were
-// not overload. It paces the queries at half the rate they were sent
-// at for 300 ms, then at a quarter, and compares the two steps:
+// not overload; once the server has shown its rate limit, no higher than
+// the failures at the pace before it grew. It paces the queries at half
+// the rate they were sent at for 300 ms, then at a quarter, and compares
+// the two steps:
 //
 //   - when the answers a second held while the queries were halved, or the
 //     failures fell by half from one step to the next (or by three
@@ -190,6 +192,7 @@ type limiter struct {
 	fwOutcomes int           // the current window of failures: its outcomes...
 	fwFailures int           // ...and failures
 	fwSince    time.Time     // queries sent before this are not judged
+	firstFrac  float64       // the failures of the first window of those, sent before the pace grew; -1 until judged
 	failBase   float64       // the fraction of failures that is not of our making
 	trial      *trial        // the trial under way, if any
 
@@ -302,7 +305,7 @@ var waiterPool = sync.Pool{New: func() any { return &waiter{ready: make(chan str
 // adaptive one when fixed is 0 that lets maxInFlight fly, and up to
 // ceiling when the server shows it takes more.
 func newLimiter(fixed, ceiling int) *limiter {
-	l := &limiter{ceiling: ceiling, soft: min(maxInFlight, ceiling)}
+	l := &limiter{ceiling: ceiling, soft: min(maxInFlight, ceiling), firstFrac: -1}
 	l.safe = l.soft
 	if fixed > 0 {
 		l.setLimit(fixed)
@@ -648,13 +651,16 @@ func (l *limiter) judgeWindow(now time.Time) {
 	frac := float64(l.fwFailures) / float64(l.fwOutcomes)
 	overload := l.fwFailures >= 2 && frac > l.failThreshold(l.fwOutcomes)
 	l.fwOutcomes, l.fwFailures = 0, 0
+	if l.firstFrac < 0 {
+		l.firstFrac = frac
+	}
 	if overload && l.soft > l.safe {
 		// Above the last ceiling that lost nothing: the server took
 		// less than the raise. Back to it, for good, rather than a
 		// trial: what was lost is asked again.
 		l.soft, l.probed = l.safe, true
 		l.setLimit(min(l.limit, l.soft))
-		l.fwSince = now
+		l.judgeFrom(now)
 		return
 	}
 	sendRate := l.sent.perSecond(now)
@@ -664,7 +670,21 @@ func (l *limiter) judgeWindow(now time.Time) {
 		// one window must not move it. Failures at a trickle of queries
 		// (the proof, a second try, a small list's broken domains) are
 		// not a rate limit worth slowing down for.
-		l.failBase += (frac - l.failBase) / 16
+		//
+		// Once the server has shown its rate limit, the baseline rises
+		// no higher than the failures of the first window since the
+		// pace was set: as the pace grows past the limit, the failures
+		// grow with it, each window under the threshold that a rising
+		// baseline lifts with them, and the pace would never meet its
+		// cut (issue 21: under SERVFAIL above 500 queries a second the
+		// baseline crept from 0 to 0.74 and the pace from 530 to 4,470
+		// a second). Failures that were there before the pace grew,
+		// as on a path that loses 30% at any pace, still raise it.
+		target := frac
+		if l.found > 0 {
+			target = min(frac, max(l.firstFrac, l.failBase))
+		}
+		l.failBase += (target - l.failBase) / 16
 	case l.found > 0 && l.cuts < maxCuts:
 		// The server has shown its rate limit: back to what it answers,
 		// at once, but to no less than half the pace: when the answers
@@ -674,7 +694,7 @@ func (l *limiter) judgeWindow(now time.Time) {
 			l.setPace(now, r)
 		}
 		l.limited = now
-		l.fwSince = now
+		l.judgeFrom(now)
 		l.cuts++
 		return
 	default:
@@ -689,7 +709,7 @@ func (l *limiter) judgeWindow(now time.Time) {
 func (l *limiter) endTrial(now time.Time) {
 	t := l.trial
 	l.trial = nil
-	l.fwSince = now
+	l.judgeFrom(now)
 	a, b := t.steps[0], t.steps[1]
 	fracA := float64(a.failures) / float64(max(a.outcomes, 1))
 	fracB := float64(b.failures) / float64(max(b.outcomes, 1))
@@ -725,6 +745,13 @@ func (l *limiter) endTrial(now time.Time) {
 	l.failBase = max(l.failBase, (fracA+fracB)/2)
 	l.found, l.limited = 0, time.Time{}
 	l.setPace(now, 0)
+}
+
+// judgeFrom starts the window of failures afresh with the queries sent
+// from now on, at a new pace or limit: its first window shows the
+// failures of the pace before it grows. l.mu must be held.
+func (l *limiter) judgeFrom(now time.Time) {
+	l.fwSince, l.firstFrac = now, -1
 }
 
 // fell reports whether a fraction of failures fell from a among na

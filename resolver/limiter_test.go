@@ -444,3 +444,62 @@ func TestLimiterProbeOverloadReturns(t *testing.T) {
 		t.Errorf("an overload at the ceiling that lost nothing before started no trial")
 	}
 }
+
+// TestLimiterBaselineHoldsUnderARateLimit: once the server has shown its
+// rate limit, the failures that come as the pace grows past the limit are
+// of our making, even when each window of them stays just under the
+// threshold: they do not raise the failure baseline. A baseline that
+// followed them lifted the threshold with them, until no window was
+// overload and the pace grew unchecked (issue 21: the baseline rose from 0
+// to 0.74 in 20 s, the pace from 530 to 4,470 a second).
+func TestLimiterBaselineHoldsUnderARateLimit(t *testing.T) {
+	l := newLimiter(0, maxInFlight)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	l.found, l.limited = 500, now
+	l.setPace(now, 475)
+	l.judgeFrom(now)
+	l.fwOutcomes, l.fwFailures = failWindow, 0 // at the pace the server takes, nothing fails
+	l.judgeWindow(now)
+	for i := range 200 {
+		// The pace grows, and the failures with it, each window as many
+		// as the threshold lets by.
+		l.rate += l.rate / paceGrowth
+		failures := min(int(l.failThreshold(failWindow)*failWindow), failWindow)
+		l.fwOutcomes, l.fwFailures = failWindow, failures
+		l.judgeWindow(now)
+		if l.trial != nil || l.rate == 0 {
+			t.Fatalf("window %d: a trial or the pace lifted, after %d of %d failed", i, failures, failWindow)
+		}
+	}
+	if l.failBase > 0.01 {
+		t.Errorf("failure baseline %.2f after windows just under the threshold as the pace grew, want it to stay at 0", l.failBase)
+	}
+}
+
+// TestLimiterBaselineFollowsSteadyLoss: once a rate limit is found, a path
+// that loses 30% of the queries whatever their pace (a limit found by
+// mistake, or a rate-limited server far away) still raises the failure
+// baseline to its loss: at 0.17 the threshold is 0.33, and a window a few
+// losses over it would cut the pace for failures that no pace avoids.
+func TestLimiterBaselineFollowsSteadyLoss(t *testing.T) {
+	l := newLimiter(0, maxInFlight)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	l.found, l.limited = 300, now
+	l.setPace(now, 285)
+	l.judgeFrom(now)
+	l.failBase = 0.17
+	for i := range 100 {
+		l.fwOutcomes, l.fwFailures = 40, []int{11, 13, 12, 13, 11, 12}[i%6] // 30% at a steady pace
+		l.judgeWindow(now)
+		if l.rate != 285 {
+			t.Fatalf("window %d (%d of 40 lost, baseline %.2f): the pace was cut to %.0f", i, l.fwFailures, l.failBase, l.rate)
+		}
+	}
+	if l.failBase < 0.25 {
+		t.Errorf("failure baseline %.2f after 100 windows that lost 30%%, want near 0.3", l.failBase)
+	}
+}
