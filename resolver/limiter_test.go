@@ -445,6 +445,20 @@ func TestLimiterProbeOverloadReturns(t *testing.T) {
 	}
 }
 
+// limitFound returns a limiter that has found the server's rate limit of
+// found queries a second and paces them at pace from now, which it also
+// returns. l.mu is held until the test ends, for judgeWindow.
+func limitFound(t *testing.T, found, pace float64) (*limiter, time.Time) {
+	l := newLimiter(0, maxInFlight)
+	l.mu.Lock()
+	t.Cleanup(l.mu.Unlock)
+	now := time.Now()
+	l.found, l.limited = found, now
+	l.setPace(now, pace)
+	l.judgeFrom(now)
+	return l, now
+}
+
 // TestLimiterBaselineHoldsUnderARateLimit: once the server has shown its
 // rate limit, the failures that come as the pace grows past the limit are
 // of our making, even when each window of them stays just under the
@@ -453,13 +467,7 @@ func TestLimiterProbeOverloadReturns(t *testing.T) {
 // overload and the pace grew unchecked (issue 21: the baseline rose from 0
 // to 0.74 in 20 s, the pace from 530 to 4,470 a second).
 func TestLimiterBaselineHoldsUnderARateLimit(t *testing.T) {
-	l := newLimiter(0, maxInFlight)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	l.found, l.limited = 500, now
-	l.setPace(now, 475)
-	l.judgeFrom(now)
+	l, now := limitFound(t, 500, 475)
 	l.fwOutcomes, l.fwFailures = failWindow, 0 // at the pace the server takes, nothing fails
 	l.judgeWindow(now)
 	for i := range 200 {
@@ -484,19 +492,14 @@ func TestLimiterBaselineHoldsUnderARateLimit(t *testing.T) {
 // baseline to its loss: at 0.17 the threshold is 0.33, and a window a few
 // losses over it would cut the pace for failures that no pace avoids.
 func TestLimiterBaselineFollowsSteadyLoss(t *testing.T) {
-	l := newLimiter(0, maxInFlight)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	l.found, l.limited = 300, now
-	l.setPace(now, 285)
-	l.judgeFrom(now)
+	l, now := limitFound(t, 300, 285)
 	l.failBase = 0.17
 	for i := range 100 {
-		l.fwOutcomes, l.fwFailures = 40, []int{11, 13, 12, 13, 11, 12}[i%6] // 30% at a steady pace
+		lost := []int{11, 13, 12, 13, 11, 12}[i%6] // 30% at a steady pace
+		l.fwOutcomes, l.fwFailures = 40, lost
 		l.judgeWindow(now)
 		if l.rate != 285 {
-			t.Fatalf("window %d (%d of 40 lost, baseline %.2f): the pace was cut to %.0f", i, l.fwFailures, l.failBase, l.rate)
+			t.Fatalf("window %d (%d of 40 lost, baseline %.2f): the pace was cut to %.0f", i, lost, l.failBase, l.rate)
 		}
 	}
 	if l.failBase < 0.25 {
