@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -67,9 +66,11 @@ func (s *Session) Summarize() Summary {
 	failing := make(map[string]*DomainCount)
 	for _, p := range parts {
 		sum.Suggestions += p.suggestions
-		for _, rc := range p.reasons {
-			sum.ByVerdict[verdictOf(rc.reason)] += rc.rows
-			sum.ByReason[rc.reason] += rc.rows
+		for n, rows := range p.byReason {
+			if rows > 0 {
+				sum.ByVerdict[reasonVerdicts[n]] += rows
+				sum.ByReason[numberedReason(uint8(n))] += rows
+			}
 		}
 		for d, dc := range p.failing {
 			if f := failing[d]; f != nil {
@@ -117,33 +118,20 @@ const summaryMinPart = 16 << 10
 
 // A summaryPart is what Summarize counts in one part of the rows.
 type summaryPart struct {
-	reasons     []reasonCount           // in order of first appearance; a list has a handful
+	byReason    []int                   // rows by their reason's number (Row.reason), 0 for those not judged
 	failing     map[string]*DomainCount // the part's failing domains, with the reason of their first row
 	suggestions int
 	evidence    evidenceCount
 }
 
-type reasonCount struct {
-	reason Reason
-	rows   int
-}
-
-// count counts rows. A row's reason is looked up among the few seen so
-// far, starting with the previous row's, rather than hashed into a map:
-// a list has a million rows and a handful of reasons.
+// count counts rows.
 func (p *summaryPart) count(rows []Row) {
 	p.failing = make(map[string]*DomainCount)
-	last := -1
+	p.byReason = make([]int, len(Reasons)+1)
 	for i := range rows {
 		r := &rows[i]
-		if last < 0 || p.reasons[last].reason != r.Reason() {
-			last = slices.IndexFunc(p.reasons, func(rc reasonCount) bool { return rc.reason == r.Reason() })
-			if last < 0 {
-				last = len(p.reasons)
-				p.reasons = append(p.reasons, reasonCount{reason: r.Reason()})
-			}
-		}
-		p.reasons[last].rows++
+		p.byReason[r.reason&^hasSuggestion]++
+		reason := r.Reason()
 		if r.HasSuggestion() {
 			p.suggestions++
 		}
@@ -153,10 +141,10 @@ func (p *summaryPart) count(rows []Row) {
 				p.evidence.matched++
 			}
 		}
-		if r.Persistent && r.Reason() == ReasonDNSError {
+		if r.Persistent && reason == ReasonDNSError {
 			p.evidence.persistent++
 		}
-		switch r.Reason() {
+		switch reason {
 		case ReasonNXDomain, ReasonNoMail, ReasonNullMX, ReasonBadMX, ReasonBadDomain, ReasonDNSError:
 			d := r.Addr().Domain()
 			if d == "" {
@@ -164,7 +152,7 @@ func (p *summaryPart) count(rows []Row) {
 			}
 			dc := p.failing[d]
 			if dc == nil {
-				dc = &DomainCount{Domain: d, Reason: r.Reason()}
+				dc = &DomainCount{Domain: d, Reason: reason}
 				p.failing[d] = dc
 			}
 			dc.Rows++

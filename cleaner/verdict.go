@@ -106,8 +106,11 @@ func NewRow(a address.Address) Row { return Row{addr: address.Pack(a), DupOf: -1
 func (r *Row) Addr() address.Address { return r.addr.Unpack() }
 
 // Reason is why the row got its verdict; "" until the row is judged.
-func (r Row) Reason() Reason {
-	if n := r.reason &^ hasSuggestion; n > 0 {
+func (r Row) Reason() Reason { return numberedReason(r.reason &^ hasSuggestion) }
+
+// numberedReason is the reason of number n in Row.reason.
+func numberedReason(n uint8) Reason {
+	if n > 0 {
 		return Reasons[n-1]
 	}
 	return ""

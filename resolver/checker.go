@@ -177,13 +177,14 @@ func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 // second try, rather than each slice having its own: the Results held
 // for a probe wait for one round at the end, not one per slice.
 //
-// It calls onHeld, when not nil, with each Result that must wait for a probe round before it may leave (it would
-// remove addresses), as soon as it is in: its Domain and Status as the
-// server answered, which the round may yet turn into a dns_error. The
-// caller can act on the likely outcome while it waits, such as asking
-// about the domain's corrections, which then share that round rather
-// than needing one of their own at the end. onHeld is called from the
-// checking goroutines, before the Result is sent, and must not block.
+// It calls onHeld, when not nil, with each Result that must wait for a
+// probe round before it may leave (it would remove addresses), as soon as
+// it is in: its Domain and Status as the server answered, which the round
+// may yet turn into a dns_error. The caller can act on the likely outcome
+// while it waits, such as asking about the domain's corrections, which
+// then share that round rather than needing one of their own at the end.
+// onHeld is called from the checking goroutines, before the Result is
+// sent, and must not block.
 func (c *Checker) CheckStreamHeld(ctx context.Context, domains <-chan []string, onHeld func(Result)) <-chan Result {
 	src := newSource()
 	go func() {
