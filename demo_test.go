@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -86,6 +87,26 @@ func TestDemoList(t *testing.T) {
 		r := rows[s.row-1]
 		if r.Reason != s.reason || r.Suggestion != s.suggestion {
 			t.Errorf("row %d %q: %s %q, want %s %q", s.row, r.Email, r.Reason, r.Suggestion, s.reason, s.suggestion)
+		}
+	}
+	// A row whose domain failed in DNS says why in its detail; the
+	// server's port changes from run to run.
+	details := []struct {
+		row            int
+		reason, detail string
+	}{
+		{15, "dns_error", "MX lookup: 127.0.0.1:*: server answered SERVFAIL (3 attempts)"},
+		{37, "bad_mx", "MX 10 localhost: invalid"},
+		{70, "bad_mx", "MX 10 mx1.summitoutdoor-mail.net: nxdomain, MX 20 mx2.summitoutdoor-mail.net: nxdomain"},
+		{195, "bad_mx", "MX 10 mail.pinecrestdental.com: no_address"},
+		{71, "nxdomain", ""},
+		{1, "ok", ""},
+	}
+	port := regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	for _, d := range details {
+		r := rows[d.row-1]
+		if got := port.ReplaceAllString(r.Detail, "127.0.0.1:*"); r.Reason != d.reason || got != d.detail {
+			t.Errorf("row %d %q: %s, detail %q; want %s, detail %q", d.row, r.Email, r.Reason, r.Detail, d.reason, d.detail)
 		}
 	}
 }

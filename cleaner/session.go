@@ -39,6 +39,7 @@ type Session struct {
 
 	dns        bool                       // DNS checks run; false with -dns off
 	results    map[string]resolver.Result // DNS results by ASCII domain
+	causes     map[string]string          // DNSCause of each result that has one, by ASCII domain (Apply); nil when none has
 	domains    []string                   // the rows' own distinct ASCII domains, in order of first appearance
 	rowDomain  []int32                    // each row's domain's index in domains; -1 unless it parsed cleanly; nil in a Stream's chunk
 	domainAt   map[string]int32           // each of domains' index in it
@@ -548,7 +549,20 @@ func (s *Session) DNS() bool { return s.dns }
 
 // Apply records one domain's DNS result. Call Judge afterwards to update
 // the verdicts.
-func (s *Session) Apply(r resolver.Result) { s.results[r.Domain] = r }
+//
+// A failure's DNSCause is worded here, once per domain, rather than for
+// each of the domain's rows whose detail an export writes (Detail).
+func (s *Session) Apply(r resolver.Result) {
+	s.results[r.Domain] = r
+	if c := DNSCause(r); c != "" {
+		if s.causes == nil {
+			s.causes = make(map[string]string)
+		}
+		s.causes[r.Domain] = c
+	} else {
+		delete(s.causes, r.Domain)
+	}
+}
 
 // Result returns the DNS result for an ASCII domain, if it was checked.
 func (s *Session) Result(domain string) (resolver.Result, bool) {

@@ -251,6 +251,7 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 		Rows:    make([]Row, len(rows)),
 		dns:     b.dns,
 		results: b.results,
+		causes:  b.causes,
 		domains: b.domains,
 		corr:    b.corr,
 

@@ -93,18 +93,53 @@ func (s *Session) weigh(r *Row, sugg *string) {
 }
 
 // Detail is what the removed file and the report say of row i beside its
-// reason: the evidence that decided it (kind, status code, date, file and
-// line), and what the domain history says of its domain; "" when there is
-// neither.
+// reason, "; "-joined: why DNS failed, for a dns_error or bad_mx row whose
+// verdict rests on its domain's result (DNSCause); the evidence that
+// decided it (kind, status code, date, file and line); and what the
+// domain history says of its domain. It is "" when there is none of them,
+// and then costs no allocation: the exports ask it of every row.
 func (s *Session) Detail(i int) string {
-	var parts []string
+	r := &s.Rows[i]
+	var cause, evidence, note string
+	if caused := s.caused(r); caused || len(s.notes) > 0 {
+		if ascii := r.Addr().ASCII; ascii != "" {
+			if caused {
+				cause = s.causes[ascii]
+			}
+			note = s.notes[ascii]
+		}
+	}
 	if rec, ok := suppression.Strongest(s.Evidence(i)); ok {
-		parts = append(parts, EvidenceText(rec))
+		evidence = EvidenceText(rec)
 	}
-	if note := s.notes[s.Rows[i].Addr().ASCII]; note != "" && s.Rows[i].Addr().ASCII != "" {
-		parts = append(parts, note)
+	return joinDetail(cause, evidence, note)
+}
+
+// caused reports whether the verdict of row r rests on a DNS failure
+// whose cause its detail may give: its reason is dns_error or bad_mx, and
+// some result has a cause.
+func (s *Session) caused(r *Row) bool {
+	if len(s.causes) == 0 {
+		return false
 	}
-	return strings.Join(parts, "; ")
+	reason := r.Reason()
+	return reason == ReasonDNSError || reason == ReasonBadMX
+}
+
+// joinDetail joins the parts of a detail that are not empty with "; ". It
+// allocates only to join two or more.
+func joinDetail(parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		switch {
+		case p == "":
+		case out == "":
+			out = p
+		default:
+			out += "; " + p
+		}
+	}
+	return out
 }
 
 // EvidenceText describes a record on one line: its kind, status code and

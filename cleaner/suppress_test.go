@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -63,8 +64,9 @@ func TestSessionSuppressed(t *testing.T) {
 	}{
 		{0, ReasonHardBounce, "", true, "hard_bounce 5.1.1 on 2026-01-01 (sendgrid_bounces.csv, line 2)"},
 		{1, ReasonImplicitMX, "", true, "soft_bounce 4.2.2 on 2026-01-03 (sendgrid_bounces.csv, line 5)"},
+		{4, ReasonBadMX, "", false, "MX 10 mx.nowhere-hosting.net: nxdomain"},
 		{5, ReasonHardBounce, "", true, "hard_bounce 5.4.4 on 2026-01-02"},
-		{6, ReasonDNSError, "", false, ""},
+		{6, ReasonDNSError, "", false, "MX lookup: 127.0.0.1:"},
 		{7, ReasonUnsubscribed, "", true, "unsubscribed on 2026-01-01 (sendgrid_unsubscribes.csv, line 2)"},
 		{8, ReasonHardBounce, "b@hotmail.com", true, "hard_bounce 5.1.2"},
 		{12, ReasonHardBounce, "", true, "hard_bounce 5.1.1"}, // repeats row 1
@@ -190,8 +192,8 @@ func TestRemember(t *testing.T) {
 	if !s.Rows[6].Persistent || sum.Persistent != 1 {
 		t.Errorf("row 7 (flaky.com) persistent %v, summary %d", s.Rows[6].Persistent, sum.Persistent)
 	}
-	if d := s.Detail(6); d != "dns_error in each of the last 2 runs since 2026-10-01, persistent" {
-		t.Errorf("row 7 detail %q", d)
+	if d := s.Detail(6); !regexp.MustCompile(`^MX lookup: 127\.0\.0\.1:\d+: server answered SERVFAIL \(2 attempts\); dns_error in each of the last 2 runs since 2026-10-01, persistent$`).MatchString(d) {
+		t.Errorf("row 7 detail %q, want the failure, then the history", d)
 	}
 	if got := s.Plan(Policy{DropPersistent: true}).Outcome(6).Action; got != ActionRemove {
 		t.Errorf("row 7 with DropPersistent: %s", got)

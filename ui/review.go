@@ -1127,7 +1127,10 @@ func (r *reviewScreen) suppressionEvidence(i int) []string {
 	return out
 }
 
-// evidence lists what DNS answered about the row's domain.
+// evidence lists what DNS answered about the row's domain: its status
+// with the failure's words (Result.Err, as the report's detail gives
+// them), its MX hosts (cleaner.MXHostText), its addresses and every
+// lookup.
 func (r *reviewScreen) evidence(row *cleaner.Row) []string {
 	if row.Addr().ASCII == "" {
 		return []string{"not looked up: the address is not usable as it is"}
@@ -1148,14 +1151,7 @@ func (r *reviewScreen) evidence(row *cleaner.Row) []string {
 	}
 	out := []string{head}
 	for _, mx := range res.MX {
-		l := fmt.Sprintf("MX %d %s", mx.Pref, sanitize(mx.Host))
-		if mx.State != resolver.HostNotTried {
-			l += " · " + mx.State
-		}
-		if len(mx.Addrs) > 0 {
-			l += " · " + sanitize(strings.Join(mx.Addrs, ", "))
-		}
-		out = append(out, l)
+		out = append(out, cleaner.MXHostText(mx)) // as a bad_mx row's detail in the report names them
 	}
 	if len(res.Addrs) > 0 {
 		out = append(out, "address "+sanitize(strings.Join(res.Addrs, ", ")))

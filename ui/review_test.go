@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/listclean/listclean/cleaner"
+	"github.com/listclean/listclean/resolver"
 )
 
 // The flagged rows of testList, 0-based, in list order.
@@ -323,6 +324,55 @@ func TestReviewDetails(t *testing.T) {
 	tt.press("enter")
 	if strings.Contains(tt.view(), "Advice") {
 		t.Error("enter did not close the details")
+	}
+}
+
+// TestReviewDNSEvidence: the detail pane's DNS lines name each MX host
+// and the failure in the words the report's detail gives them
+// (Session.Detail), with a server's control characters shown as escapes.
+func TestReviewDNSEvidence(t *testing.T) {
+	const servfail = "MX lookup: 127.0.0.1:53: server answered SERVFAIL (3 attempts)"
+	tests := []struct {
+		res    resolver.Result
+		lines  []string // among the DNS lines
+		detail bool     // the report's detail is one of them, or within the first
+	}{
+		{resolver.Result{Domain: "good.com", Status: resolver.StatusOK, MX: []resolver.MXHost{
+			{Host: "mx1.good.com", Pref: 10, State: resolver.HostResolved, Addrs: []string{"192.0.2.1", "2001:db8::1"}},
+			{Host: "mx2.good.com", Pref: 20}}},
+			[]string{"good.com: ok", "MX 10 mx1.good.com: resolved (192.0.2.1, 2001:db8::1)", "MX 20 mx2.good.com"}, false},
+		{resolver.Result{Domain: "badmx.com", Status: resolver.StatusBadMX, MX: []resolver.MXHost{
+			{Host: "mx.nowhere.net", Pref: 10, State: resolver.HostNXDomain}}},
+			[]string{"badmx.com: bad_mx", "MX 10 mx.nowhere.net: nxdomain"}, true},
+		{resolver.Result{Domain: "hostile.com", Status: resolver.StatusBadMX, MX: []resolver.MXHost{
+			{Host: "\x1b]0;pwned\a.evil.net", Pref: 10, State: resolver.HostUnroutable, Addrs: []string{"127.0.0.1"}}}},
+			[]string{`MX 10 \x1b]0;pwned\a.evil.net: unroutable (127.0.0.1)`}, true},
+		{resolver.Result{Domain: "flaky.com", Status: resolver.StatusDNSError, Err: servfail},
+			[]string{"flaky.com: dns_error · " + servfail}, true},
+	}
+	for _, tt := range tests {
+		l, err := cleaner.Read(strings.NewReader("email\na@"+tt.res.Domain+"\n"), "list.csv", cleaner.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := cleaner.NewSession(l, true)
+		s.Apply(tt.res)
+		s.JudgeAll()
+		r := &reviewScreen{session: s}
+		got := r.evidence(&s.Rows[0])
+		for _, want := range tt.lines {
+			if !slices.Contains(got, want) {
+				t.Errorf("%s: DNS lines lack %q:\n%q", tt.res.Domain, want, got)
+			}
+		}
+		if d := s.Detail(0); tt.detail != (d != "") || d != "" && !slices.Contains(got, d) && !strings.HasSuffix(got[0], " · "+d) {
+			t.Errorf("%s: the report's detail %q is not among the DNS lines:\n%q", tt.res.Domain, d, got)
+		}
+		for _, line := range got {
+			if strings.ContainsAny(line, "\x1b\a") {
+				t.Errorf("%s: DNS line holds control characters: %q", tt.res.Domain, line)
+			}
+		}
 	}
 }
 
