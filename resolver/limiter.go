@@ -367,7 +367,7 @@ func (l *limiter) take(ctx context.Context) (time.Time, error) {
 		if l.inFlight == l.limit {
 			l.winFull = true
 		}
-		sent := l.stamp()
+		sent := l.stamp(time.Now())
 		l.mu.Unlock()
 		return sent, nil
 	}
@@ -380,7 +380,7 @@ func (l *limiter) take(ctx context.Context) (time.Time, error) {
 	case <-w.ready:
 		waiterPool.Put(w)
 		l.mu.Lock()
-		sent := l.stamp()
+		sent := l.stamp(time.Now())
 		l.mu.Unlock()
 		return sent, nil
 	case <-ctx.Done():
@@ -404,8 +404,7 @@ func (l *limiter) take(ctx context.Context) (time.Time, error) {
 
 // stamp records a query sent now in its cohort and returns now. l.mu must
 // be held.
-func (l *limiter) stamp() time.Time {
-	now := time.Now()
+func (l *limiter) stamp(now time.Time) time.Time {
 	if l.adaptive {
 		l.sent.add(now)
 		k := now.UnixNano() / int64(cohortWidth)
@@ -503,7 +502,7 @@ func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
 		l.replies++
 	}
 	if l.adaptive {
-		l.observe(sent, rtt, o)
+		l.observe(time.Now(), sent, rtt, o)
 	}
 	l.handOver()
 	l.mu.Unlock()
@@ -521,10 +520,10 @@ func (l *limiter) handOver() {
 	}
 }
 
-// observe takes in one outcome: an answer's round-trip time for the limit
-// on queries in flight, any outcome for its cohort. l.mu must be held.
-func (l *limiter) observe(sent time.Time, rtt time.Duration, o outcome) {
-	now := time.Now()
+// observe takes in one outcome, come at now: an answer's round-trip time
+// for the limit on queries in flight, any outcome for its cohort. l.mu
+// must be held.
+func (l *limiter) observe(now, sent time.Time, rtt time.Duration, o outcome) {
 	if !sent.IsZero() {
 		k := sent.UnixNano() / int64(cohortWidth)
 		if c := &l.cohort[k%cohorts]; c.k == k {
