@@ -83,9 +83,9 @@ const (
 	rateSpan     = 500 * time.Millisecond // the answers of this long past give the rate the server sustains
 	rateBuckets  = 5                      // in buckets of rateSpan/rateBuckets
 	trialSpan    = 300 * time.Millisecond // how long each step of a trial sends at its pace
-	trialMin     = 16                     // outcomes a step needs to be judged
+	trialMin     = 16                     // first attempts judged that a step needs to show anything
 	trialRate    = 200                    // queries a second below which no trial is made: the failures are taken as usual
-	failWindow   = 32                     // outcomes that are judged together for failures
+	failWindow   = 32                     // first attempts that are judged together for failures
 	failMargin   = 0.05                   // failures above their baseline that count as overload, plus noise
 	failNoiseSDs = 2                      // the noise: this many standard deviations of the window's fraction
 	limitedFor   = 2 * time.Second        // how long after a sign of the rate limit a failure is blamed on it
@@ -100,10 +100,11 @@ const (
 type outcome int
 
 const (
-	answered outcome = iota // a reply came; its round-trip time is a latency sample
-	timedOut                // no reply before the timeout: a sign of overload, or of loss
-	refused                 // SERVFAIL or REFUSED: a sign of a rate limit, or of a broken domain
-	failed                  // any other end (refused connection, cancellation): no signal
+	answered   outcome = iota // a reply came; its round-trip time is a latency sample
+	timedOut                  // no reply before the timeout: a sign of overload, or of loss
+	refused                   // SERVFAIL or REFUSED: a sign of a rate limit, or of a broken domain
+	failed                    // any other end (refused connection, cancellation): no signal
+	reanswered                // a reply to a retry: an answer and a latency sample, not judged for failures (see attemptOutcome)
 )
 
 // A limiter caps the number of queries in flight and, once a server has
@@ -128,14 +129,15 @@ const (
 //     than the limit over the last window's mean, times spreadGain, so
 //     that a limit grown fourfold does not go out as one burst.
 //
-// Failures (timeouts, SERVFAIL, REFUSED) are judged apart, per 32
-// outcomes: more than usual (at least 2, and a fraction above the failure
-// baseline by 5% plus two standard deviations) at 200 queries a second or
-// more is overload, or not, and a trial tells which. The baseline is an average of the windows that were
-// not overload; once the server has shown its rate limit, no higher than
-// the failures at the pace before it grew. It paces the queries at half
-// the rate they were sent at for 300 ms, then at a quarter, and compares
-// the two steps:
+// Failures (timeouts, SERVFAIL, REFUSED) are judged apart, per 32 of the
+// lookups' first attempts (a retry's outcome is left out): more than
+// usual (at least 2, and a fraction above the failure baseline by 5% plus
+// two standard deviations) at 200 queries a second or more is overload,
+// or not, and a trial tells which. The baseline is an average of the
+// windows that were not overload; once the server has shown its rate
+// limit, no higher than the failures at the pace before it grew. It paces
+// the queries at half the rate they were sent at for 300 ms, then at a
+// quarter, and compares the two steps:
 //
 //   - when the answers a second held while the queries were halved, or the
 //     failures fell by half from one step to the next (or by three
@@ -186,15 +188,14 @@ type limiter struct {
 	winFull     bool          // the limit was reached during this window
 	grown       chan struct{} // closed when the limit next grows; nil until growth asks for it
 
-	cohort     [cohorts]cohort
-	judged     int64         // the next cohort to judge
-	maxWait    time.Duration // the longest a query waits for its outcome; 0 when unbounded
-	fwOutcomes int           // the current window of failures: its outcomes...
-	fwFailures int           // ...and failures
-	fwSince    time.Time     // queries sent before this are not judged
-	firstFrac  float64       // the failures of the first window of those, sent before the pace grew; -1 until judged
-	failBase   float64       // the fraction of failures that is not of our making
-	trial      *trial        // the trial under way, if any
+	cohort    [cohorts]cohort
+	judged    int64         // the next cohort to judge
+	maxWait   time.Duration // the longest a query waits for its outcome; 0 when unbounded
+	fw        tally         // the current window of failures
+	fwSince   time.Time     // queries sent before this are not judged
+	firstFrac float64       // the failures of the first window of those, sent before the pace grew; -1 until judged
+	failBase  float64       // the fraction of failures that is not of our making
+	trial     *trial        // the trial under way, if any
 
 	spread     float64   // the rate the limit and the round trip allow (see spreadGain); 0 before the first window
 	spreadNext time.Time // when the next query may go under it, at the latest
@@ -219,20 +220,40 @@ type limiter struct {
 // their time. Judged as they came, a burst of queries (the start, the
 // proof) made a window of its late timeouts alone.
 type cohort struct {
-	k                             int64 // the cohort's number: its start in cohortWidths since 1970
-	sent, done, answers, failures int
+	k    int64 // the cohort's number: its start in cohortWidths since 1970
+	done int   // queries that had their outcome
+	tally
+}
+
+// A tally counts what became of the queries of one or more cohorts: those
+// sent, their answers, and, of the lookups' first attempts among them,
+// those judged (answered or failed) and those that failed. A retry is
+// not judged (see attemptOutcome).
+type tally struct{ sent, answers, judged, failures int }
+
+// add counts the queries of n in t.
+func (t *tally) add(n tally) {
+	t.sent += n.sent
+	t.answers += n.answers
+	t.judged += n.judged
+	t.failures += n.failures
+}
+
+// frac returns the fraction of the judged attempts that failed, 0 when
+// none was judged.
+func (t tally) frac() float64 {
+	return float64(t.failures) / float64(max(t.judged, 1))
 }
 
 // A trial is the experiment that tells a rate limit from failures that
 // are not of our making: two steps of trialSpan, the second at half the
-// pace of the first. Each step counts the outcomes of the queries sent
-// during it.
+// pace of the first. Each step counts the queries sent during it.
 type trial struct {
 	start  time.Time
 	pace   float64 // of the first step
 	before float64 // the answers a second before it
 	frac   float64 // the fraction of failures that started it
-	steps  [2]struct{ outcomes, answers, failures int }
+	steps  [2]tally
 }
 
 // step returns the index of the step in which a query sent at sent went,
@@ -411,7 +432,7 @@ func (l *limiter) stamp(now time.Time) time.Time {
 		if c := &l.cohort[k%cohorts]; c.k == k {
 			c.sent++
 		} else {
-			*c = cohort{k: k, sent: 1}
+			*c = cohort{k: k, tally: tally{sent: 1}}
 		}
 	}
 	return now
@@ -498,7 +519,7 @@ func (l *limiter) release(sent time.Time, rtt time.Duration, o outcome) {
 	case refused:
 		l.refusals++
 		l.replies++
-	case answered:
+	case answered, reanswered:
 		l.replies++
 	}
 	if l.adaptive {
@@ -531,12 +552,16 @@ func (l *limiter) observe(now, sent time.Time, rtt time.Duration, o outcome) {
 			switch o {
 			case answered:
 				c.answers++
+				c.judged++
+			case reanswered:
+				c.answers++
 			case timedOut, refused:
 				c.failures++
+				c.judged++
 			}
 		}
 	}
-	if o == answered {
+	if o == answered || o == reanswered {
 		l.answers.add(now)
 		l.observeRTT(rtt)
 	}
@@ -620,24 +645,20 @@ func (l *limiter) judgeCohorts(now time.Time) {
 		if t := l.trial; t != nil && !start.Before(t.start.Add(2*trialSpan)) {
 			l.endTrial(now)
 		}
-		if c.k != l.judged || c.answers+c.failures == 0 {
+		if c.k != l.judged {
 			continue
 		}
 		if t := l.trial; t != nil {
 			if k := t.step(start); k >= 0 {
-				st := &t.steps[k]
-				st.outcomes += c.answers + c.failures
-				st.answers += c.answers
-				st.failures += c.failures
+				t.steps[k].add(c.tally)
 			}
 			continue
 		}
 		if start.Before(l.fwSince) {
 			continue
 		}
-		l.fwOutcomes += c.answers + c.failures
-		l.fwFailures += c.failures
-		if l.fwOutcomes >= failWindow {
+		l.fw.add(c.tally)
+		if l.fw.judged >= failWindow {
 			l.judgeWindow(now)
 		}
 	}
@@ -647,9 +668,9 @@ func (l *limiter) judgeCohorts(now time.Time) {
 // starts a trial, or, once the server has shown its rate limit, cuts the
 // pace to it. l.mu must be held.
 func (l *limiter) judgeWindow(now time.Time) {
-	frac := float64(l.fwFailures) / float64(l.fwOutcomes)
-	overload := l.fwFailures >= 2 && frac > l.failThreshold(l.fwOutcomes)
-	l.fwOutcomes, l.fwFailures = 0, 0
+	frac := l.fw.frac()
+	overload := l.fw.failures >= 2 && frac > l.failThreshold(l.fw.judged)
+	l.fw = tally{}
 	if l.firstFrac < 0 {
 		l.firstFrac = frac
 	}
@@ -710,18 +731,18 @@ func (l *limiter) endTrial(now time.Time) {
 	l.trial = nil
 	l.judgeFrom(now)
 	a, b := t.steps[0], t.steps[1]
-	fracA := float64(a.failures) / float64(max(a.outcomes, 1))
-	fracB := float64(b.failures) / float64(max(b.outcomes, 1))
-	// A step shows something only when the pace held the queries back:
-	// when there were fewer to send (the checks ending, a small list
-	// whose few broken domains started the trial, workers waiting on
-	// something else), it shows nothing.
-	held := func(st int, pace float64) bool {
-		return st >= trialMin && float64(st) >= 0.8*pace*trialSpan.Seconds()
+	fracA, fracB := a.frac(), b.frac()
+	// A step shows something only when the pace held the queries back
+	// (it sent nearly as many as the pace let go, retries included) and
+	// enough of them were judged: when there were fewer to send (the
+	// checks ending, a small list whose few broken domains started the
+	// trial, workers waiting on something else), it shows nothing.
+	held := func(st tally, pace float64) bool {
+		return st.judged >= trialMin && float64(st.sent) >= 0.8*pace*trialSpan.Seconds()
 	}
-	heldA, heldB := held(a.outcomes, t.pace), held(b.outcomes, t.pace/2)
-	limited := heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || fracB < fracA/2 && fell(fracA, a.outcomes, fracB, b.outcomes)) ||
-		heldA && t.frac >= 0.25 && fracA <= t.frac/4 && fell(t.frac, failWindow, fracA, a.outcomes)
+	heldA, heldB := held(a, t.pace), held(b, t.pace/2)
+	limited := heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 || fracB < fracA/2 && fell(fracA, a.judged, fracB, b.judged)) ||
+		heldA && t.frac >= 0.25 && fracA <= t.frac/4 && fell(t.frac, failWindow, fracA, a.judged)
 	if !limited && !(heldA && heldB) {
 		// The queries did not keep to the pace: nothing is shown either
 		// way. Keep the first step's pace, half what was sent before,

@@ -421,7 +421,7 @@ func TestLimiterProbeOverloadReturns(t *testing.T) {
 		for range trialRate {
 			l.sent.add(time.Now())
 		}
-		l.fwOutcomes, l.fwFailures = failWindow, failWindow/2
+		l.fw = tally{judged: failWindow, failures: failWindow / 2}
 		l.judgeWindow(time.Now())
 	}
 	l := newLimiter(0, maxProbedInFlight)
@@ -468,14 +468,14 @@ func limitFound(t *testing.T, found, pace float64) (*limiter, time.Time) {
 // to 0.74 in 20 s, the pace from 530 to 4,470 a second).
 func TestLimiterBaselineHoldsUnderARateLimit(t *testing.T) {
 	l, now := limitFound(t, 500, 475)
-	l.fwOutcomes, l.fwFailures = failWindow, 0 // at the pace the server takes, nothing fails
+	l.fw = tally{judged: failWindow} // at the pace the server takes, nothing fails
 	l.judgeWindow(now)
 	for i := range 200 {
 		// The pace grows, and the failures with it, each window as many
 		// as the threshold lets by.
 		l.rate += l.rate / paceGrowth
 		failures := min(int(l.failThreshold(failWindow)*failWindow), failWindow)
-		l.fwOutcomes, l.fwFailures = failWindow, failures
+		l.fw = tally{judged: failWindow, failures: failures}
 		l.judgeWindow(now)
 		if l.trial != nil || l.rate == 0 {
 			t.Fatalf("window %d: a trial or the pace lifted, after %d of %d failed", i, failures, failWindow)
@@ -496,7 +496,7 @@ func TestLimiterBaselineFollowsSteadyLoss(t *testing.T) {
 	l.failBase = 0.17
 	for i := range 100 {
 		lost := []int{11, 13, 12, 13, 11, 12}[i%6] // 30% at a steady pace
-		l.fwOutcomes, l.fwFailures = 40, lost
+		l.fw = tally{judged: 40, failures: lost}
 		l.judgeWindow(now)
 		if l.rate != 285 {
 			t.Fatalf("window %d (%d of 40 lost, baseline %.2f): the pace was cut to %.0f", i, lost, l.failBase, l.rate)
@@ -504,5 +504,39 @@ func TestLimiterBaselineFollowsSteadyLoss(t *testing.T) {
 	}
 	if l.failBase < 0.25 {
 		t.Errorf("failure baseline %.2f after 100 windows that lost 30%%, want near 0.3", l.failBase)
+	}
+}
+
+// TestLimiterRetriesAreNotJudged: the failures are a fraction of the
+// lookups' first attempts; a retry's answer is left out like its failure.
+// Counted alone, the answers of retries made a path that loses 30% of
+// the queries seem to lose 18%, which gave no lookup the more attempts
+// such a loss needs (lossRetries).
+func TestLimiterRetriesAreNotJudged(t *testing.T) {
+	l := newLimiter(0, maxInFlight)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := time.Unix(1_700_000_000, 0)
+	lost := func(i int) outcome {
+		if i%10 < 3 {
+			return timedOut
+		}
+		return answered
+	}
+	// A first attempt and a retry every 20 ms, too few a second for a
+	// trial: each window's fraction goes into the failure baseline.
+	for i := range 100 * failWindow {
+		for _, retry := range []bool{false, true} {
+			sent := l.stamp(at)
+			l.observe(at.Add(time.Millisecond), sent, time.Millisecond, attemptOutcome(lost(i), retry))
+		}
+		at = at.Add(20 * time.Millisecond)
+	}
+	l.judgeCohorts(at)
+	if l.trial != nil || l.rate != 0 {
+		t.Fatalf("a trial or a pace (%.0f/s) at 100 queries a second", l.rate)
+	}
+	if math.Abs(l.failBase-0.3) > 0.02 {
+		t.Errorf("failure baseline %.2f on a path that loses 30%%, want 0.30", l.failBase)
 	}
 }
