@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -258,8 +259,9 @@ func TestLimiterGrowthSignal(t *testing.T) {
 type capModel struct {
 	mu     sync.Mutex
 	rate   float64
-	drop   bool    // over the cap: no answer (a timeout) rather than REFUSED
-	loss   float64 // lose this fraction at random
+	drop   bool       // over the cap: no answer (a timeout) rather than REFUSED
+	loss   float64    // lose this fraction at random
+	random *rand.Rand // for loss, when set: at random from it rather than in a fixed pattern
 	tokens float64
 	at     time.Time
 	n      uint64
@@ -270,6 +272,12 @@ func (m *capModel) outcome(now time.Time) outcome {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.n++
+	if m.loss > 0 && m.random != nil {
+		if m.random.Float64() < m.loss {
+			return timedOut
+		}
+		return answered
+	}
 	if m.loss > 0 {
 		// A fixed pattern with the right fraction: the n-th query is lost
 		// when the fraction's multiples step over an integer.
@@ -421,7 +429,7 @@ func TestLimiterProbeOverloadReturns(t *testing.T) {
 		for range trialRate {
 			l.sent.add(time.Now())
 		}
-		l.fwOutcomes, l.fwFailures = failWindow, failWindow/2
+		l.fw = tally{judged: failWindow, failures: failWindow / 2}
 		l.judgeWindow(time.Now())
 	}
 	l := newLimiter(0, maxProbedInFlight)
@@ -468,14 +476,14 @@ func limitFound(t *testing.T, found, pace float64) (*limiter, time.Time) {
 // to 0.74 in 20 s, the pace from 530 to 4,470 a second).
 func TestLimiterBaselineHoldsUnderARateLimit(t *testing.T) {
 	l, now := limitFound(t, 500, 475)
-	l.fwOutcomes, l.fwFailures = failWindow, 0 // at the pace the server takes, nothing fails
+	l.fw = tally{judged: failWindow} // at the pace the server takes, nothing fails
 	l.judgeWindow(now)
 	for i := range 200 {
 		// The pace grows, and the failures with it, each window as many
 		// as the threshold lets by.
 		l.rate += l.rate / paceGrowth
 		failures := min(int(l.failThreshold(failWindow)*failWindow), failWindow)
-		l.fwOutcomes, l.fwFailures = failWindow, failures
+		l.fw = tally{judged: failWindow, failures: failures}
 		l.judgeWindow(now)
 		if l.trial != nil || l.rate == 0 {
 			t.Fatalf("window %d: a trial or the pace lifted, after %d of %d failed", i, failures, failWindow)
@@ -496,7 +504,7 @@ func TestLimiterBaselineFollowsSteadyLoss(t *testing.T) {
 	l.failBase = 0.17
 	for i := range 100 {
 		lost := []int{11, 13, 12, 13, 11, 12}[i%6] // 30% at a steady pace
-		l.fwOutcomes, l.fwFailures = 40, lost
+		l.fw = tally{judged: 40, failures: lost}
 		l.judgeWindow(now)
 		if l.rate != 285 {
 			t.Fatalf("window %d (%d of 40 lost, baseline %.2f): the pace was cut to %.0f", i, lost, l.failBase, l.rate)
@@ -504,5 +512,197 @@ func TestLimiterBaselineFollowsSteadyLoss(t *testing.T) {
 	}
 	if l.failBase < 0.25 {
 		t.Errorf("failure baseline %.2f after 100 windows that lost 30%%, want near 0.3", l.failBase)
+	}
+}
+
+// TestLimiterRetriesAreNotJudged: the failures are a fraction of the
+// lookups' first attempts; a retry's answer is left out like its failure.
+// Counted alone, the answers of retries made a path that loses 30% of
+// the queries seem to lose 18%, which gave no lookup the more attempts
+// such a loss needs (lossRetries).
+func TestLimiterRetriesAreNotJudged(t *testing.T) {
+	l := newLimiter(0, maxInFlight)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := time.Unix(1_700_000_000, 0)
+	lost := func(i int) outcome {
+		if i%10 < 3 {
+			return timedOut
+		}
+		return answered
+	}
+	// A first attempt and a retry every 20 ms, too few a second for a
+	// trial: each window's fraction goes into the failure baseline.
+	for i := range 100 * failWindow {
+		for _, retry := range []bool{false, true} {
+			sent := l.stamp(at)
+			l.observe(at.Add(time.Millisecond), sent, time.Millisecond, attemptOutcome(lost(i), retry))
+		}
+		at = at.Add(20 * time.Millisecond)
+	}
+	l.judgeCohorts(at)
+	if l.trial != nil || l.rate != 0 {
+		t.Fatalf("a trial or a pace (%.0f/s) at 100 queries a second", l.rate)
+	}
+	if math.Abs(l.failBase-0.3) > 0.02 {
+		t.Errorf("failure baseline %.2f on a path that loses 30%%, want 0.30", l.failBase)
+	}
+}
+
+// A limiterSim drives a limiter on a clock of its own, a millisecond at a
+// time, as a check does: it sends queries at supply a second, or at the
+// pace when that is lower, to the server m, first the retries that are
+// due and then the lookups' first attempts; a failed attempt is retried
+// retryAfter after its outcome, up to retries times. Every query goes
+// through the limiter's stamp and observe, so that its judgement of
+// failures, its trials and its pace run as they do live, and the same way
+// on every run.
+type limiterSim struct {
+	l          *limiter
+	m          *capModel
+	supply     float64 // queries a second the checks would send unpaced
+	firsts     int     // first attempts left to send; -1 for no end
+	retries    int
+	retryAfter time.Duration
+	now        time.Time
+	allowance  float64
+	due        []simQuery    // retries, in the order they fall due
+	pending    [2][]simQuery // sent, waiting for their outcome: replies, then timeouts, each in the order they fall due
+}
+
+// A simQuery is one attempt of a lookup: due at, for its outcome or, as a
+// retry, for sending.
+type simQuery struct {
+	at, sent time.Time
+	o        outcome
+	attempt  int // 0 for the first
+}
+
+// newLimiterSim returns a simulation of checks that send supply queries
+// a second to m, with two retries 50 ms after a failure.
+func newLimiterSim(m *capModel, supply float64) *limiterSim {
+	return &limiterSim{
+		l:          newLimiter(0, maxInFlight),
+		m:          m,
+		supply:     supply,
+		firsts:     -1,
+		retries:    2,
+		retryAfter: 50 * time.Millisecond,
+		now:        time.Unix(1_700_000_000, 0),
+	}
+}
+
+// run advances the simulation by d, calling each, when not nil, after
+// every millisecond.
+func (s *limiterSim) run(d time.Duration, each func()) {
+	l := s.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for end := s.now.Add(d); s.now.Before(end); s.now = s.now.Add(time.Millisecond) {
+		for i, pending := range s.pending {
+			for len(pending) > 0 && !pending[0].at.After(s.now) {
+				q := pending[0]
+				pending = pending[1:]
+				l.observe(s.now, q.sent, q.at.Sub(q.sent), attemptOutcome(q.o, q.attempt > 0))
+				if q.o != answered && q.attempt < s.retries {
+					s.due = append(s.due, simQuery{at: s.now.Add(s.retryAfter), attempt: q.attempt + 1})
+				}
+			}
+			s.pending[i] = pending
+		}
+		rate := s.supply
+		if l.rate > 0 && l.rate < rate {
+			rate = l.rate
+		}
+		s.allowance = min(s.allowance+rate/1000, max(1, rate*paceCredit.Seconds()))
+		for s.allowance >= 1 {
+			var q simQuery
+			switch {
+			case len(s.due) > 0 && !s.due[0].at.After(s.now):
+				q, s.due = s.due[0], s.due[1:]
+			case s.firsts != 0:
+				s.firsts--
+			default:
+				s.allowance = 0 // nothing to send: no credit kept for later
+				continue
+			}
+			s.allowance--
+			if rate < s.supply {
+				l.paced = true // the query waited for the pace
+			}
+			q.sent = l.stamp(s.now)
+			q.o = s.m.outcome(s.now)
+			q.at = s.now.Add(time.Millisecond)
+			i := 0
+			if q.o == timedOut {
+				q.at, i = s.now.Add(250*time.Millisecond), 1
+			}
+			s.pending[i] = append(s.pending[i], q)
+		}
+		if each != nil {
+			each()
+		}
+	}
+}
+
+// TestLimiterTrialUnderTheRate: a trial started by failures at a rate a
+// little over the server's, whose two steps both go under it, sees no
+// failures in either: they went when the pace was halved, so they were of
+// our making, and the server limits the rate. Taken for the path's, such
+// steps cleared the rate limit found and lifted the pace, and a run ended
+// without a word of the limit.
+func TestLimiterTrialUnderTheRate(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		m      *capModel
+		supply float64
+	}{
+		{"REFUSED, 600 a second sent", &capModel{rate: 500}, 600},
+		{"REFUSED, 700 a second sent", &capModel{rate: 500}, 700},
+		{"dropped, 600 a second sent", &capModel{rate: 500, drop: true}, 600},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newLimiterSim(tt.m, tt.supply)
+			found, cleared := false, 0
+			s.run(6*time.Second, func() {
+				if found && s.l.limited.IsZero() {
+					cleared++
+				}
+				found = !s.l.limited.IsZero()
+			})
+			limited, pace := s.l.rateLimit()
+			if !limited || cleared > 0 {
+				t.Errorf("rate limit found at the end: %v, cleared %d times; want found and never cleared", limited, cleared)
+			}
+			if pace < 400 || pace > tt.supply {
+				t.Errorf("paced at %.0f a second, want about the server's 500", pace)
+			}
+		})
+	}
+}
+
+// TestLimiterTrialNotFooledByLoss: on a path that loses 30% of the
+// queries at random, whatever their pace, no trial takes the failures for
+// a rate limit, and the failure baseline learns the loss. Steps of few
+// first attempts, among many retries, sometimes lost few enough of them,
+// below a window picked for losing many, or below a first step that lost
+// many by chance, to be taken for one.
+func TestLimiterTrialNotFooledByLoss(t *testing.T) {
+	for _, tt := range []struct {
+		supply float64 // queries a second
+		seeds  uint64  // of the random loss: so many runs
+	}{{700, 10}, {1000, 50}, {1500, 20}} {
+		for seed := range tt.seeds {
+			supply := tt.supply
+			s := newLimiterSim(&capModel{loss: 0.3, random: rand.New(rand.NewPCG(seed, 1))}, supply)
+			limited := false
+			s.run(6*time.Second, func() { limited = limited || !s.l.limited.IsZero() })
+			if limited {
+				t.Errorf("%.0f queries a second, seed %d: the loss was taken for a rate limit", supply, seed)
+			}
+			if s.l.failBase < 0.2 {
+				t.Errorf("%.0f queries a second, seed %d: failure baseline %.2f, want about 0.3", supply, seed, s.l.failBase)
+			}
+		}
 	}
 }
