@@ -116,7 +116,13 @@ func (term *terminal) typeText(s string) { term.tm.Type(s) }
 // checker asks about before it trusts a server, and a checker that asks it.
 func newDNS(t *testing.T) Checker {
 	t.Helper()
-	srv, err := dnstest.Start(testZone + dnstest.WitnessZone)
+	return newDNSZone(t, testZone)
+}
+
+// newDNSZone is newDNS for another zone.
+func newDNSZone(t *testing.T, zone string) Checker {
+	t.Helper()
+	srv, err := dnstest.Start(zone + dnstest.WitnessZone)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -913,8 +913,32 @@ func (r *reviewScreen) address(i int) string {
 	return "(empty)"
 }
 
+// Ranks of the detail pane's sections: when the pane is too short for all
+// of them, it shows the sections of the lower ranks first.
+const (
+	rankKey     = iota // the verdict, and the DNS failure of a dns_error or bad_mx row: cut rather than left out
+	rankOutcome        // what export does with the row
+	rankReason         // what the verdict rests on: the address's problem, a lookalike, the row repeated, the suppression evidence, the domain's history, the suggestion
+	rankAdvice         // what to do
+	rankRow            // the row's other cells
+	rankExplain        // the bounce to expect, its causes, and what DNS answered when that is not what failed
+	rankLookups        // every DNS query
+)
+
+// paneSection is one labelled part of the detail pane, wrapped to the
+// pane's width and styled.
+type paneSection struct {
+	label string
+	lines []string
+	rank  int
+}
+
 // paneView draws the detail pane, h lines tall: what the reason means for
-// a sender, the decision, and the DNS evidence behind the verdict.
+// a sender, the decision, and the DNS evidence behind the verdict. The DNS
+// failure of a dns_error or bad_mx row, in the words of the report's
+// detail, comes right under the verdict. When the pane is too short for
+// everything, fitPane keeps what matters most for the row and the last
+// line names the sections left out.
 func (r *reviewScreen) paneView(h int) string {
 	st := r.c.styles
 	w := r.c.width
@@ -924,69 +948,121 @@ func (r *reviewScreen) paneView(h int) string {
 	}
 	row := &r.session.Rows[i]
 	e := cleaner.Explain(row.Reason())
-	title := fmt.Sprintf("─ row %d · %s ", i+1, r.address(i))
-	rule := st.Bar.Render(clip(title+strings.Repeat("─", max(w-width(title), 0)), w))
-	out := []string{rule}
 	textW := max(w-12, 10)
-	add := func(label, text string, style func(...string) string) {
-		for k, l := range wrap(text, textW) {
-			if k > 0 {
-				label = ""
+	var secs []paneSection
+	add := func(rank int, label string, texts []string, style func(...string) string) {
+		s := paneSection{label: label, rank: rank}
+		for _, t := range texts {
+			for _, l := range wrap(t, textW) {
+				s.lines = append(s.lines, style(l))
 			}
-			out = append(out, " "+st.Label.Render(fmt.Sprintf("%-9s", label))+" "+style(l))
+		}
+		if len(s.lines) > 0 {
+			secs = append(secs, s)
 		}
 	}
 	plainText := func(s ...string) string { return strings.Join(s, "") }
-	add("Verdict", verdictText(row), st.Verdict(row.Verdict()).Render)
+	dns, lookups := r.evidence(row)
+	dnsFailed := row.Reason() == cleaner.ReasonDNSError || row.Reason() == cleaner.ReasonBadMX
+	add(rankKey, "Verdict", []string{verdictText(row)}, st.Verdict(row.Verdict()).Render)
+	if dnsFailed {
+		add(rankKey, "DNS", dns, plainText)
+	}
 	outcome := st.Value.Render
 	if r.attention(i) {
 		outcome = st.Warning.Render
 	}
-	add("Export", r.decisionText(i), outcome)
+	add(rankOutcome, "Export", []string{r.decisionText(i)}, outcome)
 	if row.Addr().Detail != "" {
-		add("Problem", sanitize(row.Addr().Detail), plainText)
+		add(rankReason, "Problem", []string{sanitize(row.Addr().Detail)}, plainText)
 	}
 	if note := r.domainNote(row); note != "" {
-		add("Domain", note, st.Warning.Render)
+		add(rankReason, "Domain", []string{note}, st.Warning.Render)
 	}
 	if row.DupOf >= 0 {
-		add("Repeats", fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(int(row.DupOf))), plainText)
+		add(rankReason, "Repeats", []string{fmt.Sprintf("row %d, %s", row.DupOf+1, r.address(int(row.DupOf)))}, plainText)
 	}
 	if f := r.fields(i, 2*textW); f != "" {
-		add("Row", f, plainText)
+		add(rankRow, "Row", []string{f}, plainText)
 	}
 	// The user's own evidence and the domain's history come first: they
 	// are what decided, or what the user will want to weigh.
-	for k, l := range r.suppressionEvidence(i) {
-		label := ""
-		if k == 0 {
-			label = "Evidence"
-		}
-		add(label, l, plainText)
-	}
+	add(rankReason, "Evidence", r.suppressionEvidence(i), plainText)
 	if note := r.session.DomainNote(row.Addr().ASCII); note != "" && row.Addr().ASCII != "" {
-		add("History", sanitize(row.Addr().Domain())+": "+note, plainText)
+		add(rankReason, "History", []string{sanitize(row.Addr().Domain()) + ": " + note}, plainText)
 	}
-	add("Bounce", e.Bounce, plainText)
-	add("Causes", e.Causes, plainText)
-	add("Advice", e.Advice, plainText)
+	add(rankExplain, "Bounce", []string{e.Bounce}, plainText)
+	add(rankExplain, "Causes", []string{e.Causes}, plainText)
+	add(rankAdvice, "Advice", []string{e.Advice}, plainText)
 	if row.HasSuggestion() {
-		add("Suggest", sanitize(r.session.Suggestion(i))+r.routesText(r.session.Suggestion(i)), plainText)
+		add(rankReason, "Suggest", []string{sanitize(r.session.Suggestion(i)) + r.routesText(r.session.Suggestion(i))}, plainText)
 	}
-	for k, l := range r.evidence(row) {
-		label := ""
-		if k == 0 {
-			label = "DNS"
-		}
-		add(label, l, st.Muted.Render)
+	if !dnsFailed {
+		add(rankExplain, "DNS", dns, st.Muted.Render)
 	}
-	if len(out) > h {
-		out = out[:h]
-		if h >= 5 {
-			out[h-1] = " " + st.Muted.Render("… a taller window shows more")
+	add(rankLookups, "Lookups", lookups, st.Muted.Render)
+
+	shown, hidden := fitPane(secs, h-1)
+	title := fmt.Sprintf("─ row %d · %s ", i+1, r.address(i))
+	if h == 1 {
+		title = fmt.Sprintf("─ row %d · more in a taller window ", i+1)
+	}
+	out := []string{st.Bar.Render(clip(title+strings.Repeat("─", max(w-width(title), 0)), w))}
+	for _, s := range shown {
+		label := s.label
+		for _, l := range s.lines {
+			out = append(out, " "+st.Label.Render(fmt.Sprintf("%-9s", label))+" "+l)
+			label = ""
 		}
+	}
+	if len(hidden) > 0 {
+		out = append(out, clip(" "+st.Muted.Render("… not shown: "+strings.Join(hidden, ", ")+" · a taller window shows them"), w))
 	}
 	return lines(strings.Join(out, "\n"), h)
+}
+
+// fitPane chooses the sections that room lines show, in their order, and
+// names the others. When all do not fit, it keeps a line to name them and
+// takes the sections by rank, in order within one: those of rankKey
+// always, cut to the room left ("the rest of DNS" is then named), the
+// others whole when they still fit.
+func fitPane(secs []paneSection, room int) (shown []paneSection, hidden []string) {
+	total := 0
+	for _, s := range secs {
+		total += len(s.lines)
+	}
+	if total <= room {
+		return secs, nil
+	}
+	left := room - 1
+	keep := make([]int, len(secs)) // lines kept of each section
+	order := make([]int, len(secs))
+	for k := range order {
+		order[k] = k
+	}
+	sort.SliceStable(order, func(a, b int) bool { return secs[order[a]].rank < secs[order[b]].rank })
+	for _, k := range order {
+		switch n := len(secs[k].lines); {
+		case n <= left:
+			keep[k] = n
+		case secs[k].rank == rankKey:
+			keep[k] = max(left, 0)
+		}
+		left -= keep[k]
+	}
+	for k, s := range secs {
+		switch {
+		case keep[k] == len(s.lines):
+			shown = append(shown, s)
+		case keep[k] > 0:
+			s.lines = s.lines[:keep[k]]
+			shown = append(shown, s)
+			hidden = append(hidden, "the rest of "+s.label)
+		default:
+			hidden = append(hidden, s.label)
+		}
+	}
+	return shown, hidden
 }
 
 // verdictText names a row's verdict and reason in words, with the codes
@@ -1129,18 +1205,18 @@ func (r *reviewScreen) suppressionEvidence(i int) []string {
 
 // evidence lists what DNS answered about the row's domain: its status
 // with the failure's words (Result.Err, as the report's detail gives
-// them), its MX hosts (cleaner.MXHostText), its addresses and every
-// lookup.
-func (r *reviewScreen) evidence(row *cleaner.Row) []string {
+// them), its MX hosts (cleaner.MXHostText) and its addresses; and, apart,
+// every lookup.
+func (r *reviewScreen) evidence(row *cleaner.Row) (answer, lookups []string) {
 	if row.Addr().ASCII == "" {
-		return []string{"not looked up: the address is not usable as it is"}
+		return []string{"not looked up: the address is not usable as it is"}, nil
 	}
 	res, ok := r.session.Result(row.Addr().ASCII)
 	if !ok {
 		if !r.session.DNS() {
-			return []string{"not checked: DNS checks are off"}
+			return []string{"not checked: DNS checks are off"}, nil
 		}
-		return []string{"not checked"}
+		return []string{"not checked"}, nil
 	}
 	head := sanitize(res.Domain) + ": " + string(res.Status)
 	if len(res.CNAME) > 0 {
@@ -1149,12 +1225,12 @@ func (r *reviewScreen) evidence(row *cleaner.Row) []string {
 	if res.Err != "" {
 		head += " · " + sanitize(res.Err)
 	}
-	out := []string{head}
+	answer = []string{head}
 	for _, mx := range res.MX {
-		out = append(out, cleaner.MXHostText(mx)) // as a bad_mx row's detail in the report names them
+		answer = append(answer, cleaner.MXHostText(mx)) // as a bad_mx row's detail in the report names them
 	}
 	if len(res.Addrs) > 0 {
-		out = append(out, "address "+sanitize(strings.Join(res.Addrs, ", ")))
+		answer = append(answer, "address "+sanitize(strings.Join(res.Addrs, ", ")))
 	}
 	for _, q := range res.Lookups {
 		rcode := q.Rcode
@@ -1171,9 +1247,9 @@ func (r *reviewScreen) evidence(row *cleaner.Row) []string {
 		if q.Err != "" {
 			l += " · " + sanitize(q.Err)
 		}
-		out = append(out, l)
+		lookups = append(lookups, l)
 	}
-	return out
+	return answer, lookups
 }
 
 // statusView is the line under the table: the search or the editor when

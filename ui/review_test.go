@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/listclean/listclean/cleaner"
 	"github.com/listclean/listclean/resolver"
@@ -359,7 +362,7 @@ func TestReviewDNSEvidence(t *testing.T) {
 		s.Apply(tt.res)
 		s.JudgeAll()
 		r := &reviewScreen{session: s}
-		got := r.evidence(&s.Rows[0])
+		got, _ := r.evidence(&s.Rows[0])
 		for _, want := range tt.lines {
 			if !slices.Contains(got, want) {
 				t.Errorf("%s: DNS lines lack %q:\n%q", tt.res.Domain, want, got)
@@ -489,5 +492,62 @@ func TestDecisionsSavedAtOnceAndOnExit(t *testing.T) {
 	}
 	if got := tt.m.exitText(); !strings.Contains(got, "2 decisions saved in "+decisions) || !strings.Contains(got, "nothing exported") {
 		t.Errorf("exit text %q", got)
+	}
+}
+
+// paneList has a dns_error row and a bad_mx row whose other cells fill two
+// lines of the detail pane, as a Mailchimp export's do.
+const paneList = "Email Address,First Name,Last Name,Address,Phone Number,Company,NOTES\n" +
+	"dreynolds@flaky-dns.org,DeShawn,Reynolds,2301 Maple Ave  Columbus  OH  43215  US,(614) 555-0147,Meridian Logistics,Met at the Columbus trade fair\n" +
+	"deshawn@summitoutdoor.com,DeShawn,Donovan,315 N 9th St  Boise  ID  83702  US,(415) 555-0128,Summit Outdoor Supply,Asked for the spring catalogue\n"
+
+// paneZone adds to testZone a domain whose two MX hosts do not exist.
+const paneZone = testZone + `
+summitoutdoor.com. MX 10 mx1.summitoutdoor-mail.net.
+summitoutdoor.com. MX 20 mx2.summitoutdoor-mail.net.
+`
+
+// TestReviewPaneShowsDNSCause: at 80x24 the detail pane of a dns_error
+// row shows why DNS failed, and that of a bad_mx row its MX hosts, in the
+// words of the report's detail, above the explanations that give way, and
+// it names what it leaves out.
+func TestReviewPaneShowsDNSCause(t *testing.T) {
+	term := startProgram(t, Options{Path: writeList(t, paneList), Checker: newDNSZone(t, paneZone)}, 80, 24)
+	term.waitFor("Columns", "Email column Email Address")
+	term.press("enter")
+	term.waitFor("Summary")
+	term.press("enter")
+	term.waitFor("all flagged 2", "DNS check failed", "mail server not found")
+	term.press("enter")
+	term.waitFor("row 1 · dreynolds@flaky-dns.org", "DNS       flaky-dns.org: dns_error · MX lookup: 127.0.0.1:", "SERVFAIL (2 attempts)", "… not shown: ")
+	term.press("down")
+	term.waitFor("row 2 · deshawn@summitoutdoor.com", "DNS       summitoutdoor.com: bad_mx",
+		"MX 10 mx1.summitoutdoor-mail.net: nxdomain", "MX 20 mx2.summitoutdoor-mail.net: nxdomain", "… not shown: ")
+	term.press("q")
+	term.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// TestReviewPaneSmallWindow: in a small window the review is as tall and
+// wide as its room, and a detail pane that cannot show everything says
+// so.
+func TestReviewPaneSmallWindow(t *testing.T) {
+	tt := atReview(t, Options{})
+	tt.press("down", "down", "down") // row 5, dns_error
+	tt.press("enter")
+	for _, size := range [][2]int{{40, 10}, {40, 8}, {30, 9}, {80, 16}} {
+		tt.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		v := ansi.Strip(tt.m.review.view())
+		ls := strings.Split(v, "\n")
+		if len(ls) != tt.m.c.bodyH {
+			t.Errorf("%dx%d: the review is %d lines, its room %d", size[0], size[1], len(ls), tt.m.c.bodyH)
+		}
+		for _, l := range ls {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%dx%d: a line is %d cells wide: %q", size[0], size[1], w, l)
+			}
+		}
+		if !strings.Contains(v, "… not shown: ") && !strings.Contains(v, "more in a taller window") {
+			t.Errorf("%dx%d: the pane does not say that it leaves something out:\n%s", size[0], size[1], v)
+		}
 	}
 }
