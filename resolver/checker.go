@@ -589,7 +589,8 @@ func (c *Checker) check(ctx context.Context, domain string) (checked, error) {
 	return r, nil
 }
 
-// host looks up an MX host through the cache. An answer that another
+// host looks up an MX host through the cache, which keeps answers but not
+// temporary failures (HostDNSError). An answer that another
 // domain's check obtained is marked Cached, for checkDomain to mark its
 // copies of the lookups: copying them here as well cost an allocation for
 // four domains in five (those of the big hosted providers).
@@ -598,6 +599,14 @@ func (c *Checker) host(ctx context.Context, host string) (hostResult, error) {
 		hr, err := checkHost(ctx, c.lookup, host)
 		return hr, err == nil
 	})
+	if err == nil && !shared && hr.State == HostDNSError {
+		// A temporary failure is one of its moment: the domains that
+		// waited for the lookup share it, the next one asks again. Kept
+		// for the run, one unlucky lookup of a host that thousands of
+		// domains route through made them all dns_error (see
+		// TestHostFailureIsNotKept).
+		c.hosts.forget(host)
+	}
 	hr.Cached = shared && err == nil
 	return hr, err
 }
