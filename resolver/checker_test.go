@@ -787,3 +787,26 @@ func TestHostFailureIsNotKept(t *testing.T) {
 		t.Errorf("mx.shared.test asked %d times, want 3", n)
 	}
 }
+
+// TestHostFailureIsKeptAfterHostLookups: an MX host whose every lookup
+// fails is asked hostLookups times a run, not once per domain that routes
+// through it: a host that is really down held each flight of its domains
+// for a whole timeout.
+func TestHostFailureIsKeptAfterHostLookups(t *testing.T) {
+	srv := startServer(t, testZone)
+	srv.SetFault("mx.shared.test", dnstest.Fault{FailFirst: 1000})
+	cfg := testConfig(srv.Addr())
+	cfg.Retries, cfg.RetryPause = 0, -1
+	c := newTestChecker(t, cfg)
+	ctx := context.Background()
+	domains := []string{"ok.test", "ok2.test", "ok3.test", "failfirst.test", "servfail.test", "refused.test"}
+	for _, d := range domains {
+		if r := c.CheckDomain(ctx, d); r.Status != StatusDNSError {
+			t.Errorf("%s, whose MX host always answers SERVFAIL: %q (%s), want dns_error", d, r.Status, r.Err)
+		}
+	}
+	// Each lookup asks A and AAAA, both SERVFAIL.
+	if n := srv.QueriesFor("mx.shared.test"); n != 2*hostLookups {
+		t.Errorf("mx.shared.test asked %d times for %d domains, want %d (%d lookups)", n, len(domains), 2*hostLookups, hostLookups)
+	}
+}
