@@ -8,7 +8,8 @@ import (
 // A flightCache remembers one value per key for the life of a Checker and
 // deduplicates work in flight: the first caller of a key computes the value,
 // callers arriving meanwhile wait for it, later callers get it at once. It is
-// what makes each distinct domain and each distinct MX host asked once per run.
+// what makes each distinct domain and each distinct MX host asked once per run
+// (an MX host whose lookup failed is asked again: see Checker.host).
 type flightCache[V any] struct {
 	mu sync.Mutex
 	m  map[string]*flight[V]

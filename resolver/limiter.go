@@ -767,8 +767,14 @@ func (l *limiter) endTrial(now time.Time) {
 	// chance explains in the first (the first above its rate, the second
 	// under). Half the failures of the first were not enough: on a path
 	// that loses 30%, a first step that lost 45% of 76 and a second 8% of
-	// 25 were taken for a rate limit.
-	capped := heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 ||
+	// 25 were taken for a rate limit. Nor were as many answers alone: the
+	// share of the queries left unanswered must fall by more than chance
+	// explains too. On a path that loses half, a first step of 35 queries
+	// got 16 answers and a second of 18 got 13, and the run went on paced
+	// at 100 a second, its loss never learned (297 s rather than 55).
+	unanswered := func(st tally) float64 { return 1 - float64(st.answers)/float64(max(st.sent, 1)) }
+	capped := heldA && heldB && (a.answers > 0 && b.answers*4 >= a.answers*3 &&
+		fell(unanswered(a), a.sent, unanswered(b), b.sent) ||
 		enough(a) && enough(b) && usual(b) && fell(a.frac(), a.judged, b.frac(), b.judged))
 	// Or both steps under its rate: the failures fell back to the usual
 	// once the pace was halved, from more than chance explains before.
