@@ -758,6 +758,18 @@ func TestCeilingProbe(t *testing.T) {
 	}
 }
 
+// sharedHostFailing returns a server of testZone whose MX host
+// mx.shared.test answers its first n queries SERVFAIL, and a Checker that
+// makes one attempt per lookup and no second try.
+func sharedHostFailing(t *testing.T, n int) (*dnstest.Server, *Checker) {
+	t.Helper()
+	srv := startServer(t, testZone)
+	srv.SetFault("mx.shared.test", dnstest.Fault{FailFirst: n})
+	cfg := testConfig(srv.Addr())
+	cfg.Retries, cfg.RetryPause = 0, -1
+	return srv, newTestChecker(t, cfg)
+}
+
 // TestHostFailureIsNotKept: an MX host whose lookup failed for a moment
 // (one SERVFAIL, one lost query) is asked again for the next domain that
 // routes through it, rather than failing every such domain for the rest
@@ -766,11 +778,7 @@ func TestCeilingProbe(t *testing.T) {
 // in three, and the 2,000 domains that route through it ended dns_error
 // until their second try, or for good when that lookup failed too.
 func TestHostFailureIsNotKept(t *testing.T) {
-	srv := startServer(t, testZone)
-	srv.SetFault("mx.shared.test", dnstest.Fault{FailFirst: 1})
-	cfg := testConfig(srv.Addr())
-	cfg.Retries, cfg.RetryPause = 0, -1
-	c := newTestChecker(t, cfg)
+	srv, c := sharedHostFailing(t, 1)
 	ctx := context.Background()
 	if r := c.CheckDomain(ctx, "ok.test"); r.Status != StatusDNSError {
 		t.Fatalf("ok.test, whose MX host got SERVFAIL: %q (%s), want dns_error", r.Status, r.Err)
@@ -793,11 +801,7 @@ func TestHostFailureIsNotKept(t *testing.T) {
 // through it: a host that is really down held each flight of its domains
 // for a whole timeout.
 func TestHostFailureIsKeptAfterHostLookups(t *testing.T) {
-	srv := startServer(t, testZone)
-	srv.SetFault("mx.shared.test", dnstest.Fault{FailFirst: 1000})
-	cfg := testConfig(srv.Addr())
-	cfg.Retries, cfg.RetryPause = 0, -1
-	c := newTestChecker(t, cfg)
+	srv, c := sharedHostFailing(t, 1000)
 	ctx := context.Background()
 	domains := []string{"ok.test", "ok2.test", "ok3.test", "failfirst.test", "servfail.test", "refused.test"}
 	for _, d := range domains {
