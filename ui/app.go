@@ -623,6 +623,13 @@ func (m *Model) footer() string {
 	if p := m.c.prompt; p != nil {
 		return strings.Join(p.lines(m.c), "\n")
 	}
+	return clipLines(m.helpView(), m.c.width)
+}
+
+// helpView draws the key help of the footer. Its lines can be wider than
+// the window: the help bubble adds a key that does not leave room for its
+// "…" rather than leave it out.
+func (m *Model) helpView() string {
 	k := m.c.keys
 	h := m.current.help()
 	if m.current.typing() {
@@ -639,7 +646,7 @@ func (m *Model) footer() string {
 		full = " " + strings.ReplaceAll(full, "\n", "\n ") + "\n"
 	}
 	if h.legend != "" {
-		full += clip(" "+m.c.styles.Muted.Render(h.legend), m.c.width) + "\n"
+		full += " " + m.c.styles.Muted.Render(h.legend) + "\n"
 	}
 	return full + " " + m.help.ShortHelpView([]key.Binding{less, k.Quit, k.ForceQuit})
 }

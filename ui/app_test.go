@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/listclean/listclean/cleaner"
 )
@@ -448,5 +449,33 @@ func TestDecisionsNotSaved(t *testing.T) {
 	tt.press("q")
 	if v := tt.view(); !strings.Contains(v, "quitting loses them") {
 		t.Errorf("quitting does not warn:\n%s", v)
+	}
+}
+
+// TestFooterFitsTheWindow: the key help is never wider than the window,
+// whatever the screen, the width, and with all keys shown or not. The
+// help bubble adds a key that leaves no room for its "…" rather than
+// leave it out, and the terminal then cut the line without saying so.
+func TestFooterFitsTheWindow(t *testing.T) {
+	tt := atReview(t, Options{})
+	for _, screen := range []string{"review", "summary"} {
+		if screen == "summary" {
+			tt.press("esc")
+		}
+		if tt.m.current.name() != strings.ToUpper(screen[:1])+screen[1:] {
+			t.Fatalf("screen %q, want the %s", tt.m.current.name(), screen)
+		}
+		for _, w := range []int{30, 40, 41, 60, 80} {
+			tt.send(tea.WindowSizeMsg{Width: w, Height: 24})
+			for _, all := range []bool{false, true} {
+				tt.m.help.ShowAll = all
+				for _, l := range strings.Split(tt.m.footer(), "\n") {
+					if lw := ansi.StringWidth(l); lw > w {
+						t.Errorf("%s at %d columns (all keys %v): a help line is %d cells wide: %q", screen, w, all, lw, ansi.Strip(l))
+					}
+				}
+			}
+			tt.m.help.ShowAll = false
+		}
 	}
 }

@@ -58,6 +58,15 @@ func clip(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
+// clipLines truncates each line of s to w cells.
+func clipLines(s string, w int) string {
+	ls := strings.Split(s, "\n")
+	for i, l := range ls {
+		ls[i] = clip(l, w)
+	}
+	return strings.Join(ls, "\n")
+}
+
 // lines makes s exactly h lines tall: it cuts what is below and pads with
 // empty lines.
 func lines(s string, h int) string {
