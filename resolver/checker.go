@@ -606,10 +606,10 @@ const hostLookups = 2
 
 // host looks up an MX host through the cache, which keeps answers, and
 // temporary failures (HostDNSError) only after hostLookups of them. An
-// answer that another
-// domain's check obtained is marked Cached, for checkDomain to mark its
-// copies of the lookups: copying them here as well cost an allocation for
-// four domains in five (those of the big hosted providers).
+// answer that another domain's check obtained is marked Cached, for
+// checkDomain to mark its copies of the lookups: copying them here as well
+// cost an allocation for four domains in five (those of the big hosted
+// providers).
 func (c *Checker) host(ctx context.Context, host string) (hostResult, error) {
 	hr, shared, err := c.hosts.get(ctx, host, func() (hostResult, bool) {
 		hr, err := checkHost(ctx, c.lookup, host)

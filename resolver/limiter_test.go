@@ -553,22 +553,25 @@ func TestLimiterRetriesAreNotJudged(t *testing.T) {
 // time, as a check does: it sends queries at supply a second, or at the
 // pace when that is lower, to the server m, first the retries that are
 // due and then the lookups' first attempts; a failed attempt is retried
-// retryAfter after its outcome, up to retries times. Every query goes
+// simRetryAfter after its outcome, up to simRetries times. Every query goes
 // through the limiter's stamp and observe, so that its judgement of
 // failures, its trials and its pace run as they do live, and the same way
 // on every run.
 type limiterSim struct {
-	l          *limiter
-	m          *capModel
-	supply     float64 // queries a second the checks would send unpaced
-	firsts     int     // first attempts left to send; -1 for no end
-	retries    int
-	retryAfter time.Duration
-	now        time.Time
-	allowance  float64
-	due        []simQuery    // retries, in the order they fall due
-	pending    [2][]simQuery // sent, waiting for their outcome: replies, then timeouts, each in the order they fall due
+	l         *limiter
+	m         *capModel
+	supply    float64 // queries a second the checks would send unpaced
+	now       time.Time
+	allowance float64
+	due       []simQuery    // retries, in the order they fall due
+	pending   [2][]simQuery // sent, waiting for their outcome: replies, then timeouts, each in the order they fall due
 }
+
+// The retries of a limiterSim's lookups: two, 50 ms after a failure.
+const (
+	simRetries    = 2
+	simRetryAfter = 50 * time.Millisecond
+)
 
 // A simQuery is one attempt of a lookup: due at, for its outcome or, as a
 // retry, for sending.
@@ -579,16 +582,13 @@ type simQuery struct {
 }
 
 // newLimiterSim returns a simulation of checks that send supply queries
-// a second to m, with two retries 50 ms after a failure.
+// a second to m, with no end of lookups to send.
 func newLimiterSim(m *capModel, supply float64) *limiterSim {
 	return &limiterSim{
-		l:          newLimiter(0, maxInFlight),
-		m:          m,
-		supply:     supply,
-		firsts:     -1,
-		retries:    2,
-		retryAfter: 50 * time.Millisecond,
-		now:        time.Unix(1_700_000_000, 0),
+		l:      newLimiter(0, maxInFlight),
+		m:      m,
+		supply: supply,
+		now:    time.Unix(1_700_000_000, 0),
 	}
 }
 
@@ -604,8 +604,8 @@ func (s *limiterSim) run(d time.Duration, each func()) {
 				q := pending[0]
 				pending = pending[1:]
 				l.observe(s.now, q.sent, q.at.Sub(q.sent), attemptOutcome(q.o, q.attempt > 0))
-				if q.o != answered && q.attempt < s.retries {
-					s.due = append(s.due, simQuery{at: s.now.Add(s.retryAfter), attempt: q.attempt + 1})
+				if q.o != answered && q.attempt < simRetries {
+					s.due = append(s.due, simQuery{at: s.now.Add(simRetryAfter), attempt: q.attempt + 1})
 				}
 			}
 			s.pending[i] = pending
@@ -616,15 +616,9 @@ func (s *limiterSim) run(d time.Duration, each func()) {
 		}
 		s.allowance = min(s.allowance+rate/1000, max(1, rate*paceCredit.Seconds()))
 		for s.allowance >= 1 {
-			var q simQuery
-			switch {
-			case len(s.due) > 0 && !s.due[0].at.After(s.now):
+			var q simQuery // a first attempt, unless a retry is due
+			if len(s.due) > 0 && !s.due[0].at.After(s.now) {
 				q, s.due = s.due[0], s.due[1:]
-			case s.firsts != 0:
-				s.firsts--
-			default:
-				s.allowance = 0 // nothing to send: no credit kept for later
-				continue
 			}
 			s.allowance--
 			if rate < s.supply {
