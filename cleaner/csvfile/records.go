@@ -21,12 +21,17 @@ import (
 // A row read from a file whose text is exactly what an Encoder of the
 // list's delimiter writes for its cells (most rows of real lists: no
 // field quoted that need not be, none left bare that must be) is held as
-// that text instead, without its line end: its length, then the text
-// (atText). Reading copies such a row in one piece rather than splitting
-// it into cells and encoding each, and an export writes it the same way
-// rather than quoting its cells again (Encoder.AppendText); its cells are
-// split from the text when asked for, a cell with a doubled quote in it
-// made anew each time.
+// that text instead, without its line end, then a NUL byte (atText): a
+// list with a NUL in it is refused as binary, so the NUL ends the text,
+// in one byte where its length would take two in most rows. Reading
+// copies such a row in one piece rather than splitting it into cells and
+// encoding each, and an export writes it the same way rather than
+// quoting its cells again (Encoder.AppendText); its cells are split from
+// the text when asked for, a cell with a doubled quote in it made anew
+// each time. At a million rows of ten cells (the benchmark list, all of
+// them held so), the rows' blocks take 126.5 MB, 2% more than as cells:
+// its TAGS cells are quoted, as Mailchimp quotes them; rows without
+// quotes take some 1% less.
 type Records struct {
 	blocks []string // the encoded records
 	at     []uint64 // row i: atText and atEscape | the index of its block << 32 | its offset in the block
@@ -64,8 +69,7 @@ func (r Records) text(i int) (string, bool) {
 		return "", false
 	}
 	rec := r.record(i)
-	n, k := readUvarint(rec)
-	return rec[k : k+n], true
+	return rec[:strings.IndexByte(rec, 0)], true
 }
 
 // Width is the number of cells of row i.
@@ -223,7 +227,7 @@ func encodeRecords(recs [][]string, texts []readText) (string, []uint64) {
 	size := 0
 	for i, rec := range recs {
 		if i < len(texts) && texts[i].text != "" {
-			size += readUvarintLen(len(texts[i].text)) + len(texts[i].text)
+			size += len(texts[i].text) + 1
 			continue
 		}
 		size += readUvarintLen(len(rec))
@@ -241,8 +245,8 @@ func encodeRecords(recs [][]string, texts []readText) (string, []uint64) {
 			if t.escape {
 				offs[i] |= atEscape
 			}
-			b = readAppendUvarint(b, len(t.text))
 			b = append(b, t.text...)
+			b = append(b, 0)
 			continue
 		}
 		b = readAppendUvarint(b, len(rec))
