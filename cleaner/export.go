@@ -493,8 +493,13 @@ func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encod
 	})
 }
 
-// exportChunk is how many rows writeChunkedAppend gives encode at a time.
-const exportChunk = 8192
+// exportChunk is how many rows writeChunkedAppend gives encode at a time:
+// enough that handing chunks over costs nothing (a chunk of a subscriber
+// list is some 500 KB), few enough that the chunks waiting in memory
+// (two per processor, and their buffers kept for reuse) take little.
+// At a million rows, 8,192 rows a chunk made the run's peak memory some
+// 7 MB higher (median of 10 runs each, 328 MiB against 321).
+const exportChunk = 4096
 
 // exportBuffers are the buffers of writeChunkedAppend, reused.
 var exportBuffers = sync.Pool{New: func() any { return new([]byte) }}
