@@ -194,10 +194,23 @@ func CheckWritableFile(out string) error {
 // file an earlier one left at Paths.Changes. The result's Paths.Changes is
 // "" when no changes file was written.
 func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
-	res := ExportResult{Paths: opt.Paths}
 	if err := s.CheckPaths(opt.Paths, opt.Force); err != nil {
-		return res, err
+		return ExportResult{Paths: opt.Paths}, err
 	}
+	res, outs := s.exportOutputs(opt)
+	if err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: opt.Force, Perm: s.List.Perm}, outs...); err != nil {
+		return res, fmt.Errorf("exporting: %w", err)
+	}
+	if res.Fixed == 0 {
+		return res, removeStaleChanges(opt.Paths.Changes, opt.Force)
+	}
+	return res, nil
+}
+
+// exportOutputs returns what Export writes: its result, and the outputs
+// to write.
+func (s *Session) exportOutputs(opt ExportOptions) (ExportResult, []csvfile.Output) {
+	res := ExportResult{Paths: opt.Paths}
 	plan := s.Plan(opt.Policy)
 	e := exportRows{s: s, plan: plan, opt: opt, width: len(s.List.Header), acts: make([]uint8, len(s.Rows))}
 	parallelFor(len(s.Rows), func(lo, hi int) {
@@ -239,13 +252,7 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 			return writeChanges(w, rows)
 		}})
 	}
-	if err := csvfile.WriteFilesAtomic(csvfile.WriteOptions{Force: opt.Force, Perm: s.List.Perm}, outs...); err != nil {
-		return res, fmt.Errorf("exporting: %w", err)
-	}
-	if res.Fixed == 0 {
-		return res, removeStaleChanges(opt.Paths.Changes, opt.Force)
-	}
-	return res, nil
+	return res, outs
 }
 
 // count counts one row's action.
@@ -331,6 +338,12 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 			if err := enc.Err(); err != nil {
 				return dst, err
 			}
+			// A row held as the text its cells are written as: copied,
+			// but for the address.
+			var ok bool
+			if dst, ok = enc.AppendText(dst, l.Rows, i, l.EmailCol, email, escape); ok {
+				continue
+			}
 			// The row's cells as they are, but for the address.
 			row = l.Rows.AppendRow(row[:0], i)
 			if len(row) == 0 {
@@ -379,20 +392,28 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 				return dst, err
 			}
 			// The row's cells, empty ones up to the width, then the
-			// columns of removedColumns: never a record of one field.
-			row = l.Rows.AppendRow(row[:0], i)
-			for k, c := range row {
+			// columns of removedColumns: never a record of one field, so
+			// a row of one empty cell, held as "", is not copied.
+			var width int
+			if text, ok := enc.RowText(l.Rows, i, escape); ok && text != `""` {
+				dst = append(dst, text...)
+				width = l.Rows.Width(i)
+			} else {
+				row = l.Rows.AppendRow(row[:0], i)
+				for k, c := range row {
+					if k > 0 {
+						dst = enc.AppendComma(dst)
+					}
+					dst = enc.AppendCell(dst, c, escape, false)
+				}
+				width = len(row)
+			}
+			for k := width; k < e.width; k++ {
 				if k > 0 {
 					dst = enc.AppendComma(dst)
 				}
-				dst = enc.AppendCell(dst, c, escape, false)
 			}
-			for k := len(row); k < e.width; k++ {
-				if k > 0 {
-					dst = enc.AppendComma(dst)
-				}
-			}
-			if len(row) > 0 || e.width > 0 {
+			if width > 0 || e.width > 0 {
 				dst = enc.AppendComma(dst)
 			}
 			dst = enc.AppendField(dst, string(o.Verdict), false)
@@ -472,8 +493,13 @@ func (s *Session) writeRows(w io.Writer, header []string, withHeader bool, encod
 	})
 }
 
-// exportChunk is how many rows writeChunkedAppend gives encode at a time.
-const exportChunk = 8192
+// exportChunk is how many rows writeChunkedAppend gives encode at a time:
+// enough that handing chunks over costs nothing (a chunk of a subscriber
+// list is some 500 KB), few enough that the chunks waiting in memory
+// (two per processor, and their buffers kept for reuse) take little.
+// At a million rows, 8,192 rows a chunk made the run's peak memory some
+// 7 MB higher (median of 10 runs each, 328 MiB against 321).
+const exportChunk = 4096
 
 // exportBuffers are the buffers of writeChunkedAppend, reused.
 var exportBuffers = sync.Pool{New: func() any { return new([]byte) }}

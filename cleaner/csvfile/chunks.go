@@ -65,6 +65,7 @@ type RecordStream struct {
 
 	p       readParsed // delim, encoding and crlf once started; notes at the end
 	sep     []byte     // the delimiter's bytes in the input
+	enc     *Encoder   // of the delimiter, which tells the records held as their text (compact)
 	sepLine int        // 1 when the input starts with Excel's "sep=" line
 	line0   int        // lines of text before buf
 	crOnly  bool       // the first line ends in a CR alone
@@ -188,7 +189,7 @@ func (s *RecordStream) each(fn func(r *parsedChunk) error) error {
 			for p := range todo {
 				r := s.parseChunk(p.c)
 				if s.compact && r.err == nil {
-					r.block, r.offs = encodeRecords(r.recs)
+					r.block, r.offs = encodeRecords(r.recs, r.texts)
 					r.recs = r.recs[:0]
 				}
 				p.done <- r
@@ -212,7 +213,7 @@ func (s *RecordStream) each(fn func(r *parsedChunk) error) error {
 			if s.compact && r.scratch != nil {
 				sc = r.scratch // its slabs and fixups too
 			}
-			sc.recs, sc.lines = r.recs[:0], r.lines[:0]
+			sc.recs, sc.lines, sc.texts = r.recs[:0], r.lines[:0], r.texts[:0]
 			readChunkScratch.Put(sc)
 		}
 	}
@@ -225,6 +226,7 @@ func (s *RecordStream) each(fn func(r *parsedChunk) error) error {
 type readScratch struct {
 	recs   [][]string
 	lines  []int
+	texts  []readText
 	slabs  [][]string
 	fixups []readFixup
 }
@@ -247,10 +249,12 @@ type parsedChunk struct {
 	lines []int
 	err   error
 
-	// With the stream's compact set, the records encoded instead of recs,
-	// and the scratch they were parsed with.
+	// With the stream's compact set, the records held as their text
+	// (see readSplit), the records encoded instead of recs, and the
+	// scratch they were parsed with.
+	texts   []readText
 	block   string
-	offs    []uint32
+	offs    []uint64
 	scratch *readScratch
 
 	readFacts
@@ -427,6 +431,7 @@ func (s *RecordStream) start() error {
 		}
 	}
 	s.sep = []byte(string(s.p.delim))
+	s.enc = NewEncoder(s.p.delim, false)
 	if s.p.delim >= utf8.RuneSelf && !utf8.Valid(sample) {
 		// A text that is not UTF-8 is Windows-1252, where the delimiter is
 		// one byte (the sample holds the header line, and so the delimiter).
@@ -514,13 +519,17 @@ func (s *RecordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	if s.reuse {
 		scratch, _ = readChunkScratch.Get().(*readScratch)
 	}
-	recs, lines, err := readCSV(text[start:], s.p.delim, scratch, s.keep)
+	var enc *Encoder
+	if s.compact {
+		enc = s.enc
+	}
+	recs, lines, texts, err := readCSV(text[start:], s.p.delim, scratch, s.keep, enc)
 	r.scratch = scratch
 	fixed, adds := text, []int(nil)
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) && pe.Err == csv.ErrBareQuote {
 		var fields int
 		if fixed, adds, fields = readRequote(text, start, s.p.delim); fields > 0 {
-			recs, lines, err = readCSV(fixed[start:], s.p.delim, nil, s.keep)
+			recs, lines, texts, err = readCSV(fixed[start:], s.p.delim, nil, s.keep, enc)
 			if err == nil {
 				r.bareFields = fields
 				r.bareLine, r.bareCol = readPos(text, adds[0])
@@ -554,7 +563,7 @@ func (s *RecordStream) parseChunk(c rawChunk) (r parsedChunk) {
 	for i := range lines {
 		lines[i] += sepLines + c.line0
 	}
-	r.recs, r.lines = recs, lines
+	r.recs, r.lines, r.texts = recs, lines, texts
 	return r
 }
 

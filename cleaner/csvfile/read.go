@@ -263,6 +263,7 @@ func readAll(s *RecordStream) (*readParsed, error) {
 	if err != nil {
 		return nil, err
 	}
+	recs.comma = string(s.p.delim)
 	recs.clip()
 	if cap(lines) > len(lines)+len(lines)/8+1024 {
 		lines = slices.Clone(lines)
@@ -462,7 +463,9 @@ type readParsed struct {
 // lines are scratch's when it is not nil and they are long enough. readCSV
 // may rewrite input. With keep set, input is the caller's to give away:
 // nothing else may write it again, and the fields may be its own bytes.
-func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs [][]string, lines []int, err error) {
+// With enc set, texts holds the records that enc writes back as they are,
+// as readSplit gives them, or is nil when none is told so.
+func readCSV(input []byte, delim rune, scratch *readScratch, keep bool, enc *Encoder) (recs [][]string, lines []int, texts []readText, err error) {
 	// A record is made of whole lines, so a line longer than the longest
 	// record is refused before encoding/csv splits it into millions of
 	// fields, which would take many times its size in memory. The lines
@@ -475,17 +478,18 @@ func readCSV(input []byte, delim rune, scratch *readScratch, keep bool) (recs []
 			end = len(rest)
 		}
 		if end > readMaxRecord {
-			return nil, nil, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: errReadLongRecord}
+			return nil, nil, nil, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: errReadLongRecord}
 		}
 		if end > 1 || end == 1 && rest[0] != '\r' {
 			n++
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
-	if recs, lines, ok := readSplit(input, delim, scratch, n, keep); ok {
-		return recs, lines, nil
+	if recs, lines, texts, ok := readSplit(input, delim, scratch, n, keep, enc); ok {
+		return recs, lines, texts, nil
 	}
-	return readCSVReader(input, delim, scratch, n)
+	recs, lines, err = readCSVReader(input, delim, scratch, n)
+	return recs, lines, nil, err
 }
 
 // readCSVReader is readCSV with encoding/csv, given n, the most records

@@ -11,7 +11,8 @@ import (
 
 // FuzzReadWrite reads arbitrary input and writes the records back with no
 // decisions: reading the output gives every record identically, in both
-// line-end styles. Reading the input a few bytes at a time gives what
+// line-end styles, and a row held as its text (Records) is what its
+// cells are written as. Reading the input a few bytes at a time gives what
 // reading it whole does. It also checks the reader against encoding/csv's
 // LazyQuotes mode, which reads a quote in an unquoted field as the reader
 // does, on the input with its line breaks written so that encoding/csv
@@ -63,6 +64,18 @@ func FuzzReadWrite(f *testing.F) {
 		lazy, err := r.ReadAll()
 		if err != nil || !readSameRecords(lazy, p.records.all()) {
 			t.Fatalf("encoding/csv LazyQuotes read %q, %v; the reader %q", lazy, err, p.records.all())
+		}
+
+		// A row held as its text is what its cells are written as.
+		enc := NewEncoder(p.delim, p.crlf)
+		for i := range p.records.Len() {
+			for _, escape := range []bool{false, true} {
+				if text, ok := enc.RowText(p.records, i, escape); ok {
+					if want := readEncodeRow(enc, p.records.Row(i), -1, "", escape); text+string(enc.AppendEOL(nil)) != want {
+						t.Fatalf("row %d held as %q, its cells written %q", i, text, want)
+					}
+				}
+			}
 		}
 
 		for _, crlf := range []bool{p.crlf, !p.crlf} {

@@ -791,7 +791,7 @@ func utf16Encode(s string, big bool) string {
 func TestReadCSVBlankLines(t *testing.T) {
 	input := "email\n" + strings.Repeat("\n", 50_000) + "a@x.com\r\n" + strings.Repeat("\r\n", 50_000) + "\"b@x.com\n\n\"\n"
 	for _, keep := range []bool{false, true} { // encoding/csv, readSplit
-		recs, lines, err := readCSV([]byte(input), ',', nil, keep)
+		recs, lines, _, err := readCSV([]byte(input), ',', nil, keep, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

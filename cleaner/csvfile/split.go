@@ -36,19 +36,36 @@ import (
 // slices of are scratch's slabs as far as they go, and scratch.slabs is
 // set to those used (a stream whose records are encoded gives them back
 // for the next chunk; see RecordStream.compact).
-func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool) (recs [][]string, lines []int, ok bool) {
+//
+// With enc set (an Encoder of comma), readSplit also finds the records
+// that enc writes back as they are, byte for byte but for the line end
+// (see Records): texts then has a readText per record, whose text is the
+// record's, without its line end, for those, else "". Such a record's
+// cells are not given (its recs entry is nil) and its text is left as it
+// is, a doubled quote and all. Telling them costs little: an unquoted
+// field was scanned already for the bytes that end it, and needs a look
+// at its first byte only; a quoted one, which holds a quote or a line
+// break more often than not, needs a look up to the first of those.
+func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool, enc *Encoder) (recs [][]string, lines []int, texts []readText, ok bool) {
 	if !readValidDelim(comma) {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	if scratch != nil && cap(scratch.recs) >= n && cap(scratch.lines) >= n {
 		recs, lines = scratch.recs[:0], scratch.lines[:0]
 	} else {
 		recs, lines = make([][]string, 0, n), make([]int, 0, n)
 	}
-	if len(input) == 0 {
-		return recs, lines, true
+	if enc != nil {
+		if scratch != nil && cap(scratch.texts) >= n {
+			texts = scratch.texts[:0]
+		} else {
+			texts = make([]readText, 0, n)
+		}
 	}
-	sp := readSplitter{input: input, text: unsafe.String(&input[0], len(input)), sep: []byte(string(comma)), line: 1, records: n}
+	if len(input) == 0 {
+		return recs, lines, texts, true
+	}
+	sp := readSplitter{input: input, text: unsafe.String(&input[0], len(input)), sep: []byte(string(comma)), line: 1, records: n, enc: enc}
 	sp.special['"'], sp.special['\n'], sp.special['\r'], sp.special[sp.sep[0]] = true, true, true, true
 	var slab []string // the records' fields: a few large arrays
 	var spare, used [][]string
@@ -61,11 +78,20 @@ func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool)
 		if sp.i == len(input) {
 			break
 		}
-		start := sp.line
+		start, from := sp.line, sp.i
 		if !sp.record(len(recs)) || sp.i-prev > readMaxRecord {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		prev = sp.i
+		if enc != nil {
+			if sp.same {
+				texts = append(texts, readText{text: sp.text[from:sp.end], escape: sp.escape})
+				recs = append(recs, nil)
+				lines = append(lines, start)
+				continue
+			}
+			texts = append(texts, readText{})
+		}
 		if cap(slab)-len(slab) < len(sp.rec) {
 			if len(spare) > 0 && cap(spare[0]) >= len(sp.rec) {
 				slab, spare = spare[0][:0], spare[1:]
@@ -80,6 +106,9 @@ func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool)
 		lines = append(lines, start)
 	}
 	for _, f := range sp.fixups {
+		if recs[f.rec] == nil {
+			continue // a record kept as its text
+		}
 		n := int32(readUnquote(input[f.from:f.to]))
 		recs[f.rec][f.field] = sp.text[f.from : f.from+n]
 	}
@@ -91,7 +120,15 @@ func readSplit(input []byte, comma rune, scratch *readScratch, n int, keep bool)
 			readOwnRecord(rec)
 		}
 	}
-	return recs, lines, true
+	return recs, lines, texts, true
+}
+
+// A readText is a record that an Encoder writes back as it was read (see
+// readSplit): its text, without its line end, or "" for another record;
+// escape says that EscapeFormula changes one of its cells.
+type readText struct {
+	text   string
+	escape bool
 }
 
 // readOwnRecord copies the fields of rec into one string, which they are
@@ -124,6 +161,14 @@ type readSplitter struct {
 	rec     []string    // the fields of the record being split
 	fixups  []readFixup // the fields whose text differs from their bytes
 	records int         // the most records input can have
+
+	// With enc set, what record finds out of the record it split: same,
+	// that enc writes it as its text input[start:end]; escape, that
+	// EscapeFormula changes one of its cells.
+	enc    *Encoder
+	same   bool
+	escape bool
+	end    int
 }
 
 // A readFixup is a quoted field whose text differs from its bytes: a
@@ -175,28 +220,52 @@ func (sp *readSplitter) atSep(i int) bool {
 
 // record splits the record at sp.i, the index of record rec, into sp.rec
 // and moves past its line end. It reports false where Reader fails.
+//
+// With sp.enc set, it also tells whether enc writes the record back as it
+// is (sp.same, sp.end) and whether EscapeFormula changes one of its cells
+// (sp.escape). enc writes a field quoted exactly when it needs quotes
+// (Encoder.needsQuotes), and a record of one empty field as "", so the
+// record is written as it is when each field is quoted just when it needs
+// to be, an empty field quoted only as a record's one field: a quoted
+// field's text between its quotes is what enc writes there, its quotes
+// doubled as they were and its line breaks as they are.
 func (sp *readSplitter) record(rec int) bool {
 	in, end := sp.input, len(sp.input)
 	sp.rec = sp.rec[:0]
+	same, escape := sp.enc != nil, false
+	bareEmpty, quotedEmpty := false, false // an empty field, unquoted or quoted
 	for {
 		if sp.i < end && in[sp.i] == '"' {
 			if !sp.quoted(rec) {
 				return false
 			}
+			if same {
+				// The field's bytes, a quote doubled in them if the text
+				// has one: enc needs quotes for either or for neither, and
+				// escapes the one or the other.
+				f := sp.rec[len(sp.rec)-1]
+				if f == "" {
+					quotedEmpty = true
+				} else {
+					same = sp.enc.needsQuotes(f)
+					escape = escape || escapeFormulaNeeded(f)
+				}
+			}
 			i := sp.i
 			switch {
 			case i == end:
-				return true
+				return sp.recordEnd(same, escape, bareEmpty, quotedEmpty)
 			case sp.atSep(i):
 				sp.i += len(sp.sep)
 				continue
 			}
-			return sp.lineEnd() // or text after the closing quote: false
+			return sp.recordEnd(same, escape, bareEmpty, quotedEmpty) // or text after the closing quote: false
 		}
 		// An unquoted field: to the delimiter or the line end. A CR is
 		// text unless it starts a CRLF or ends the input; so is the first
 		// byte of a delimiter of several that is not followed by the rest.
 		i, j := sp.i, sp.i
+		inner := false // a CR or a delimiter's first byte inside
 		for {
 			for j < end && !sp.special[in[j]] {
 				j++
@@ -204,6 +273,7 @@ func (sp *readSplitter) record(rec int) bool {
 			if j < end && in[j] == '\r' && j+1 < end && in[j+1] != '\n' ||
 				j < end && in[j] == sp.sep[0] && !sp.atSep(j) {
 				j++
+				inner = true
 				continue
 			}
 			break
@@ -211,14 +281,45 @@ func (sp *readSplitter) record(rec int) bool {
 		if j < end && in[j] == '"' {
 			return false // a quote inside an unquoted field
 		}
-		sp.rec = append(sp.rec, sp.text[i:j])
+		f := sp.text[i:j]
+		sp.rec = append(sp.rec, f)
+		if same {
+			switch {
+			case f == "":
+				bareEmpty = true
+			case inner:
+				same = !sp.enc.needsQuotes(f)
+			default:
+				// No quote, CR, LF or delimiter in it: only how it starts
+				// can need quotes.
+				same = !sp.enc.startNeedsQuotes(f)
+			}
+			escape = escape || escapeFormulaNeeded(f)
+		}
 		sp.i = j
 		if sp.atSep(j) {
 			sp.i += len(sp.sep)
 			continue
 		}
-		return sp.lineEnd()
+		return sp.recordEnd(same, escape, bareEmpty, quotedEmpty)
 	}
+}
+
+// recordEnd notes what record found of the record that ends at sp.i
+// (same: so far, every field is written as it is; bareEmpty and
+// quotedEmpty: a field is empty, unquoted or quoted), and moves past its
+// line end as lineEnd does. enc writes a record of one empty field as "",
+// and an empty field of several as nothing.
+func (sp *readSplitter) recordEnd(same, escape, bareEmpty, quotedEmpty bool) bool {
+	if same {
+		if len(sp.rec) == 1 {
+			same = !bareEmpty
+		} else {
+			same = !quotedEmpty
+		}
+	}
+	sp.same, sp.escape, sp.end = same, escape, sp.i
+	return sp.lineEnd()
 }
 
 // lineEnd moves past the line end at sp.i: CRLF, LF, a CR that ends the

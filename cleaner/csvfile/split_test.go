@@ -82,15 +82,15 @@ func TestReadSplitAsReader(t *testing.T) {
 // other way) fails here and not only by chance in the fuzzer.
 func TestReadSplitDeclines(t *testing.T) {
 	for _, in := range []string{"a,b\"c\n", "a,\"b\"c\n", "a,\"open\n", "\"a\"\"", "x\n\"a\"\rb\n"} {
-		if _, _, ok := readSplit([]byte(in), ',', nil, 8, true); ok {
+		if _, _, _, ok := readSplit([]byte(in), ',', nil, 8, true, nil); ok {
 			t.Errorf("readSplit(%q) ok, want it left to encoding/csv", in)
 		}
 	}
-	if _, _, ok := readSplit([]byte("a\"b\n"), '"', nil, 8, true); ok {
+	if _, _, _, ok := readSplit([]byte("a\"b\n"), '"', nil, 8, true, nil); ok {
 		t.Error(`readSplit with the comma '"' ok, want it left to encoding/csv`)
 	}
 	long := []byte("\"" + strings.Repeat("x\n", readMaxRecord/2) + "\"\n")
-	if _, _, ok := readSplit(long, ',', nil, readMaxRecord, true); ok {
+	if _, _, _, ok := readSplit(long, ',', nil, readMaxRecord, true, nil); ok {
 		t.Error("readSplit of a record over readMaxRecord ok, want it left to encoding/csv")
 	}
 }
@@ -101,7 +101,7 @@ func TestReadSplitDeclines(t *testing.T) {
 func TestReadSplitScratch(t *testing.T) {
 	in := []byte("a,\"b\"\"c\"\nd,\"e\r\nf\"\n")
 	scratch := &readScratch{recs: make([][]string, 0, 4), lines: make([]int, 0, 4)}
-	recs, _, ok := readSplit(in, ',', scratch, 4, true)
+	recs, _, _, ok := readSplit(in, ',', scratch, 4, true, nil)
 	if !ok {
 		t.Fatal("not ok")
 	}
@@ -122,7 +122,7 @@ func TestReadSplitScratch(t *testing.T) {
 
 	// Without keep, the fields are copies.
 	in = []byte("a,\"b\"\"c\"\nd,\"e\r\nf\"\n")
-	recs, _, ok = readSplit(in, ',', nil, 4, false)
+	recs, _, _, ok = readSplit(in, ',', nil, 4, false, nil)
 	if !ok {
 		t.Fatal("not ok")
 	}
@@ -208,8 +208,8 @@ func readSplitSame(t *testing.T, in []byte, comma rune) {
 		line, _ := r.FieldPos(0)
 		want, wantLines = append(want, rec), append(wantLines, line)
 	}
-	got, gotLines, ok := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1, true) // it rewrites its input
-	if copied, copiedLines, copiedOK := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1, false); copiedOK != ok ||
+	got, gotLines, _, ok := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1, true, nil) // it rewrites its input
+	if copied, copiedLines, _, copiedOK := readSplit(bytes.Clone(in), comma, nil, bytes.Count(in, []byte{'\n'})+1, false, nil); copiedOK != ok ||
 		!slices.EqualFunc(copied, got, slices.Equal) || !slices.Equal(copiedLines, gotLines) {
 		t.Errorf("readSplit(%q, %q) without keep = %q, %v, %v; with keep %q, %v, %v", in, comma, copied, copiedLines, copiedOK, got, gotLines, ok)
 	}
@@ -225,10 +225,11 @@ func readSplitSame(t *testing.T, in []byte, comma rune) {
 	}
 }
 
-// BenchmarkReadSplit splits a generated list's text with readSplit and
-// with encoding/csv (readCSV's other way), chunk by chunk as a
-// RecordStream gives them, each chunk copied first since readSplit
-// rewrites it.
+// BenchmarkReadSplit splits a generated list's text with readSplit, also
+// telling the records an Encoder writes as they are (readSplit_texts, as
+// a list read whole is split), and with encoding/csv (readCSV's other
+// way), chunk by chunk as a RecordStream gives them, each chunk copied
+// first since readSplit rewrites it.
 func BenchmarkReadSplit(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "list.csv")
 	writeGeneratedList(b, path, 100_000)
@@ -244,12 +245,19 @@ func BenchmarkReadSplit(b *testing.B) {
 		}
 		chunks, rest = append(chunks, rest[:end]), rest[end:]
 	}
+	enc := NewEncoder(',', false)
 	for _, bc := range []struct {
 		name  string
 		split func(c []byte, n int) error
 	}{
 		{"readSplit", func(c []byte, n int) error {
-			if _, _, ok := readSplit(c, ',', nil, n, true); !ok {
+			if _, _, _, ok := readSplit(c, ',', nil, n, true, nil); !ok {
+				return errors.New("not ok")
+			}
+			return nil
+		}},
+		{"readSplit_texts", func(c []byte, n int) error {
+			if _, _, _, ok := readSplit(c, ',', nil, n, true, enc); !ok {
 				return errors.New("not ok")
 			}
 			return nil
