@@ -436,7 +436,11 @@ func (c *Checker) exchangeTCP(ctx context.Context, server int, m *dns.Msg, deadl
 
 // unpackReply decodes p, a reply with the ID of m, and checks that it
 // answers the question of m. The error wraps errMalformed or errMismatched.
+// The usual replies take decodeReply's way; what it leaves, Unpack's.
 func unpackReply(m *dns.Msg, p []byte) (*dns.Msg, error) {
+	if r := decodeReply(m, p); r != nil {
+		return r, nil
+	}
 	r := new(dns.Msg)
 	if err := r.Unpack(p); err != nil {
 		return nil, fmt.Errorf("%w: %v", errMalformed, err)
