@@ -223,11 +223,9 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 		defer c.checkEnded()
 		c.trust.ready(ctx)
 		var (
-			held    sync.WaitGroup // Results waiting for a probe round
-			holding atomic.Int64   // how many
-			mu      sync.Mutex
-			again   []checked               // dns_error Results for the second try
-			second  = make(map[string]bool) // domains on their second try
+			mu     sync.Mutex
+			again  []checked               // dns_error Results for the second try
+			second = make(map[string]bool) // domains on their second try
 		)
 		send := func(r Result) {
 			select {
@@ -235,6 +233,7 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			case <-ctx.Done():
 			}
 		}
+		held := c.trust.hold(ctx, send) // the Results waiting for a probe round
 		release := func(r checked) {
 			if !mustWait(r.Result) {
 				res, _ := c.trust.settle(ctx, r.Result, r.at, false)
@@ -244,21 +243,11 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			if onHeld != nil {
 				onHeld(Result{Domain: r.Domain, Status: r.Status})
 			}
-			held.Add(1)
-			holding.Add(1)
-			// r is passed, not captured: a capture would move every
-			// Result released to the heap, held or not.
-			go func(r checked) {
-				defer held.Done()
-				defer holding.Add(-1)
-				if res, err := c.trust.settle(ctx, r.Result, r.at, false); err == nil {
-					send(res)
-				}
-			}(r)
+			held.add(r)
 		}
 		// The Results held last need not wait roundEvery for their round.
 		flush := func() {
-			if holding.Load() > 0 {
+			if held.waiting() > 0 {
 				c.trust.requestRound()
 			}
 		}
@@ -328,7 +317,7 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 		})
 		idle.Wait()
 		flush()
-		held.Wait()
+		held.close()
 	}()
 	return out
 }
