@@ -340,9 +340,13 @@ func (t *trust) noteResult(r Result) {
 	s.mu.Lock()
 	if r.Status == StatusOK && !slices.Contains(s.known, r.Domain) {
 		if len(s.known) == knownPerServer {
-			s.known = s.known[1:]
+			// The oldest out, in place: sliced off, it made append
+			// allocate anew for every third domain that routes.
+			copy(s.known, s.known[1:])
+			s.known[len(s.known)-1] = r.Domain
+		} else {
+			s.known = append(s.known, r.Domain)
 		}
-		s.known = append(s.known, r.Domain)
 	}
 	if s.judged >= waveWindow && s.ring[s.ringPos] {
 		s.failedRing--
@@ -517,7 +521,14 @@ func (t *trust) awaitRound(ctx context.Context, urgent bool, wake <-chan struct{
 	if t.round != nil {
 		done = t.round.done
 	} else {
-		timer = time.NewTimer(roundEvery - time.Since(t.lastRound))
+		// From sleep's pool: a hold waits here again after each Result
+		// that comes, which made a timer for each.
+		timer, _ = timerPool.Get().(*time.Timer)
+		if timer == nil {
+			timer = time.NewTimer(roundEvery - time.Since(t.lastRound))
+		} else {
+			timer.Reset(roundEvery - time.Since(t.lastRound))
+		}
 		tick = timer.C
 		done = t.started
 	}
@@ -530,6 +541,7 @@ func (t *trust) awaitRound(ctx context.Context, urgent bool, wake <-chan struct{
 	}
 	if timer != nil {
 		timer.Stop()
+		timerPool.Put(timer)
 	}
 	return ctx.Err()
 }
@@ -827,7 +839,7 @@ func (c *Checker) probe(ctx context.Context, i int, witnesses, known []string, p
 		msg, lk, err := ask(ctx, random, dns.TypeA)
 		redirect = lk
 		if err == nil {
-			_, rrs := follow(msg, random, dns.TypeA)
+			_, rrs := follow(msg, random, dns.TypeA, nil)
 			addrs = addresses(rrs)
 		}
 	})
