@@ -3,6 +3,7 @@ package resolver
 import (
 	"encoding/binary"
 	"net"
+	"strings"
 
 	"github.com/miekg/dns"
 )
@@ -110,9 +111,29 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 	}
 
 	// The reply and its question in one allocation, the records of each
-	// type in one, their addresses in one, their names in one string.
-	d := new(decoded)
-	r := &d.msg
+	// type in one, their addresses in one, their names in one string; a
+	// single A or MX record, as most replies hold, and its address, in
+	// the reply's own.
+	var r *dns.Msg
+	var question *[1]dns.Question
+	var as []dns.A
+	var aaaas []dns.AAAA
+	var mxs []dns.MX
+	var cnames []dns.CNAME
+	var ips []byte
+	switch {
+	case an == 1 && nA == 1:
+		d := new(decodedA)
+		r, question = &d.msg, &d.question
+		r.Answer, as, ips = d.answer[:], d.a[:0], d.ip[:0]
+	case an == 1 && nMX == 1:
+		d := new(decodedMX)
+		r, question = &d.msg, &d.question
+		r.Answer, mxs = d.answer[:], d.mx[:0]
+	default:
+		d := new(decoded)
+		r, question = &d.msg, &d.question
+	}
 	r.Id = binary.BigEndian.Uint16(p)
 	r.Response = true
 	r.Opcode = dns.OpcodeQuery
@@ -127,8 +148,8 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 	if opt {
 		r.Rcode |= int(optTTL>>24) << 4
 	}
-	d.question[0] = q
-	r.Question = d.question[:]
+	question[0] = q
+	r.Question = question[:]
 	if an == 0 {
 		return r
 	}
@@ -140,28 +161,24 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 		}
 		return all[s.start:s.end]
 	}
-
-	var as []dns.A
-	var aaaas []dns.AAAA
-	var mxs []dns.MX
-	var cnames []dns.CNAME
-	var ips []byte
-	if nA > 0 {
-		as = make([]dns.A, 0, nA)
+	if r.Answer == nil {
+		r.Answer = make([]dns.RR, an)
+		if nA > 0 {
+			as = make([]dns.A, 0, nA)
+		}
+		if nAAAA > 0 {
+			aaaas = make([]dns.AAAA, 0, nAAAA)
+		}
+		if nA+nAAAA > 0 {
+			ips = make([]byte, 0, nA*net.IPv4len+nAAAA*net.IPv6len)
+		}
+		if nMX > 0 {
+			mxs = make([]dns.MX, 0, nMX)
+		}
+		if nCNAME > 0 {
+			cnames = make([]dns.CNAME, 0, nCNAME)
+		}
 	}
-	if nAAAA > 0 {
-		aaaas = make([]dns.AAAA, 0, nAAAA)
-	}
-	if nA+nAAAA > 0 {
-		ips = make([]byte, 0, nA*net.IPv4len+nAAAA*net.IPv6len)
-	}
-	if nMX > 0 {
-		mxs = make([]dns.MX, 0, nMX)
-	}
-	if nCNAME > 0 {
-		cnames = make([]dns.CNAME, 0, nCNAME)
-	}
-	r.Answer = make([]dns.RR, an)
 	for i, rr := range found[:an] {
 		h := dns.RR_Header{Name: name(owners[i]), Rrtype: rr.typ, Class: rr.class, Ttl: rr.ttl, Rdlength: uint16(rr.end - rr.rdata)}
 		switch rr.typ {
@@ -188,6 +205,23 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 type decoded struct {
 	msg      dns.Msg
 	question [1]dns.Question
+}
+
+// decodedA is a reply that decodeReply made of one A record.
+type decodedA struct {
+	msg      dns.Msg
+	question [1]dns.Question
+	answer   [1]dns.RR
+	a        [1]dns.A
+	ip       [net.IPv4len]byte
+}
+
+// decodedMX is a reply that decodeReply made of one MX record.
+type decodedMX struct {
+	msg      dns.Msg
+	question [1]dns.Question
+	answer   [1]dns.RR
+	mx       [1]dns.MX
 }
 
 // maxDecoded is the most answer records decodeReply takes: more than the
@@ -330,7 +364,7 @@ func readName(msg []byte, off int, dst []byte, plain bool) (name []byte, next in
 			}
 			if plain {
 				for _, b := range msg[off : off+c] {
-					if b <= ' ' || b > '~' || isSpecial(b) {
+					if !plainByte[b] {
 						return dst, 0, false
 					}
 				}
@@ -355,11 +389,12 @@ func readName(msg []byte, off int, dst []byte, plain bool) (name []byte, next in
 	}
 }
 
-// isSpecial reports whether UnpackDomainName escapes b with a backslash.
-func isSpecial(b byte) bool {
-	switch b {
-	case '.', ' ', '\'', '@', ';', '(', ')', '"', '\\':
-		return true
+// plainByte tells the bytes that dns.UnpackDomainName writes as they
+// are: the printable ASCII ones, but for those it escapes with a
+// backslash.
+var plainByte = func() (plain [256]bool) {
+	for b := '!'; b <= '~'; b++ {
+		plain[b] = !strings.ContainsRune(".'@;()\"\\", b)
 	}
-	return false
-}
+	return plain
+}()

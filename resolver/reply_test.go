@@ -74,6 +74,8 @@ func replyCases(t testing.TB) []struct {
 		"gmail.test. 300 IN MX 10 alt1.gmail-smtp-in.l.google.test.",
 		"gmail.test. 300 IN MX 20 alt2.gmail-smtp-in.l.google.test.",
 	}, nil, nil))
+	add("one MX", true, reply("one.test.", dns.TypeMX, dns.RcodeSuccess, true, []string{"one.test. 300 IN MX 10 mx.one.test."}, nil, nil))
+	add("one A", true, reply("mx.one.test.", dns.TypeA, dns.RcodeSuccess, true, []string{"mx.one.test. 300 IN A 192.0.2.7"}, nil, nil))
 	add("null MX", true, reply("none.test.", dns.TypeMX, dns.RcodeSuccess, true, []string{"none.test. 300 IN MX 0 ."}, nil, nil))
 	add("CNAME chain to MX", true, reply("a.test.", dns.TypeMX, dns.RcodeSuccess, true, []string{
 		"a.test. 300 IN CNAME b.test.", "b.test. 300 IN CNAME c.test.", "c.test. 300 IN MX 10 mx.c.test.",
