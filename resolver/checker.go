@@ -166,6 +166,7 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 // copy a slice before changing it.
 func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	src := newSource()
+	c.domains.reserve(len(domains))
 	src.add(domains)
 	src.close()
 	return c.checkAll(ctx, src, nil)
@@ -198,6 +199,7 @@ func (c *Checker) CheckStreamHeld(ctx context.Context, domains <-chan []string, 
 				if !ok {
 					return
 				}
+				c.domains.reserve(len(ds))
 				src.add(ds)
 			case <-ctx.Done():
 				return
@@ -374,9 +376,15 @@ func newSource() *source {
 }
 
 // add queues the domains of ds not seen before, as Normalize makes them.
+// The first domains added, a whole list's at once as a rule, are given
+// room at once rather than by doubling.
 func (s *source) add(ds []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.seen) == 0 {
+		s.seen = make(map[string]bool, len(ds))
+		s.queue = slices.Grow(s.queue, len(ds))
+	}
 	n := len(s.queue)
 	for _, d := range ds {
 		if d = Normalize(d); !s.seen[d] {
