@@ -128,7 +128,9 @@ func (c *Checker) ask(ctx context.Context, name string, qtype uint16, pin, retri
 			}
 		}
 		timeout := c.cfg.Timeout
-		if tries < retries+c.lossRetries() {
+		// lossRetries, which locks the limiter, only where it counts:
+		// not for the first attempts, the most of them by far.
+		if tries < retries || tries < retries+c.lossRetries() {
 			timeout = c.rtt[server].timeout(tries, timeout)
 		}
 		var r *dns.Msg
@@ -246,14 +248,15 @@ func (c *Checker) exchange(ctx context.Context, server int, fqdn string, qtype u
 	defer queryPool.Put(m)
 
 	r, truncated, err := c.exchangeUDP(ctx, server, m, sent.Add(timeout))
+	rtt := time.Since(sent)
 	if err == nil && !truncated {
-		c.rtt[server].sample(time.Since(sent))
+		c.rtt[server].sample(rtt)
 	}
 	if err == nil && truncated {
 		c.tcp.Add(1)
 		r, err = c.exchangeTCP(ctx, server, m, time.Now().Add(c.cfg.Timeout))
+		rtt = time.Since(sent)
 	}
-	rtt := time.Since(sent)
 	if ctx.Err() == nil {
 		c.trust.observe(server, err == nil, sent)
 	}
