@@ -620,18 +620,22 @@ func (h *hold) signal() {
 // sends them.
 func (h *hold) run() {
 	defer close(h.done)
-	var waiting []checked
+	var waiting, spare []checked
 	seen := h.t.rounds.Load()
 	for {
+		// The Results come one at a time, as a rule: the array they came
+		// in is given back for the next, rather than a new one each.
 		h.mu.Lock()
 		fresh, closed := h.in, h.closed
-		h.in = nil
+		h.in = spare
 		h.mu.Unlock()
 		if n := h.t.rounds.Load(); n != seen {
 			seen = n
 			waiting = h.decide(waiting)
 		}
 		waiting = append(waiting, h.decide(fresh)...)
+		clear(fresh)
+		spare = fresh[:0]
 		if len(waiting) == 0 {
 			if closed {
 				return
