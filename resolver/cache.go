@@ -93,6 +93,17 @@ func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], comp
 	return f.val, false, nil
 }
 
+// reserve makes room for n keys when the cache has none yet: the map of a
+// run's domains, grown one doubling at a time, allocated twice its size
+// and rehashed every key on the way.
+func (c *flightCache[V]) reserve(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) == 0 {
+		c.m = make(map[string]*flight[V], n)
+	}
+}
+
 // peek returns the value of key when it is known, without computing it.
 func (c *flightCache[V]) peek(key string) (V, bool) {
 	c.mu.Lock()

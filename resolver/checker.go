@@ -166,6 +166,7 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 // copy a slice before changing it.
 func (c *Checker) Check(ctx context.Context, domains []string) <-chan Result {
 	src := newSource()
+	c.domains.reserve(len(domains))
 	src.add(domains)
 	src.close()
 	return c.checkAll(ctx, src, nil)
@@ -198,6 +199,7 @@ func (c *Checker) CheckStreamHeld(ctx context.Context, domains <-chan []string, 
 				if !ok {
 					return
 				}
+				c.domains.reserve(len(ds))
 				src.add(ds)
 			case <-ctx.Done():
 				return
@@ -223,11 +225,9 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 		defer c.checkEnded()
 		c.trust.ready(ctx)
 		var (
-			held    sync.WaitGroup // Results waiting for a probe round
-			holding atomic.Int64   // how many
-			mu      sync.Mutex
-			again   []checked               // dns_error Results for the second try
-			second  = make(map[string]bool) // domains on their second try
+			mu     sync.Mutex
+			again  []checked               // dns_error Results for the second try
+			second = make(map[string]bool) // domains on their second try
 		)
 		send := func(r Result) {
 			select {
@@ -235,6 +235,7 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			case <-ctx.Done():
 			}
 		}
+		held := c.trust.hold(ctx, send) // the Results waiting for a probe round
 		release := func(r checked) {
 			if !mustWait(r.Result) {
 				res, _ := c.trust.settle(ctx, r.Result, r.at, false)
@@ -244,21 +245,11 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			if onHeld != nil {
 				onHeld(Result{Domain: r.Domain, Status: r.Status})
 			}
-			held.Add(1)
-			holding.Add(1)
-			// r is passed, not captured: a capture would move every
-			// Result released to the heap, held or not.
-			go func(r checked) {
-				defer held.Done()
-				defer holding.Add(-1)
-				if res, err := c.trust.settle(ctx, r.Result, r.at, false); err == nil {
-					send(res)
-				}
-			}(r)
+			held.add(r)
 		}
 		// The Results held last need not wait roundEvery for their round.
 		flush := func() {
-			if holding.Load() > 0 {
+			if held.waiting() > 0 {
 				c.trust.requestRound()
 			}
 		}
@@ -328,7 +319,7 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 		})
 		idle.Wait()
 		flush()
-		held.Wait()
+		held.close()
 	}()
 	return out
 }
@@ -385,9 +376,15 @@ func newSource() *source {
 }
 
 // add queues the domains of ds not seen before, as Normalize makes them.
+// The first domains added, a whole list's at once as a rule, are given
+// room at once rather than by doubling.
 func (s *source) add(ds []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.seen) == 0 {
+		s.seen = make(map[string]bool, len(ds))
+		s.queue = slices.Grow(s.queue, len(ds))
+	}
 	n := len(s.queue)
 	for _, d := range ds {
 		if d = Normalize(d); !s.seen[d] {

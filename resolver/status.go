@@ -55,7 +55,8 @@ func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain s
 	if err != nil {
 		return dnsError(r, "MX lookup", lk, err), nil
 	}
-	chain, rrs := follow(msg, domain, dns.TypeMX)
+	var buf [8]dns.RR
+	chain, rrs := follow(msg, domain, dns.TypeMX, buf[:0])
 	r.CNAME = chain
 	if msg.Rcode == dns.RcodeNameError {
 		r.Status = StatusNXDomain
@@ -65,6 +66,7 @@ func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain s
 		return implicitMX(ctx, ask, r)
 	}
 
+	r.MX = make([]MXHost, 0, len(rrs))
 	for _, rr := range rrs {
 		if mx, ok := rr.(*dns.MX); ok {
 			r.MX = append(r.MX, MXHost{Host: hostName(mx.Mx), Pref: mx.Preference})
@@ -131,7 +133,8 @@ func implicitMX(ctx context.Context, ask askFunc, r Result) (Result, error) {
 			}
 			continue
 		}
-		_, rrs := follow(msg, r.Domain, qtype)
+		var buf [8]dns.RR
+		_, rrs := follow(msg, r.Domain, qtype, buf[:0])
 		if r.Addrs = addresses(rrs); len(r.Addrs) > 0 {
 			r.Status = StatusImplicitMX
 			return r, nil
@@ -164,7 +167,8 @@ func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error
 			}
 			continue
 		}
-		_, rrs := follow(msg, host, qtype)
+		var buf [8]dns.RR
+		_, rrs := follow(msg, host, qtype, buf[:0])
 		addrs := addresses(rrs)
 		if slices.ContainsFunc(addrs, routable) {
 			hr.Addrs = append(unroutable, addrs...)
@@ -223,14 +227,15 @@ func dnsError(r Result, what string, lk Lookup, err error) Result {
 // follow walks the answer section of msg from name through its CNAME chain,
 // as a recursive server returns it, and returns the chain (the names the
 // CNAMEs pointed to, in order) and the records of type qtype owned by the
-// last name. A CNAME loop ends the walk.
-func follow(msg *dns.Msg, name string, qtype uint16) (chain []string, rrs []dns.RR) {
-	owner := dns.Fqdn(name)
+// last name, appended to rrs: the caller's array, on its stack, spares an
+// allocation for each lookup. A CNAME loop ends the walk.
+func follow(msg *dns.Msg, name string, qtype uint16, rrs []dns.RR) (chain []string, _ []dns.RR) {
+	owner, n := name, len(rrs) // owner as dns.Fqdn has it, but for the dot isFqdn adds
 	for range len(msg.Answer) + 1 {
 		next := ""
 		for _, rr := range msg.Answer {
 			h := rr.Header()
-			if h.Class != dns.ClassINET || !strings.EqualFold(h.Name, owner) {
+			if h.Class != dns.ClassINET || !isFqdn(h.Name, owner) {
 				continue
 			}
 			if h.Rrtype == qtype {
@@ -239,13 +244,22 @@ func follow(msg *dns.Msg, name string, qtype uint16) (chain []string, rrs []dns.
 				next = cn.Target
 			}
 		}
-		if len(rrs) > 0 || next == "" || slices.Contains(chain, hostName(next)) {
+		if len(rrs) > n || next == "" || slices.Contains(chain, hostName(next)) {
 			return chain, rrs
 		}
 		chain = append(chain, hostName(next))
 		owner = next
 	}
 	return chain, rrs
+}
+
+// isFqdn reports whether fqdn is name as dns.Fqdn makes it, but for case:
+// strings.EqualFold(fqdn, dns.Fqdn(name)), without making that string.
+func isFqdn(fqdn, name string) bool {
+	if dns.IsFqdn(name) {
+		return strings.EqualFold(fqdn, name)
+	}
+	return strings.HasSuffix(fqdn, ".") && strings.EqualFold(fqdn[:len(fqdn)-1], name)
 }
 
 // addresses returns the IP addresses of the A and AAAA records among rrs.
@@ -278,6 +292,13 @@ func invalidHost(host string) bool {
 	if host == "." || host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
-	_, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	s := strings.Trim(host, "[]")
+	// Only digits and dots, or a colon, can make an address: a name
+	// is not parsed, as its parse error was an allocation for each MX
+	// host tried.
+	if !strings.Contains(s, ":") && strings.ContainsFunc(s, func(c rune) bool { return c != '.' && (c < '0' || c > '9') }) {
+		return false
+	}
+	_, err := netip.ParseAddr(s)
 	return err == nil
 }

@@ -148,6 +148,7 @@ type trust struct {
 	mu        sync.Mutex
 	witnesses []string
 	round     *round        // the round under way; nil when none
+	rounds    atomic.Int64  // rounds started and ended, changed under mu: Results held are looked at again at each
 	started   chan struct{} // closed when the next round starts
 	lastRound time.Time     // when the last round started
 	flush     bool          // start the next round without waiting roundEvery
@@ -339,9 +340,13 @@ func (t *trust) noteResult(r Result) {
 	s.mu.Lock()
 	if r.Status == StatusOK && !slices.Contains(s.known, r.Domain) {
 		if len(s.known) == knownPerServer {
-			s.known = s.known[1:]
+			// The oldest out, in place: sliced off, it made append
+			// allocate anew for every third domain that routes.
+			copy(s.known, s.known[1:])
+			s.known[len(s.known)-1] = r.Domain
+		} else {
+			s.known = append(s.known, r.Domain)
 		}
-		s.known = append(s.known, r.Domain)
 	}
 	if s.judged >= waveWindow && s.ring[s.ringPos] {
 		s.failedRing--
@@ -388,6 +393,7 @@ func (t *trust) startRound(withKnown bool) *round {
 		s.mu.Unlock()
 	}
 	t.round, t.lastRound, t.flush = r, r.start, false
+	t.rounds.Add(1)
 	close(t.started)
 	t.started = make(chan struct{})
 	witnesses := t.witnesses
@@ -417,6 +423,7 @@ func (t *trust) run(r *round, witnesses []string) {
 	}
 	t.mu.Lock()
 	t.round = nil
+	t.rounds.Add(1)
 	close(r.done)
 	t.mu.Unlock()
 }
@@ -475,45 +482,191 @@ func (t *trust) settle(ctx context.Context, r Result, at time.Time, urgent bool)
 	if r.Status == StatusDNSError {
 		return r, nil
 	}
-	on := t.restsOn(r)
 	wait := mustWait(r)
 	for {
-		why, ok, decided := t.verdict(on, at, wait)
-		if decided {
-			if !ok {
-				r.Status, r.Err = StatusDNSError, why
-			}
-			return r, nil
+		seen := t.rounds.Load()
+		if res, decided := t.decide(r, at, wait); decided {
+			return res, nil
 		}
-		t.mu.Lock()
-		if t.round == nil && (urgent || t.flush || time.Since(t.lastRound) >= roundEvery) {
-			t.startRound(false)
-		}
-		// Wait for the round under way to end, or for the next one to
-		// start (a Check's last Results ask for one at once).
-		var done <-chan struct{}
-		var tick <-chan time.Time
-		var timer *time.Timer
-		if t.round != nil {
-			done = t.round.done
-		} else {
-			timer = time.NewTimer(roundEvery - time.Since(t.lastRound))
-			tick = timer.C
-			done = t.started
-		}
-		t.mu.Unlock()
-		select {
-		case <-done:
-		case <-tick:
-		case <-ctx.Done():
-		}
-		if timer != nil {
-			timer.Stop()
-		}
-		if err := ctx.Err(); err != nil {
+		if err := t.awaitRound(ctx, urgent, nil, seen); err != nil {
 			return r, err
 		}
 	}
+}
+
+// decide returns r, ended at at, as it may leave the Checker, when that
+// is decided: see verdict.
+func (t *trust) decide(r Result, at time.Time, wait bool) (Result, bool) {
+	var buf [4]int // the servers r rests on: one or two, most often
+	why, ok, decided := t.verdict(t.restsOn(r, buf[:0]), at, wait)
+	if decided && !ok {
+		r.Status, r.Err = StatusDNSError, why
+	}
+	return r, decided
+}
+
+// awaitRound waits for the round under way to end or, when none is, for
+// the next one to start, starting one first when urgent or when one is
+// due; or until wake, when not nil, is signalled. It returns at once when
+// a round started or ended since the caller read t.rounds as seen, before
+// it looked at its Results: a round that ended in between, as a round of
+// a millisecond on loopback often did, was missed, and the Results waited
+// for the next one, a whole roundEvery (a run's last Results, held for
+// the round that a flush had started, left a second after it in 4 of 10
+// batch runs of 1,000,000 rows). The error is ctx's, when it is done
+// first.
+func (t *trust) awaitRound(ctx context.Context, urgent bool, wake <-chan struct{}, seen int64) error {
+	t.mu.Lock()
+	if t.rounds.Load() != seen {
+		t.mu.Unlock()
+		return ctx.Err()
+	}
+	if t.round == nil && (urgent || t.flush || time.Since(t.lastRound) >= roundEvery) {
+		t.startRound(false)
+	}
+	// Wait for the round under way to end, or for the next one to
+	// start (a Check's last Results ask for one at once).
+	var done <-chan struct{}
+	var tick <-chan time.Time
+	var timer *time.Timer
+	if t.round != nil {
+		done = t.round.done
+	} else {
+		// From sleep's pool: a hold waits here again after each Result
+		// that comes, which made a timer for each.
+		timer, _ = timerPool.Get().(*time.Timer)
+		if timer == nil {
+			timer = time.NewTimer(roundEvery - time.Since(t.lastRound))
+		} else {
+			timer.Reset(roundEvery - time.Since(t.lastRound))
+		}
+		tick = timer.C
+		done = t.started
+	}
+	t.mu.Unlock()
+	select {
+	case <-done:
+	case <-tick:
+	case <-wake:
+	case <-ctx.Done():
+	}
+	if timer != nil {
+		timer.Stop()
+		timerPool.Put(timer)
+	}
+	return ctx.Err()
+}
+
+// A hold keeps the Results of one run that must wait for a round (see
+// mustWait) until each is decided, and sends them then, all decided by
+// one goroutine at each round. A goroutine for each, settling it, made
+// a timer and grew its stack, and they all woke when a round started and
+// again when it ended: with 7,900 of 50,000 domains held on loopback,
+// the check took 1.17 s of CPU rather than 1.02 s.
+type hold struct {
+	t    *trust
+	ctx  context.Context
+	send func(Result)
+
+	mu     sync.Mutex
+	in     []checked     // held since the holder last took them
+	closed bool          // no more will come
+	wake   chan struct{} // signalled when Results come or the hold is closed
+	held   atomic.Int64  // Results held and not yet decided
+	done   chan struct{} // closed when the holder returns
+}
+
+// hold returns a hold that sends the Results it decides with send, and
+// gives up those not decided when ctx is done.
+func (t *trust) hold(ctx context.Context, send func(Result)) *hold {
+	h := &hold{t: t, ctx: ctx, send: send, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go h.run()
+	return h
+}
+
+// add holds r until it is decided.
+func (h *hold) add(r checked) {
+	h.held.Add(1)
+	h.mu.Lock()
+	h.in = append(h.in, r)
+	h.mu.Unlock()
+	h.signal()
+}
+
+// waiting returns how many Results are held and not yet decided.
+func (h *hold) waiting() int64 {
+	return h.held.Load()
+}
+
+// close says no more Results will come, and waits until those held are
+// sent or given up.
+func (h *hold) close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.signal()
+	<-h.done
+}
+
+func (h *hold) signal() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run decides the Results held, each as soon as it comes and then each
+// time a round starts or ends until it is decided, as settle would, and
+// sends them.
+func (h *hold) run() {
+	defer close(h.done)
+	var waiting, spare []checked
+	seen := h.t.rounds.Load()
+	for {
+		// The Results come one at a time, as a rule: the array they came
+		// in is given back for the next, rather than a new one each.
+		h.mu.Lock()
+		fresh, closed := h.in, h.closed
+		h.in = spare
+		h.mu.Unlock()
+		if n := h.t.rounds.Load(); n != seen {
+			seen = n
+			waiting = h.decide(waiting)
+		}
+		waiting = append(waiting, h.decide(fresh)...)
+		clear(fresh)
+		spare = fresh[:0]
+		if len(waiting) == 0 {
+			if closed {
+				return
+			}
+			select {
+			case <-h.wake:
+			case <-h.ctx.Done():
+				return
+			}
+			continue
+		}
+		if err := h.t.awaitRound(h.ctx, false, h.wake, seen); err != nil {
+			return
+		}
+	}
+}
+
+// decide sends the Results of rs that are decided, and returns the others
+// in rs's array.
+func (h *hold) decide(rs []checked) []checked {
+	kept := rs[:0]
+	for _, r := range rs {
+		res, decided := h.t.decide(r.Result, r.at, true)
+		if !decided {
+			kept = append(kept, r)
+			continue
+		}
+		h.held.Add(-1)
+		h.send(res)
+	}
+	return kept
 }
 
 // verdict decides whether a Result that rests on the servers on, and
@@ -542,10 +695,9 @@ func (t *trust) verdict(on []int, at time.Time, wait bool) (why string, ok, deci
 	return "", true, true
 }
 
-// restsOn returns the servers whose answers r rests on: those that gave
-// its lookups a definitive answer.
-func (t *trust) restsOn(r Result) []int {
-	var on []int
+// restsOn appends to on the servers whose answers r rests on: those that
+// gave its lookups a definitive answer.
+func (t *trust) restsOn(r Result, on []int) []int {
 	for _, lk := range r.Lookups {
 		if lk.Rcode != "NOERROR" && lk.Rcode != "NXDOMAIN" {
 			continue
@@ -702,7 +854,7 @@ func (c *Checker) probe(ctx context.Context, i int, witnesses, known []string, p
 		msg, lk, err := ask(ctx, random, dns.TypeA)
 		redirect = lk
 		if err == nil {
-			_, rrs := follow(msg, random, dns.TypeA)
+			_, rrs := follow(msg, random, dns.TypeA, nil)
 			addrs = addresses(rrs)
 		}
 	})
