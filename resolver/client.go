@@ -359,12 +359,9 @@ func (c *Checker) roundTripUDP(ctx context.Context, u *udpConn, m *dns.Msg, dead
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	out, ok := packQuery(u.out[:0], m)
-	if !ok {
-		var err error
-		if out, err = m.PackBuffer(u.out); err != nil {
-			return nil, false, fmt.Errorf("packing the query: %w", err)
-		}
+	out, err := m.PackBuffer(u.out)
+	if err != nil {
+		return nil, false, fmt.Errorf("packing the query: %w", err)
 	}
 	c.queries.Add(1)
 	if _, err := u.Write(out); err != nil {

@@ -8,10 +8,9 @@ import (
 	"github.com/miekg/dns"
 )
 
-// This file packs the queries and decodes the replies of nearly every
-// exchange with fewer allocations and passes than miekg/dns, and gives it
-// every other message: what a message means never depends on which way
-// it took.
+// This file decodes the replies of nearly every exchange with fewer
+// allocations and passes than miekg/dns, and gives it every other
+// message: what a message means never depends on which way it took.
 
 // decodeReply is the way unpackReply decodes the replies that nearly
 // every server sends, with fewer allocations than (*dns.Msg).Unpack: a
@@ -403,66 +402,3 @@ var plainByte = func() (plain [256]bool) {
 	}
 	return plain
 }()
-
-// packQuery appends to buf the query m as m.PackBuffer packs it, for the
-// queries newQuery makes: a header, one question, and an OPT record
-// without options. It reports false for any other message, and for a
-// name that is not plain labels (an escape, an empty or long label), for
-// PackBuffer to pack. PackBuffer sized the message, then packed it
-// through a compression map that a query never uses: 3% of a check's CPU
-// on loopback.
-func packQuery(buf []byte, m *dns.Msg) ([]byte, bool) {
-	if len(m.Question) != 1 || len(m.Answer) != 0 || len(m.Ns) != 0 || len(m.Extra) != 1 || m.Rcode != 0 {
-		return buf, false
-	}
-	opt, ok := m.Extra[0].(*dns.OPT)
-	if !ok || len(opt.Option) != 0 || opt.Hdr.Name != "." {
-		return buf, false
-	}
-	q := m.Question[0]
-	if q.Name == "." || len(q.Name) > maxNameLen || !strings.HasSuffix(q.Name, ".") {
-		return buf, false
-	}
-	bits := uint16(m.Opcode) << 11
-	for _, f := range [...]struct {
-		set bool
-		bit uint16
-	}{{m.Response, flagQR}, {m.Authoritative, flagAA}, {m.Truncated, truncatedBit}, {m.RecursionDesired, flagRD},
-		{m.RecursionAvailable, flagRA}, {m.Zero, flagZ}, {m.AuthenticatedData, flagAD}, {m.CheckingDisabled, flagCD}} {
-		if f.set {
-			bits |= f.bit
-		}
-	}
-	buf = binary.BigEndian.AppendUint16(buf, m.Id)
-	buf = binary.BigEndian.AppendUint16(buf, bits)
-	buf = append(buf, 0, 1, 0, 0, 0, 0, 0, 1) // one question, one additional record
-	// The name's bytes, each dot a count of the bytes of the label
-	// before it, written once the label is.
-	count := len(buf)
-	buf = append(buf, 0)
-	for i := range len(q.Name) {
-		switch c := q.Name[i]; c {
-		case '.':
-			n := len(buf) - count - 1
-			if n == 0 || n > 63 {
-				return buf, false
-			}
-			buf[count] = byte(n)
-			count = len(buf)
-			buf = append(buf, 0) // the next label's count; after the last dot, the root's zero
-		case '\\':
-			return buf, false
-		default:
-			buf = append(buf, c)
-		}
-	}
-	buf = binary.BigEndian.AppendUint16(buf, q.Qtype)
-	buf = binary.BigEndian.AppendUint16(buf, q.Qclass)
-	// The OPT record: the root's name, and the extended rcode, which
-	// PackBuffer sets from the message's, zero.
-	buf = append(buf, 0)
-	buf = binary.BigEndian.AppendUint16(buf, dns.TypeOPT)
-	buf = binary.BigEndian.AppendUint16(buf, opt.Hdr.Class)
-	buf = binary.BigEndian.AppendUint32(buf, opt.Hdr.Ttl&^0xFF000000)
-	return binary.BigEndian.AppendUint16(buf, 0), true
-}

@@ -1,9 +1,7 @@
 package resolver
 
 import (
-	"bytes"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -215,50 +213,5 @@ func sameAsUnpack(t testing.TB, q *dns.Msg, p []byte, r *dns.Msg) {
 		if !reflect.DeepEqual(r.Answer[i], want.Answer[i]) {
 			t.Fatalf("answer %d is %v, Unpack %v: % x", i, r.Answer[i], want.Answer[i], p)
 		}
-	}
-}
-
-// TestPackQuery checks that packQuery packs the queries newQuery makes as
-// PackBuffer does, and leaves it the names it would pack otherwise.
-func TestPackQuery(t *testing.T) {
-	long := strings.Repeat("a", 63)
-	for _, tt := range []struct {
-		name string
-		fast bool
-	}{
-		{"gmail.com.", true},
-		{"mx-01.Mail.Example.co.uk.", true},
-		{long + "." + long + "." + long + ".test.", true},
-		{"xn--mller-kva.de.", true},
-		{"_dmarc.example.com.", true},
-		{long + "a.test.", false}, // a label over 63 bytes
-		{"a..test.", false},
-		{`a\.b.test.`, false},
-		{`a\065.test.`, false},
-		{".", false},
-	} {
-		for _, qtype := range []uint16{dns.TypeMX, dns.TypeA, dns.TypeAAAA} {
-			m := newQuery(tt.name, qtype)
-			got, ok := packQuery(make([]byte, 0, 512), m)
-			if ok != tt.fast {
-				t.Errorf("%s: packQuery took it: %v, want %v", tt.name, ok, tt.fast)
-			}
-			if ok {
-				want, err := m.Pack()
-				if err != nil {
-					t.Fatalf("%s: Pack: %v", tt.name, err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s: packQuery\n% x\nPack\n% x", tt.name, got, want)
-				}
-			}
-			queryPool.Put(m)
-		}
-	}
-	// Not a query as newQuery makes it.
-	m := newQuery("gmail.com.", dns.TypeMX)
-	m.Extra = nil
-	if _, ok := packQuery(nil, m); ok {
-		t.Error("packQuery took a query without an OPT record")
 	}
 }
