@@ -230,12 +230,12 @@ func dnsError(r Result, what string, lk Lookup, err error) Result {
 // last name, appended to rrs: the caller's array, on its stack, spares an
 // allocation for each lookup. A CNAME loop ends the walk.
 func follow(msg *dns.Msg, name string, qtype uint16, rrs []dns.RR) (chain []string, _ []dns.RR) {
-	owner, n := name, len(rrs) // owner as dns.Fqdn has it, but for the dot isFqdn adds
+	owner, n := name, len(rrs) // compared with each record's owner as dns.Fqdn makes it (equalFqdn)
 	for range len(msg.Answer) + 1 {
 		next := ""
 		for _, rr := range msg.Answer {
 			h := rr.Header()
-			if h.Class != dns.ClassINET || !isFqdn(h.Name, owner) {
+			if h.Class != dns.ClassINET || !equalFqdn(h.Name, owner) {
 				continue
 			}
 			if h.Rrtype == qtype {
@@ -253,9 +253,10 @@ func follow(msg *dns.Msg, name string, qtype uint16, rrs []dns.RR) (chain []stri
 	return chain, rrs
 }
 
-// isFqdn reports whether fqdn is name as dns.Fqdn makes it, but for case:
-// strings.EqualFold(fqdn, dns.Fqdn(name)), without making that string.
-func isFqdn(fqdn, name string) bool {
+// equalFqdn reports whether fqdn is name as dns.Fqdn makes it, but for
+// case: strings.EqualFold(fqdn, dns.Fqdn(name)), without making that
+// string.
+func equalFqdn(fqdn, name string) bool {
 	if dns.IsFqdn(name) {
 		return strings.EqualFold(fqdn, name)
 	}
