@@ -481,8 +481,7 @@ func (s *Session) suspect(domain string) (address.Candidate, bool) {
 // ranges are handed out in small pieces as goroutines become free, so an
 // uneven cost per item still spreads evenly.
 func parallelFor(n int, f func(lo, hi int)) {
-	const piece = 1024
-	workers := min(runtime.GOMAXPROCS(0), (n+piece-1)/piece)
+	workers := min(runtime.GOMAXPROCS(0), (n+parallelPiece-1)/parallelPiece)
 	if workers <= 1 {
 		f(0, n)
 		return
@@ -490,14 +489,17 @@ func parallelFor(n int, f func(lo, hi int)) {
 	var next atomic.Int64
 	goAll(workers, func(int) {
 		for {
-			lo := int(next.Add(piece)) - piece
+			lo := int(next.Add(parallelPiece)) - parallelPiece
 			if lo >= n {
 				return
 			}
-			f(lo, min(lo+piece, n))
+			f(lo, min(lo+parallelPiece, n))
 		}
 	})
 }
+
+// parallelPiece is the most items parallelFor hands a goroutine at once.
+const parallelPiece = 1024
 
 // goAll runs f(0), ..., f(n-1) on goroutines of their own and returns when
 // all have returned. A panic in one of them is raised again on the caller's
