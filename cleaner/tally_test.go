@@ -256,6 +256,82 @@ func TestTallySameAsSerial(t *testing.T) {
 	})
 }
 
+// TestMergeTalliesSameAsSerial is the differential test of mergeTallies
+// alone, with the rows handed to the parts in set ways rather than as
+// the goroutines' turns fall: pieces of one row, of a few and of
+// parallelPiece rows, given to parts in turn, to the parts in reverse, or
+// at random, so that a domain or a malformed case is first seen, in any
+// part, before or after the part with the most domains sees it.
+func TestMergeTalliesSameAsSerial(t *testing.T) {
+	pool := []string{"a@good.com", "b@GOOD.com", "c@bücher.de", "d@xn--bcher-kva.de", "e@gmail,com", "not an email",
+		"f@gmail.cmo", "g@one.com", "h@two.com", "i@three.com", "j@four.com", "", "k@hotmial.com"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var lists [][]string
+	for _, n := range []int{0, 1, 2, 7, 100, 3000} {
+		addrs := make([]string, n)
+		for i := range addrs {
+			addrs[i] = pool[r.IntN(len(pool))]
+			if r.IntN(4) == 0 {
+				addrs[i] = fmt.Sprintf("x@d%d.com", r.IntN(n/2+1)) // domains seen a few times, anywhere
+			}
+		}
+		lists = append(lists, addrs)
+	}
+	assigns := []struct {
+		name string
+		part func(piece, parts int) int
+	}{
+		{"in turn", func(piece, parts int) int { return piece % parts }},
+		{"in reverse", func(piece, parts int) int { return parts - 1 - piece%parts }},
+		{"in blocks, the rest to the last", func(piece, parts int) int { return min(piece*2/max(1, parts), parts-1) }},
+		{"at random", func(_, parts int) int { return r.IntN(parts) }},
+	}
+	for _, addrs := range lists {
+		l := listOf(addrs)
+		want := newSerialTally(l)
+		for _, piece := range []int{1, 3, parallelPiece} {
+			for _, nparts := range []int{1, 2, 3, 5} {
+				for _, assign := range assigns {
+					parts := make([]tallyPart, nparts)
+					for w := range parts {
+						parts[w] = newTallyPart()
+					}
+					rowDomain := make([]int32, len(addrs))
+					for lo := 0; lo < len(addrs); lo += piece {
+						hi := min(lo+piece, len(addrs))
+						part := &parts[assign.part(lo/piece, nparts)]
+						for i := lo; i < hi; i++ {
+							a := address.Parse(addrs[i])
+							rowDomain[i] = part.add(&a)
+						}
+						part.counted(lo, hi)
+					}
+					got := mergeTallies(parts)
+					for w := range parts {
+						parts[w].relabel(rowDomain)
+					}
+					what := fmt.Sprintf("%d rows in pieces of %d, %d parts %s", len(addrs), piece, nparts, assign.name)
+					if !slices.Equal(got.domains, want.domains) {
+						t.Errorf("%s: domains %s", what, firstDiff(got.domains, want.domains))
+					}
+					if !slices.Equal(got.rows, want.rows) {
+						t.Errorf("%s: rows per domain %s", what, firstDiff(got.rows, want.rows))
+					}
+					if !maps32Equal(got.index, want.index) {
+						t.Errorf("%s: the index of the domains differs", what)
+					}
+					if !slices.Equal(rowDomain, want.rowDomain) {
+						t.Errorf("%s: rowDomain %s", what, firstDiff(rowDomain, want.rowDomain))
+					}
+					if !slices.Equal(got.bad, want.bad) {
+						t.Errorf("%s: malformed cases %s", what, firstDiff(got.bad, want.bad))
+					}
+				}
+			}
+		}
+	}
+}
+
 // tsvFields returns the first n fields of every line of the TSV file at
 // path.
 func tsvFields(t *testing.T, path string, n int) []string {
