@@ -105,34 +105,41 @@ func NewSession(l *List, dns bool) *Session {
 	}
 	// Parsing is most of the work per row, and each row is parsed on its
 	// own, along with a hash of its duplicate key (0 when the address did
-	// not parse cleanly: such a row is never a duplicate).
+	// not parse cleanly: such a row is never a duplicate). Each goroutine
+	// counts the rows per domain of the rows it parsed, while their cells
+	// are at hand, in a tally of its own.
 	seed := maphash.MakeSeed()
 	hashes := make([]uint64, len(s.Rows))
-	parallelFor(len(s.Rows), func(lo, hi int) {
-		p := address.NewParser()
+	s.rowDomain = make([]int32, len(s.Rows)) // each row's domain's index in its part's tally, until relabel
+	parts := make([]tallyPart, parallelWorkers(len(s.Rows)))
+	for w := range parts {
+		parts[w] = newTallyPart()
+	}
+	parallelForOn(len(parts), len(s.Rows), func(w, lo, hi int) {
+		p, part := address.NewParser(), &parts[w]
 		for i := lo; i < hi; i++ {
 			a := p.Parse(l.EmailCell(i))
 			s.Rows[i] = NewRow(a)
 			if a.Reason == "" {
 				hashes[i] = maphash.String(seed, a.Key()) | 1<<63
 			}
+			s.rowDomain[i] = part.add(&a)
 		}
+		part.counted(lo, hi)
 	})
 	// Duplicates are marked (one goroutine per shard of the keys) while the
-	// rows per domain are counted.
-	t := newDomainTally()
+	// parts' tallies are merged; then each part's rows get their domains'
+	// indexes in the merged tally.
+	var t *domainTally
 	shards := max(1, min(runtime.GOMAXPROCS(0), len(s.Rows)/(1<<14)))
 	goAll(shards+1, func(k int) {
 		if k < shards {
 			s.markDuplicates(hashes, k, shards)
 			return
 		}
-		s.rowDomain = make([]int32, len(s.Rows))
-		for i := range s.Rows {
-			a := s.Rows[i].Addr()
-			s.rowDomain[i] = t.add(&a)
-		}
+		t = mergeTallies(parts)
 	})
+	goAll(len(parts), func(w int) { parts[w].relabel(s.rowDomain) })
 	s.domains, s.domainRows, s.domainAt = t.domains, t.rows, t.index
 	if dns {
 		// Made for all the results at once, rather than grown as they come.
@@ -187,6 +194,22 @@ func (t *domainTally) add(a *address.Address) int32 {
 		t.rows[k]++
 		return k
 	}
+	t.malformedCase(malformedOf(a))
+	return -1
+}
+
+// malformedCase adds m to t.bad unless it is there already.
+func (t *domainTally) malformedCase(m malformed) {
+	if !t.badSeen[m] {
+		m = malformed{strings.Clone(m.fixASCII), strings.Clone(m.target)} // copies, as in add
+		t.badSeen[m] = true
+		t.bad = append(t.bad, m)
+	}
+}
+
+// malformedOf is the malformed case of an address that did not parse
+// cleanly.
+func malformedOf(a *address.Address) malformed {
 	var m malformed
 	if a.Fix != "" {
 		fixed := address.Parse(a.Fix)
@@ -194,12 +217,160 @@ func (t *domainTally) add(a *address.Address) int32 {
 		m.fixASCII = a.ASCII
 	}
 	m.target = domainOf(*a)
-	if !t.badSeen[m] {
-		m = malformed{strings.Clone(m.fixASCII), strings.Clone(m.target)}
-		t.badSeen[m] = true
-		t.bad = append(t.bad, m)
+	return m
+}
+
+// tallyPart is the tally of the rows that one goroutine of NewSession
+// parsed, in the spans of rows parallelForOn gave it, which mergeTallies
+// puts together with the other parts' as if add had counted every row in
+// order.
+type tallyPart struct {
+	index map[string]int32 // each domain's index in rows
+	// rows holds the rows per domain, the domains in the order of their
+	// first rows; mergeTallies turns it into each domain's index in the
+	// merged tally.
+	rows    []int32
+	bad     []malformed // the distinct malformed cases, in the order of their first rows
+	badSeen map[malformed]bool
+	spans   []partSpan // the rows counted, in order
+}
+
+// partSpan is a span of the rows of a tallyPart, [lo, hi), and how many
+// domains and malformed cases the part had once it was counted: those
+// that the span's rows were the first of in the part come last.
+type partSpan struct {
+	lo, hi       int
+	domains, bad int
+	part         int // the index of the part in those merged (mergeTallies)
+}
+
+func newTallyPart() tallyPart {
+	return tallyPart{index: make(map[string]int32), badSeen: make(map[malformed]bool)}
+}
+
+// add counts a row's address, as domainTally.add does, and returns the
+// index of its domain in p.rows, or -1 when it did not parse cleanly.
+func (p *tallyPart) add(a *address.Address) int32 {
+	if a.Reason == "" {
+		k, ok := p.index[a.ASCII]
+		if !ok {
+			k = int32(len(p.rows))
+			// A copy, which the merged tally keeps: the address's strings
+			// hold its whole row in memory. The copies are close together
+			// too, where the cells are spread over the whole list, which
+			// makes comparing them faster.
+			p.index[strings.Clone(a.ASCII)] = k
+			p.rows = append(p.rows, 0)
+		}
+		p.rows[k]++
+		return k
+	}
+	if m := malformedOf(a); !p.badSeen[m] {
+		p.badSeen[m] = true
+		p.bad = append(p.bad, m)
 	}
 	return -1
+}
+
+// counted records that the rows [lo, hi), after those of every span
+// before, are counted. Spans come in increasing order.
+func (p *tallyPart) counted(lo, hi int) {
+	p.spans = append(p.spans, partSpan{lo: lo, hi: hi, domains: len(p.rows), bad: len(p.bad)})
+}
+
+// mergeTallies returns the tally of the parts' rows, the same as add
+// gives when it counts them one by one in the order of the rows: the
+// domains and malformed cases are in the order of their earliest rows in
+// any part. It makes the rows of each of the parts' domains its index in
+// the tally returned (relabel), and takes the map of the part with the
+// most domains for the tally's: the parts are left with no maps.
+func mergeTallies(parts []tallyPart) *domainTally {
+	// The domains of all the parts are numbered in the map of the part
+	// with the most, b: its own as it has them, the others' that it has
+	// not after them. Each part's domains get their numbers there (idOf).
+	b := 0
+	for w := range parts {
+		if len(parts[w].rows) > len(parts[b].rows) {
+			b = w
+		}
+	}
+	all := parts[b].index
+	ids := make([][]int32, len(parts)) // the numbers of the domains of each part but b
+	idOf := func(w, k int) int32 {
+		if w == b {
+			return int32(k)
+		}
+		return ids[w][k]
+	}
+	n := int32(len(all))
+	for w := range parts {
+		if w == b {
+			continue
+		}
+		ids[w] = make([]int32, len(parts[w].rows))
+		for d, k := range parts[w].index {
+			id, ok := all[d]
+			if !ok {
+				id = n
+				n++
+				all[d] = id
+			}
+			ids[w][k] = id
+		}
+	}
+	// The order of the domains' first rows, by id: each part's domains
+	// are in the order of their first rows, and each of its spans in
+	// order holds the next of them.
+	var spans []partSpan
+	for w := range parts {
+		for _, sp := range parts[w].spans {
+			sp.part = w
+			spans = append(spans, sp)
+		}
+	}
+	slices.SortFunc(spans, func(x, y partSpan) int { return x.lo - y.lo })
+	t := &domainTally{domains: make([]string, n), rows: make([]int, n), index: all, badSeen: make(map[malformed]bool)}
+	order := make([]int32, n) // each number's index in t.domains, plus one
+	ordered := int32(0)
+	next := make([]struct{ domains, bad int }, len(parts)) // how many of each part's are in order
+	for _, sp := range spans {
+		p, at := &parts[sp.part], &next[sp.part]
+		for ; at.domains < sp.domains; at.domains++ {
+			if id := idOf(sp.part, at.domains); order[id] == 0 {
+				ordered++
+				order[id] = ordered
+			}
+		}
+		for ; at.bad < sp.bad; at.bad++ {
+			t.malformedCase(p.bad[at.bad])
+		}
+	}
+	for d, id := range all {
+		k := order[id] - 1
+		t.domains[k], all[d] = d, k
+	}
+	for w := range parts {
+		p := &parts[w]
+		for k, rows := range p.rows {
+			p.rows[k] = order[idOf(w, k)] - 1
+			t.rows[p.rows[k]] += int(rows)
+		}
+		p.index, p.badSeen = nil, nil
+	}
+	return t
+}
+
+// relabel turns the indexes in p.rows of its rows' domains in rowDomain
+// into those in the merged tally, once mergeTallies has put them in
+// p.rows.
+func (p *tallyPart) relabel(rowDomain []int32) {
+	for _, sp := range p.spans {
+		for i := sp.lo; i < sp.hi; i++ {
+			if k := rowDomain[i]; k >= 0 {
+				rowDomain[i] = p.rows[k]
+			}
+		}
+	}
 }
 
 // newCorrections makes the suggester from the tally's counts and finds the
@@ -481,20 +652,35 @@ func (s *Session) suspect(domain string) (address.Candidate, bool) {
 // ranges are handed out in small pieces as goroutines become free, so an
 // uneven cost per item still spreads evenly.
 func parallelFor(n int, f func(lo, hi int)) {
-	const piece = 1024
-	workers := min(runtime.GOMAXPROCS(0), (n+piece-1)/piece)
+	parallelForOn(parallelWorkers(n), n, func(_, lo, hi int) { f(lo, hi) })
+}
+
+// parallelPiece is the most items parallelFor hands a goroutine at once.
+const parallelPiece = 1024
+
+// parallelWorkers is the number of goroutines parallelFor uses for n
+// items.
+func parallelWorkers(n int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), (n+parallelPiece-1)/parallelPiece))
+}
+
+// parallelForOn is parallelFor on workers goroutines (parallelWorkers(n)),
+// telling f which of them, from 0 to workers-1, calls it, so that each may
+// keep state of its own: the ranges one goroutine gets come in increasing
+// order.
+func parallelForOn(workers, n int, f func(w, lo, hi int)) {
 	if workers <= 1 {
-		f(0, n)
+		f(0, 0, n)
 		return
 	}
 	var next atomic.Int64
-	goAll(workers, func(int) {
+	goAll(workers, func(w int) {
 		for {
-			lo := int(next.Add(piece)) - piece
+			lo := int(next.Add(parallelPiece)) - parallelPiece
 			if lo >= n {
 				return
 			}
-			f(lo, min(lo+piece, n))
+			f(w, lo, min(lo+parallelPiece, n))
 		}
 	})
 }
