@@ -538,19 +538,31 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return err
 	}
 	var dc cleaner.DomainChecker
+	checkCtx, stopChecks := context.WithCancel(ctx)
+	defer stopChecks()
+	proof := make(chan error, 1)
 	if checker != nil {
 		dc = checker
-		if err := checker.Prove(ctx, sess.Witnesses(3)); err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
-			if ctx.Err() != nil {
-				return errors.New("interrupted before the checks finished: nothing was written")
+		// The checks go on while the servers are proven, and stop as soon
+		// as one is found lying: no Result leaves the checker before.
+		checker.StartProof(sess.Witnesses(3))
+		go func() {
+			err := checker.Prove(checkCtx, nil)
+			if err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
+				stopChecks()
 			}
-			return untrusted(err)
-		}
+			proof <- err
+		}()
+	} else {
+		proof <- nil
 	}
 	sess.Suppress(sp)
-	sess.Check(ctx, dc, batchProgress(stderr))
+	sess.Check(checkCtx, dc, batchProgress(stderr))
 	if ctx.Err() != nil {
 		return errors.New("interrupted before the checks finished: nothing was written")
+	}
+	if err := <-proof; err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
+		return untrusted(err)
 	}
 	if hist != nil {
 		sess.Remember(hist, start)

@@ -852,26 +852,31 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 	// each goes to the finder once.
 	earlyFound, failedIn := make(map[string]bool), make(map[string]bool)
 
-	// The finder takes the own domains' results, and sends the domains of
-	// the candidates they need, those of the malformed cases first.
-	needs := make(chan outcome)
+	// The finder takes the own domains' results, as many as wait at a
+	// time, and sends the domains of the candidates they need, those of
+	// the malformed cases first. One result at a time, the hand-offs cost
+	// a tenth of the checks' CPU at 50,000 domains.
+	needs := make(chan []outcome)
 	found := make(chan []string)
-	go func(needs <-chan outcome) {
+	go func(needs <-chan []outcome) {
 		defer close(found)
 		corr := s.corrections()
 		found <- corr.badDomains()
-		for r := range needs {
-			found <- corr.needs(r)
+		for rs := range needs {
+			var ds []string
+			for _, r := range rs {
+				ds = append(ds, corr.needs(r)...)
+			}
+			found <- ds
 		}
 	}(needs)
 	var queue []outcome // own results for the finder
 
 	total, ownLeft := len(s.domains), len(s.domains)
 	for results != nil {
-		var send chan<- outcome
-		var next outcome
+		var send chan<- []outcome
 		if len(queue) > 0 {
-			send, next = needs, queue[0]
+			send = needs
 		}
 		var feed chan<- []string
 		if len(pending) > 0 {
@@ -904,9 +909,8 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 					queue = append(queue, outcome{r.Domain, r.Status})
 				}
 			}
-		case send <- next:
-			queue[0] = outcome{}
-			queue = queue[1:]
+		case send <- queue:
+			queue = nil
 		case feed <- pending:
 			pending = nil
 		case ds, ok := <-found:

@@ -153,8 +153,9 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 // or ctx is cancelled; domains not finished by then are not sent. The caller
 // must read the channel until it is closed or cancel ctx.
 //
-// Before any domain, the servers are proven (see Prove) unless they were.
-// A Result that would remove addresses is sent once a later probe has
+// The servers are proven (see Prove) unless they were, while the first
+// domains are asked: no Result is sent before that first probe round has
+// ended. A Result that would remove addresses is sent once a later probe has
 // passed its server, and any Result that rests on a server found lying is
 // a dns_error that says so (see trust.go). The domains that end in
 // dns_error are asked again once every domain had its turn, after
@@ -223,7 +224,9 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 	go func() {
 		defer close(out)
 		defer c.checkEnded()
-		c.trust.ready(ctx)
+		// The lookups start with the first probe round rather than after
+		// it: no Result leaves before it ends (see gate).
+		c.trust.begin()
 		var (
 			mu     sync.Mutex
 			again  []checked               // dns_error Results for the second try
@@ -247,6 +250,7 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			}
 			held.add(r)
 		}
+		gate := c.trust.gate(ctx, release)
 		// The Results held last need not wait roundEvery for their round.
 		flush := func() {
 			if held.waiting() > 0 {
@@ -263,7 +267,7 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			mu.Unlock()
 			if !c.trust.anyUsable() || sleep(ctx, c.cfg.RetryPause) != nil || !c.trust.anyUsable() {
 				for _, r := range batch {
-					release(r)
+					gate.pass(r)
 				}
 				src.drop(len(batch))
 				return
@@ -315,9 +319,10 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 				}
 				mu.Unlock()
 			}
-			release(r)
+			gate.pass(r)
 		})
 		idle.Wait()
+		<-gate.done
 		flush()
 		held.close()
 	}()

@@ -30,7 +30,9 @@ import (
 // missing names (an ISP's NXDOMAIN redirect), so its addresses prove
 // nothing. Either is not trusted for the rest of the Checker's life, and
 // no Result that rests on one of its answers leaves the Checker as it is:
-// it becomes a dns_error, unknown.
+// it becomes a dns_error, unknown. The first probe round (the proof) runs
+// beside a check's first lookups, and none of their Results leaves before
+// it ends (proofGate).
 //
 // Probes are repeated while Results wait for one (probe rounds). A Result
 // that would remove an address (nxdomain, no_mail, null_mx, bad_mx) is
@@ -176,47 +178,107 @@ func newTrust(c *Checker) *trust {
 // CheckDomain make it themselves, with DefaultWitnesses, when it was not
 // made. The witnesses are asked again in every later round.
 func (c *Checker) Prove(ctx context.Context, witnesses []string) error {
+	c.StartProof(witnesses)
+	return c.trust.wait(ctx)
+}
+
+// StartProof starts the first probe round, as Prove does, unless it was
+// started, and returns without waiting for it: the checks may go on
+// meanwhile, since no Result leaves the Checker before the round ends
+// (see checkAll), and a caller that waits for Prove too stops them early
+// when a server lied.
+func (c *Checker) StartProof(witnesses []string) {
 	t := c.trust
 	t.mu.Lock()
 	if len(witnesses) > 0 && !t.private {
 		t.witnesses = slices.Clone(witnesses)
 	}
 	t.mu.Unlock()
-	return t.prove(ctx)
+	t.begin()
 }
 
 // ready makes the first round unless it was made, and waits for it.
 func (t *trust) ready(ctx context.Context) {
-	t.prove(ctx)
+	t.begin()
+	t.wait(ctx)
 }
 
-// prove runs the first round, or waits for the one under way or made.
-func (t *trust) prove(ctx context.Context) error {
+// begin starts the first round unless it was started.
+func (t *trust) begin() {
 	t.mu.Lock()
-	select {
-	case <-t.proven:
+	defer t.mu.Unlock()
+	if t.proving {
+		return
+	}
+	t.proving = true
+	r := t.startRound(false)
+	go func() {
+		<-r.done
+		t.mu.Lock()
+		t.err = t.firstError()
+		close(t.proven)
 		t.mu.Unlock()
-		return t.err
-	default:
-	}
-	if !t.proving {
-		t.proving = true
-		r := t.startRound(false)
-		go func() {
-			<-r.done
-			t.mu.Lock()
-			t.err = t.firstError()
-			close(t.proven)
-			t.mu.Unlock()
-		}()
-	}
-	t.mu.Unlock()
+	}()
+}
+
+// wait waits for the first round to end and returns its error, or ctx's.
+func (t *trust) wait(ctx context.Context) error {
 	select {
 	case <-t.proven:
-		return t.err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+// A proofGate passes a check's Results on once the first probe round has
+// ended, keeping those that come before, so that none leaves the Checker
+// resting on a server that the round finds lying, and no lookup waits for
+// the round: the checks go on while it runs (at 30 ms, its two round
+// trips came before any check's first query).
+type proofGate struct {
+	open    atomic.Bool
+	mu      sync.Mutex
+	waiting []checked // those that came before the round ended
+	release func(checked)
+	done    chan struct{} // closed once the waiting ones are passed on
+}
+
+// gate returns a proofGate that passes Results on to release.
+func (t *trust) gate(ctx context.Context, release func(checked)) *proofGate {
+	g := &proofGate{release: release, done: make(chan struct{})}
+	go func() {
+		defer close(g.done)
+		select {
+		case <-t.proven:
+		case <-ctx.Done():
+		}
+		g.mu.Lock()
+		g.open.Store(true)
+		rs := g.waiting
+		g.waiting = nil
+		g.mu.Unlock()
+		for _, r := range rs {
+			release(r)
+		}
+	}()
+	return g
+}
+
+// pass passes r on, or keeps it until the first round has ended.
+func (g *proofGate) pass(r checked) {
+	if !g.open.Load() {
+		g.mu.Lock()
+		if !g.open.Load() {
+			g.waiting = append(g.waiting, r)
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+	}
+	g.release(r)
 }
 
 // firstError is the error of the first round: the first server that

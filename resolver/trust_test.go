@@ -474,3 +474,47 @@ func TestLaterRoundsAskHostsAtOnce(t *testing.T) {
 		t.Errorf("after the round: %v", err)
 	}
 }
+
+// TestChecksGoOnDuringTheProof: a Check's lookups start with the first
+// probe round rather than after it, and yet no Result leaves before the
+// round ends: a server that the round finds lying (here slowly, about
+// gmail.com) has every Result it gave meanwhile made a dns_error, even
+// those that would keep a row.
+func TestChecksGoOnDuringTheProof(t *testing.T) {
+	srv := startServer(t, testZone)
+	const slow = 400 * time.Millisecond
+	srv.SetFault("gmail.com", dnstest.Fault{Rcode: dns.RcodeNameError, Delay: slow})
+	cfg := testConfig(srv.Addr())
+	cfg.Timeout = 2 * slow
+	c := newTestChecker(t, cfg)
+
+	domains := []string{"ok.test", "ok2.test", "nonexistent.test"}
+	results := c.Check(context.Background(), domains)
+	// The lookups are asked while the round waits for gmail.com.
+	askedDuringProof := false
+	for srv.QueriesFor("ok.test") == 0 {
+		select {
+		case <-c.trust.proven:
+			t.Fatal("the first round ended before ok.test was asked")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	select {
+	case <-c.trust.proven:
+	default:
+		askedDuringProof = true
+	}
+	if !askedDuringProof {
+		t.Error("ok.test was asked only after the first round ended")
+	}
+	n := 0
+	for r := range results {
+		n++
+		if r.Status != StatusDNSError || !strings.Contains(r.Err, "not trusted: the DNS server "+srv.Addr()) {
+			t.Errorf("%s: %s (%s), want dns_error, not trusted", r.Domain, r.Status, r.Err)
+		}
+	}
+	if n != len(domains) {
+		t.Errorf("%d Results, want %d", n, len(domains))
+	}
+}
