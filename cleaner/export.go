@@ -213,25 +213,27 @@ func (s *Session) exportOutputs(opt ExportOptions) (ExportResult, []csvfile.Outp
 	res := ExportResult{Paths: opt.Paths}
 	plan := s.Plan(opt.Policy)
 	e := exportRows{s: s, plan: plan, opt: opt, width: len(s.List.Header), acts: make([]uint8, len(s.Rows))}
+	// Each row's action, counted, and the removed file's width, on all
+	// processors: the widths read the removed rows' text.
+	var mu sync.Mutex
 	parallelFor(len(s.Rows), func(lo, hi int) {
+		var part ExportResult
+		width := 0
 		for i := lo; i < hi; i++ {
-			e.acts[i] = exportActionCode(plan.Outcome(i).Action)
+			act := plan.action(i)
+			e.acts[i] = exportActionCode(act)
+			part.count(act)
+			if act == ActionRemove {
+				width = max(width, s.List.Rows.Width(i))
+			}
 		}
+		mu.Lock()
+		defer mu.Unlock()
+		res.Kept += part.Kept
+		res.Fixed += part.Fixed
+		res.Removed += part.Removed
+		e.width = max(e.width, width)
 	})
-	for i, a := range e.acts {
-		switch a {
-		case exportKeep:
-			res.Kept++
-		case exportFix:
-			res.Kept++
-			res.Fixed++
-		case exportRemove:
-			res.Removed++
-			e.width = max(e.width, s.List.Rows.Width(i))
-		default:
-			res.Removed++ // as count counts it
-		}
-	}
 	outs := []csvfile.Output{
 		{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error { return e.cleaned(w, true) }},
 		{Path: opt.Paths.Removed, Write: func(w io.Writer) error { return e.removed(w, true) }},
@@ -324,10 +326,14 @@ func (e *exportRows) cleaned(w io.Writer, header bool) error {
 		for i := lo; i < hi; i++ {
 			var email string
 			if e.acts != nil {
-				if a := e.acts[i]; a != exportKeep && a != exportFix {
+				switch e.acts[i] {
+				case exportKeep:
+					email = e.plan.email(i, ActionKeep) // the outcome's Email, without the rest
+				case exportFix:
+					email = e.plan.email(i, ActionFix)
+				default:
 					continue
 				}
-				_, email, _ = e.plan.decide(i) // the outcome's Email, without the rest
 			} else {
 				o := e.plan.Outcome(i)
 				if o.Action != ActionKeep && o.Action != ActionFix {
