@@ -518,10 +518,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 			return err
 		}
 		list, sess = l, cleaner.NewSession(l, checker != nil)
-		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
-			res, err := sess.Export(o)
-			return res, sess.Summarize(), err
-		}
+		export = sess.ExportSummarized
 	}
 	for _, n := range list.Notes {
 		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(name), printable.String(n))

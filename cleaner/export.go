@@ -207,6 +207,27 @@ func (s *Session) Export(opt ExportOptions) (ExportResult, error) {
 	return res, nil
 }
 
+// ExportSummarized is Export and Summarize at once, returning what both
+// return: the summary is counted while the outputs are written, in the
+// time export leaves a processor idle (writing the encoded rows in order
+// from one goroutine, waiting for the files to reach the disk). Both only
+// read the session.
+func (s *Session) ExportSummarized(opt ExportOptions) (ExportResult, Summary, error) {
+	var (
+		res ExportResult
+		err error
+		sum Summary
+	)
+	goAll(2, func(k int) {
+		if k == 0 {
+			res, err = s.Export(opt)
+		} else {
+			sum = s.Summarize()
+		}
+	})
+	return res, sum, err
+}
+
 // exportOutputs returns what Export writes: its result, and the outputs
 // to write.
 func (s *Session) exportOutputs(opt ExportOptions) (ExportResult, []csvfile.Output) {
