@@ -106,8 +106,13 @@ func (dh DomainHistory) rank() int {
 }
 
 // persists reports whether a judged row's dns_error or bad_mx has
-// persisted across runs.
+// persisted across runs. It is asked of every row, most often before the
+// history is read (JudgeAll) or when no domain persists: then no row is
+// looked at.
 func (s *Session) persists(r *Row) bool {
+	if len(s.persistent) == 0 {
+		return false
+	}
 	return (r.Reason() == ReasonDNSError || r.Reason() == ReasonBadMX) && s.persistent[r.Addr().ASCII]
 }
 
