@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -127,9 +128,12 @@ func stateDir() (string, error) {
 // run. Each is a record of 32 bytes, its domain and outcome kept once in
 // tables, rather than an Entry of 96 and a string per line.
 type History struct {
-	path  string
-	recs  []record // as read, then with those added
-	added []record // recorded since Open, for Save
+	path string
+	recs []record // as read, then with those added
+	// fresh is where the records added since Open or Save start in recs,
+	// which are only ever added to its end: Save adds them to the file if
+	// it changed meanwhile.
+	fresh int
 	// read is the file as Open read it or Save wrote it (nil when there
 	// was none): Save reads it again only if it has changed since.
 	read os.FileInfo
@@ -138,13 +142,38 @@ type History struct {
 	domainNo map[string]int32
 	texts    []string // each outcome once (status words, bounce codes)
 	textNo   map[string]int32
-	// byDomain lists each domain's records by their index in recs, so
-	// that Domain does not read them all for each of a list's many
-	// domains; nil until Domain needs it, and again whenever recs is
-	// replaced. indexMu guards its making, so that Domain may be called
-	// from several goroutines at once.
-	indexMu  sync.Mutex
-	byDomain [][]int32
+	// index lists each domain's records, so that Domain does not read
+	// them all for each of a list's many domains: nil until Domain needs
+	// it, and again whenever a record is added or recs replaced. indexMu
+	// guards its making, so that Domain may be called from several
+	// goroutines at once, which then read it without taking a lock.
+	indexMu sync.Mutex
+	index   atomic.Pointer[recordIndex]
+}
+
+// recordIndex lists the records of each domain by their index in recs,
+// in the order of recs: domain n's are at[start[n]:start[n+1]]. Two slices
+// for every domain, rather than one slice each.
+type recordIndex struct {
+	start []int32 // one more than the domains
+	at    []int32
+}
+
+// newRecordIndex indexes recs, whose domains are numbered below domains.
+func newRecordIndex(recs []record, domains int) *recordIndex {
+	ix := &recordIndex{start: make([]int32, domains+1), at: make([]int32, len(recs))}
+	for _, r := range recs {
+		ix.start[r.domain+1]++
+	}
+	for n := range domains {
+		ix.start[n+1] += ix.start[n]
+	}
+	next := slices.Clone(ix.start[:domains])
+	for i, r := range recs {
+		ix.at[next[r.domain]] = int32(i)
+		next[r.domain]++
+	}
+	return ix
 }
 
 // A record is an Entry as a History holds it: times in Unix nanoseconds,
@@ -169,9 +198,6 @@ func (h *History) domainID(domain string) int32 {
 	domain = strings.Clone(domain) // not the file's text, held whole otherwise
 	h.domains = append(h.domains, domain)
 	h.domainNo[domain] = n
-	if h.byDomain != nil {
-		h.byDomain = append(h.byDomain, nil)
-	}
 	return n
 }
 
@@ -203,7 +229,7 @@ func Open(path string) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.recs, h.read = recs, fi
+	h.recs, h.fresh, h.read = recs, len(recs), fi
 	return h, nil
 }
 
@@ -215,7 +241,7 @@ func Open(path string) (*History, error) {
 func (h *History) Size() int64 {
 	const (
 		perRecord = int64(unsafe.Sizeof(record{})) + 4 // and its place in the index
-		perDomain = 160                                // the table's string header and map entry, the index's slice
+		perDomain = 160                                // the table's string header and map entry, the index's start
 	)
 	n := int64(len(h.recs)+len(h.domains)) * perRecord
 	for _, d := range h.domains {
@@ -276,7 +302,11 @@ func (h *History) RecordRun(run time.Time, outcomes map[string]string) {
 	}
 	slices.Sort(domains)
 	h.recs = slices.Grow(h.recs, len(domains))
-	h.added = slices.Grow(h.added, len(domains))
+	if len(h.domainNo) == 0 {
+		// A new history: its table made for the run's domains at once,
+		// rather than grown.
+		h.domainNo = make(map[string]int32, len(domains))
+	}
 	at := nanosOf(run)
 	for _, d := range domains {
 		if nd := normDomain(d); nd != "" && outcomes[d] != "" {
@@ -327,11 +357,8 @@ func (h *History) RecordBounces(run time.Time, bounces []Bounce) {
 }
 
 func (h *History) add(r record) {
-	if h.byDomain != nil {
-		h.byDomain[r.domain] = append(h.byDomain[r.domain], int32(len(h.recs)))
-	}
+	h.index.Store(nil)
 	h.recs = append(h.recs, r)
-	h.added = append(h.added, r)
 }
 
 // domainRecords returns the indices in h.recs of domain's records,
@@ -341,15 +368,19 @@ func (h *History) domainRecords(domain string) []int32 {
 	if !ok {
 		return nil
 	}
-	h.indexMu.Lock()
-	defer h.indexMu.Unlock()
-	if h.byDomain == nil {
-		h.byDomain = make([][]int32, len(h.domains))
-		for i, r := range h.recs {
-			h.byDomain[r.domain] = append(h.byDomain[r.domain], int32(i))
+	ix := h.index.Load()
+	if ix == nil {
+		h.indexMu.Lock()
+		if ix = h.index.Load(); ix == nil {
+			ix = newRecordIndex(h.recs, len(h.domains))
+			h.index.Store(ix)
 		}
+		h.indexMu.Unlock()
 	}
-	return h.byDomain[n]
+	if int(n) >= len(ix.start)-1 {
+		return nil // numbered since (a file read again by Save), with no record in recs
+	}
+	return ix.at[ix.start[n]:ix.start[n+1]]
 }
 
 // Save writes the history: the file as it is now (another run may have
@@ -369,7 +400,7 @@ func (h *History) Save(now time.Time) error {
 		if err != nil {
 			return err
 		}
-		all = append(current, h.added...)
+		all = append(current, h.recs[h.fresh:]...)
 	}
 	recs := prune(all, now, len(h.domains))
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
@@ -400,7 +431,8 @@ func (h *History) Save(now time.Time) error {
 	if err := os.Rename(tmp.Name(), h.path); err != nil {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	h.recs, h.added, h.byDomain, h.read = recs, nil, nil, fi
+	h.recs, h.fresh, h.read = recs, len(recs), fi
+	h.index.Store(nil)
 	return nil
 }
 
