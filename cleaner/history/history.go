@@ -17,6 +17,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -278,14 +279,15 @@ func (h *History) readFile() ([]record, os.FileInfo, error) {
 	return recs, fi, nil
 }
 
-// unchanged reports whether the file at h.path is still the one Open read
-// or Save wrote: same size and modification time.
-func (h *History) unchanged() bool {
+// unchanged reports whether the file at h.path is still the one that was
+// describes, as it was read or written (same size and modification
+// time), or is still missing when was is nil.
+func (h *History) unchanged(was os.FileInfo) bool {
 	fi, err := os.Stat(h.path)
-	if h.read == nil || err != nil {
-		return h.read == nil && errors.Is(err, fs.ErrNotExist)
+	if was == nil || err != nil {
+		return was == nil && errors.Is(err, fs.ErrNotExist)
 	}
-	return fi.Size() == h.read.Size() && fi.ModTime().Equal(h.read.ModTime())
+	return fi.Size() == was.Size() && fi.ModTime().Equal(was.ModTime())
 }
 
 // normDomain returns domain lower case without a trailing dot.
@@ -388,58 +390,106 @@ func (h *History) domainRecords(domain string) []int32 {
 // prune). It writes a temporary file in the same folder, readable by the
 // user alone, and renames it over the file, so that a crash leaves the
 // old file or the new one, never half of one. The folder is made if
-// missing.
+// missing. It is Stage, then Commit.
 func (h *History) Save(now time.Time) error {
+	st, err := h.Stage(now)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
+}
+
+// Staged is a history as Save writes it, written beside its file and
+// synced, but not yet in place: a run writes it while it writes its
+// outputs, and puts it in place (Commit) only once they are written, or
+// removes it (Discard) if they could not be.
+type Staged struct {
+	h    *History
+	now  time.Time
+	tmp  string      // the temporary file
+	recs []record    // what it holds
+	fi   os.FileInfo // the temporary file, written
+	// base is the history file it was made from, as it was then: nil
+	// when there was none.
+	base os.FileInfo
+}
+
+// Stage does what Save does but put the file in place. Nothing else may
+// use h until Commit or Discard.
+func (h *History) Stage(now time.Time) (*Staged, error) {
 	dir := filepath.Dir(h.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
-	all := h.recs
-	if !h.unchanged() {
-		current, _, err := h.readFile()
+	all, base := h.recs, h.read
+	if !h.unchanged(h.read) {
+		current, fi, err := h.readFile()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		all = append(current, h.recs[h.fresh:]...)
+		all, base = append(current, h.recs[h.fresh:]...), fi
 	}
 	recs := prune(all, now, len(h.domains))
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
 	if err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // fails once renamed
+	fi, err := writeTemp(tmp, func(w io.Writer) error { return h.write(w, recs) })
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("saving the domain history: %w", err)
+	}
+	return &Staged{h: h, now: now, tmp: tmp.Name(), recs: recs, fi: fi, base: base}, nil
+}
+
+// writeTemp writes a temporary file, readable by the user alone, syncs and
+// closes it, and returns what it is.
+func writeTemp(tmp *os.File, write func(io.Writer) error) (os.FileInfo, error) {
 	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
 		tmp.Close()
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, err
 	}
-	if err := h.write(tmp, recs); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, err
 	}
 	fi, err := tmp.Stat()
 	if err != nil {
 		tmp.Close()
+		return nil, err
+	}
+	return fi, tmp.Close()
+}
+
+// Commit puts the staged history in place of the file. When another run
+// has saved the file since it was staged, the staged one is dropped and
+// the history saved again, with that run's entries merged in.
+func (st *Staged) Commit() error {
+	h := st.h
+	if !h.unchanged(st.base) {
+		st.Discard()
+		return h.Save(st.now)
+	}
+	if err := os.Rename(st.tmp, h.path); err != nil {
+		st.Discard()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), h.path); err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
-	}
-	h.recs, h.fresh, h.read = recs, len(recs), fi
+	h.recs, h.fresh, h.read = st.recs, len(st.recs), st.fi
 	h.index.Store(nil)
 	return nil
 }
 
+// Discard removes the staged history: the file stays as it was.
+func (st *Staged) Discard() { os.Remove(st.tmp) }
+
 // prune returns the records to keep, in the order of their runs: not
 // older than MaxAge before now, the latest MaxRuns DNS outcomes and
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
-// domains is how many domains the records number. It reorders recs.
+// domains is how many domains the records number. recs is left as it is.
 //
 // The records are sorted by run and date (a file's are in that order
 // already, followed by the few of this run), then gone through latest
@@ -447,6 +497,9 @@ func (h *History) Save(now time.Time) error {
 func prune(recs []record, now time.Time, domains int) []record {
 	byRun := func(a, b record) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.at, b.at)) }
 	if !slices.IsSortedFunc(recs, byRun) {
+		// Sorted as a copy: the records added since Open stay at the end
+		// of History.recs, should the history not be saved after all.
+		recs = slices.Clone(recs)
 		slices.SortStableFunc(recs, byRun)
 	}
 	oldest := nanosOf(now.Add(-MaxAge))
