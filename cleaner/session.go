@@ -854,7 +854,7 @@ func (s *Session) JudgeAll() {
 				if a.Reason != "" {
 					reason = Reason(a.Reason)
 				} else {
-					reason = withRole(reason, &a)
+					reason = withRole(reason, r.addr.Local())
 				}
 			}
 			r.setReason(reason)
@@ -926,18 +926,18 @@ func (s *Session) judge(a address.Address) (Reason, string, bool) {
 		return Reason(a.Reason), sugg, routes
 	}
 	v := s.judgeDomain(a.ASCII)
-	return withRole(v.reason, &a), v.suggestion(a), v.routes
+	return withRole(v.reason, a.Local()), v.suggestion(a), v.routes
 }
 
 // withRole returns the reason of a clean address whose domain was judged
-// reason: role when its local part names a role (address.IsRole) and
-// nothing weightier is known. What DNS says cannot receive mail, a
+// reason and whose local part is local: role when that names a role
+// (address.IsRole) and nothing weightier is known. What DNS says cannot receive mail, a
 // provider's typo and a disposable domain outrank a role; a role outranks
 // what DNS does not know, since it is known without DNS.
-func withRole(reason Reason, a *address.Address) Reason {
+func withRole(reason Reason, local string) Reason {
 	switch reason {
 	case ReasonOK, ReasonImplicitMX, ReasonDNSError, ReasonNotChecked:
-		if address.IsRole(a.Local()) {
+		if address.IsRole(local) {
 			return ReasonRole
 		}
 	}
