@@ -545,13 +545,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	sess.Suppress(sp)
-	sess.Check(ctx, dc, batchProgress(stderr))
+	sess.CheckAndRemember(ctx, dc, batchProgress(stderr), hist, start)
 	if ctx.Err() != nil {
 		return errors.New("interrupted before the checks finished: nothing was written")
 	}
 	var staged *stagedHistory
 	if hist != nil {
-		sess.Remember(hist, start)
 		staged = stageHistory(hist)
 		defer staged.discard()
 	}

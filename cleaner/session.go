@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -576,17 +577,34 @@ func (s *Session) Result(domain string) (resolver.Result, bool) {
 // cancelled; domains left unchecked give their rows the reason
 // not_checked. It ends by judging every row.
 func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
-	if s.dns {
-		done := 0
-		for r := range s.Checks(ctx, c) {
-			s.Apply(r.Result)
-			done++
-			if progress != nil {
-				progress(r.Result, done, r.Total)
-			}
+	s.applyChecks(ctx, c, progress)
+	s.JudgeAll()
+}
+
+// CheckAndRemember is Check, then Remember with h and run, as
+// JudgeAndRemember does them; with h nil, or ctx cancelled, it is Check.
+func (s *Session) CheckAndRemember(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int), h *history.History, run time.Time) {
+	s.applyChecks(ctx, c, progress)
+	if h == nil || ctx.Err() != nil {
+		s.JudgeAll()
+		return
+	}
+	s.JudgeAndRemember(h, run)
+}
+
+// applyChecks is Check but for judging the rows.
+func (s *Session) applyChecks(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
+	if !s.dns {
+		return
+	}
+	done := 0
+	for r := range s.Checks(ctx, c) {
+		s.Apply(r.Result)
+		done++
+		if progress != nil {
+			progress(r.Result, done, r.Total)
 		}
 	}
-	s.JudgeAll()
 }
 
 // Checked is a domain's DNS result as Checks streams it, with the number
