@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -237,15 +238,17 @@ func (s *Session) exportOutputs(opt ExportOptions) (ExportResult, []csvfile.Outp
 	// Each row's action, counted, and the removed file's width, on all
 	// processors: the widths read the removed rows' text.
 	var mu sync.Mutex
+	narrowest := math.MaxInt // the narrowest removed row's width
 	parallelFor(len(s.Rows), func(lo, hi int) {
 		var part ExportResult
-		width := 0
+		widest, narrow := 0, math.MaxInt
 		for i := lo; i < hi; i++ {
 			act := plan.action(i)
 			e.acts[i] = exportActionCode(act)
 			part.count(act)
 			if act == ActionRemove {
-				width = max(width, s.List.Rows.Width(i))
+				w := s.List.Rows.Width(i)
+				widest, narrow = max(widest, w), min(narrow, w)
 			}
 		}
 		mu.Lock()
@@ -253,8 +256,9 @@ func (s *Session) exportOutputs(opt ExportOptions) (ExportResult, []csvfile.Outp
 		res.Kept += part.Kept
 		res.Fixed += part.Fixed
 		res.Removed += part.Removed
-		e.width = max(e.width, width)
+		e.width, narrowest = max(e.width, widest), min(narrowest, narrow)
 	})
+	e.even = narrowest == math.MaxInt || narrowest == e.width
 	outs := []csvfile.Output{
 		{Path: opt.Paths.Cleaned, Write: func(w io.Writer) error { return e.cleaned(w, true) }},
 		{Path: opt.Paths.Removed, Write: func(w io.Writer) error { return e.removed(w, true) }},
@@ -298,6 +302,9 @@ type exportRows struct {
 	plan  *Plan
 	opt   ExportOptions
 	width int // the removed file's width: the header's or its widest row's
+	// even is set when every removed row is width cells wide, as in most
+	// lists: then none is padded, and none's cells are counted again.
+	even  bool
 	first int // the list's index of the session's first row
 	// acts holds each row's action as an exportActionCode, when worked
 	// out already (nil otherwise): a file skips the rows not its own
@@ -424,7 +431,9 @@ func (e *exportRows) removed(w io.Writer, header bool) error {
 			var width int
 			if text, ok := enc.RowText(l.Rows, i, escape); ok && text != `""` {
 				dst = append(dst, text...)
-				width = l.Rows.Width(i)
+				if width = e.width; !e.even {
+					width = l.Rows.Width(i)
+				}
 			} else {
 				row = l.Rows.AppendRow(row[:0], i)
 				for k, c := range row {
