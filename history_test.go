@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -210,5 +212,40 @@ func TestHistoryOff(t *testing.T) {
 
 	if res := runCLI(t, runBudget, "-batch", "-history", "off", "-drop-persistent", input); res.code != 2 {
 		t.Errorf("-drop-persistent with -history off: exit %d, want 2\n%s", res.code, res.stderr)
+	}
+}
+
+// TestHistoryKeptWhenExportFails: a run whose export fails (the disk is
+// full) leaves the domain history as the run before saved it, and no
+// file of its own beside it: the history is written while export writes
+// the outputs, and put in place only once they are written.
+func TestHistoryKeptWhenExportFails(t *testing.T) {
+	t.Parallel()
+	histDir := t.TempDir()
+	hist := filepath.Join(histDir, "domains.csv")
+	historyRun(t, historyZone, hist)
+	before, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := startZone(t, historyZoneFixed)
+	var b strings.Builder
+	b.WriteString(historyList)
+	for i := range 2000 { // a cleaned list larger than the file size limit
+		fmt.Fprintf(&b, "user%d@alderbrook.org,%s\n", i, strings.Repeat("n", 20))
+	}
+	input := writeFile(t, filepath.Join(t.TempDir(), "list.csv"), []byte(b.String()))
+	cmd := childCmd(t, "-batch", "-dns", srv.Addr(), "-timeout", "200ms", "-retries", "0", "-history", hist, input)
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", childFsize, 16<<10))
+	res := runChild(t, cmd, runBudget)
+	if res.code != 1 || !strings.Contains(res.stderr, "file too large") {
+		t.Fatalf("exit %d, want 1 for a full disk:\n%s", res.code, res.stderr)
+	}
+	if after, err := os.ReadFile(hist); err != nil || !bytes.Equal(after, before) {
+		t.Errorf("the failed run changed the history (%v):\n%s", err, after)
+	}
+	if entries, err := os.ReadDir(histDir); err != nil || len(entries) != 1 {
+		t.Errorf("beside the history: %v (%v), want nothing", entries, err)
 	}
 }

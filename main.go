@@ -518,10 +518,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 			return err
 		}
 		list, sess = l, cleaner.NewSession(l, checker != nil)
-		export = func(o cleaner.ExportOptions) (cleaner.ExportResult, cleaner.Summary, error) {
-			res, err := sess.Export(o)
-			return res, sess.Summarize(), err
-		}
+		export = sess.ExportSummarized
 	}
 	for _, n := range list.Notes {
 		fmt.Fprintf(stderr, "note: %s: %s\n", printable.String(name), printable.String(n))
@@ -557,15 +554,17 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		proof <- nil
 	}
 	sess.Suppress(sp)
-	sess.Check(checkCtx, dc, batchProgress(stderr))
+	sess.CheckAndRemember(checkCtx, dc, batchProgress(stderr), hist, start)
 	if ctx.Err() != nil {
 		return errors.New("interrupted before the checks finished: nothing was written")
 	}
 	if err := <-proof; err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
 		return untrusted(err)
 	}
+	var staged *stagedHistory
 	if hist != nil {
-		sess.Remember(hist, start)
+		staged = stageHistory(hist)
+		defer staged.discard()
 	}
 	res, sum, err := export(exp)
 	if err != nil {
@@ -588,8 +587,8 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 			fmt.Fprintln(stderr, "warning:", printable.String(n))
 		}
 	}
-	if hist != nil {
-		if err := hist.Save(time.Now()); err != nil {
+	if staged != nil {
+		if err := staged.commit(); err != nil {
 			// The outputs are written: the run succeeded all the same.
 			fmt.Fprintf(stderr, "warning: %s\n", printable.String(err.Error()))
 		} else {
@@ -597,6 +596,45 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	return nil
+}
+
+// stagedHistory is the domain history written beside its file
+// (history.Stage) on another goroutine while export writes the outputs:
+// the file is put in place once they are written, and stays as it was
+// when they could not be.
+type stagedHistory struct {
+	done      chan struct{} // closed once Stage returned
+	st        *history.Staged
+	err       error
+	committed bool
+}
+
+// stageHistory starts writing h beside its file.
+func stageHistory(h *history.History) *stagedHistory {
+	sh := &stagedHistory{done: make(chan struct{})}
+	go func() {
+		defer close(sh.done)
+		sh.st, sh.err = h.Stage(time.Now())
+	}()
+	return sh
+}
+
+// commit puts the history in place of its file, once it is written.
+func (sh *stagedHistory) commit() error {
+	<-sh.done
+	if sh.err != nil {
+		return sh.err
+	}
+	sh.committed = true
+	return sh.st.Commit()
+}
+
+// discard removes the staged history unless commit put it in place.
+func (sh *stagedHistory) discard() {
+	<-sh.done
+	if sh.st != nil && !sh.committed {
+		sh.st.Discard()
+	}
 }
 
 // restoreText says what applying saved decisions to the list of

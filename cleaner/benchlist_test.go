@@ -9,8 +9,8 @@ import (
 // benchListEnv names a list, such as the 1,000,000-row one that the repo's
 // TestGenerateBenchData writes, for the benchmarks over a whole list:
 // BenchmarkParseList, BenchmarkSuggestList, BenchmarkNewSuggesterList,
-// BenchmarkNewSessionList, BenchmarkNewSessionBuild and BenchmarkExport.
-// They are skipped without it.
+// BenchmarkNewSessionList, BenchmarkNewSessionBuild, BenchmarkExport,
+// BenchmarkJudgeAll and BenchmarkRemember. They are skipped without it.
 //
 //	LISTCLEAN_GEN_DIR=/tmp/bd go test -run '^TestGenerateBenchData$' .
 //	LISTCLEAN_BENCH_LIST=/tmp/bd/list.csv go test -run '^$' -bench 'List|Export' ./cleaner/

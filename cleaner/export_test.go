@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,8 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/listclean/listclean/cleaner/csvfile"
+	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/cleaner/printable"
 )
 
@@ -521,6 +524,70 @@ func TestDefaultPaths(t *testing.T) {
 	for in, want := range map[string]string{"d/list.cleaned.tsv": "d/list.changes.csv", "out/mine.csv": "out/mine.changes.csv"} {
 		if got := ChangesPath(in); got != want {
 			t.Errorf("ChangesPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestExportSummarized: exporting and summarising at once writes the
+// files Export writes and returns the result and the summary that Export
+// and Summarize return one after the other, for a list of several chunks
+// and parts with the user's evidence, the domain history and a decision.
+// Under -race it also shows that neither changes what the other reads.
+func TestExportSummarized(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString(sessionList)
+	domains := []string{"good.com", "gone.com", "badmx.com", "flaky.com", "gmial.com", "hotmial.com"}
+	for i := range 2*summaryMinPart + 3*exportChunk {
+		fmt.Fprintf(&b, "user%d@%s,row %d\r\n", i%(summaryMinPart+5), domains[i%len(domains)], i)
+	}
+	l := writeList(t, filepath.Join(dir, "list.csv"), b.String(), 0o644)
+	s := NewSession(l, true)
+	s.Suppress(loadEvidence(t, sessionEvidence))
+	s.Check(t.Context(), startChecker(t, sessionZone), nil)
+	h, err := history.Open(filepath.Join(dir, "domains.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day1 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	h.RecordRun(day1, map[string]string{"gone.com": "nxdomain", "flaky.com": "dns_error", "good.com": "bad_mx"})
+	s.Remember(h, day1.Add(24*time.Hour))
+	s.Decide([]int{8}, Decision{Action: ActionFix, Email: "b@hotmail.com"})
+
+	opt := func(name string) ExportOptions {
+		sub := filepath.Join(dir, name)
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		o := ExportOptions{Paths: DefaultPaths(filepath.Join(sub, "list.csv"), ','), Policy: Policy{Fix: true, DropPersistent: true}}
+		o.Paths.Report = filepath.Join(sub, "report.csv")
+		return o
+	}
+	wantRes, err := s.Export(opt("apart"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSum := s.Summarize()
+	res, sum, err := s.ExportSummarized(opt("together"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Kept != wantRes.Kept || res.Fixed != wantRes.Fixed || res.Removed != wantRes.Removed || res.Paths.Changes == "" {
+		t.Errorf("result %+v, want %+v", res, wantRes)
+	}
+	if !reflect.DeepEqual(sum, wantSum) {
+		t.Errorf("summary %+v, want %+v", sum, wantSum)
+	}
+	if len(sum.History) == 0 || sum.Persistent == 0 || sum.Suppression.Rows == 0 {
+		t.Errorf("the summary lacks the history or the evidence: %+v", sum)
+	}
+	for _, name := range []string{"list.cleaned.csv", "list.removed.csv", "report.csv", "list.changes.csv"} {
+		want, err := os.ReadFile(filepath.Join(dir, "apart", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(filepath.Join(dir, "together", name)); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s differs from Export's (%v)", name, err)
 		}
 	}
 }

@@ -238,25 +238,47 @@ func (s *Session) decidedFix() bool {
 // decide returns the action for row i, before corrections that repeat an
 // address are settled, the address written for it, and who decided.
 func (pl *Plan) decide(i int) (Action, string, Decider) {
-	r := &pl.s.Rows[i]
 	var act Action
 	by := ByPolicy
-	email := r.Addr().Written()
 	if d, ok := pl.s.decisions[i]; ok {
 		act, by = d.Action, ByYou
-		if act == ActionFix {
-			email = d.Email
-		}
 	} else {
-		act = pl.policy.Action(*r)
-		if act == ActionFix {
-			email = pl.s.Suggestion(i)
-		}
+		act = pl.policy.Action(pl.s.Rows[i])
+	}
+	return act, pl.email(i, act), by
+}
+
+// email is the address written for row i when decide gives it the action
+// act: for a fix, the user's correction or else the suggestion; for any
+// other action, the address as the cell has it.
+func (pl *Plan) email(i int, act Action) string {
+	r := &pl.s.Rows[i]
+	var email string
+	if act != ActionFix {
+		email = r.Addr().Written()
+	} else if d, ok := pl.s.decisions[i]; ok {
+		email = d.Email
+	} else {
+		email = pl.s.Suggestion(i)
 	}
 	if email == "" {
 		email = r.Addr().Raw
 	}
-	return act, email, by
+	return email
+}
+
+// action is the Action of Outcome(i), worked out from the row's verdict,
+// the decisions and the plan alone: unlike the address that Outcome gives
+// too, it needs none of the row's text, so that export sorts a million
+// rows into its files without reading their text before it writes them.
+func (pl *Plan) action(i int) Action {
+	if _, ok := pl.dupOf[pl.first+i]; ok {
+		return ActionRemove
+	}
+	if d, ok := pl.s.decisions[i]; ok {
+		return d.Action
+	}
+	return pl.policy.Action(pl.s.Rows[i])
 }
 
 // Outcome is what export does with row i.

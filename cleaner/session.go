@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/listclean/listclean/cleaner/address"
+	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/resolver"
 )
 
@@ -762,17 +763,34 @@ func (s *Session) Result(domain string) (resolver.Result, bool) {
 // cancelled; domains left unchecked give their rows the reason
 // not_checked. It ends by judging every row.
 func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
-	if s.dns {
-		done := 0
-		for r := range s.Checks(ctx, c) {
-			s.Apply(r.Result)
-			done++
-			if progress != nil {
-				progress(r.Result, done, r.Total)
-			}
+	s.applyChecks(ctx, c, progress)
+	s.JudgeAll()
+}
+
+// CheckAndRemember is Check, then Remember with h and run, as
+// JudgeAndRemember does them; with h nil, or ctx cancelled, it is Check.
+func (s *Session) CheckAndRemember(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int), h *history.History, run time.Time) {
+	s.applyChecks(ctx, c, progress)
+	if h == nil || ctx.Err() != nil {
+		s.JudgeAll()
+		return
+	}
+	s.JudgeAndRemember(h, run)
+}
+
+// applyChecks is Check but for judging the rows.
+func (s *Session) applyChecks(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int)) {
+	if !s.dns {
+		return
+	}
+	done := 0
+	for r := range s.Checks(ctx, c) {
+		s.Apply(r.Result)
+		done++
+		if progress != nil {
+			progress(r.Result, done, r.Total)
 		}
 	}
-	s.JudgeAll()
 }
 
 // Checked is a domain's DNS result as Checks streams it, with the number
@@ -1044,7 +1062,7 @@ func (s *Session) JudgeAll() {
 				if a.Reason != "" {
 					reason = Reason(a.Reason)
 				} else {
-					reason = withRole(reason, &a)
+					reason = withRole(reason, r.addr.Local())
 				}
 			}
 			r.setReason(reason)
@@ -1116,18 +1134,18 @@ func (s *Session) judge(a address.Address) (Reason, string, bool) {
 		return Reason(a.Reason), sugg, routes
 	}
 	v := s.judgeDomain(a.ASCII)
-	return withRole(v.reason, &a), v.suggestion(a), v.routes
+	return withRole(v.reason, a.Local()), v.suggestion(a), v.routes
 }
 
 // withRole returns the reason of a clean address whose domain was judged
-// reason: role when its local part names a role (address.IsRole) and
-// nothing weightier is known. What DNS says cannot receive mail, a
+// reason and whose local part is local: role when that names a role
+// (address.IsRole) and nothing weightier is known. What DNS says cannot receive mail, a
 // provider's typo and a disposable domain outrank a role; a role outranks
 // what DNS does not know, since it is known without DNS.
-func withRole(reason Reason, a *address.Address) Reason {
+func withRole(reason Reason, local string) Reason {
 	switch reason {
 	case ReasonOK, ReasonImplicitMX, ReasonDNSError, ReasonNotChecked:
-		if address.IsRole(a.Local()) {
+		if address.IsRole(local) {
 			return ReasonRole
 		}
 	}

@@ -2,8 +2,10 @@ package cleaner
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/listclean/listclean/cleaner/history"
 	"github.com/listclean/listclean/cleaner/suppression"
+	"github.com/listclean/listclean/resolver"
 )
 
 // sessionEvidence is what a marketer's ESP exports say of sessionList's
@@ -233,5 +236,76 @@ func TestRemember(t *testing.T) {
 	}
 	if data, err := os.ReadFile(path); err != nil || bytes.Contains(data, []byte("@")) {
 		t.Errorf("the history holds an address (%v):\n%s", err, data)
+	}
+}
+
+// TestJudgeAndRemember: judging while the history is read gives what
+// judging, then remembering, gives: the same rows, details and summary,
+// for a list of enough rows and domains to be judged and summed up on
+// several goroutines. Run with -race, it also looks for a data race
+// between judging and reading the history.
+func TestJudgeAndRemember(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("email\n")
+	const domains = 3000
+	for i := range 20 * domains {
+		fmt.Fprintf(&b, "user%d@domain%d.com\n", i, i%domains)
+	}
+	status := func(k int) resolver.Status {
+		return []resolver.Status{resolver.StatusOK, resolver.StatusNXDomain, resolver.StatusDNSError, resolver.StatusBadMX, resolver.StatusImplicitMX}[k%5]
+	}
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	day1 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	h, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := range 2 {
+		outcomes := map[string]string{}
+		for k := range domains {
+			outcomes[fmt.Sprintf("domain%d.com", k)] = string(status(k + day*k%3))
+		}
+		h.RecordRun(day1.AddDate(0, 0, day), outcomes)
+	}
+	if err := h.Save(day1.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	judged := func(together bool) *Session {
+		s := NewSession(readString(t, b.String()), true)
+		for k, d := range s.domains {
+			s.Apply(resolver.Result{Domain: d, Status: status(k)})
+		}
+		h, err := history.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if together {
+			s.JudgeAndRemember(h, day1.AddDate(0, 0, 2))
+		} else {
+			s.JudgeAll()
+			s.Remember(h, day1.AddDate(0, 0, 2))
+		}
+		return s
+	}
+	want, got := judged(false), judged(true)
+	if !reflect.DeepEqual(got.Summarize(), want.Summarize()) {
+		t.Errorf("summary %+v, want %+v", got.Summarize(), want.Summarize())
+	}
+	if len(want.histories) == 0 || len(want.persistent) == 0 {
+		t.Fatalf("the history says nothing of the list: %d notes, %d persistent", len(want.notes), len(want.persistent))
+	}
+	type judgement struct {
+		reason                             Reason
+		persistent, evidence, suggestRoute bool
+		suggestion, detail                 string
+	}
+	of := func(s *Session, i int) judgement {
+		r := s.Rows[i]
+		return judgement{r.Reason(), r.Persistent, r.Evidence, r.SuggestionRoutes, s.Suggestion(i), s.Detail(i)}
+	}
+	for i := range want.Rows {
+		if g, w := of(got, i), of(want, i); g != w {
+			t.Fatalf("row %d: %+v, want %+v", i, g, w)
+		}
 	}
 }

@@ -132,9 +132,10 @@ func readBatch(results <-chan cleaner.Checked) tea.Cmd {
 // are not touched by the model until judgedMsg hands them back.
 func judge(s *cleaner.Session, h *history.History, run time.Time) tea.Cmd {
 	return func() tea.Msg {
-		s.JudgeAll()
 		if h != nil {
-			s.Remember(h, run)
+			s.JudgeAndRemember(h, run)
+		} else {
+			s.JudgeAll()
 		}
 		return judgedMsg{session: s, summary: s.Summarize(), filters: newFilters(s)}
 	}

@@ -75,3 +75,15 @@ func (p *Packed) Unpack() Address {
 		Reason: packedReasons[p.reason],
 	}
 }
+
+// Local is Unpack().Local(). An address of the common kind has its
+// domain right after its '@' in Raw (a domain holds no '@'), so its local
+// part is sliced without looking for the '@': JudgeAll asks for the local
+// part of nearly every row of a list.
+func (p *Packed) Local() string {
+	if p.other == nil && p.ascii > p.email && p.raw[p.ascii-1] == '@' {
+		return p.raw[p.email : p.ascii-1]
+	}
+	a := p.Unpack()
+	return a.Local()
+}

@@ -18,6 +18,8 @@ func TestPacked(t *testing.T) {
 		common bool
 	}{
 		{"ann@gmail.com", true},
+		{`"ann@home"@gmail.com`, true},
+		{"ann@", false},
 		{"  bob.smith@example.co.uk\u200b ", true},
 		{"Carl.Jones@gmail.com", true},
 		{"dave@GMAIL.com", false},
@@ -33,6 +35,9 @@ func TestPacked(t *testing.T) {
 		p := Pack(a)
 		if got := p.Unpack(); got != a {
 			t.Errorf("Pack(Parse(%.40q)).Unpack() = %+.60v, want %+.60v", tt.cell, got, a)
+		}
+		if got := p.Local(); got != a.Local() {
+			t.Errorf("Pack(Parse(%.40q)).Local() = %.40q, want %.40q", tt.cell, got, a.Local())
 		}
 		if common := p.other == nil; common != tt.common {
 			t.Errorf("%.40q: packed as the common kind %v, want %v (%+.60v)", tt.cell, common, tt.common, a)

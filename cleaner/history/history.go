@@ -17,6 +17,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -127,9 +129,12 @@ func stateDir() (string, error) {
 // run. Each is a record of 32 bytes, its domain and outcome kept once in
 // tables, rather than an Entry of 96 and a string per line.
 type History struct {
-	path  string
-	recs  []record // as read, then with those added
-	added []record // recorded since Open, for Save
+	path string
+	recs []record // as read, then with those added
+	// fresh is where the records added since Open or Save start in recs,
+	// which are only ever added to its end: Save adds them to the file if
+	// it changed meanwhile.
+	fresh int
 	// read is the file as Open read it or Save wrote it (nil when there
 	// was none): Save reads it again only if it has changed since.
 	read os.FileInfo
@@ -138,13 +143,38 @@ type History struct {
 	domainNo map[string]int32
 	texts    []string // each outcome once (status words, bounce codes)
 	textNo   map[string]int32
-	// byDomain lists each domain's records by their index in recs, so
-	// that Domain does not read them all for each of a list's many
-	// domains; nil until Domain needs it, and again whenever recs is
-	// replaced. indexMu guards its making, so that Domain may be called
-	// from several goroutines at once.
-	indexMu  sync.Mutex
-	byDomain [][]int32
+	// index lists each domain's records, so that Domain does not read
+	// them all for each of a list's many domains: nil until Domain needs
+	// it, and again whenever a record is added or recs replaced. indexMu
+	// guards its making, so that Domain may be called from several
+	// goroutines at once, which then read it without taking a lock.
+	indexMu sync.Mutex
+	index   atomic.Pointer[recordIndex]
+}
+
+// recordIndex lists the records of each domain by their index in recs,
+// in the order of recs: domain n's are at[start[n]:start[n+1]]. Two slices
+// for every domain, rather than one slice each.
+type recordIndex struct {
+	start []int32 // one more than the domains
+	at    []int32
+}
+
+// newRecordIndex indexes recs, whose domains are numbered below domains.
+func newRecordIndex(recs []record, domains int) *recordIndex {
+	ix := &recordIndex{start: make([]int32, domains+1), at: make([]int32, len(recs))}
+	for _, r := range recs {
+		ix.start[r.domain+1]++
+	}
+	for n := range domains {
+		ix.start[n+1] += ix.start[n]
+	}
+	next := slices.Clone(ix.start[:domains])
+	for i, r := range recs {
+		ix.at[next[r.domain]] = int32(i)
+		next[r.domain]++
+	}
+	return ix
 }
 
 // A record is an Entry as a History holds it: times in Unix nanoseconds,
@@ -169,9 +199,6 @@ func (h *History) domainID(domain string) int32 {
 	domain = strings.Clone(domain) // not the file's text, held whole otherwise
 	h.domains = append(h.domains, domain)
 	h.domainNo[domain] = n
-	if h.byDomain != nil {
-		h.byDomain = append(h.byDomain, nil)
-	}
 	return n
 }
 
@@ -203,7 +230,7 @@ func Open(path string) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.recs, h.read = recs, fi
+	h.recs, h.fresh, h.read = recs, len(recs), fi
 	return h, nil
 }
 
@@ -215,7 +242,7 @@ func Open(path string) (*History, error) {
 func (h *History) Size() int64 {
 	const (
 		perRecord = int64(unsafe.Sizeof(record{})) + 4 // and its place in the index
-		perDomain = 160                                // the table's string header and map entry, the index's slice
+		perDomain = 160                                // the table's string header and map entry, the index's start
 	)
 	n := int64(len(h.recs)+len(h.domains)) * perRecord
 	for _, d := range h.domains {
@@ -252,14 +279,15 @@ func (h *History) readFile() ([]record, os.FileInfo, error) {
 	return recs, fi, nil
 }
 
-// unchanged reports whether the file at h.path is still the one Open read
-// or Save wrote: same size and modification time.
-func (h *History) unchanged() bool {
+// unchanged reports whether the file at h.path is still the one that was
+// describes, as it was read or written (same size and modification
+// time), or is still missing when was is nil.
+func (h *History) unchanged(was os.FileInfo) bool {
 	fi, err := os.Stat(h.path)
-	if h.read == nil || err != nil {
-		return h.read == nil && errors.Is(err, fs.ErrNotExist)
+	if was == nil || err != nil {
+		return was == nil && errors.Is(err, fs.ErrNotExist)
 	}
-	return fi.Size() == h.read.Size() && fi.ModTime().Equal(h.read.ModTime())
+	return fi.Size() == was.Size() && fi.ModTime().Equal(was.ModTime())
 }
 
 // normDomain returns domain lower case without a trailing dot.
@@ -276,7 +304,11 @@ func (h *History) RecordRun(run time.Time, outcomes map[string]string) {
 	}
 	slices.Sort(domains)
 	h.recs = slices.Grow(h.recs, len(domains))
-	h.added = slices.Grow(h.added, len(domains))
+	if len(h.domainNo) == 0 {
+		// A new history: its table made for the run's domains at once,
+		// rather than grown.
+		h.domainNo = make(map[string]int32, len(domains))
+	}
 	at := nanosOf(run)
 	for _, d := range domains {
 		if nd := normDomain(d); nd != "" && outcomes[d] != "" {
@@ -327,11 +359,8 @@ func (h *History) RecordBounces(run time.Time, bounces []Bounce) {
 }
 
 func (h *History) add(r record) {
-	if h.byDomain != nil {
-		h.byDomain[r.domain] = append(h.byDomain[r.domain], int32(len(h.recs)))
-	}
+	h.index.Store(nil)
 	h.recs = append(h.recs, r)
-	h.added = append(h.added, r)
 }
 
 // domainRecords returns the indices in h.recs of domain's records,
@@ -341,15 +370,19 @@ func (h *History) domainRecords(domain string) []int32 {
 	if !ok {
 		return nil
 	}
-	h.indexMu.Lock()
-	defer h.indexMu.Unlock()
-	if h.byDomain == nil {
-		h.byDomain = make([][]int32, len(h.domains))
-		for i, r := range h.recs {
-			h.byDomain[r.domain] = append(h.byDomain[r.domain], int32(i))
+	ix := h.index.Load()
+	if ix == nil {
+		h.indexMu.Lock()
+		if ix = h.index.Load(); ix == nil {
+			ix = newRecordIndex(h.recs, len(h.domains))
+			h.index.Store(ix)
 		}
+		h.indexMu.Unlock()
 	}
-	return h.byDomain[n]
+	if int(n) >= len(ix.start)-1 {
+		return nil // numbered since (a file read again by Save), with no record in recs
+	}
+	return ix.at[ix.start[n]:ix.start[n+1]]
 }
 
 // Save writes the history: the file as it is now (another run may have
@@ -357,57 +390,106 @@ func (h *History) domainRecords(domain string) []int32 {
 // prune). It writes a temporary file in the same folder, readable by the
 // user alone, and renames it over the file, so that a crash leaves the
 // old file or the new one, never half of one. The folder is made if
-// missing.
+// missing. It is Stage, then Commit.
 func (h *History) Save(now time.Time) error {
+	st, err := h.Stage(now)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
+}
+
+// Staged is a history as Save writes it, written beside its file and
+// synced, but not yet in place: a run writes it while it writes its
+// outputs, and puts it in place (Commit) only once they are written, or
+// removes it (Discard) if they could not be.
+type Staged struct {
+	h    *History
+	now  time.Time
+	tmp  string      // the temporary file
+	recs []record    // what it holds
+	fi   os.FileInfo // the temporary file, written
+	// base is the history file it was made from, as it was then: nil
+	// when there was none.
+	base os.FileInfo
+}
+
+// Stage does what Save does but put the file in place. Nothing else may
+// use h until Commit or Discard.
+func (h *History) Stage(now time.Time) (*Staged, error) {
 	dir := filepath.Dir(h.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
-	all := h.recs
-	if !h.unchanged() {
-		current, _, err := h.readFile()
+	all, base := h.recs, h.read
+	if !h.unchanged(h.read) {
+		current, fi, err := h.readFile()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		all = append(current, h.added...)
+		all, base = append(current, h.recs[h.fresh:]...), fi
 	}
 	recs := prune(all, now, len(h.domains))
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
 	if err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // fails once renamed
+	fi, err := writeTemp(tmp, func(w io.Writer) error { return h.write(w, recs) })
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("saving the domain history: %w", err)
+	}
+	return &Staged{h: h, now: now, tmp: tmp.Name(), recs: recs, fi: fi, base: base}, nil
+}
+
+// writeTemp writes a temporary file, readable by the user alone, syncs and
+// closes it, and returns what it is.
+func writeTemp(tmp *os.File, write func(io.Writer) error) (os.FileInfo, error) {
 	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
 		tmp.Close()
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, err
 	}
-	if err := h.write(tmp, recs); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("saving the domain history: %w", err)
+		return nil, err
 	}
 	fi, err := tmp.Stat()
 	if err != nil {
 		tmp.Close()
+		return nil, err
+	}
+	return fi, tmp.Close()
+}
+
+// Commit puts the staged history in place of the file. When another run
+// has saved the file since it was staged, the staged one is dropped and
+// the history saved again, with that run's entries merged in.
+func (st *Staged) Commit() error {
+	h := st.h
+	if !h.unchanged(st.base) {
+		st.Discard()
+		return h.Save(st.now)
+	}
+	if err := os.Rename(st.tmp, h.path); err != nil {
+		st.Discard()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), h.path); err != nil {
-		return fmt.Errorf("saving the domain history: %w", err)
-	}
-	h.recs, h.added, h.byDomain, h.read = recs, nil, nil, fi
+	h.recs, h.fresh, h.read = st.recs, len(st.recs), st.fi
+	h.index.Store(nil)
 	return nil
 }
+
+// Discard removes the staged history: the file stays as it was.
+func (st *Staged) Discard() { os.Remove(st.tmp) }
 
 // prune returns the records to keep, in the order of their runs: not
 // older than MaxAge before now, the latest MaxRuns DNS outcomes and
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
-// domains is how many domains the records number. It reorders recs.
+// domains is how many domains the records number. recs is left as it is.
 //
 // The records are sorted by run and date (a file's are in that order
 // already, followed by the few of this run), then gone through latest
@@ -415,6 +497,9 @@ func (h *History) Save(now time.Time) error {
 func prune(recs []record, now time.Time, domains int) []record {
 	byRun := func(a, b record) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.at, b.at)) }
 	if !slices.IsSortedFunc(recs, byRun) {
+		// Sorted as a copy: the records added since Open stay at the end
+		// of History.recs, should the history not be saved after all.
+		recs = slices.Clone(recs)
 		slices.SortStableFunc(recs, byRun)
 	}
 	oldest := nanosOf(now.Add(-MaxAge))

@@ -205,6 +205,100 @@ func TestSaveMerges(t *testing.T) {
 	}
 }
 
+// TestStage: a staged history leaves the file as it was until Commit
+// puts it in place, and Discard leaves nothing behind; a run saved
+// meanwhile is merged in on Commit.
+func TestStage(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "domains.csv")
+	h := run(t, path, day1, map[string]string{"a.example": OutcomeNXDomain})
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := func() int {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	h.RecordRun(day2, map[string]string{"a.example": OutcomeNXDomain})
+	st, err := h.Stage(day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, before) || files() != 2 {
+		t.Errorf("staging changed the file (%v) or wrote no file beside it (%d files)", !bytes.Equal(now, before), files())
+	}
+	st.Discard()
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, before) || files() != 1 {
+		t.Errorf("discarding changed the file (%v) or left a file beside it (%d files)", !bytes.Equal(now, before), files())
+	}
+
+	if st, err = h.Stage(day2); err != nil {
+		t.Fatal(err)
+	}
+	// Another run saves before this one commits.
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.RecordRun(day2.Add(time.Minute), map[string]string{"b.example": OutcomeDNSError})
+	if err := other.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if files() != 1 {
+		t.Errorf("%d files after Commit, want the history alone", files())
+	}
+	if h, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	if s := h.Domain("a.example", 0); s.Runs != 2 {
+		t.Errorf("a.example: %d runs, want both", s.Runs)
+	}
+	if s := h.Domain("b.example", 0); s.Runs != 1 {
+		t.Errorf("b.example, saved by another run meanwhile: %d runs, want 1", s.Runs)
+	}
+}
+
+// TestStageKeepsRecords: staging sorts no record of the history, so that
+// the records of the run are still the ones Save adds to the file after a
+// staged history was discarded and another run saved, even when the file
+// holds a later run than this one (a clock set back).
+func TestStageKeepsRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	h := run(t, path, day2, map[string]string{"later.example": OutcomeOK})
+	h.RecordRun(day1, map[string]string{"earlier.example": OutcomeNXDomain})
+	st, err := h.Stage(day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Discard()
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.RecordRun(day2.Add(time.Hour), map[string]string{"other.example": OutcomeOK})
+	if err := other.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	if h, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	for d, runs := range map[string]int{"earlier.example": 1, "later.example": 1, "other.example": 1} {
+		if s := h.Domain(d, 0); s.Runs != runs {
+			t.Errorf("%s: %d runs, want %d", d, s.Runs, runs)
+		}
+	}
+}
+
 func TestCorruptFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "domains.csv")
 	if err := os.WriteFile(path, []byte("run,domain,source,outcome,at\nyesterday,x.example,dns,ok,\n"), 0o600); err != nil {
