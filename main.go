@@ -561,10 +561,12 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if err := <-proof; err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
 		return untrusted(err)
 	}
-	var staged *stagedHistory
+	var staged *history.Pending
 	if hist != nil {
-		staged = stageHistory(hist)
-		defer staged.discard()
+		// Written beside its file while export writes the outputs, and
+		// put in place only once they are.
+		staged = hist.StageInBackground(time.Now())
+		defer staged.Discard()
 	}
 	res, sum, err := export(exp)
 	if err != nil {
@@ -588,7 +590,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	if staged != nil {
-		if err := staged.commit(); err != nil {
+		if err := staged.Commit(); err != nil {
 			// The outputs are written: the run succeeded all the same.
 			fmt.Fprintf(stderr, "warning: %s\n", printable.String(err.Error()))
 		} else {
@@ -596,45 +598,6 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		}
 	}
 	return nil
-}
-
-// stagedHistory is the domain history written beside its file
-// (history.Stage) on another goroutine while export writes the outputs:
-// the file is put in place once they are written, and stays as it was
-// when they could not be.
-type stagedHistory struct {
-	done      chan struct{} // closed once Stage returned
-	st        *history.Staged
-	err       error
-	committed bool
-}
-
-// stageHistory starts writing h beside its file.
-func stageHistory(h *history.History) *stagedHistory {
-	sh := &stagedHistory{done: make(chan struct{})}
-	go func() {
-		defer close(sh.done)
-		sh.st, sh.err = h.Stage(time.Now())
-	}()
-	return sh
-}
-
-// commit puts the history in place of its file, once it is written.
-func (sh *stagedHistory) commit() error {
-	<-sh.done
-	if sh.err != nil {
-		return sh.err
-	}
-	sh.committed = true
-	return sh.st.Commit()
-}
-
-// discard removes the staged history unless commit put it in place.
-func (sh *stagedHistory) discard() {
-	<-sh.done
-	if sh.st != nil && !sh.committed {
-		sh.st.Discard()
-	}
 }
 
 // restoreText says what applying saved decisions to the list of

@@ -486,6 +486,46 @@ func (st *Staged) Commit() error {
 // Discard removes the staged history: the file stays as it was.
 func (st *Staged) Discard() { os.Remove(st.tmp) }
 
+// Pending is a Stage under way on a goroutine of its own: a run writes its
+// history while it writes its outputs, then commits it or, when they
+// could not be written, discards it.
+type Pending struct {
+	done      chan struct{} // closed once Stage returned
+	st        *Staged
+	err       error
+	committed bool
+}
+
+// StageInBackground starts Stage(now) on another goroutine. Nothing else
+// may use h until the Pending is committed or discarded.
+func (h *History) StageInBackground(now time.Time) *Pending {
+	p := &Pending{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.st, p.err = h.Stage(now)
+	}()
+	return p
+}
+
+// Commit waits for the Stage and puts the history in place of its file.
+func (p *Pending) Commit() error {
+	<-p.done
+	if p.err != nil {
+		return p.err
+	}
+	p.committed = true
+	return p.st.Commit()
+}
+
+// Discard waits for the Stage and removes what it wrote, unless Commit
+// put it in place.
+func (p *Pending) Discard() {
+	<-p.done
+	if p.st != nil && !p.committed {
+		p.st.Discard()
+	}
+}
+
 // prune returns the records to keep, in the order of their runs: not
 // older than MaxAge before now, the latest MaxRuns DNS outcomes and
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
