@@ -110,29 +110,6 @@ func TestProveWithTheListsWitnesses(t *testing.T) {
 	}
 }
 
-// lyingAfter starts testZone's server, proves it, and makes it lie with f
-// for every name but the witnesses, whose answers stay true: a server that
-// tells the truth about gmail.com and lies about the list.
-func lyingAfter(t *testing.T, cfg func(*Config), f dnstest.Fault) (*Checker, *dnstest.Server) {
-	t.Helper()
-	srv := startServer(t, testZone)
-	c := testConfig(srv.Addr())
-	c.Timeout = shortTimeout
-	if cfg != nil {
-		cfg(&c)
-	}
-	ch := newTestChecker(t, c)
-	if err := ch.Prove(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	srv.SetDefaultFault(f)
-	// A harmless fault of their own keeps the witnesses out of the default.
-	for _, n := range []string{"gmail.com", "gmail-smtp-in.l.google.com", "outlook.com", "outlook-com.olc.protection.outlook.com", "yahoo.com", "mta5.am0.yahoodns.net"} {
-		srv.SetFault(n, dnstest.Fault{Delay: time.Nanosecond})
-	}
-	return ch, srv
-}
-
 // TestLiarFoundMidRun: a server that starts to lie during the checks is
 // found by the next probe round, and nothing it said since its last good
 // probe removes anybody: the Results it would have removed are dns_error,
