@@ -1,7 +1,6 @@
 package cleaner
 
 import (
-	"bufio"
 	"cmp"
 	"fmt"
 	"io/fs"
@@ -336,19 +335,10 @@ func TestMergeTalliesSameAsSerial(t *testing.T) {
 // path.
 func tsvFields(t *testing.T, path string, n int) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
+	for _, line := range corpora.Lines(t, path) {
+		fields := strings.Split(line, "\t")
 		out = append(out, fields[:min(n, len(fields))]...)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

@@ -1,8 +1,6 @@
 package address
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,7 +204,7 @@ func TestSuggestCorpusValid(t *testing.T) {
 			continue // name fragments, role names, disposable domains
 		}
 		var n, suspect, suggest int
-		for _, row := range readLines(t, f) {
+		for _, row := range corpora.Lines(t, f) {
 			if !strings.Contains(row, ".") {
 				continue
 			}
@@ -239,29 +237,10 @@ func TestSuggestCorpusValid(t *testing.T) {
 func readTSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	var rows [][]string
-	for _, line := range readLines(t, path) {
+	for _, line := range corpora.Lines(t, path) {
 		if row := strings.Split(line, "\t"); len(row) >= 2 {
 			rows = append(rows, row)
 		}
 	}
 	return rows
-}
-
-// readLines returns the lines of a file.
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
 }

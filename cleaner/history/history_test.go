@@ -240,14 +240,7 @@ func TestStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another run saves before this one commits.
-	other, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other.RecordRun(day2.Add(time.Minute), map[string]string{"b.example": OutcomeDNSError})
-	if err := other.Save(day2); err != nil {
-		t.Fatal(err)
-	}
+	run(t, path, day2.Add(time.Minute), map[string]string{"b.example": OutcomeDNSError})
 	if err := st.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -278,14 +271,7 @@ func TestStageKeepsRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Discard()
-	other, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other.RecordRun(day2.Add(time.Hour), map[string]string{"other.example": OutcomeOK})
-	if err := other.Save(day2); err != nil {
-		t.Fatal(err)
-	}
+	run(t, path, day2.Add(time.Hour), map[string]string{"other.example": OutcomeOK})
 	if err := h.Save(day2); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@
 package corpora
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,4 +34,24 @@ func Dir(tb testing.TB, sub string) string {
 	}
 	tb.Skipf("corpus %s not found in a shared/corpora folder above %s (it lives outside the repository): skipping", sub, wd)
 	return ""
+}
+
+// Lines returns the lines of the corpus file at path, failing tb when it
+// cannot be read.
+func Lines(tb testing.TB, path string) []string {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return lines
 }
