@@ -771,9 +771,8 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 // JudgeAndRemember does them; with h nil, or ctx cancelled, it is Check.
 func (s *Session) CheckAndRemember(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int), h *history.History, run time.Time) {
 	s.applyChecks(ctx, c, progress)
-	if h == nil || ctx.Err() != nil {
-		s.JudgeAll()
-		return
+	if ctx.Err() != nil {
+		h = nil // an interrupted run is not recorded
 	}
 	s.JudgeAndRemember(h, run)
 }

@@ -132,11 +132,7 @@ func readBatch(results <-chan cleaner.Checked) tea.Cmd {
 // are not touched by the model until judgedMsg hands them back.
 func judge(s *cleaner.Session, h *history.History, run time.Time) tea.Cmd {
 	return func() tea.Msg {
-		if h != nil {
-			s.JudgeAndRemember(h, run)
-		} else {
-			s.JudgeAll()
-		}
+		s.JudgeAndRemember(h, run)
 		return judgedMsg{session: s, summary: s.Summarize(), filters: newFilters(s)}
 	}
 }
