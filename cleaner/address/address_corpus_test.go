@@ -1,9 +1,7 @@
 package address
 
 import (
-	"bufio"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,18 +76,11 @@ type syntaxCase struct {
 // are turned back.
 func readSyntaxCorpus(t *testing.T, file string) []syntaxCase {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var cases []syntaxCase
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
+	for _, line := range corpora.Lines(t, file) {
+		fields := strings.Split(line, "\t")
 		if len(fields) != 3 {
-			t.Fatalf("%s: want 3 tab-separated fields, got %q", file, sc.Text())
+			t.Fatalf("%s: want 3 tab-separated fields, got %q", file, line)
 		}
 		c := syntaxCase{address: fields[0], valid: fields[1] == "1", note: fields[2]}
 		if strings.Contains(c.note, "control chars shown as U+24xx") {
@@ -104,9 +95,6 @@ func readSyntaxCorpus(t *testing.T, file string) []syntaxCase {
 			}, c.address)
 		}
 		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return cases
 }

@@ -36,8 +36,9 @@ func Dir(tb testing.TB, sub string) string {
 	return ""
 }
 
-// Lines returns the lines of the corpus file at path, failing tb when it
-// cannot be read.
+// Lines returns the lines of the corpus file at path, each up to 1 MiB
+// (the syntax suites hold very long addresses), failing tb when it cannot
+// be read.
 func Lines(tb testing.TB, path string) []string {
 	tb.Helper()
 	f, err := os.Open(path)
@@ -47,6 +48,7 @@ func Lines(tb testing.TB, path string) []string {
 	defer f.Close()
 	var lines []string
 	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
 	}
