@@ -399,14 +399,6 @@ func execute(c config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if hist != nil && projected > 0 && c.batch && !c.stream {
-		// The domain history is held beside the list. The terminal UI,
-		// which holds more besides and is not timed, keeps the list's
-		// limit: with the history counted, its peak at a million rows
-		// and a full history was 364-374 MB (3.0 times the file), and
-		// 360-364 MB without.
-		fitMemoryLimit(projected + hist.Size())
-	}
 	checker, stop, err := c.newChecker()
 	if err != nil {
 		return err

@@ -75,6 +75,11 @@ type recalled struct {
 // and reads only what judging leaves as it is: its domains, their
 // results and the user's evidence.
 func (s *Session) recall(h *history.History, run time.Time) recalled {
+	var bounces []history.Bounce
+	if s.suppress != nil {
+		bounces = s.suppress.bounces()
+	}
+	s.loadHistory(h, bounces) // unless CheckAndRemember did
 	outcomes := make(map[string]string, len(s.results))
 	for _, d := range s.domains {
 		if r, ok := s.results[d]; ok {
@@ -82,9 +87,7 @@ func (s *Session) recall(h *history.History, run time.Time) recalled {
 		}
 	}
 	h.RecordRun(run, outcomes)
-	if s.suppress != nil {
-		h.RecordBounces(run, s.suppress.bounces())
-	}
+	h.RecordBounces(run, bounces)
 
 	rec := recalled{persistent: make(map[string]bool), notes: make(map[string]string)}
 	// What h says of each domain, on all processors: one after the
@@ -119,6 +122,20 @@ func (s *Session) recall(h *history.History, run time.Time) recalled {
 		return cmp.Or(cmp.Compare(a.rank(), b.rank()), cmp.Compare(a.Domain, b.Domain))
 	})
 	return rec
+}
+
+// loadHistory loads what h holds of the session's domains and of those
+// of bounces (see history.History.Load). A history that cannot be read is
+// not saved either (Save says so): the run goes on without it.
+func (s *Session) loadHistory(h *history.History, bounces []history.Bounce) {
+	domains := s.domains
+	if len(bounces) > 0 {
+		domains = slices.Clone(domains)
+		for _, b := range bounces {
+			domains = append(domains, b.Domain)
+		}
+	}
+	h.Load(domains)
 }
 
 // apply gives the session what the history says, and marks the judged

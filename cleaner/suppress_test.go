@@ -225,6 +225,9 @@ func TestRemember(t *testing.T) {
 	if h, err = history.Open(path); err != nil {
 		t.Fatal(err)
 	}
+	if err := h.Load([]string{"northwindtraders.com", "gmail.com", "gone.com"}); err != nil {
+		t.Fatal(err)
+	}
 	if sm := h.Domain("northwindtraders.com", 0); sm.Runs != 1 || sm.Latest != "ok" {
 		t.Errorf("northwindtraders.com: %+v", sm)
 	}

@@ -23,7 +23,9 @@ import (
 // 460 MB a run, through a string and two times per line: the lines are
 // now read a buffer at a time, without a copy, each domain and outcome is
 // kept once, and a time is parsed and written once for all the lines of
-// its run.
+// its run. A History holds the entries of its list's domains alone (see
+// History): each run reads the file twice, for them (Load) and to copy
+// the others' lines (Save), and never builds an entry of the others.
 
 // header is the file's first line: Entry's columns.
 const header = "run,domain,source,outcome,at"
@@ -31,11 +33,21 @@ const header = "run,domain,source,outcome,at"
 // errNotHistory is wrapped by the error for a file that is not a history.
 var errNotHistory = errors.New("not a listclean domain history")
 
-// parse returns the records of a file's content, read from r a line at a
-// time, their domains and outcomes added to h's tables. An empty file is
-// an empty history. size is the file's size, when known, to size the
-// records for.
-func (h *History) parse(r io.Reader, size int64) ([]record, error) {
+// An entryLine is one entry of the file as scan reads it: its fields
+// checked, its times parsed, its domain and outcome not yet numbered in a
+// History's tables. Its byte slices are valid only during the call.
+type entryLine struct {
+	run, at         int64
+	bounce          bool
+	domain, outcome []byte
+	text            []byte // the line as written, without its line end
+}
+
+// scan reads a file's content from r a line at a time and calls each with
+// every entry, in the order of the file; it stops at each's first error.
+// An empty file holds no entry; a file that is not a history, or a line
+// that is not an entry, is an error wrapping errNotHistory.
+func scan(r io.Reader, each func(e *entryLine) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var long []byte // a line longer than br's buffer, gathered
 	next := func() ([]byte, error) {
@@ -50,31 +62,30 @@ func (h *History) parse(r io.Reader, size int64) ([]record, error) {
 	}
 	first, err := next()
 	if err != nil && err != io.EOF {
-		return nil, err
+		return err
 	}
 	if err == io.EOF && len(bytes.TrimSpace(first)) == 0 {
-		return nil, nil
+		return nil
 	}
 	if string(bytes.TrimRight(first, "\r\n")) != header {
-		return nil, fmt.Errorf("%w: its first line is not %q", errNotHistory, header)
+		return fmt.Errorf("%w: its first line is not %q", errNotHistory, header)
 	}
-	recs := make([]record, 0, size/64) // a line takes 70 to 90 bytes
-	var times timeCache
+	var runs, ats timeCache
 	var fields [5][]byte
+	var e entryLine // one for all the lines: each must not keep it
 	for line := 2; err == nil; line++ {
 		var text []byte
 		if text, err = next(); err != nil && err != io.EOF {
-			return nil, err
+			return err
 		}
 		text = bytes.TrimRight(text, "\r\n")
 		if len(text) == 0 && err == io.EOF {
 			break
 		}
-		var rec record
 		ok := false
 		if bytes.IndexByte(text, '"') < 0 {
 			if n := splitFields(text, &fields); n == 5 {
-				rec, ok = h.entryOf(&times, fields[0], fields[1], fields[2], fields[3], fields[4])
+				e, ok = entryOf(&runs, &ats, fields)
 			}
 		} else {
 			// Quoted: a domain with a comma, a quote or a line end,
@@ -85,22 +96,25 @@ func (h *History) parse(r io.Reader, size int64) ([]record, error) {
 				var more []byte
 				more, err = next()
 				if err != nil && err != io.EOF {
-					return nil, err
+					return err
 				}
 				text = append(append(text, '\n'), bytes.TrimRight(more, "\r\n")...)
 				line++
 			}
 			r := csv.NewReader(bytes.NewReader(text))
 			if f, err := r.Read(); err == nil && len(f) == 5 {
-				rec, ok = h.entryOf(&times, []byte(f[0]), []byte(f[1]), []byte(f[2]), []byte(f[3]), []byte(f[4]))
+				e, ok = entryOf(&runs, &ats, [5][]byte{[]byte(f[0]), []byte(f[1]), []byte(f[2]), []byte(f[3]), []byte(f[4])})
 			}
 		}
 		if !ok {
-			return nil, fmt.Errorf("%w: line %d is not an entry", errNotHistory, line)
+			return fmt.Errorf("%w: line %d is not an entry", errNotHistory, line)
 		}
-		recs = append(recs, rec)
+		e.text = text
+		if err := each(&e); err != nil {
+			return err
+		}
 	}
-	return recs, nil
+	return nil
 }
 
 // splitFields splits an unquoted line at its commas into f, and returns
@@ -121,32 +135,38 @@ func splitFields(text []byte, f *[5][]byte) int {
 	}
 }
 
-// entryOf reads one line's fields; ok is false when they are not an
-// entry.
-func (h *History) entryOf(times *timeCache, run, domain, source, outcome, at []byte) (record, bool) {
-	var r record
+// entryOf reads one line's fields (run, domain, source, outcome, at); ok
+// is false when they are not an entry. The times of a run's lines are
+// parsed once, each column with its own cache.
+func entryOf(runs, ats *timeCache, f [5][]byte) (entryLine, bool) {
+	var e entryLine
 	var okRun, okAt bool
-	r.run, okRun = times.parse(run)
-	r.at, okAt = times.parse(at)
-	switch string(source) {
+	e.run, okRun = runs.parse(f[0])
+	e.at, okAt = ats.parse(f[4])
+	switch string(f[2]) {
 	case SourceDNS:
 	case SourceBounce:
-		r.bounce = true
+		e.bounce = true
 	default:
-		return r, false
+		return e, false
 	}
-	if !okRun || !okAt || r.run == 0 || len(domain) == 0 || len(outcome) == 0 {
-		return r, false
-	}
+	e.domain, e.outcome = f[1], f[3]
+	return e, okRun && okAt && e.run != 0 && len(e.domain) > 0 && len(e.outcome) > 0
+}
+
+// record returns e as a record of h, its domain and outcome numbered in
+// h's tables.
+func (h *History) record(e *entryLine) record {
+	r := record{run: e.run, at: e.at, bounce: e.bounce}
 	// Looked up without a string made of the bytes, unless new.
 	var ok bool
-	if r.domain, ok = h.domainNo[string(domain)]; !ok {
-		r.domain = h.domainID(string(domain))
+	if r.domain, ok = h.domainNo[string(e.domain)]; !ok {
+		r.domain = h.domainID(string(e.domain))
 	}
-	if r.outcome, ok = h.textNo[string(outcome)]; !ok {
-		r.outcome = h.textID(string(outcome))
+	if r.outcome, ok = h.textNo[string(e.outcome)]; !ok {
+		r.outcome = h.textID(string(e.outcome))
 	}
-	return r, true
+	return r
 }
 
 // A timeCache parses the times of a file, and writes those of its
@@ -192,10 +212,8 @@ func nanosOf(t time.Time) int64 {
 // timeOf returns the time of Unix nanoseconds n, in UTC.
 func timeOf(n int64) time.Time { return time.Unix(0, n).UTC() }
 
-// write writes the file's content for recs to w.
-func (h *History) write(w io.Writer, recs []record) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.WriteString(header + "\n")
+// writeRecords writes the lines of recs to w.
+func (h *History) writeRecords(w *bufio.Writer, recs []record) error {
 	var runs, ats timeCache
 	var line []byte
 	for _, r := range recs {
@@ -213,11 +231,11 @@ func (h *History) write(w io.Writer, recs []record) error {
 		line = append(line, ',')
 		line = ats.appendTime(line, r.at)
 		line = append(line, '\n')
-		if _, err := bw.Write(line); err != nil {
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	return nil
 }
 
 // appendField appends a field, quoted as encoding/csv quotes one when it

@@ -14,11 +14,13 @@
 package history
 
 import (
+	"bufio"
 	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,7 +29,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // The outcomes of a DNS check, as package resolver words them.
@@ -122,22 +123,29 @@ func stateDir() (string, error) {
 	return filepath.Join(home, ".local", "state"), nil
 }
 
-// History is the file's entries and those recorded since it was read.
+// History is what a run knows of the file: the entries of the domains it
+// loaded (Load), and those recorded since.
 //
-// A history holds up to MaxRuns entries of every domain a user's lists
-// had over MaxAge: 400,000 for lists of 50,000 domains, held through the
-// run. Each is a record of 32 bytes, its domain and outcome kept once in
-// tables, rather than an Entry of 96 and a string per line.
+// A user's file holds up to MaxRuns entries of every domain of every list
+// over MaxAge: hundreds of thousands of domains after a few lists, when a
+// run needs those of its own list alone. Those are all a History holds,
+// each a record of 32 bytes, its domain and outcome kept once in tables;
+// the others stay in the file, and Save copies their lines. (Held whole,
+// the 220,000 domains of a few big lists took 48 MB and 0.1 s to read,
+// before a list of 20,000 domains could start.)
 type History struct {
 	path string
-	recs []record // as read, then with those added
-	// fresh is where the records added since Open or Save start in recs,
-	// which are only ever added to its end: Save adds them to the file if
-	// it changed meanwhile.
+	recs []record // the loaded domains' records, then those added
+	// fresh is where the records added since Open, Load or Save start in
+	// recs, which are only ever added to its end: Save adds them to the
+	// file's.
 	fresh int
-	// read is the file as Open read it or Save wrote it (nil when there
-	// was none): Save reads it again only if it has changed since.
-	read os.FileInfo
+	// loaded are the domains Load read the records of: it does not read
+	// them twice.
+	loaded map[string]bool
+	// err is why Load could not read the file: Save then leaves it as it
+	// is rather than write what it does not know.
+	err error
 
 	domains  []string // each domain once, by its number in records
 	domainNo map[string]int32
@@ -187,7 +195,7 @@ type record struct {
 }
 
 func newHistory(path string) *History {
-	return &History{path: path, domainNo: make(map[string]int32), textNo: make(map[string]int32)}
+	return &History{path: path, loaded: make(map[string]bool), domainNo: make(map[string]int32), textNo: make(map[string]int32)}
 }
 
 // domainID returns the number of domain in h's table, adding it if new.
@@ -223,60 +231,115 @@ func (h *History) entry(r record) Entry {
 	return e
 }
 
-// Open reads the history at path; a missing file is an empty history.
+// Open opens the history at path, holding none of its entries until
+// Load: it reads only the file's first line, to see that it is a history.
+// A missing file is an empty history.
 func Open(path string) (*History, error) {
 	h := newHistory(path)
-	recs, fi, err := h.readFile()
-	if err != nil {
-		return nil, err
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return h, nil
 	}
-	h.recs, h.fresh, h.read = recs, len(recs), fi
+	if err != nil {
+		return nil, fmt.Errorf("reading the domain history: %w", err)
+	}
+	defer f.Close()
+	first, err := bufio.NewReader(io.LimitReader(f, int64(len(header))+2)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("reading the domain history: %w", err)
+	}
+	if strings.TrimSpace(first) != "" && strings.TrimRight(first, "\r\n") != header {
+		return nil, fmt.Errorf("reading the domain history %s: %w: its first line is not %q (delete the file to start a new one)", path, errNotHistory, header)
+	}
 	return h, nil
 }
 
-// Size is about how many bytes h holds in memory by the end of a run
-// that checks the domains it knows again: its records and one more for
-// each domain, the tables of domains, and the index Domain makes. The
-// memory limit of a run counts it beside the list's (a full history of
-// 50,000 domains held some 26 MB).
-func (h *History) Size() int64 {
-	const (
-		perRecord = int64(unsafe.Sizeof(record{})) + 4 // and its place in the index
-		perDomain = 160                                // the table's string header and map entry, the index's start
-	)
-	n := int64(len(h.recs)+len(h.domains)) * perRecord
-	for _, d := range h.domains {
-		n += int64(len(d)) + perDomain
+// Load reads the file's entries of domains (as RecordRun and Domain take
+// them): RecordBounces, Domain and Save know those of the domains loaded
+// alone, and those recorded since. The domains loaded before are not read
+// again. It may run while the caller does other work, but nothing else may
+// use h meanwhile.
+//
+// When the file cannot be read (a line that is not an entry), Load
+// returns why, and so does Err from then on; Save then leaves the file as
+// it is rather than write what it could not read.
+func (h *History) Load(domains []string) error {
+	if h.err != nil {
+		return h.err
 	}
-	return n
+	want := make(map[string]bool, len(domains))
+	for _, d := range domains {
+		if nd := normDomain(d); nd != "" && !h.loaded[nd] {
+			want[nd] = true
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	// Room for as many entries as the file may hold of the domains (a
+	// line takes 70 to 90 bytes), given back if far fewer.
+	var recs []record
+	if fi, err := os.Stat(h.path); err == nil {
+		recs = make([]record, 0, min(fi.Size()/64, int64(len(want))*MaxRuns))
+	}
+	_, err := h.scanFile(func(e *entryLine) error {
+		if want[string(e.domain)] {
+			recs = append(recs, h.record(e))
+		}
+		return nil
+	})
+	if err != nil {
+		h.err = err
+		return err
+	}
+	if cap(recs) > 2*len(recs) {
+		recs = slices.Clone(recs)
+	}
+	if len(h.loaded) == 0 {
+		h.loaded = want
+	} else {
+		maps.Copy(h.loaded, want)
+	}
+	// Before those recorded since, as they would be in the file.
+	if len(h.recs) > 0 {
+		recs = append(recs, h.recs[h.fresh:]...)
+		recs = slices.Insert(recs, 0, h.recs[:h.fresh]...)
+	}
+	h.recs, h.fresh = recs, h.fresh+len(recs)-len(h.recs)
+	h.index.Store(nil)
+	return nil
 }
+
+// Err returns why Load could not read the file, or nil.
+func (h *History) Err() error { return h.err }
 
 // Path returns the file's path.
 func (h *History) Path() string { return h.path }
 
-// readFile reads the records of the file at h.path into h's tables, and
-// what the file was as it was read; nil and nil when it does not exist.
-func (h *History) readFile() ([]record, os.FileInfo, error) {
+// scanFile calls each with every entry of the file at h.path (see scan),
+// and returns what the file was as it was read; nil and nil when it does
+// not exist.
+func (h *History) scanFile(each func(e *entryLine) error) (os.FileInfo, error) {
 	f, err := os.Open(h.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
+		return nil, fmt.Errorf("reading the domain history: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
+		return nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	recs, err := h.parse(f, fi.Size())
+	err = scan(f, each)
 	if errors.Is(err, errNotHistory) {
-		return nil, nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", h.path, err)
+		return nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", h.path, err)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the domain history: %w", err)
+		return nil, fmt.Errorf("reading the domain history: %w", err)
 	}
-	return recs, fi, nil
+	return fi, nil
 }
 
 // unchanged reports whether the file at h.path is still the one that was
@@ -386,11 +449,17 @@ func (h *History) domainRecords(domain string) []int32 {
 }
 
 // Save writes the history: the file as it is now (another run may have
-// saved since Open) with the entries recorded since Open, bounded (see
-// prune). It writes a temporary file in the same folder, readable by the
-// user alone, and renames it over the file, so that a crash leaves the
-// old file or the new one, never half of one. The folder is made if
-// missing. It is Stage, then Commit.
+// saved since Open), its entries of the domains h knows bounded with
+// those recorded since Open (see prune), the others' lines as they are
+// but those older than MaxAge. It writes a temporary file in the same
+// folder, readable by the user alone, and renames it over the file, so
+// that a crash leaves the old file or the new one, never half of one. The
+// folder is made if missing. It is Stage, then Commit.
+//
+// The lines of the domains h does not know are copied after a look at
+// their date alone: each run bounds the entries of the domains it
+// records, as it writes them, and a file only listclean writes has no
+// more to bound.
 func (h *History) Save(now time.Time) error {
 	st, err := h.Stage(now)
 	if err != nil {
@@ -421,20 +490,45 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
-	all, base := h.recs, h.read
-	if !h.unchanged(h.read) {
-		current, fi, err := h.readFile()
-		if err != nil {
-			return nil, err
-		}
-		all, base = append(current, h.recs[h.fresh:]...), fi
+	if h.err != nil {
+		return nil, fmt.Errorf("%w; the file was left as it was", h.err)
 	}
-	recs := prune(all, now, len(h.domains))
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
-	fi, err := writeTemp(tmp, func(w io.Writer) error { return h.write(w, recs) })
+	var recs []record
+	var base os.FileInfo
+	fi, err := writeTemp(tmp, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		bw.WriteString(header + "\n")
+		// The entries of the domains h knows, from the file as it is
+		// now, to bound with those recorded since; the others' lines
+		// as they are.
+		known := make([]record, 0, h.fresh+h.fresh/8) // as many as were loaded, as a rule
+		oldest := nanosOf(now.Add(-MaxAge))
+		var werr error
+		var err error
+		base, err = h.scanFile(func(e *entryLine) error {
+			if _, ok := h.domainNo[string(e.domain)]; ok {
+				known = append(known, h.record(e))
+				return nil
+			}
+			if e.at >= oldest {
+				bw.Write(e.text)
+				werr = bw.WriteByte('\n')
+			}
+			return werr
+		})
+		if err != nil {
+			return err
+		}
+		recs = prune(append(known, h.recs[h.fresh:]...), now, len(h.domains))
+		if err := h.writeRecords(bw, recs); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 	if err != nil {
 		os.Remove(tmp.Name())
 		return nil, fmt.Errorf("saving the domain history: %w", err)
@@ -478,7 +572,7 @@ func (st *Staged) Commit() error {
 		st.Discard()
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
-	h.recs, h.fresh, h.read = st.recs, len(st.recs), st.fi
+	h.recs, h.fresh = st.recs, len(st.recs)
 	h.index.Store(nil)
 	return nil
 }

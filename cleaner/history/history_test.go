@@ -1,8 +1,10 @@
 package history
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,12 +30,32 @@ func run(t *testing.T, path string, at time.Time, outcomes map[string]string) *H
 	if err != nil {
 		t.Fatal(err)
 	}
+	domains := slices.Collect(maps.Keys(outcomes))
+	if err := h.Load(domains); err != nil {
+		t.Fatal(err)
+	}
 	h.RecordRun(at, outcomes)
 	if err := h.Save(at); err != nil {
 		t.Fatal(err)
 	}
 	h, err = Open(path)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Load(domains); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// openLoaded opens the history at path and loads domains.
+func openLoaded(t *testing.T, path string, domains ...string) *History {
+	t.Helper()
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Load(domains); err != nil {
 		t.Fatal(err)
 	}
 	return h
@@ -122,10 +144,7 @@ func TestBounds(t *testing.T) {
 	if err := h.Save(day2); err != nil {
 		t.Fatal(err)
 	}
-	h, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h = openLoaded(t, path, "busy.example", "old.example")
 	if s := h.Domain("busy.example", 0); s.Runs != MaxRuns || !s.Since.Equal(day1.Add(4*time.Hour)) {
 		t.Errorf("busy.example keeps %d runs since %v, want the last %d", s.Runs, s.Since, MaxRuns)
 	}
@@ -151,19 +170,13 @@ func TestBounces(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The next run reads the same evidence again.
-	h, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h = openLoaded(t, path, "nowhere.example")
 	h.RecordBounces(day2, bounces)
 	h.RecordRun(day2, map[string]string{"nowhere.example": OutcomeNXDomain})
 	if err := h.Save(day2); err != nil {
 		t.Fatal(err)
 	}
-	h, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h = openLoaded(t, path, "nowhere.example")
 	s := h.Domain("nowhere.example", 3)
 	if len(s.Bounces) != 2 {
 		t.Fatalf("%d bounces recorded, want 2", len(s.Bounces))
@@ -194,10 +207,7 @@ func TestSaveMerges(t *testing.T) {
 	if err := b.Save(day1); err != nil {
 		t.Fatal(err)
 	}
-	h, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := openLoaded(t, path, "a.example", "b.example")
 	for _, d := range []string{"a.example", "b.example"} {
 		if h.Domain(d, 0).Runs != 1 {
 			t.Errorf("%s was lost when two runs saved", d)
@@ -247,9 +257,7 @@ func TestStage(t *testing.T) {
 	if files() != 1 {
 		t.Errorf("%d files after Commit, want the history alone", files())
 	}
-	if h, err = Open(path); err != nil {
-		t.Fatal(err)
-	}
+	h = openLoaded(t, path, "a.example", "b.example")
 	if s := h.Domain("a.example", 0); s.Runs != 2 {
 		t.Errorf("a.example: %d runs, want both", s.Runs)
 	}
@@ -275,9 +283,7 @@ func TestStageKeepsRecords(t *testing.T) {
 	if err := h.Save(day2); err != nil {
 		t.Fatal(err)
 	}
-	if h, err = Open(path); err != nil {
-		t.Fatal(err)
-	}
+	h = openLoaded(t, path, "earlier.example", "later.example", "other.example")
 	for d, runs := range map[string]int{"earlier.example": 1, "later.example": 1, "other.example": 1} {
 		if s := h.Domain(d, 0); s.Runs != runs {
 			t.Errorf("%s: %d runs, want %d", d, s.Runs, runs)
@@ -290,7 +296,10 @@ func TestCorruptFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("run,domain,source,outcome,at\nyesterday,x.example,dns,ok,\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Open(path)
+	h, err := Open(path)
+	if err == nil {
+		err = h.Load([]string{"x.example"})
+	}
 	if err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("a corrupt history: %v", err)
 	}
@@ -353,8 +362,14 @@ func TestDomainIndexFollowsRecords(t *testing.T) {
 	if s := h.Domain("gone.example", 0); s.Runs != 2 || s.Failed != 2 || len(s.Bounces) != 1 || s.Latest != OutcomeNXDomain {
 		t.Errorf("after Save and a bounce: %+v", s)
 	}
+	if s := h.Domain("other.example", 0); s.Runs != 0 {
+		t.Errorf("a domain the history did not load nor record: %+v", s)
+	}
+	if err := h.Load([]string{"other.example"}); err != nil {
+		t.Fatal(err)
+	}
 	if s := h.Domain("other.example", 0); s.Runs != 1 || s.Latest != OutcomeDNSError {
-		t.Errorf("the entry Save merged in: %+v", s)
+		t.Errorf("the entry Save merged in, loaded since: %+v", s)
 	}
 }
 
@@ -398,9 +413,12 @@ func TestFileIsGocsvTable(t *testing.T) {
 		recs = append(recs, r)
 	}
 	var file strings.Builder
-	if err := h.write(&file, recs); err != nil {
+	bw := bufio.NewWriter(&file)
+	bw.WriteString(header + "\n")
+	if err := h.writeRecords(bw, recs); err != nil {
 		t.Fatal(err)
 	}
+	bw.Flush()
 	var fromGocsv []Entry
 	if err := gocsv.UnmarshalString(file.String(), &fromGocsv); err != nil {
 		t.Fatal(err)
@@ -413,7 +431,11 @@ func TestFileIsGocsvTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	h = newHistory("")
-	recs, err = h.parse(bytes.NewReader(written), int64(len(written)))
+	recs = nil
+	err = scan(bytes.NewReader(written), func(e *entryLine) error {
+		recs = append(recs, h.record(e))
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +452,9 @@ func sameEntry(a, b Entry) bool {
 	return a.Run.Equal(b.Run) && a.At.Equal(b.At) && a.Domain == b.Domain && a.Source == b.Source && a.Outcome == b.Outcome
 }
 
-// TestNotAHistory refuses a file that is not a history, naming the line.
+// TestNotAHistory refuses a file that is not a history, naming the line:
+// Open when its first line is not the header, Load when another line is
+// not an entry.
 func TestNotAHistory(t *testing.T) {
 	for name, text := range map[string]string{
 		"another table":  "email,name\njo@example.com,Jo\n",
@@ -442,44 +466,66 @@ func TestNotAHistory(t *testing.T) {
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Open(path)
+		// Open reads the first line, Load the others.
+		h, err := Open(path)
+		if err == nil {
+			err = h.Load([]string{"gone.example"})
+		}
 		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "delete the file to start a new one") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
 
-// BenchmarkOpenRecordSave: a run over a list of 50,000 domains with a
-// full history (8 runs of each, 400,000 entries): Open, RecordRun, Save.
+// BenchmarkOpenRecordSave: a run over a list of 50,000 domains: Open,
+// Load, RecordRun, Save. "full": the history holds the list's domains
+// alone, 8 runs of each (400,000 entries); "bigger": it holds 200,000
+// domains of other lists too, one run of each, as after a few lists.
 func BenchmarkOpenRecordSave(b *testing.B) {
 	const domains = 50000
-	path := filepath.Join(b.TempDir(), "domains.csv")
-	outcomes := make(map[string]string, domains)
-	for i := range domains {
-		outcomes[fmt.Sprintf("domain%d.example", i)] = OutcomeOK
-	}
-	start := time.Now().Add(-9 * time.Hour)
-	h, err := Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for run := range MaxRuns {
-		h.RecordRun(start.Add(time.Duration(run)*time.Hour), outcomes)
-	}
-	if err := h.Save(start.Add(8 * time.Hour)); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for i := range b.N {
-		h, err := Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		now := start.Add(8*time.Hour + time.Duration(i)*time.Minute)
-		h.RecordRun(now, outcomes)
-		if err := h.Save(now); err != nil {
-			b.Fatal(err)
-		}
+	for _, bc := range []struct {
+		name         string
+		runs, others int
+	}{{"full", MaxRuns, 0}, {"bigger", 1, 200_000}} {
+		b.Run(bc.name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "domains.csv")
+			outcomes := make(map[string]string, domains)
+			for i := range domains {
+				outcomes[fmt.Sprintf("domain%d.example", i)] = OutcomeOK
+			}
+			list := slices.Collect(maps.Keys(outcomes))
+			others := make(map[string]string, bc.others)
+			for i := range bc.others {
+				others[fmt.Sprintf("other%d.example", i)] = OutcomeOK
+			}
+			start := time.Now().Add(-9 * time.Hour)
+			h, err := Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h.RecordRun(start, others)
+			for run := range bc.runs {
+				h.RecordRun(start.Add(time.Duration(run)*time.Hour), outcomes)
+			}
+			if err := h.Save(start.Add(8 * time.Hour)); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				h, err := Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := h.Load(list); err != nil {
+					b.Fatal(err)
+				}
+				now := start.Add(8*time.Hour + time.Duration(i)*time.Minute)
+				h.RecordRun(now, outcomes)
+				if err := h.Save(now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -505,42 +551,101 @@ func TestDayNumber(t *testing.T) {
 	}
 }
 
-// TestSize: Size is about what a history read holds once its domains are
-// recorded again and summed up, within a factor of one and a half either
-// way: the memory limit of a run counts on it.
-func TestSize(t *testing.T) {
+// TestLoadHoldsItsDomainsAlone: a history holds the entries of the
+// domains loaded and those recorded, and Save copies every other line of
+// the file as it was: a run of a small list neither holds nor loses what
+// the runs of bigger lists left.
+func TestLoadHoldsItsDomainsAlone(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "domains.csv")
 	outcomes := map[string]string{}
-	for i := range 20_000 {
+	for i := range 2_000 {
 		outcomes[fmt.Sprintf("domain-%d.example", i)] = OutcomeOK
 	}
-	h := run(t, path, day1, outcomes)
-	for k := range MaxRuns - 1 {
-		h.RecordRun(day2.Add(time.Duration(k)*time.Hour), outcomes)
-	}
-	if err := h.Save(day2.Add(MaxRuns * time.Hour)); err != nil {
+	outcomes["odd,\"name\".example"] = OutcomeNXDomain // a quoted line, copied as it is
+	run(t, path, day1, outcomes)
+	before, err := os.ReadFile(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	h = nil
-	var ms runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	before := ms.HeapAlloc
+	// Another domain's line older than MaxAge: the next Save drops it.
+	ancient := day1.Add(-MaxAge - time.Hour).Format(time.RFC3339Nano)
+	if err := os.WriteFile(path, append(slices.Clip(before), ancient+",ancient.example,dns,ok,"+ancient+"\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	h, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	size := h.Size()
-	h.RecordRun(day2.Add(MaxRuns*time.Hour), outcomes)
-	for d := range outcomes {
-		h.Domain(d, MaxRuns)
+	if len(h.recs) != 0 || len(h.domains) != 0 {
+		t.Fatalf("Open holds %d entries of %d domains, want none", len(h.recs), len(h.domains))
 	}
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	held := int64(ms.HeapAlloc - before)
-	runtime.KeepAlive(h)
-	if size < held*2/3 || size > held*3/2 {
-		t.Errorf("Size %.1f MiB, held %.1f MiB", float64(size)/(1<<20), float64(held)/(1<<20))
+	mine := map[string]string{"domain-7.example": OutcomeNXDomain, "new.example": OutcomeOK}
+	if err := h.Load([]string{"Domain-7.example.", "new.example"}); err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("%d records of %d domains: Size %.1f MiB, held %.1f MiB", len(h.recs), len(h.domains), float64(size)/(1<<20), float64(held)/(1<<20))
+	if len(h.recs) != 1 || len(h.domains) != 1 {
+		t.Errorf("Load holds %d entries of %d domains, want domain-7.example's one", len(h.recs), len(h.domains))
+	}
+	if got := h.Domain("domain-7.example", MaxRuns); got.Runs != 1 {
+		t.Errorf("domain-7.example: %+v, want its run of day 1", got)
+	}
+	h.RecordRun(day2, mine)
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, line := range strings.SplitAfter(string(after), "\n") {
+		kept[line] = true
+	}
+	if strings.Contains(string(after), "ancient.example") {
+		t.Error("a line older than MaxAge was kept")
+	}
+	for _, line := range strings.SplitAfter(string(before), "\n") {
+		if !kept[line] {
+			t.Errorf("the line %q is gone", line)
+		}
+	}
+	h, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Load([]string{"domain-7.example", "new.example", "domain-8.example", "odd,\"name\".example"}); err != nil {
+		t.Fatal(err)
+	}
+	for d, runs := range map[string]int{"domain-7.example": 2, "new.example": 1, "domain-8.example": 1, "odd,\"name\".example": 1} {
+		if got := h.Domain(d, MaxRuns); got.Runs != runs {
+			t.Errorf("%s after the second run: %+v, want %d runs", d, got, runs)
+		}
+	}
+}
+
+// TestLoadFailureLeavesFile: a file that another program spoiled after
+// Open cannot be loaded, and Save then leaves it as it is rather than
+// write what it could not read.
+func TestLoadFailureLeavesFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	run(t, path, day1, map[string]string{"a.example": OutcomeOK})
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoilt := []byte(header + "\nnot,an,entry\n")
+	if err := os.WriteFile(path, spoilt, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Load([]string{"a.example"}); err == nil {
+		t.Error("Load read a file that is not a history")
+	}
+	h.RecordRun(day2, map[string]string{"a.example": OutcomeOK})
+	if err := h.Save(day2); err == nil {
+		t.Error("Save wrote a history it could not read")
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, spoilt) {
+		t.Errorf("the file became %q", now)
+	}
 }
