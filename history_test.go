@@ -249,3 +249,40 @@ func TestHistoryKeptWhenExportFails(t *testing.T) {
 		t.Errorf("beside the history: %v (%v), want nothing", entries, err)
 	}
 }
+
+// TestHistorySpoiltMidway: a history whose first line is its header but
+// a later line is not an entry (another program wrote it) is read while
+// the checks run: the run goes on without it, says so and leaves the file
+// as it is; with -drop-persistent, which needs it, the run stops and
+// writes nothing.
+func TestHistorySpoiltMidway(t *testing.T) {
+	t.Parallel()
+	hist := filepath.Join(t.TempDir(), "domains.csv")
+	historyRun(t, historyZone, hist)
+	good, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoilt := append(good, "yesterday,alderbrook.org,dns,ok,yesterday\n"...)
+	writeFile(t, hist, spoilt)
+
+	stderr, _ := historyRun(t, historyZoneFixed, hist)
+	if !strings.Contains(stderr, "is not an entry") || !strings.Contains(stderr, "neither reads nor records a domain history") {
+		t.Errorf("the run did not say the history could not be read:\n%s", stderr)
+	}
+	if after, err := os.ReadFile(hist); err != nil || !bytes.Equal(after, spoilt) {
+		t.Errorf("the run rewrote a history it could not read (%v):\n%s", err, after)
+	}
+
+	srv := startZone(t, historyZoneFixed)
+	dir := t.TempDir()
+	input := writeFile(t, filepath.Join(dir, "list.csv"), []byte(historyList))
+	before := takeSnapshot(t, dir)
+	res := runCLI(t, runBudget, "-batch", "-dns", srv.Addr(), "-timeout", "200ms", "-retries", "0", "-history", hist, "-drop-persistent", input)
+	if res.code != 1 || !strings.Contains(res.stderr, "-drop-persistent needs it") {
+		t.Errorf("-drop-persistent with a spoilt history: exit %d, want 1\n%s", res.code, res.stderr)
+	}
+	if d := before.diff(takeSnapshot(t, dir)); d != "" {
+		t.Errorf("-drop-persistent with a spoilt history wrote: %s", d)
+	}
+}

@@ -553,6 +553,14 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 	if err := <-proof; err != nil && !errors.Is(err, resolver.ErrNoAnswer) {
 		return untrusted(err)
 	}
+	if hist != nil && hist.Err() != nil {
+		// Its first line was read at the start, the rest with the checks.
+		if c.dropPersistent {
+			return fmt.Errorf("%w: -drop-persistent needs it; nothing was written", hist.Err())
+		}
+		fmt.Fprintf(stderr, "warning: %s; this run neither reads nor records a domain history (-history off says so)\n", printable.String(hist.Err().Error()))
+		hist = nil
+	}
 	var staged *history.Pending
 	if hist != nil {
 		// Written beside its file while export writes the outputs, and
