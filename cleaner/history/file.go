@@ -67,7 +67,7 @@ func scan(r io.Reader, each func(e *entryLine) error) error {
 	if err == io.EOF && len(bytes.TrimSpace(first)) == 0 {
 		return nil
 	}
-	if string(bytes.TrimRight(first, "\r\n")) != header {
+	if string(trimEOL(first)) != header {
 		return fmt.Errorf("%w: its first line is not %q", errNotHistory, header)
 	}
 	var runs, ats timeCache
@@ -78,7 +78,7 @@ func scan(r io.Reader, each func(e *entryLine) error) error {
 		if text, err = next(); err != nil && err != io.EOF {
 			return err
 		}
-		text = bytes.TrimRight(text, "\r\n")
+		text = trimEOL(text)
 		if len(text) == 0 && err == io.EOF {
 			break
 		}
@@ -98,7 +98,7 @@ func scan(r io.Reader, each func(e *entryLine) error) error {
 				if err != nil && err != io.EOF {
 					return err
 				}
-				text = append(append(text, '\n'), bytes.TrimRight(more, "\r\n")...)
+				text = append(append(text, '\n'), trimEOL(more)...)
 				line++
 			}
 			r := csv.NewReader(bytes.NewReader(text))
@@ -154,19 +154,24 @@ func entryOf(runs, ats *timeCache, f [5][]byte) (entryLine, bool) {
 	return e, okRun && okAt && e.run != 0 && len(e.domain) > 0 && len(e.outcome) > 0
 }
 
-// record returns e as a record of h, its domain and outcome numbered in
-// h's tables.
-func (h *History) record(e *entryLine) record {
-	r := record{run: e.run, at: e.at, bounce: e.bounce}
+// recordOf returns e as a record of h, of the domain numbered n, its
+// outcome numbered in h's table.
+func (h *History) recordOf(n int32, e *entryLine) record {
+	r := record{run: e.run, at: e.at, domain: n, bounce: e.bounce}
 	// Looked up without a string made of the bytes, unless new.
 	var ok bool
-	if r.domain, ok = h.domainNo[string(e.domain)]; !ok {
-		r.domain = h.domainID(string(e.domain))
-	}
 	if r.outcome, ok = h.textNo[string(e.outcome)]; !ok {
 		r.outcome = h.textID(string(e.outcome))
 	}
 	return r
+}
+
+// trimEOL returns b without the line end at its end.
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // A timeCache parses the times of a file, and writes those of its

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -140,9 +139,9 @@ type History struct {
 	// recs, which are only ever added to its end: Save adds them to the
 	// file's.
 	fresh int
-	// loaded are the domains Load read the records of: it does not read
-	// them twice.
-	loaded map[string]bool
+	// loaded tells, by number, the domains Load read the records of: it
+	// does not read them twice.
+	loaded []bool
 	// err is why Load could not read the file: Save then leaves it as it
 	// is rather than write what it does not know.
 	err error
@@ -195,7 +194,7 @@ type record struct {
 }
 
 func newHistory(path string) *History {
-	return &History{path: path, loaded: make(map[string]bool), domainNo: make(map[string]int32), textNo: make(map[string]int32)}
+	return &History{path: path, domainNo: make(map[string]int32), textNo: make(map[string]int32)}
 }
 
 // domainID returns the number of domain in h's table, adding it if new.
@@ -267,24 +266,43 @@ func (h *History) Load(domains []string) error {
 	if h.err != nil {
 		return h.err
 	}
-	want := make(map[string]bool, len(domains))
+	// Each domain is numbered first, so that each line takes one look-up:
+	// the domains of the list, most of them never in the file, are those
+	// Save tells from the others.
+	h.domainNo = growMap(h.domainNo, len(domains))
+	want := make([]bool, len(h.domains), len(h.domains)+len(domains))
+	wanted := 0
 	for _, d := range domains {
-		if nd := normDomain(d); nd != "" && !h.loaded[nd] {
-			want[nd] = true
+		nd := normDomain(d)
+		if nd == "" {
+			continue
 		}
+		n, ok := h.domainNo[nd]
+		if !ok {
+			n = int32(len(h.domains))
+			h.domains = append(h.domains, nd) // the caller's, not the file's text
+			h.domainNo[nd] = n
+			want = append(want, false)
+		}
+		if int(n) < len(h.loaded) && h.loaded[n] || want[n] {
+			continue
+		}
+		want[n] = true
+		wanted++
 	}
-	if len(want) == 0 {
+	if wanted == 0 {
 		return nil
 	}
 	// Room for as many entries as the file may hold of the domains (a
-	// line takes 70 to 90 bytes), given back if far fewer.
+	// line takes 70 to 90 bytes), given back if far fewer, and for one
+	// more each: the run's, which RecordRun adds.
 	var recs []record
 	if fi, err := os.Stat(h.path); err == nil {
-		recs = make([]record, 0, min(fi.Size()/64, int64(len(want))*MaxRuns))
+		recs = make([]record, 0, min(fi.Size()/64, int64(wanted)*MaxRuns)+int64(wanted))
 	}
 	_, err := h.scanFile(func(e *entryLine) error {
-		if want[string(e.domain)] {
-			recs = append(recs, h.record(e))
+		if n, ok := h.domainNo[string(e.domain)]; ok && int(n) < len(want) && want[n] {
+			recs = append(recs, h.recordOf(n, e))
 		}
 		return nil
 	})
@@ -292,13 +310,12 @@ func (h *History) Load(domains []string) error {
 		h.err = err
 		return err
 	}
-	if cap(recs) > 2*len(recs) {
-		recs = slices.Clone(recs)
+	if cap(recs) > 2*len(recs)+wanted {
+		recs = append(make([]record, 0, len(recs)+wanted), recs...)
 	}
-	if len(h.loaded) == 0 {
-		h.loaded = want
-	} else {
-		maps.Copy(h.loaded, want)
+	h.loaded = append(h.loaded, make([]bool, len(h.domains)-len(h.loaded))...)
+	for n, w := range want {
+		h.loaded[n] = h.loaded[n] || w
 	}
 	// Before those recorded since, as they would be in the file.
 	if len(h.recs) > 0 {
@@ -308,6 +325,14 @@ func (h *History) Load(domains []string) error {
 	h.recs, h.fresh = recs, h.fresh+len(recs)-len(h.recs)
 	h.index.Store(nil)
 	return nil
+}
+
+// growMap returns m, or a map with room for n when m is empty.
+func growMap(m map[string]int32, n int) map[string]int32 {
+	if len(m) == 0 {
+		return make(map[string]int32, n)
+	}
+	return m
 }
 
 // Err returns why Load could not read the file, or nil.
@@ -510,8 +535,8 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 		var werr error
 		var err error
 		base, err = h.scanFile(func(e *entryLine) error {
-			if _, ok := h.domainNo[string(e.domain)]; ok {
-				known = append(known, h.record(e))
+			if n, ok := h.domainNo[string(e.domain)]; ok {
+				known = append(known, h.recordOf(n, e))
 				return nil
 			}
 			if e.at >= oldest {

@@ -433,7 +433,7 @@ func TestFileIsGocsvTable(t *testing.T) {
 	h = newHistory("")
 	recs = nil
 	err = scan(bytes.NewReader(written), func(e *entryLine) error {
-		recs = append(recs, h.record(e))
+		recs = append(recs, h.recordOf(h.domainID(string(e.domain)), e))
 		return nil
 	})
 	if err != nil {
@@ -584,8 +584,8 @@ func TestLoadHoldsItsDomainsAlone(t *testing.T) {
 	if err := h.Load([]string{"Domain-7.example.", "new.example"}); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.recs) != 1 || len(h.domains) != 1 {
-		t.Errorf("Load holds %d entries of %d domains, want domain-7.example's one", len(h.recs), len(h.domains))
+	if len(h.recs) != 1 || len(h.domains) != 2 {
+		t.Errorf("Load holds %d entries and %d domains, want domain-7.example's one entry and the two domains loaded", len(h.recs), len(h.domains))
 	}
 	if got := h.Domain("domain-7.example", MaxRuns); got.Runs != 1 {
 		t.Errorf("domain-7.example: %+v, want its run of day 1", got)
