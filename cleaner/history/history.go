@@ -598,6 +598,9 @@ func (st *Staged) Commit() error {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
 	h.recs, h.fresh = st.recs, len(st.recs)
+	// They are the file's entries of every domain h knows, loaded or
+	// only recorded: Load does not read them again.
+	h.loaded = slices.Repeat([]bool{true}, len(h.domains))
 	h.index.Store(nil)
 	return nil
 }
