@@ -34,7 +34,8 @@ type DomainHistory struct {
 // (5.1.2, 5.1.10, 5.4.4). Then it reads back what h says of each domain of
 // the list, for the rows' details (Detail), the summary (Summarize) and
 // the policy (Row.Persistent). run is when the run started. The caller
-// saves h.
+// saves h. A history that cannot be read (history.History.Err) is
+// neither recorded in nor read back: the run goes as without one.
 //
 // Call it once the rows are judged; they are not judged again.
 // JudgeAndRemember does both.
@@ -79,7 +80,12 @@ func (s *Session) recall(h *history.History, run time.Time) recalled {
 	if s.suppress != nil {
 		bounces = s.suppress.bounces()
 	}
-	s.loadHistory(h, bounces) // unless CheckAndRemember did
+	// Loaded unless CheckAndRemember did. A history that cannot be read
+	// is not saved either (Save says so): the run goes as without one,
+	// with nothing of its own read back.
+	if s.loadHistory(h, bounces) != nil {
+		return recalled{}
+	}
 	outcomes := make(map[string]string, len(s.results))
 	for _, d := range s.domains {
 		if r, ok := s.results[d]; ok {
@@ -125,9 +131,8 @@ func (s *Session) recall(h *history.History, run time.Time) recalled {
 }
 
 // loadHistory loads what h holds of the session's domains and of those
-// of bounces (see history.History.Load). A history that cannot be read is
-// not saved either (Save says so): the run goes on without it.
-func (s *Session) loadHistory(h *history.History, bounces []history.Bounce) {
+// of bounces (see history.History.Load), and returns why it could not.
+func (s *Session) loadHistory(h *history.History, bounces []history.Bounce) error {
 	domains := s.domains
 	if len(bounces) > 0 {
 		domains = slices.Clone(domains)
@@ -135,7 +140,7 @@ func (s *Session) loadHistory(h *history.History, bounces []history.Bounce) {
 			domains = append(domains, b.Domain)
 		}
 	}
-	h.Load(domains)
+	return h.Load(domains)
 }
 
 // apply gives the session what the history says, and marks the judged

@@ -242,6 +242,50 @@ func TestRemember(t *testing.T) {
 	}
 }
 
+// TestRememberUnreadableHistory: a history whose first line is its header
+// but a later line is not an entry fails to load while the list is
+// checked. The run then goes as without a history, as the warning of the
+// command says: nothing read back of the run's own bounces or outcomes
+// either, in the summary, the details or the policy.
+func TestRememberUnreadableHistory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	day1 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	h, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RecordRun(day1, map[string]string{"gone.com": "nxdomain", "flaky.com": "dns_error"})
+	if err := h.Save(day1); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("yesterday,gone.com,dns,ok,yesterday\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	s := NewSession(readString(t, sessionList), true)
+	s.Suppress(loadEvidence(t, sessionEvidence))
+	if h, err = history.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	s.CheckAndRemember(t.Context(), startChecker(t, sessionZone), nil, h, day1.Add(48*time.Hour))
+	if h.Err() == nil {
+		t.Fatal("the spoilt history was read")
+	}
+	if sum := s.Summarize(); len(sum.History) != 0 || sum.Persistent != 0 {
+		t.Errorf("a history that could not be read says %+v (%d persistent)", sum.History, sum.Persistent)
+	}
+	for i := range s.Rows {
+		if d := s.Detail(i); strings.Contains(d, "bounce with") || strings.Contains(d, " runs") {
+			t.Errorf("row %d detail %q quotes a history that could not be read", i+1, d)
+		}
+	}
+}
+
 // TestJudgeAndRemember: judging while the history is read gives what
 // judging, then remembering, gives: the same rows, details and summary,
 // for a list of enough rows and domains to be judged and summed up on

@@ -254,9 +254,10 @@ func Open(path string) (*History, error) {
 }
 
 // Load reads the file's entries of domains (as RecordRun and Domain take
-// them): RecordBounces, Domain and Save know those of the domains loaded
-// alone, and those recorded since. The domains loaded before are not read
-// again. It may run while the caller does other work, but nothing else may
+// them): Domain, and RecordBounces, which records no bounce twice, know
+// those of the domains loaded alone, and those recorded since. (Save
+// reads the file again, for every domain h knows.) The domains loaded
+// before, or saved, are not read again. It may run while the caller does other work, but nothing else may
 // use h meanwhile.
 //
 // When the file cannot be read (a line that is not an entry), Load
@@ -468,7 +469,7 @@ func (h *History) domainRecords(domain string) []int32 {
 		h.indexMu.Unlock()
 	}
 	if int(n) >= len(ix.start)-1 {
-		return nil // numbered since (a file read again by Save), with no record in recs
+		return nil // numbered since, with no record in recs (a bounce recorded before)
 	}
 	return ix.at[ix.start[n]:ix.start[n+1]]
 }
@@ -598,6 +599,9 @@ func (st *Staged) Commit() error {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
 	h.recs, h.fresh = st.recs, len(st.recs)
+	// They are the file's entries of every domain h knows, loaded or
+	// only recorded: Load does not read them again.
+	h.loaded = slices.Repeat([]bool{true}, len(h.domains))
 	h.index.Store(nil)
 	return nil
 }
@@ -650,9 +654,11 @@ func (p *Pending) Discard() {
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
 // domains is how many domains the records number. recs is left as it is.
 //
-// The records are sorted by run and date (a file's are in that order
-// already, followed by the few of this run), then gone through latest
-// first, counting each domain's by its number.
+// The records are sorted by run and date (those of a list's domains are
+// in that order in a file its run saved, followed by the few of this run;
+// a list of domains saved by the runs of other lists in between needs a
+// sort), then gone through latest first, counting each domain's by its
+// number.
 func prune(recs []record, now time.Time, domains int) []record {
 	byRun := func(a, b record) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.at, b.at)) }
 	if !slices.IsSortedFunc(recs, byRun) {

@@ -649,3 +649,27 @@ func TestLoadFailureLeavesFile(t *testing.T) {
 		t.Errorf("the file became %q", now)
 	}
 }
+
+// TestLoadAfterSave: after Save, h holds the file's entries of every
+// domain it knows, loaded or only recorded (RecordRun does not need
+// Load), so a Load of such a domain afterwards does not read them again:
+// Domain counts each run once. (package cleaner loads every domain before
+// it records it: this is Load's word, "not read again", kept.)
+func TestLoadAfterSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	run(t, path, day1, map[string]string{"x.example": OutcomeNXDomain})
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RecordRun(day2, map[string]string{"x.example": OutcomeNXDomain}) // recorded, not loaded
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Load([]string{"x.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Domain("x.example", 0); got.Runs != 2 {
+		t.Errorf("x.example after Save and Load: %d runs, want the file's 2", got.Runs)
+	}
+}

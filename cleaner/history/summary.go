@@ -37,9 +37,10 @@ type Summary struct {
 }
 
 // Domain sums up what the history says of domain, from its last n DNS
-// outcomes (all kept when n <= 0) and its bounces. Record the current
-// run first for the summary to include it. Several goroutines may call
-// it at once, as long as none records or saves meanwhile.
+// outcomes (all kept when n <= 0) and its bounces: nothing of the file's
+// unless domain was loaded (Load) or saved. Record the current run first
+// for the summary to include it. Several goroutines may call it at once,
+// as long as none loads, records or saves meanwhile.
 func (h *History) Domain(domain string, n int) Summary {
 	s := Summary{Domain: normDomain(domain)}
 	// The records are gone through as they are held, 32 bytes without a
