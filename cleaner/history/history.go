@@ -254,11 +254,12 @@ func Open(path string) (*History, error) {
 }
 
 // Load reads the file's entries of domains (as RecordRun and Domain take
-// them): Domain, and RecordBounces, which records no bounce twice, know
-// those of the domains loaded alone, and those recorded since. (Save
-// reads the file again, for every domain h knows.) The domains loaded
-// before, or saved, are not read again. It may run while the caller does other work, but nothing else may
-// use h meanwhile.
+// them), bounded as Save bounds them (see prune): Domain, and
+// RecordBounces, which records no bounce twice, know those of the domains
+// loaded alone, and those recorded since. (Save reads the file again, for
+// every domain h knows.) The domains loaded before, or saved, are not read
+// again. It may run while the caller does other work, but nothing else
+// may use h meanwhile.
 //
 // When the file cannot be read (a line that is not an entry), Load
 // returns why, and so does Err from then on; Save then leaves the file as
@@ -311,7 +312,11 @@ func (h *History) Load(domains []string) error {
 		h.err = err
 		return err
 	}
-	if cap(recs) > 2*len(recs)+wanted {
+	// Bounded as Save bounds them: a file that listclean alone wrote is,
+	// but one written by hand may hold more of a domain than Save keeps,
+	// which Domain would count.
+	recs = prune(recs, time.Now(), len(h.domains))
+	if cap(recs) < len(recs)+wanted {
 		recs = append(make([]record, 0, len(recs)+wanted), recs...)
 	}
 	h.loaded = append(h.loaded, make([]bool, len(h.domains)-len(h.loaded))...)
@@ -334,6 +339,14 @@ func growMap(m map[string]int32, n int) map[string]int32 {
 		return make(map[string]int32, n)
 	}
 	return m
+}
+
+// Verify reads the whole file to see that every line is an entry, as
+// Load would, and returns why not: for a caller that must know before
+// its run starts rather than once Load runs.
+func (h *History) Verify() error {
+	_, err := h.scanFile(func(*entryLine) error { return nil })
+	return err
 }
 
 // Err returns why Load could not read the file, or nil.

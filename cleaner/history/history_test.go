@@ -466,9 +466,12 @@ func TestNotAHistory(t *testing.T) {
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		// Open reads the first line, Load the others.
+		// Open reads the first line, Load or Verify the others.
 		h, err := Open(path)
 		if err == nil {
+			if verr := h.Verify(); verr == nil {
+				t.Errorf("%s: Verify found nothing wrong", name)
+			}
 			err = h.Load([]string{"gone.example"})
 		}
 		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "delete the file to start a new one") {
@@ -671,5 +674,36 @@ func TestLoadAfterSave(t *testing.T) {
 	}
 	if got := h.Domain("x.example", 0); got.Runs != 2 {
 		t.Errorf("x.example after Save and Load: %d runs, want the file's 2", got.Runs)
+	}
+}
+
+// TestLoadBoundsAHandMadeFile: a file written by hand may hold more of a
+// domain than Save keeps, and two outcomes of one run; Load bounds them
+// as Save would, so that Domain says of it what it says once saved.
+func TestLoadBoundsAHandMadeFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	var b strings.Builder
+	b.WriteString(header + "\n")
+	for i := range MaxRuns + 4 {
+		at := day1.Add(time.Duration(i) * time.Hour).Format(time.RFC3339Nano)
+		fmt.Fprintf(&b, "%s,many.example,dns,nxdomain,%s\n", at, at)
+		if i == MaxRuns+3 {
+			fmt.Fprintf(&b, "%s,many.example,dns,nxdomain,%s\n", at, at) // the same run twice
+		}
+		fmt.Fprintf(&b, "%s,many.example,bounce,5.4.4,%s\n", at, day1.Add(-time.Duration(i)*time.Hour).Format(time.RFC3339Nano))
+	}
+	writeFile(t, path, b.String())
+	h := openLoaded(t, path, "many.example")
+	s := h.Domain("many.example", MaxRuns+4)
+	if s.Runs != MaxRuns || len(s.Bounces) != MaxBounces {
+		t.Errorf("Load holds %d runs and %d bounces of a hand-made file's 12 each, want %d and %d", s.Runs, len(s.Bounces), MaxRuns, MaxBounces)
+	}
+}
+
+// writeFile writes text to the file at path.
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
