@@ -294,6 +294,15 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 	if err == nil {
 		h, err = history.Open(path)
 	}
+	if err == nil && (c.dropPersistent || !c.batch) {
+		// Open reads the first line; a batch run reads the rest while
+		// it checks the domains, and says then if it cannot. A run that
+		// removes rows by the history must know before it starts, and
+		// the terminal UI would only know after the checks.
+		if err = h.Verify(); err != nil {
+			h = nil
+		}
+	}
 	switch {
 	case err != nil && c.dropPersistent:
 		return nil, nil, fmt.Errorf("%w: -drop-persistent needs it", err)
