@@ -41,6 +41,7 @@ type entryLine struct {
 	bounce          bool
 	domain, outcome []byte
 	text            []byte // the line as written, without its line end
+	start, end      int64  // where the line starts in the file, and where the next does
 }
 
 // scan reads a file's content from r a line at a time and calls each with
@@ -50,6 +51,7 @@ type entryLine struct {
 func scan(r io.Reader, each func(e *entryLine) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var long []byte // a line longer than br's buffer, gathered
+	var read int64  // bytes read so far
 	next := func() ([]byte, error) {
 		b, err := br.ReadSlice('\n')
 		for err == bufio.ErrBufferFull {
@@ -58,6 +60,7 @@ func scan(r io.Reader, each func(e *entryLine) error) error {
 			long = append(long, b...)
 			b = long
 		}
+		read += int64(len(b))
 		return b, err
 	}
 	first, err := next()
@@ -75,6 +78,7 @@ func scan(r io.Reader, each func(e *entryLine) error) error {
 	var e entryLine // one for all the lines: each must not keep it
 	for line := 2; err == nil; line++ {
 		var text []byte
+		start := read
 		if text, err = next(); err != nil && err != io.EOF {
 			return err
 		}
@@ -109,7 +113,7 @@ func scan(r io.Reader, each func(e *entryLine) error) error {
 		if !ok {
 			return fmt.Errorf("%w: line %d is not an entry", errNotHistory, line)
 		}
-		e.text = text
+		e.text, e.start, e.end = text, start, read
 		if err := each(&e); err != nil {
 			return err
 		}

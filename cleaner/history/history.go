@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -145,6 +146,15 @@ type History struct {
 	// err is why Load could not read the file: Save then leaves it as it
 	// is rather than write what it does not know.
 	err error
+	// others is where the file (as othersOf describes it) holds the lines
+	// of the domains h has not loaded, as ranges of bytes, the earliest
+	// date among them othersOldest; nil othersOf when not known. Save
+	// copies those ranges as they are while the file has not changed and
+	// none of the lines is too old, rather than read it all again: the
+	// entries of the domains loaded are in recs.
+	others       []byteRange
+	othersOf     *os.FileInfo
+	othersOldest int64
 
 	domains  []string // each domain once, by its number in records
 	domainNo map[string]int32
@@ -302,15 +312,26 @@ func (h *History) Load(domains []string) error {
 	if fi, err := os.Stat(h.path); err == nil {
 		recs = make([]record, 0, min(fi.Size()/64, int64(wanted)*MaxRuns)+int64(wanted))
 	}
-	_, err := h.scanFile(func(e *entryLine) error {
+	var others []byteRange
+	othersOldest := int64(math.MaxInt64)
+	fi, err := h.scanFile(func(e *entryLine) error {
 		if n, ok := h.domainNo[string(e.domain)]; ok && int(n) < len(want) && want[n] {
 			recs = append(recs, h.recordOf(n, e))
+			return nil
 		}
+		others = addRange(others, byteRange{e.start, e.end})
+		othersOldest = min(othersOldest, e.at)
 		return nil
 	})
 	if err != nil {
 		h.err = err
 		return err
+	}
+	// Only the first Load's: the lines of the domains of a later one are
+	// among them.
+	h.others, h.othersOf, h.othersOldest = nil, nil, 0
+	if len(h.loaded) == 0 && len(others) <= maxRanges {
+		h.others, h.othersOf, h.othersOldest = others, &fi, othersOldest
 	}
 	// Bounded as Save bounds them: a file that listclean alone wrote is,
 	// but one written by hand may hold more of a domain than Save keeps,
@@ -541,28 +562,13 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 	fi, err := writeTemp(tmp, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		bw.WriteString(header + "\n")
-		// The entries of the domains h knows, from the file as it is
-		// now, to bound with those recorded since; the others' lines
-		// as they are.
-		known := make([]record, 0, h.fresh+h.fresh/8) // as many as were loaded, as a rule
 		oldest := nanosOf(now.Add(-MaxAge))
-		var werr error
+		var all []record
 		var err error
-		base, err = h.scanFile(func(e *entryLine) error {
-			if n, ok := h.domainNo[string(e.domain)]; ok {
-				known = append(known, h.recordOf(n, e))
-				return nil
-			}
-			if e.at >= oldest {
-				bw.Write(e.text)
-				werr = bw.WriteByte('\n')
-			}
-			return werr
-		})
-		if err != nil {
+		if base, all, err = h.copyOthers(bw, oldest); err != nil {
 			return err
 		}
-		recs = prune(append(known, h.recs[h.fresh:]...), now, len(h.domains))
+		recs = prune(all, now, len(h.domains))
 		if err := h.writeRecords(bw, recs); err != nil {
 			return err
 		}
@@ -573,6 +579,80 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
 	return &Staged{h: h, now: now, tmp: tmp.Name(), recs: recs, fi: fi, base: base}, nil
+}
+
+// copyOthers writes to w the file's lines of the domains h does not know
+// that are not older than oldest, as they are, and returns the file they
+// were copied from (nil when there is none) and its entries of the
+// domains h knows followed by those recorded since, to bound. While the file is as Load read it, and h knows only
+// the domains it loaded, those are the ranges Load found, copied without
+// a look at them, and the entries loaded; else the file is read again.
+func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []record, error) {
+	if h.othersOf != nil && h.othersOldest >= oldest && h.knowsLoadedAlone() && h.unchanged(*h.othersOf) {
+		if len(h.others) == 0 {
+			return *h.othersOf, h.recs, nil
+		}
+		f, err := os.Open(h.path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading the domain history: %w", err)
+		}
+		defer f.Close()
+		// The file opened is the one Load read (a run puts a new one
+		// in place by renaming it), unless it changed just now.
+		if fi, err := f.Stat(); err == nil && os.SameFile(fi, *h.othersOf) && fi.Size() == (*h.othersOf).Size() && fi.ModTime().Equal((*h.othersOf).ModTime()) {
+			var last [1]byte
+			for _, r := range h.others {
+				if _, err := io.Copy(w, io.NewSectionReader(f, r.start, r.end-r.start)); err != nil {
+					return nil, nil, fmt.Errorf("reading the domain history: %w", err)
+				}
+				// The file's last line may have no line end.
+				if _, err := f.ReadAt(last[:], r.end-1); err != nil {
+					return nil, nil, fmt.Errorf("reading the domain history: %w", err)
+				}
+				if last[0] != '\n' {
+					w.WriteByte('\n')
+				}
+			}
+			return *h.othersOf, h.recs, nil
+		}
+	}
+	known := make([]record, 0, len(h.recs)+h.fresh/8) // as many as were loaded, as a rule
+	var werr error
+	base, err := h.scanFile(func(e *entryLine) error {
+		if n, ok := h.domainNo[string(e.domain)]; ok {
+			known = append(known, h.recordOf(n, e))
+			return nil
+		}
+		if e.at >= oldest {
+			w.Write(e.text)
+			werr = w.WriteByte('\n')
+		}
+		return werr
+	})
+	return base, append(known, h.recs[h.fresh:]...), err
+}
+
+// knowsLoadedAlone reports whether every domain h knows was loaded.
+func (h *History) knowsLoadedAlone() bool {
+	return len(h.loaded) == len(h.domains) && !slices.Contains(h.loaded, false)
+}
+
+// A byteRange is the bytes [start, end) of a file.
+type byteRange struct{ start, end int64 }
+
+// maxRanges is the most ranges Load keeps of the other domains' lines:
+// a file that listclean wrote holds them in one, before the entries of
+// the list it last saved; one written otherwise may interleave them line
+// by line, and is read again.
+const maxRanges = 1024
+
+// addRange adds r to rs, joining it to the last range when it follows it.
+func addRange(rs []byteRange, r byteRange) []byteRange {
+	if n := len(rs); n > 0 && rs[n-1].end == r.start {
+		rs[n-1].end = r.end
+		return rs
+	}
+	return append(rs, r)
 }
 
 // writeTemp writes a temporary file, readable by the user alone, syncs and
@@ -612,6 +692,7 @@ func (st *Staged) Commit() error {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
 	h.recs, h.fresh = st.recs, len(st.recs)
+	h.others, h.othersOf = nil, nil // a file of another layout
 	// They are the file's entries of every domain h knows, loaded or
 	// only recorded: Load does not read them again.
 	h.loaded = slices.Repeat([]bool{true}, len(h.domains))
@@ -706,6 +787,9 @@ func prune(recs []record, now time.Time, domains int) []record {
 		}
 		keep[i] = true
 		n++
+	}
+	if n == len(recs) {
+		return recs // all kept, as in a file that listclean wrote: no copy
 	}
 	out := make([]record, 0, n)
 	for i, r := range recs {

@@ -707,3 +707,61 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSaveCopiesOthersAsTheyAre: while the file is as Load read it, Save
+// copies the other domains' lines byte for byte (line ends, quotes, a
+// last line without one) rather than read them again; once another run
+// has saved, it reads the file again and keeps that run's entries too.
+func TestSaveCopiesOthersAsTheyAre(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	at := day1.Format(time.RFC3339Nano)
+	others := []string{
+		at + ",crlf.example,dns,ok," + at + "\r\n",
+		at + ",\"odd,name.example\",bounce,5.4.4," + at + "\n",
+		at + ",\"two\nlines.example\",dns,nxdomain," + at + "\n",
+	}
+	mine := at + ",mine.example,dns,nxdomain," + at + "\n"
+	last := at + ",last.example,dns,ok," + at // no line end
+	writeFile(t, path, header+"\n"+others[0]+mine+others[1]+others[2]+last)
+
+	h := openLoaded(t, path, "mine.example")
+	h.RecordRun(day2, map[string]string{"mine.example": OutcomeNXDomain})
+	if err := h.Save(day2); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range append(others, last+"\n") {
+		if !strings.Contains(string(data), line) {
+			t.Errorf("the line %q was not copied as it was:\n%q", line, data)
+		}
+	}
+	h = openLoaded(t, path, "mine.example", "last.example", "odd,name.example", "two\nlines.example")
+	if err := h.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	for d, runs := range map[string]int{"mine.example": 2, "last.example": 1, "two\nlines.example": 1} {
+		if s := h.Domain(d, 0); s.Runs != runs {
+			t.Errorf("%q: %d runs, want %d", d, s.Runs, runs)
+		}
+	}
+	if s := h.Domain("odd,name.example", 0); len(s.Bounces) != 1 {
+		t.Errorf("odd,name.example: %d bounces, want 1", len(s.Bounces))
+	}
+
+	// Another run saves between this one's Load and Save.
+	h = openLoaded(t, path, "mine.example")
+	h.RecordRun(day2.Add(time.Hour), map[string]string{"mine.example": OutcomeOK})
+	run(t, path, day2.Add(time.Minute), map[string]string{"meanwhile.example": OutcomeOK})
+	if err := h.Save(day2.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	h = openLoaded(t, path, "mine.example", "meanwhile.example", "last.example")
+	for d, runs := range map[string]int{"mine.example": 3, "meanwhile.example": 1, "last.example": 1} {
+		if s := h.Domain(d, 0); s.Runs != runs {
+			t.Errorf("after a run saved meanwhile, %q: %d runs, want %d", d, s.Runs, runs)
+		}
+	}
+}
