@@ -408,6 +408,12 @@ func execute(c config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if hist != nil && projected > 0 && c.batch && !c.stream {
+		// The list's part of the domain history is held beside the
+		// list. The terminal UI, which holds more besides and is not
+		// timed, keeps the list's limit.
+		fitMemoryLimit(projected + hist.Size())
+	}
 	checker, stop, err := c.newChecker()
 	if err != nil {
 		return err
