@@ -765,3 +765,48 @@ func TestSaveCopiesOthersAsTheyAre(t *testing.T) {
 		}
 	}
 }
+
+// TestSize: Size is about what a history holds once a run of a list of
+// every domain of its file has loaded, recorded and summed them up,
+// within a factor of one and a half either way: the memory limit of a
+// run counts on it.
+func TestSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	outcomes := map[string]string{}
+	for i := range 20_000 {
+		outcomes[fmt.Sprintf("domain-%d.example", i)] = OutcomeOK
+	}
+	domains := slices.Collect(maps.Keys(outcomes))
+	h := run(t, path, day1, outcomes)
+	for k := range MaxRuns - 1 {
+		h.RecordRun(day2.Add(time.Duration(k)*time.Hour), outcomes)
+	}
+	if err := h.Save(day2.Add(MaxRuns * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	h = nil
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	h, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := h.Size()
+	if err := h.Load(domains); err != nil {
+		t.Fatal(err)
+	}
+	h.RecordRun(day2.Add(MaxRuns*time.Hour), outcomes)
+	for _, d := range domains {
+		h.Domain(d, MaxRuns)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	held := int64(ms.HeapAlloc - before)
+	runtime.KeepAlive(h)
+	if size < held*2/3 || size > held*3/2 {
+		t.Errorf("Size %.1f MiB, held %.1f MiB", float64(size)/(1<<20), float64(held)/(1<<20))
+	}
+	t.Logf("%d records of %d domains: Size %.1f MiB, held %.1f MiB", len(h.recs), len(h.domains), float64(size)/(1<<20), float64(held)/(1<<20))
+}
