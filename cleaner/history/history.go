@@ -602,9 +602,10 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 // copyOthers writes to w the file's lines of the domains h does not know
 // that are not older than oldest, as they are, and returns the file they
 // were copied from (nil when there is none) and its entries of the
-// domains h knows followed by those recorded since, to bound. While the file is as Load read it, and h knows only
-// the domains it loaded, those are the ranges Load found, copied without
-// a look at them, and the entries loaded; else the file is read again.
+// domains h knows followed by those recorded since, to bound. While the
+// file is as Load read it, and h knows only the domains it loaded, those
+// are the ranges Load found, copied without a look at them, and the
+// entries loaded; else the file is read again.
 func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []record, error) {
 	if h.othersOf != nil && h.othersOldest >= oldest && h.knowsLoadedAlone() && h.unchanged(*h.othersOf) {
 		if len(h.others) == 0 {
