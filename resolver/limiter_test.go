@@ -409,12 +409,40 @@ func TestLimiterProbesAboveTheCeiling(t *testing.T) {
 		t.Fatalf("raised again to %d before the queries sent at %d were judged", got, want)
 	}
 	for range 20 {
-		// The cohorts of two round trips after the raise are judged.
+		// The cohorts of the round trip after the raise are judged.
 		time.Sleep(cohortWidth + 60*time.Millisecond)
 		window(t, l, 30*time.Millisecond, 0)
 	}
 	if l.limit != maxProbedInFlight {
 		t.Errorf("limit %d after many good windows, want the ceiling %d", l.limit, maxProbedInFlight)
+	}
+}
+
+// TestLimiterRaisesAfterARoundTrip: once the ceiling was raised, the next
+// raise waits for the queries sent over the round trip after it to be
+// judged, not two round trips: each wait held a path of 30 ms at each
+// ceiling for longer than it needed to see an overflow.
+func TestLimiterRaisesAfterARoundTrip(t *testing.T) {
+	const rtt = 30 * time.Millisecond
+	l := newLimiter(0, maxProbedInFlight)
+	for range 20 {
+		if window(t, l, rtt, 0) >= maxInFlight {
+			break
+		}
+	}
+	// The raise early in a cohort, so that a round trip after it is in
+	// that cohort and two are in the next.
+	for time.Now().UnixNano()%int64(cohortWidth) > int64(cohortWidth)/5 {
+		time.Sleep(time.Millisecond)
+	}
+	raised := window(t, l, rtt, 0)
+	k := time.Now().Add(rtt).UnixNano() / int64(cohortWidth)
+	if raised != maxInFlight+maxInFlight/probeGrowth {
+		t.Fatalf("a window as fast as the best at the ceiling: limit %d, want %d", raised, maxInFlight+maxInFlight/probeGrowth)
+	}
+	time.Sleep(time.Until(time.Unix(0, (k+1)*int64(cohortWidth)).Add(2 * time.Millisecond)))
+	if got := window(t, l, rtt, 0); got <= raised {
+		t.Errorf("a round trip after the raise was judged, yet the limit stayed at %d", got)
 	}
 }
 
