@@ -411,11 +411,11 @@ func (s *RecordStream) start() error {
 		text, _, _, _, _ = readWindows1252(sample)
 	}
 	start := 0
-	given := s.p.delim != 0
+	given, declared := s.p.delim != 0, false
 	if d, n := readSepLine(text); n > 0 {
 		start, s.sepLine = n, 1
 		if s.p.delim == 0 {
-			s.p.delim = d
+			s.p.delim, declared = d, true
 		}
 	}
 	complete := s.eof && len(sample) == len(s.buf)
@@ -425,9 +425,19 @@ func (s *RecordStream) start() error {
 	if !readValidDelim(s.p.delim) {
 		return &ReadError{File: s.name, Err: fmt.Errorf("invalid delimiter %q", s.p.delim)}
 	}
-	if given {
-		if err := readCheckDelim(text[start:], s.p.delim, complete); err != nil {
-			return &ReadError{File: s.name, Line: 1 + s.sepLine, Err: err}
+	// A delimiter the "sep=" line declares is checked as one asked for
+	// is: the file states it as plainly. Taken unchecked, a stale or
+	// mistyped one ("sep=;" above a comma-separated header, "sep=0")
+	// reads every row as one cell, and that list written back is refused
+	// when read with its own delimiter. The error is at the sep= line,
+	// which is what to change.
+	if given || declared {
+		if err := readCheckDelim(text[start:], s.p.delim, complete, declared); err != nil {
+			line := 1 + s.sepLine
+			if declared {
+				line = 1
+			}
+			return &ReadError{File: s.name, Line: line, Err: err}
 		}
 	}
 	s.sep = []byte(string(s.p.delim))

@@ -64,8 +64,9 @@ var (
 	// ErrDuplicateHeader: two columns have the same (non-empty) name,
 	// case and surrounding spaces aside.
 	ErrDuplicateHeader = errors.New("duplicate header name")
-	// ErrWrongDelimiter: the delimiter asked for leaves the first line
-	// one column, where another delimiter splits it.
+	// ErrWrongDelimiter: the delimiter asked for, or declared by the
+	// file's "sep=" line, leaves the first line one column, where another
+	// delimiter splits it.
 	ErrWrongDelimiter = errors.New("not this file's delimiter")
 )
 
@@ -180,7 +181,9 @@ func Open(path string) (*os.File, fs.FileInfo, error) {
 // Lines may end in LF, CRLF or a CR alone, as spreadsheets read them: a CR
 // alone outside quotes ends a record (Excel's "CSV (Macintosh)" ends every
 // line so), and a quoted cell keeps its line breaks byte for byte. A first
-// line "sep=X" (Excel's delimiter hint) sets the delimiter and is skipped;
+// line "sep=X" (Excel's delimiter hint) sets the delimiter and is skipped
+// (a delimiter it declares that leaves the next line one column, where one
+// of , ; tab | splits it, is refused as one asked for is, ErrWrongDelimiter);
 // otherwise, unless opt.Delimiter is set, the delimiter is the one of , ;
 // tab | that splits the first records most consistently (outside quotes),
 // ',' if none does.
@@ -818,11 +821,12 @@ func readSniff(text []byte, all bool) rune {
 }
 
 // readCheckDelim returns an error wrapping ErrWrongDelimiter when d, the
-// delimiter asked for, leaves the first record of text one field while one
-// of readDelimiters splits it: every row would be one cell, and the email
-// column the whole line. complete says text is the whole input. A
-// delimiter of several bytes is not checked.
-func readCheckDelim(text []byte, d rune, complete bool) error {
+// delimiter asked for (declared says: by the input's "sep=" line), leaves
+// the first record of text one field while one of readDelimiters splits
+// it: every row would be one cell, and the email column the whole line.
+// complete says text is the whole input. A delimiter of several bytes is
+// not checked.
+func readCheckDelim(text []byte, d rune, complete, declared bool) error {
 	fields := func(c byte) int {
 		if counts := readCountDelims(text, c, complete); len(counts) > 0 {
 			return counts[0] + 1
@@ -834,6 +838,10 @@ func readCheckDelim(text []byte, d rune, complete bool) error {
 	}
 	for _, other := range readDelimiters {
 		if n := fields(other); n > 1 {
+			if declared {
+				return fmt.Errorf("%w: the sep= line declares %q, which leaves the next line one column, while %q splits it into %d; choose %q, or delete the sep= line",
+					ErrWrongDelimiter, d, rune(other), n, rune(other))
+			}
 			return fmt.Errorf("%w: %q leaves the first line one column, while %q splits it into %d; choose %q, or let the delimiter be found",
 				ErrWrongDelimiter, d, rune(other), n, rune(other))
 		}

@@ -36,6 +36,7 @@ func FuzzReadWrite(f *testing.F) {
 		"email,name\r\nann@gmail.com,Ann\rbob@example.com,Bob\r\ncat@yahoo.com,Cat\r\n",
 		"email;name;note\rann@gmail.com;Ann;\"two\nlines\"\rbob@example.com;Bob;\"x\ry\r\n\"\r",
 		"sep=|\remail|n\r\"a\"\"\"|x\"y\r",
+		"sep=0\nemail,name\na@x.com,Ann\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -129,6 +129,21 @@ func TestReadList(t *testing.T) {
 		rows:   [][]string{{"a@x.com", "Doe,Ann"}},
 		lines:  []int{3}, col: 0, by: "header", delim: ';', enc: "UTF-8", crlf: true,
 	}, {
+		// A sep= line is honoured whatever it declares as long as the
+		// line after it is not one column that one of , ; tab | splits.
+		name:   "sep= line declaring a digit the header is split by",
+		in:     "sep=0\nemail0name\na@x.com0Ann, Bob\n",
+		header: []string{"email", "name"},
+		rows:   [][]string{{"a@x.com", "Ann, Bob"}},
+		lines:  []int{3}, col: 0, by: "header", delim: '0', enc: "UTF-8",
+	}, {
+		name:   "delimiter option beats a sep= line not the file's",
+		in:     "sep=;\nemail,name\na@x.com,Ann\n",
+		opt:    ReadOptions{Delimiter: ','},
+		header: []string{"email", "name"},
+		rows:   [][]string{{"a@x.com", "Ann"}},
+		lines:  []int{3}, col: 0, by: "header", delim: ',', enc: "UTF-8",
+	}, {
 		name:   "Windows-1252",
 		in:     "email,name\nm@x.de,M\xfcller\nc@x.fr,Fran\xe7oise \x80\n",
 		header: []string{"email", "name"},
@@ -388,6 +403,26 @@ func TestReadErrors(t *testing.T) {
 		{
 			name: "a delimiter not the file's, after its sep= line", in: "sep=;\r\nemail\tname\r\na@x.com\tAnn\r\n", opt: ReadOptions{Delimiter: '|'},
 			line: 2, is: ErrWrongDelimiter, msg: []string{`'|' leaves the first line one column, while '\t' splits it into 2`},
+		},
+		// A delimiter the sep= line declares is checked as one asked for
+		// is, and refused at the sep= line: read as it says, every row
+		// would be one cell, and the list written back would be refused
+		// when read with that delimiter.
+		{
+			name: "a sep= line declaring a digit", in: "sep=0\nemail,name\na@x.com,Ann\n",
+			line: 1, is: ErrWrongDelimiter, msg: []string{`the sep= line declares '0', which leaves the next line one column, while ',' splits it into 2; choose ','`},
+		},
+		{
+			name: "a sep= line declaring a letter", in: "sep=x\r\nemail|name\r\na@x.com|Ann\r\n",
+			line: 1, is: ErrWrongDelimiter, msg: []string{`the sep= line declares 'x', which leaves the next line one column, while '|' splits it into 2`},
+		},
+		{
+			name: "a sep= line declaring a delimiter not the file's", in: "sep=;\remail,name,city\ra@x.com,Ann,Oslo\r",
+			line: 1, is: ErrWrongDelimiter, msg: []string{`declares ';', which leaves the next line one column, while ',' splits it into 3`},
+		},
+		{
+			name: "a sep= line declaring a control character", in: "sep=\x1b\nemail\tname\na@x.com\tAnn\n",
+			line: 1, is: ErrWrongDelimiter, msg: []string{`declares '\x1b'`},
 		},
 		{name: "too large", in: "email\na@x.com\n", opt: ReadOptions{MaxBytes: 8}, is: ErrFileTooLarge, msg: []string{"more than 8 bytes"}},
 		{
