@@ -7,7 +7,9 @@
 // It keeps domains only, never an address: a file in the user's state
 // folder (see DefaultPath), readable by the user alone, rewritten whole
 // and atomically, and bounded to the last MaxRuns runs and MaxBounces
-// bounces of each domain within MaxAge.
+// bounces of each domain within MaxAge (a domain's entries are bounded
+// when a run records it). A run holds the entries of its own list's
+// domains alone (see History).
 //
 // It knows nothing of DNS: the outcomes are package resolver's status
 // words, which the caller passes as strings.
