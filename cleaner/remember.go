@@ -40,7 +40,7 @@ type DomainHistory struct {
 // Call it once the rows are judged; they are not judged again.
 // JudgeAndRemember does both.
 func (s *Session) Remember(h *history.History, run time.Time) {
-	s.recall(h, run).apply(s)
+	s.recall(h, run, s.loadHistory(h)).apply(s)
 }
 
 // JudgeAndRemember is JudgeAll, then Remember; with h nil, JudgeAll.
@@ -53,12 +53,18 @@ func (s *Session) JudgeAndRemember(h *history.History, run time.Time) {
 		s.JudgeAll()
 		return
 	}
+	s.judgeAndRecall(func() recalled { return s.recall(h, run, s.loadHistory(h)) })
+}
+
+// judgeAndRecall is JudgeAll beside recall, then the history's word
+// applied to the judged rows.
+func (s *Session) judgeAndRecall(recall func() recalled) {
 	var rec recalled
 	goAll(2, func(k int) {
 		if k == 0 {
 			s.JudgeAll()
 		} else {
-			rec = s.recall(h, run)
+			rec = recall()
 		}
 	})
 	rec.apply(s)
@@ -71,19 +77,15 @@ type recalled struct {
 	histories  []DomainHistory   // see Session.histories
 }
 
-// recall records the run in h and reads back what h says of each of the
-// session's domains (see Remember). It changes nothing of the session,
+// recall records the run in h, loaded as ld says, and reads back what h
+// says of each of the session's domains (see Remember). It changes
+// nothing of the session,
 // and reads only what judging leaves as it is: its domains, their
 // results and the user's evidence.
-func (s *Session) recall(h *history.History, run time.Time) recalled {
-	var bounces []history.Bounce
-	if s.suppress != nil {
-		bounces = s.suppress.bounces()
-	}
-	// Loaded unless CheckAndRemember did. A history that cannot be read
-	// is not saved either (Save says so): the run goes as without one,
-	// with nothing of its own read back.
-	if s.loadHistory(h, bounces) != nil {
+func (s *Session) recall(h *history.History, run time.Time, ld historyLoad) recalled {
+	// A history that cannot be read is not saved either (Save says so):
+	// the run goes as without one, with nothing of its own read back.
+	if ld.err != nil {
 		return recalled{}
 	}
 	outcomes := make(map[string]string, len(s.results))
@@ -93,7 +95,7 @@ func (s *Session) recall(h *history.History, run time.Time) recalled {
 		}
 	}
 	h.RecordRun(run, outcomes)
-	h.RecordBounces(run, bounces)
+	h.RecordBounces(run, ld.bounces)
 
 	rec := recalled{persistent: make(map[string]bool), notes: make(map[string]string)}
 	// What h says of each domain, on all processors: one after the
@@ -130,17 +132,30 @@ func (s *Session) recall(h *history.History, run time.Time) recalled {
 	return rec
 }
 
+// A historyLoad is what loadHistory did: the bounces of the user's
+// evidence, which recall records, and why h could not be loaded, if it
+// could not.
+type historyLoad struct {
+	bounces []history.Bounce
+	err     error
+}
+
 // loadHistory loads what h holds of the session's domains and of those
-// of bounces (see history.History.Load), and returns why it could not.
-func (s *Session) loadHistory(h *history.History, bounces []history.Bounce) error {
+// its evidence says bounced (see history.History.Load).
+func (s *Session) loadHistory(h *history.History) historyLoad {
+	var ld historyLoad
+	if s.suppress != nil {
+		ld.bounces = s.suppress.bounces()
+	}
 	domains := s.domains
-	if len(bounces) > 0 {
+	if len(ld.bounces) > 0 {
 		domains = slices.Clone(domains)
-		for _, b := range bounces {
+		for _, b := range ld.bounces {
 			domains = append(domains, b.Domain)
 		}
 	}
-	return h.Load(domains)
+	ld.err = h.Load(domains)
+	return ld
 }
 
 // apply gives the session what the history says, and marks the judged

@@ -770,27 +770,19 @@ func (s *Session) Check(ctx context.Context, c DomainChecker, progress func(r re
 // CheckAndRemember is Check, then Remember with h and run, as
 // JudgeAndRemember does them; with h nil, or ctx cancelled, it is Check.
 func (s *Session) CheckAndRemember(ctx context.Context, c DomainChecker, progress func(r resolver.Result, done, total int), h *history.History, run time.Time) {
-	loaded := make(chan struct{})
+	// What h holds of the list's domains is read while they are checked.
+	var ld historyLoad
+	var loading sync.WaitGroup
 	if h != nil {
-		// What h holds of the list's domains is read while they are
-		// checked.
-		go func() {
-			defer close(loaded)
-			var bounces []history.Bounce
-			if s.suppress != nil {
-				bounces = s.suppress.bounces()
-			}
-			s.loadHistory(h, bounces)
-		}()
-	} else {
-		close(loaded)
+		loading.Go(func() { ld = s.loadHistory(h) })
 	}
 	s.applyChecks(ctx, c, progress)
-	<-loaded
-	if ctx.Err() != nil {
-		h = nil // an interrupted run is not recorded
+	loading.Wait()
+	if h == nil || ctx.Err() != nil { // an interrupted run is not recorded
+		s.JudgeAll()
+		return
 	}
-	s.JudgeAndRemember(h, run)
+	s.judgeAndRecall(func() recalled { return s.recall(h, run, ld) })
 }
 
 // applyChecks is Check but for judging the rows.
