@@ -149,14 +149,16 @@ type History struct {
 	// err is why Load could not read the file: Save then leaves it as it
 	// is rather than write what it does not know.
 	err error
-	// others is where the file (as othersOf describes it) holds the lines
-	// of the domains h has not loaded, as ranges of bytes, the earliest
-	// date among them othersOldest; nil othersOf when not known. Save
-	// copies those ranges as they are while the file has not changed and
-	// none of the lines is too old, rather than read it all again: the
-	// entries of the domains loaded are in recs.
+	// others is where the file (as othersOf describes it: nil when there
+	// was none) holds the lines of the domains h has not loaded, as
+	// ranges of bytes, the earliest date among them othersOldest; all of
+	// it only when othersKnown. Save copies those ranges as they are
+	// while the file has not changed and none of the lines is too old,
+	// rather than read it all again: the entries of the domains loaded
+	// are in recs.
 	others       []byteRange
-	othersOf     *os.FileInfo
+	othersOf     os.FileInfo
+	othersKnown  bool
 	othersOldest int64
 	// fileSize is the file's size when Open found it, for Size.
 	fileSize int64
@@ -337,9 +339,9 @@ func (h *History) Load(domains []string) error {
 	}
 	// Only the first Load's: the lines of the domains of a later one are
 	// among them.
-	h.others, h.othersOf, h.othersOldest = nil, nil, 0
+	h.others, h.othersOf, h.othersOldest, h.othersKnown = nil, nil, 0, false
 	if len(h.loaded) == 0 && len(others) <= maxRanges {
-		h.others, h.othersOf, h.othersOldest = others, &fi, othersOldest
+		h.others, h.othersOf, h.othersOldest, h.othersKnown = others, fi, othersOldest, true
 	}
 	// Bounded as Save bounds them: a file that listclean alone wrote is,
 	// but one written by hand may hold more of a domain than Save keeps,
@@ -609,9 +611,9 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 // are the ranges Load found, copied without a look at them, and the
 // entries loaded; else the file is read again.
 func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []record, error) {
-	if h.othersOf != nil && h.othersOldest >= oldest && h.knowsLoadedAlone() && h.unchanged(*h.othersOf) {
+	if h.othersKnown && h.othersOldest >= oldest && h.knowsLoadedAlone() && h.unchanged(h.othersOf) {
 		if len(h.others) == 0 {
-			return *h.othersOf, h.recs, nil
+			return h.othersOf, h.recs, nil
 		}
 		f, err := os.Open(h.path)
 		if err != nil {
@@ -620,7 +622,7 @@ func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []reco
 		defer f.Close()
 		// The file opened is the one Load read (a run puts a new one
 		// in place by renaming it), unless it changed just now.
-		if fi, err := f.Stat(); err == nil && os.SameFile(fi, *h.othersOf) && fi.Size() == (*h.othersOf).Size() && fi.ModTime().Equal((*h.othersOf).ModTime()) {
+		if fi, err := f.Stat(); err == nil && os.SameFile(fi, h.othersOf) && fi.Size() == h.othersOf.Size() && fi.ModTime().Equal(h.othersOf.ModTime()) {
 			var last [1]byte
 			for _, r := range h.others {
 				if _, err := io.Copy(w, io.NewSectionReader(f, r.start, r.end-r.start)); err != nil {
@@ -634,7 +636,7 @@ func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []reco
 					w.WriteByte('\n')
 				}
 			}
-			return *h.othersOf, h.recs, nil
+			return h.othersOf, h.recs, nil
 		}
 	}
 	known := make([]record, 0, len(h.recs)+h.fresh/8) // as many as were loaded, as a rule
@@ -713,7 +715,7 @@ func (st *Staged) Commit() error {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
 	h.recs, h.fresh = st.recs, len(st.recs)
-	h.others, h.othersOf = nil, nil // a file of another layout
+	h.others, h.othersOf, h.othersKnown = nil, nil, false // a file of another layout
 	// They are the file's entries of every domain h knows, loaded or
 	// only recorded: Load does not read them again.
 	h.loaded = slices.Repeat([]bool{true}, len(h.domains))
