@@ -160,7 +160,8 @@ type History struct {
 	othersOf     os.FileInfo
 	othersKnown  bool
 	othersOldest int64
-	// fileSize is the file's size when Open found it, for Size.
+	// fileSize is the file's size when Open found it, for Size and the
+	// room Load makes.
 	fileSize int64
 
 	domains  []string // each domain once, by its number in records
@@ -318,10 +319,7 @@ func (h *History) Load(domains []string) error {
 	// Room for as many entries as the file may hold of the domains (a
 	// line takes 70 to 90 bytes), given back if far fewer, and for one
 	// more each: the run's, which RecordRun adds.
-	var recs []record
-	if fi, err := os.Stat(h.path); err == nil {
-		recs = make([]record, 0, min(fi.Size()/64, int64(wanted)*MaxRuns)+int64(wanted))
-	}
+	recs := make([]record, 0, min(h.fileSize/64, int64(wanted)*MaxRuns)+int64(wanted))
 	var others []byteRange
 	othersOldest := int64(math.MaxInt64)
 	fi, err := h.scanFile(func(e *entryLine) error {
