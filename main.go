@@ -295,7 +295,7 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 		h, err = history.Open(path)
 	}
 	if err == nil && (c.dropPersistent || !c.batch) {
-		// Open reads the first line; a batch run reads the rest while
+		// Open reads the first lines; a batch run reads the rest while
 		// it checks the domains, and says then if it cannot. A run that
 		// removes rows by the history must know before it starts, and
 		// the terminal UI would only know after the checks.
@@ -569,7 +569,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		return untrusted(err)
 	}
 	if hist != nil && hist.Err() != nil {
-		// Its first line was read at the start, the rest with the checks.
+		// Its first lines were read at the start, the rest with the checks.
 		if c.dropPersistent {
 			return fmt.Errorf("%w: -drop-persistent needs it; nothing was written", hist.Err())
 		}

@@ -249,30 +249,23 @@ func (h *History) entry(r record) Entry {
 }
 
 // Open opens the history at path, holding none of its entries until
-// Load: it reads only the file's first line, to see that it is a history.
-// A missing file is an empty history.
+// Load: it reads only the file's first lines, to see that it is a
+// history. A missing file is an empty history.
 func Open(path string) (*History, error) {
 	h := newHistory(path)
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return h, nil
-	}
+	// The header, and the first entry, which scan reads before it stops.
+	fi, err := h.scanFile(func(*entryLine) error { return errEnough })
 	if err != nil {
-		return nil, fmt.Errorf("reading the domain history: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil {
+	if fi != nil {
 		h.fileSize = fi.Size()
-	}
-	first, err := bufio.NewReader(io.LimitReader(f, int64(len(header))+2)).ReadString('\n')
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("reading the domain history: %w", err)
-	}
-	if strings.TrimSpace(first) != "" && strings.TrimRight(first, "\r\n") != header {
-		return nil, fmt.Errorf("reading the domain history %s: %w: its first line is not %q (delete the file to start a new one)", path, errNotHistory, header)
 	}
 	return h, nil
 }
+
+// errEnough stops a scan whose caller has read what it needs.
+var errEnough = errors.New("read enough")
 
 // Load reads the file's entries of domains (as RecordRun and Domain take
 // them), bounded as Save bounds them (see prune): Domain, and
@@ -397,8 +390,8 @@ func (h *History) Size() int64 {
 func (h *History) Path() string { return h.path }
 
 // scanFile calls each with every entry of the file at h.path (see scan),
-// and returns what the file was as it was read; nil and nil when it does
-// not exist.
+// until each returns errEnough, and returns what the file was as it was
+// read; nil and nil when it does not exist.
 func (h *History) scanFile(each func(e *entryLine) error) (os.FileInfo, error) {
 	f, err := os.Open(h.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -413,6 +406,9 @@ func (h *History) scanFile(each func(e *entryLine) error) (os.FileInfo, error) {
 		return nil, fmt.Errorf("reading the domain history: %w", err)
 	}
 	err = scan(f, each)
+	if errors.Is(err, errEnough) {
+		err = nil
+	}
 	if errors.Is(err, errNotHistory) {
 		return nil, fmt.Errorf("reading the domain history %s: %w (delete the file to start a new one)", h.path, err)
 	}

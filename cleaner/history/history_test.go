@@ -453,8 +453,8 @@ func sameEntry(a, b Entry) bool {
 }
 
 // TestNotAHistory refuses a file that is not a history, naming the line:
-// Open when its first line is not the header, Load when another line is
-// not an entry.
+// Open when its first lines are not the header and an entry, Load or
+// Verify when a later line is not an entry.
 func TestNotAHistory(t *testing.T) {
 	for name, text := range map[string]string{
 		"another table":  "email,name\njo@example.com,Jo\n",
@@ -466,7 +466,7 @@ func TestNotAHistory(t *testing.T) {
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		// Open reads the first line, Load or Verify the others.
+		// Open reads the first lines, Load or Verify the rest.
 		h, err := Open(path)
 		if err == nil {
 			if verr := h.Verify(); verr == nil {
