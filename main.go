@@ -307,9 +307,15 @@ func (c config) memory(stderr io.Writer) (*cleaner.Suppressions, *history.Histor
 	case err != nil && c.dropPersistent:
 		return nil, nil, fmt.Errorf("%w: -drop-persistent needs it", err)
 	case err != nil:
-		fmt.Fprintf(stderr, "warning: %s; this run neither reads nor records a domain history (-history off says so)\n", printable.String(err.Error()))
+		warnNoHistory(stderr, err)
 	}
 	return sp, h, nil
+}
+
+// warnNoHistory says that the domain history could not be read, and why,
+// and that the run goes on without one.
+func warnNoHistory(stderr io.Writer, err error) {
+	fmt.Fprintf(stderr, "warning: %s; this run neither reads nor records a domain history (-history off says so)\n", printable.String(err.Error()))
 }
 
 // newChecker builds the DNS checker the flags ask for: nil with -dns off, a
@@ -573,7 +579,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 		if c.dropPersistent {
 			return fmt.Errorf("%w: -drop-persistent needs it; nothing was written", hist.Err())
 		}
-		fmt.Fprintf(stderr, "warning: %s; this run neither reads nor records a domain history (-history off says so)\n", printable.String(hist.Err().Error()))
+		warnNoHistory(stderr, hist.Err())
 		hist = nil
 	}
 	var staged *history.Pending
