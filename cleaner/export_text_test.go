@@ -31,6 +31,7 @@ var exportTextLists = []string{
 	"\xFF\xFE" + utf16LEText("Email,Name\r\na@good.com,Ann\r\nb@gmial.com,\"x,y\"\r\n"),
 	"email,n\na@good.com,Bob \"the builder\",5'11\"\n",
 	"sep=|\nemail|n\na@good.com|\"sep=|\"\nsep=x@good.com|y\n",
+	"email;name\na@good.com;x\n\"b,c@good.com\"\nd,e@good.com\nf|g@good.com\n\"h,i;j@good.com\"\n", // rows of one field another delimiter splits
 }
 
 // utf16LEText encodes s, which holds no character beyond U+FFFF, as

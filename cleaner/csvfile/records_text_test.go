@@ -36,6 +36,10 @@ func TestRecordsHeldAsText(t *testing.T) {
 		{in: "a;b,c\n\"a;b\";c\n", delim: ';', text: []string{"a;b,c", `"a;b";c`}},
 		{in: "a\tb c\n\"a\tb\"\tc\n", delim: '\t', text: []string{"a\tb c", "\"a\tb\"\tc"}},
 		{in: "a§b\n\"a§b\"§c\n\"a\"§b\n", delim: '§', text: []string{"a§b", `"a§b"§c`, ""}},
+		// A row of one field that another delimiter splits is written
+		// quoted, and held only when its quotes are needed anyway.
+		{in: "a;b\nx,y\n\"x,y\"\n\"x,y;z\"\nx|y;z\nx\n", delim: ';', text: []string{"a;b", "", "", `"x,y;z"`, "x|y;z", "x"}},
+		{in: "a§b\nx,y\n", delim: '§', text: []string{"a§b", "x,y"}},
 		{in: "M\xfcller,\xe9\n", delim: ',', text: []string{"Müller,é"}}, // Windows-1252
 		{in: "\xEF\xBB\xBFa,b\n\"\uFEFFa\",b\n\uFEFFa,b\n", delim: ',', text: []string{"a,b", "\"\uFEFFa\",b", ""}},
 		{

@@ -228,7 +228,12 @@ func (sp *readSplitter) atSep(i int) bool {
 // record is written as it is when each field is quoted just when it needs
 // to be, an empty field quoted only as a record's one field: a quoted
 // field's text between its quotes is what enc writes there, its quotes
-// doubled as they were and its line breaks as they are.
+// doubled as they were and its line breaks as they are. enc also quotes a
+// record's only field that holds another of readDelimiters (encLone), and
+// not that field among others, as the removed rows' file writes a row's
+// text before columns of its own: a record of one such field is held as
+// its text only when the field needs its quotes anyway, never when it is
+// left bare or quoted for that alone.
 func (sp *readSplitter) record(rec int) bool {
 	in, end := sp.input, len(sp.input)
 	sp.rec = sp.rec[:0]
@@ -300,6 +305,9 @@ func (sp *readSplitter) record(rec int) bool {
 		if sp.atSep(j) {
 			sp.i += len(sp.sep)
 			continue
+		}
+		if same && len(sp.rec) == 1 {
+			same = !sp.enc.hasClass(f, encLone) // enc quotes it
 		}
 		return sp.recordEnd(same, escape, bareEmpty, quotedEmpty)
 	}

@@ -419,7 +419,8 @@ func writeCanonical(path string) string {
 // blank line, which readers skip; a field's line breaks, quoted, are
 // written as they are, whatever the line ends of the records, as Read
 // keeps them; a field starting with a space, a byte-order mark or "sep="
-// is quoted.
+// is quoted; with a delimiter of one byte, so is a record's only field that
+// holds another of , ; tab | (see Encoder.AppendField).
 type RecordWriter struct {
 	w   *bufio.Writer
 	enc *Encoder
@@ -499,15 +500,27 @@ type Encoder struct {
 	valid bool // encoding/csv accepts comma: else a record is an error
 	ascii bool // comma is one byte
 	// class holds, per byte, encSpecial when the byte in a field makes it
-	// quoted (with an ASCII comma), and encLook when a field starting with
-	// it might start with a space, a byte-order mark or "sep=".
+	// quoted (with an ASCII comma), encLone when it makes a record's only
+	// field quoted as well (with an ASCII comma: the others of
+	// readDelimiters), and encLook when a field starting with it might
+	// start with a space, a byte-order mark or "sep=".
 	class [256]uint8
 }
 
 const (
 	encSpecial = 1 << iota
 	encLook
+	encLone
 )
+
+// encQuoted returns the class bits that make a field quoted: encSpecial,
+// and encLone too for a record's only field.
+func encQuoted(only bool) uint8 {
+	if only {
+		return encSpecial | encLone
+	}
+	return encSpecial
+}
 
 // NewEncoder returns an Encoder of records with the delimiter comma, ending
 // in CRLF when crlf is set.
@@ -523,6 +536,11 @@ func NewEncoder(comma rune, crlf bool) *Encoder {
 	e.class['\n'] |= encSpecial
 	if e.ascii && comma >= 0 {
 		e.class[comma] |= encSpecial
+		for _, d := range readDelimiters {
+			if rune(d) != comma {
+				e.class[d] |= encLone
+			}
+		}
 	}
 	return e
 }
@@ -565,7 +583,13 @@ func (e *Encoder) AppendEOL(dst []byte) []byte {
 }
 
 // AppendField appends one field, quoted if it must be; only says it is
-// its record's only field, which is quoted even when empty.
+// its record's only field, which is quoted even when empty, and, with a
+// delimiter of one byte, when it holds another of , ; tab |: read with
+// that delimiter, a line of one field that another of them splits is
+// taken for a file of the other (readCheckDelim checks the first line,
+// and which record comes first in an output, a header or a row, is not
+// the Encoder's to know). That costs a field among others nothing: the
+// one pass that copies a field finds these bytes too.
 func (e *Encoder) AppendField(dst []byte, field string, only bool) []byte {
 	if field == "" {
 		if only {
@@ -591,7 +615,7 @@ func (e *Encoder) AppendField(dst []byte, field string, only bool) []byte {
 			d[i] = c
 			class |= e.class[c]
 		}
-		if class&encSpecial == 0 {
+		if class&encQuoted(only) == 0 {
 			return dst
 		}
 		dst = dst[:n]
@@ -672,8 +696,8 @@ func (e *Encoder) AppendCell(dst []byte, c string, escape, only bool) []byte {
 		return e.AppendField(dst, "'"+c, only)
 	}
 	// "'"+c starts with neither a space, a byte-order mark nor "sep=", and
-	// holds a special byte exactly when c does.
-	if !e.hasSpecial(c) {
+	// holds a byte that makes it quoted exactly when c does.
+	if !e.hasClass(c, encQuoted(only)) {
 		dst = append(dst, '\'')
 		return append(dst, c...)
 	}
@@ -718,16 +742,17 @@ func (e *Encoder) needsQuotes(field string) bool {
 		return true
 	}
 	if e.ascii {
-		return e.hasSpecial(field)
+		return e.hasClass(field, encSpecial)
 	}
 	return strings.ContainsAny(field, "\"\r\n") || strings.ContainsRune(field, e.comma)
 }
 
-// hasSpecial reports whether s holds a quote, a CR, an LF or the comma,
-// which must be one byte.
-func (e *Encoder) hasSpecial(s string) bool {
+// hasClass reports whether s holds a byte of one of the classes bits:
+// with encSpecial, a quote, a CR, an LF or the comma, which must be one
+// byte; with encLone, another of readDelimiters.
+func (e *Encoder) hasClass(s string, bits uint8) bool {
 	for i := 0; i < len(s); i++ {
-		if e.class[s[i]]&encSpecial != 0 {
+		if e.class[s[i]]&bits != 0 {
 			return true
 		}
 	}

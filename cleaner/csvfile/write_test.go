@@ -277,6 +277,11 @@ func TestRecordWriter(t *testing.T) {
 		{',', true, [][]string{{"two\nlines", "cr\ronly", "crlf\r\nin"}}, "\"two\nlines\",\"cr\ronly\",\"crlf\r\nin\"\r\n"},
 		{',', false, [][]string{{"sep=;"}, {"\uFEFFx", "Zoë"}}, "\"sep=;\"\n\"\uFEFFx\",Zoë\n"},
 		{'£', false, [][]string{{"a£b", "c"}}, "\"a£b\"£c\n"},
+		// A record's only field that another delimiter would split is
+		// quoted, with a delimiter of one byte (see TestRecordWriterLoneField).
+		{';', false, [][]string{{"a,b"}, {"a,b", "c|d"}, {"x\ty"}, {"p|q"}, {"a;b"}}, "\"a,b\"\na,b;c|d\n\"x\ty\"\n\"p|q\"\n\"a;b\"\n"},
+		{',', true, [][]string{{"a;b"}, {"a;b", "c"}}, "\"a;b\"\r\na;b,c\r\n"},
+		{'£', false, [][]string{{"a,b"}, {"c;d|e\tf"}}, "a,b\nc;d|e\tf\n"},
 	}
 	for _, tt := range tests {
 		var buf bytes.Buffer
@@ -292,6 +297,32 @@ func TestRecordWriter(t *testing.T) {
 	w := newRecordWriter(io.Discard, '"', false)
 	if err := w.Write([]string{"a"}); err == nil {
 		t.Error(`Write with delimiter '"' succeeded`)
+	}
+}
+
+// TestRecordWriterLoneField: records whose first is one field holding
+// another of the delimiters the reader tries (a header "a,b" in a list of
+// ';') read back with the list's delimiter, as do those whose first is
+// the only field of a later record (a list whose header is left out).
+// Read with its own delimiter, such a line written bare is taken for a
+// file of the other one (ErrWrongDelimiter).
+func TestRecordWriterLoneField(t *testing.T) {
+	for _, delim := range []rune{',', ';', '\t', '|', 'x', '£'} {
+		for _, other := range readDelimiters {
+			recs := [][]string{{"a" + string(other) + "b"}, {"c", "d"}, {string(other)}}
+			var out bytes.Buffer
+			if err := newRecordWriter(&out, delim, false).WriteAll(recs); err != nil {
+				t.Fatal(err)
+			}
+			back, err := readParse(out.Bytes(), "out", delim)
+			if err != nil {
+				t.Errorf("%q written with %q as %q: %v", recs, delim, out.Bytes(), err)
+				continue
+			}
+			if !readSameRecords(back.records.all(), recs) {
+				t.Errorf("%q written with %q as %q reads back as %q", recs, delim, out.Bytes(), back.records.all())
+			}
+		}
 	}
 }
 
@@ -451,14 +482,14 @@ func TestWriteHasSpecial(t *testing.T) {
 			for _, fill := range []byte{'a', 0x00, 0xff, '!', '#', ',' + 1, ';' - 1, 0x80} {
 				base := bytes.Repeat([]byte{fill}, n)
 				want := bytes.ContainsAny(base, "\"\r\n"+string(comma))
-				if got := e.hasSpecial(string(base)); got != want {
+				if got := e.hasClass(string(base), encSpecial); got != want {
 					t.Fatalf("comma %q, %d x %#x: %v, want %v", comma, n, fill, got, want)
 				}
 				for at := range n {
 					for _, c := range []byte{'"', '\r', '\n', comma} {
 						f := bytes.Clone(base)
 						f[at] = c
-						if !e.hasSpecial(string(f)) {
+						if !e.hasClass(string(f), encSpecial) {
 							t.Fatalf("comma %q: %q has %q at %d, not found", comma, f, c, at)
 						}
 					}
@@ -493,7 +524,9 @@ func writeRefRecord(w *bufio.Writer, comma rune, crlf bool, record []string) {
 		if n > 0 {
 			w.WriteRune(comma)
 		}
-		if !needsQuotes(field) && (field != "" || len(record) > 1) {
+		// A lone field holding another delimiter is quoted (with an ASCII comma).
+		lone := len(record) == 1 && comma < utf8.RuneSelf && strings.ContainsAny(field, ",;\t|")
+		if !needsQuotes(field) && !lone && (field != "" || len(record) > 1) {
 			w.WriteString(field)
 			continue
 		}
