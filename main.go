@@ -531,6 +531,7 @@ func runBatch(ctx context.Context, c config, readOpt cleaner.ReadOptions, checke
 			return err
 		}
 		list, sess = l, cleaner.NewSession(l, checker != nil)
+		growMemoryLimit(sess.DomainMemory())
 		export = sess.ExportSummarized
 	}
 	for _, n := range list.Notes {

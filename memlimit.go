@@ -80,6 +80,19 @@ func fitMemoryLimit(projected int64) {
 	debug.SetMemoryLimit(gcPacing.limit)
 }
 
+// growMemoryLimit raises the soft memory limit by more, when the limit is
+// this file's to set: what the list held turned out to need beyond its
+// projection, once its domains are counted (cleaner.Session.DomainMemory).
+func growMemoryLimit(more int64) {
+	gcPacing.Lock()
+	defer gcPacing.Unlock()
+	if !gcPacing.limited || more <= 0 {
+		return
+	}
+	gcPacing.limit += more + more/8
+	debug.SetMemoryLimit(gcPacing.limit)
+}
+
 // physicalMemory returns the machine's memory in bytes, from
 // /proc/meminfo; 0 when unknown (another system).
 func physicalMemory() int64 {

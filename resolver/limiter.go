@@ -31,7 +31,7 @@ import (
 // each asked again after its measured timeout.
 const (
 	minInFlight       = 8
-	startInFlight     = 32
+	startInFlight     = 64
 	maxInFlight       = 768
 	maxProbedInFlight = 4096
 	probeGrowth       = 2 // the ceiling grows by a 1/probeGrowth of itself

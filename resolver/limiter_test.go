@@ -87,6 +87,7 @@ func TestLimiterAdapts(t *testing.T) {
 // best, and by a sixteenth when it is merely under the bound.
 func TestLimiterFarSlowStart(t *testing.T) {
 	l := newLimiter(0, maxInFlight)
+	l.setLimit(maxInFlight / 32) // room for two fourfold steps under the ceiling
 	for _, step := range []struct {
 		what string
 		rtt  time.Duration
