@@ -583,8 +583,8 @@ func (c *Checker) check(ctx context.Context, domain string) (*checked, error) {
 		return &checked{Result: Result{Domain: domain, Status: StatusDNSError, Err: err.Error()}, at: time.Now()}, nil
 	}
 	r, shared, err := c.domains.get(ctx, domain, func(r *checked) bool {
-		res, err := checkDomain(ctx, c.lookup, c.host, domain)
-		*r = checked{Result: res, at: time.Now()}
+		err := checkDomain(ctx, c.lookup, c.host, domain, &r.Result)
+		r.at = time.Now()
 		return err == nil
 	})
 	if err != nil {
@@ -616,9 +616,7 @@ const hostLookups = 2
 // providers).
 func (c *Checker) host(ctx context.Context, host string) (hostResult, error) {
 	cached, shared, err := c.hosts.get(ctx, host, func(hr *hostResult) bool {
-		var err error
-		*hr, err = checkHost(ctx, c.lookup, host)
-		return err == nil
+		return checkHost(ctx, c.lookup, host, hr) == nil
 	})
 	if err != nil {
 		return hostResult{}, err
