@@ -56,21 +56,7 @@ func benchWorld() (rrs []dns.RR, domains []string, hosts []string) {
 // loopback and once with 30 ms added to every answer. Run it with
 // -benchtime=1x: one iteration is a whole list.
 func BenchmarkCheck(b *testing.B) {
-	rrs, domains, hosts := benchWorld()
-	// The witnesses, without which the server is not trusted and every
-	// domain ends in dns_error, unasked.
-	zp := dns.NewZoneParser(strings.NewReader("$TTL 300\n"+dnstest.WitnessZone), "", "")
-	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		rrs = append(rrs, rr)
-	}
-	if err := zp.Err(); err != nil {
-		b.Fatal(err)
-	}
-	srv, err := dnstest.StartRRs(rrs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	srv, domains, hosts := startBenchServer(b)
 
 	for _, net := range []struct {
 		name  string
@@ -84,6 +70,28 @@ func BenchmarkCheck(b *testing.B) {
 			b.Run("plain64", func(b *testing.B) { benchPlain(b, srv.Addr(), domains, hosts, 64) })
 		})
 	}
+}
+
+// startBenchServer starts a server of benchWorld, closed when tb ends,
+// and returns it with the world's domains and MX hosts.
+func startBenchServer(tb testing.TB) (*dnstest.Server, []string, []string) {
+	tb.Helper()
+	rrs, domains, hosts := benchWorld()
+	// The witnesses, without which the server is not trusted and every
+	// domain ends in dns_error, unasked.
+	zp := dns.NewZoneParser(strings.NewReader("$TTL 300\n"+dnstest.WitnessZone), "", "")
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		rrs = append(rrs, rr)
+	}
+	if err := zp.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := dnstest.StartRRs(rrs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { srv.Close() })
+	return srv, domains, hosts
 }
 
 func benchChecker(b *testing.B, server string, domains []string, concurrency int) {

@@ -32,11 +32,18 @@ type flight[V any] struct {
 }
 
 // get returns the value for key, computing it with compute if no other
-// caller has or is. compute reports false when it was cut short by ctx; such
-// a value is neither kept nor handed to waiters. shared tells whether the
-// value came from another caller's computation. get returns ctx's error when
-// ctx is done before the value is known.
-func (c *flightCache[V]) get(ctx context.Context, key string, compute func() (V, bool)) (val V, shared bool, err error) {
+// caller has or is. compute writes the value where it is told and reports
+// false when it was cut short by ctx; such a value is neither kept nor
+// handed to waiters. The value returned is the cache's own: read it, and
+// copy it before changing it. shared tells whether the value came from
+// another caller's computation. get returns ctx's error when ctx is done
+// before the value is known.
+//
+// The value is written and read in place, rather than returned: a
+// domain's Result, returned, took room in five frames on the stack of
+// each worker (see decodeScratch for what the depth of that stack
+// costs).
+func (c *flightCache[V]) get(ctx context.Context, key string, compute func(*V) bool) (val *V, shared bool, err error) {
 	for {
 		c.mu.Lock()
 		if c.m == nil {
@@ -51,7 +58,7 @@ func (c *flightCache[V]) get(ctx context.Context, key string, compute func() (V,
 		}
 		if f.done { // and so ok: a flight given up is no longer in the map
 			c.mu.Unlock()
-			return f.val, true, nil
+			return &f.val, true, nil
 		}
 		if f.wait == nil {
 			f.wait = make(chan struct{})
@@ -62,20 +69,20 @@ func (c *flightCache[V]) get(ctx context.Context, key string, compute func() (V,
 		select {
 		case <-wait:
 		case <-ctx.Done():
-			return val, false, ctx.Err()
+			return nil, false, ctx.Err()
 		}
 		if f.ok {
-			return f.val, true, nil
+			return &f.val, true, nil
 		}
 		if err := ctx.Err(); err != nil {
-			return val, false, err
+			return nil, false, err
 		}
 	}
 }
 
 // run computes the value of flight f as its owner.
-func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], compute func() (V, bool)) (V, bool, error) {
-	f.val, f.ok = compute()
+func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], compute func(*V) bool) (*V, bool, error) {
+	f.ok = compute(&f.val)
 	c.mu.Lock()
 	if !f.ok {
 		delete(c.m, key)
@@ -87,10 +94,9 @@ func (c *flightCache[V]) run(ctx context.Context, key string, f *flight[V], comp
 		close(wait)
 	}
 	if !f.ok {
-		var zero V
-		return zero, false, ctx.Err()
+		return nil, false, ctx.Err()
 	}
-	return f.val, false, nil
+	return &f.val, false, nil
 }
 
 // reserve makes room for n keys when the cache has none yet: the map of a

@@ -15,12 +15,13 @@ func TestFlightCacheWaiters(t *testing.T) {
 		started, finish := make(chan struct{}), make(chan struct{})
 		owner := make(chan int)
 		go func() {
-			v, _, _ := c.get(context.Background(), "k", func() (int, bool) {
+			v, _, _ := c.get(context.Background(), "k", func(v *int) bool {
 				close(started)
 				<-finish
-				return 1, !ownerGivesUp
+				*v = 1
+				return !ownerGivesUp
 			})
-			owner <- v
+			owner <- value(v)
 		}()
 		<-started
 		type got struct {
@@ -30,8 +31,8 @@ func TestFlightCacheWaiters(t *testing.T) {
 		}
 		waiter := make(chan got)
 		go func() {
-			v, shared, err := c.get(context.Background(), "k", func() (int, bool) { return 2, true })
-			waiter <- got{v, shared, err}
+			v, shared, err := c.get(context.Background(), "k", set(2))
+			waiter <- got{value(v), shared, err}
 		}()
 		// Let the waiter find the flight in progress before it ends.
 		for deadline := time.Now().Add(5 * time.Second); ; {
@@ -56,9 +57,9 @@ func TestFlightCacheWaiters(t *testing.T) {
 		if w != want {
 			t.Errorf("owner gives up %v: waiter got %+v, want %+v", ownerGivesUp, w, want)
 		}
-		v, shared, err := c.get(context.Background(), "k", func() (int, bool) { return 3, true })
-		if v != want.v || !shared || err != nil {
-			t.Errorf("owner gives up %v: later caller got %d, %v, %v, want %d from the cache", ownerGivesUp, v, shared, err, want.v)
+		v, shared, err := c.get(context.Background(), "k", set(3))
+		if value(v) != want.v || !shared || err != nil {
+			t.Errorf("owner gives up %v: later caller got %d, %v, %v, want %d from the cache", ownerGivesUp, value(v), shared, err, want.v)
 		}
 		if v, ok := c.peek("k"); v != want.v || !ok {
 			t.Errorf("owner gives up %v: peek got %d, %v", ownerGivesUp, v, ok)
@@ -76,15 +77,16 @@ func TestFlightCacheWaiterCancelled(t *testing.T) {
 	var c flightCache[int]
 	started, finish := make(chan struct{}), make(chan struct{})
 	defer close(finish)
-	go c.get(context.Background(), "k", func() (int, bool) {
+	go c.get(context.Background(), "k", func(v *int) bool {
 		close(started)
 		<-finish
-		return 1, true
+		*v = 1
+		return true
 	})
 	<-started
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := c.get(ctx, "k", func() (int, bool) { return 2, true }); err != context.Canceled {
+	if _, _, err := c.get(ctx, "k", set(2)); err != context.Canceled {
 		t.Errorf("got error %v, want %v", err, context.Canceled)
 	}
 }
@@ -97,9 +99,22 @@ func TestFlightCacheKeeps(t *testing.T) {
 		v      int
 		shared bool
 	}{{1, false}, {1, true}, {1, true}} {
-		v, shared, err := c.get(context.Background(), "k", func() (int, bool) { return i + 1, true })
-		if v != want.v || shared != want.shared || err != nil {
-			t.Errorf("call %d: got %d, %v, %v, want %d, %v", i, v, shared, err, want.v, want.shared)
+		v, shared, err := c.get(context.Background(), "k", set(i+1))
+		if value(v) != want.v || shared != want.shared || err != nil {
+			t.Errorf("call %d: got %d, %v, %v, want %d, %v", i, value(v), shared, err, want.v, want.shared)
 		}
 	}
+}
+
+// set is a computation of the value v that is never cut short.
+func set(v int) func(*int) bool {
+	return func(p *int) bool { *p = v; return true }
+}
+
+// value is the value get returned, or -1 for none.
+func value(v *int) int {
+	if v == nil {
+		return -1
+	}
+	return *v
 }

@@ -138,13 +138,14 @@ func (c *Checker) CheckDomain(ctx context.Context, domain string) Result {
 	d := Normalize(domain)
 	c.trust.ready(ctx)
 	r, err := c.check(ctx, d)
+	var res Result
 	if err == nil {
-		r.Result, err = c.trust.settle(ctx, r.Result, r.at, true)
+		res, err = c.trust.settle(ctx, r.Result, r.at, true)
 	}
 	if err != nil {
 		return Result{Domain: d, Status: StatusDNSError, Err: "check cancelled: " + err.Error()}
 	}
-	return cloneResult(r.Result) // the caller's own, free to modify
+	return cloneResult(res) // the caller's own, free to modify
 }
 
 // Check checks the distinct domains of domains (see Distinct) concurrently
@@ -521,7 +522,7 @@ func (c *Checker) run(ctx context.Context, src *source, handle func(checked)) {
 				workers.Add(-1)
 				return
 			}
-			handle(r)
+			handle(*r)
 			src.finish()
 			if n, w := workers.Load(), want(); n > 2*w && workers.CompareAndSwap(n, n-1) {
 				return
@@ -574,19 +575,20 @@ func (c *Checker) run(ctx context.Context, src *source, handle func(checked)) {
 }
 
 // check returns the Result of a normalized domain through the cache; the
-// error is ctx's when it was cancelled first. The Result shares its slices
-// with the cache, and is as the servers answered: settle it before it
-// leaves the Checker.
-func (c *Checker) check(ctx context.Context, domain string) (checked, error) {
+// error is ctx's when it was cancelled first. The Result is the cache's
+// own, not to be changed, and is as the servers answered: settle it before
+// it leaves the Checker.
+func (c *Checker) check(ctx context.Context, domain string) (*checked, error) {
 	if err := validDomain(domain); err != nil {
-		return checked{Result: Result{Domain: domain, Status: StatusDNSError, Err: err.Error()}, at: time.Now()}, nil
+		return &checked{Result: Result{Domain: domain, Status: StatusDNSError, Err: err.Error()}, at: time.Now()}, nil
 	}
-	r, shared, err := c.domains.get(ctx, domain, func() (checked, bool) {
-		r, err := checkDomain(ctx, c.lookup, c.host, domain)
-		return checked{Result: r, at: time.Now()}, err == nil
+	r, shared, err := c.domains.get(ctx, domain, func(r *checked) bool {
+		err := checkDomain(ctx, c.lookup, c.host, domain, &r.Result)
+		r.at = time.Now()
+		return err == nil
 	})
 	if err != nil {
-		return checked{}, err
+		return nil, err
 	}
 	if !shared {
 		c.trust.noteResult(r.Result)
@@ -613,11 +615,13 @@ const hostLookups = 2
 // cost an allocation for four domains in five (those of the big hosted
 // providers).
 func (c *Checker) host(ctx context.Context, host string) (hostResult, error) {
-	hr, shared, err := c.hosts.get(ctx, host, func() (hostResult, bool) {
-		hr, err := checkHost(ctx, c.lookup, host)
-		return hr, err == nil
+	cached, shared, err := c.hosts.get(ctx, host, func(hr *hostResult) bool {
+		return checkHost(ctx, c.lookup, host, hr) == nil
 	})
-	if err == nil && !shared && hr.State == HostDNSError && c.hostFailure(host) < hostLookups {
+	if err != nil {
+		return hostResult{}, err
+	}
+	if !shared && cached.State == HostDNSError && c.hostFailure(host) < hostLookups {
 		// A temporary failure is one of its moment: the domains that
 		// waited for the lookup share it, the next one asks again. Kept
 		// for the run, one unlucky lookup of a host that thousands of
@@ -625,8 +629,9 @@ func (c *Checker) host(ctx context.Context, host string) (hostResult, error) {
 		// TestHostFailureIsNotKept).
 		c.hosts.forget(host)
 	}
-	hr.Cached = shared && err == nil
-	return hr, err
+	hr := *cached
+	hr.Cached = shared
+	return hr, nil
 }
 
 // hostFailure counts a lookup of host that ended in a temporary failure

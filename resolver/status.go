@@ -38,46 +38,44 @@ type hostResult struct {
 	Cached  bool     // another domain's check asked the questions: their copies in a Result are marked Cached
 }
 
-// checkDomain decides the status of domain (lower case, no trailing dot):
-// it asks for the MX records; with MX records it looks up their hosts in
-// preference order until one resolves; without, it asks for the domain's own
-// A and AAAA (RFC 5321 section 5.1). It returns an error only when ctx was
-// cancelled, and then the Result is incomplete.
-func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain string) (Result, error) {
+// checkDomain decides the status of domain (lower case, no trailing dot)
+// and writes its Result in r: it asks for the MX records; with MX records
+// it looks up their hosts in preference order until one resolves;
+// without, it asks for the domain's own A and AAAA (RFC 5321 section
+// 5.1). It returns an error only when ctx was cancelled, and then the
+// Result is incomplete.
+//
+// The Result is written in place, as are those of implicitMX, dnsError
+// and checkHost, rather than returned: these run deepest on the stacks of
+// the goroutines that check domains, and a Result returned (144 bytes)
+// took room in each frame it went through (see decodeScratch).
+func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain string, r *Result) error {
 	// Room for the MX lookup and the first host's A lookup, what most
 	// domains ask, in one allocation rather than two.
-	r := Result{Domain: domain, Lookups: make([]Lookup, 0, 2)}
+	*r = Result{Domain: domain, Lookups: make([]Lookup, 0, 2)}
 	msg, lk, err := ask(ctx, domain, dns.TypeMX)
 	r.Lookups = append(r.Lookups, lk)
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return r, ctxErr
+		return ctxErr
 	}
 	if err != nil {
-		return dnsError(r, "MX lookup", lk, err), nil
+		dnsError(r, "MX lookup", lk.Attempts, err)
+		return nil
 	}
-	var buf [8]dns.RR
-	chain, rrs := follow(msg, domain, dns.TypeMX, buf[:0])
+	chain, mx, found := mxHosts(msg, domain)
 	r.CNAME = chain
 	if msg.Rcode == dns.RcodeNameError {
 		r.Status = StatusNXDomain
-		return r, nil
+		return nil
 	}
-	if len(rrs) == 0 {
+	if !found {
 		return implicitMX(ctx, ask, r)
 	}
 
-	r.MX = make([]MXHost, 0, len(rrs))
-	for _, rr := range rrs {
-		if mx, ok := rr.(*dns.MX); ok {
-			r.MX = append(r.MX, MXHost{Host: hostName(mx.Mx), Pref: mx.Preference})
-		}
-	}
-	slices.SortStableFunc(r.MX, func(a, b MXHost) int {
-		return cmp.Or(cmp.Compare(a.Pref, b.Pref), strings.Compare(a.Host, b.Host))
-	})
+	r.MX = mx
 	if len(r.MX) == 1 && r.MX[0].Host == "." && r.MX[0].Pref == 0 {
 		r.Status = StatusNullMX
-		return r, nil
+		return nil
 	}
 
 	var tempErr string
@@ -89,7 +87,7 @@ func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain s
 		}
 		hr, err := lookupHost(ctx, h.Host)
 		if err != nil {
-			return r, err
+			return err
 		}
 		n := len(r.Lookups)
 		r.Lookups = append(r.Lookups, hr.Lookups...)
@@ -102,7 +100,7 @@ func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain s
 		switch hr.State {
 		case HostResolved:
 			r.Status = StatusOK
-			return r, nil
+			return nil
 		case HostDNSError:
 			if tempErr == "" {
 				tempErr = fmt.Sprintf("MX host %s: %s", h.Host, hr.Err)
@@ -111,21 +109,44 @@ func checkDomain(ctx context.Context, ask askFunc, lookupHost hostFunc, domain s
 	}
 	if tempErr != "" {
 		r.Status, r.Err = StatusDNSError, tempErr
-		return r, nil
+		return nil
 	}
 	r.Status = StatusBadMX
-	return r, nil
+	return nil
 }
 
-// implicitMX finishes a domain that exists but answered no MX records: with
-// an A or AAAA record it can still receive mail.
-func implicitMX(ctx context.Context, ask askFunc, r Result) (Result, error) {
+// mxHosts reads msg, the answer to the MX question about domain: the
+// CNAME chain followed, whether it holds records of type MX, and, unless
+// the domain does not exist, its MX hosts by preference. It is apart from
+// checkDomain so that its buffer of records is off the stack during the
+// lookups of the hosts.
+func mxHosts(msg *dns.Msg, domain string) (chain []string, mx []MXHost, found bool) {
+	var buf [8]dns.RR
+	chain, rrs := follow(msg, domain, dns.TypeMX, buf[:0])
+	if msg.Rcode == dns.RcodeNameError || len(rrs) == 0 {
+		return chain, nil, len(rrs) > 0
+	}
+	mx = make([]MXHost, 0, len(rrs))
+	for _, rr := range rrs {
+		if rr, ok := rr.(*dns.MX); ok {
+			mx = append(mx, MXHost{Host: hostName(rr.Mx), Pref: rr.Preference})
+		}
+	}
+	slices.SortStableFunc(mx, func(a, b MXHost) int {
+		return cmp.Or(cmp.Compare(a.Pref, b.Pref), strings.Compare(a.Host, b.Host))
+	})
+	return chain, mx, true
+}
+
+// implicitMX finishes r, the Result of a domain that exists but answered
+// no MX records: with an A or AAAA record it can still receive mail.
+func implicitMX(ctx context.Context, ask askFunc, r *Result) error {
 	var tempErr string
 	for _, qtype := range []uint16{dns.TypeA, dns.TypeAAAA} {
 		msg, lk, err := ask(ctx, r.Domain, qtype)
 		r.Lookups = append(r.Lookups, lk)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return r, ctxErr
+			return ctxErr
 		}
 		if err != nil {
 			if tempErr == "" {
@@ -133,33 +154,31 @@ func implicitMX(ctx context.Context, ask askFunc, r Result) (Result, error) {
 			}
 			continue
 		}
-		var buf [8]dns.RR
-		_, rrs := follow(msg, r.Domain, qtype, buf[:0])
-		if r.Addrs = addresses(rrs); len(r.Addrs) > 0 {
+		if r.Addrs = answerAddrs(msg, r.Domain, qtype); len(r.Addrs) > 0 {
 			r.Status = StatusImplicitMX
-			return r, nil
+			return nil
 		}
 	}
 	if tempErr != "" {
 		r.Status, r.Err = StatusDNSError, tempErr
-		return r, nil
+		return nil
 	}
 	r.Status = StatusNoMail
-	return r, nil
+	return nil
 }
 
 // checkHost looks up an MX host's A records, then its AAAA records when it
-// has no A that mail can reach. It returns an error only when ctx was
-// cancelled.
-func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error) {
-	var hr hostResult
+// has no A that mail can reach, and writes what it found in hr. It returns
+// an error only when ctx was cancelled.
+func checkHost(ctx context.Context, ask askFunc, host string, hr *hostResult) error {
+	*hr = hostResult{}
 	nxdomain := false
 	var unroutable []string // addresses found that no mail can reach
 	for _, qtype := range []uint16{dns.TypeA, dns.TypeAAAA} {
 		msg, lk, err := ask(ctx, host, qtype)
 		hr.Lookups = append(hr.Lookups, lk)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return hr, ctxErr
+			return ctxErr
 		}
 		if err != nil {
 			if hr.Err == "" {
@@ -167,13 +186,11 @@ func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error
 			}
 			continue
 		}
-		var buf [8]dns.RR
-		_, rrs := follow(msg, host, qtype, buf[:0])
-		addrs := addresses(rrs)
+		addrs := answerAddrs(msg, host, qtype)
 		if slices.ContainsFunc(addrs, routable) {
 			hr.Addrs = append(unroutable, addrs...)
 			hr.State, hr.Err = HostResolved, ""
-			return hr, nil
+			return nil
 		}
 		unroutable = append(unroutable, addrs...)
 		if msg.Rcode == dns.RcodeNameError {
@@ -194,7 +211,16 @@ func checkHost(ctx context.Context, ask askFunc, host string) (hostResult, error
 	default:
 		hr.State = HostNoAddress
 	}
-	return hr, nil
+	return nil
+}
+
+// answerAddrs returns the addresses that msg, the answer to an A or AAAA
+// question (qtype) about name, gives name. It is apart from its callers so
+// that its buffer of records is off the stack during their lookups.
+func answerAddrs(msg *dns.Msg, name string, qtype uint16) []string {
+	var buf [8]dns.RR
+	_, rrs := follow(msg, name, qtype, buf[:0])
+	return addresses(rrs)
 }
 
 // routable reports whether mail can reach an address from the Internet:
@@ -213,15 +239,15 @@ func routable(s string) bool {
 	return !(a.IsLoopback() || a.IsUnspecified() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast())
 }
 
-// dnsError marks r as StatusDNSError because of the failed lookup lk.
-func dnsError(r Result, what string, lk Lookup, err error) Result {
+// dnsError marks r as StatusDNSError because of a lookup that failed
+// after the given number of attempts.
+func dnsError(r *Result, what string, attempts int, err error) {
 	r.Status = StatusDNSError
-	attempts := "attempts"
-	if lk.Attempts == 1 {
-		attempts = "attempt"
+	unit := "attempts"
+	if attempts == 1 {
+		unit = "attempt"
 	}
-	r.Err = fmt.Sprintf("%s: %v (%d %s)", what, err, lk.Attempts, attempts)
-	return r
+	r.Err = fmt.Sprintf("%s: %v (%d %s)", what, err, attempts, unit)
 }
 
 // follow walks the answer section of msg from name through its CNAME chain,

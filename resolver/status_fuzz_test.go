@@ -103,10 +103,12 @@ func FuzzStatus(f *testing.F) {
 			return r, lk, nil
 		}
 		lookupHost := func(ctx context.Context, host string) (hostResult, error) {
-			return checkHost(ctx, ask, host)
+			var hr hostResult
+			err := checkHost(ctx, ask, host, &hr)
+			return hr, err
 		}
-		res, err := checkDomain(context.Background(), ask, lookupHost, "example.com")
-		if err != nil {
+		var res Result
+		if err := checkDomain(context.Background(), ask, lookupHost, "example.com", &res); err != nil {
 			t.Fatalf("checkDomain without cancellation: %v", err)
 		}
 		known := []Status{StatusOK, StatusImplicitMX, StatusNullMX, StatusNoMail, StatusBadMX, StatusNXDomain, StatusDNSError}

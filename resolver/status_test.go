@@ -47,7 +47,9 @@ func (f fakeDNS) ask(_ context.Context, name string, qtype uint16) (*dns.Msg, Lo
 }
 
 func (f fakeDNS) host(ctx context.Context, host string) (hostResult, error) {
-	return checkHost(ctx, f.ask, host)
+	var hr hostResult
+	err := checkHost(ctx, f.ask, host, &hr)
+	return hr, err
 }
 
 // The decisions that the local server cannot provoke, or only awkwardly.
@@ -240,8 +242,8 @@ func TestStatusRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := checkDomain(context.Background(), tt.dns.ask, tt.dns.host, "d.test")
-			if err != nil {
+			var r Result
+			if err := checkDomain(context.Background(), tt.dns.ask, tt.dns.host, "d.test", &r); err != nil {
 				t.Fatal(err)
 			}
 			if r.Status != tt.status {
@@ -310,8 +312,9 @@ func TestInvalidHost(t *testing.T) {
 // in words that agree with the number.
 func TestDNSErrorAttempts(t *testing.T) {
 	for n, want := range map[int]string{1: "MX lookup: refused (1 attempt)", 3: "MX lookup: refused (3 attempts)"} {
-		if got := dnsError(Result{}, "MX lookup", Lookup{Attempts: n}, errors.New("refused")).Err; got != want {
-			t.Errorf("%d attempts: %q, want %q", n, got, want)
+		var r Result
+		if dnsError(&r, "MX lookup", n, errors.New("refused")); r.Err != want {
+			t.Errorf("%d attempts: %q, want %q", n, r.Err, want)
 		}
 	}
 }

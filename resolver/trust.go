@@ -853,7 +853,7 @@ func probeHosts(ctx context.Context, ask askFunc, s *serverTrust) hostFunc {
 		early[h] = lk
 		go func() {
 			defer close(lk.done)
-			lk.hr, lk.err = checkHost(ctx, ask, h)
+			lk.err = checkHost(ctx, ask, h, &lk.hr)
 		}()
 	}
 	return func(ctx context.Context, h string) (hostResult, error) {
@@ -865,7 +865,9 @@ func probeHosts(ctx context.Context, ask askFunc, s *serverTrust) hostFunc {
 				return hostResult{}, ctx.Err()
 			}
 		}
-		return checkHost(ctx, ask, h)
+		var hr hostResult
+		err := checkHost(ctx, ask, h, &hr)
+		return hr, err
 	}
 }
 
@@ -905,8 +907,7 @@ func (c *Checker) probe(ctx context.Context, i int, witnesses, known []string, p
 	var wg sync.WaitGroup
 	for k, name := range names {
 		wg.Go(func() {
-			var err error
-			if results[k], err = checkDomain(ctx, ask, host, name); err != nil {
+			if err := checkDomain(ctx, ask, host, name, &results[k]); err != nil {
 				results[k].Status, results[k].Err = StatusDNSError, err.Error()
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/miekg/dns"
 )
@@ -30,6 +31,28 @@ import (
 // names one string, rather than taking one allocation each: on loopback,
 // Unpack took a sixth of a check's CPU time.
 func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
+	s := decodePool.Get().(*decodeScratch)
+	r := s.decode(m, p)
+	decodePool.Put(s)
+	return r
+}
+
+// decodeScratch is the working memory of decodeReply, which nothing it
+// returns refers to. On the stack, it made decodeReply's frame 2.2 KB,
+// at the end of the deepest chain of calls that a check makes, whose
+// depth sets the stack of every goroutine that checks domains: 16 KB
+// rather than 8, 23 MB more for the 2,900 checks in flight 30 ms away
+// (see TestStackPerCheck).
+type decodeScratch struct {
+	nameBuf         [maxNameLen]byte
+	found           [maxDecoded]foundRR
+	owners, targets [maxDecoded]nameRef
+}
+
+var decodePool = sync.Pool{New: func() any { return new(decodeScratch) }}
+
+// decode is decodeReply, in s.
+func (s *decodeScratch) decode(m *dns.Msg, p []byte) *dns.Msg {
 	q := m.Question[0]
 	if len(p) < headerSize {
 		return nil
@@ -41,8 +64,7 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 	if bits&flagQR == 0 || int(bits>>11)&0xF != dns.OpcodeQuery || qd != 1 || an > maxDecoded {
 		return nil
 	}
-	var nameBuf [maxNameLen]byte
-	qname, off, ok := readName(p, headerSize, nameBuf[:0], true)
+	qname, off, ok := readName(p, headerSize, s.nameBuf[:0], true)
 	if !ok || string(qname) != q.Name || off+4 > len(p) ||
 		binary.BigEndian.Uint16(p[off:]) != q.Qtype || binary.BigEndian.Uint16(p[off+2:]) != q.Qclass {
 		return nil
@@ -50,7 +72,7 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 	off += 4
 
 	// The answer records, found and checked before anything is allocated.
-	var found [maxDecoded]foundRR
+	found := &s.found
 	var nA, nAAAA, nMX, nCNAME int
 	for i := range an {
 		rr, ok := scanRR(p, off)
@@ -75,8 +97,8 @@ func decodeReply(m *dns.Msg, p []byte) *dns.Msg {
 	// Their names, each the question's string when it is the question's
 	// name, else a part of one string for all. A name with a byte that
 	// Unpack escapes is left to it.
-	var owners, targets [maxDecoded]nameRef
-	names := nameBuf[:0]
+	owners, targets := &s.owners, &s.targets
+	names := s.nameBuf[:0]
 	for i, rr := range found[:an] {
 		if owners[i], names, ok = refName(p, rr.owner, q.Name, names); !ok {
 			return nil
