@@ -31,7 +31,7 @@ const (
 	// than its text and rows (the million rows over 50,000 above, 94):
 	// with the base alone its memory limit sat at what was live, and the
 	// collector ran 9 times, 1.5 s of the processors' time in a run of
-	// 8.5 s; with room for its domains, 3.
+	// 8.5 s; with room for its domains, 4 or 5.
 	domainMemory = 1400
 	// projectSample is how much of the file the rows are counted in.
 	projectSample = 1 << 20
