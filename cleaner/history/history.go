@@ -426,6 +426,12 @@ func (h *History) unchanged(was os.FileInfo) bool {
 	if was == nil || err != nil {
 		return was == nil && errors.Is(err, fs.ErrNotExist)
 	}
+	return sameVersion(fi, was)
+}
+
+// sameVersion reports whether fi and was describe the file as it was:
+// the same size and modification time.
+func sameVersion(fi, was os.FileInfo) bool {
 	return fi.Size() == was.Size() && fi.ModTime().Equal(was.ModTime())
 }
 
@@ -616,7 +622,7 @@ func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []reco
 		defer f.Close()
 		// The file opened is the one Load read (a run puts a new one
 		// in place by renaming it), unless it changed just now.
-		if fi, err := f.Stat(); err == nil && os.SameFile(fi, h.othersOf) && fi.Size() == h.othersOf.Size() && fi.ModTime().Equal(h.othersOf.ModTime()) {
+		if fi, err := f.Stat(); err == nil && os.SameFile(fi, h.othersOf) && sameVersion(fi, h.othersOf) {
 			var last [1]byte
 			for _, r := range h.others {
 				if _, err := io.Copy(w, io.NewSectionReader(f, r.start, r.end-r.start)); err != nil {
