@@ -11,8 +11,8 @@ import (
 )
 
 // Memory. A list is held in memory whole while it is cleaned: about its
-// size in text plus some 70 bytes a row and a base (cleaner.ProjectMemory),
-// 275 MB for a million rows of ten columns.
+// size in text plus some 60 bytes a row and a base (cleaner.ProjectMemory),
+// 270 MB for a million rows of ten columns.
 // Go's collector lets the heap grow to about twice what is live before it
 // collects. A soft memory limit makes it collect sooner instead, at the
 // cost of a few collections more: softMemoryLimit until the list's

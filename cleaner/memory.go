@@ -13,9 +13,9 @@ import (
 // program, the domains and their results.
 const (
 	// rowMemory is what a held list and its session keep per row beyond
-	// its text: the Row, the row's place in Records, its line, its
-	// domain's index, and the hash of its key while duplicates are found.
-	rowMemory = int64(unsafe.Sizeof(Row{})) + 8 + 8 + 4 + 8
+	// its text: the Row, the row's place in Records, its domain's index,
+	// and the hash of its key while duplicates are found.
+	rowMemory = int64(unsafe.Sizeof(Row{})) + 8 + 4 + 8
 	// baseMemory is the program, the suggester, the domains and their
 	// DNS results: a list of a million rows over 50,000 domains held 70
 	// MiB more than its text and rows once checked (the results and the

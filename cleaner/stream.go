@@ -70,7 +70,7 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	// The header and email column are found from the first records, as
 	// many as content detection looks at; then every row is tallied.
 	var first [][]string
-	var firstLines []int
+	firstLine := 0 // where the first record starts
 	var l *List
 	t := newDomainTally()
 	tally := func(rows [][]string) {
@@ -87,7 +87,7 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	}
 	head := func() error {
 		var err error
-		if l, err = rs.List(first, firstLines, opt); err != nil {
+		if l, err = rs.List(first, firstLine, opt); err != nil {
 			return err
 		}
 		if l.Header != nil {
@@ -104,8 +104,10 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 			tally(recs)
 			return nil
 		}
+		if len(first) == 0 {
+			firstLine = lines[0]
+		}
 		first = append(first, recs...)
-		firstLines = append(firstLines, lines...)
 		if len(first) <= 1001 {
 			return nil
 		}
@@ -132,7 +134,7 @@ func OpenStream(ctx context.Context, path string, opt ReadOptions, dns bool) (*S
 	}
 	l.Notes = append(notes, l.Notes...)
 	l.Encoding = rs.Encoding()
-	l.Rows, l.Lines = Records{}, nil
+	l.Rows = Records{}
 
 	st.base = &Session{
 		List:       l,

@@ -20,7 +20,6 @@ func benchModel(b *testing.B, n int) *Model {
 	l := &cleaner.List{
 		Name:      "bench.csv",
 		Header:    []string{"email", "name"},
-		Lines:     make([]int, n),
 		Delimiter: ',',
 		Encoding:  "UTF-8",
 	}
@@ -34,7 +33,6 @@ func benchModel(b *testing.B, n int) *Model {
 			local = "user " + strconv.Itoa(i) // some syntax errors
 		}
 		rows[i] = []string{local + "@" + benchDomains[i%len(benchDomains)], "Name " + strconv.Itoa(i)}
-		l.Lines[i] = i + 2
 	}
 	l.Rows = cleaner.RecordsOf(rows)
 	s := cleaner.NewSession(l, true)

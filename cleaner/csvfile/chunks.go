@@ -94,13 +94,13 @@ func NewRecordStream(r io.Reader, name string, delim rune, size int64, chunk int
 	return s
 }
 
-// List makes the list of the first records of the stream, recs with the
-// lines they start on, as Read makes it of all of them: header, email
-// column and the notes about them, in the stream's delimiter, encoding and
-// line ends as far as they are known (see Finish). Its Rows are a copy of
-// recs.
-func (s *RecordStream) List(recs [][]string, lines []int, opt ReadOptions) (*List, error) {
-	p := readParsed{records: RecordsOf(recs), lines: lines, delim: s.p.delim, encoding: s.p.encoding, crlf: s.p.crlf}
+// List makes the list of the first records of the stream, recs, the first
+// of them starting on line firstLine, as Read makes it of all of them:
+// header, email column and the notes about them, in the stream's
+// delimiter, encoding and line ends as far as they are known (see Finish).
+// Its Rows are a copy of recs.
+func (s *RecordStream) List(recs [][]string, firstLine int, opt ReadOptions) (*List, error) {
+	p := readParsed{records: RecordsOf(recs), firstLine: firstLine, delim: s.p.delim, encoding: s.p.encoding, crlf: s.p.crlf}
 	return readList(&p, s.name, opt)
 }
 

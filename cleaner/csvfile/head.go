@@ -32,7 +32,11 @@ func ReadHead(path string, opt ReadOptions) (*List, error) {
 	if r.badBytes > 0 && !r.multi && s.p.encoding == "UTF-8" {
 		s.p.encoding = "Windows-1252" // as Finish finds it, unless a later chunk shows UTF-8
 	}
-	l, err := s.List(r.recs, r.lines, opt)
+	var firstLine int
+	if len(r.lines) > 0 {
+		firstLine = r.lines[0]
+	}
+	l, err := s.List(r.recs, firstLine, opt)
 	if l != nil && fi.Mode().IsRegular() {
 		l.Perm = fi.Mode().Perm()
 	}

@@ -75,7 +75,6 @@ type List struct {
 	Name      string   // the path as given
 	Header    []string // header cells (BOM removed); nil when the file has no header line (its first line holds an address)
 	Rows      Records  // data rows, cells decoded to UTF-8, ragged rows kept exactly as they are
-	Lines     []int    // the 1-based line number where each data row starts (quoted newlines make rows span lines)
 	EmailCol  int      // 0-based index of the email column; -1 when none was found (see ReadFile)
 	ColumnBy  string   // how it was found: "header", "content" or "option"
 	Delimiter rune
@@ -87,7 +86,7 @@ type List struct {
 	// list read from a pipe or a reader (Read).
 	Perm fs.FileMode
 
-	headerLine int    // the 1-based line of the header, when there is one
+	firstLine  int    // the 1-based line where the file's first record starts: the header line when there is one
 	headerNote string // the note among Notes that says the file has no header line, if any
 }
 
@@ -245,7 +244,6 @@ func readFrom(r io.Reader, name string, opt ReadOptions, size int64) (*List, err
 // at the end when it has room for an eighth more.
 func readAll(s *RecordStream) (*readParsed, error) {
 	var recs Records
-	var lines []int
 	s.reuse, s.keep, s.compact = true, true, true
 	err := s.each(func(r *parsedChunk) error {
 		if len(r.offs) == 0 {
@@ -256,11 +254,10 @@ func readAll(s *RecordStream) (*readParsed, error) {
 		if s.size > 0 && s.delivered > 0 {
 			want = max(n, min(8*n, int(float64(n)*float64(s.size)/float64(s.delivered)*17/16)))
 		}
-		if n > cap(lines) {
-			lines = slices.Grow(lines, want-len(lines))
+		if recs.Len() == 0 {
+			s.p.firstLine = r.lines[0]
 		}
 		recs.appendBlock(r.block, r.offs, want)
-		lines = append(lines, r.lines...)
 		return nil
 	})
 	if err != nil {
@@ -268,10 +265,7 @@ func readAll(s *RecordStream) (*readParsed, error) {
 	}
 	recs.comma = string(s.p.delim)
 	recs.clip()
-	if cap(lines) > len(lines)+len(lines)/8+1024 {
-		lines = slices.Clone(lines)
-	}
-	s.p.records, s.p.lines = recs, lines
+	s.p.records = recs
 	notes, err := s.Finish()
 	if err != nil {
 		return nil, err
@@ -336,18 +330,18 @@ func readList(p *readParsed, name string, opt ReadOptions) (*List, error) {
 			by != "header" && !(by == "option" && readIsHeaderName(head[0], opt.Column))
 	}
 	if headerless {
-		l.Rows, l.Lines = recs, p.lines
+		l.Rows, l.firstLine = recs, p.firstLine
 		if opt.Header == HeaderDetect {
-			l.headerNote = fmt.Sprintf("no header line: line %d holds an address in column %d, so every line is read as a row", p.lines[0], col+1)
+			l.headerNote = fmt.Sprintf("no header line: line %d holds an address in column %d, so every line is read as a row", p.firstLine, col+1)
 			l.Notes = append(l.Notes, l.headerNote)
 		}
 	} else {
-		l.Header, l.Rows, l.Lines, l.headerLine = head[0], recs.Slice(1, recs.Len()), p.lines[1:], p.lines[0]
+		l.Header, l.Rows, l.firstLine = head[0], recs.Slice(1, recs.Len()), p.firstLine
 		if l.Rows.Len() == 0 {
-			return nil, &ReadError{File: name, Line: p.lines[0], Err: ErrNoDataRows}
+			return nil, &ReadError{File: name, Line: p.firstLine, Err: ErrNoDataRows}
 		}
 		if err := readDuplicateHeader(l.Header); err != nil {
-			return nil, &ReadError{File: name, Line: p.lines[0], Err: err}
+			return nil, &ReadError{File: name, Line: p.firstLine, Err: err}
 		}
 	}
 	if colErr != nil {
@@ -390,7 +384,6 @@ func (l *List) SetHeaderless(headerless bool) error {
 		return nil
 	case headerless:
 		l.Rows = l.Rows.Prepend(l.Header)
-		l.Lines = append([]int{l.headerLine}, l.Lines...)
 		l.Header = nil
 	default:
 		if l.Rows.Len() < 2 {
@@ -398,10 +391,9 @@ func (l *List) SetHeaderless(headerless bool) error {
 		}
 		first := l.Rows.Row(0)
 		if err := readDuplicateHeader(first); err != nil {
-			return fmt.Errorf("%s: line %d: %w", l.Name, l.Lines[0], err)
+			return fmt.Errorf("%s: line %d: %w", l.Name, l.firstLine, err)
 		}
-		l.Header, l.headerLine = first, l.Lines[0]
-		l.Rows, l.Lines = l.Rows.Slice(1, l.Rows.Len()), l.Lines[1:]
+		l.Header, l.Rows = first, l.Rows.Slice(1, l.Rows.Len())
 	}
 	// The note that said the file had no header line no longer holds.
 	if l.headerNote != "" {
@@ -452,12 +444,12 @@ func (l *List) width() int {
 
 // readParsed is the text of a list split into records.
 type readParsed struct {
-	records  Records
-	lines    []int
-	delim    rune
-	encoding string
-	crlf     bool
-	notes    []string
+	records   Records
+	firstLine int // the 1-based line where the first record starts
+	delim     rune
+	encoding  string
+	crlf      bool
+	notes     []string
 }
 
 // readCSV parses input as encoding/csv does, but that quoted fields keep

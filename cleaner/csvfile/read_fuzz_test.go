@@ -41,12 +41,9 @@ func FuzzReadWrite(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if l, err := Read(bytes.NewReader(data), "fuzz", ReadOptions{}); l != nil {
+		if l, _ := Read(bytes.NewReader(data), "fuzz", ReadOptions{}); l != nil {
 			for i := range l.Rows.Len() {
 				l.EmailCell(i)
-			}
-			if err == nil && len(l.Lines) != l.Rows.Len() {
-				t.Fatalf("%d Lines for %d Rows", len(l.Lines), l.Rows.Len())
 			}
 		}
 		// Read a few bytes at a time, the list reads as it does whole.
