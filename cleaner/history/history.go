@@ -149,15 +149,17 @@ type History struct {
 	// err is why Load could not read the file: Save then leaves it as it
 	// is rather than write what it does not know.
 	err error
-	// others is where the file (as othersOf describes it: nil when there
-	// was none) holds the lines of the domains h has not loaded, as
-	// ranges of bytes, the earliest date among them othersOldest; all of
-	// it only when othersKnown. Save copies those ranges as they are
-	// while the file has not changed and none of the lines is too old,
-	// rather than read it all again: the entries of the domains loaded
-	// are in recs.
+	// othersOf is the file as Load read it (nil when there was none),
+	// while othersRead: one Load alone read it, and the entries of the
+	// domains loaded are those in recs. others is where it holds the lines
+	// of the domains h has not loaded, as ranges of bytes, the earliest
+	// date among them othersOldest; all of them only when othersKnown.
+	// While the file has not changed, Save copies those ranges as they
+	// are when none of the lines is too old, or else the lines it reads
+	// again, rather than the entries of the domains loaded a second time.
 	others       []byteRange
 	othersOf     os.FileInfo
+	othersRead   bool
 	othersKnown  bool
 	othersOldest int64
 	// fileSize is the file's size when Open found it, for Size and the
@@ -330,9 +332,12 @@ func (h *History) Load(domains []string) error {
 	}
 	// Only the first Load's: the lines of the domains of a later one are
 	// among them.
-	h.others, h.othersOf, h.othersOldest, h.othersKnown = nil, nil, 0, false
-	if len(h.loaded) == 0 && len(others) <= maxRanges {
-		h.others, h.othersOf, h.othersOldest, h.othersKnown = others, fi, othersOldest, true
+	h.others, h.othersOf, h.othersOldest, h.othersRead, h.othersKnown = nil, nil, 0, false, false
+	if len(h.loaded) == 0 {
+		h.othersOf, h.othersRead = fi, true
+		if len(others) <= maxRanges {
+			h.others, h.othersOldest, h.othersKnown = others, othersOldest, true
+		}
 	}
 	// Bounded as Save bounds them: a file that listclean alone wrote is,
 	// but one written by hand may hold more of a domain than Save keeps,
@@ -608,11 +613,14 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 // were copied from (nil when there is none) and its entries of the
 // domains h knows followed by those recorded since, to bound. While the
 // file is as Load read it, and h knows only the domains it loaded, those
-// are the ranges Load found, copied without a look at them, and the
-// entries loaded; else the file is read again.
+// entries are the ones loaded: the lines are the ranges Load found,
+// copied without a look at them, or when those are not all known or
+// hold a line too old, the file's lines of other domains, read again.
+// Else the file is read again for both: another run may have saved it.
 func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []record, error) {
-	if h.othersKnown && h.othersOldest >= oldest && h.knowsLoadedAlone() && h.unchanged(h.othersOf) {
-		if len(h.others) == 0 {
+	if h.othersRead && h.knowsLoadedAlone() && h.unchanged(h.othersOf) {
+		ranges := h.othersKnown && h.othersOldest >= oldest // every line to copy, and no other
+		if ranges && len(h.others) == 0 {
 			return h.othersOf, h.recs, nil
 		}
 		f, err := os.Open(h.path)
@@ -623,18 +631,23 @@ func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []reco
 		// The file opened is the one Load read (a run puts a new one
 		// in place by renaming it), unless it changed just now.
 		if fi, err := f.Stat(); err == nil && os.SameFile(fi, h.othersOf) && sameVersion(fi, h.othersOf) {
-			var last [1]byte
-			for _, r := range h.others {
-				if _, err := io.Copy(w, io.NewSectionReader(f, r.start, r.end-r.start)); err != nil {
-					return nil, nil, fmt.Errorf("reading the domain history: %w", err)
-				}
-				// The file's last line may have no line end.
-				if _, err := f.ReadAt(last[:], r.end-1); err != nil {
-					return nil, nil, fmt.Errorf("reading the domain history: %w", err)
-				}
-				if last[0] != '\n' {
-					w.WriteByte('\n')
-				}
+			if ranges {
+				err = copyRanges(w, f, h.others)
+			} else {
+				// Not the loaded domains' entries again: as many
+				// records as recs, when a run holds the most (a file
+				// whose domains' lines interleave, as after lists that
+				// share domains, took 15 MB more of a million rows).
+				err = scan(f, func(e *entryLine) error {
+					if _, ok := h.domainNo[string(e.domain)]; ok || e.at < oldest {
+						return nil
+					}
+					w.Write(e.text)
+					return w.WriteByte('\n')
+				})
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 			}
 			return h.othersOf, h.recs, nil
 		}
@@ -653,6 +666,24 @@ func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []reco
 		return werr
 	})
 	return base, append(known, h.recs[h.fresh:]...), err
+}
+
+// copyRanges copies the ranges of f to w, each ending its last line.
+func copyRanges(w *bufio.Writer, f *os.File, ranges []byteRange) error {
+	var last [1]byte
+	for _, r := range ranges {
+		if _, err := io.Copy(w, io.NewSectionReader(f, r.start, r.end-r.start)); err != nil {
+			return err
+		}
+		// The file's last line may have no line end.
+		if _, err := f.ReadAt(last[:], r.end-1); err != nil {
+			return err
+		}
+		if last[0] != '\n' {
+			w.WriteByte('\n')
+		}
+	}
+	return nil
 }
 
 // knowsLoadedAlone reports whether every domain h knows was loaded.
@@ -715,7 +746,7 @@ func (st *Staged) Commit() error {
 		return fmt.Errorf("saving the domain history: %w", err)
 	}
 	h.recs, h.fresh = st.recs, len(st.recs)
-	h.others, h.othersOf, h.othersKnown = nil, nil, false // a file of another layout
+	h.others, h.othersOf, h.othersRead, h.othersKnown = nil, nil, false, false // a file of another layout
 	// They are the file's entries of every domain h knows, loaded or
 	// only recorded: Load does not read them again.
 	h.loaded = slices.Repeat([]bool{true}, len(h.domains))

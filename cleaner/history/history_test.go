@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gocarina/gocsv"
 )
@@ -762,6 +763,61 @@ func TestSaveCopiesOthersAsTheyAre(t *testing.T) {
 	for d, runs := range map[string]int{"mine.example": 3, "meanwhile.example": 1, "last.example": 1} {
 		if s := h.Domain(d, 0); s.Runs != runs {
 			t.Errorf("after a run saved meanwhile, %q: %d runs, want %d", d, s.Runs, runs)
+		}
+	}
+}
+
+// TestStageInterleavedFile: of a file that interleaves the lines of the
+// domains loaded with others' (as after lists that share domains), too
+// many ranges for Load to keep, Stage reads the other domains' lines again
+// and copies them as they are, but keeps the entries loaded rather than
+// read them a second time: a copy of them all when a run holds the most.
+func TestStageInterleavedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	at := day1.Format(time.RFC3339Nano)
+	var text strings.Builder
+	text.WriteString(header + "\n")
+	var mine, others []string
+	for i := range maxRanges + 100 {
+		mine = append(mine, fmt.Sprintf("mine-%d.example", i))
+		others = append(others, fmt.Sprintf("%s,other-%d.example,dns,ok,%s\n", at, i, at))
+		fmt.Fprintf(&text, "%s,%s,dns,nxdomain,%s\n", at, mine[i], at)
+		text.WriteString(others[i])
+	}
+	writeFile(t, path, text.String())
+
+	h := openLoaded(t, path, mine...)
+	if h.othersKnown {
+		t.Fatalf("Load kept the %d ranges of the other domains' lines: the test needs more than it keeps", len(h.others))
+	}
+	outcomes := map[string]string{}
+	for _, d := range mine {
+		outcomes[d] = OutcomeNXDomain
+	}
+	h.RecordRun(day2, outcomes)
+	st, err := h.Stage(day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unsafe.SliceData(st.recs) != unsafe.SliceData(h.recs) {
+		t.Error("Stage read the entries of the domains loaded a second time")
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range others {
+		if !strings.Contains(string(data), line) {
+			t.Fatalf("the line %q was not copied", line)
+		}
+	}
+	h = openLoaded(t, path, mine...)
+	for _, d := range mine {
+		if s := h.Domain(d, 0); s.Runs != 2 {
+			t.Fatalf("%s: %d runs, want 2", d, s.Runs)
 		}
 	}
 }
