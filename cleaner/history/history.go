@@ -342,7 +342,7 @@ func (h *History) Load(domains []string) error {
 	// Bounded as Save bounds them: a file that listclean alone wrote is,
 	// but one written by hand may hold more of a domain than Save keeps,
 	// which Domain would count.
-	recs = prune(recs, time.Now(), len(h.domains))
+	recs = prune(recs, time.Now(), len(h.domains), true)
 	if cap(recs) < len(recs)+wanted {
 		recs = append(make([]record, 0, len(recs)+wanted), recs...)
 	}
@@ -595,7 +595,7 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 		if base, all, err = h.copyOthers(bw, oldest); err != nil {
 			return err
 		}
-		recs = prune(all, now, len(h.domains))
+		recs = prune(all, now, len(h.domains), false)
 		if err := h.writeRecords(bw, recs); err != nil {
 			return err
 		}
@@ -800,19 +800,22 @@ func (p *Pending) Discard() {
 // prune returns the records to keep, in the order of their runs: not
 // older than MaxAge before now, the latest MaxRuns DNS outcomes and
 // MaxBounces bounces of each domain, one DNS outcome per domain and run.
-// domains is how many domains the records number. recs is left as it is.
+// domains is how many domains the records number. recs is sorted and
+// bounded in place when own is true (the caller's alone: Load's), else
+// left as it is: the records added since Open stay at the end of
+// History.recs, should the history not be saved after all.
 //
 // The records are sorted by run and date (those of a list's domains are
 // in that order in a file its run saved, followed by the few of this run;
 // a list of domains saved by the runs of other lists in between needs a
 // sort), then gone through latest first, counting each domain's by its
 // number.
-func prune(recs []record, now time.Time, domains int) []record {
+func prune(recs []record, now time.Time, domains int, own bool) []record {
 	byRun := func(a, b record) int { return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(a.at, b.at)) }
 	if !slices.IsSortedFunc(recs, byRun) {
-		// Sorted as a copy: the records added since Open stay at the end
-		// of History.recs, should the history not be saved after all.
-		recs = slices.Clone(recs)
+		if !own {
+			recs = slices.Clone(recs)
+		}
 		slices.SortStableFunc(recs, byRun)
 	}
 	oldest := nanosOf(now.Add(-MaxAge))
@@ -845,7 +848,10 @@ func prune(recs []record, now time.Time, domains int) []record {
 	if n == len(recs) {
 		return recs // all kept, as in a file that listclean wrote: no copy
 	}
-	out := make([]record, 0, n)
+	out := recs[:0]
+	if !own {
+		out = make([]record, 0, n)
+	}
 	for i, r := range recs {
 		if keep[i] {
 			out = append(out, r)

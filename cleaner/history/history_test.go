@@ -822,6 +822,32 @@ func TestStageInterleavedFile(t *testing.T) {
 	}
 }
 
+// TestPruneInPlace: prune bounds records that are its caller's alone
+// (Load's) in their own array, out of order and over MaxRuns, rather than
+// in two copies of them, and leaves those it does not own as they were.
+func TestPruneInPlace(t *testing.T) {
+	var recs []record
+	for run := range MaxRuns + 2 { // two runs too many, the latest first
+		for d := range 3 {
+			n := nanosOf(day2.Add(-time.Duration(run) * time.Hour))
+			recs = append(recs, record{run: n, at: n, domain: int32(d)})
+		}
+	}
+	for _, own := range []bool{false, true} {
+		in := slices.Clone(recs)
+		got := prune(in, day2, 3, own)
+		if len(got) != 3*MaxRuns || !slices.IsSortedFunc(got, func(a, b record) int { return int(a.run - b.run) }) {
+			t.Fatalf("own %v: %d records, sorted %v; want the latest %d of each of 3 domains, by run", own, len(got), slices.IsSortedFunc(got, func(a, b record) int { return int(a.run - b.run) }), MaxRuns)
+		}
+		if same := unsafe.SliceData(got) == unsafe.SliceData(in); same != own {
+			t.Errorf("own %v: the records kept in the array given: %v", own, same)
+		}
+		if !own && !slices.Equal(in, recs) {
+			t.Error("prune changed records it does not own")
+		}
+	}
+}
+
 // TestSize: Size is about what a history holds once a run of a list of
 // every domain of its file has loaded, recorded and summed them up,
 // within a factor of one and a half either way: the memory limit of a
