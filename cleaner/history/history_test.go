@@ -848,6 +848,24 @@ func TestPruneInPlace(t *testing.T) {
 	}
 }
 
+// TestDomainAllocates: summing up a domain of a full history allocates
+// nothing: a run sums up every domain of its list at its end, 50,000 of
+// them at a million rows, each of its MaxRuns runs.
+func TestDomainAllocates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "domains.csv")
+	outcomes := map[string]string{"ok.example": OutcomeOK, "dead.example": OutcomeNXDomain}
+	for k := range MaxRuns {
+		run(t, path, day1.Add(time.Duration(k)*time.Hour), outcomes)
+	}
+	h := openLoaded(t, path, "ok.example", "dead.example")
+	for d := range outcomes {
+		var s Summary
+		if allocs := testing.AllocsPerRun(20, func() { s = h.Domain(d, MaxRuns) }); allocs != 0 || s.Runs != MaxRuns {
+			t.Errorf("%s: %.0f allocations, %d runs; want none, and %d runs", d, allocs, s.Runs, MaxRuns)
+		}
+	}
+}
+
 // TestSize: Size is about what a history holds once a run of a list of
 // every domain of its file has loaded, recorded and summed them up,
 // within a factor of one and a half either way: the memory limit of a

@@ -47,7 +47,8 @@ func (h *History) Domain(domain string, n int) Summary {
 	// pointer, rather than as Entries: a list's every domain is summed up
 	// at the end of its run.
 	idx := h.domainRecords(s.Domain)
-	dns := make([]record, 0, len(idx))
+	var buf [MaxRuns + 2]record // a domain's DNS outcomes: a run's, on the stack
+	dns := buf[:0]
 	var bounces []record
 	for _, i := range idx {
 		if r := h.recs[i]; r.bounce {
