@@ -768,57 +768,81 @@ func TestSaveCopiesOthersAsTheyAre(t *testing.T) {
 }
 
 // TestStageInterleavedFile: of a file that interleaves the lines of the
-// domains loaded with others' (as after lists that share domains), too
-// many ranges for Load to keep, Stage reads the other domains' lines again
-// and copies them as they are, but keeps the entries loaded rather than
-// read them a second time: a copy of them all when a run holds the most.
+// domains loaded with others' (as after lists that share domains), Stage
+// copies the other domains' lines as they are: from the ranges Load
+// found, however many, or, when one of those lines is too old to keep,
+// from the file read again. Either way it keeps the entries loaded rather
+// than read them a second time: a copy of them all when a run holds the
+// most.
 func TestStageInterleavedFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "domains.csv")
 	at := day1.Format(time.RFC3339Nano)
-	var text strings.Builder
-	text.WriteString(header + "\n")
-	var mine, others []string
-	for i := range maxRanges + 100 {
-		mine = append(mine, fmt.Sprintf("mine-%d.example", i))
-		others = append(others, fmt.Sprintf("%s,other-%d.example,dns,ok,%s\n", at, i, at))
-		fmt.Fprintf(&text, "%s,%s,dns,nxdomain,%s\n", at, mine[i], at)
-		text.WriteString(others[i])
-	}
-	writeFile(t, path, text.String())
+	ancient := day1.Add(-MaxAge - time.Hour).Format(time.RFC3339Nano)
+	for _, tt := range []struct {
+		name    string
+		pairs   int
+		ancient bool // an other domain's line older than MaxAge
+	}{
+		{"many ranges", 3000, false},
+		{"a line too old", 300, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "domains.csv")
+			var text strings.Builder
+			text.WriteString(header + "\n")
+			var mine, others []string
+			for i := range tt.pairs {
+				mine = append(mine, fmt.Sprintf("mine-%d.example", i))
+				others = append(others, fmt.Sprintf("%s,other-%d.example,dns,ok,%s", at, i, at))
+				fmt.Fprintf(&text, "%s,%s,dns,nxdomain,%s\n%s\n", at, mine[i], at, others[i])
+			}
+			if tt.ancient {
+				fmt.Fprintf(&text, "%s,ancient.example,dns,ok,%s\n", ancient, ancient)
+			}
+			writeFile(t, path, text.String())
 
-	h := openLoaded(t, path, mine...)
-	if h.othersKnown {
-		t.Fatalf("Load kept the %d ranges of the other domains' lines: the test needs more than it keeps", len(h.others))
-	}
-	outcomes := map[string]string{}
-	for _, d := range mine {
-		outcomes[d] = OutcomeNXDomain
-	}
-	h.RecordRun(day2, outcomes)
-	st, err := h.Stage(day2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if unsafe.SliceData(st.recs) != unsafe.SliceData(h.recs) {
-		t.Error("Stage read the entries of the domains loaded a second time")
-	}
-	if err := st.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range others {
-		if !strings.Contains(string(data), line) {
-			t.Fatalf("the line %q was not copied", line)
-		}
-	}
-	h = openLoaded(t, path, mine...)
-	for _, d := range mine {
-		if s := h.Domain(d, 0); s.Runs != 2 {
-			t.Fatalf("%s: %d runs, want 2", d, s.Runs)
-		}
+			h := openLoaded(t, path, mine...)
+			if !h.othersKnown || len(h.others) != tt.pairs {
+				t.Fatalf("Load kept %d ranges of the other domains' lines (all: %v), want %d", len(h.others), h.othersKnown, tt.pairs)
+			}
+			outcomes := map[string]string{}
+			for _, d := range mine {
+				outcomes[d] = OutcomeNXDomain
+			}
+			h.RecordRun(day2, outcomes)
+			st, err := h.Stage(day2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if unsafe.SliceData(st.recs) != unsafe.SliceData(h.recs) {
+				t.Error("Stage read the entries of the domains loaded a second time")
+			}
+			if err := st.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+			kept := map[string]bool{}
+			for _, l := range lines {
+				kept[l] = true
+			}
+			for _, l := range others {
+				if !kept[l] {
+					t.Fatalf("the line %q was not copied", l)
+				}
+			}
+			if want := 1 + len(others) + 2*len(mine); len(lines) != want || kept[ancient+",ancient.example,dns,ok,"+ancient] {
+				t.Errorf("%d lines, want %d: the header, the other domains' and two runs of each domain loaded, none too old", len(lines), want)
+			}
+			h = openLoaded(t, path, mine...)
+			for _, d := range mine {
+				if s := h.Domain(d, 0); s.Runs != 2 {
+					t.Fatalf("%s: %d runs, want 2", d, s.Runs)
+				}
+			}
+		})
 	}
 }
 
