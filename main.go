@@ -420,6 +420,12 @@ func execute(c config, stderr io.Writer) error {
 		// timed, keeps the list's limit.
 		fitMemoryLimit(projected + hist.Size())
 	}
+	if hist != nil && c.batch {
+		// A batch run saves its history: the other domains' lines are
+		// written while it checks.
+		hist.StageEarly()
+		defer hist.Close()
+	}
 	checker, stop, err := c.newChecker()
 	if err != nil {
 		return err

@@ -162,6 +162,10 @@ type History struct {
 	othersRead   bool
 	othersKnown  bool
 	othersOldest int64
+	// early is set by StageEarly; pre is what Load started writing for
+	// Stage then, until Stage takes it or Close removes it.
+	early bool
+	pre   *prestage
 	// fileSize is the file's size when Open found it, for Size and the
 	// room Load makes.
 	fileSize int64
@@ -337,6 +341,9 @@ func (h *History) Load(domains []string) error {
 		h.othersOf, h.othersRead = fi, true
 		if len(others) <= maxRanges {
 			h.others, h.othersOldest, h.othersKnown = others, othersOldest, true
+		}
+		if h.early && h.othersKnown && len(h.others) > 0 && h.pre == nil {
+			h.pre = h.startPrestage()
 		}
 	}
 	// Bounded as Save bounds them: a file that listclean alone wrote is,
@@ -568,6 +575,9 @@ type Staged struct {
 	// base is the history file it was made from, as it was then: nil
 	// when there was none.
 	base os.FileInfo
+	// early is true when the other domains' lines were written while
+	// the run went on (StageEarly).
+	early bool
 }
 
 // Stage does what Save does but put the file in place. Nothing else may
@@ -579,6 +589,9 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 	}
 	if h.err != nil {
 		return nil, fmt.Errorf("%w; the file was left as it was", h.err)
+	}
+	if st, ok, err := h.stagePrestaged(now); ok || err != nil {
+		return st, err
 	}
 	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
 	if err != nil {
@@ -742,6 +755,117 @@ func writeTemp(tmp *os.File, write func(io.Writer) error) (os.FileInfo, error) {
 		return nil, err
 	}
 	return fi, tmp.Close()
+}
+
+// StageEarly says that the run will Stage h: Load then starts writing the
+// file's lines of the other domains to the temporary file that Stage
+// completes, and syncing them, while the run goes on, so that Stage has
+// only the loaded domains' entries to write. Those lines are most of a
+// file that several lists share: 48 MB of 50 for a list of 20,000
+// domains, whose Stage took 75 to 95 ms after its checks, longer than its
+// outputs took to write. Close removes what Stage did not take. Call it
+// before Load.
+func (h *History) StageEarly() { h.early = true }
+
+// A prestage is the temporary file that Load starts for Stage, holding the
+// header and the other domains' lines (StageEarly), written and synced
+// once done is closed, or failed with err.
+type prestage struct {
+	done chan struct{}
+	tmp  *os.File
+	err  error
+}
+
+// startPrestage starts writing the header and the ranges of the other
+// domains' lines to a temporary file beside h's. It reads nothing of h but
+// what Load set before it and no one changes after (the ranges, and the
+// file they are of): the run records and sums up meanwhile.
+func (h *History) startPrestage() *prestage {
+	p := &prestage{done: make(chan struct{})}
+	dir := filepath.Dir(h.path)
+	if p.tmp, p.err = os.CreateTemp(dir, ".domains-*.csv.tmp"); p.err != nil {
+		close(p.done)
+		return p
+	}
+	path, of, ranges := h.path, h.othersOf, h.others
+	go func() {
+		defer close(p.done)
+		p.err = func() error {
+			if err := p.tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+				return err
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if fi, err := f.Stat(); err != nil || !os.SameFile(fi, of) || !sameVersion(fi, of) {
+				return errChanged
+			}
+			bw := bufio.NewWriterSize(p.tmp, 1<<16)
+			bw.WriteString(header + "\n")
+			if err := copyRanges(bw, f, ranges); err != nil {
+				return err
+			}
+			if err := bw.Flush(); err != nil {
+				return err
+			}
+			return p.tmp.Sync()
+		}()
+	}()
+	return p
+}
+
+// errChanged says that the file changed since Load read it.
+var errChanged = errors.New("the domain history changed since it was read")
+
+// stagePrestaged is Stage from what Load started writing (StageEarly),
+// when it is done and still holds what Stage would write: ok is false
+// when there is none, or when it does not (it is then removed).
+func (h *History) stagePrestaged(now time.Time) (st *Staged, ok bool, err error) {
+	p := h.pre
+	if p == nil {
+		return nil, false, nil
+	}
+	h.pre = nil
+	<-p.done
+	if p.err != nil || !h.othersRead || !h.othersKnown || h.othersOldest < nanosOf(now.Add(-MaxAge)) ||
+		!h.knowsLoadedAlone() || !h.unchanged(h.othersOf) {
+		p.discard()
+		return nil, false, nil
+	}
+	recs := prune(h.recs, now, len(h.domains), false)
+	fi, err := writeTemp(p.tmp, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := h.writeRecords(bw, recs); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		os.Remove(p.tmp.Name())
+		return nil, true, fmt.Errorf("saving the domain history: %w", err)
+	}
+	return &Staged{h: h, now: now, tmp: p.tmp.Name(), recs: recs, fi: fi, base: h.othersOf, early: true}, true, nil
+}
+
+// discard closes and removes p's file.
+func (p *prestage) discard() {
+	if p.tmp != nil {
+		p.tmp.Close()
+		os.Remove(p.tmp.Name())
+	}
+}
+
+// Close removes what Load started writing for a Stage that did not come
+// (StageEarly), once it is done. h may be used after, but not staged early
+// again.
+func (h *History) Close() {
+	if p := h.pre; p != nil {
+		h.pre = nil
+		<-p.done
+		p.discard()
+	}
 }
 
 // Commit puts the staged history in place of the file. When another run

@@ -846,6 +846,119 @@ func TestStageInterleavedFile(t *testing.T) {
 	}
 }
 
+// TestStageEarly: with StageEarly, Load writes the other domains' lines
+// for Stage while the run goes on, and the file saved is the one Stage
+// alone writes, byte for byte. When the file changes meanwhile, Stage
+// writes it all again, with the other run's entries; when no Stage comes,
+// Close removes what Load wrote. No temporary file is left either way.
+func TestStageEarly(t *testing.T) {
+	at := day1.Format(time.RFC3339Nano)
+	var text strings.Builder
+	text.WriteString(header + "\n")
+	var mine []string
+	for i := range 500 {
+		fmt.Fprintf(&text, "%s,other-%d.example,dns,ok,%s\n", at, i, at)
+	}
+	for i := range 300 {
+		mine = append(mine, fmt.Sprintf("mine-%d.example", i))
+		fmt.Fprintf(&text, "%s,%s,dns,nxdomain,%s\n", at, mine[i], at)
+	}
+	outcomes := map[string]string{}
+	for _, d := range mine {
+		outcomes[d] = OutcomeNXDomain
+	}
+	temps := func(t *testing.T, dir string) []string {
+		t.Helper()
+		m, err := filepath.Glob(filepath.Join(dir, ".domains-*.tmp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	// stage opens the file at path, early or not, loads the list's
+	// domains, calls between, records the run and saves it.
+	stage := func(t *testing.T, path string, early bool, between func()) *Staged {
+		t.Helper()
+		h, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		if early {
+			h.StageEarly()
+		}
+		if err := h.Load(mine); err != nil {
+			t.Fatal(err)
+		}
+		between()
+		h.RecordRun(day2, outcomes)
+		st, err := h.Stage(day2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	plain, early := filepath.Join(t.TempDir(), "domains.csv"), filepath.Join(t.TempDir(), "domains.csv")
+	writeFile(t, plain, text.String())
+	writeFile(t, early, text.String())
+	stage(t, plain, false, func() {})
+	st := stage(t, early, true, func() {
+		if len(temps(t, filepath.Dir(early))) != 1 {
+			t.Error("Load started no temporary file")
+		}
+	})
+	if !st.early {
+		t.Error("Stage did not take what Load wrote")
+	}
+	want, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(early); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("staged early, the file is not what Stage writes alone (%v):\n%.300q\nwant\n%.300q", err, got, want)
+	}
+
+	// Another run saves the file after this one's Load.
+	changed := filepath.Join(t.TempDir(), "domains.csv")
+	writeFile(t, changed, text.String())
+	st = stage(t, changed, true, func() {
+		run(t, changed, day2.Add(-time.Hour), map[string]string{"meanwhile.example": OutcomeOK})
+	})
+	if st.early {
+		t.Error("Stage took what Load wrote of a file that changed since")
+	}
+	h := openLoaded(t, changed, "meanwhile.example", "mine-1.example", "other-1.example")
+	for d, runs := range map[string]int{"meanwhile.example": 1, "mine-1.example": 2, "other-1.example": 1} {
+		if s := h.Domain(d, 0); s.Runs != runs {
+			t.Errorf("after a run saved meanwhile, %s: %d runs, want %d", d, s.Runs, runs)
+		}
+	}
+
+	// No Stage: Close removes what Load wrote; the file is as it was.
+	unsaved := filepath.Join(t.TempDir(), "domains.csv")
+	writeFile(t, unsaved, text.String())
+	h, err = Open(unsaved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.StageEarly()
+	if err := h.Load(mine); err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	if data, err := os.ReadFile(unsaved); err != nil || string(data) != text.String() {
+		t.Errorf("the file changed without a Stage (%v)", err)
+	}
+	for _, path := range []string{plain, early, changed, unsaved} {
+		if m := temps(t, filepath.Dir(path)); len(m) != 0 {
+			t.Errorf("temporary files left: %q", m)
+		}
+	}
+}
+
 // TestPruneInPlace: prune bounds records that are its caller's alone
 // (Load's) in their own array, out of order and over MaxRuns, rather than
 // in two copies of them, and leaves those it does not own as they were.
