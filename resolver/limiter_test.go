@@ -704,6 +704,36 @@ func TestLimiterTrialUnderTheRate(t *testing.T) {
 	}
 }
 
+// TestLimiterTrialOfRetries: a trial whose steps judged too few first
+// attempts, the rest retries of a burst the server dropped over its rate,
+// is judged by all the attempts they sent: every one answered, after a
+// window that lost 39 of 93, shows the rate limit (the steps of a run of
+// TestMisbehavingServers that gave no word of it); as many lost as before
+// shows the path's loss, not a limit.
+func TestLimiterTrialOfRetries(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		steps [2]tally
+		want  bool
+	}{
+		{"every attempt answered", [2]tally{{sent: 93, answers: 93, judged: 11}, {sent: 44, answers: 44, judged: 4}}, true},
+		{"four in ten lost, as before", [2]tally{{sent: 93, answers: 56, judged: 11, failures: 4}, {sent: 44, answers: 26, judged: 4, failures: 2}}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLimiter(0, maxInFlight)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			start := time.Unix(1_700_000_000, 0)
+			l.trial = &trial{start: start, pace: 292, before: 480,
+				prior: tally{sent: 93, answers: 54, judged: 93, failures: 39}, steps: tt.steps}
+			l.endTrial(start.Add(2 * trialSpan))
+			if got := !l.limited.IsZero(); got != tt.want {
+				t.Errorf("rate limit found: %v, want %v (pace %.0f a second)", got, tt.want, l.rate)
+			}
+		})
+	}
+}
+
 // TestLimiterTrialNotFooledByLoss: on a path that loses 30% or 50% of
 // the queries at random, whatever their pace, no trial takes the failures
 // for a rate limit, and the failure baseline learns a loss of 30% (one of
