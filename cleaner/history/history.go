@@ -762,7 +762,7 @@ func writeTemp(tmp *os.File, write func(io.Writer) error) (os.FileInfo, error) {
 // completes, and syncing them, while the run goes on, so that Stage has
 // only the loaded domains' entries to write. Those lines are most of a
 // file that several lists share: 48 MB of 50 for a list of 20,000
-// domains, whose Stage took 75 to 95 ms after its checks, longer than its
+// domains, whose Stage took 73 to 95 ms after its checks, longer than its
 // outputs took to write. Close removes what Stage did not take. Call it
 // before Load.
 func (h *History) StageEarly() { h.early = true }
