@@ -794,7 +794,7 @@ func (l *limiter) endTrial(now time.Time) {
 	// alone: 93 attempts and 44, all answered, of which 11 and 4 first
 	// attempts, after a window that lost 39 of 93, showed nothing, and
 	// a run of 1,500 rows gave no word of the limit (TestMisbehavingServers,
-	// 9 runs in 50 under load).
+	// 9 runs in 42 under load).
 	gone := heldA && (enough(both) && usual(both) &&
 		fell(t.prior.frac(), t.prior.judged, both.frac(), both.judged) ||
 		!enough(both) && both.sent >= trialMin && unanswered(both) <= l.failThreshold(both.sent) &&

@@ -631,19 +631,14 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 // hold a line too old, the file's lines of other domains, read again.
 // Else the file is read again for both: another run may have saved it.
 func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []record, error) {
-	if h.othersRead && h.knowsLoadedAlone() && h.unchanged(h.othersOf) {
-		ranges := h.othersKnown && h.othersOldest >= oldest // every line to copy, and no other
+	if h.asRead() {
+		ranges := h.rangesHold(oldest)
 		if ranges && len(h.others) == 0 {
 			return h.othersOf, h.recs, nil
 		}
-		f, err := os.Open(h.path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading the domain history: %w", err)
-		}
-		defer f.Close()
-		// The file opened is the one Load read (a run puts a new one
-		// in place by renaming it), unless it changed just now.
-		if fi, err := f.Stat(); err == nil && os.SameFile(fi, h.othersOf) && sameVersion(fi, h.othersOf) {
+		f, err := openVersion(h.path, h.othersOf)
+		if err == nil {
+			defer f.Close()
 			if ranges {
 				err = copyRanges(w, f, h.others)
 			} else {
@@ -663,6 +658,9 @@ func (h *History) copyOthers(w *bufio.Writer, oldest int64) (os.FileInfo, []reco
 				return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 			}
 			return h.othersOf, h.recs, nil
+		}
+		if !errors.Is(err, errChanged) {
+			return nil, nil, fmt.Errorf("reading the domain history: %w", err)
 		}
 	}
 	known := make([]record, 0, len(h.recs)+h.fresh/8) // as many as were loaded, as a rule
@@ -707,6 +705,34 @@ func copyRanges(w *bufio.Writer, f *os.File, ranges []byteRange) error {
 		at = rg.end
 	}
 	return nil
+}
+
+// asRead reports whether the file is as the one Load read it, and h
+// knows only the domains it loaded: the file's entries of those are the
+// ones h holds.
+func (h *History) asRead() bool {
+	return h.othersRead && h.knowsLoadedAlone() && h.unchanged(h.othersOf)
+}
+
+// rangesHold reports whether the ranges Load found are every line of the
+// other domains to copy, and no other: none older than oldest.
+func (h *History) rangesHold(oldest int64) bool {
+	return h.othersKnown && h.othersOldest >= oldest
+}
+
+// openVersion opens the file at path when it is the one that was
+// describes (a run puts a new one in place by renaming it), and fails
+// with errChanged when it is not.
+func openVersion(path string, was os.FileInfo) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !os.SameFile(fi, was) || !sameVersion(fi, was) {
+		f.Close()
+		return nil, errChanged
+	}
+	return f, nil
 }
 
 // knowsLoadedAlone reports whether every domain h knows was loaded.
@@ -794,14 +820,11 @@ func (h *History) startPrestage() *prestage {
 			if err := p.tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
 				return err
 			}
-			f, err := os.Open(path)
+			f, err := openVersion(path, of)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			if fi, err := f.Stat(); err != nil || !os.SameFile(fi, of) || !sameVersion(fi, of) {
-				return errChanged
-			}
 			bw := bufio.NewWriterSize(p.tmp, 1<<16)
 			bw.WriteString(header + "\n")
 			if err := copyRanges(bw, f, ranges); err != nil {
@@ -829,8 +852,7 @@ func (h *History) stagePrestaged(now time.Time) (st *Staged, ok bool, err error)
 	}
 	h.pre = nil
 	<-p.done
-	if p.err != nil || !h.othersRead || !h.othersKnown || h.othersOldest < nanosOf(now.Add(-MaxAge)) ||
-		!h.knowsLoadedAlone() || !h.unchanged(h.othersOf) {
+	if p.err != nil || !h.asRead() || !h.rangesHold(nanosOf(now.Add(-MaxAge))) {
 		p.discard()
 		return nil, false, nil
 	}
