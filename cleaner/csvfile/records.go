@@ -64,11 +64,22 @@ func (r Records) record(i int) string {
 }
 
 // text returns the text of row i when it is held so, and whether it is.
+// The rows of a block follow one another in it, in their order: a row
+// whose next is in the same block ends at the NUL before that one, found
+// without a search through the row (which took 3% of a run's CPU at a
+// million rows, each row's text asked for three times).
 func (r Records) text(i int) (string, bool) {
-	if r.at[i]&atText == 0 {
+	a := r.at[i]
+	if a&atText == 0 {
 		return "", false
 	}
-	rec := r.record(i)
+	block := r.blocks[a>>32&atBlock]
+	if i+1 < len(r.at) {
+		if next := r.at[i+1]; next>>32&atBlock == a>>32&atBlock {
+			return block[uint32(a) : uint32(next)-1], true
+		}
+	}
+	rec := block[uint32(a):]
 	return rec[:strings.IndexByte(rec, 0)], true
 }
 

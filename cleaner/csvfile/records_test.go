@@ -59,3 +59,50 @@ func TestRecords(t *testing.T) {
 		t.Error("no records: Len is not 0")
 	}
 }
+
+// TestRecordsTextEnds: a row held as its text ends where its NUL is,
+// whether the row after it is in its block, in another, or cut off by
+// Slice, and after Prepend.
+func TestRecordsTextEnds(t *testing.T) {
+	texts := func(rows ...string) []readText {
+		var ts []readText
+		for _, r := range rows {
+			ts = append(ts, readText{text: r})
+		}
+		return ts
+	}
+	var r Records
+	for _, b := range []struct {
+		recs  [][]string
+		texts []readText
+	}{
+		{[][]string{{"a", "b"}, {"c"}, {"d", "e"}}, texts("a,b", "", "d,e")},
+		{[][]string{{"f"}, {"g", "h"}}, texts("f", "g,h")},
+		{[][]string{{"i", "j"}}, nil},
+		{[][]string{{"k"}, {"l", "m"}}, texts("k", "l,m")},
+	} {
+		block, offs := encodeRecords(b.recs, b.texts)
+		r.appendBlock(block, offs, 0)
+	}
+	r.comma = ","
+	want := []string{"a,b", "", "d,e", "f", "g,h", "", "k", "l,m"}
+	check := func(name string, r Records, want []string) {
+		t.Helper()
+		if r.Len() != len(want) {
+			t.Fatalf("%s: %d rows, want %d", name, r.Len(), len(want))
+		}
+		for i, w := range want {
+			got, ok := r.text(i)
+			if got != w || ok != (w != "") {
+				t.Errorf("%s: row %d held as %q (%v), want %q", name, i, got, ok, w)
+			}
+		}
+	}
+	check("blocks", r, want)
+	for lo := range len(want) {
+		for hi := lo; hi <= len(want); hi++ {
+			check("slice", r.Slice(lo, hi), want[lo:hi])
+		}
+	}
+	check("prepend", r.Slice(2, 5).Prepend([]string{"x"}), append([]string{""}, want[2:5]...))
+}
