@@ -176,7 +176,7 @@ type limiter struct {
 	soft     int          // the highest limit for now: maxInFlight (or ceiling), raised while the server shows it takes more
 	safe     int          // the highest soft ceiling that lost nothing, where an overload above it returns
 	probed   bool         // an overload above safe was met: soft stays where it is
-	raisedK  int64        // the cohort a round trip after soft was last raised: the next raise waits until it is judged
+	raisedK  int64        // the cohort two round trips after soft was last raised: the next raise waits until it is judged
 	limit    int          // changed only through setLimit
 	current  atomic.Int64 // limit, for reading without mu
 	adaptive bool
@@ -608,15 +608,20 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 		l.slowStart = false
 	case full && l.limit >= l.soft && l.soft < l.ceiling && !l.probed && mean <= base+base/4+latencySlack && l.judged > l.raisedK:
 		// At the ceiling, no queue building, and the queries sent over
-		// the round trip after the last raise judged (a full queue
-		// drops them, and their timeouts come long after the
-		// answers): the server may take more, and the ceiling before
-		// is safe. The new slots are spread over that round trip (see
-		// spreadOut); waiting for two held a path of 30 ms about 30 ms
-		// longer at each ceiling.
+		// the round trip after the last raise filled its new slots
+		// judged (a full queue drops them, and their timeouts come
+		// long after the answers): the server may take more, and the
+		// ceiling before is safe. The new slots are spread over the
+		// round trip after a raise (see spreadOut), so the queries that
+		// show whether the server holds them all are those of the
+		// round trip after that. Judging those of the first alone,
+		// sent while the slots were filling, let a ceiling count as
+		// safe before a queue of 1,000 overflowed at it: the next
+		// overload put the limit back there, for good, above the
+		// queue (TestCeilingProbe, 2 runs in 9 on a loaded machine).
 		l.safe = l.soft
 		l.soft = min(l.soft+l.soft/probeGrowth, l.ceiling)
-		l.raisedK = time.Now().Add(mean).UnixNano() / int64(cohortWidth)
+		l.raisedK = time.Now().Add(2*mean).UnixNano() / int64(cohortWidth)
 		l.setLimit(l.soft)
 	case full && l.slowStart && mean >= farSlowStart:
 		l.setLimit(min(4*l.limit, l.soft))

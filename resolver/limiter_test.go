@@ -419,11 +419,12 @@ func TestLimiterProbesAboveTheCeiling(t *testing.T) {
 	}
 }
 
-// TestLimiterRaisesAfterARoundTrip: once the ceiling was raised, the next
-// raise waits for the queries sent over the round trip after it to be
-// judged, not two round trips: each wait held a path of 30 ms at each
-// ceiling for longer than it needed to see an overflow.
-func TestLimiterRaisesAfterARoundTrip(t *testing.T) {
+// TestLimiterRaisesAfterTwoRoundTrips: once the ceiling was raised, the
+// next raise waits for the queries of the round trip after the one that
+// filled the new slots to be judged: those of the first alone were sent
+// while the slots were filling, before a queue could overflow at the new
+// ceiling (TestCeilingProbe). It then comes at once.
+func TestLimiterRaisesAfterTwoRoundTrips(t *testing.T) {
 	const rtt = 30 * time.Millisecond
 	l := newLimiter(0, maxProbedInFlight)
 	for range 20 {
@@ -437,13 +438,20 @@ func TestLimiterRaisesAfterARoundTrip(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	raised := window(t, l, rtt, 0)
-	k := time.Now().Add(rtt).UnixNano() / int64(cohortWidth)
+	k := time.Now().UnixNano() / int64(cohortWidth)
 	if raised != maxInFlight+maxInFlight/probeGrowth {
 		t.Fatalf("a window as fast as the best at the ceiling: limit %d, want %d", raised, maxInFlight+maxInFlight/probeGrowth)
 	}
-	time.Sleep(time.Until(time.Unix(0, (k+1)*int64(cohortWidth)).Add(2 * time.Millisecond)))
+	wait := func(cohort int64) {
+		time.Sleep(time.Until(time.Unix(0, cohort*int64(cohortWidth)).Add(2 * time.Millisecond)))
+	}
+	wait(k + 1) // the cohort of the first round trip judged
+	if got := window(t, l, rtt, 0); got != raised {
+		t.Fatalf("a round trip after the raise was judged: limit %d, want it to stay at %d", got, raised)
+	}
+	wait(k + 2) // and that of the second
 	if got := window(t, l, rtt, 0); got <= raised {
-		t.Errorf("a round trip after the raise was judged, yet the limit stayed at %d", got)
+		t.Errorf("two round trips after the raise were judged, yet the limit stayed at %d", got)
 	}
 }
 
