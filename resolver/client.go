@@ -12,7 +12,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -492,7 +491,7 @@ func classify(err error) error {
 // interrupt its reads. One query uses it at a time.
 type udpConn struct {
 	net.Conn
-	raw  syscall.RawConn // Conn's, for ask; nil when it has none
+	raw  *rawAsk         // for ask; nil when Conn has no raw connection
 	out  []byte          // for packing queries: a question fits in 512 bytes
 	in   []byte          // for reading replies: the EDNS0 size we advertise
 	done <-chan struct{} // Done of the context watched; nil when none
@@ -583,7 +582,8 @@ func (p *connPool) get(ctx context.Context, server int) (*udpConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening UDP socket: %w", err)
 	}
-	u := &udpConn{Conn: nc, raw: rawOf(nc), out: make([]byte, dns.MinMsgSize), in: make([]byte, ednsSize)}
+	u := &udpConn{Conn: nc, out: make([]byte, dns.MinMsgSize), in: make([]byte, ednsSize)}
+	u.raw = newRawAsk(nc, u.in)
 	u.watch(ctx) // a new socket watches nothing yet: this cannot fail
 	return u, nil
 }

@@ -2,13 +2,13 @@
 
 package resolver
 
-import (
-	"net"
-	"syscall"
-)
+import "net"
 
-// rawOf returns nil: ask writes and reads through net.
-func rawOf(net.Conn) syscall.RawConn { return nil }
+// A rawAsk is not used on this system: ask writes and reads through net.
+type rawAsk struct{}
+
+// newRawAsk returns nil.
+func newRawAsk(net.Conn, []byte) *rawAsk { return nil }
 
 // ask writes out, a query, to u and reads the next datagram into u.in,
 // within u's deadline.

@@ -14,9 +14,10 @@ import (
 // TestAsk: ask sends a query and reads what comes back, however soon it
 // comes, and fails as net's own write and read fail.
 func TestAsk(t *testing.T) {
-	// echo answers each datagram at once with itself, count times.
+	// echo answers each datagram at once with itself, count times,
+	// allocating nothing.
 	echo := func(t *testing.T, count int) string {
-		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -24,12 +25,12 @@ func TestAsk(t *testing.T) {
 		go func() {
 			buf := make([]byte, 2048)
 			for {
-				n, addr, err := pc.ReadFrom(buf)
+				n, addr, err := pc.ReadFromUDPAddrPort(buf)
 				if err != nil {
 					return
 				}
 				for range count {
-					pc.WriteTo(buf[:n], addr)
+					pc.WriteToUDPAddrPort(buf[:n], addr)
 				}
 			}
 		}()
@@ -40,7 +41,8 @@ func TestAsk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u := &udpConn{Conn: nc, raw: rawOf(nc), in: make([]byte, ednsSize)}
+		u := &udpConn{Conn: nc, in: make([]byte, ednsSize)}
+		u.raw = newRawAsk(nc, u.in)
 		t.Cleanup(u.close)
 		return u
 	}
@@ -56,6 +58,19 @@ func TestAsk(t *testing.T) {
 			if err != nil || !bytes.Equal(u.in[:n], q) {
 				t.Fatalf("query %d: read %q, %v; want %q", i, u.in[:n], err, q)
 			}
+		}
+	})
+	t.Run("allocates nothing", func(t *testing.T) {
+		// A query a socket: the callback is the socket's, bound once.
+		u := dial(t, echo(t, 1))
+		u.SetDeadline(time.Now().Add(10 * time.Second))
+		q := []byte("q")
+		if n := testing.AllocsPerRun(200, func() {
+			if n, err := u.ask(q); err != nil || n != 1 {
+				t.Fatalf("read %d bytes, %v", n, err)
+			}
+		}); n != 0 {
+			t.Errorf("%v allocations a query, want none", n)
 		}
 	})
 	t.Run("a second reply is read next", func(t *testing.T) {
