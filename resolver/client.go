@@ -364,14 +364,12 @@ func (c *Checker) roundTripUDP(ctx context.Context, u *udpConn, m *dns.Msg, dead
 		return nil, false, fmt.Errorf("packing the query: %w", err)
 	}
 	c.queries.Add(1)
+	if _, err := u.Write(out); err != nil {
+		return nil, false, classify(err)
+	}
 	var stray error
-	for first := true; ; first = false {
-		var n int
-		if first {
-			n, err = u.ask(out)
-		} else {
-			n, err = u.Read(u.in)
-		}
+	for {
+		n, err := u.Read(u.in)
 		if err != nil {
 			if stray != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 				return nil, false, stray
@@ -491,7 +489,6 @@ func classify(err error) error {
 // interrupt its reads. One query uses it at a time.
 type udpConn struct {
 	net.Conn
-	raw  *rawAsk         // for ask; nil when Conn has no raw connection
 	out  []byte          // for packing queries: a question fits in 512 bytes
 	in   []byte          // for reading replies: the EDNS0 size we advertise
 	done <-chan struct{} // Done of the context watched; nil when none
@@ -518,14 +515,6 @@ func (u *udpConn) watch(ctx context.Context) bool {
 		u.stop = context.AfterFunc(ctx, func() { u.SetDeadline(time.Unix(1, 0)) })
 	}
 	return true
-}
-
-// writeRead writes out to u, then reads the next datagram into u.in.
-func (u *udpConn) writeRead(out []byte) (int, error) {
-	if _, err := u.Write(out); err != nil {
-		return 0, err
-	}
-	return u.Read(u.in)
 }
 
 // close ends u's watch, so that its context no longer refers to u, and
@@ -583,7 +572,6 @@ func (p *connPool) get(ctx context.Context, server int) (*udpConn, error) {
 		return nil, fmt.Errorf("opening UDP socket: %w", err)
 	}
 	u := &udpConn{Conn: nc, out: make([]byte, dns.MinMsgSize), in: make([]byte, ednsSize)}
-	u.raw = newRawAsk(nc, u.in)
 	u.watch(ctx) // a new socket watches nothing yet: this cannot fail
 	return u, nil
 }
