@@ -618,7 +618,8 @@ func (l *limiter) observeRTT(rtt time.Duration) {
 		// sent while the slots were filling, let a ceiling count as
 		// safe before a queue of 1,000 overflowed at it: the next
 		// overload put the limit back there, for good, above the
-		// queue (TestCeilingProbe, 2 runs in 9 on a loaded machine).
+		// queue (TestCeilingProbe, 2 runs in 9 on a loaded machine
+		// once the sends were made a little cheaper).
 		l.safe = l.soft
 		l.soft = min(l.soft+l.soft/probeGrowth, l.ceiling)
 		l.raisedK = time.Now().Add(2*mean).UnixNano() / int64(cohortWidth)
