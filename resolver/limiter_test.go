@@ -437,19 +437,25 @@ func TestLimiterRaisesAfterTwoRoundTrips(t *testing.T) {
 	for time.Now().UnixNano()%int64(cohortWidth) > int64(cohortWidth)/5 {
 		time.Sleep(time.Millisecond)
 	}
+	before := time.Now()
 	raised := window(t, l, rtt, 0)
-	k := time.Now().UnixNano() / int64(cohortWidth)
 	if raised != maxInFlight+maxInFlight/probeGrowth {
 		t.Fatalf("a window as fast as the best at the ceiling: limit %d, want %d", raised, maxInFlight+maxInFlight/probeGrowth)
+	}
+	l.mu.Lock()
+	k := l.raisedK
+	l.mu.Unlock()
+	if least := before.Add(2*rtt).UnixNano() / int64(cohortWidth); k < least {
+		t.Fatalf("the next raise waits for cohort %d, sent within two round trips of the raise (cohort %d)", k, least)
 	}
 	wait := func(cohort int64) {
 		time.Sleep(time.Until(time.Unix(0, cohort*int64(cohortWidth)).Add(2 * time.Millisecond)))
 	}
-	wait(k + 1) // the cohort of the first round trip judged
+	wait(k) // every cohort before it judged
 	if got := window(t, l, rtt, 0); got != raised {
-		t.Fatalf("a round trip after the raise was judged: limit %d, want it to stay at %d", got, raised)
+		t.Fatalf("the cohorts before the second round trip's judged: limit %d, want it to stay at %d", got, raised)
 	}
-	wait(k + 2) // and that of the second
+	wait(k + 1) // and that one
 	if got := window(t, l, rtt, 0); got <= raised {
 		t.Errorf("two round trips after the raise were judged, yet the limit stayed at %d", got)
 	}
