@@ -593,7 +593,7 @@ func (h *History) Stage(now time.Time) (*Staged, error) {
 	if st, ok, err := h.stagePrestaged(now); ok || err != nil {
 		return st, err
 	}
-	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
+	tmp, err := createTemp(dir)
 	if err != nil {
 		return nil, fmt.Errorf("saving the domain history: %w", err)
 	}
@@ -760,13 +760,24 @@ func addRange(rs []byteRange, r byteRange) []byteRange {
 	return append(rs, r)
 }
 
-// writeTemp writes a temporary file, readable by the user alone, syncs and
-// closes it, and returns what it is.
-func writeTemp(tmp *os.File, write func(io.Writer) error) (os.FileInfo, error) {
-	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		tmp.Close()
+// createTemp creates a temporary file in dir for a history to be put in
+// place of the file, readable by the user alone.
+func createTemp(dir string) (*os.File, error) {
+	tmp, err := os.CreateTemp(dir, ".domains-*.csv.tmp")
+	if err != nil {
 		return nil, err
 	}
+	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return tmp, nil
+}
+
+// writeTemp writes to tmp (made by createTemp), syncs and closes it, and
+// returns what it is.
+func writeTemp(tmp *os.File, write func(io.Writer) error) (os.FileInfo, error) {
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return nil, err
@@ -809,7 +820,7 @@ type prestage struct {
 func (h *History) startPrestage() *prestage {
 	p := &prestage{done: make(chan struct{})}
 	dir := filepath.Dir(h.path)
-	if p.tmp, p.err = os.CreateTemp(dir, ".domains-*.csv.tmp"); p.err != nil {
+	if p.tmp, p.err = createTemp(dir); p.err != nil {
 		close(p.done)
 		return p
 	}
@@ -817,9 +828,6 @@ func (h *History) startPrestage() *prestage {
 	go func() {
 		defer close(p.done)
 		p.err = func() error {
-			if err := p.tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-				return err
-			}
 			f, err := openVersion(path, of)
 			if err != nil {
 				return err
