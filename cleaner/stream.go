@@ -522,6 +522,8 @@ func (t *dupTable) firstOrAdd(h uint64, row int) int {
 func (t *dupTable) grow() {
 	hash, row := t.hash, t.row
 	t.hash, t.row = make([]uint64, 2*len(hash)), make([]uint32, 2*len(row))
+	// Written before slot reads it, as markDuplicates does its table.
+	clear(t.hash)
 	for k, h := range hash {
 		if h != 0 {
 			i, _ := t.slot(h &^ dupKept)
