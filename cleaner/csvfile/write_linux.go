@@ -3,6 +3,7 @@ package csvfile
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,4 +19,17 @@ func writeRenameNoReplace(from, to string) error {
 		return fmt.Errorf("renameat2: %w: %w", errors.ErrUnsupported, err)
 	}
 	return err
+}
+
+// writeStartWriteback asks the kernel to start writing the n bytes of f
+// at off to the disk, without waiting for them (sync_file_range with
+// SYNC_FILE_RANGE_WRITE), so that the fsync at the end finds most of the
+// file written. It is a hint: an error is ignored, as fsync still makes
+// the file durable.
+func writeStartWriteback(f *os.File, off, n int64) {
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) {
+			unix.SyncFileRange(int(fd), off, n, unix.SYNC_FILE_RANGE_WRITE)
+		})
+	}
 }

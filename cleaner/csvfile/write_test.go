@@ -890,3 +890,37 @@ func TestWriteNoReplace(t *testing.T) {
 		}
 	}
 }
+
+// TestWritebackWriter: the bytes written reach the file as they are, and
+// the writing of each writebackEvery of them to the disk is started once
+// they are written, never of bytes not yet written.
+func TestWritebackWriter(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := &writebackWriter{f: f}
+	var want bytes.Buffer
+	chunk := bytes.Repeat([]byte("a@example.com,Ann\n"), 100_000) // 1.8 MB
+	for i := range 12 {
+		chunk[0] = byte('a' + i)
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		want.Write(chunk)
+		if w.synced > w.off || w.off-w.synced >= writebackEvery {
+			t.Fatalf("after %d bytes: writing started up to %d", w.off, w.synced)
+		}
+	}
+	if w.off != int64(want.Len()) || w.synced < int64(want.Len())-writebackEvery || w.synced == 0 {
+		t.Errorf("%d bytes written, %d of them started; want %d written", w.off, w.synced, want.Len())
+	}
+	got, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("the file holds %d bytes, not the %d written", len(got), want.Len())
+	}
+}
