@@ -186,8 +186,9 @@ func (st *Stream) Session() *Session { return st.base }
 
 // each reads the list again, calling fn with a session of each chunk of
 // rows and the index of its first row, until ctx is cancelled. Repeated addresses are marked across
-// chunks through dups, which it empties first.
-func (st *Stream) each(ctx context.Context, dups *dupTable, fn func(cs *Session, first int) error) error {
+// chunks through dups, which it empties first. Each domain is judged once
+// for all the chunks and passes that share judged (see chunkSession).
+func (st *Stream) each(ctx context.Context, dups *dupTable, judged map[judgeKey]domainVerdict, fn func(cs *Session, first int) error) error {
 	f, rs, err := st.open()
 	if err != nil {
 		return err
@@ -208,7 +209,7 @@ func (st *Stream) each(ctx context.Context, dups *dupTable, fn func(cs *Session,
 		if first+len(recs) > st.rows {
 			return errStreamChanged
 		}
-		if err := fn(st.chunkSession(recs, first, dups), first); err != nil {
+		if err := fn(st.chunkSession(recs, first, dups, judged), first); err != nil {
 			return err
 		}
 		first += len(recs)
@@ -243,8 +244,10 @@ func (st *Stream) errChanged() error {
 var errStreamChanged = errors.New("the list changed")
 
 // chunkSession returns a session of rows, judged: the list's rows from first on.
-// A row's DupOf is the list's index of the row it repeats.
-func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Session {
+// A row's DupOf is the list's index of the row it repeats. judged holds the
+// verdicts of the domains that earlier chunks judged, and takes those of
+// the domains this one is first to have.
+func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable, judged map[judgeKey]domainVerdict) *Session {
 	l := *st.head
 	l.Rows = RecordsOf(rows)
 	b := st.base
@@ -261,6 +264,8 @@ func (st *Stream) chunkSession(rows [][]string, first int, dups *dupTable) *Sess
 		persistent: b.persistent,
 		notes:      b.notes,
 		histories:  b.histories,
+
+		judgedBefore: judged,
 	}
 	parallelFor(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -285,6 +290,9 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 		return res, Summary{}, err
 	}
 	dups := newDupTable(st.seed)
+	// Each domain's verdict, the same in every chunk and both passes: the
+	// results and corrections stay as they are while Export runs.
+	judged := make(map[judgeKey]domainVerdict)
 
 	// Plan: count the actions, find the removed file's width, and settle
 	// the corrections that repeat an address kept or corrected elsewhere,
@@ -299,7 +307,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	var late []fix                      // rows kept as written whose address an earlier row is corrected to
 	fixedSoFar := make(map[uint64]bool) // the keys of the corrections met so far
 	width := len(st.head.Header)
-	err := st.each(ctx, dups, func(cs *Session, first int) error {
+	err := st.each(ctx, dups, judged, func(cs *Session, first int) error {
 		pl := Plan{s: cs, policy: opt.Policy}
 		for i := range cs.Rows {
 			act, email, _ := pl.decide(i)
@@ -372,7 +380,7 @@ func (st *Stream) Export(ctx context.Context, opt ExportOptions) (ExportResult, 
 	sum := newSummaryTotal()
 	var changed []ChangeRow
 	err = csvfile.WriteFilesAtomicTogether(csvfile.WriteOptions{Force: opt.Force, Perm: st.head.Perm}, paths, func(ws []io.Writer) error {
-		err := st.each(ctx, dups, func(cs *Session, first int) error {
+		err := st.each(ctx, dups, judged, func(cs *Session, first int) error {
 			sum.add(cs.Summarize())
 			cpl := Plan{s: cs, policy: opt.Policy, dupOf: pl.dupOf, corrected: pl.corrected, displaced: pl.displaced, first: first}
 			e := exportRows{s: cs, plan: &cpl, opt: opt, width: width, first: first}
