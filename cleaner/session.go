@@ -1000,23 +1000,22 @@ func (s *Session) stream(ctx context.Context, in chan<- []string, results <-chan
 // depend on the domain alone), so each such domain is judged once; only
 // the suggestion is made per row, from the row's local part.
 func (s *Session) JudgeAll() {
-	type key = judgeKey
 	const (
 		alone     = -1 // judged on its own: a malformed address with a syntax fix
 		duplicate = -2
 		unkeyed   = -3 // its key is to be looked up
 	)
 	slot := make([]int32, len(s.Rows)) // index in keys, or alone or duplicate
-	index := make(map[key]int32)
-	var keys []key
+	index := make(map[judgeKey]int32)
+	var keys []judgeKey
 	// NewSession numbered the rows' own domains: they are the first keys,
 	// and a clean row's key needs no looking up. Most rows are such rows
 	// or duplicates, sorted out on all processors; the keys of the others
 	// are looked up in a second pass, in order.
 	if s.rowDomain != nil {
-		keys = make([]key, len(s.domains))
+		keys = make([]judgeKey, len(s.domains))
 		for k, d := range s.domains {
-			keys[k] = key{domain: d}
+			keys[k] = judgeKey{domain: d}
 		}
 	}
 	parallelFor(len(s.Rows), func(lo, hi int) {
@@ -1038,9 +1037,9 @@ func (s *Session) JudgeAll() {
 			continue
 		}
 		a := s.Rows[i].Addr()
-		k := key{domain: a.ASCII}
+		k := judgeKey{domain: a.ASCII}
 		if a.Reason != "" {
-			k = key{domain: domainOf(a), malformed: true}
+			k = judgeKey{domain: domainOf(a), malformed: true}
 		}
 		j, ok := index[k]
 		if !ok {

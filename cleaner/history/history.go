@@ -720,9 +720,9 @@ func (h *History) rangesHold(oldest int64) bool {
 	return h.othersKnown && h.othersOldest >= oldest
 }
 
-// openVersion opens the file at path when it is the one that was
-// describes (a run puts a new one in place by renaming it), and fails
-// with errChanged when it is not.
+// openVersion opens the file at path when it is still the version of it
+// that was describes (a run puts a new one in place by renaming it), and
+// fails with errChanged when it is not.
 func openVersion(path string, was os.FileInfo) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
