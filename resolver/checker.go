@@ -252,11 +252,18 @@ func (c *Checker) checkAll(ctx context.Context, src *source, onHeld func(Result)
 			held.add(r)
 		}
 		gate := c.trust.gate(ctx, release)
-		// The Results held last need not wait roundEvery for their round.
+		// flush is called whenever the run falls idle, and at its end. The
+		// Results held last need not wait roundEvery for their round.
+		// Nothing is in flight: the sockets of the run's busiest moment,
+		// thousands 30 ms away, wait in the pool. They are closed while
+		// that round waits for its answers, rather than once the Results
+		// held for it are sent (checkEnded), between the last of them and
+		// the caller's next step: 14 ms for 2,600 sockets.
 		flush := func() {
 			if held.waiting() > 0 {
 				c.trust.requestRound()
 			}
+			c.conns.trimIdle(idleKeptWhenIdle)
 		}
 		// retry gives the domains in again their second try, after
 		// RetryPause, unless no server is left to ask: one that stopped
@@ -353,6 +360,13 @@ func (c *Checker) forget(r Result) {
 		}
 	}
 }
+
+// idleKeptWhenIdle is how many idle sockets per server a run keeps when
+// it falls idle: enough for a probe round, which asks about the
+// witnesses, their MX hosts and a random name (7 questions with the
+// default witnesses), without opening sockets anew. A second try, or the
+// corrections asked later, open what more they need.
+const idleKeptWhenIdle = 16
 
 // checkEnded closes the idle sockets when the last Check running ends: a
 // run of 100,000 rows at 200 ms left 2,048 of them open, and the export

@@ -589,6 +589,27 @@ func (p *connPool) put(server int, u *udpConn) {
 	p.mu.Unlock()
 }
 
+// trimIdle closes each server's idle sockets beyond the first keep. It
+// closes them outside the pool's lock: a query that takes a socket
+// meanwhile does not wait for the closing.
+func (p *connPool) trimIdle(keep int) {
+	var extra []*udpConn
+	p.mu.Lock()
+	for i, idle := range p.idle {
+		if len(idle) <= keep {
+			continue
+		}
+		extra = append(extra, idle[keep:]...)
+		clear(idle[keep:])
+		p.idle[i] = idle[:keep]
+		p.idleN -= len(idle) - keep
+	}
+	p.mu.Unlock()
+	for _, u := range extra {
+		u.close()
+	}
+}
+
 // closeIdle closes every idle socket; the pool stays usable.
 func (p *connPool) closeIdle() {
 	p.mu.Lock()

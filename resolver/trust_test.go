@@ -305,6 +305,70 @@ func TestIdleSocketsClosedAfterCheck(t *testing.T) {
 	}
 }
 
+// TestIdleSocketsTrimmedForTheLastRound: once every domain had its turn,
+// the sockets that the checks used are closed while the probe round that
+// the held Results wait for runs, all but a few for the round, rather
+// than after the Results are sent.
+func TestIdleSocketsTrimmedForTheLastRound(t *testing.T) {
+	srv := startServer(t, testZone)
+	srv.SetDefaultFault(dnstest.Fault{Delay: 5 * time.Millisecond}) // many queries in flight at once
+	cfg := testConfig(srv.Addr())
+	cfg.Concurrency = 4 * idleKeptWhenIdle
+	c := newTestChecker(t, cfg)
+	domains := make([]string, 300) // none exists: each Result is held for a round
+	for i := range domains {
+		domains[i] = fmt.Sprintf("d%d.test", i)
+	}
+	first, n := -1, 0
+	for r := range c.Check(context.Background(), domains) {
+		if n++; n == 1 {
+			// The Results are sent after the last round, and more than the
+			// channel holds remain: the Check has not ended.
+			c.conns.mu.Lock()
+			first = c.conns.idleN
+			c.conns.mu.Unlock()
+		}
+		if r.Status != StatusNXDomain {
+			t.Errorf("%s: %s, want nxdomain", r.Domain, r.Status)
+		}
+	}
+	if n != len(domains) {
+		t.Fatalf("%d Results, want %d", n, len(domains))
+	}
+	if first > idleKeptWhenIdle {
+		t.Errorf("%d idle sockets when the first held Result came, want at most %d", first, idleKeptWhenIdle)
+	}
+}
+
+// TestConnPoolTrimIdle: trimIdle keeps the first sockets of each server
+// and closes the others, which then take no query.
+func TestConnPoolTrimIdle(t *testing.T) {
+	srv := startServer(t, testZone)
+	p := newConnPool([]string{srv.Addr()}, 100)
+	var all []*udpConn
+	for range 10 {
+		u, err := p.get(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, u)
+	}
+	for _, u := range all {
+		p.put(0, u)
+	}
+	p.trimIdle(3)
+	if p.idleN != 3 || len(p.idle[0]) != 3 {
+		t.Fatalf("after trimIdle(3): %d idle (%d listed), want 3", p.idleN, len(p.idle[0]))
+	}
+	for i, u := range all {
+		_, err := u.Write([]byte{0})
+		if kept := i < 3; kept != (err == nil) {
+			t.Errorf("socket %d: write error %v; kept %v", i, err, kept)
+		}
+	}
+	p.close()
+}
+
 // TestQueryCeiling: the queries in flight leave room for the rest of the
 // program under a low limit on open files.
 func TestQueryCeiling(t *testing.T) {
