@@ -2,6 +2,8 @@ package csvfile
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unsafe"
 )
@@ -272,9 +274,7 @@ func (sp *readSplitter) record(rec int) bool {
 		i, j := sp.i, sp.i
 		inner := false // a CR or a delimiter's first byte inside
 		for {
-			for j < end && !sp.special[in[j]] {
-				j++
-			}
+			j = sp.plainEnd(j)
 			if j < end && in[j] == '\r' && j+1 < end && in[j+1] != '\n' ||
 				j < end && in[j] == sp.sep[0] && !sp.atSep(j) {
 				j++
@@ -311,6 +311,33 @@ func (sp *readSplitter) record(rec int) bool {
 		}
 		return sp.recordEnd(same, escape, bareEmpty, quotedEmpty)
 	}
+}
+
+// plainEnd returns the index of the first byte from i on that ends an
+// unquoted field's plain run (sp.special: a quote, CR, LF or the
+// delimiter's first byte), or the input's length. It looks at eight bytes
+// at a time: the byte-at-a-time loop it replaces took half of record's
+// time, a sixteenth of a run's processor time on loopback, over fields of
+// ten to twenty bytes.
+func (sp *readSplitter) plainEnd(i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	in := sp.input
+	quote, lf, cr, sep := ones*uint64('"'), ones*uint64('\n'), ones*uint64('\r'), ones*uint64(sp.sep[0])
+	for ; i+8 <= len(in); i += 8 {
+		x := binary.LittleEndian.Uint64(in[i:])
+		// A byte of x equal to b is a zero byte of x^(ones*b), and the
+		// lowest zero byte of v is the lowest byte whose high bit
+		// (v-ones) &^ v sets (a borrow can mark a byte above it too,
+		// never one below).
+		q, l, c, d := x^quote, x^lf, x^cr, x^sep
+		if m := ((q - ones) &^ q) | ((l - ones) &^ l) | ((c - ones) &^ c) | ((d - ones) &^ d); m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)/8
+		}
+	}
+	for i < len(in) && !sp.special[in[i]] {
+		i++
+	}
+	return i
 }
 
 // recordEnd notes what record found of the record that ends at sp.i

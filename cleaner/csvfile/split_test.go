@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -345,6 +346,38 @@ func TestReadAsSpreadsheets(t *testing.T) {
 	} {
 		if got := readAsSpreadsheets([]byte(tt.in), ',', tt.loneCR); string(got) != tt.want {
 			t.Errorf("readAsSpreadsheets(%q, %v) = %q, want %q", tt.in, tt.loneCR, got, tt.want)
+		}
+	}
+}
+
+// TestPlainEnd: plainEnd finds the byte that ends a plain run where the
+// byte-at-a-time loop finds it, from every start, in inputs dense with
+// the special bytes, their neighbours and bytes of multi-byte UTF-8, for
+// a delimiter of one byte and for one of several.
+func TestPlainEnd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{'"', '\n', '\r', ',', ';', 0xC2, 0xA7, 0, 0x80, 0xFF, '!', '#', '-', '+', 'a', ' ', 0x0B, 0x0C, 0x21, 0x23, 0x2B, 0x2D}
+	for _, sep := range []string{",", ";", "§"} {
+		for n := range 200 {
+			in := make([]byte, n%67)
+			for k := range in {
+				if rng.IntN(4) == 0 {
+					in[k] = alphabet[rng.IntN(len(alphabet))]
+				} else {
+					in[k] = byte('a' + rng.IntN(26))
+				}
+			}
+			sp := readSplitter{input: in, sep: []byte(sep)}
+			sp.special['"'], sp.special['\n'], sp.special['\r'], sp.special[sp.sep[0]] = true, true, true, true
+			for i := 0; i <= len(in); i++ {
+				want := i
+				for want < len(in) && !sp.special[in[want]] {
+					want++
+				}
+				if got := sp.plainEnd(i); got != want {
+					t.Fatalf("sep %q, input %q from %d: plainEnd %d, want %d", sep, in, i, got, want)
+				}
+			}
 		}
 	}
 }
