@@ -3,6 +3,7 @@ package history
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"maps"
 	"os"
@@ -406,6 +407,7 @@ func TestFileIsGocsvTable(t *testing.T) {
 		{Run: day2.Add(123456789), Domain: " spaced.example", Source: SourceDNS, Outcome: OutcomeOK, At: day2.Add(123456789)},
 		{Run: day2.Add(123456789), Domain: "two\nlines.example", Source: SourceBounce, Outcome: "5.1.2", At: day2.In(time.FixedZone("", 3600))},
 		{Run: day2.Add(time.Hour), Domain: "gone.example", Source: SourceDNS, Outcome: OutcomeNXDomain, At: day2.Add(time.Hour)},
+		{Run: day2.Add(time.Hour), Domain: "odd,\"name\".example", Source: SourceDNS, Outcome: OutcomeOK, At: day2.Add(time.Hour)},
 	}
 	h := newHistory("")
 	var recs []record
@@ -420,6 +422,18 @@ func TestFileIsGocsvTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	bw.Flush()
+	// Quoted where encoding/csv quotes, and only there: each field as its
+	// Writer writes it.
+	var want strings.Builder
+	cw := csv.NewWriter(&want)
+	cw.Write(strings.Split(header, ","))
+	for _, e := range entries {
+		cw.Write([]string{e.Run.UTC().Format(time.RFC3339Nano), e.Domain, e.Source, e.Outcome, e.At.UTC().Format(time.RFC3339Nano)})
+	}
+	cw.Flush()
+	if file.String() != want.String() {
+		t.Errorf("writeRecords wrote\n%s\nwant, as encoding/csv writes it,\n%s", file.String(), want.String())
+	}
 	var fromGocsv []Entry
 	if err := gocsv.UnmarshalString(file.String(), &fromGocsv); err != nil {
 		t.Fatal(err)
