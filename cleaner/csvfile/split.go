@@ -316,9 +316,9 @@ func (sp *readSplitter) record(rec int) bool {
 // plainEnd returns the index of the first byte from i on that ends an
 // unquoted field's plain run (sp.special: a quote, CR, LF or the
 // delimiter's first byte), or the input's length. It looks at eight bytes
-// at a time: the byte-at-a-time loop it replaces took half of record's
-// time, a sixteenth of a run's processor time on loopback, over fields of
-// ten to twenty bytes.
+// at a time: the byte-at-a-time loop it replaces, over fields of ten to
+// twenty bytes, took half the time of record, the function that took the
+// most of a run's processor time on loopback (6.7%).
 func (sp *readSplitter) plainEnd(i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	in := sp.input

@@ -223,8 +223,8 @@ func timeOf(n int64) time.Time { return time.Unix(0, n).UTC() }
 
 // writeRecords writes the lines of recs to w. Whether a domain or an
 // outcome needs quotes is looked at once, not on each of its lines: the
-// look (strings.ContainsAny) took a quarter of the writing, which a run
-// of a million rows does at its end, beside its export.
+// look (strings.ContainsAny) took a third of the writing, which a run of
+// a million rows does at its end, beside its export.
 func (h *History) writeRecords(w *bufio.Writer, recs []record) error {
 	var runs, ats timeCache
 	var line []byte
