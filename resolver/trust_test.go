@@ -307,8 +307,9 @@ func TestIdleSocketsClosedAfterCheck(t *testing.T) {
 
 // TestIdleSocketsTrimmedForTheLastRound: once every domain had its turn,
 // the sockets that the checks used are closed while the probe round that
-// the held Results wait for runs, all but a few for the round, rather
-// than after the Results are sent.
+// the held Results wait for runs, rather than after the Results are sent:
+// all but idleKeptWhenIdle, and those the round had taken, which it gives
+// back after.
 func TestIdleSocketsTrimmedForTheLastRound(t *testing.T) {
 	srv := startServer(t, testZone)
 	srv.SetDefaultFault(dnstest.Fault{Delay: 5 * time.Millisecond}) // many queries in flight at once
@@ -335,8 +336,8 @@ func TestIdleSocketsTrimmedForTheLastRound(t *testing.T) {
 	if n != len(domains) {
 		t.Fatalf("%d Results, want %d", n, len(domains))
 	}
-	if first > idleKeptWhenIdle {
-		t.Errorf("%d idle sockets when the first held Result came, want at most %d", first, idleKeptWhenIdle)
+	if most := 2 * idleKeptWhenIdle; first > most {
+		t.Errorf("%d idle sockets when the first held Result came, want at most %d of the %d the checks used", first, most, cfg.Concurrency)
 	}
 }
 
