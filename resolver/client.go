@@ -611,24 +611,16 @@ func (p *connPool) trimIdle(keep int) {
 }
 
 // closeIdle closes every idle socket; the pool stays usable.
-func (p *connPool) closeIdle() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for i, idle := range p.idle {
-		for _, u := range idle {
-			u.close()
-		}
-		p.idle[i] = nil
-	}
-	p.idleN = 0
-}
+func (p *connPool) closeIdle() { p.trimIdle(0) }
 
 // close closes every idle socket; sockets in use are closed when returned.
+// The pool is marked closed first, so that none returned meanwhile is
+// kept.
 func (p *connPool) close() {
-	p.closeIdle()
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
+	p.closeIdle()
 }
 
 // An rttEstimate is one server's smoothed round-trip time and its
